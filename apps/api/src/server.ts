@@ -1,0 +1,99 @@
+// Serves the whole product from one process: API (/trpc, /health, /api) and the three
+// SvelteKit apps under /admin, /portal and /kiosk. Migrates on start and seeds the demo once.
+import { existsSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { getRequestListener } from "@hono/node-server";
+import { createDatabase } from "@tally/db";
+import { demoLogins, seedDemo } from "@tally/core/seed";
+import { createApp } from "./app.ts";
+import { readEnv, repoRoot } from "./env.ts";
+import { createLogger } from "./logger.ts";
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+const appNames = ["admin", "portal", "kiosk"] as const;
+
+async function loadAppHandlers(log: ReturnType<typeof createLogger>) {
+  const handlers = new Map<string, NodeHandler>();
+  for (const name of appNames) {
+    const file = join(repoRoot, "apps", name, "build", "handler.js");
+    if (!existsSync(file)) {
+      log.warn({ app: name }, `apps/${name} is not built; run the build first`);
+      continue;
+    }
+    const mod = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
+    handlers.set(`/${name}`, mod.handler);
+  }
+  return handlers;
+}
+
+export async function main() {
+  const env = readEnv();
+  const log = createLogger(env.LOG_LEVEL);
+  const database = createDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.TALLY_DATA_DIR });
+  await database.migrate();
+  if (env.TALLY_SEED === "auto") {
+    const seed = await seedDemo(database.db);
+    if (seed.seeded) log.info({ practices: Object.keys(seed.practiceIds) }, "seeded the demo practices");
+  }
+
+  const app = createApp({ database, log });
+  const api = getRequestListener(app.fetch);
+  const server = createServer();
+  // The apps call the API over loopback, server side.
+  process.env.TALLY_API_URL ??= `http://127.0.0.1:${env.PORT}`;
+  const handlers = await loadAppHandlers(log);
+
+  server.on("request", (req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const prefix = `/${path.split("/")[1] ?? ""}`;
+    const handler = handlers.get(prefix);
+    if (handler) handler(req, res, () => api(req, res));
+    else api(req, res);
+  });
+
+  await new Promise<void>((resolveListen) => server.listen(env.PORT, env.HOST, resolveListen));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const base = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  log.info({ port, database: database.kind }, "tally is listening");
+  if (process.stdout.isTTY || process.env.TALLY_BANNER === "1") {
+    console.log(
+      [
+        "",
+        `Tally is running (${database.kind === "pglite" ? `embedded database in ${env.TALLY_DATA_DIR}` : "PostgreSQL"})`,
+        `  Admin   ${base}/admin`,
+        `  Portal  ${base}/portal`,
+        `  Kiosk   ${base}/kiosk`,
+        `  API     ${base}/trpc   Health ${base}/health`,
+        "Demo logins (admin app):",
+        ...demoLogins.map((l) => `  ${l.email} / ${l.password}  (${l.role}, ${l.practice})`),
+        "",
+      ].join("\n"),
+    );
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, "shutting down");
+    server.close(async () => {
+      await database.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  return { server, port, database };
+}
+
+if (import.meta.main) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,21 @@
+// Who is acting, for which practice, on which database: passed to every verb.
+import type { Db } from "@tally/db";
+import { DomainError } from "./errors.ts";
+
+export type Actor =
+  | { kind: "staff"; id: string; role: "admin" | "team_member" }
+  | { kind: "member"; id: string }
+  | { kind: "kiosk"; id: string }
+  | { kind: "system"; id: "system" };
+
+export interface Ctx {
+  db: Db;
+  practiceId: string;
+  actor: Actor;
+}
+
+export function requireStaff(ctx: Ctx, role?: "admin"): asserts ctx is Ctx & { actor: { kind: "staff" } } {
+  if (ctx.actor.kind === "system") return;
+  if (ctx.actor.kind !== "staff") throw new DomainError("FORBIDDEN", "Only staff can do this.");
+  if (role === "admin" && ctx.actor.role !== "admin") throw new DomainError("FORBIDDEN", "Only an admin can do this.");
+}

@@ -1,0 +1,3 @@
+export * from "./errors.ts";
+export * from "./context.ts";
+export * from "./passwords.ts";

@@ -1,0 +1,106 @@
+// The demo practice that `npm start` seeds on first run: "Bright Smiles Orthodontics" with staff
+// and members, and a second small practice that proves tenants never see each other.
+// Deterministic (seeded PRNG) so screenshots and tests see the same data every time.
+import { eq } from "drizzle-orm";
+import { type Db, locations, members, practices, staffUsers } from "@tally/db";
+import { hashPassword } from "../passwords.ts";
+
+export const demoLogins = [
+  { practice: "bright-smiles", email: "admin@brightsmiles.test", password: "demo-admin-2026", role: "admin" },
+  { practice: "bright-smiles", email: "team@brightsmiles.test", password: "demo-team-2026", role: "team_member" },
+  { practice: "paws-claws", email: "admin@pawsclaws.test", password: "demo-vet-2026", role: "admin" },
+] as const;
+
+const firstNames = ["Ana", "Liam", "Olivia", "Noah", "Emma", "Mateo", "Ava", "Elijah", "Sofia", "Lucas", "Mia", "Ethan", "Isabella", "James", "Camila", "Benjamin", "Harper", "Diego", "Amelia", "Henry", "Valentina", "Jack", "Evelyn", "Samuel", "Luna", "Daniel", "Chloe", "Gabriel", "Aria", "Owen", "Zoe", "Leo", "Nora", "Julian", "Layla", "Wyatt", "Priya", "Kai", "Maya", "Theo"];
+const lastNames = ["Bell", "Garcia", "Nguyen", "Smith", "Johnson", "Martinez", "Brown", "Lopez", "Davis", "Wilson", "Anderson", "Thomas", "Hernandez", "Moore", "Jackson", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Patel", "Hill", "Flores"];
+const tagSets = [["braces"], ["aligners"], ["retainer"], ["braces", "vip"], ["aligners", "vip"], [], ["retainer"], ["braces"]];
+
+/** Mulberry32: a tiny deterministic PRNG so the demo data is the same on every machine. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SeedResult {
+  seeded: boolean;
+  practiceIds: Record<string, string>;
+}
+
+/** Seeds the demo practices unless they already exist (first run only). */
+export async function seedDemo(db: Db, options: { members?: number } = {}): Promise<SeedResult> {
+  const existing = await db.select({ id: practices.id, slug: practices.slug }).from(practices).where(eq(practices.slug, "bright-smiles"));
+  if (existing.length > 0) {
+    const all = await db.select({ id: practices.id, slug: practices.slug }).from(practices);
+    return { seeded: false, practiceIds: Object.fromEntries(all.map((p) => [p.slug, p.id])) };
+  }
+  const rand = prng(20260101);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
+
+  const [bright] = await db
+    .insert(practices)
+    .values({
+      slug: "bright-smiles",
+      name: "Bright Smiles Orthodontics",
+      timezone: "America/Chicago",
+      status: "on",
+      programDescription:
+        "Earn points at every visit: for keeping up with your treatment, for your payments, and for sharing the love. Trade them for gift cards and prizes.",
+    })
+    .returning();
+  const [paws] = await db
+    .insert(practices)
+    .values({ slug: "paws-claws", name: "Paws & Claws Veterinary", timezone: "America/Denver", status: "test", programDescription: "Loyalty points for every visit with your pet." })
+    .returning();
+  if (!bright || !paws) throw new Error("seed: practices were not created");
+
+  await db.insert(locations).values([
+    { practiceId: bright.id, name: "Bright Smiles — Downtown", address: "120 Main St, Springfield, IL", phone: "2175550100" },
+    { practiceId: paws.id, name: "Paws & Claws", address: "8 Elm Rd, Boulder, CO", phone: "3035550142" },
+  ]);
+
+  const ids: Record<string, string> = { "bright-smiles": bright.id, "paws-claws": paws.id };
+  for (const login of demoLogins) {
+    await db.insert(staffUsers).values({
+      practiceId: ids[login.practice]!,
+      email: login.email,
+      name: login.role === "admin" ? "Dr. Morgan Reyes" : "Jamie Cole",
+      role: login.role,
+      passwordHash: await hashPassword(login.password),
+      mustChangePassword: false,
+    });
+  }
+
+  const count = options.members ?? 200;
+  const rows = [];
+  for (let i = 0; i < count; i++) {
+    const first = i === 0 ? "Ana" : pick(firstNames);
+    const last = i === 0 ? "Bell" : pick(lastNames);
+    const year = 1960 + Math.floor(rand() * 55);
+    const month = 1 + Math.floor(rand() * 12);
+    const day = 1 + Math.floor(rand() * 28);
+    rows.push({
+      practiceId: bright.id,
+      externalId: `PMS-${10000 + i}`,
+      firstName: first,
+      lastName: last,
+      email: `${first}.${last}.${i}@example.com`.toLowerCase(),
+      phone: `217555${String(1000 + i).padStart(4, "0")}`,
+      birthday: `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
+      cardNumber: String(40000000 + i * 7),
+      tags: pick(tagSets),
+      registered: rand() < 0.7,
+    });
+  }
+  await db.insert(members).values(rows);
+  await db.insert(members).values([
+    { practiceId: paws.id, externalId: "VET-1", firstName: "Riley", lastName: "Stone", email: "riley@example.com", phone: "3035550199", cardNumber: "40000000", tags: ["dog"] },
+    { practiceId: paws.id, externalId: "VET-2", firstName: "Sam", lastName: "Ortiz", email: "sam@example.com", phone: "3035550111", cardNumber: "50000001", tags: ["cat"] },
+  ]);
+  return { seeded: true, practiceIds: ids };
+}

@@ -1,0 +1,3 @@
+import { databaseTestConfig } from "@tally/vitest-preset";
+
+export default databaseTestConfig();
