@@ -1,7 +1,11 @@
-// Members (patients or pet owners) of a practice's rewards program.
-import { boolean, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+// Members (patients or pet owners) of a practice's rewards program, and what hangs off them:
+// leads (self-registered, limited access until converted), consents and registration invitations.
+import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 import { practices } from "./practices.ts";
+
+/** A lead self-registered from the contact form; an admin converts it to a member (or merges it). */
+export const memberStatus = pgEnum("member_status", ["member", "lead", "merged"]);
 
 export const members = pgTable(
   "members",
@@ -23,6 +27,12 @@ export const members = pgTable(
     registered: boolean().notNull().default(false),
     registeredAt: timestamp({ withTimezone: true, mode: "date" }),
     passwordHash: text(),
+    status: memberStatus().notNull().default("member"),
+    /** Set when this record was merged into another: it keeps its history but is hidden. */
+    mergedIntoId: uuid(),
+    /** What the lead wrote on the contact form. */
+    leadNote: text(),
+    firstLoginAt: timestamp({ withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -33,4 +43,44 @@ export const members = pgTable(
     index("members_practice_email_idx").on(t.practiceId, t.email),
     index("members_practice_phone_idx").on(t.practiceId, t.phone),
   ],
+);
+
+export const consents = pgTable(
+  "consents",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    memberId: uuid()
+      .notNull()
+      .references(() => members.id),
+    kind: text().notNull(),
+    full: boolean().notNull().default(true),
+    givenAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    revokedAt: timestamp({ withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("consents_practice_idx").on(t.practiceId), index("consents_member_idx").on(t.memberId)],
+);
+
+/** Personal registration invitations: only a hash of the single-use token is stored. */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    memberId: uuid()
+      .notNull()
+      .references(() => members.id),
+    email: text().notNull(),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    acceptedAt: timestamp({ withTimezone: true, mode: "date" }),
+    createdBy: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitations_practice_idx").on(t.practiceId), uniqueIndex("invitations_token_key").on(t.tokenHash)],
 );

@@ -1,0 +1,88 @@
+// The points ledger: append-only entries (a database trigger refuses UPDATE and DELETE) and a
+// cached balance per member, updated in the same transaction as every entry and locked by
+// redemptions so concurrent requests cannot overspend.
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./columns.ts";
+import { events } from "./events.ts";
+import { members } from "./members.ts";
+import { practices } from "./practices.ts";
+import { ruleSetVersions } from "./rules.ts";
+
+export const ledgerEntryKind = pgEnum("ledger_entry_kind", [
+  "earn",
+  "reward",
+  "milestone",
+  "reversal",
+  "redemption",
+  "adjustment",
+  "refund",
+  "expiry",
+]);
+
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    memberId: uuid()
+      .notNull()
+      .references(() => members.id),
+    kind: ledgerEntryKind().notNull(),
+    points: integer().notNull(),
+    ruleName: text(),
+    ruleSetVersionId: uuid().references(() => ruleSetVersions.id),
+    eventId: uuid().references(() => events.id),
+    /** event id + rule + recipient, or a client-supplied key: nothing is ever written twice. */
+    idempotencyKey: text().notNull(),
+    /** "Why 37 points?": the rule, the basis in cents, the rate and the numbers. */
+    explanation: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    note: text(),
+    reversesEntryId: uuid(),
+    orderId: uuid(),
+    actorKind: text().notNull(),
+    actorId: text().notNull(),
+    /** When it counts (the event's time), which may be earlier than createdAt for imports. */
+    at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("ledger_entries_practice_key").on(t.practiceId, t.idempotencyKey),
+    index("ledger_entries_member_at_idx").on(t.memberId, t.at),
+    index("ledger_entries_practice_at_idx").on(t.practiceId, t.at),
+    index("ledger_entries_event_idx").on(t.eventId),
+  ],
+);
+
+/** Cached balance = sum of the member's entries; written only alongside an entry. */
+export const memberBalances = pgTable(
+  "member_balances",
+  {
+    memberId: uuid()
+      .primaryKey()
+      .references(() => members.id),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    balance: integer().notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("member_balances_practice_idx").on(t.practiceId)],
+);
+
+/** Client-supplied idempotency keys: the first result is kept and returned for a repeat. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    scope: text().notNull(),
+    key: text().notNull(),
+    requestHash: text().notNull(),
+    response: jsonb().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("idempotency_keys_key").on(t.practiceId, t.scope, t.key)],
+);
