@@ -1,0 +1,17 @@
+import adapter from '@sveltejs/adapter-node';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+// Served by apps/api under /kiosk: the API mounts build/handler.js there, so every URL
+// (pages, form actions, assets) must carry the base path.
+export default defineConfig({
+  plugins: [
+    sveltekit({
+      adapter: adapter(),
+      paths: { base: '/kiosk' },
+    }),
+  ],
+  test: {
+    include: ['src/**/*.test.ts'],
+  },
+});
