@@ -8,3 +8,4 @@ export * from "./events.ts";
 export * from "./ledger.ts";
 export * from "./catalog.ts";
 export * from "./engagement.ts";
+export * from "./auth.ts";

@@ -1,0 +1,150 @@
+// Authentication and the API process's own bookkeeping: sessions (staff and patients), kiosk
+// devices, integration API keys, failed-attempt lockouts, the job queue and the dev mailbox.
+// Secrets (session tokens, device tokens, API keys, pairing codes) are stored only as SHA-256
+// hashes, so a copy of the database cannot be replayed as a login.
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id } from "./columns.ts";
+import { members } from "./members.ts";
+import { practices } from "./practices.ts";
+import { staffUsers } from "./staff.ts";
+
+const at = () => timestamp({ withTimezone: true, mode: "date" });
+
+export const sessionKind = pgEnum("session_kind", ["staff", "member"]);
+
+/** A signed-in staff user or patient. Idle timeout uses last_seen_at; expires_at is absolute. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: id(),
+    tokenHash: text().notNull(),
+    kind: sessionKind().notNull(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    staffUserId: uuid().references(() => staffUsers.id),
+    memberId: uuid().references(() => members.id),
+    userAgent: text(),
+    createdAt: createdAt(),
+    lastSeenAt: at().notNull().defaultNow(),
+    expiresAt: at().notNull(),
+    revokedAt: at(),
+  },
+  (t) => [
+    uniqueIndex("sessions_token_hash_key").on(t.tokenHash),
+    index("sessions_practice_idx").on(t.practiceId),
+    index("sessions_staff_user_idx").on(t.staffUserId),
+    index("sessions_member_idx").on(t.memberId),
+  ],
+);
+
+/** A paired front-desk tablet. Pairing: an admin creates the row with a short one-time code;
+ *  the kiosk trades the code for a long-lived device token. */
+export const kioskDevices = pgTable(
+  "kiosk_devices",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    name: text().notNull(),
+    tokenHash: text(),
+    pairingCodeHash: text(),
+    pairingExpiresAt: at(),
+    createdByStaffId: uuid().references(() => staffUsers.id),
+    createdAt: createdAt(),
+    pairedAt: at(),
+    lastSeenAt: at(),
+    revokedAt: at(),
+  },
+  (t) => [
+    index("kiosk_devices_practice_idx").on(t.practiceId),
+    uniqueIndex("kiosk_devices_token_hash_key").on(t.tokenHash),
+    uniqueIndex("kiosk_devices_pairing_code_hash_key").on(t.pairingCodeHash),
+  ],
+);
+
+/** Keys for practice-management integrations (`Authorization: Bearer tly_...`). */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    name: text().notNull(),
+    /** The first characters of the key, shown in the admin app to tell keys apart. */
+    prefix: text().notNull(),
+    keyHash: text().notNull(),
+    createdByStaffId: uuid().references(() => staffUsers.id),
+    createdAt: createdAt(),
+    lastUsedAt: at(),
+    revokedAt: at(),
+  },
+  (t) => [index("api_keys_practice_idx").on(t.practiceId), uniqueIndex("api_keys_key_hash_key").on(t.keyHash)],
+);
+
+/** Failed attempts per subject (a staff email, a member login, a card, a kiosk device), persisted
+ *  so a lockout survives restarts and holds across API processes. */
+export const authLockouts = pgTable(
+  "auth_lockouts",
+  {
+    id: id(),
+    practiceId: uuid().references(() => practices.id),
+    scope: text().notNull(),
+    subject: text().notNull(),
+    failures: integer().notNull().default(0),
+    windowStartedAt: at().notNull().defaultNow(),
+    lockedUntil: at(),
+    updatedAt: at().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("auth_lockouts_scope_subject_key").on(t.scope, t.subject), index("auth_lockouts_practice_idx").on(t.practiceId)],
+);
+
+export const jobStatus = pgEnum("job_status", ["pending", "running", "done", "failed"]);
+
+/** The background job queue (claimed with FOR UPDATE SKIP LOCKED; works on PGlite and PostgreSQL).
+ *  `singleton_key` makes scheduling idempotent (one birthday run per practice per local day). */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: id(),
+    practiceId: uuid().references(() => practices.id),
+    queue: text().notNull(),
+    payload: jsonb().notNull().default({}),
+    status: jobStatus().notNull().default("pending"),
+    runAt: at().notNull().defaultNow(),
+    attempts: integer().notNull().default(0),
+    maxAttempts: integer().notNull().default(3),
+    singletonKey: text(),
+    /** Progress for long jobs (imports): processed / total rows, shown by the admin app. */
+    processed: integer().notNull().default(0),
+    total: integer(),
+    result: jsonb(),
+    lastError: text(),
+    lockedAt: at(),
+    createdAt: createdAt(),
+    finishedAt: at(),
+  },
+  (t) => [
+    index("jobs_ready_idx").on(t.status, t.runAt),
+    index("jobs_practice_idx").on(t.practiceId),
+    uniqueIndex("jobs_singleton_key").on(t.singletonKey).where(sql`${t.singletonKey} is not null`),
+  ],
+);
+
+/** Outgoing email kept in the database when no SMTP server is configured (shown in the admin app). */
+export const devMailbox = pgTable(
+  "dev_mailbox",
+  {
+    id: id(),
+    practiceId: uuid().references(() => practices.id),
+    to: text().notNull(),
+    subject: text().notNull(),
+    text: text().notNull(),
+    html: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("dev_mailbox_practice_idx").on(t.practiceId)],
+);
