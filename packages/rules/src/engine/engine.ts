@@ -1,0 +1,545 @@
+// The pure evaluation engine (SPEC section 5): program + state + event -> effects + new state.
+// `applyEvent` is the in-place core that the simulator and the benchmark run; `evaluate` wraps
+// it without touching its input (it copies only the members the event touches).
+import type { CompiledEarn, CompiledMilestone, CompiledPrize, CompiledReward, Program } from "../compile/compile.ts";
+import { surveyFacts } from "../compile/fields.ts";
+import { EvalContext, type InvoiceFacts } from "./context.ts";
+import { weekStart } from "./time.ts";
+import type {
+  AwardRecord,
+  EngineEvent,
+  EngineState,
+  Effect,
+  EvaluateResult,
+  InvoiceLine,
+  InvoiceRecord,
+  MemberProfile,
+  MemberState,
+  Why,
+} from "./types.ts";
+
+export function initialState(): EngineState {
+  return { members: {}, processed: {} };
+}
+
+export function initialMemberState(profile: MemberProfile = {}): MemberState {
+  return {
+    balance: 0,
+    paidInvoices: 0,
+    lifetimeSpend: 0,
+    registered: profile.registered ?? false,
+    tags: [...(profile.tags ?? [])],
+    birthday: profile.birthday ?? null,
+    basis: {},
+    settled: {},
+    invoices: {},
+    limits: {},
+    milestones: {},
+    pending: [],
+    windows: {},
+  };
+}
+
+/** The members whose state an event reads or writes: load these (and only these) from storage. */
+export function membersTouchedBy(event: EngineEvent): string[] {
+  const referrer = event.type === "referral.converted" ? event.referral?.referrer : undefined;
+  return referrer && referrer !== event.member ? [event.member, referrer] : [event.member];
+}
+
+/**
+ * Evaluate one event. Pure: `state` is not modified; the returned state shares every member the
+ * event did not touch. `state` may hold just the touched members and just this event's id in
+ * `processed` (when it was seen before): that is all the engine reads.
+ */
+export function evaluate(program: Program, state: EngineState, event: EngineEvent): EvaluateResult {
+  const members = { ...state.members };
+  for (const id of membersTouchedBy(event)) {
+    const m = members[id];
+    if (m) members[id] = structuredClone(m);
+  }
+  const next: EngineState = { members, processed: { ...state.processed } };
+  const effects: Effect[] = [];
+  applyEvent(program, next, event, effects);
+  return { effects, state: next };
+}
+
+/** Sort events the way the engine must see them: by `at`, ties in input order. */
+export function orderEvents<E extends { at: string }>(events: readonly E[]): E[] {
+  return events
+    .map((e, i) => ({ e, i, t: Date.parse(e.at) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.e);
+}
+
+function memberOf(s: EngineState, id: string): MemberState {
+  let m = s.members[id];
+  if (!m) {
+    m = initialMemberState();
+    s.members[id] = m;
+  }
+  return m;
+}
+
+/** The in-place core: applies `event` to `state`, appending what happened to `out`. */
+export function applyEvent(p: Program, s: EngineState, ev: EngineEvent, out: Effect[]): void {
+  if (s.processed[ev.id] === true) return;
+  s.processed[ev.id] = true;
+  const m = memberOf(s, ev.member);
+  switch (ev.type) {
+    case "invoice.voided":
+      voidInvoice(m, ev, out);
+      break;
+    case "points.redeemed":
+      redeem(p, m, ev, out);
+      break;
+    case "points.adjusted":
+      adjust(m, ev, out);
+      break;
+    case "action.completed":
+    case "action.approved":
+    case "action.rejected":
+      manual(p, m, ev, out);
+      break;
+    default:
+      ruleEvent(p, s, m, ev, out);
+  }
+  if (p.instants.length > 0) {
+    instants(p, m, ev, ev.member, out);
+    const referrer = ev.type === "referral.converted" ? ev.referral?.referrer : undefined;
+    if (referrer !== undefined && referrer !== ev.member && s.members[referrer] !== undefined) instants(p, s.members[referrer], ev, referrer, out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money
+
+/** "1,250.50" / "15" / 12.5 -> cents. Returns NaN for anything else. */
+export function parseCents(amount: string | number): number {
+  if (typeof amount === "number") return Number.isFinite(amount) ? Math.round(amount * 100) : Number.NaN;
+  let i = 0;
+  let neg = false;
+  if (amount.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  let whole = 0;
+  let digits = 0;
+  for (; i < amount.length; i++) {
+    const c = amount.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      whole = whole * 10 + (c - 48);
+      digits++;
+    } else if (c !== 44) break; // thousands commas are fine
+  }
+  if (digits === 0) return Number.NaN;
+  let cents = whole * 100;
+  if (i < amount.length) {
+    if (amount.charCodeAt(i) !== 46) return Number.NaN;
+    const frac = amount.length - i - 1;
+    if (frac < 1 || frac > 2) return Number.NaN;
+    const d1 = amount.charCodeAt(i + 1) - 48;
+    const d2 = frac === 2 ? amount.charCodeAt(i + 2) - 48 : 0;
+    if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return Number.NaN;
+    cents += d1 * 10 + d2;
+  }
+  return neg ? -cents : cents;
+}
+
+function invoiceFacts(p: Program, id: string, lines: readonly InvoiceLine[]): InvoiceFacts {
+  const eligibleCodes = p.eligible;
+  const parsed: { code: string; cents: number }[] = new Array(lines.length);
+  let total = 0;
+  let eligible = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const cents = parseCents(l.amount);
+    parsed[i] = { code: l.code, cents };
+    total += cents;
+    if (eligibleCodes === null || eligibleCodes.has(l.code)) eligible += cents;
+  }
+  return { id, total, eligible, lines: parsed, codes: null };
+}
+
+function basisOf(rule: CompiledEarn, f: InvoiceFacts): number {
+  if (rule.items === "eligible") return f.eligible;
+  if (rule.items === "all") return f.total;
+  let sum = 0;
+  for (const l of f.lines) if (rule.codes!.has(l.code)) sum += l.cents;
+  return sum;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule events
+
+function inDuring(r: { during: { from: string; to: string } | null }, c: EvalContext): boolean {
+  if (r.during === null) return true;
+  const d = c.date;
+  return d >= r.during.from && d <= r.during.to;
+}
+
+function limitKey(rule: CompiledReward, c: EvalContext): string {
+  const per = rule.limit!.per;
+  if (per === "member") return `${rule.name}|ever`;
+  const d = c.date;
+  if (per === "day") return `${rule.name}|${d}`;
+  if (per === "week") return `${rule.name}|week of ${weekStart(d)}`;
+  if (per === "month") return `${rule.name}|${d.slice(0, 7)}`;
+  return `${rule.name}|${d.slice(0, 4)}`;
+}
+
+interface Grant {
+  memberId: string;
+  member: MemberState;
+  prize: CompiledPrize;
+  to: "member" | "referrer";
+  limitKey: string | null;
+}
+
+interface Fired {
+  rule: CompiledReward;
+  grants: Grant[];
+  /** Points to the event's member: what better_choice compares with E. */
+  size: number;
+}
+
+function award(out: Effect[], ev: EngineEvent, memberId: string, m: MemberState, rule: string, points: number, why: Why): void {
+  m.balance += points;
+  out.push({ type: "award", event: ev.id, member: memberId, rule, points, why });
+}
+
+function coupons(out: Effect[], ev: EngineEvent, memberId: string, rule: string, names: string[], expires: string | null): void {
+  for (const coupon of names) out.push({ type: "coupon", event: ev.id, member: memberId, rule, coupon, expires });
+}
+
+function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+  let facts: InvoiceFacts | null = null;
+  let record: InvoiceRecord | null = null;
+  if (ev.type === "invoice.paid") {
+    const inv = ev.invoice!;
+    const previous = m.invoices[inv.id];
+    if (previous !== undefined && previous.voided !== true) return; // paid already: nothing twice
+    facts = invoiceFacts(p, inv.id, inv.lines ?? []);
+    m.paidInvoices += 1;
+    m.lifetimeSpend += facts.eligible;
+    record = { event: ev.id, total: facts.total, eligible: facts.eligible, awards: [] };
+    m.invoices[inv.id] = record;
+    const ts = p.totalSpendRules;
+    if (ts.length > 0) {
+      record.bases = {};
+      record.settled = {};
+      for (const r of ts) {
+        const b = basisOf(r, facts);
+        m.basis[r.name] = (m.basis[r.name] ?? 0) + b;
+        record.bases[r.name] = b;
+      }
+    }
+  } else if (ev.type === "member.registered") {
+    m.registered = true;
+  }
+
+  const plan = p.plans.get(ev.type);
+  if (plan === undefined) return;
+  const c = new EvalContext(ev, m, facts, p.clock);
+  const off = p.status === "off";
+
+  // Step 2: earn rules. `earned[i]` is the points of plan.earns[i]; `applies[i]` whether it held.
+  const earns = plan.earns;
+  const earned: number[] = new Array(earns.length);
+  const applies: boolean[] = new Array(earns.length);
+  let E = 0;
+  let anyEarnApplies = false;
+  for (let i = 0; i < earns.length; i++) {
+    const r = earns[i]!;
+    const ok = facts !== null && (r.when === null || r.when(c)) && inDuring(r, c);
+    applies[i] = ok;
+    let pts = 0;
+    if (facts !== null && r.mode === "total_spend") {
+      // Computed even when the rule does not apply, so those points are settled, not paid later.
+      pts = Math.max(0, Math.floor((m.basis[r.name]! * r.rate) / r.per) - (m.settled[r.name] ?? 0));
+    } else if (ok) {
+      const basis = basisOf(r, facts!);
+      pts = basis < r.minimum || basis <= 0 ? 0 : Math.floor((basis * r.rate) / r.per);
+    }
+    earned[i] = pts;
+    if (ok) {
+      anyEarnApplies = true;
+      E += pts;
+    }
+  }
+
+  // Step 3: rewards whose when, during and limit hold.
+  let fired: Fired[] | null = null;
+  if (plan.hasRewards) {
+    for (const r of plan.rules) {
+      if (r.kind !== "reward") continue;
+      if ((r.when !== null && !r.when(c)) || !inDuring(r, c)) continue;
+      const grants: Grant[] = [];
+      let size = 0;
+      for (const a of r.awards) {
+        const memberId = a.to === "referrer" ? ev.referral?.referrer : ev.member;
+        if (!memberId) continue;
+        const rm = memberId === ev.member ? m : memberOf(s, memberId);
+        let key: string | null = null;
+        if (r.limit !== null) {
+          key = limitKey(r, c);
+          if ((rm.limits[key] ?? 0) >= r.limit.count) continue;
+        }
+        grants.push({ memberId, member: rm, prize: a.prize, to: a.to, limitKey: key });
+        if (memberId === ev.member) size += a.prize.points;
+      }
+      if (grants.length > 0) (fired ??= []).push({ rule: r, grants, size });
+    }
+  }
+
+  // Step 4: accumulate. A `no` reward suppresses E; among better_choice rewards and E only the
+  // largest stands (ties keep E, then the earliest declared rule).
+  let suppressE = off;
+  const standing = new Set<Fired>();
+  if (fired !== null && !off) {
+    let best: Fired | "E" | null = null;
+    let bestSize = -Infinity;
+    for (const f of fired) if (f.rule.accumulate === "no") suppressE = true;
+    if (!suppressE && anyEarnApplies) {
+      best = "E";
+      bestSize = E;
+    }
+    for (const f of fired) {
+      if (f.rule.accumulate === "better_choice") {
+        if (f.size > bestSize) {
+          best = f;
+          bestSize = f.size;
+        }
+      } else standing.add(f);
+    }
+    if (best !== null && best !== "E") {
+      standing.add(best);
+      suppressE = true;
+    }
+  }
+
+  // Emit in declaration order.
+  let earnIndex = 0;
+  for (const r of plan.rules) {
+    if (r.kind === "earn") {
+      const i = earnIndex++;
+      const pts = earned[i]!;
+      if (r.mode === "total_spend" && facts !== null) {
+        m.settled[r.name] = (m.settled[r.name] ?? 0) + pts;
+        record!.settled![r.name] = pts;
+      }
+      if (!applies[i] || suppressE || pts <= 0) continue;
+      const basis = basisOf(r, facts!);
+      const why: Why =
+        r.mode === "total_spend"
+          ? {
+              kind: "earn",
+              mode: "total_spend",
+              items: r.items,
+              basis,
+              lifetimeBasis: m.basis[r.name]!,
+              rate: r.rate,
+              per: r.per,
+              settledBefore: m.settled[r.name]! - pts,
+            }
+          : { kind: "earn", mode: "per_transaction", items: r.items, basis, rate: r.rate, per: r.per, minimum: r.minimum };
+      award(out, ev, ev.member, m, r.name, pts, why);
+      record!.awards.push({ rule: r.name, points: pts });
+    } else if (r.kind === "reward") {
+      if (fired === null) continue;
+      const f = fired.find((x) => x.rule === r);
+      if (f === undefined || !standing.has(f)) continue;
+      for (const g of f.grants) {
+        if (g.limitKey !== null) g.member.limits[g.limitKey] = (g.member.limits[g.limitKey] ?? 0) + 1;
+        if (g.prize.points > 0) {
+          award(out, ev, g.memberId, g.member, r.name, g.prize.points, { kind: "reward", on: ev.type, accumulate: r.accumulate, recipient: g.to });
+          if (record !== null && g.memberId === ev.member) {
+            const a: AwardRecord = { rule: r.name, points: g.prize.points };
+            if (g.limitKey !== null) a.limitKey = g.limitKey;
+            record.awards.push(a);
+          }
+        }
+        coupons(out, ev, g.memberId, r.name, g.prize.coupons, null);
+      }
+    } else if (!off && ev.type === "survey.submitted") {
+      milestone(r, m, ev, out);
+    }
+  }
+}
+
+function milestone(r: CompiledMilestone, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+  if (!surveyFacts({ event: ev }).perfect) return;
+  let st = m.milestones[r.name];
+  if (st === undefined) {
+    st = { tally: 0, phase: 0, achieved: [] };
+    m.milestones[r.name] = st;
+  }
+  const step = r.program === "unlimited" ? r.steps[0]! : r.steps[st.phase];
+  if (step === undefined) return; // every phase achieved
+  st.tally += 1;
+  if (st.tally < step.count) return;
+  st.tally = 0;
+  if (r.program === "limited") {
+    st.phase += 1;
+    st.achieved.push(step.name!);
+  }
+  const why: Why = step.name === null ? { kind: "milestone", perfectSurveys: step.count } : { kind: "milestone", perfectSurveys: step.count, phase: step.name };
+  if (step.prize.points > 0) award(out, ev, ev.member, m, r.name, step.prize.points, why);
+  if (step.name !== null) out.push({ type: "phase", event: ev.id, member: ev.member, rule: r.name, phase: step.name });
+  coupons(out, ev, ev.member, r.name, step.prize.coupons, null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instant windows (step 6)
+
+function instants(p: Program, m: MemberState, ev: EngineEvent, memberId: string, out: Effect[]): void {
+  const self = memberId === ev.member;
+  const at = Date.parse(ev.at);
+  let c: EvalContext | null = null;
+  for (const inst of p.instants) {
+    let w = m.windows[inst.name];
+    if (self && ev.type === "visit.checked_in") {
+      // A new check-in replaces any open window.
+      w = { event: ev.id, start: at, end: at + inst.windowMs, spend: 0, points: 0, unlocked: false };
+      m.windows[inst.name] = w;
+    }
+    if (w === undefined) continue;
+    if (at >= w.end) {
+      delete m.windows[inst.name];
+      continue;
+    }
+    if (at < w.start) continue;
+    if (self && ev.type === "invoice.paid") {
+      const inv = m.invoices[ev.invoice!.id];
+      if (inv !== undefined && inv.event === ev.id) w.spend += inv.eligible;
+    }
+    w.points += pointsOf(ev, out, memberId);
+    if (w.unlocked || p.status === "off") continue;
+    c ??= new EvalContext(ev, m, null, p.clock);
+    c.window = w;
+    if (inst.when(c)) {
+      w.unlocked = true;
+      coupons(out, ev, memberId, inst.name, inst.coupons, inst.forMs === null ? null : new Date(at + inst.forMs).toISOString());
+    }
+  }
+}
+
+/** Points awarded to this member by this event (scans only this event's effects). */
+function pointsOf(ev: EngineEvent, out: Effect[], memberId: string): number {
+  let sum = 0;
+  for (let i = out.length - 1; i >= 0; i--) {
+    const e = out[i]!;
+    if (e.event !== ev.id) break;
+    if (e.type === "award" && e.member === memberId) sum += e.points;
+  }
+  return sum;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voids, redemptions, adjustments (steps 8 and 9)
+
+function voidInvoice(m: MemberState, ev: EngineEvent, out: Effect[]): void {
+  const id = ev.invoice?.id;
+  const rec = id === undefined ? undefined : m.invoices[id];
+  if (rec === undefined || rec.voided === true) return;
+  rec.voided = true;
+  m.paidInvoices -= 1;
+  m.lifetimeSpend -= rec.eligible;
+  for (const a of rec.awards) {
+    m.balance -= a.points;
+    if (a.limitKey !== undefined && (m.limits[a.limitKey] ?? 0) > 0) m.limits[a.limitKey]! -= 1;
+    out.push({ type: "reversal", event: ev.id, member: ev.member, rule: a.rule, points: -a.points, reverses: rec.event });
+  }
+  // total_spend: the invoice's basis leaves the lifetime total, and what it settled (awarded,
+  // or suppressed by accumulate) is unsettled, so the next invoice computes from a clean slate.
+  if (rec.bases !== undefined) for (const [rule, b] of Object.entries(rec.bases)) m.basis[rule] = (m.basis[rule] ?? 0) - b;
+  if (rec.settled !== undefined) for (const [rule, pts] of Object.entries(rec.settled)) m.settled[rule] = (m.settled[rule] ?? 0) - pts;
+}
+
+function redeem(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+  const points = ev.redemption?.points ?? 0;
+  const reason =
+    p.status === "off"
+      ? "program_off"
+      : p.status === "test"
+        ? "test_mode"
+        : !Number.isInteger(points) || points <= 0
+          ? "invalid_points"
+          : points > m.balance
+            ? "insufficient_points"
+            : null;
+  if (reason !== null) {
+    out.push({ type: "rejected", event: ev.id, member: ev.member, reason });
+    return;
+  }
+  m.balance -= points;
+  out.push({ type: "redemption", event: ev.id, member: ev.member, points: -points });
+}
+
+function adjust(m: MemberState, ev: EngineEvent, out: Effect[]): void {
+  const points = ev.adjustment?.points ?? 0;
+  if (!Number.isInteger(points) || points === 0) return;
+  m.balance += points;
+  const e: Effect = { type: "adjustment", event: ev.id, member: ev.member, points };
+  if (ev.adjustment?.note !== undefined) e.note = ev.adjustment.note;
+  out.push(e);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manual rewards (step 7)
+
+function manual(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+  const name = ev.action?.name;
+  const rule = name === undefined ? undefined : p.manual.get(name);
+  if (rule === undefined) return;
+  const c = new EvalContext(ev, m, null, p.clock);
+  const limitUsed = (): { key: string | null; full: boolean } => {
+    if (rule.limit === null) return { key: null, full: false };
+    const key = limitKey(rule, c);
+    return { key, full: (m.limits[key] ?? 0) >= rule.limit.count };
+  };
+  if (ev.type === "action.completed") {
+    if (p.status === "off") {
+      out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "program_off" });
+      return;
+    }
+    if (limitUsed().full) {
+      out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "limit_reached" });
+      return;
+    }
+    const req = { rule: rule.name, event: ev.id, at: ev.at } as MemberState["pending"][number];
+    if (ev.action?.response !== undefined) req.response = ev.action.response;
+    m.pending.push(req);
+    const e: Effect = { type: "pending", event: ev.id, member: ev.member, rule: rule.name };
+    if (req.response !== undefined) e.response = req.response;
+    out.push(e);
+    return;
+  }
+  const i = m.pending.findIndex((r) => r.rule === rule.name);
+  if (i < 0) return;
+  const req = m.pending[i]!;
+  if (ev.type === "action.rejected") {
+    m.pending.splice(i, 1);
+    out.push({ type: "request_closed", event: ev.id, member: ev.member, rule: rule.name, request: req.event, outcome: "rejected" });
+    return;
+  }
+  if (p.status === "off") {
+    // The request stays in the queue: it can be approved once the program is on again.
+    out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "program_off" });
+    return;
+  }
+  m.pending.splice(i, 1);
+  const { key, full } = limitUsed();
+  if (full) {
+    out.push({ type: "request_closed", event: ev.id, member: ev.member, rule: rule.name, request: req.event, outcome: "limit_reached" });
+    out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "limit_reached" });
+    return;
+  }
+  out.push({ type: "request_closed", event: ev.id, member: ev.member, rule: rule.name, request: req.event, outcome: "approved" });
+  if (key !== null) m.limits[key] = (m.limits[key] ?? 0) + 1;
+  for (const a of rule.awards) {
+    if (a.to !== "member") continue;
+    const why: Why = req.response === undefined ? { kind: "manual", request: req.event } : { kind: "manual", request: req.event, response: req.response };
+    if (a.prize.points > 0) award(out, ev, ev.member, m, rule.name, a.prize.points, why);
+    coupons(out, ev, ev.member, rule.name, a.prize.coupons, null);
+  }
+}

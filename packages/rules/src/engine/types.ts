@@ -1,0 +1,220 @@
+// The engine's inputs and outputs. All plain JSON, so a database layer can persist the state
+// per member (and the processed event ids per practice) and write effects to its ledger.
+
+export type ProgramStatus = "on" | "off" | "test";
+
+/** One money line of an invoice: amount is a decimal string of dollars ("15.00"). */
+export interface InvoiceLine {
+  code: string;
+  amount: string | number;
+}
+
+/** An event, as the scenario format and the integrations deliver it (SPEC section 6). */
+export interface EngineEvent {
+  id: string;
+  type: string;
+  /** ISO-8601 instant; evaluation uses it, never the clock. */
+  at: string;
+  member: string;
+  invoice?: { id: string; lines?: InvoiceLine[] };
+  visit?: { method?: string };
+  consent?: { kind?: string; full?: boolean };
+  survey?: { answers?: boolean[] };
+  referral?: { referrer?: string; campaign?: string };
+  review?: { rating?: number; platform?: string };
+  qr?: { code?: string };
+  activity?: { kind?: string; id?: string };
+  action?: { name: string; response?: string };
+  adjustment?: { points: number; note?: string };
+  redemption?: { points: number; reward?: string };
+}
+
+/** What the engine keeps about one paid invoice, so a void can take back exactly what it gave. */
+export interface InvoiceRecord {
+  /** The invoice.paid event id. */
+  event: string;
+  total: number;
+  eligible: number;
+  awards: AwardRecord[];
+  /** total_spend rules: basis this invoice added, and points it settled (awarded or suppressed). */
+  bases?: Record<string, number>;
+  settled?: Record<string, number>;
+  voided?: boolean;
+}
+
+export interface AwardRecord {
+  rule: string;
+  points: number;
+  /** The limit counter this award incremented, if the rule has a limit. */
+  limitKey?: string;
+}
+
+export interface PendingRequest {
+  rule: string;
+  /** The action.completed event id. */
+  event: string;
+  at: string;
+  response?: string;
+}
+
+export interface WindowState {
+  /** The visit.checked_in event that opened it. */
+  event: string;
+  start: number;
+  end: number;
+  spend: number;
+  points: number;
+  unlocked: boolean;
+}
+
+export interface MilestoneState {
+  tally: number;
+  /** Limited programs: index of the current phase (phases.length = all achieved). */
+  phase: number;
+  achieved: string[];
+}
+
+export interface MemberState {
+  balance: number;
+  paidInvoices: number;
+  /** Eligible cents of paid, not voided invoices (member.lifetime_spend). */
+  lifetimeSpend: number;
+  registered: boolean;
+  tags: string[];
+  birthday: string | null;
+  /** total_spend earn rule name -> lifetime basis in cents. */
+  basis: Record<string, number>;
+  /** total_spend earn rule name -> points awarded or suppressed, less reversals. */
+  settled: Record<string, number>;
+  invoices: Record<string, InvoiceRecord>;
+  /** `${rule}|${period}` -> awards counted against the rule's limit. */
+  limits: Record<string, number>;
+  milestones: Record<string, MilestoneState>;
+  pending: PendingRequest[];
+  /** instant rule name -> the open visit window. */
+  windows: Record<string, WindowState>;
+}
+
+export interface EngineState {
+  members: Record<string, MemberState>;
+  /** Event ids already processed: such an event is skipped whole. */
+  processed: Record<string, true>;
+}
+
+export interface MemberProfile {
+  tags?: string[];
+  birthday?: string | null;
+  registered?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Effects: what an event did. A ledger writes award, reversal, redemption and adjustment
+// entries; the idempotency key of an award is (event, rule, member).
+
+export type Why =
+  | {
+      kind: "earn";
+      mode: "per_transaction";
+      items: "eligible" | "all" | string[];
+      basis: number;
+      rate: number;
+      per: number;
+      minimum: number;
+    }
+  | {
+      kind: "earn";
+      mode: "total_spend";
+      items: "eligible" | "all" | string[];
+      basis: number;
+      lifetimeBasis: number;
+      rate: number;
+      per: number;
+      settledBefore: number;
+    }
+  | { kind: "reward"; on: string; accumulate: "yes" | "no" | "better_choice"; recipient: "member" | "referrer" }
+  | { kind: "manual"; request: string; response?: string }
+  | { kind: "milestone"; perfectSurveys: number; phase?: string };
+
+export interface AwardEffect {
+  type: "award";
+  event: string;
+  member: string;
+  rule: string;
+  points: number;
+  why: Why;
+}
+export interface ReversalEffect {
+  type: "reversal";
+  event: string;
+  member: string;
+  rule: string;
+  points: number;
+  reverses: string;
+}
+export interface CouponEffect {
+  type: "coupon";
+  event: string;
+  member: string;
+  rule: string;
+  coupon: string;
+  expires: string | null;
+}
+export interface PhaseEffect {
+  type: "phase";
+  event: string;
+  member: string;
+  rule: string;
+  phase: string;
+}
+export interface PendingEffect {
+  type: "pending";
+  event: string;
+  member: string;
+  rule: string;
+  response?: string;
+}
+/** A pending request left the queue: approved (an award follows), rejected by staff, or over its limit. */
+export interface RequestClosedEffect {
+  type: "request_closed";
+  event: string;
+  member: string;
+  rule: string;
+  request: string;
+  outcome: "approved" | "rejected" | "limit_reached";
+}
+export interface RedemptionEffect {
+  type: "redemption";
+  event: string;
+  member: string;
+  points: number;
+}
+export interface AdjustmentEffect {
+  type: "adjustment";
+  event: string;
+  member: string;
+  points: number;
+  note?: string;
+}
+export type RejectReason = "insufficient_points" | "program_off" | "test_mode" | "limit_reached" | "invalid_points";
+export interface RejectedEffect {
+  type: "rejected";
+  event: string;
+  member: string;
+  reason: RejectReason;
+}
+
+export type Effect =
+  | AwardEffect
+  | ReversalEffect
+  | CouponEffect
+  | PhaseEffect
+  | PendingEffect
+  | RequestClosedEffect
+  | RedemptionEffect
+  | AdjustmentEffect
+  | RejectedEffect;
+
+export interface EvaluateResult {
+  effects: Effect[];
+  state: EngineState;
+}
