@@ -1,0 +1,139 @@
+// Helpers shared by the tests: a connected browser, pages that fail on console errors and
+// broken requests, screenshots, and the small accessibility checks every page must pass.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { screenshotDir } from './paths.ts';
+
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+  tablet: { width: 1024, height: 768 },
+  tabletPortrait: { width: 768, height: 1024 },
+} as const;
+
+export const baseURL = inject('baseURL');
+
+/** Connects to the shared Chromium for the current test file. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await chromium.connect(inject('wsEndpoint'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('browser not connected yet');
+    return browser;
+  };
+}
+
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors, uncaught exceptions and failed same-origin requests seen so far. */
+  problems: string[];
+  /** Same-origin request paths, to check that everything stays under the app's base path. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  options: { isMobile?: boolean; locale?: string } = {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport,
+    isMobile: options.isMobile ?? false,
+    hasTouch: options.isMobile ?? false,
+    locale: options.locale ?? 'en-US',
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const requests: string[] = [];
+  const origin = new URL(baseURL).origin;
+  page.on('console', (message) => {
+    // Chromium logs every 4xx/5xx fetch ("Failed to load resource"); responses are checked below instead,
+    // because a form action answering 400 or 503 with a message is expected.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin === origin) requests.push(url.pathname);
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    // 4xx on form posts is expected (validation); anything else broken is a bug.
+    if (url.origin === origin && response.status() >= 400 && response.request().method() === 'GET') {
+      problems.push(`${response.status()} ${url.pathname}`);
+    }
+  });
+  return { page, context, problems, requests, close: () => context.close() };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Inputs a person can type into that have no accessible name: should be empty. */
+export async function unlabelledInputs(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
+      .filter((el) => !(el instanceof HTMLInputElement) || !['hidden', 'submit', 'button', 'reset'].includes(el.type))
+      .filter((el) => {
+        const hasLabel = (el.labels?.length ?? 0) > 0 && [...(el.labels ?? [])].some((l) => l.textContent?.trim());
+        return !hasLabel && !el.getAttribute('aria-label')?.trim() && !el.getAttribute('aria-labelledby');
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
+
+/** Tabs to the first focusable element and reports its focus outline. */
+export async function firstFocusRing(page: Page): Promise<{ tag: string; style: string; width: number }> {
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  await page.keyboard.press('Tab');
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const style = getComputedStyle(el);
+    return { tag: el.tagName.toLowerCase(), style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
+  });
+}
+
+/** True when the page fits the viewport: nothing to scroll either way. */
+export async function fitsViewport(page: Page): Promise<{ fits: boolean; scroll: string }> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    return {
+      fits: root.scrollHeight <= window.innerHeight && root.scrollWidth <= window.innerWidth,
+      scroll: `${root.scrollWidth}x${root.scrollHeight} in ${window.innerWidth}x${window.innerHeight}`,
+    };
+  });
+}
+
+/**
+ * Clicks a submit button and waits for the form post. A 403 here means SvelteKit's CSRF check
+ * rejected it: the origin it derived (protocol + host) did not match the browser's Origin header.
+ */
+export async function submit(page: Page, button: Locator): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 15_000 }),
+    button.click(),
+  ]);
+  const status = response.status();
+  if (status === 403) {
+    throw new Error(
+      `form post to ${new URL(response.url()).pathname} was rejected as cross-site (403): ` +
+        `${(await response.text()).slice(0, 120)}. The server that mounts the app must tell it the request protocol ` +
+        '(adapter-node defaults to https): PROTOCOL_HEADER=x-forwarded-proto and x-forwarded-proto set on each request.',
+    );
+  }
+  return status;
+}
