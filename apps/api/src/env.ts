@@ -18,6 +18,23 @@ const Env = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PUBLIC_URL: z.string().url().optional(),
+  /** Signs the patients' check-in QR codes. Unset: a random secret kept in TALLY_DATA_DIR/secret
+   *  (set it explicitly when several API processes share one PostgreSQL). */
+  SESSION_SECRET: z.string().min(32).optional().or(z.literal("").transform(() => undefined)),
+  /** Extra origins allowed to send cookie-authenticated mutations (comma-separated). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean)),
+  /** smtp://user:pass@host:port (or smtps://). Unset: mail goes to the dev mailbox in the database. */
+  SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  MAIL_FROM: z.string().default("Tally <no-reply@tally.local>"),
+  /** Background jobs (nightly import, birthdays, digest, coupon expiry) run in this process. */
+  TALLY_JOBS: z.enum(["on", "off"]).default("on"),
+  STAFF_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  STAFF_SESSION_HOURS: z.coerce.number().int().positive().default(12),
+  MEMBER_IDLE_DAYS: z.coerce.number().int().positive().default(7),
+  MEMBER_SESSION_DAYS: z.coerce.number().int().positive().default(30),
 });
 
 export type Env = z.infer<typeof Env>;

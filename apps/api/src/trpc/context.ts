@@ -1,9 +1,85 @@
-// Per-request context for tRPC procedures.
+// Per-request context for tRPC procedures. Who is calling is resolved lazily (only procedures
+// that need a caller pay for the lookup) from, in order of the procedure's needs: the staff
+// cookie, the patient cookie, or a Bearer token (kiosk device token `k_...`, API key `tly_...`).
 import type { Database } from "@tally/db";
+import type { ApiConfig } from "../config.ts";
+import {
+  type ApiKeyPrincipal,
+  type KioskPrincipal,
+  type MemberPrincipal,
+  resolveApiKey,
+  resolveKioskDevice,
+  resolveMemberSession,
+  resolveStaffSession,
+  type StaffPrincipal,
+} from "../core-auth.ts";
+import type { LiveBus } from "../live.ts";
 import type { Logger } from "../logger.ts";
+import type { Mailer } from "../mail.ts";
+import type { Metrics } from "../metrics.ts";
+import type { RateLimiter } from "../rate-limit.ts";
 
-export interface Context {
+export const staffCookie = "tally_staff";
+export const memberCookie = "tally_member";
+
+/** What the whole app shares (one per process). */
+export interface AppDeps {
   database: Database;
   log: Logger;
+  config: ApiConfig;
+  bus: LiveBus;
+  limiter: RateLimiter;
+  metrics: Metrics;
+  mailer: Mailer;
+}
+
+export interface Context extends AppDeps {
   req: Request;
+  /** Headers added to the response (Set-Cookie from sign-in and sign-out). */
+  resHeaders: Headers;
+  /** The client's address, for rate limits (X-Forwarded-For is trusted from loopback only). */
+  ip: string;
+  secure: boolean;
+  tokens: { staff?: string; member?: string; bearer?: string };
+  auth: {
+    staff(): Promise<StaffPrincipal | null>;
+    member(): Promise<MemberPrincipal | null>;
+    kiosk(): Promise<KioskPrincipal | null>;
+    apiKey(): Promise<ApiKeyPrincipal | null>;
+  };
+}
+
+const once = <T>(fn: () => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+};
+
+export function createContext(
+  deps: AppDeps,
+  req: Request,
+  resHeaders: Headers,
+  cookies: Record<string, string>,
+  ip: string,
+  secure: boolean,
+): Context {
+  const { db } = deps.database;
+  const staff = cookies[staffCookie] || undefined;
+  const member = cookies[memberCookie] || undefined;
+  const auth = req.headers.get("authorization") ?? "";
+  const bearer = auth.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : undefined;
+  const policy = deps.config.authPolicy;
+  return {
+    ...deps,
+    req,
+    resHeaders,
+    ip,
+    secure,
+    tokens: { staff, member, bearer },
+    auth: {
+      staff: once(async () => (staff ? resolveStaffSession(db, staff, policy) : null)),
+      member: once(async () => (member ? resolveMemberSession(db, member, policy) : null)),
+      kiosk: once(async () => (bearer?.startsWith("k_") ? resolveKioskDevice(db, bearer) : null)),
+      apiKey: once(async () => (bearer?.startsWith("tly_") ? resolveApiKey(db, bearer) : null)),
+    },
+  };
 }

@@ -1,5 +1,6 @@
-// tRPC setup: context type, error mapping from domain errors (done once, here), procedures.
-import { isDomainError, errorCodes } from "@tally/core";
+// tRPC setup: context type, error mapping from domain errors (done once, here), and the
+// procedures by caller: public, staff (role via meta), member, kiosk, integration.
+import { type Ctx, errorCodes, isDomainError } from "@tally/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.ts";
 
@@ -14,20 +15,38 @@ const trpcCodeFor: Record<number, TRPCError["code"]> = {
   429: "TOO_MANY_REQUESTS",
 };
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        appCode: isDomainError(cause) ? cause.code : undefined,
-        details: isDomainError(cause) ? cause.details : undefined,
-      },
-    };
-  },
-});
+export interface Meta {
+  /** staffProcedure: the role required ("admin"); any staff role when omitted. */
+  role?: "admin";
+  /** staffProcedure: callable while a temporary password still has to be changed. */
+  allowPasswordChange?: boolean;
+  /** memberProcedure: callable by a lead (self-registered, limited access). */
+  allowLead?: boolean;
+}
+
+/** Tells the admin app to send the user to the change-password page (appCode PASSWORD_CHANGE_REQUIRED). */
+class PasswordChangeRequired extends Error {
+  readonly code = "PASSWORD_CHANGE_REQUIRED";
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          appCode: isDomainError(cause) || cause instanceof PasswordChangeRequired ? cause.code : undefined,
+          details: isDomainError(cause) ? cause.details : undefined,
+        },
+      };
+    },
+  });
 
 /** Turns a domain error thrown by a verb into the matching tRPC error (keeping it as the cause). */
 const mapDomainErrors = t.middleware(async ({ next }) => {
@@ -40,5 +59,55 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
 });
 
 export const router = t.router;
+export const middleware = t.middleware;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 export const createCallerFactory = t.createCallerFactory;
+
+const unauthorized = (message = "Please sign in.") => new TRPCError({ code: "UNAUTHORIZED", message });
+
+/** A signed-in staff user of the session's practice; `meta({ role: "admin" })` for admins only.
+ *  ctx.core is the core Ctx for verbs: the practice always comes from the session, never input. */
+export const staffProcedure = publicProcedure.use(async ({ ctx, meta, next }) => {
+  const staff = await ctx.auth.staff();
+  if (!staff) throw unauthorized();
+  if (staff.mustChangePassword && !meta?.allowPasswordChange) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Set a new password first.", cause: new PasswordChangeRequired() });
+  }
+  if (meta?.role === "admin" && staff.actor.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can do this." });
+  const core: Ctx = { db: ctx.database.db, practiceId: staff.practiceId, actor: staff.actor };
+  return next({ ctx: { staff, core } });
+});
+
+/** A signed-in patient; leads only where `meta({ allowLead: true })`. */
+export const memberProcedure = publicProcedure.use(async ({ ctx, meta, next }) => {
+  const member = await ctx.auth.member();
+  if (!member) throw unauthorized();
+  if (member.status === "lead" && !meta?.allowLead) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Your registration is being reviewed by the practice." });
+  }
+  const core: Ctx = { db: ctx.database.db, practiceId: member.practiceId, actor: member.actor };
+  return next({ ctx: { member, core } });
+});
+
+/** A paired kiosk (device token); it may only act for its own practice. */
+export const kioskProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const kiosk = await ctx.auth.kiosk();
+  if (!kiosk) throw unauthorized("This kiosk is not paired.");
+  const core: Ctx = { db: ctx.database.db, practiceId: kiosk.practiceId, actor: { kind: "kiosk", id: kiosk.deviceId } };
+  return next({ ctx: { kiosk, core } });
+});
+
+/** A practice-management integration (API key). */
+export const integrationProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const key = await ctx.auth.apiKey();
+  if (!key) throw unauthorized("A valid API key is required.");
+  const core: Ctx = { db: ctx.database.db, practiceId: key.practiceId, actor: { kind: "integration", id: key.keyId } };
+  return next({ ctx: { apiKey: key, core } });
+});
+
+/** Counts one attempt for this client address; refuses when over the per-process limit. */
+export function limitRate(ctx: Context, bucket: keyof Context["config"]["rateLimits"], key = ctx.ip) {
+  if (!ctx.limiter.hit(`${bucket}:${key}`, ctx.config.rateLimits[bucket])) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many attempts. Please wait a minute and try again." });
+  }
+}

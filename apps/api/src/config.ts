@@ -1,0 +1,60 @@
+// What the HTTP layer needs to know, built from env.ts in server.ts and from defaults in tests.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type AuthPolicy, defaultAuthPolicy } from "./core-auth.ts";
+import type { Env } from "./env.ts";
+
+export interface ApiConfig {
+  authPolicy: AuthPolicy;
+  /** Signs patients' check-in QR codes. */
+  qrSecret: string;
+  /** Origins (besides the request's own host and PUBLIC_URL) allowed to send cookie mutations. */
+  allowedOrigins: string[];
+  publicUrl?: string;
+  /** "auto": Secure cookies when the request came over https (directly or via a proxy). */
+  secureCookies: boolean | "auto";
+  /** In-memory per-process limits (per client address) on sign-in and kiosk identification. */
+  rateLimits: { signIn: Limit; identify: Limit; pair: Limit };
+}
+
+export interface Limit {
+  max: number;
+  windowMs: number;
+}
+
+export const defaultConfig: ApiConfig = {
+  authPolicy: defaultAuthPolicy,
+  qrSecret: "tally-development-secret-not-for-production",
+  allowedOrigins: [],
+  secureCookies: "auto",
+  rateLimits: {
+    signIn: { max: 20, windowMs: 60_000 },
+    identify: { max: 30, windowMs: 60_000 },
+    pair: { max: 10, windowMs: 60_000 },
+  },
+};
+
+/** A secret that survives restarts without configuration: generated once into the data folder. */
+function persistentSecret(dataDir: string): string {
+  const file = join(dataDir, "secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function configFromEnv(env: Env): ApiConfig {
+  const minute = 60_000;
+  return {
+    ...defaultConfig,
+    authPolicy: {
+      staff: { idleMs: env.STAFF_IDLE_MINUTES * minute, absoluteMs: env.STAFF_SESSION_HOURS * 60 * minute },
+      member: { idleMs: env.MEMBER_IDLE_DAYS * 24 * 60 * minute, absoluteMs: env.MEMBER_SESSION_DAYS * 24 * 60 * minute },
+    },
+    qrSecret: env.SESSION_SECRET ?? persistentSecret(env.TALLY_DATA_DIR),
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    publicUrl: env.PUBLIC_URL,
+  };
+}

@@ -1,0 +1,111 @@
+// Sign-in, sign-out and passwords for staff (admin app) and patients (portal). Each sign-in
+// returns the session token too, so a SvelteKit form action can set the cookie on its own
+// response; direct callers get the Set-Cookie header.
+import { z } from "zod";
+import {
+  changeOwnPassword,
+  revokeAllSessions,
+  revokeSessionToken,
+  setMemberPassword,
+  signInMember,
+  signInStaff,
+} from "../../core-auth.ts";
+import { memberCookie, staffCookie } from "../context.ts";
+import { clearSessionCookie, setSessionCookie } from "../cookies.ts";
+import { limitRate, memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
+
+const Email = z.string().trim().min(3).max(254);
+const Password = z.string().min(1).max(200);
+const Slug = z.string().min(1).max(100);
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD");
+const NewPassword = z.string().min(10).max(200);
+
+const memberRouter = router({
+  /** Email + password, or card number + date of birth. */
+  signIn: publicProcedure
+    .input(
+      z.union([
+        z.object({ practice: Slug.optional(), email: Email, password: Password }),
+        z.object({ practice: Slug.optional(), cardNumber: z.string().trim().min(1).max(64), birthday: IsoDate }),
+      ]),
+    )
+    .mutation(async ({ ctx, input }) => {
+      limitRate(ctx, "signIn");
+      const result = await signInMember(ctx.database.db, input, {
+        policy: ctx.config.authPolicy,
+        userAgent: ctx.req.headers.get("user-agent"),
+        replaces: ctx.tokens.member,
+      });
+      setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
+      return result;
+    }),
+
+  me: memberProcedure.meta({ allowLead: true }).query(({ ctx }) => ({
+    id: ctx.member.actor.id,
+    firstName: ctx.member.firstName,
+    status: ctx.member.status,
+    practiceId: ctx.member.practiceId,
+    expiresAt: ctx.member.expiresAt,
+  })),
+
+  setPassword: memberProcedure
+    .input(z.object({ currentPassword: z.string().max(200).optional(), newPassword: NewPassword }))
+    .mutation(({ ctx, input }) => setMemberPassword(ctx.core, { ...input, sessionId: ctx.member.sessionId })),
+
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.tokens.member) await revokeSessionToken(ctx.database.db, ctx.tokens.member);
+    clearSessionCookie(ctx, memberCookie);
+    return { ok: true as const };
+  }),
+
+  signOutEverywhere: memberProcedure.meta({ allowLead: true }).mutation(async ({ ctx }) => {
+    const ended = await revokeAllSessions(ctx.database.db, { memberId: ctx.member.actor.id });
+    clearSessionCookie(ctx, memberCookie);
+    return { ended };
+  }),
+});
+
+export const authRouter = router({
+  /** Staff sign-in. `practice` (slug) is needed only when one email works at several practices. */
+  signIn: publicProcedure.input(z.object({ email: Email, password: Password, practice: Slug.optional() })).mutation(async ({ ctx, input }) => {
+    limitRate(ctx, "signIn");
+    const result = await signInStaff(ctx.database.db, input, {
+      policy: ctx.config.authPolicy,
+      userAgent: ctx.req.headers.get("user-agent"),
+      replaces: ctx.tokens.staff,
+    });
+    setSessionCookie(ctx, staffCookie, result.token, result.expiresAt);
+    return result;
+  }),
+
+  me: staffProcedure.meta({ allowPasswordChange: true }).query(({ ctx }) => ({
+    id: ctx.staff.actor.id,
+    name: ctx.staff.name,
+    email: ctx.staff.email,
+    role: ctx.staff.actor.role,
+    practiceId: ctx.staff.practiceId,
+    timezone: ctx.staff.practiceTimezone,
+    mustChangePassword: ctx.staff.mustChangePassword,
+    expiresAt: ctx.staff.expiresAt,
+  })),
+
+  /** Required after a temporary password; other sessions of the user end. */
+  changePassword: staffProcedure
+    .meta({ allowPasswordChange: true })
+    .input(z.object({ currentPassword: Password, newPassword: NewPassword }))
+    .mutation(({ ctx, input }) => changeOwnPassword(ctx.core, { ...input, sessionId: ctx.staff.sessionId })),
+
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.tokens.staff) await revokeSessionToken(ctx.database.db, ctx.tokens.staff);
+    clearSessionCookie(ctx, staffCookie);
+    return { ok: true as const };
+  }),
+
+  signOutEverywhere: staffProcedure.meta({ allowPasswordChange: true }).mutation(async ({ ctx }) => {
+    const ended = await revokeAllSessions(ctx.database.db, { staffUserId: ctx.staff.actor.id });
+    clearSessionCookie(ctx, staffCookie);
+    return { ended };
+  }),
+
+  member: memberRouter,
+});

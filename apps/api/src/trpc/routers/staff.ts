@@ -1,0 +1,18 @@
+// Staff accounts (admins only): list, create with a temporary password, reset, role, disable.
+import { z } from "zod";
+import { createStaffUser, listStaffUsers, resetStaffPassword, setStaffDisabled, setStaffRole } from "../../core-auth.ts";
+import { router, staffProcedure } from "../init.ts";
+
+const admin = staffProcedure.meta({ role: "admin" });
+const Role = z.enum(["admin", "team_member"]);
+const StaffUserId = z.object({ staffUserId: z.uuid() });
+
+export const staffRouter = router({
+  list: admin.query(({ ctx }) => listStaffUsers(ctx.core)),
+  create: admin
+    .input(z.object({ email: z.email().max(254), name: z.string().trim().min(1).max(120), role: Role }))
+    .mutation(({ ctx, input }) => createStaffUser(ctx.core, input)),
+  resetPassword: admin.input(StaffUserId).mutation(({ ctx, input }) => resetStaffPassword(ctx.core, input)),
+  setDisabled: admin.input(StaffUserId.extend({ disabled: z.boolean() })).mutation(({ ctx, input }) => setStaffDisabled(ctx.core, input)),
+  setRole: admin.input(StaffUserId.extend({ role: Role })).mutation(({ ctx, input }) => setStaffRole(ctx.core, input)),
+});

@@ -1,0 +1,103 @@
+// Kiosk pairing: an admin creates a device and gets a short one-time code; the tablet trades the
+// code for a long-lived device token (sent as `Authorization: Bearer`). Revoking cuts it off.
+import { type Db, kioskDevices, practices } from "@tally/db";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { type Ctx, requireStaff } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { writeAuthAudit } from "./audit.ts";
+import { touchEveryMs } from "./policy.ts";
+import { hashToken, numericCode, randomToken } from "./tokens.ts";
+
+const pairingMs = 15 * 60_000;
+
+export async function createKioskPairing(ctx: Ctx, input: { name: string }) {
+  requireStaff(ctx, "admin");
+  const code = numericCode(8);
+  const expiresAt = new Date(Date.now() + pairingMs);
+  return ctx.db.transaction(async (tx) => {
+    const [device] = await tx
+      .insert(kioskDevices)
+      .values({
+        practiceId: ctx.practiceId,
+        name: input.name.trim(),
+        pairingCodeHash: hashToken(code),
+        pairingExpiresAt: expiresAt,
+        createdByStaffId: ctx.actor.kind === "staff" ? ctx.actor.id : null,
+      })
+      .returning({ id: kioskDevices.id, name: kioskDevices.name });
+    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "kiosk.createPairing", targetType: "kiosk_device", targetId: device!.id });
+    return { deviceId: device!.id, name: device!.name, code, expiresAt };
+  });
+}
+
+/** Called by the tablet (no session): a valid unexpired code becomes a device token, once. */
+export async function pairKiosk(db: Db, input: { code: string }, now = new Date()) {
+  const token = randomToken("k_");
+  // One conditional update: two tablets racing with the same code cannot both pair.
+  const [device] = await db
+    .update(kioskDevices)
+    .set({ tokenHash: hashToken(token), pairingCodeHash: null, pairingExpiresAt: null, pairedAt: now })
+    .where(
+      and(
+        eq(kioskDevices.pairingCodeHash, hashToken(input.code.trim())),
+        gt(kioskDevices.pairingExpiresAt, now),
+        isNull(kioskDevices.revokedAt),
+      ),
+    )
+    .returning({ id: kioskDevices.id, name: kioskDevices.name, practiceId: kioskDevices.practiceId });
+  if (!device) throw new DomainError("UNAUTHORIZED", "That pairing code is not valid. Ask an admin for a new one.");
+  const [practice] = await db.select({ slug: practices.slug, name: practices.name }).from(practices).where(eq(practices.id, device.practiceId));
+  return { token, device: { id: device.id, name: device.name, practice: practice?.slug ?? "", practiceName: practice?.name ?? "" } };
+}
+
+export interface KioskPrincipal {
+  kind: "kiosk";
+  deviceId: string;
+  name: string;
+  practiceId: string;
+  practiceTimezone: string;
+}
+
+export async function resolveKioskDevice(db: Db, token: string, now = new Date()): Promise<KioskPrincipal | null> {
+  const [row] = await db
+    .select({ id: kioskDevices.id, name: kioskDevices.name, practiceId: kioskDevices.practiceId, revokedAt: kioskDevices.revokedAt, lastSeenAt: kioskDevices.lastSeenAt, timezone: practices.timezone })
+    .from(kioskDevices)
+    .innerJoin(practices, eq(practices.id, kioskDevices.practiceId))
+    .where(eq(kioskDevices.tokenHash, hashToken(token)));
+  if (!row || row.revokedAt) return null;
+  if (!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) {
+    await db.update(kioskDevices).set({ lastSeenAt: now }).where(eq(kioskDevices.id, row.id));
+  }
+  return { kind: "kiosk", deviceId: row.id, name: row.name, practiceId: row.practiceId, practiceTimezone: row.timezone };
+}
+
+export async function listKioskDevices(ctx: Ctx) {
+  requireStaff(ctx, "admin");
+  return ctx.db
+    .select({
+      id: kioskDevices.id,
+      name: kioskDevices.name,
+      pairedAt: kioskDevices.pairedAt,
+      pairingExpiresAt: kioskDevices.pairingExpiresAt,
+      lastSeenAt: kioskDevices.lastSeenAt,
+      revokedAt: kioskDevices.revokedAt,
+      createdAt: kioskDevices.createdAt,
+    })
+    .from(kioskDevices)
+    .where(eq(kioskDevices.practiceId, ctx.practiceId))
+    .orderBy(desc(kioskDevices.createdAt));
+}
+
+export async function revokeKioskDevice(ctx: Ctx, input: { deviceId: string }) {
+  requireStaff(ctx, "admin");
+  return ctx.db.transaction(async (tx) => {
+    const [d] = await tx
+      .update(kioskDevices)
+      .set({ revokedAt: new Date(), tokenHash: null, pairingCodeHash: null })
+      .where(and(eq(kioskDevices.id, input.deviceId), eq(kioskDevices.practiceId, ctx.practiceId)))
+      .returning({ id: kioskDevices.id });
+    if (!d) throw new DomainError("NOT_FOUND", "No such kiosk.");
+    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "kiosk.revoke", targetType: "kiosk_device", targetId: d.id });
+    return { ok: true as const };
+  });
+}

@@ -1,0 +1,76 @@
+// Who is at the kiosk: by rewards card, check-in QR code, or phone + date of birth.
+// "Not found" and "wrong birth date" are one answer; repeated failures lock the device and the
+// card/phone tried, and alert staff once; a shared family phone sends the patient to the desk.
+import { members } from "@tally/db";
+import { and, eq, ne } from "drizzle-orm";
+import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { writeAuthAudit } from "./audit.ts";
+import { clearFailures, lockedUntil, recordFailure, type Subject } from "./lockouts.ts";
+import { readMemberQrToken } from "./tokens.ts";
+
+export type KioskIdentifyInput =
+  | { method: "card"; cardNumber: string }
+  | { method: "qr"; token: string }
+  | { method: "phone"; phone: string; birthday: string };
+
+export type KioskIdentifyResult =
+  | { status: "found"; memberId: string; method: "card" | "qr" | "phone" }
+  | { status: "not_found" }
+  /** Locked out, or several people share the phone: a person at the desk helps. */
+  | { status: "see_front_desk"; reason: "locked" | "ambiguous" };
+
+export const digitsOnly = (s: string) => s.replace(/\D/g, "");
+
+export async function identifyAtKiosk(
+  ctx: Ctx,
+  input: KioskIdentifyInput,
+  options: { qrSecret: string; now?: Date },
+): Promise<KioskIdentifyResult & { lockedNow?: boolean }> {
+  if (ctx.actor.kind !== "kiosk") throw new DomainError("FORBIDDEN", "Only a paired kiosk can do this.");
+  const now = options.now ?? new Date();
+  const device: Subject = { scope: "kiosk_device", subject: ctx.actor.id, practiceId: ctx.practiceId };
+  const key =
+    input.method === "card" ? `card:${input.cardNumber.trim()}` : input.method === "phone" ? `phone:${digitsOnly(input.phone)}` : `qr:${input.token.slice(0, 64)}`;
+  const person: Subject = { scope: "kiosk_subject", subject: `${ctx.practiceId}:${key}`, practiceId: ctx.practiceId };
+
+  if ((await lockedUntil(ctx.db, device, now)) || (await lockedUntil(ctx.db, person, now))) return { status: "see_front_desk", reason: "locked" };
+
+  const live = and(eq(members.practiceId, ctx.practiceId), ne(members.status, "merged"));
+  let found: { id: string }[] = [];
+  if (input.method === "card") {
+    found = await ctx.db.select({ id: members.id }).from(members).where(and(live, eq(members.cardNumber, input.cardNumber.trim())));
+  } else if (input.method === "qr") {
+    const memberId = readMemberQrToken(options.qrSecret, ctx.practiceId, input.token);
+    if (memberId) found = await ctx.db.select({ id: members.id }).from(members).where(and(live, eq(members.id, memberId)));
+  } else {
+    // Both checks in one query, so a wrong birth date costs the same as an unknown phone.
+    found = await ctx.db
+      .select({ id: members.id })
+      .from(members)
+      .where(and(live, eq(members.phone, digitsOnly(input.phone)), eq(members.birthday, input.birthday)));
+    if (found.length > 1) return { status: "see_front_desk", reason: "ambiguous" };
+  }
+
+  const [match] = found;
+  if (match) {
+    await clearFailures(ctx.db, person);
+    return { status: "found", memberId: match.id, method: input.method };
+  }
+
+  const [d, p] = [await recordFailure(ctx.db, device, now), await recordFailure(ctx.db, person, now)];
+  if (d.justLocked || p.justLocked) {
+    await ctx.db.transaction((tx) =>
+      writeAuthAudit(tx, {
+        practiceId: ctx.practiceId,
+        actor: ctx.actor,
+        action: "kiosk.lockout",
+        targetType: d.justLocked ? "kiosk_device" : "kiosk_subject",
+        targetId: d.justLocked ? ctx.actor.id : key.split(":")[0],
+        details: { device: ctx.actor.id, method: input.method },
+      }),
+    );
+    return { status: "see_front_desk", reason: "locked", lockedNow: true };
+  }
+  return { status: "not_found" };
+}

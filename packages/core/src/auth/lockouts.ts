@@ -1,0 +1,62 @@
+// Persistent failed-attempt counters with lockout (per staff email, member login, card, kiosk).
+// In-memory rate limits in the API slow a single process down; these hold across restarts and
+// processes, and are what the "locked, see the front desk" answers come from.
+import { authLockouts, type Db } from "@tally/db";
+import { and, eq, gt, sql } from "drizzle-orm";
+import { type LockoutScope, lockoutRules } from "./policy.ts";
+
+export interface Subject {
+  scope: LockoutScope;
+  subject: string;
+  practiceId?: string | null;
+}
+
+/** The end of the current lockout, or null when attempts are allowed. */
+export async function lockedUntil(db: Db, { scope, subject }: Subject, now = new Date()): Promise<Date | null> {
+  const [row] = await db
+    .select({ lockedUntil: authLockouts.lockedUntil })
+    .from(authLockouts)
+    .where(and(eq(authLockouts.scope, scope), eq(authLockouts.subject, subject), gt(authLockouts.lockedUntil, now)));
+  return row?.lockedUntil ?? null;
+}
+
+/** Counts one failure; returns whether this failure started a lockout (to alert staff once). */
+export async function recordFailure(db: Db, { scope, subject, practiceId }: Subject, now = new Date()): Promise<{ justLocked: boolean }> {
+  const rule = lockoutRules[scope];
+  const windowStart = new Date(now.getTime() - rule.windowMs);
+  const stale = sql`${authLockouts.windowStartedAt} < ${windowStart.toISOString()}::timestamptz`;
+  // One atomic upsert, so concurrent failures are all counted.
+  const [row] = await db
+    .insert(authLockouts)
+    .values({ practiceId: practiceId ?? null, scope, subject, failures: 1, windowStartedAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [authLockouts.scope, authLockouts.subject],
+      set: {
+        failures: sql`case when ${stale} then 1 else ${authLockouts.failures} + 1 end`,
+        windowStartedAt: sql`case when ${stale} then ${now.toISOString()}::timestamptz else ${authLockouts.windowStartedAt} end`,
+        updatedAt: now,
+      },
+    })
+    .returning({ id: authLockouts.id, failures: authLockouts.failures });
+  if (!row || row.failures < rule.maxFailures) return { justLocked: false };
+  // Only the request whose update moves failures from max to zero reports the new lockout.
+  const locked = await db
+    .update(authLockouts)
+    .set({ lockedUntil: new Date(now.getTime() + rule.lockMs), failures: 0, windowStartedAt: now, updatedAt: now })
+    .where(and(eq(authLockouts.id, row.id), sql`${authLockouts.failures} >= ${rule.maxFailures}`))
+    .returning({ id: authLockouts.id });
+  return { justLocked: locked.length > 0 };
+}
+
+/** A success forgets earlier failures (but never lifts an active lockout early). */
+export async function clearFailures(db: Db, { scope, subject }: Subject): Promise<void> {
+  await db
+    .update(authLockouts)
+    .set({ failures: 0 })
+    .where(and(eq(authLockouts.scope, scope), eq(authLockouts.subject, subject), gt(authLockouts.failures, 0)));
+}
+
+/** Lifts a lockout (an admin at the desk has checked the person). */
+export async function unlock(db: Db, { scope, subject }: Subject): Promise<void> {
+  await db.update(authLockouts).set({ failures: 0, lockedUntil: null }).where(and(eq(authLockouts.scope, scope), eq(authLockouts.subject, subject)));
+}

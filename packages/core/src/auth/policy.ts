@@ -1,0 +1,40 @@
+// Session and lockout limits. The API passes its configured values; these are the defaults.
+export interface SessionLimits {
+  /** Signed out after this long without a request. */
+  idleMs: number;
+  /** Signed out this long after sign-in, however active. */
+  absoluteMs: number;
+}
+
+export interface AuthPolicy {
+  staff: SessionLimits;
+  member: SessionLimits;
+}
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+export const defaultAuthPolicy: AuthPolicy = {
+  staff: { idleMs: 30 * minute, absoluteMs: 12 * hour },
+  member: { idleMs: 7 * day, absoluteMs: 30 * day },
+};
+
+/** How many failures within `windowMs` lock a subject, and for how long. */
+export interface LockoutRule {
+  maxFailures: number;
+  windowMs: number;
+  lockMs: number;
+}
+
+export const lockoutRules = {
+  staff_login: { maxFailures: 10, windowMs: 15 * minute, lockMs: 15 * minute },
+  member_login: { maxFailures: 10, windowMs: 15 * minute, lockMs: 15 * minute },
+  kiosk_device: { maxFailures: 10, windowMs: 15 * minute, lockMs: 15 * minute },
+  kiosk_subject: { maxFailures: 5, windowMs: 30 * minute, lockMs: 30 * minute },
+} satisfies Record<string, LockoutRule>;
+
+export type LockoutScope = keyof typeof lockoutRules;
+
+/** Touch last_seen_at at most this often, so a busy session is not a write per request. */
+export const touchEveryMs = minute;

@@ -1,0 +1,165 @@
+// Database sessions for staff and patients: an opaque cookie token, stored hashed, with an idle
+// and an absolute timeout. A new session (new token) is created at every sign-in; a disabled
+// staff user or merged member is cut off at their next request because every lookup re-reads them.
+import { type Db, members, practices, sessions, staffUsers } from "@tally/db";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import type { Actor } from "../context.ts";
+import { type AuthPolicy, defaultAuthPolicy, touchEveryMs } from "./policy.ts";
+import { hashToken, randomToken } from "./tokens.ts";
+
+export interface NewSession {
+  token: string;
+  expiresAt: Date;
+}
+
+export async function createSession(
+  db: Db,
+  who: { kind: "staff"; practiceId: string; staffUserId: string } | { kind: "member"; practiceId: string; memberId: string },
+  options: { policy?: AuthPolicy; userAgent?: string | null; replaces?: string | null; now?: Date } = {},
+): Promise<NewSession> {
+  const now = options.now ?? new Date();
+  const limits = (options.policy ?? defaultAuthPolicy)[who.kind];
+  const token = randomToken(who.kind === "staff" ? "s_" : "m_");
+  const expiresAt = new Date(now.getTime() + limits.absoluteMs);
+  // Rotation: the session the browser presented before signing in is ended, never upgraded.
+  if (options.replaces) await revokeSessionToken(db, options.replaces, now);
+  await db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    kind: who.kind,
+    practiceId: who.practiceId,
+    staffUserId: who.kind === "staff" ? who.staffUserId : null,
+    memberId: who.kind === "member" ? who.memberId : null,
+    userAgent: options.userAgent?.slice(0, 300) ?? null,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt,
+  });
+  return { token, expiresAt };
+}
+
+export interface StaffPrincipal {
+  kind: "staff";
+  sessionId: string;
+  practiceId: string;
+  practiceTimezone: string;
+  actor: Extract<Actor, { kind: "staff" }>;
+  name: string;
+  email: string;
+  mustChangePassword: boolean;
+  expiresAt: Date;
+}
+
+export interface MemberPrincipal {
+  kind: "member";
+  sessionId: string;
+  practiceId: string;
+  practiceTimezone: string;
+  actor: Extract<Actor, { kind: "member" }>;
+  firstName: string;
+  status: "member" | "lead" | "merged";
+  expiresAt: Date;
+}
+
+/** The staff user behind a session token, or null when missing, expired, idle, revoked or disabled. */
+export async function resolveStaffSession(db: Db, token: string, policy = defaultAuthPolicy, now = new Date()): Promise<StaffPrincipal | null> {
+  const [row] = await db
+    .select({
+      id: sessions.id,
+      kind: sessions.kind,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      revokedAt: sessions.revokedAt,
+      practiceId: sessions.practiceId,
+      timezone: practices.timezone,
+      staffId: staffUsers.id,
+      staffPractice: staffUsers.practiceId,
+      role: staffUsers.role,
+      name: staffUsers.name,
+      email: staffUsers.email,
+      disabled: staffUsers.disabled,
+      mustChangePassword: staffUsers.mustChangePassword,
+    })
+    .from(sessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, sessions.staffUserId))
+    .innerJoin(practices, eq(practices.id, sessions.practiceId))
+    .where(eq(sessions.tokenHash, hashToken(token)));
+  if (!row || row.kind !== "staff" || row.disabled || row.staffPractice !== row.practiceId) return null;
+  if (!(await isLive(db, row, policy.staff.idleMs, now))) return null;
+  return {
+    kind: "staff",
+    sessionId: row.id,
+    practiceId: row.practiceId,
+    practiceTimezone: row.timezone,
+    actor: { kind: "staff", id: row.staffId, role: row.role },
+    name: row.name,
+    email: row.email,
+    mustChangePassword: row.mustChangePassword,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** The member behind a session token, or null (also when the member was merged away). */
+export async function resolveMemberSession(db: Db, token: string, policy = defaultAuthPolicy, now = new Date()): Promise<MemberPrincipal | null> {
+  const [row] = await db
+    .select({
+      id: sessions.id,
+      kind: sessions.kind,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      revokedAt: sessions.revokedAt,
+      practiceId: sessions.practiceId,
+      timezone: practices.timezone,
+      memberId: members.id,
+      memberPractice: members.practiceId,
+      firstName: members.firstName,
+      status: members.status,
+    })
+    .from(sessions)
+    .innerJoin(members, eq(members.id, sessions.memberId))
+    .innerJoin(practices, eq(practices.id, sessions.practiceId))
+    .where(eq(sessions.tokenHash, hashToken(token)));
+  if (!row || row.kind !== "member" || row.status === "merged" || row.memberPractice !== row.practiceId) return null;
+  if (!(await isLive(db, row, policy.member.idleMs, now))) return null;
+  return {
+    kind: "member",
+    sessionId: row.id,
+    practiceId: row.practiceId,
+    practiceTimezone: row.timezone,
+    actor: { kind: "member", id: row.memberId },
+    firstName: row.firstName,
+    status: row.status,
+    expiresAt: row.expiresAt,
+  };
+}
+
+async function isLive(db: Db, row: { id: string; lastSeenAt: Date; expiresAt: Date; revokedAt: Date | null }, idleMs: number, now: Date) {
+  if (row.revokedAt || row.expiresAt <= now || row.lastSeenAt.getTime() + idleMs <= now.getTime()) return false;
+  if (now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.id));
+  }
+  return true;
+}
+
+/** Signs one browser out. Unknown tokens are ignored (signing out twice is fine). */
+export async function revokeSessionToken(db: Db, token: string, now = new Date()): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)));
+}
+
+/** Signs a person out everywhere (password change, reset, disable, "log out everywhere"). */
+export async function revokeAllSessions(
+  db: Db,
+  who: { staffUserId: string } | { memberId: string },
+  options: { except?: string; now?: Date } = {},
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const owner = "staffUserId" in who ? eq(sessions.staffUserId, who.staffUserId) : eq(sessions.memberId, who.memberId);
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(owner, isNull(sessions.revokedAt), options.except ? ne(sessions.id, options.except) : undefined))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
