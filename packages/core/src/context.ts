@@ -6,6 +6,8 @@ export type Actor =
   | { kind: "staff"; id: string; role: "admin" | "team_member" }
   | { kind: "member"; id: string }
   | { kind: "kiosk"; id: string }
+  /** An integration API key (invoice import, PMS feeds). */
+  | { kind: "integration"; id: string }
   | { kind: "system"; id: "system" };
 
 export interface Ctx {
@@ -19,3 +21,6 @@ export function requireStaff(ctx: Ctx, role?: "admin"): asserts ctx is Ctx & { a
   if (ctx.actor.kind !== "staff") throw new DomainError("FORBIDDEN", "Only staff can do this.");
   if (role === "admin" && ctx.actor.role !== "admin") throw new DomainError("FORBIDDEN", "Only an admin can do this.");
 }
+
+/** A system context for jobs and the seed: every permission, one practice. */
+export const systemCtx = (db: Db, practiceId: string): Ctx => ({ db, practiceId, actor: { kind: "system", id: "system" } });

@@ -1,0 +1,113 @@
+// The rewards catalog: gift cards, in-house prizes and coupons with a point price. Deleting is
+// soft, so orders keep their history; disabled rewards stay listed for staff only.
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { rewards } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { authorize } from "../permissions.ts";
+import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
+
+const rewardFields = {
+  name: z.string().trim().min(1).max(200),
+  pointsPrice: z.number().int().positive().max(10_000_000),
+  description: z.string().max(5000).default(""),
+  imageUrl: z.url().max(2000).nullable().optional(),
+  enabled: z.boolean().default(true),
+  valueCents: z.number().int().positive().nullable().optional(),
+  providerSku: z.string().max(200).nullable().optional(),
+  couponCode: z.string().trim().min(1).max(100).nullable().optional(),
+  couponValidDays: z.number().int().positive().max(3650).nullable().optional(),
+};
+
+export const createRewardInput = z
+  .object({ kind: z.enum(["gift_card", "in_house", "coupon"]), ...rewardFields })
+  .refine((r) => r.kind !== "gift_card" || (r.valueCents && r.providerSku), { message: "a gift card needs valueCents and providerSku" })
+  .refine((r) => r.kind !== "coupon" || r.couponCode, { message: "a coupon needs couponCode" });
+
+export type Reward = typeof rewards.$inferSelect;
+
+export async function createReward({ ctx, input }: { ctx: Ctx; input: Input<typeof createRewardInput> }) {
+  authorize(ctx, "catalog.createReward");
+  const data = parseInput(createRewardInput, input);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx.insert(rewards).values({ ...data, practiceId: ctx.practiceId }).returning();
+    await audit(tx, ctx, { action: "catalog.createReward", targetType: "reward", targetId: row!.id, details: { name: data.name, kind: data.kind, pointsPrice: data.pointsPrice } });
+    return row!;
+  });
+}
+
+export const updateRewardInput = z.object({
+  id: z.uuid(),
+  name: rewardFields.name.optional(),
+  pointsPrice: rewardFields.pointsPrice.optional(),
+  description: z.string().max(5000).optional(),
+  imageUrl: rewardFields.imageUrl,
+  enabled: z.boolean().optional(),
+  valueCents: rewardFields.valueCents,
+  providerSku: rewardFields.providerSku,
+  couponCode: rewardFields.couponCode,
+  couponValidDays: rewardFields.couponValidDays,
+});
+
+export async function updateReward({ ctx, input }: { ctx: Ctx; input: Input<typeof updateRewardInput> }) {
+  authorize(ctx, "catalog.updateReward");
+  const { id, ...data } = parseInput(updateRewardInput, input);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx
+      .update(rewards)
+      .set({ ...data, updatedAt: new Date() })
+      .where(and(eq(rewards.id, id), eq(rewards.practiceId, ctx.practiceId), isNull(rewards.deletedAt)))
+      .returning();
+    if (!row) throw notFound("Reward");
+    await audit(tx, ctx, { action: "catalog.updateReward", targetType: "reward", targetId: id, details: data });
+    return row;
+  });
+}
+
+export const deleteRewardInput = z.object({ id: z.uuid() });
+
+export async function deleteReward({ ctx, input }: { ctx: Ctx; input: Input<typeof deleteRewardInput> }) {
+  authorize(ctx, "catalog.deleteReward");
+  const { id } = parseInput(deleteRewardInput, input);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx
+      .update(rewards)
+      .set({ deletedAt: new Date(), enabled: false, updatedAt: new Date() })
+      .where(and(eq(rewards.id, id), eq(rewards.practiceId, ctx.practiceId), isNull(rewards.deletedAt)))
+      .returning();
+    if (!row) throw notFound("Reward");
+    await audit(tx, ctx, { action: "catalog.deleteReward", targetType: "reward", targetId: id, details: { name: row.name } });
+    return { id, deleted: true };
+  });
+}
+
+export const listRewardsInput = z.object({ includeDisabled: z.boolean().default(false) });
+
+/** Members see enabled rewards only; staff may ask for disabled ones too. Deleted never show. */
+export async function listRewards({ ctx, input }: { ctx: Ctx; input?: Input<typeof listRewardsInput> }) {
+  authorize(ctx, "catalog.listRewards");
+  const { includeDisabled } = parseInput(listRewardsInput, input ?? {});
+  const staffView = includeDisabled && ctx.actor.kind !== "member";
+  const where = [eq(rewards.practiceId, ctx.practiceId), isNull(rewards.deletedAt)];
+  if (!staffView) where.push(eq(rewards.enabled, true));
+  return ctx.db
+    .select()
+    .from(rewards)
+    .where(and(...where))
+    .orderBy(asc(rewards.pointsPrice), asc(rewards.name));
+}
+
+/** Coupon names the catalog knows: the rule checker refuses others. */
+export async function catalogCouponNames(db: Ctx["db"], practiceId: string): Promise<string[]> {
+  const rows = await db
+    .select({ code: rewards.couponCode })
+    .from(rewards)
+    .where(and(eq(rewards.practiceId, practiceId), isNull(rewards.deletedAt), eq(rewards.kind, "coupon")));
+  return rows.map((r) => r.code).filter((c): c is string => !!c);
+}
+
+export function assertRedeemable(r: Reward | undefined): asserts r is Reward {
+  if (!r || r.deletedAt) throw notFound("Reward");
+  if (!r.enabled) throw new DomainError("CONFLICT", "This reward is not available right now.");
+}

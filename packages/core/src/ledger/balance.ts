@@ -1,0 +1,77 @@
+// Reading points: a member's balance and their ledger history with the "why" of each line.
+import { and, desc, eq, lt } from "drizzle-orm";
+import { ledgerEntries, memberBalances } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { findMember } from "../members/shared.ts";
+import { assertSelf, authorize } from "../permissions.ts";
+import { type Input, parseInput } from "../verb.ts";
+
+export const getBalanceInput = z.object({ memberId: z.uuid() });
+
+export async function getBalance({ ctx, input }: { ctx: Ctx; input: Input<typeof getBalanceInput> }) {
+  authorize(ctx, "ledger.balance");
+  const { memberId } = parseInput(getBalanceInput, input);
+  assertSelf(ctx, memberId);
+  await findMember(ctx.db, ctx, memberId);
+  const [row] = await ctx.db
+    .select({ balance: memberBalances.balance })
+    .from(memberBalances)
+    .where(and(eq(memberBalances.memberId, memberId), eq(memberBalances.practiceId, ctx.practiceId)));
+  return { memberId, balance: row?.balance ?? 0 };
+}
+
+export const ledgerHistoryInput = z.object({
+  memberId: z.uuid(),
+  limit: z.number().int().min(1).max(500).default(50),
+  /** Entries strictly before this time (for paging backwards). */
+  before: z.coerce.date().optional(),
+});
+
+export async function ledgerHistory({ ctx, input }: { ctx: Ctx; input: Input<typeof ledgerHistoryInput> }) {
+  authorize(ctx, "ledger.history");
+  const q = parseInput(ledgerHistoryInput, input);
+  assertSelf(ctx, q.memberId);
+  await findMember(ctx.db, ctx, q.memberId);
+  const where = [eq(ledgerEntries.practiceId, ctx.practiceId), eq(ledgerEntries.memberId, q.memberId)];
+  if (q.before) where.push(lt(ledgerEntries.at, q.before));
+  const rows = await ctx.db
+    .select()
+    .from(ledgerEntries)
+    .where(and(...where))
+    .orderBy(desc(ledgerEntries.at), desc(ledgerEntries.createdAt))
+    .limit(q.limit);
+  return rows.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    points: e.points,
+    ruleName: e.ruleName,
+    ruleSetVersionId: e.ruleSetVersionId,
+    eventId: e.eventId,
+    orderId: e.orderId,
+    note: e.note,
+    explanation: e.explanation,
+    why: explain(e.kind, e.points, e.explanation),
+    at: e.at,
+  }));
+}
+
+const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+/** One line of plain English: "why 37 points?". */
+export function explain(kind: string, points: number, x: Record<string, unknown>): string {
+  const n = `${points} point${Math.abs(points) === 1 ? "" : "s"}`;
+  if (kind === "earn" && typeof x.basis === "number" && typeof x.rate === "number" && typeof x.per === "number") {
+    if (x.mode === "total_spend") {
+      return `${n} from "${x.rule}": lifetime spend ${dollars(Number(x.lifetimeBasis))} at ${x.rate} per ${dollars(x.per)}, less ${x.settledBefore} already earned`;
+    }
+    return `${n} from "${x.rule}": ${dollars(x.basis)} of ${x.items === "all" ? "" : "eligible "}spend at ${x.rate} point${x.rate === 1 ? "" : "s"} per ${dollars(x.per)}`;
+  }
+  if (kind === "milestone") return `${n} from milestone "${x.rule}"${x.phase ? ` (phase ${x.phase})` : ""}`;
+  if (kind === "reward") return `${n} from reward "${x.rule}"`;
+  if (kind === "reversal") return `${n}: invoice voided, reverses "${x.rule}"`;
+  if (kind === "redemption") return `${n} redeemed`;
+  if (kind === "adjustment") return `${n} adjusted by staff${x.note ? `: ${x.note}` : ""}`;
+  if (kind === "refund") return `${n} refunded${x.reason ? `: ${x.reason}` : ""}`;
+  return n;
+}

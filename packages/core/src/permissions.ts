@@ -1,0 +1,110 @@
+// Who may do what, as data: each action (`module.verb`) lists the principals allowed to do it.
+// Verbs call `authorize` first; the admin app reads `permissions` to show or hide actions.
+import type { Actor, Ctx } from "./context.ts";
+import { DomainError } from "./errors.ts";
+
+export type Principal = "admin" | "team_member" | "member" | "kiosk" | "integration";
+
+const staff = ["admin", "team_member"] as const;
+const admin = ["admin"] as const;
+
+export const permissions = {
+  "practices.get": [...staff, "member", "kiosk", "integration"],
+  "practices.updateSettings": admin,
+  "practices.createLocation": admin,
+  "practices.updateLocation": admin,
+  "practices.listLocations": [...staff, "kiosk"],
+  "staff.list": admin,
+  "audit.list": admin,
+  "members.create": staff,
+  "members.update": staff,
+  "members.get": [...staff, "member"],
+  "members.search": staff,
+  "members.setTags": staff,
+  "members.connectCard": staff,
+  "members.findByCard": [...staff, "kiosk"],
+  "members.recordConsent": [...staff, "member"],
+  "members.merge": admin,
+  "members.registerLead": ["member", "kiosk", "integration"],
+  "members.listLeads": staff,
+  "members.convertLead": admin,
+  "members.createInvitation": staff,
+  "members.acceptInvitation": ["member"],
+  "members.recordFirstLogin": ["member"],
+  "members.listBirthdays": staff,
+  "members.runBirthdays": [],
+  "ledger.history": [...staff, "member"],
+  "ledger.balance": [...staff, "member", "kiosk"],
+  "ledger.adjustPoints": staff,
+  "rules.save": admin,
+  "rules.publish": admin,
+  "rules.listVersions": staff,
+  "rules.getVersion": staff,
+  "rules.backtest": admin,
+  "events.record": [...staff, "integration"],
+  "events.list": staff,
+  "catalog.upsertEligibleItems": admin,
+  "catalog.setEligibleItem": admin,
+  "catalog.enableAllEligibleItems": admin,
+  "catalog.listEligibleItems": staff,
+  "catalog.createReward": admin,
+  "catalog.updateReward": admin,
+  "catalog.deleteReward": admin,
+  "catalog.listRewards": [...staff, "member"],
+  "redemption.redeem": [...staff, "member"],
+  "redemption.listOrders": staff,
+  "redemption.fulfilOrder": staff,
+  "redemption.cancelOrder": staff,
+  "coupons.list": [...staff, "member", "kiosk"],
+  "coupons.use": staff,
+  "approvals.completeAction": ["member", ...staff],
+  "approvals.list": staff,
+  "approvals.decide": staff,
+  "engagement.manageSurvey": admin,
+  "engagement.listSurveyQuestions": [...staff, "kiosk"],
+  "engagement.submitSurvey": [...staff, "kiosk"],
+  "engagement.manageQrCodes": admin,
+  "engagement.scanQr": ["member", "kiosk", ...staff],
+  "engagement.manageReferrals": admin,
+  "engagement.inviteReferral": ["member", ...staff],
+  "engagement.convertReferral": [...staff],
+  "engagement.manageMarketplace": admin,
+  "engagement.participate": ["member"],
+  "engagement.submitReview": ["member"],
+  "engagement.publishReview": staff,
+  "engagement.list": [...staff, "member"],
+  "checkin.checkIn": ["kiosk", ...staff],
+  "reports.view": staff,
+  "imports.invoices": ["admin", "integration"],
+} as const satisfies Record<string, readonly Principal[]>;
+
+export type Action = keyof typeof permissions;
+
+function principalOf(actor: Actor): Principal | "system" {
+  return actor.kind === "staff" ? actor.role : actor.kind;
+}
+
+/** Throws FORBIDDEN unless the actor may do the action; the system actor may do anything. */
+export function authorize(ctx: Ctx, action: Action): void {
+  const who = principalOf(ctx.actor);
+  if (who === "system") return;
+  if (!(permissions[action] as readonly Principal[]).includes(who)) {
+    throw new DomainError("FORBIDDEN", "You are not allowed to do this.", { action });
+  }
+}
+
+/** A member acting for themself may only touch their own record. */
+export function assertSelf(ctx: Ctx, memberId: string): void {
+  if (ctx.actor.kind === "member" && ctx.actor.id !== memberId) {
+    throw new DomainError("NOT_FOUND", "Member not found.");
+  }
+}
+
+export const can = (ctx: Ctx, action: Action) => {
+  try {
+    authorize(ctx, action);
+    return true;
+  } catch {
+    return false;
+  }
+};

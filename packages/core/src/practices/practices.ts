@@ -1,0 +1,101 @@
+// Program settings and locations of the acting practice. Every query is scoped by ctx.practiceId.
+import { and, asc, eq } from "drizzle-orm";
+import { locations, practices, type Tx } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { authorize } from "../permissions.ts";
+import { audit, inTx, type Input, notFound, parseInput } from "../verb.ts";
+
+export type Practice = typeof practices.$inferSelect;
+
+/** Loads the acting practice (inside a transaction when given one). */
+export async function loadPractice(db: Tx | Ctx["db"], practiceId: string): Promise<Practice> {
+  const [p] = await db.select().from(practices).where(eq(practices.id, practiceId));
+  if (!p) throw notFound("Practice");
+  return p;
+}
+
+export function publicPractice(p: Practice) {
+  return {
+    id: p.id,
+    slug: p.slug,
+    name: p.name,
+    timezone: p.timezone,
+    status: p.status,
+    programDescription: p.programDescription,
+    pointCostCentiCents: p.pointCostCentiCents,
+  };
+}
+
+export async function getPractice({ ctx }: { ctx: Ctx; input?: unknown }) {
+  authorize(ctx, "practices.get");
+  return publicPractice(await loadPractice(ctx.db, ctx.practiceId));
+}
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not an IANA timezone");
+
+export const updateSettingsInput = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(["on", "off", "test"]).optional(),
+  programDescription: z.string().max(5000).optional(),
+  timezone: timezone.optional(),
+  /** What one point costs the practice, in hundredths of a cent (1000 = $0.10). */
+  pointCostCentiCents: z.number().int().min(0).max(10_000_000).optional(),
+});
+
+export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Input<typeof updateSettingsInput> }) {
+  authorize(ctx, "practices.updateSettings");
+  const data = parseInput(updateSettingsInput, input);
+  return inTx(ctx, async (tx) => {
+    const before = await loadPractice(tx, ctx.practiceId);
+    const [p] = await tx.update(practices).set({ ...data, updatedAt: new Date() }).where(eq(practices.id, ctx.practiceId)).returning();
+    const changed = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, { from: before[k as keyof Practice], to: v }]));
+    await audit(tx, ctx, { action: "practices.updateSettings", targetType: "practice", targetId: ctx.practiceId, details: changed });
+    return publicPractice(p!);
+  });
+}
+
+export const locationInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  address: z.string().max(500).default(""),
+  phone: z.string().max(50).default(""),
+});
+
+export async function listLocations({ ctx }: { ctx: Ctx; input?: unknown }) {
+  authorize(ctx, "practices.listLocations");
+  return ctx.db.select().from(locations).where(eq(locations.practiceId, ctx.practiceId)).orderBy(asc(locations.name));
+}
+
+export async function createLocation({ ctx, input }: { ctx: Ctx; input: Input<typeof locationInput> }) {
+  authorize(ctx, "practices.createLocation");
+  const data = parseInput(locationInput, input);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx.insert(locations).values({ ...data, practiceId: ctx.practiceId }).returning();
+    await audit(tx, ctx, { action: "practices.createLocation", targetType: "location", targetId: row!.id, details: data });
+    return row!;
+  });
+}
+
+export const updateLocationInput = locationInput.partial().extend({ id: z.uuid() });
+
+export async function updateLocation({ ctx, input }: { ctx: Ctx; input: Input<typeof updateLocationInput> }) {
+  authorize(ctx, "practices.updateLocation");
+  const { id, ...data } = parseInput(updateLocationInput, input);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx
+      .update(locations)
+      .set(data)
+      .where(and(eq(locations.id, id), eq(locations.practiceId, ctx.practiceId)))
+      .returning();
+    if (!row) throw notFound("Location");
+    await audit(tx, ctx, { action: "practices.updateLocation", targetType: "location", targetId: id, details: data });
+    return row;
+  });
+}

@@ -1,0 +1,47 @@
+// National gift cards are fulfilled through a provider. The sandbox provider ships so the whole
+// flow works without an account; a real provider implements the same interface.
+import { createHash } from "node:crypto";
+
+export interface GiftCardOrder {
+  orderId: string;
+  sku: string;
+  valueCents: number;
+  recipient: { name: string; email: string | null };
+}
+
+export interface GiftCardResult {
+  provider: string;
+  /** The provider's reference, for support. */
+  reference: string;
+  /** What the member uses: a claim code and/or a claim link. */
+  claimCode: string;
+  claimUrl: string | null;
+}
+
+export interface GiftCardProvider {
+  readonly name: string;
+  /** Must be idempotent on orderId: asking twice returns the same card. */
+  issue(order: GiftCardOrder): Promise<GiftCardResult>;
+}
+
+/** Deterministic fake cards: the same order always gets the same code. */
+export const sandboxGiftCards: GiftCardProvider = {
+  name: "sandbox",
+  async issue(order) {
+    const digest = createHash("sha256").update(`${order.orderId}:${order.sku}:${order.valueCents}`).digest("hex").toUpperCase();
+    const claimCode = `SBX-${digest.slice(0, 4)}-${digest.slice(4, 8)}-${digest.slice(8, 12)}`;
+    return {
+      provider: "sandbox",
+      reference: `sandbox_${digest.slice(12, 24).toLowerCase()}`,
+      claimCode,
+      claimUrl: `https://sandbox.giftcards.invalid/claim/${claimCode}`,
+    };
+  },
+};
+
+let current: GiftCardProvider = sandboxGiftCards;
+/** The API chooses the provider at start-up (from its env); tests keep the sandbox. */
+export const setGiftCardProvider = (p: GiftCardProvider) => {
+  current = p;
+};
+export const giftCardProvider = () => current;

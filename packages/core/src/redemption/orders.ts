@@ -1,0 +1,92 @@
+// The fulfilment queue for in-house prizes: pending -> fulfilled, or cancelled with the points
+// refunded as a new ledger entry (never by touching the redemption entry).
+import { and, asc, desc, eq } from "drizzle-orm";
+import { orders } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { appendEntries } from "../ledger/append.ts";
+import { authorize } from "../permissions.ts";
+import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
+
+export const listOrdersInput = z.object({
+  status: z.enum(["pending", "fulfilled", "cancelled"]).optional(),
+  memberId: z.uuid().optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+  offset: z.number().int().min(0).default(0),
+});
+
+export async function listOrders({ ctx, input }: { ctx: Ctx; input?: Input<typeof listOrdersInput> }) {
+  authorize(ctx, "redemption.listOrders");
+  const q = parseInput(listOrdersInput, input ?? {});
+  const where = [eq(orders.practiceId, ctx.practiceId)];
+  if (q.status) where.push(eq(orders.status, q.status));
+  if (q.memberId) where.push(eq(orders.memberId, q.memberId));
+  return ctx.db
+    .select()
+    .from(orders)
+    .where(and(...where))
+    // The queue is worked oldest first; history newest first.
+    .orderBy(q.status === "pending" ? asc(orders.createdAt) : desc(orders.createdAt))
+    .limit(q.limit)
+    .offset(q.offset);
+}
+
+export const fulfilOrderInput = z.object({ orderId: z.uuid(), note: z.string().max(1000).optional() });
+
+export async function fulfilOrder({ ctx, input }: { ctx: Ctx; input: Input<typeof fulfilOrderInput> }) {
+  authorize(ctx, "redemption.fulfilOrder");
+  const { orderId, note } = parseInput(fulfilOrderInput, input);
+  return inTx(ctx, async (tx) => {
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, orderId), eq(orders.practiceId, ctx.practiceId)))
+      .for("update");
+    if (!order) throw notFound("Order");
+    if (order.status !== "pending") throw new DomainError("CONFLICT", `This order is already ${order.status}.`);
+    const [row] = await tx
+      .update(orders)
+      .set({ status: "fulfilled", fulfilledAt: new Date(), decidedBy: ctx.actor.id, note: note ?? order.note })
+      .where(eq(orders.id, orderId))
+      .returning();
+    await audit(tx, ctx, { action: "redemption.fulfilOrder", targetType: "order", targetId: orderId, details: { note } });
+    return row!;
+  });
+}
+
+export const cancelOrderInput = z.object({ orderId: z.uuid(), reason: z.string().trim().min(1).max(1000) });
+
+export async function cancelOrder({ ctx, input }: { ctx: Ctx; input: Input<typeof cancelOrderInput> }) {
+  authorize(ctx, "redemption.cancelOrder");
+  const { orderId, reason } = parseInput(cancelOrderInput, input);
+  return inTx(ctx, async (tx) => {
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, orderId), eq(orders.practiceId, ctx.practiceId)))
+      .for("update");
+    if (!order) throw notFound("Order");
+    if (order.status !== "pending") throw new DomainError("CONFLICT", `Only a pending order can be cancelled; this one is ${order.status}.`);
+    const now = new Date();
+    const [refund] = await appendEntries(tx, ctx, [
+      {
+        memberId: order.memberId,
+        kind: "refund",
+        points: order.points,
+        idempotencyKey: `order:${orderId}:refund`,
+        at: now,
+        orderId,
+        note: reason,
+        explanation: { order: orderId, reward: order.rewardName, reason },
+      },
+    ]);
+    const [row] = await tx
+      .update(orders)
+      .set({ status: "cancelled", cancelledAt: now, decidedBy: ctx.actor.id, note: reason })
+      .where(eq(orders.id, orderId))
+      .returning();
+    await audit(tx, ctx, { action: "redemption.cancelOrder", targetType: "order", targetId: orderId, details: { reason, refundEntryId: refund?.id, points: order.points } });
+    return { order: row!, refundEntryId: refund?.id ?? null };
+  });
+}
