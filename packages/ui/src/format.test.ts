@@ -25,7 +25,8 @@ describe('formatPoints', () => {
 
 describe('formatMoney', () => {
   it.each([
-    [125050, '$1,250.00'],
+    [125000, '$1,250.00'],
+    [125050, '$1,250.50'],
     [0, '$0.00'],
     [5, '$0.05'],
     [99, '$0.99'],
@@ -36,7 +37,7 @@ describe('formatMoney', () => {
   });
 
   it('keeps cents exact where float division would not', () => {
-    // 0.1 + 0.2 style errors: 1005 / 100 = 10.049999... in some paths
+    // Floating point would wobble on values like these; the integer path cannot.
     expect(formatMoney(1005)).toBe('$10.05');
     expect(formatMoney(Number.MAX_SAFE_INTEGER)).toBe('$90,071,992,547,409.91');
   });

@@ -15,7 +15,7 @@ export function formatPoints(points: number, options: FormatOptions & { signed?:
   return `${number} ${Math.abs(points) === 1 ? 'pt' : 'pts'}`;
 }
 
-/** 125050 -> "$1,250.00" from integer cents. */
+/** Integer cents to currency: 125000 -> "$1,250.00", 125050 -> "$1,250.50". */
 export function formatMoney(cents: number, options: FormatOptions & { currency?: string } = {}): string {
   if (!Number.isSafeInteger(cents)) throw new RangeError(`cents must be an integer, got ${cents}`);
   const abs = Math.abs(cents);
