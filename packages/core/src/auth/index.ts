@@ -10,3 +10,4 @@ export * from "./sessions.ts";
 export * from "./staff-sign-in.ts";
 export * from "./staff-users.ts";
 export { hashToken, memberQrToken, randomToken, readMemberQrToken } from "./tokens.ts";
+export * from "./digest-recipients.ts";

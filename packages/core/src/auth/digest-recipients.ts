@@ -1,0 +1,38 @@
+// Read-only query behind the daily digest job (kept here, beside the other API-only queries):
+// members of a practice who received points within a window, with what they got that day.
+import { type Db, ledgerEntries, memberBalances, members } from "@tally/db";
+import { and, eq, gt, gte, isNotNull, lt, sql } from "drizzle-orm";
+
+export interface DigestRecipient {
+  memberId: string;
+  email: string;
+  firstName: string;
+  points: number;
+  balance: number;
+}
+
+export async function digestRecipients(db: Db, practiceId: string, from: Date, to: Date): Promise<DigestRecipient[]> {
+  const rows = await db
+    .select({
+      memberId: members.id,
+      email: members.email,
+      firstName: members.firstName,
+      points: sql<number>`sum(${ledgerEntries.points})::int`,
+      balance: sql<number>`coalesce(max(${memberBalances.balance}), 0)::int`,
+    })
+    .from(ledgerEntries)
+    .innerJoin(members, eq(members.id, ledgerEntries.memberId))
+    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .where(
+      and(
+        eq(ledgerEntries.practiceId, practiceId),
+        gte(ledgerEntries.at, from),
+        lt(ledgerEntries.at, to),
+        gt(ledgerEntries.points, 0),
+        isNotNull(members.email),
+        eq(members.status, "member"),
+      ),
+    )
+    .groupBy(members.id, members.email, members.firstName);
+  return rows.filter((r) => r.email).map((r) => ({ ...r, email: r.email!, points: Number(r.points), balance: Number(r.balance) }));
+}
