@@ -166,7 +166,7 @@ class Checker {
     for (const k of need) {
       if (k === "award" || has.has(k) || rule.clauses.some((c) => c.kind === k)) continue;
       const what = rule.kind === "reward" && !rule.event ? "a manual reward" : rule.kind === "milestone" ? `a ${rule.program} milestone` : `an ${rule.kind} rule`.replace("an reward", "a reward");
-      this.report("MISSING_CLAUSE", rule.nameSpan, `${what} needs ${k === "every" ? "an every" : `a ${k}`} clause`, `add: ${exampleOf[k]}`);
+      this.report("MISSING_CLAUSE", rule.nameSpan, `${what} needs ${/^[aeiou]/.test(k) ? "an" : "a"} ${k} clause`, `add: ${exampleOf[k]}`);
     }
     if (need.includes("award")) {
       this.report("MISSING_CLAUSE", rule.nameSpan, `a reward needs an award clause`, `add: ${exampleOf.award}`);
