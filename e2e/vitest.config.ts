@@ -1,9 +1,9 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['./src/global-setup.ts'],
+    include: ["tests/**/*.test.ts"],
+    globalSetup: ["./src/global-setup.ts"],
     // A cold start migrates and seeds the database and a browser does real work on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -1,6 +1,6 @@
-import adapter from '@sveltejs/adapter-node';
-import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import adapter from "@sveltejs/adapter-node";
+import { sveltekit } from "@sveltejs/kit/vite";
+import { defineConfig } from "vitest/config";
 
 // Served by apps/api under /admin: the API mounts build/handler.js there, so every URL
 // (pages, form actions, assets) must carry the base path.
@@ -8,10 +8,10 @@ export default defineConfig({
   plugins: [
     sveltekit({
       adapter: adapter(),
-      paths: { base: '/admin' },
+      paths: { base: "/admin" },
     }),
   ],
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ["src/**/*.test.ts"],
   },
 });

@@ -1,10 +1,10 @@
 // Helpers shared by the tests: a connected browser, pages that fail on console errors and
 // broken requests, screenshots, and the small accessibility checks every page must pass.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, inject } from 'vitest';
-import { screenshotDir } from './paths.ts';
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, inject } from "vitest";
+import { screenshotDir } from "./paths.ts";
 
 export const viewports = {
   desktop: { width: 1280, height: 800 },
@@ -13,19 +13,19 @@ export const viewports = {
   tabletPortrait: { width: 768, height: 1024 },
 } as const;
 
-export const baseURL = inject('baseURL');
+export const baseURL = inject("baseURL");
 
 /** Connects to the shared Chromium for the current test file. */
 export function useBrowser(): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await chromium.connect(inject('wsEndpoint'));
+    browser = await chromium.connect(inject("wsEndpoint"));
   });
   afterAll(async () => {
     await browser?.close();
   });
   return () => {
-    if (!browser) throw new Error('browser not connected yet');
+    if (!browser) throw new Error("browser not connected yet");
     return browser;
   };
 }
@@ -50,28 +50,28 @@ export async function openPage(
     viewport,
     isMobile: options.isMobile ?? false,
     hasTouch: options.isMobile ?? false,
-    locale: options.locale ?? 'en-US',
+    locale: options.locale ?? "en-US",
   });
   const page = await context.newPage();
   const problems: string[] = [];
   const requests: string[] = [];
   const origin = new URL(baseURL).origin;
-  page.on('console', (message) => {
+  page.on("console", (message) => {
     // Chromium logs every 4xx/5xx fetch ("Failed to load resource"); responses are checked below instead,
     // because a form action answering 400 or 503 with a message is expected.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
       problems.push(`console: ${message.text()}`);
     }
   });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("request", (request) => {
     const url = new URL(request.url());
     if (url.origin === origin) requests.push(url.pathname);
   });
-  page.on('response', (response) => {
+  page.on("response", (response) => {
     const url = new URL(response.url());
     // 4xx on form posts is expected (validation); anything else broken is a bug.
-    if (url.origin === origin && response.status() >= 400 && response.request().method() === 'GET') {
+    if (url.origin === origin && response.status() >= 400 && response.request().method() === "GET") {
       problems.push(`${response.status()} ${url.pathname}`);
     }
   });
@@ -86,11 +86,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Inputs a person can type into that have no accessible name: should be empty. */
 export async function unlabelledInputs(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
-      .filter((el) => !(el instanceof HTMLInputElement) || !['hidden', 'submit', 'button', 'reset'].includes(el.type))
+    [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>("input, select, textarea")]
+      .filter((el) => !(el instanceof HTMLInputElement) || !["hidden", "submit", "button", "reset"].includes(el.type))
       .filter((el) => {
         const hasLabel = (el.labels?.length ?? 0) > 0 && [...(el.labels ?? [])].some((l) => l.textContent?.trim());
-        return !hasLabel && !el.getAttribute('aria-label')?.trim() && !el.getAttribute('aria-labelledby');
+        return !hasLabel && !el.getAttribute("aria-label")?.trim() && !el.getAttribute("aria-labelledby");
       })
       .map((el) => el.outerHTML.slice(0, 120)),
   );
@@ -98,8 +98,8 @@ export async function unlabelledInputs(page: Page): Promise<string[]> {
 
 /** Tabs to the first focusable element and reports its focus outline. */
 export async function firstFocusRing(page: Page): Promise<{ tag: string; style: string; width: number }> {
-  await page.locator('body').click({ position: { x: 1, y: 1 } });
-  await page.keyboard.press('Tab');
+  await page.locator("body").click({ position: { x: 1, y: 1 } });
+  await page.keyboard.press("Tab");
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement;
     const style = getComputedStyle(el);
@@ -123,16 +123,13 @@ export async function fitsViewport(page: Page): Promise<{ fits: boolean; scroll:
  * rejected it: the origin it derived (protocol + host) did not match the browser's Origin header.
  */
 export async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 15_000 }),
-    button.click(),
-  ]);
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST", { timeout: 15_000 }), button.click()]);
   const status = response.status();
   if (status === 403) {
     throw new Error(
       `form post to ${new URL(response.url()).pathname} was rejected as cross-site (403): ` +
         `${(await response.text()).slice(0, 120)}. The server that mounts the app must tell it the request protocol ` +
-        '(adapter-node defaults to https): PROTOCOL_HEADER=x-forwarded-proto and x-forwarded-proto set on each request.',
+        "(adapter-node defaults to https): PROTOCOL_HEADER=x-forwarded-proto and x-forwarded-proto set on each request.",
     );
   }
   return status;

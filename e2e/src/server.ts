@@ -1,12 +1,12 @@
 // Starts the product the way `npm start` does (one Node process from the repo root) on a free port
 // with a throw-away data folder, and waits until /health answers.
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot, resultsDir } from './paths.ts';
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot, resultsDir } from "./paths.ts";
 
 export interface RunningServer {
   url: string;
@@ -17,43 +17,43 @@ export interface RunningServer {
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
+      const port = typeof address === "object" && address ? address.port : 0;
       probe.close(() => resolve(port));
     });
   });
 }
 
 export async function startServer(options: { timeoutMs?: number } = {}): Promise<RunningServer> {
-  const major = Number(process.versions.node.split('.')[0]);
+  const major = Number(process.versions.node.split(".")[0]);
   if (major < 24) throw new Error(`e2e needs Node 24 (server.ts runs TypeScript natively); this is Node ${process.version}`);
 
   const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), 'tally-e2e-'));
+  const dataDir = await mkdtemp(join(tmpdir(), "tally-e2e-"));
   mkdirSync(resultsDir, { recursive: true });
-  const logFile = join(resultsDir, 'server.log');
+  const logFile = join(resultsDir, "server.log");
   const log = createWriteStream(logFile);
 
-  const child = spawn(process.execPath, ['apps/api/src/server.ts'], {
+  const child = spawn(process.execPath, ["apps/api/src/server.ts"], {
     cwd: repoRoot,
     env: {
       ...process.env,
       PORT: String(port),
-      HOST: '127.0.0.1',
+      HOST: "127.0.0.1",
       TALLY_DATA_DIR: dataDir,
       // The e2e run always uses its own embedded database, never a developer's PostgreSQL.
-      DATABASE_URL: '',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      NODE_ENV: 'production',
+      DATABASE_URL: "",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+      NODE_ENV: "production",
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let exitCode: number | null | undefined;
   void exited.then((code) => {
     exitCode = code;
@@ -62,8 +62,8 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (exitCode === undefined) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     }
@@ -72,7 +72,7 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
   };
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-  let lastProblem = 'no answer yet';
+  let lastProblem = "no answer yet";
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
       await stop();
@@ -93,8 +93,8 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
 
 function tail(file: string, lines = 40): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
   } catch {
-    return '(no server log)';
+    return "(no server log)";
   }
 }

@@ -1,8 +1,8 @@
 // @tally/ui: the shared component library. Import styles once per app with `import '@tally/ui/styles.css'`.
-export { default as Alert } from './components/Alert.svelte';
-export { default as Badge } from './components/Badge.svelte';
-export { default as Button } from './components/Button.svelte';
-export { default as Card } from './components/Card.svelte';
-export { default as EmptyState } from './components/EmptyState.svelte';
-export { default as TextField } from './components/TextField.svelte';
-export { formatMoney, formatPoints, formatRelative } from './format.ts';
+export { default as Alert } from "./components/Alert.svelte";
+export { default as Badge } from "./components/Badge.svelte";
+export { default as Button } from "./components/Button.svelte";
+export { default as Card } from "./components/Card.svelte";
+export { default as EmptyState } from "./components/EmptyState.svelte";
+export { default as TextField } from "./components/TextField.svelte";
+export { formatMoney, formatPoints, formatRelative } from "./format.ts";

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { parseSignIn } from './sign-in.ts';
+import { describe, expect, it } from "vitest";
+import { parseSignIn } from "./sign-in.ts";
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -7,25 +7,25 @@ function form(fields: Record<string, string>): FormData {
   return data;
 }
 
-describe('parseSignIn', () => {
-  it('accepts a complete form and trims the email', () => {
-    const result = parseSignIn(form({ email: '  ana@brightsmiles.test ', password: 'secret' }));
+describe("parseSignIn", () => {
+  it("accepts a complete form and trims the email", () => {
+    const result = parseSignIn(form({ email: "  ana@brightsmiles.test ", password: "secret" }));
     expect(result.errors).toEqual({});
-    expect(result.values).toEqual({ email: 'ana@brightsmiles.test' });
-    expect(result.password).toBe('secret');
+    expect(result.values).toEqual({ email: "ana@brightsmiles.test" });
+    expect(result.password).toBe("secret");
   });
 
-  it('asks for both fields when empty', () => {
+  it("asks for both fields when empty", () => {
     const result = parseSignIn(form({}));
     expect(result.errors.email).toMatch(/email/i);
     expect(result.errors.password).toMatch(/password/i);
   });
 
-  it('explains a malformed email', () => {
-    expect(parseSignIn(form({ email: 'ana', password: 'x' })).errors.email).toMatch(/like name@practice/);
+  it("explains a malformed email", () => {
+    expect(parseSignIn(form({ email: "ana", password: "x" })).errors.email).toMatch(/like name@practice/);
   });
 
-  it('never returns the password among the values shown back to the page', () => {
-    expect(parseSignIn(form({ email: 'a@b.co', password: 'hunter2' })).values).not.toHaveProperty('password');
+  it("never returns the password among the values shown back to the page", () => {
+    expect(parseSignIn(form({ email: "a@b.co", password: "hunter2" })).values).not.toHaveProperty("password");
   });
 });

@@ -1,38 +1,38 @@
-import { describe, expect, it } from 'vitest';
-import { initials, messages, negotiateLanguage, withLang } from './i18n.ts';
+import { describe, expect, it } from "vitest";
+import { initials, messages, negotiateLanguage, withLang } from "./i18n.ts";
 
-describe('negotiateLanguage', () => {
+describe("negotiateLanguage", () => {
   it.each([
-    [{ query: 'es' }, 'es'],
-    [{ query: 'en', acceptLanguage: 'es' }, 'en'],
-    [{ query: 'fr', acceptLanguage: 'es' }, 'es'],
-    [{ acceptLanguage: 'es-MX,es;q=0.9,en;q=0.8' }, 'es'],
-    [{ acceptLanguage: 'fr-FR, en;q=0.5, es;q=0.7' }, 'es'],
-    [{ acceptLanguage: 'es;q=0, en;q=0.1' }, 'en'],
-    [{ acceptLanguage: 'de' }, 'en'],
-    [{}, 'en'],
-  ] as const)('%o -> %s', (input, expected) => {
+    [{ query: "es" }, "es"],
+    [{ query: "en", acceptLanguage: "es" }, "en"],
+    [{ query: "fr", acceptLanguage: "es" }, "es"],
+    [{ acceptLanguage: "es-MX,es;q=0.9,en;q=0.8" }, "es"],
+    [{ acceptLanguage: "fr-FR, en;q=0.5, es;q=0.7" }, "es"],
+    [{ acceptLanguage: "es;q=0, en;q=0.1" }, "en"],
+    [{ acceptLanguage: "de" }, "en"],
+    [{}, "en"],
+  ] as const)("%o -> %s", (input, expected) => {
     expect(negotiateLanguage(input)).toBe(expected);
   });
 });
 
-describe('messages', () => {
-  it('has every English text translated to Spanish, none left empty', () => {
+describe("messages", () => {
+  it("has every English text translated to Spanish, none left empty", () => {
     expect(Object.keys(messages.es).sort()).toEqual(Object.keys(messages.en).sort());
-    for (const text of Object.values(messages.es)) expect(text.trim()).not.toBe('');
+    for (const text of Object.values(messages.es)) expect(text.trim()).not.toBe("");
   });
 });
 
-describe('initials', () => {
-  it('uses the first two words', () => {
-    expect(initials('Bright Smiles Orthodontics')).toBe('BS');
-    expect(initials('  Paws ')).toBe('P');
+describe("initials", () => {
+  it("uses the first two words", () => {
+    expect(initials("Bright Smiles Orthodontics")).toBe("BS");
+    expect(initials("  Paws ")).toBe("P");
   });
 });
 
-describe('withLang', () => {
-  it('carries Spanish through the visit and keeps English URLs clean', () => {
-    expect(withLang('/kiosk/check-in/card', 'es')).toBe('/kiosk/check-in/card?lang=es');
-    expect(withLang('/kiosk/check-in/card', 'en')).toBe('/kiosk/check-in/card');
+describe("withLang", () => {
+  it("carries Spanish through the visit and keeps English URLs clean", () => {
+    expect(withLang("/kiosk/check-in/card", "es")).toBe("/kiosk/check-in/card?lang=es");
+    expect(withLang("/kiosk/check-in/card", "en")).toBe("/kiosk/check-in/card");
   });
 });

@@ -1,7 +1,7 @@
-import { TALLY_PRACTICE_NAME } from '$app/env/private';
-import { messages } from '#lib/i18n.js';
-import { languageOf } from '#lib/server/lang.js';
-import type { LayoutServerLoad } from './$types';
+import { messages } from "#lib/i18n.js";
+import { languageOf } from "#lib/server/lang.js";
+import { TALLY_PRACTICE_NAME } from "$app/env/private";
+import type { LayoutServerLoad } from "./$types";
 
 export const load: LayoutServerLoad = (event) => {
   const lang = languageOf(event);
