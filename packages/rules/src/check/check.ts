@@ -96,6 +96,7 @@ class Checker {
           `rule names must be unique; the first "${rule.name}" is on line ${first.nameSpan.line}`,
         );
       } else seen.set(rule.name, rule);
+      if (rule.name.trim() === "") this.report("EMPTY_NAME", rule.nameSpan, "a rule needs a name", 'write a name between the quotes, like "Spend points"');
       this.rule(rule);
     }
   }

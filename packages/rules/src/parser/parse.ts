@@ -136,25 +136,24 @@ function ok(t: IToken | undefined): t is IToken {
 }
 
 export function unescapeString(image: string): { value: string; bad: string | null } {
-  const closed = image.length >= 2 && image.endsWith('"') && !image.endsWith('\\"');
-  let body = image.slice(1, closed ? -1 : undefined);
-  // An unterminated string ending in a backslash-quote still gets its last quote kept.
-  if (!closed && image.endsWith('"') && image.length > 1) body = image.slice(1);
+  // The lexer guarantees the shape: an opening quote, then characters or escapes, then a
+  // closing quote unless the text was unterminated (then it runs to the end of the line).
   let out = "";
   let bad: string | null = null;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
+  for (let i = 1; i < image.length; i++) {
+    const c = image[i]!;
+    if (c === '"') break;
     if (c !== "\\") {
       out += c;
       continue;
     }
-    const n = body[++i];
+    const n = image[++i];
     if (n === "n") out += "\n";
     else if (n === "t") out += "\t";
     else if (n === "r") out += "\r";
     else if (n === '"' || n === "\\") out += n;
-    else if (n === "u" && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
-      out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 5), 16));
+    else if (n === "u" && /^[0-9a-fA-F]{4}$/.test(image.slice(i + 1, i + 5))) {
+      out += String.fromCharCode(Number.parseInt(image.slice(i + 1, i + 5), 16));
       i += 4;
     } else {
       bad ??= `\\${n ?? ""}`;
@@ -274,7 +273,6 @@ class AstBuilder {
     }
     const name = this.string(nameTok);
     const nameSpan = tokenSpan(nameTok);
-    if (name.trim() === "") this.error("EMPTY_NAME", nameSpan, "a rule needs a name", 'write a name between the quotes, like "Spend points"');
     const span = this.lastSpan(inner, tokenSpan(head));
     const body = this.sub(inner, "body");
     if (!body) this.incomplete = true;

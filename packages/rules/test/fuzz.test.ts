@@ -1,0 +1,67 @@
+// Grammar-aware fuzzing: whatever the text, the parser and checker return diagnostics and
+// never throw; a checked rule set always compiles and runs. Also a parse-time budget.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { check, compile, format, hasErrors, parse, simulate } from "../src/index.ts";
+import { ruleSet, RICH_RULES } from "./arbitraries.ts";
+
+const fragments = [
+  "earn", "reward", "instant", "milestone", "on", "when", "manual", "{", "}", "(", ")", "[", "]", ",", ".", "rate", "1", "point", "per",
+  "$10", "$1,250.50", "mode", "total_spend", "minimum", "items", "eligible", "award", "to", "referrer", "member", "accumulate", "no",
+  "limit", "once", "day", "during", "2026-12-01", "window", "4", "hours", "unlock", "coupon", '"x"', "for", "every", "perfect", "surveys",
+  "phase", "after", "and", "or", "not", "in", "has", "tag", "=", ">=", "+", "*", "invoice.paid", "invoice.total", '"unterminated', "#c\n", "\n", "@", "'",
+];
+
+function assertDiagnostics(text: string): void {
+  const r = check(text, { catalog: ["x", "ten-off"] });
+  for (const d of r.diagnostics) {
+    expect(d.line).toBeGreaterThanOrEqual(1);
+    expect(d.column).toBeGreaterThanOrEqual(1);
+    expect(typeof d.message).toBe("string");
+    expect(d.code).toMatch(/^[A-Z_]+$/);
+  }
+  if (!hasErrors(r.diagnostics)) {
+    // A rule set without errors must compile and run.
+    const program = compile(r.ast);
+    expect(program.rules).toHaveLength(r.ast.rules.length);
+    const out = simulate({ rules: text, events: [{ id: "e", type: "invoice.paid", at: "2026-01-01T00:00:00Z", member: "m", invoice: { id: "i", lines: [{ code: "A", amount: "10.00" }] } }] });
+    expect(out).toHaveProperty("balances");
+  }
+}
+
+describe("fuzz", () => {
+  it("random text: only diagnostics, never an exception", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200, unit: "binary" }), (text) => assertDiagnostics(text)), { numRuns: 300 });
+  });
+
+  it("token soup: only diagnostics, never an exception", () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 60 }), (parts) => assertDiagnostics(parts.join(" "))), { numRuns: 400 });
+  });
+
+  it("generated rule sets, whole and mutated: only diagnostics", () => {
+    fc.assert(
+      fc.property(ruleSet, fc.nat(), fc.nat({ max: 20 }), fc.constantFrom(...fragments), (ast, at, cut, insert) => {
+        const text = format(ast);
+        assertDiagnostics(text);
+        const i = at % (text.length + 1);
+        assertDiagnostics(text.slice(0, i) + insert + text.slice(i + cut));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("parses a 1 KB rule set in under 50 ms (median of several runs)", () => {
+    const src = RICH_RULES; // every construct of the language, about 1 KB
+    expect(src.length).toBeGreaterThanOrEqual(1000);
+    expect(src.length).toBeLessThan(1400);
+    expect(check(src).diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const t = performance.now();
+      parse(src);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    expect(times[4]!).toBeLessThan(50);
+  });
+});
