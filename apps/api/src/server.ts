@@ -43,13 +43,20 @@ export async function main() {
   const server = createServer();
   // The apps call the API over loopback, server side.
   process.env.TALLY_API_URL ??= `http://127.0.0.1:${env.PORT}`;
+  // adapter-node assumes https unless a protocol header says otherwise; tell it what we serve,
+  // so SvelteKit's same-origin check on form posts compares against the real origin.
+  process.env.PROTOCOL_HEADER ??= "x-forwarded-proto";
+  const protocol = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).protocol.slice(0, -1) : "http";
   const handlers = await loadAppHandlers(log);
 
   server.on("request", (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const prefix = `/${path.split("/")[1] ?? ""}`;
     const handler = handlers.get(prefix);
-    if (handler) handler(req, res, () => api(req, res));
+    if (handler) {
+      req.headers["x-forwarded-proto"] = protocol;
+      handler(req, res, () => api(req, res));
+    }
     else api(req, res);
   });
 
