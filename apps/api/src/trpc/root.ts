@@ -2,16 +2,35 @@
 import { router } from "./init.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { authRouter } from "./routers/auth.ts";
+import { catalogRouter } from "./routers/catalog.ts";
+import { checkinRouter } from "./routers/checkin.ts";
+import { eventsRouter } from "./routers/events.ts";
 import { kiosksRouter } from "./routers/kiosks.ts";
+import { ledgerRouter } from "./routers/ledger.ts";
 import { liveRouter } from "./routers/live.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
+import { membersRouter } from "./routers/members.ts";
+import { portalRouter } from "./routers/portal.ts";
 import { practiceRouter } from "./routers/practice.ts";
+import { programsRouter } from "./routers/programs.ts";
+import { ordersRouter, redemptionRouter } from "./routers/redemption.ts";
+import { rulesRouter } from "./routers/rules.ts";
 import { staffRouter } from "./routers/staff.ts";
 
 export const appRouter = router({
   practice: practiceRouter,
   auth: authRouter,
   staff: staffRouter,
+  members: membersRouter,
+  ledger: ledgerRouter,
+  rules: rulesRouter,
+  programs: programsRouter,
+  catalog: catalogRouter,
+  redemption: redemptionRouter,
+  orders: ordersRouter,
+  events: eventsRouter,
+  portal: portalRouter,
+  checkin: checkinRouter,
   kiosks: kiosksRouter,
   apiKeys: apiKeysRouter,
   live: liveRouter,

@@ -1,0 +1,32 @@
+// Rewards catalog and eligible billing codes.
+import {
+  createReward,
+  createRewardInput,
+  deleteReward,
+  deleteRewardInput,
+  enableAllEligibleItems,
+  enableAllEligibleItemsInput,
+  listEligibleItems,
+  listRewards,
+  listRewardsInput,
+  setEligibleItem,
+  setEligibleItemInput,
+  updateReward,
+  updateRewardInput,
+  upsertEligibleItems,
+  upsertEligibleItemsInput,
+} from "../../core.ts";
+import { router, staffProcedure } from "../init.ts";
+
+const admin = staffProcedure.meta({ role: "admin" });
+
+export const catalogRouter = router({
+  rewards: staffProcedure.input(listRewardsInput.optional()).query(({ ctx, input }) => listRewards({ ctx: ctx.core, input })),
+  createReward: admin.input(createRewardInput).mutation(({ ctx, input }) => createReward({ ctx: ctx.core, input })),
+  updateReward: admin.input(updateRewardInput).mutation(({ ctx, input }) => updateReward({ ctx: ctx.core, input })),
+  deleteReward: admin.input(deleteRewardInput).mutation(({ ctx, input }) => deleteReward({ ctx: ctx.core, input })),
+  eligibleItems: staffProcedure.query(({ ctx }) => listEligibleItems({ ctx: ctx.core })),
+  upsertEligibleItems: admin.input(upsertEligibleItemsInput).mutation(({ ctx, input }) => upsertEligibleItems({ ctx: ctx.core, input })),
+  setEligibleItem: admin.input(setEligibleItemInput).mutation(({ ctx, input }) => setEligibleItem({ ctx: ctx.core, input })),
+  enableAllEligibleItems: admin.input(enableAllEligibleItemsInput).mutation(({ ctx, input }) => enableAllEligibleItems({ ctx: ctx.core, input })),
+});

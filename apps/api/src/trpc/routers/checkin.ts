@@ -1,0 +1,51 @@
+// The kiosk's procedures: pairing (with a one-time code from the admin app), then, with its
+// device token, identifying a patient and checking them in. A kiosk only ever sees first name,
+// last initial, balance, progress and coupons.
+import { z } from "zod";
+import { getPractice } from "../../core.ts";
+import { identifyAtKiosk, kioskSummary, pairKiosk } from "../../core-auth.ts";
+import { kioskProcedure, limitRate, publicProcedure, router } from "../init.ts";
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD");
+
+export const identifyInput = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("card"), cardNumber: z.string().trim().min(1).max(64) }),
+  z.object({ method: z.literal("qr"), token: z.string().trim().min(1).max(200) }),
+  z.object({ method: z.literal("phone"), phone: z.string().trim().min(7).max(32), birthday: IsoDate }),
+]);
+
+const notFoundMessage = "We could not find you. Please check and try again, or see the front desk.";
+const deskMessage = "Please see the front desk — we'll check you in there.";
+
+export const checkinRouter = router({
+  pair: publicProcedure.input(z.object({ code: z.string().trim().regex(/^\d{8}$/, "8 digits") })).mutation(async ({ ctx, input }) => {
+    limitRate(ctx, "pair");
+    return pairKiosk(ctx.database.db, input);
+  }),
+
+  /** Who this kiosk is (to show the practice's name, and to detect a revoked device). */
+  device: kioskProcedure.query(async ({ ctx }) => {
+    const practice = await getPractice({ ctx: ctx.core });
+    return { id: ctx.kiosk.deviceId, name: ctx.kiosk.name, practice: { name: practice.name, slug: practice.slug, status: practice.status } };
+  }),
+
+  /** Identifies the patient and checks them in. "Not found" and "wrong birth date" are one answer. */
+  checkIn: kioskProcedure.input(identifyInput).mutation(async ({ ctx, input }) => {
+    limitRate(ctx, "identify", ctx.kiosk.deviceId);
+    const found = await identifyAtKiosk(ctx.core, input, { qrSecret: ctx.config.qrSecret });
+    if (found.status === "not_found") return { status: "not_found" as const, message: notFoundMessage };
+    if (found.status === "see_front_desk") {
+      if (found.lockedNow) {
+        ctx.bus.publish({ type: "kiosk_lockout", practiceId: ctx.kiosk.practiceId, at: new Date().toISOString(), device: ctx.kiosk.name, method: input.method });
+      }
+      return { status: "see_front_desk" as const, message: deskMessage };
+    }
+    // TODO(core): record the visit with the core check-in verb once it lands (points for the visit,
+    // instant-reward windows); until then the kiosk identifies and shows the summary.
+    const summary = await kioskSummary(ctx.core.db, ctx.kiosk.practiceId, found.memberId);
+    if (!summary) return { status: "not_found" as const, message: notFoundMessage };
+    const name = `${summary.firstName} ${summary.lastInitial}.`;
+    ctx.bus.publish({ type: "checked_in", practiceId: ctx.kiosk.practiceId, at: new Date().toISOString(), memberId: found.memberId, name, method: found.method, points: 0 });
+    return { status: "checked_in" as const, member: { ...summary, pointsEarned: 0 } };
+  }),
+});

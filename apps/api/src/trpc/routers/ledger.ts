@@ -1,0 +1,9 @@
+// Points as staff see them: balance, history with the "why" of each line, manual adjustments.
+import { adjustPoints, adjustPointsInput, getBalance, getBalanceInput, ledgerHistory, ledgerHistoryInput } from "../../core.ts";
+import { router, staffProcedure } from "../init.ts";
+
+export const ledgerRouter = router({
+  balance: staffProcedure.input(getBalanceInput).query(({ ctx, input }) => getBalance({ ctx: ctx.core, input })),
+  history: staffProcedure.input(ledgerHistoryInput).query(({ ctx, input }) => ledgerHistory({ ctx: ctx.core, input })),
+  adjust: staffProcedure.input(adjustPointsInput).mutation(({ ctx, input }) => adjustPoints({ ctx: ctx.core, input })),
+});

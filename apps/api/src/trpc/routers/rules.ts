@@ -1,0 +1,13 @@
+// The practice's rule sets: check (diagnostics as you type), save a draft version, publish, list.
+import { checkRules, checkRulesInput, getRuleSetVersion, getRuleSetVersionInput, listRuleSetVersions, publishRuleSet, publishRuleSetInput, saveRuleSet, saveRuleSetInput } from "../../core.ts";
+import { router, staffProcedure } from "../init.ts";
+
+const admin = staffProcedure.meta({ role: "admin" });
+
+export const rulesRouter = router({
+  check: staffProcedure.input(checkRulesInput).mutation(({ ctx, input }) => checkRules({ ctx: ctx.core, input })),
+  save: admin.input(saveRuleSetInput).mutation(({ ctx, input }) => saveRuleSet({ ctx: ctx.core, input })),
+  publish: admin.input(publishRuleSetInput).mutation(({ ctx, input }) => publishRuleSet({ ctx: ctx.core, input })),
+  versions: staffProcedure.query(({ ctx }) => listRuleSetVersions({ ctx: ctx.core })),
+  version: staffProcedure.input(getRuleSetVersionInput).query(({ ctx, input }) => getRuleSetVersion({ ctx: ctx.core, input })),
+});
