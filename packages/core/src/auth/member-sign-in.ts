@@ -4,6 +4,7 @@ import { type Db, members, practices } from "@tally/db";
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { recordFirstLogin } from "../members/invitations.ts";
 import { hashPassword, verifyPassword } from "../passwords.ts";
 import { writeAuthAudit } from "./audit.ts";
 import { clearFailures, lockedUntil, recordFailure } from "./lockouts.ts";
@@ -57,8 +58,11 @@ export async function signInMember(db: Db, input: MemberSignInInput, options: Si
   const m = match.member;
   const session = await createSession(db, { kind: "member", practiceId: m.practiceId, memberId: m.id }, options);
   const firstLogin = m.firstLoginAt === null;
+  // The first sign-in sends `member.first_login` once (the core verb guards against repeats).
+  if (firstLogin && m.status === "member") {
+    await recordFirstLogin({ ctx: { db, practiceId: m.practiceId, actor: { kind: "member", id: m.id } }, input: { memberId: m.id } });
+  }
   await db.transaction(async (tx) => {
-    if (firstLogin) await tx.update(members).set({ firstLoginAt: options.now ?? new Date() }).where(and(eq(members.id, m.id), sql`${members.firstLoginAt} is null`));
     await writeAuthAudit(tx, {
       practiceId: m.practiceId,
       actor: { kind: "member", id: m.id },

@@ -13,7 +13,7 @@ describe("ledger", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     p = await makePractice(t);
-    [{ id: ana }] = (await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "Bell" }])) as [{ id: string }];
+    ana = (await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "Bell" }]))[0]!.id;
   });
   afterAll(() => t?.dispose());
 

@@ -1,0 +1,110 @@
+// Check-in at the kiosk or the front desk: finds the member (card, QR, phone + date of birth, or
+// staff choosing them), records the visit, runs `visit.checked_in`, and returns what the kiosk's
+// result screen shows.
+import { randomUUID } from "node:crypto";
+import { and, eq, gt, inArray } from "drizzle-orm";
+import { checkIns, issuedCoupons, memberBalances, memberEngineStates, members, type Tx } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import type { MemberState, Program } from "../events/engine.ts";
+import { processEvent } from "../events/process-event.ts";
+import { loadSetup } from "../events/program.ts";
+import { findMember, type MemberRow, normalizeCardNumber, normalizePhone } from "../members/shared.ts";
+import { authorize } from "../permissions.ts";
+import { audit, type Input, inTx, parseInput } from "../verb.ts";
+
+export const checkInInput = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("card"), card: z.string().min(1).max(200), locationId: z.uuid().optional() }),
+  /** The member's QR code from the portal: `tally:member:<id>` or their card number. */
+  z.object({ method: z.literal("qr"), code: z.string().min(1).max(300), locationId: z.uuid().optional() }),
+  z.object({ method: z.literal("phone"), phone: z.string().min(4).max(40), birthday: z.iso.date(), locationId: z.uuid().optional() }),
+  z.object({ method: z.literal("staff"), memberId: z.uuid(), locationId: z.uuid().optional() }),
+]);
+
+async function resolveMember(tx: Tx, ctx: Ctx, input: z.output<typeof checkInInput>): Promise<MemberRow> {
+  const active = and(eq(members.practiceId, ctx.practiceId), eq(members.status, "member"));
+  const notFound = () => new DomainError("NOT_FOUND", "We could not find you. Please see the front desk.");
+  if (input.method === "staff") {
+    if (ctx.actor.kind !== "staff" && ctx.actor.kind !== "system") throw new DomainError("FORBIDDEN", "Only staff can check a member in by name.");
+    return findMember(tx, ctx, input.memberId);
+  }
+  if (input.method === "phone") {
+    const rows = await tx.select().from(members).where(and(active, eq(members.phone, normalizePhone(input.phone)!), eq(members.birthday, input.birthday)));
+    if (rows.length !== 1) throw notFound();
+    return rows[0]!;
+  }
+  const raw = input.method === "card" ? input.card : input.code;
+  const byId = /^tally:member:([0-9a-f-]{36})$/i.exec(raw.trim());
+  const where = byId ? and(active, eq(members.id, byId[1]!)) : and(active, eq(members.cardNumber, normalizeCardNumber(raw)));
+  const [m] = await tx.select().from(members).where(where);
+  if (!m) throw notFound();
+  return m;
+}
+
+/** Progress toward each milestone, from the member's engine state. */
+export function milestoneProgress(program: Program, state: MemberState | undefined) {
+  return program.rules
+    .filter((r) => r.kind === "milestone")
+    .map((r) => {
+      const s = state?.milestones[r.name] ?? { tally: 0, phase: 0, achieved: [] };
+      const step = r.program === "unlimited" ? r.steps[0] : r.steps[s.phase];
+      return {
+        rule: r.name,
+        program: r.program,
+        perfectSurveys: s.tally,
+        target: step?.count ?? null,
+        nextPhase: r.program === "limited" ? (step?.name ?? null) : null,
+        achieved: s.achieved,
+        complete: r.program === "limited" && !step,
+      };
+    });
+}
+
+export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof checkInInput> }) {
+  authorize(ctx, "checkin.checkIn");
+  const data = parseInput(checkInInput, input);
+  return inTx(ctx, async (tx) => {
+    const member = await resolveMember(tx, ctx, data);
+    const setup = await loadSetup(tx, ctx.practiceId);
+    const now = new Date();
+    const visitId = randomUUID();
+    const outcome = await processEvent(
+      tx,
+      ctx,
+      { id: `checkin:${visitId}`, type: "visit.checked_in", at: now.toISOString(), member: member.id, visit: { method: data.method } },
+      { setup, source: ctx.actor.kind },
+    );
+    await tx.insert(checkIns).values({ id: visitId, practiceId: ctx.practiceId, memberId: member.id, locationId: data.locationId ?? null, method: data.method, eventId: outcome.eventId, at: now });
+    const [balance] = await tx.select({ balance: memberBalances.balance }).from(memberBalances).where(eq(memberBalances.memberId, member.id));
+    const [state] = await tx.select({ state: memberEngineStates.state }).from(memberEngineStates).where(eq(memberEngineStates.memberId, member.id));
+    const instantNames = setup.program.instants.map((i) => i.name);
+    const unlocked =
+      instantNames.length === 0
+        ? []
+        : await tx
+            .select()
+            .from(issuedCoupons)
+            .where(
+              and(
+                eq(issuedCoupons.memberId, member.id),
+                eq(issuedCoupons.practiceId, ctx.practiceId),
+                eq(issuedCoupons.status, "active"),
+                inArray(issuedCoupons.ruleName, instantNames),
+                gt(issuedCoupons.expiresAt, now),
+              ),
+            );
+    await audit(tx, ctx, { action: "checkin.checkIn", targetType: "member", targetId: member.id, details: { method: data.method, visitId } });
+    const patientFacing = ctx.actor.kind === "kiosk" || ctx.actor.kind === "member";
+    return {
+      visitId,
+      memberId: member.id,
+      displayName: `${member.firstName} ${member.lastName.slice(0, 1)}.`,
+      pointsEarned: outcome.awards.reduce((s, a) => s + a.points, 0),
+      // Test mode: patients see no balance.
+      balance: patientFacing && setup.practice.status !== "on" ? null : (balance?.balance ?? 0),
+      milestones: milestoneProgress(setup.program, state?.state as MemberState | undefined),
+      unlockedCoupons: unlocked.map((c) => ({ id: c.id, coupon: c.coupon, rule: c.ruleName, expiresAt: c.expiresAt })),
+    };
+  });
+}

@@ -1,0 +1,76 @@
+// Birthdays in the practice's timezone: upcoming ones for staff, and the daily job that sends
+// `member.birthday` once per member per year (Feb 29 birthdays count on Feb 28 in other years).
+import { and, eq, isNotNull } from "drizzle-orm";
+import { members } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { processEvent } from "../events/process-event.ts";
+import { loadSetup } from "../events/program.ts";
+import { authorize } from "../permissions.ts";
+import { audit, type Input, inTx, parseInput } from "../verb.ts";
+import { publicMember } from "./shared.ts";
+
+/** The calendar date (YYYY-MM-DD) at this instant in a timezone. */
+export function localDate(at: Date, timezone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** The birthday's date in a given year. */
+export function birthdayIn(birthday: string, year: number): string {
+  const md = birthday.slice(5);
+  return md === "02-29" && !isLeap(year) ? `${year}-02-28` : `${year}-${md}`;
+}
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+export const listBirthdaysInput = z.object({ days: z.number().int().min(0).max(366).default(30) });
+
+export async function listBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typeof listBirthdaysInput> }) {
+  authorize(ctx, "members.listBirthdays");
+  const { days } = parseInput(listBirthdaysInput, input ?? {});
+  const { practice } = await loadSetup(ctx.db, ctx.practiceId);
+  const today = localDate(new Date(), practice.timezone);
+  const end = addDays(today, days);
+  const year = Number(today.slice(0, 4));
+  const rows = await ctx.db
+    .select()
+    .from(members)
+    .where(and(eq(members.practiceId, ctx.practiceId), eq(members.status, "member"), isNotNull(members.birthday)));
+  return rows
+    .map((m) => {
+      let next = birthdayIn(m.birthday!, year);
+      if (next < today) next = birthdayIn(m.birthday!, year + 1);
+      return { member: publicMember(m), date: next };
+    })
+    .filter((b) => b.date <= end)
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+export const runBirthdaysInput = z.object({ at: z.coerce.date().optional() });
+
+/** The daily job: every member whose birthday is today (practice time) gets one event a year. */
+export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typeof runBirthdaysInput> }) {
+  authorize(ctx, "members.runBirthdays");
+  const { at = new Date() } = parseInput(runBirthdaysInput, input ?? {});
+  return inTx(ctx, async (tx) => {
+    const setup = await loadSetup(tx, ctx.practiceId);
+    const today = localDate(at, setup.practice.timezone);
+    const year = Number(today.slice(0, 4));
+    const rows = await tx
+      .select({ id: members.id, birthday: members.birthday })
+      .from(members)
+      .where(and(eq(members.practiceId, ctx.practiceId), eq(members.status, "member"), isNotNull(members.birthday)));
+    let awarded = 0;
+    const celebrated: string[] = [];
+    for (const m of rows) {
+      if (birthdayIn(m.birthday!, year) !== today) continue;
+      const r = await processEvent(tx, ctx, { id: `birthday:${m.id}:${year}`, type: "member.birthday", at: at.toISOString(), member: m.id }, { setup, source: "job" });
+      if (!r.duplicate) celebrated.push(m.id);
+      awarded += r.awards.reduce((s, a) => s + a.points, 0);
+    }
+    await audit(tx, ctx, { action: "members.runBirthdays", details: { date: today, members: celebrated.length, points: awarded } });
+    return { date: today, members: celebrated, points: awarded };
+  });
+}

@@ -1,0 +1,53 @@
+// The member profile: details, balance, milestone phases, coupons, recent visits, consents,
+// pending requests — what the admin profile and the portal home show.
+import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { actionRequests, checkIns, consents, issuedCoupons, memberBalances, memberPhases } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { loadPractice } from "../practices/practices.ts";
+import { assertSelf, authorize } from "../permissions.ts";
+import { type Input, parseInput } from "../verb.ts";
+import { findMember, publicMember } from "./shared.ts";
+
+export const getMemberInput = z.object({ id: z.uuid() });
+
+export async function getMember({ ctx, input }: { ctx: Ctx; input: Input<typeof getMemberInput> }) {
+  authorize(ctx, "members.get");
+  const { id } = parseInput(getMemberInput, input);
+  assertSelf(ctx, id);
+  const m = await findMember(ctx.db, ctx, id);
+  const practice = await loadPractice(ctx.db, ctx.practiceId);
+  const now = new Date();
+  const [balanceRow] = await ctx.db.select({ balance: memberBalances.balance }).from(memberBalances).where(eq(memberBalances.memberId, id));
+  const phases = await ctx.db.select().from(memberPhases).where(and(eq(memberPhases.memberId, id), eq(memberPhases.practiceId, ctx.practiceId))).orderBy(desc(memberPhases.achievedAt));
+  const coupons = await ctx.db
+    .select()
+    .from(issuedCoupons)
+    .where(
+      and(
+        eq(issuedCoupons.memberId, id),
+        eq(issuedCoupons.practiceId, ctx.practiceId),
+        eq(issuedCoupons.status, "active"),
+        or(isNull(issuedCoupons.expiresAt), gt(issuedCoupons.expiresAt, now)),
+      ),
+    )
+    .orderBy(issuedCoupons.expiresAt);
+  const visits = await ctx.db.select().from(checkIns).where(and(eq(checkIns.memberId, id), eq(checkIns.practiceId, ctx.practiceId))).orderBy(desc(checkIns.at)).limit(20);
+  const memberConsents = await ctx.db.select().from(consents).where(and(eq(consents.memberId, id), eq(consents.practiceId, ctx.practiceId)));
+  const pending = await ctx.db
+    .select()
+    .from(actionRequests)
+    .where(and(eq(actionRequests.memberId, id), eq(actionRequests.practiceId, ctx.practiceId), eq(actionRequests.status, "pending")));
+  // Test mode: patients see no balance (staff see everything).
+  const hideBalance = ctx.actor.kind === "member" && practice.status !== "on";
+  return {
+    member: publicMember(m),
+    balance: hideBalance ? null : (balanceRow?.balance ?? 0),
+    programStatus: practice.status,
+    phases: phases.map((p) => ({ rule: p.ruleName, phase: p.phase, achievedAt: p.achievedAt })),
+    coupons: coupons.map((c) => ({ id: c.id, coupon: c.coupon, rule: c.ruleName, issuedAt: c.issuedAt, expiresAt: c.expiresAt })),
+    visits: visits.map((v) => ({ id: v.id, method: v.method, at: v.at, locationId: v.locationId })),
+    consents: memberConsents.map((c) => ({ kind: c.kind, full: c.full, givenAt: c.givenAt, revokedAt: c.revokedAt })),
+    pendingRequests: pending.map((r) => ({ id: r.id, rule: r.ruleName, response: r.response, requestedAt: r.requestedAt })),
+  };
+}

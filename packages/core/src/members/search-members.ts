@@ -1,0 +1,54 @@
+// Finding members by a few letters of name, email, phone or card number, with filters by tag and
+// registration status, paged. Leads are searched the same way with status "lead".
+import { and, arrayContains, asc, count, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { memberBalances, members } from "@tally/db";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { authorize } from "../permissions.ts";
+import { type Input, parseInput } from "../verb.ts";
+import { publicMember } from "./shared.ts";
+
+export const searchMembersInput = z.object({
+  q: z.string().trim().max(200).default(""),
+  tag: z.string().trim().min(1).max(50).optional(),
+  registered: z.boolean().optional(),
+  status: z.enum(["member", "lead"]).default("member"),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(25),
+});
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function searchMembers({ ctx, input }: { ctx: Ctx; input?: Input<typeof searchMembersInput> }) {
+  authorize(ctx, "members.search");
+  const q = parseInput(searchMembersInput, input ?? {});
+  const where: SQL[] = [eq(members.practiceId, ctx.practiceId), eq(members.status, q.status)];
+  if (q.tag) where.push(arrayContains(members.tags, [q.tag.toLowerCase()]));
+  if (q.registered !== undefined) where.push(eq(members.registered, q.registered));
+  // Every word must match somewhere: "ana bel" finds Ana Bell.
+  for (const word of q.q.split(/\s+/).filter(Boolean)) {
+    const like = `%${escapeLike(word)}%`;
+    const digits = word.replace(/\D/g, "");
+    const alternatives: SQL[] = [ilike(members.firstName, like), ilike(members.lastName, like), ilike(members.email, like), ilike(members.externalId, like)];
+    if (digits.length >= 2 && digits.length === word.replace(/[\s().+-]/g, "").length) {
+      alternatives.push(ilike(members.phone, `%${digits}%`), ilike(members.cardNumber, `%${digits}%`));
+    }
+    where.push(or(...alternatives)!);
+  }
+  const condition = and(...where);
+  const [total] = await ctx.db.select({ n: count() }).from(members).where(condition);
+  const rows = await ctx.db
+    .select({ member: members, balance: sql<number>`coalesce(${memberBalances.balance}, 0)` })
+    .from(members)
+    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .where(condition)
+    .orderBy(asc(members.lastName), asc(members.firstName), asc(members.id))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  return {
+    items: rows.map((r) => ({ ...publicMember(r.member), balance: Number(r.balance) })),
+    total: total?.n ?? 0,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
