@@ -9,7 +9,7 @@ import { ensureToolchain, root } from "./toolchain.mjs";
 
 const command = process.argv[2];
 const PATH = ensureToolchain();
-const env = { ...process.env, PATH };
+const env = { ...process.env, PATH, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
 const say = (msg) => console.error(`[tally] ${msg}`);
 
 function run(cmd, args, extraEnv = {}) {
@@ -57,7 +57,7 @@ if (command === "start") {
   install();
   ensureChromium();
   // Unit and integration tests on the embedded database, type checks, then end-to-end in Chromium.
-  run("pnpm", ["turbo", "run", "check", "test", "--output-logs=errors-only", "--concurrency=2"], { DATABASE_URL: "" });
+  run("pnpm", ["turbo", "run", "check", "test", "--output-logs=errors-only", "--concurrency=2", "--continue"], { DATABASE_URL: "" });
   run("pnpm", ["turbo", "run", "e2e", "--output-logs=errors-only"], { DATABASE_URL: "" });
   // The database-backed tests again on PostgreSQL, including the concurrency and locking suites.
   const url = await postgresUrl();
