@@ -82,6 +82,8 @@ export interface EventPlan {
   hasRewards: boolean;
   /** Some rule on this event needs the local date (during, a calendar limit, member.age). */
   needsDate: boolean;
+  /** Some rule on this event reads a field, a date or a limit: build an evaluation context. */
+  needsContext: boolean;
 }
 
 export interface Program {
@@ -109,7 +111,7 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
     if ((r.kind === "earn" || r.kind === "reward") && r.event) {
       let plan = plans.get(r.event);
       if (!plan) {
-        plan = { rules: [], earns: [], hasRewards: false, needsDate: false };
+        plan = { rules: [], earns: [], hasRewards: false, needsDate: false, needsContext: false };
         plans.set(r.event, plan);
       }
       plan.rules.push(r);
@@ -121,7 +123,7 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
   if (milestones.length) {
     let plan = plans.get("survey.submitted");
     if (!plan) {
-      plan = { rules: [], earns: [], hasRewards: false, needsDate: false };
+      plan = { rules: [], earns: [], hasRewards: false, needsDate: false, needsContext: false };
       plans.set("survey.submitted", plan);
     }
     plan.rules.push(...milestones);
@@ -132,6 +134,9 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
       const plan = plans.get(r.event.name)!;
       if (needsDate(r)) plan.needsDate = true;
     }
+  }
+  for (const plan of plans.values()) {
+    plan.needsContext = plan.rules.some((r) => r.kind === "milestone" || r.during !== null || r.when !== null || (r.kind === "reward" && r.limit !== null));
   }
   const eligible = settings.eligible === undefined || settings.eligible === "all" ? null : new Set(settings.eligible);
   return {

@@ -1,13 +1,13 @@
 // What a compiled condition reads: one context per event (and member), with the expensive
 // facts (local date, invoice totals) computed only when a rule asks for them.
-import type { EngineEvent, MemberState, WindowState } from "./types.ts";
+import type { EngineEvent, InvoiceLine, MemberState, WindowState } from "./types.ts";
 import type { LocalClock } from "./time.ts";
 
 export interface InvoiceFacts {
   id: string;
   total: number;
   eligible: number;
-  lines: { code: string; cents: number }[];
+  lines: readonly InvoiceLine[];
   codes: string[] | null;
 }
 

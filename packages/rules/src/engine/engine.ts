@@ -147,24 +147,22 @@ export function parseCents(amount: string | number): number {
 
 function invoiceFacts(p: Program, id: string, lines: readonly InvoiceLine[]): InvoiceFacts {
   const eligibleCodes = p.eligible;
-  const parsed: { code: string; cents: number }[] = new Array(lines.length);
   let total = 0;
   let eligible = 0;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const cents = parseCents(l.amount);
-    parsed[i] = { code: l.code, cents };
     total += cents;
     if (eligibleCodes === null || eligibleCodes.has(l.code)) eligible += cents;
   }
-  return { id, total, eligible, lines: parsed, codes: null };
+  return { id, total, eligible, lines, codes: null };
 }
 
 function basisOf(rule: CompiledEarn, f: InvoiceFacts): number {
   if (rule.items === "eligible") return f.eligible;
   if (rule.items === "all") return f.total;
   let sum = 0;
-  for (const l of f.lines) if (rule.codes!.has(l.code)) sum += l.cents;
+  for (const l of f.lines) if (rule.codes!.has(l.code)) sum += parseCents(l.amount);
   return sum;
 }
 
@@ -186,6 +184,9 @@ function limitKey(rule: CompiledReward, c: EvalContext): string {
   if (per === "month") return `${rule.name}|${d.slice(0, 7)}`;
   return `${rule.name}|${d.slice(0, 4)}`;
 }
+
+const earnedScratch: number[] = [];
+const appliesScratch: boolean[] = [];
 
 interface Grant {
   memberId: string;
@@ -239,13 +240,15 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
 
   const plan = p.plans.get(ev.type);
   if (plan === undefined) return;
-  const c = new EvalContext(ev, m, facts, p.clock);
+  // Only built when a rule reads a field, a date or a limit: the common earn rule needs none.
+  const c = plan.needsContext ? new EvalContext(ev, m, facts, p.clock) : (null as unknown as EvalContext);
   const off = p.status === "off";
 
   // Step 2: earn rules. `earned[i]` is the points of plan.earns[i]; `applies[i]` whether it held.
+  // Scratch arrays are reused: the engine is synchronous and never re-entered.
   const earns = plan.earns;
-  const earned: number[] = new Array(earns.length);
-  const applies: boolean[] = new Array(earns.length);
+  const earned = earnedScratch;
+  const applies = appliesScratch;
   let E = 0;
   let anyEarnApplies = false;
   for (let i = 0; i < earns.length; i++) {
@@ -294,8 +297,8 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
   // Step 4: accumulate. A `no` reward suppresses E; among better_choice rewards and E only the
   // largest stands (ties keep E, then the earliest declared rule).
   let suppressE = off;
-  const standing = new Set<Fired>();
-  if (fired !== null && !off) {
+  const standing = fired === null ? null : new Set<Fired>();
+  if (fired !== null && standing !== null && !off) {
     let best: Fired | "E" | null = null;
     let bestSize = -Infinity;
     for (const f of fired) if (f.rule.accumulate === "no") suppressE = true;
@@ -347,7 +350,7 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
     } else if (r.kind === "reward") {
       if (fired === null) continue;
       const f = fired.find((x) => x.rule === r);
-      if (f === undefined || !standing.has(f)) continue;
+      if (f === undefined || !standing!.has(f)) continue;
       for (const g of f.grants) {
         if (g.limitKey !== null) g.member.limits[g.limitKey] = (g.member.limits[g.limitKey] ?? 0) + 1;
         if (g.prize.points > 0) {
