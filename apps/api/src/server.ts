@@ -8,8 +8,12 @@ import { getRequestListener } from "@hono/node-server";
 import { createDatabase } from "@tally/db";
 import { demoLogins, seedDemo } from "@tally/core/seed";
 import { createApp } from "./app.ts";
+import { configFromEnv } from "./config.ts";
 import { readEnv, repoRoot } from "./env.ts";
+import { defaultHandlers } from "./jobs/handlers.ts";
+import { startWorker } from "./jobs/worker.ts";
 import { createLogger } from "./logger.ts";
+import { createMailer } from "./mail.ts";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 const appNames = ["admin", "portal", "kiosk"] as const;
@@ -38,7 +42,9 @@ export async function main() {
     if (seed.seeded) log.info({ practices: Object.keys(seed.practiceIds) }, "seeded the demo practices");
   }
 
-  const app = createApp({ database, log });
+  const mailer = createMailer(database.db, { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
+  const app = createApp({ database, log, config: configFromEnv(env), mailer });
+  const worker = env.TALLY_JOBS === "on" ? startWorker(app.deps, defaultHandlers) : undefined;
   const api = getRequestListener(app.fetch);
   const server = createServer();
   // The apps call the API over loopback, server side.
@@ -87,6 +93,8 @@ export async function main() {
     closing = true;
     log.info({ signal }, "shutting down");
     server.close(async () => {
+      await worker?.stop();
+      mailer.close();
       await database.close();
       process.exit(0);
     });

@@ -1,11 +1,13 @@
 // The root tRPC router; apps import only its type (AppRouter) for their typed clients.
 import { router } from "./init.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
+import { approvalsRouter } from "./routers/approvals.ts";
 import { authRouter } from "./routers/auth.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { checkinRouter } from "./routers/checkin.ts";
 import { eventsRouter } from "./routers/events.ts";
 import { kiosksRouter } from "./routers/kiosks.ts";
+import { leadsRouter } from "./routers/leads.ts";
 import { ledgerRouter } from "./routers/ledger.ts";
 import { liveRouter } from "./routers/live.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
@@ -22,6 +24,8 @@ export const appRouter = router({
   auth: authRouter,
   staff: staffRouter,
   members: membersRouter,
+  leads: leadsRouter,
+  approvals: approvalsRouter,
   ledger: ledgerRouter,
   rules: rulesRouter,
   programs: programsRouter,

@@ -3,7 +3,9 @@
 // response; direct callers get the Set-Cookie header.
 import { z } from "zod";
 import {
+  acceptInvitationAndSignIn,
   changeOwnPassword,
+  registerLeadAndSignIn,
   revokeAllSessions,
   revokeSessionToken,
   setMemberPassword,
@@ -36,6 +38,38 @@ const memberRouter = router({
         userAgent: ctx.req.headers.get("user-agent"),
         replaces: ctx.tokens.member,
       });
+      setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
+      return result;
+    }),
+
+  /** Accepting a personal invitation registers the member and signs them in. */
+  acceptInvitation: publicProcedure
+    .input(z.object({ practice: Slug, token: z.string().min(20).max(200), password: NewPassword }))
+    .mutation(async ({ ctx, input }) => {
+      limitRate(ctx, "signIn");
+      const result = await acceptInvitationAndSignIn(ctx.database.db, input, { policy: ctx.config.authPolicy, replaces: ctx.tokens.member });
+      setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
+      return result;
+    }),
+
+  /** Self-registration ("I never received a number or code"): a lead with limited access until
+   *  the practice converts it, signed in right away. */
+  register: publicProcedure
+    .input(
+      z.object({
+        practice: Slug,
+        firstName: z.string().trim().min(1).max(100),
+        lastName: z.string().trim().min(1).max(100),
+        email: z.email().max(254),
+        phone: z.string().max(40).optional(),
+        birthday: IsoDate.optional(),
+        note: z.string().max(2000).optional(),
+        password: NewPassword,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      limitRate(ctx, "signIn");
+      const result = await registerLeadAndSignIn(ctx.database.db, input, { policy: ctx.config.authPolicy, replaces: ctx.tokens.member });
       setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
       return result;
     }),

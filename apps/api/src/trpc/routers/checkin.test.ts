@@ -19,7 +19,7 @@ describe("kiosk pairing and check-in", () => {
     h = await createHarness();
     admin = await h.staff("admin");
     kiosk = await pair(admin, "Front desk");
-    [ana] = await h.t.db.select().from(members).where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana")));
+    ana = (await h.t.db.select().from(members).where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana"))))[0]!;
   });
   afterAll(async () => h?.dispose());
 

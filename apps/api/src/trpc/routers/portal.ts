@@ -1,7 +1,7 @@
 // What a signed-in patient sees and does in the portal. The member is always the session's own:
 // no procedure here takes a member id.
 import { z } from "zod";
-import { findMember, getBalance, getPractice, ledgerHistory, listRewards, publicMember, redeemReward } from "../../core.ts";
+import { completeAction, findMember, getBalance, getPractice, ledgerHistory, listManualRewards, listRewards, publicMember, redeemReward } from "../../core.ts";
 import { memberQrToken } from "../../core-auth.ts";
 import { memberProcedure, router } from "../init.ts";
 
@@ -42,6 +42,14 @@ export const portalRouter = router({
     const m = publicMember(await findMember(ctx.core.db, ctx.core, ctx.member.actor.id));
     return { firstName: m.firstName, lastName: m.lastName, email: m.email, phone: m.phone, birthday: m.birthday, cardNumber: m.cardNumber, registered: m.registered, status: m.status };
   }),
+
+  /** Manual rewards the patient can complete (prompt, points, confirmation). */
+  actions: memberProcedure.query(({ ctx }) => listManualRewards({ ctx: ctx.core })),
+
+  /** "I did it": records a pending request for staff to approve; returns the confirmation text. */
+  completeAction: memberProcedure
+    .input(z.object({ rule: z.string().min(1).max(200), response: z.string().trim().max(2000).default("") }))
+    .mutation(({ ctx, input }) => completeAction({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
 
   /** The QR code to show at the kiosk (signed member id, valid for this practice only). */
   checkinCode: memberProcedure.query(({ ctx }) => ({ token: memberQrToken(ctx.config.qrSecret, ctx.member.practiceId, ctx.member.actor.id) })),

@@ -1,0 +1,8 @@
+// Leads (self-registered from the contact form): list and convert (or merge into a member).
+import { convertLead, convertLeadInput, listLeads, listLeadsInput } from "../../core.ts";
+import { router, staffProcedure } from "../init.ts";
+
+export const leadsRouter = router({
+  list: staffProcedure.input(listLeadsInput.optional()).query(({ ctx, input }) => listLeads({ ctx: ctx.core, input })),
+  convert: staffProcedure.meta({ role: "admin" }).input(convertLeadInput).mutation(({ ctx, input }) => convertLead({ ctx: ctx.core, input })),
+});
