@@ -1,0 +1,49 @@
+// kioskCheckIn: a patient identified at the kiosk checks in. The visit is a `visit.checked_in`
+// event (it may earn points and opens instant-reward windows); the answer is the little a kiosk
+// may show: first name, last initial, points earned now, balance, milestone progress and the
+// instant rewards ready to use.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import { processEvent } from "../events/process-event.ts";
+import { findMember } from "../members/shared.ts";
+import { authorize } from "../permissions.ts";
+import { audit, type Input, inTx, parseInput } from "../verb.ts";
+import { type KioskWelcome, kioskWelcome } from "./kiosk-welcome.ts";
+
+export const kioskCheckInInput = z.object({
+  memberId: z.uuid(),
+  method: z.enum(["card", "qr", "phone"]),
+  at: z.coerce.date().optional(),
+});
+
+export interface KioskCheckInResult extends KioskWelcome {
+  eventId: string | null;
+  /** Points the check-in itself earned (e.g. a "points per visit" reward). */
+  pointsEarned: number;
+}
+
+export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<typeof kioskCheckInInput> }): Promise<KioskCheckInResult> {
+  authorize(ctx, "checkin.checkIn");
+  const data = parseInput(kioskCheckInInput, input);
+  const at = data.at ?? new Date();
+  return inTx(ctx, async (tx) => {
+    const member = await findMember(tx, ctx, data.memberId);
+    let eventId: string | null = null;
+    let pointsEarned = 0;
+    // A lead (self-registered, not yet converted) earns nothing: the visit is still welcomed.
+    if (member.status === "member") {
+      const outcome = await processEvent(
+        tx,
+        ctx,
+        { id: `kiosk-checkin:${randomUUID()}`, type: "visit.checked_in", at: at.toISOString(), member: member.id, visit: { method: data.method } },
+        { source: "kiosk" },
+      );
+      eventId = outcome.eventId;
+      pointsEarned = outcome.awards.filter((a) => a.member === member.id).reduce((sum, a) => sum + a.points, 0);
+    }
+    await audit(tx, ctx, { action: "checkin.checkIn", targetType: "member", targetId: member.id, details: { method: data.method, eventId, pointsEarned } });
+    const welcome = await kioskWelcome(tx, ctx, member.id, at);
+    return { ...welcome, eventId, pointsEarned };
+  });
+}

@@ -1,0 +1,109 @@
+// What the kiosk's result screen may show about the patient it just checked in: first name and
+// last initial, balance, progress toward each milestone, and the instant rewards ready to use
+// with their expiry. Nothing else (no full name, no contact details, no history).
+import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, surveyQuestions, type Tx } from "@tally/db";
+import type { Ctx } from "../context.ts";
+import type { MemberState } from "../events/engine.ts";
+import { loadSetup } from "../events/program.ts";
+import { notFound } from "../verb.ts";
+
+export interface MilestoneProgress {
+  rule: string;
+  /** The phase being worked toward (limited programs); null for an unlimited program. */
+  phase: string | null;
+  /** Perfect surveys counted toward the next prize, and how many it takes. */
+  current: number;
+  target: number;
+  /** Limited programs: phases reached and in all. */
+  phasesDone: number;
+  phasesTotal: number;
+}
+
+export interface InstantReward {
+  coupon: string;
+  /** The catalog's name for the coupon, when it has one. */
+  title: string | null;
+  rule: string | null;
+  expiresAt: Date | null;
+}
+
+export interface KioskWelcome {
+  firstName: string;
+  lastInitial: string;
+  balance: number;
+  milestones: MilestoneProgress[];
+  instantRewards: InstantReward[];
+  /** The practice has an active compliance survey the patient may take at the kiosk. */
+  surveyAvailable: boolean;
+}
+
+export async function kioskWelcome(db: Tx | Ctx["db"], ctx: Ctx, memberId: string, now = new Date()): Promise<KioskWelcome> {
+  const [m] = await db
+    .select({ firstName: members.firstName, lastName: members.lastName, balance: memberBalances.balance, state: memberEngineStates.state })
+    .from(members)
+    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .leftJoin(memberEngineStates, eq(memberEngineStates.memberId, members.id))
+    .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
+  if (!m) throw notFound("Member");
+
+  const setup = await loadSetup(db, ctx.practiceId);
+  const state = m.state as MemberState | null;
+  const milestones: MilestoneProgress[] = [];
+  const instantNames = new Set<string>();
+  for (const rule of setup.program.rules) {
+    if (rule.kind === "instant") instantNames.add(rule.name);
+    if (rule.kind !== "milestone") continue;
+    const st = state?.milestones?.[rule.name] ?? { tally: 0, phase: 0, achieved: [] };
+    if (rule.program === "unlimited") {
+      const step = rule.steps[0];
+      if (step) milestones.push({ rule: rule.name, phase: null, current: st.tally, target: step.count, phasesDone: 0, phasesTotal: 0 });
+    } else {
+      const step = rule.steps[st.phase];
+      const total = rule.steps.length;
+      // Every phase reached: show the program as complete.
+      if (!step) milestones.push({ rule: rule.name, phase: null, current: 1, target: 1, phasesDone: total, phasesTotal: total });
+      else milestones.push({ rule: rule.name, phase: step.name, current: st.tally, target: step.count, phasesDone: st.phase, phasesTotal: total });
+    }
+  }
+
+  const coupons =
+    instantNames.size === 0
+      ? []
+      : await db
+          .select({ coupon: issuedCoupons.coupon, rule: issuedCoupons.ruleName, expiresAt: issuedCoupons.expiresAt })
+          .from(issuedCoupons)
+          .where(
+            and(
+              eq(issuedCoupons.memberId, memberId),
+              eq(issuedCoupons.practiceId, ctx.practiceId),
+              eq(issuedCoupons.status, "active"),
+              inArray(issuedCoupons.ruleName, [...instantNames]),
+              or(isNull(issuedCoupons.expiresAt), gt(issuedCoupons.expiresAt, now)),
+            ),
+          )
+          .orderBy(asc(issuedCoupons.expiresAt));
+  const titles = new Map<string, string>();
+  if (coupons.length > 0) {
+    const rows = await db
+      .select({ code: rewards.couponCode, name: rewards.name })
+      .from(rewards)
+      .where(and(eq(rewards.practiceId, ctx.practiceId), isNull(rewards.deletedAt), inArray(rewards.couponCode, [...new Set(coupons.map((c) => c.coupon))])));
+    for (const r of rows) if (r.code) titles.set(r.code, r.name);
+  }
+
+  const [question] = await db
+    .select({ id: surveyQuestions.id })
+    .from(surveyQuestions)
+    .where(and(eq(surveyQuestions.practiceId, ctx.practiceId), eq(surveyQuestions.active, true)))
+    .limit(1);
+
+  return {
+    firstName: m.firstName,
+    lastInitial: m.lastName.slice(0, 1).toUpperCase(),
+    balance: m.balance ?? 0,
+    milestones,
+    instantRewards: coupons.map((c) => ({ coupon: c.coupon, title: titles.get(c.coupon) ?? null, rule: c.rule, expiresAt: c.expiresAt })),
+    surveyAvailable: question !== undefined,
+  };
+}
