@@ -6,6 +6,7 @@ import { authRouter } from "./routers/auth.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { checkinRouter } from "./routers/checkin.ts";
 import { eventsRouter } from "./routers/events.ts";
+import { kioskCheckinRouter } from "./routers/kiosk-checkin.ts";
 import { kiosksRouter } from "./routers/kiosks.ts";
 import { leadsRouter } from "./routers/leads.ts";
 import { ledgerRouter } from "./routers/ledger.ts";
@@ -36,6 +37,7 @@ export const appRouter = router({
   portal: portalRouter,
   checkin: checkinRouter,
   kiosks: kiosksRouter,
+  kioskCheckin: kioskCheckinRouter,
   apiKeys: apiKeysRouter,
   live: liveRouter,
   mailbox: mailboxRouter,

@@ -1,0 +1,67 @@
+import { members, surveyQuestions } from "@tally/db";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, type Harness, type TestClient } from "../../testing/harness.ts";
+import { readVisitTicket, visitTicket } from "./kiosk-checkin.ts";
+
+describe("kioskCheckin", () => {
+  let h: Harness;
+  let admin: TestClient;
+  let kiosk: TestClient;
+  let other: TestClient;
+  let ana: typeof members.$inferSelect;
+
+  const pair = async (name: string) => {
+    const { code } = await admin.kiosks.createPairing.mutate({ name });
+    const { token } = await h.client().checkin.pair.mutate({ code });
+    return h.client({ headers: { authorization: `Bearer ${token}` } });
+  };
+
+  beforeAll(async () => {
+    h = await createHarness({ members: 5 });
+    admin = await h.staff("admin");
+    kiosk = await pair("Front desk");
+    other = await pair("Hallway");
+    ana = (await h.t.db.select().from(members).where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana"))))[0]!;
+    await admin.rules.save.mutate({ source: 'reward "Check-in" on visit.checked_in {\n  award 10 points\n  limit once per day\n}\n', publish: true });
+  });
+  afterAll(async () => h?.dispose());
+
+  it("records the visit: points earned now, balance, and nothing more than first name and initial", async () => {
+    const r = await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! });
+    expect(r.status).toBe("checked_in");
+    if (r.status !== "checked_in") return;
+    expect(r.welcome).toMatchObject({ firstName: "Ana", lastInitial: "B", pointsEarned: 10, balance: 10, surveyAvailable: false });
+    expect(Object.keys(r.welcome).sort()).toEqual(["balance", "firstName", "instantRewards", "lastInitial", "milestones", "pointsEarned", "surveyAvailable"]);
+    expect(r.surveyTicket).toBeNull();
+  });
+
+  it("answers not_found, then see_front_desk (locked) after repeated failures", async () => {
+    for (let i = 0; i < 4; i++) expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({ status: "not_found" });
+    expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({ status: "see_front_desk", reason: "locked" });
+  });
+
+  it("lets the patient take the survey with the visit ticket, on this device only", async () => {
+    const [q] = await h.t.db.insert(surveyQuestions).values({ practiceId: h.practiceIds["bright-smiles"]!, text: "Did you brush?" }).returning();
+    const r = await kiosk.kioskCheckin.checkIn.mutate({ method: "phone", phone: ana.phone!, birthday: ana.birthday! });
+    if (r.status !== "checked_in") throw new Error(r.status);
+    expect(r.surveyTicket).toBeTruthy();
+    const ticket = r.surveyTicket!;
+    expect(await other.kioskCheckin.survey.query({ ticket })).toEqual({ status: "expired" });
+    expect(await kiosk.kioskCheckin.survey.query({ ticket })).toEqual({ status: "ok", questions: [{ id: q!.id, text: "Did you brush?" }] });
+    const done = await kiosk.kioskCheckin.submitSurvey.mutate({ ticket, answers: [{ questionId: q!.id, positive: true }] });
+    expect(done).toMatchObject({ status: "submitted", perfect: true });
+  });
+
+  it("refuses callers that are not a paired kiosk", async () => {
+    await expect(admin.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+  });
+
+  it("tickets expire and cannot be forged", () => {
+    const t = visitTicket("s", "d", "m", 1_000);
+    expect(readVisitTicket("s", "d", t, 2_000)).toBe("m");
+    expect(readVisitTicket("s", "d", t, 1_000 + 5 * 60_000 + 1)).toBeNull();
+    expect(readVisitTicket("s", "d", t.replace(".m.", ".x."), 2_000)).toBeNull();
+    expect(readVisitTicket("other", "d", t, 2_000)).toBeNull();
+  });
+});

@@ -1,0 +1,83 @@
+// The kiosk's check-in flow with the visit recorded: identify (card, QR code, phone + birth date),
+// record `visit.checked_in`, and answer with what the result screen shows. A short-lived visit
+// ticket, bound to this device and patient, lets the patient take the compliance survey right after.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import { kioskCheckIn } from "../../../../../packages/core/src/checkin/kiosk-check-in.ts";
+import { listSurveyQuestions, submitSurvey } from "../../../../../packages/core/src/engagement/surveys.ts";
+import { identifyAtKiosk } from "../../core-auth.ts";
+import { kioskProcedure, limitRate, router } from "../init.ts";
+import { identifyInput } from "./checkin.ts";
+
+const ticketMs = 5 * 60_000;
+
+function signTicket(secret: string, deviceId: string, memberId: string, expires: number) {
+  return createHmac("sha256", secret).update(`kiosk-visit:${deviceId}:${memberId}:${expires}`).digest("base64url").slice(0, 32);
+}
+
+export function visitTicket(secret: string, deviceId: string, memberId: string, now = Date.now()): string {
+  const expires = now + ticketMs;
+  return `v1.${memberId}.${expires}.${signTicket(secret, deviceId, memberId, expires)}`;
+}
+
+/** The member id of a valid, unexpired ticket issued to this device, or null. */
+export function readVisitTicket(secret: string, deviceId: string, ticket: string, now = Date.now()): string | null {
+  const [version, memberId, expiresText, signature] = ticket.split(".");
+  const expires = Number(expiresText);
+  if (version !== "v1" || !memberId || !signature || !Number.isFinite(expires) || expires < now) return null;
+  const expected = Buffer.from(signTicket(secret, deviceId, memberId, expires));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? memberId : null;
+}
+
+const ticketInput = z.object({ ticket: z.string().min(1).max(200) });
+const expired = { status: "expired" as const };
+
+export const kioskCheckinRouter = router({
+  /** Identifies the patient and records the visit. "Not found" and "wrong birth date" are one answer. */
+  checkIn: kioskProcedure.input(identifyInput).mutation(async ({ ctx, input }) => {
+    limitRate(ctx, "identify", ctx.kiosk.deviceId);
+    const found = await identifyAtKiosk(ctx.core, input, { qrSecret: ctx.config.qrSecret });
+    if (found.status === "not_found") return { status: "not_found" as const };
+    if (found.status === "see_front_desk") {
+      if (found.lockedNow) {
+        ctx.bus.publish({ type: "kiosk_lockout", practiceId: ctx.kiosk.practiceId, at: new Date().toISOString(), device: ctx.kiosk.name, method: input.method });
+      }
+      return { status: "see_front_desk" as const, reason: found.reason };
+    }
+    const welcome = await kioskCheckIn({ ctx: ctx.core, input: { memberId: found.memberId, method: found.method } });
+    const name = `${welcome.firstName} ${welcome.lastInitial}.`;
+    ctx.bus.publish({
+      type: "checked_in",
+      practiceId: ctx.kiosk.practiceId,
+      at: new Date().toISOString(),
+      memberId: found.memberId,
+      name,
+      method: found.method,
+      points: welcome.pointsEarned,
+    });
+    const { eventId: _eventId, ...shown } = welcome;
+    return {
+      status: "checked_in" as const,
+      welcome: shown,
+      surveyTicket: welcome.surveyAvailable ? visitTicket(ctx.config.qrSecret, ctx.kiosk.deviceId, found.memberId) : null,
+    };
+  }),
+
+  /** The practice's compliance survey questions, for the patient holding this visit ticket. */
+  survey: kioskProcedure.input(ticketInput).query(async ({ ctx, input }) => {
+    if (!readVisitTicket(ctx.config.qrSecret, ctx.kiosk.deviceId, input.ticket)) return expired;
+    const questions = await listSurveyQuestions({ ctx: ctx.core });
+    return { status: "ok" as const, questions: questions.map((q) => ({ id: q.id, text: q.text })) };
+  }),
+
+  submitSurvey: kioskProcedure
+    .input(ticketInput.extend({ answers: z.array(z.object({ questionId: z.uuid(), positive: z.boolean() })).min(1).max(100) }))
+    .mutation(async ({ ctx, input }) => {
+      const memberId = readVisitTicket(ctx.config.qrSecret, ctx.kiosk.deviceId, input.ticket);
+      if (!memberId) return expired;
+      const result = await submitSurvey({ ctx: ctx.core, input: { memberId, answers: input.answers } });
+      const points = result.awards.filter((a) => a.member === memberId).reduce((sum, a) => sum + a.points, 0);
+      return { status: "submitted" as const, perfect: result.perfect, pointsEarned: points, phases: result.phases.filter((p) => p.member === memberId).map((p) => p.phase) };
+    }),
+});
