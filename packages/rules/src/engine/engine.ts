@@ -145,6 +145,9 @@ export function parseCents(amount: string | number): number {
   return neg ? -cents : cents;
 }
 
+/** Reused for every invoice (the engine is synchronous): one allocation less on the hot path. */
+const scratchFacts: InvoiceFacts = { id: "", total: 0, eligible: 0, lines: [], codes: null };
+
 function invoiceFacts(p: Program, id: string, lines: readonly InvoiceLine[]): InvoiceFacts {
   const eligibleCodes = p.eligible;
   let total = 0;
@@ -155,7 +158,13 @@ function invoiceFacts(p: Program, id: string, lines: readonly InvoiceLine[]): In
     total += cents;
     if (eligibleCodes === null || eligibleCodes.has(l.code)) eligible += cents;
   }
-  return { id, total, eligible, lines, codes: null };
+  const f = scratchFacts;
+  f.id = id;
+  f.total = total;
+  f.eligible = eligible;
+  f.lines = lines;
+  f.codes = null;
+  return f;
 }
 
 function basisOf(rule: CompiledEarn, f: InvoiceFacts): number {
@@ -183,6 +192,14 @@ function limitKey(rule: CompiledReward, c: EvalContext): string {
   if (per === "week") return `${rule.name}|week of ${weekStart(d)}`;
   if (per === "month") return `${rule.name}|${d.slice(0, 7)}`;
   return `${rule.name}|${d.slice(0, 4)}`;
+}
+
+/** Shared by invoices that awarded nothing; replaced (never mutated) on the first award. */
+const NO_AWARDS: AwardRecord[] = Object.freeze([]) as unknown as AwardRecord[];
+
+/** Exact-size arrays: most invoices get one award, and a million records add up. */
+function addAward(record: InvoiceRecord, a: AwardRecord): void {
+  record.awards = record.awards === NO_AWARDS || record.awards.length === 0 ? [a] : [...record.awards, a];
 }
 
 const earnedScratch: number[] = [];
@@ -222,7 +239,7 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
     facts = invoiceFacts(p, inv.id, inv.lines ?? []);
     m.paidInvoices += 1;
     m.lifetimeSpend += facts.eligible;
-    record = { event: ev.id, total: facts.total, eligible: facts.eligible, awards: [] };
+    record = { event: ev.id, total: facts.total, eligible: facts.eligible, awards: NO_AWARDS };
     m.invoices[inv.id] = record;
     const ts = p.totalSpendRules;
     if (ts.length > 0) {
@@ -346,7 +363,7 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
             }
           : { kind: "earn", mode: "per_transaction", items: r.items, basis, rate: r.rate, per: r.per, minimum: r.minimum };
       award(out, ev, ev.member, m, r.name, pts, why);
-      record!.awards.push({ rule: r.name, points: pts });
+      addAward(record!, { rule: r.name, points: pts });
     } else if (r.kind === "reward") {
       if (fired === null) continue;
       const f = fired.find((x) => x.rule === r);
@@ -358,7 +375,7 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
           if (record !== null && g.memberId === ev.member) {
             const a: AwardRecord = { rule: r.name, points: g.prize.points };
             if (g.limitKey !== null) a.limitKey = g.limitKey;
-            record.awards.push(a);
+            addAward(record, a);
           }
         }
         coupons(out, ev, g.memberId, r.name, g.prize.coupons, null);
