@@ -8,7 +8,8 @@ export default defineConfig({
   plugins: [
     sveltekit({
       adapter: adapter(),
-      paths: { base: "/admin" },
+      // Absolute URLs: the same links work from every depth, including /admin itself.
+      paths: { base: "/admin", relative: false },
     }),
   ],
   test: {

@@ -1,11 +1,20 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {
   namespace App {
-    // interface Error {}
-    // interface Locals {}
-    // interface PageData {}
-    // interface PageState {}
-    // interface Platform {}
+    interface Locals {
+      /** The signed-in staff user (set by hooks.server.ts on pages inside the (app) group). */
+      staff: StaffUser | null;
+    }
+  }
+
+  interface StaffUser {
+    id: string;
+    name: string;
+    email: string;
+    role: "admin" | "team_member";
+    practiceId: string;
+    timezone: string;
+    mustChangePassword: boolean;
   }
 }
 

@@ -6,4 +6,8 @@ export const variables = defineEnvVars({
     description: "Practice name shown before sign-in, until the API provides it per practice",
     schema: (value) => value?.trim() || "Bright Smiles Orthodontics",
   },
+  TALLY_API_URL: {
+    description: "Origin of the Tally API (without /trpc); apps/api/src/server.ts sets it to its own loopback address",
+    schema: (value) => value?.trim() || "http://127.0.0.1:3000",
+  },
 });

@@ -1,17 +1,39 @@
-import { fail } from "@sveltejs/kit";
+import { fail, redirect } from "@sveltejs/kit";
+import { sessionCookieOptions, staffCookie } from "@tally/api/client";
+import { href } from "#lib/paths.js";
+import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import { parseSignIn, type SignInResult } from "#lib/sign-in.js";
 import type { Actions } from "./$types";
 
+/** Only paths inside the admin app are followed after sign-in (never another site). */
+function nextPath(url: URL): string {
+  const next = url.searchParams.get("next") ?? "";
+  return next.startsWith("/admin") && !next.startsWith("//") ? next : href("/");
+}
+
 export const actions: Actions = {
-  signIn: async ({ request }) => {
-    const { values, errors } = parseSignIn(await request.formData());
+  signIn: async (event) => {
+    const { request, cookies, url } = event;
+    const { values, errors, password } = parseSignIn(await request.formData());
     if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null });
 
-    // Staff authentication arrives with the auth issue (it will call the API's auth.signIn here).
-    return fail(503, {
-      values,
-      errors: {} as SignInResult["errors"],
-      message: "Sign-in is not available yet. Staff accounts are being set up; please try again after the next update.",
+    let result: Awaited<ReturnType<ReturnType<typeof api>["auth"]["signIn"]["mutate"]>>;
+    try {
+      result = await api(event).auth.signIn.mutate({ email: values.email, password });
+    } catch (error) {
+      const code = appCodeOf(error);
+      const message =
+        code === "UNAUTHORIZED"
+          ? "That email and password do not match. Check them and try again."
+          : code === "LOCKED"
+            ? "Too many failed sign-ins. Wait 15 minutes or ask an admin of your practice to reset your password."
+            : messageOf(error);
+      return fail(code === "UNAUTHORIZED" ? 400 : 403, { values, errors: {} as SignInResult["errors"], message });
+    }
+    cookies.set(staffCookie, result.token, {
+      ...sessionCookieOptions(url.protocol === "https:"),
+      expires: new Date(result.expiresAt),
     });
+    redirect(303, result.mustChangePassword ? href("/change-password") : nextPath(url));
   },
 };
