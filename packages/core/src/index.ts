@@ -1,3 +1,44 @@
+// @tally/core: every business rule and every write. One folder per module, verbs called as
+// `verb({ ctx, input })`; zod input schemas are exported beside them for the API to reuse.
 export * from "./errors.ts";
 export * from "./context.ts";
 export * from "./passwords.ts";
+export * from "./permissions.ts";
+export { parseInput } from "./verb.ts";
+
+export * from "./practices/practices.ts";
+export * from "./members/shared.ts";
+export * from "./members/create-member.ts";
+export * from "./members/update-member.ts";
+export * from "./members/get-member.ts";
+export * from "./members/search-members.ts";
+export * from "./members/record-consent.ts";
+export * from "./members/merge-members.ts";
+export * from "./members/leads.ts";
+export * from "./members/invitations.ts";
+export * from "./members/birthdays.ts";
+export * from "./ledger/adjust-points.ts";
+export * from "./ledger/balance.ts";
+export { ledgerSum, type LedgerEntry } from "./ledger/append.ts";
+export * from "./rules/rule-sets.ts";
+export * from "./events/schemas.ts";
+export * from "./events/record-event.ts";
+export * from "./events/list-events.ts";
+export type { EventOutcome, ProcessedEvent } from "./events/process-event.ts";
+export * from "./catalog/eligible-items.ts";
+export * from "./catalog/rewards.ts";
+export * from "./catalog/coupons.ts";
+export * from "./redemption/redeem-reward.ts";
+export * from "./redemption/orders.ts";
+export * from "./redemption/gift-cards.ts";
+export * from "./approvals/approvals.ts";
+export * from "./engagement/surveys.ts";
+export * from "./engagement/qr-codes.ts";
+export * from "./engagement/referrals.ts";
+export * from "./engagement/marketplace.ts";
+export * from "./engagement/reviews.ts";
+export * from "./checkin/check-in.ts";
+export * from "./backtest/backtest.ts";
+export * from "./reports/reports.ts";
+export * from "./imports/import-invoices.ts";
+export * from "./audit/list-audit.ts";

@@ -11,5 +11,4 @@ export * from "./staff-sign-in.ts";
 export * from "./staff-users.ts";
 export { hashToken, memberQrToken, randomToken, readMemberQrToken } from "./tokens.ts";
 export * from "./digest-recipients.ts";
-export * from "./kiosk-summary.ts";
 export * from "./member-registration.ts";

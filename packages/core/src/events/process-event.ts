@@ -8,7 +8,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { actionRequests, events, issuedCoupons, memberEngineStates, memberPhases, type Tx } from "@tally/db";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { appendEntries, type EntryKind, type NewEntry, lockBalances } from "../ledger/append.ts";
+import { appendEntries, type EntryKind, type LedgerEntry, type NewEntry, lockBalances } from "../ledger/append.ts";
 import { findMembers } from "../members/shared.ts";
 import { type Effect, type EngineEvent, type MemberState, freshMemberState, runEngine } from "./engine.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
@@ -41,7 +41,7 @@ export interface ProcessOptions {
   note?: string;
 }
 
-const emptyOutcome = (): EventOutcome => ({
+export const emptyOutcome = (): EventOutcome => ({
   awards: [],
   reversals: [],
   coupons: [],
@@ -73,8 +73,10 @@ export async function processEvent(tx: Tx, ctx: Ctx, input: EventInput, options:
   for (const id of involved) {
     const m = found.get(id);
     if (!m) throw new DomainError("NOT_FOUND", "Member not found.", { member: id });
-    if (m.status === "merged") throw new DomainError("CONFLICT", "This member was merged into another record.", { member: id, mergedInto: m.mergedIntoId });
-    if (m.status === "lead") throw new DomainError("FORBIDDEN", "A lead earns nothing until an admin converts it to a member.", { member: id });
+    if (m.status === "merged")
+      throw new DomainError("CONFLICT", "This member was merged into another record.", { member: id, mergedInto: m.mergedIntoId });
+    if (m.status === "lead")
+      throw new DomainError("FORBIDDEN", "A lead earns nothing until an admin converts it to a member.", { member: id });
   }
 
   const at = new Date(input.at);
@@ -125,7 +127,12 @@ export async function processEvent(tx: Tx, ctx: Ctx, input: EventInput, options:
   const { effects, members: after } = runEngine(setup.program, states, toEngineEvent(eventId, input));
   const outcome = await writeEffects(tx, ctx, eventId, at, setup.versionId, effects, options);
 
-  const stateValues = Object.entries(after).map(([memberId, state]) => ({ memberId, practiceId: ctx.practiceId, state, updatedAt: new Date() }));
+  const stateValues = Object.entries(after).map(([memberId, state]) => ({
+    memberId,
+    practiceId: ctx.practiceId,
+    state,
+    updatedAt: new Date(),
+  }));
   if (stateValues.length > 0) {
     await tx
       .insert(memberEngineStates)
@@ -150,7 +157,19 @@ async function writeEffects(
   effects: Effect[],
   options: ProcessOptions,
 ): Promise<EventOutcome> {
-  const outcome = emptyOutcome();
+  const [outcome] = await writeEffectsBatch(tx, ctx, [{ eventId, at, effects }], versionId, options);
+  return outcome!;
+}
+
+/** Writes the effects of many events at once (the import's fast path): one insert per table. */
+export async function writeEffectsBatch(
+  tx: Tx,
+  ctx: Ctx,
+  items: { eventId: string; at: Date; effects: Effect[] }[],
+  versionId: string | null,
+  options: ProcessOptions,
+): Promise<EventOutcome[]> {
+  const outcomes: EventOutcome[] = [];
   const entries: NewEntry[] = [];
   const entrySlot: { list: { entryId: string | null }[]; index: number; key: string }[] = [];
   const push = (list: { entryId: string | null }[], entry: NewEntry) => {
@@ -158,123 +177,147 @@ async function writeEffects(
     entrySlot.push({ list, index: list.length - 1, key: entry.idempotencyKey });
   };
   const coupons: (typeof issuedCoupons.$inferInsert)[] = [];
+  const couponSlots: { coupon: { couponId: string | null } }[] = [];
 
-  for (const e of effects) {
-    switch (e.type) {
-      case "award":
-        if (e.points === 0) break;
-        outcome.awards.push({ member: e.member, rule: e.rule, points: e.points, entryId: null, why: e.why });
-        push(outcome.awards, {
-          memberId: e.member,
-          kind: awardKind(e.why),
-          points: e.points,
-          idempotencyKey: `ev:${eventId}:${e.rule}:${e.member}`,
-          at,
-          ruleName: e.rule,
-          ruleSetVersionId: versionId,
-          eventId,
-          explanation: { rule: e.rule, ...e.why },
-        });
-        break;
-      case "reversal":
-        outcome.reversals.push({ member: e.member, rule: e.rule, points: e.points, reverses: e.reverses, entryId: null });
-        push(outcome.reversals, {
-          memberId: e.member,
-          kind: "reversal",
-          points: -Math.abs(e.points),
-          idempotencyKey: `ev:${eventId}:reversal:${e.rule}:${e.member}:${e.reverses}`,
-          at,
-          ruleName: e.rule,
-          ruleSetVersionId: versionId,
-          eventId,
-          explanation: { rule: e.rule, reverses: e.reverses, reversesKey: `ev:${e.reverses}:${e.rule}:${e.member}` },
-        });
-        break;
-      case "redemption":
-        outcome.redemptions.push({ member: e.member, points: -Math.abs(e.points), entryId: null });
-        push(outcome.redemptions, {
-          memberId: e.member,
-          kind: "redemption",
-          points: -Math.abs(e.points),
-          idempotencyKey: `ev:${eventId}:redemption:${e.member}`,
-          at,
-          eventId,
-          orderId: options.orderId ?? null,
-          explanation: { redeemed: Math.abs(e.points), order: options.orderId ?? null },
-        });
-        break;
-      case "adjustment":
-        outcome.adjustments.push({ member: e.member, points: e.points, entryId: null });
-        push(outcome.adjustments, {
-          memberId: e.member,
-          kind: "adjustment",
-          points: e.points,
-          idempotencyKey: `ev:${eventId}:adjustment:${e.member}`,
-          at,
-          eventId,
-          note: e.note ?? options.note ?? null,
-          explanation: { adjusted: e.points, note: e.note ?? options.note ?? null },
-        });
-        break;
-      case "coupon":
-        outcome.coupons.push({ member: e.member, rule: e.rule, coupon: e.coupon, expires: e.expires, couponId: null });
-        coupons.push({
-          practiceId: ctx.practiceId,
-          memberId: e.member,
-          coupon: e.coupon,
-          ruleName: e.rule,
-          eventId,
-          issuedAt: at,
-          expiresAt: e.expires ? new Date(e.expires) : null,
-          idempotencyKey: `ev:${eventId}:${e.rule}:${e.member}:${e.coupon}:${coupons.length}`,
-        });
-        break;
-      case "phase":
-        outcome.phases.push({ member: e.member, rule: e.rule, phase: e.phase });
-        await tx
-          .insert(memberPhases)
-          .values({ practiceId: ctx.practiceId, memberId: e.member, ruleName: e.rule, phase: e.phase, eventId, achievedAt: at })
-          .onConflictDoNothing();
-        break;
-      case "pending": {
-        const [req] = await tx
-          .insert(actionRequests)
-          .values({ practiceId: ctx.practiceId, memberId: e.member, ruleName: e.rule, response: e.response ?? "", eventId, requestedAt: at })
-          .returning({ id: actionRequests.id });
-        outcome.pending.push({ member: e.member, rule: e.rule, requestId: req?.id ?? null });
-        break;
+  for (const { eventId, at, effects } of items) {
+    const outcome = emptyOutcome();
+    outcomes.push(outcome);
+    for (const e of effects) {
+      switch (e.type) {
+        case "award":
+          if (e.points === 0) break;
+          outcome.awards.push({ member: e.member, rule: e.rule, points: e.points, entryId: null, why: e.why });
+          push(outcome.awards, {
+            memberId: e.member,
+            kind: awardKind(e.why),
+            points: e.points,
+            idempotencyKey: `ev:${eventId}:${e.rule}:${e.member}`,
+            at,
+            ruleName: e.rule,
+            ruleSetVersionId: versionId,
+            eventId,
+            explanation: { rule: e.rule, ...e.why },
+          });
+          break;
+        case "reversal":
+          outcome.reversals.push({ member: e.member, rule: e.rule, points: e.points, reverses: e.reverses, entryId: null });
+          push(outcome.reversals, {
+            memberId: e.member,
+            kind: "reversal",
+            points: -Math.abs(e.points),
+            idempotencyKey: `ev:${eventId}:reversal:${e.rule}:${e.member}:${e.reverses}`,
+            at,
+            ruleName: e.rule,
+            ruleSetVersionId: versionId,
+            eventId,
+            explanation: { rule: e.rule, reverses: e.reverses, reversesKey: `ev:${e.reverses}:${e.rule}:${e.member}` },
+          });
+          break;
+        case "redemption":
+          outcome.redemptions.push({ member: e.member, points: -Math.abs(e.points), entryId: null });
+          push(outcome.redemptions, {
+            memberId: e.member,
+            kind: "redemption",
+            points: -Math.abs(e.points),
+            idempotencyKey: `ev:${eventId}:redemption:${e.member}`,
+            at,
+            eventId,
+            orderId: options.orderId ?? null,
+            explanation: { redeemed: Math.abs(e.points), order: options.orderId ?? null },
+          });
+          break;
+        case "adjustment":
+          outcome.adjustments.push({ member: e.member, points: e.points, entryId: null });
+          push(outcome.adjustments, {
+            memberId: e.member,
+            kind: "adjustment",
+            points: e.points,
+            idempotencyKey: `ev:${eventId}:adjustment:${e.member}`,
+            at,
+            eventId,
+            note: e.note ?? options.note ?? null,
+            explanation: { adjusted: e.points, note: e.note ?? options.note ?? null },
+          });
+          break;
+        case "coupon":
+          outcome.coupons.push({ member: e.member, rule: e.rule, coupon: e.coupon, expires: e.expires, couponId: null });
+          coupons.push({
+            practiceId: ctx.practiceId,
+            memberId: e.member,
+            coupon: e.coupon,
+            ruleName: e.rule,
+            eventId,
+            issuedAt: at,
+            expiresAt: e.expires ? new Date(e.expires) : null,
+            idempotencyKey: `ev:${eventId}:${e.rule}:${e.member}:${e.coupon}:${outcome.coupons.length}`,
+          });
+          couponSlots.push({ coupon: outcome.coupons[outcome.coupons.length - 1]! });
+          break;
+        case "phase":
+          outcome.phases.push({ member: e.member, rule: e.rule, phase: e.phase });
+          await tx
+            .insert(memberPhases)
+            .values({ practiceId: ctx.practiceId, memberId: e.member, ruleName: e.rule, phase: e.phase, eventId, achievedAt: at })
+            .onConflictDoNothing();
+          break;
+        case "pending": {
+          const [req] = await tx
+            .insert(actionRequests)
+            .values({
+              practiceId: ctx.practiceId,
+              memberId: e.member,
+              ruleName: e.rule,
+              response: e.response ?? "",
+              eventId,
+              requestedAt: at,
+            })
+            .returning({ id: actionRequests.id });
+          outcome.pending.push({ member: e.member, rule: e.rule, requestId: req?.id ?? null });
+          break;
+        }
+        case "request_closed":
+          outcome.closed.push({ member: e.member, rule: e.rule, request: e.request, outcome: e.outcome });
+          await tx
+            .update(actionRequests)
+            .set({
+              status: e.outcome === "approved" ? "approved" : "rejected",
+              decidedEventId: eventId,
+              decidedAt: at,
+              decidedBy: ctx.actor.kind === "staff" ? ctx.actor.id : null,
+            })
+            .where(
+              and(
+                eq(actionRequests.practiceId, ctx.practiceId),
+                eq(actionRequests.eventId, e.request),
+                eq(actionRequests.status, "pending"),
+              ),
+            );
+          break;
+        case "rejected":
+          outcome.rejected.push({ member: e.member, reason: e.reason });
+          break;
       }
-      case "request_closed":
-        outcome.closed.push({ member: e.member, rule: e.rule, request: e.request, outcome: e.outcome });
-        await tx
-          .update(actionRequests)
-          .set({
-            status: e.outcome === "approved" ? "approved" : "rejected",
-            decidedEventId: eventId,
-            decidedAt: at,
-            decidedBy: ctx.actor.kind === "staff" ? ctx.actor.id : null,
-          })
-          .where(and(eq(actionRequests.practiceId, ctx.practiceId), eq(actionRequests.eventId, e.request), eq(actionRequests.status, "pending")));
-        break;
-      case "rejected":
-        outcome.rejected.push({ member: e.member, reason: e.reason });
-        break;
     }
   }
 
-  const written = await appendEntries(tx, ctx, entries);
+  const written: LedgerEntry[] = [];
+  // Stay well under PostgreSQL's 65,535 bind parameters per statement.
+  for (let i = 0; i < entries.length; i += 3000) written.push(...(await appendEntries(tx, ctx, entries.slice(i, i + 3000))));
   const byKey = new Map(written.map((w) => [w.idempotencyKey, w.id]));
   for (const slot of entrySlot) {
     const item = slot.list[slot.index];
     if (item) item.entryId = byKey.get(slot.key) ?? null;
   }
   if (coupons.length > 0) {
-    const rows = await tx.insert(issuedCoupons).values(coupons).onConflictDoNothing().returning({ id: issuedCoupons.id, key: issuedCoupons.idempotencyKey });
+    const rows = await tx
+      .insert(issuedCoupons)
+      .values(coupons)
+      .onConflictDoNothing()
+      .returning({ id: issuedCoupons.id, key: issuedCoupons.idempotencyKey });
     const ids = new Map(rows.map((r) => [r.key, r.id]));
     coupons.forEach((c, i) => {
-      const item = outcome.coupons[i];
-      if (item) item.couponId = ids.get(c.idempotencyKey) ?? null;
+      couponSlots[i]!.coupon.couponId = ids.get(c.idempotencyKey) ?? null;
     });
   }
-  return outcome;
+  return outcomes;
 }
