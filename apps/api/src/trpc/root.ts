@@ -14,6 +14,8 @@ import { liveRouter } from "./routers/live.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { membersRouter } from "./routers/members.ts";
 import { portalRouter } from "./routers/portal.ts";
+import { portalAccountRouter } from "./routers/portal-account.ts";
+import { portalMemberRouter } from "./routers/portal-member.ts";
 import { practiceRouter } from "./routers/practice.ts";
 import { programsRouter } from "./routers/programs.ts";
 import { ordersRouter, redemptionRouter } from "./routers/redemption.ts";
@@ -35,6 +37,8 @@ export const appRouter = router({
   orders: ordersRouter,
   events: eventsRouter,
   portal: portalRouter,
+  portalMember: portalMemberRouter,
+  portalAccount: portalAccountRouter,
   checkin: checkinRouter,
   kiosks: kiosksRouter,
   kioskCheckin: kioskCheckinRouter,
