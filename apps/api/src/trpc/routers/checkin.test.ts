@@ -34,7 +34,7 @@ describe("kiosk pairing and check-in", () => {
       const r = await kiosk.checkin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! });
       expect(r.status).toBe("checked_in");
       if (r.status !== "checked_in") return;
-      expect(Object.keys(r.member).sort()).toEqual(["balance", "coupons", "firstName", "lastInitial", "phases", "pointsEarned"]);
+      expect(Object.keys(r.member).sort()).toEqual(["balance", "firstName", "instantRewards", "lastInitial", "milestones", "pointsEarned", "surveyAvailable"]);
       expect(r.member).toMatchObject({ firstName: "Ana", lastInitial: "B" });
     });
 

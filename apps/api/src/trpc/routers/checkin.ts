@@ -2,9 +2,9 @@
 // device token, identifying a patient and checking them in. A kiosk only ever sees first name,
 // last initial, balance, progress and coupons.
 import { z } from "zod";
-import { getPractice } from "../../core.ts";
-import { identifyAtKiosk, kioskSummary, pairKiosk } from "../../core-auth.ts";
-import { kioskProcedure, limitRate, publicProcedure, router } from "../init.ts";
+import { checkIn, checkInInput, getPractice, kioskCheckIn } from "../../core.ts";
+import { identifyAtKiosk, pairKiosk } from "../../core-auth.ts";
+import { kioskProcedure, limitRate, publicProcedure, router, staffProcedure } from "../init.ts";
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD");
 
@@ -18,6 +18,12 @@ const notFoundMessage = "We could not find you. Please check and try again, or s
 const deskMessage = "Please see the front desk — we'll check you in there.";
 
 export const checkinRouter = router({
+  /** Staff check a patient in at the desk (by card, QR, phone + birth date, or by picking them). */
+  byStaff: staffProcedure.input(checkInInput).mutation(async ({ ctx, input }) => {
+    const result = await checkIn({ ctx: ctx.core, input });
+    return result;
+  }),
+
   pair: publicProcedure.input(z.object({ code: z.string().trim().regex(/^\d{8}$/, "8 digits") })).mutation(async ({ ctx, input }) => {
     limitRate(ctx, "pair");
     return pairKiosk(ctx.database.db, input);
@@ -40,12 +46,15 @@ export const checkinRouter = router({
       }
       return { status: "see_front_desk" as const, message: deskMessage };
     }
-    // TODO(core): record the visit with the core check-in verb once it lands (points for the visit,
-    // instant-reward windows); until then the kiosk identifies and shows the summary.
-    const summary = await kioskSummary(ctx.core.db, ctx.kiosk.practiceId, found.memberId);
-    if (!summary) return { status: "not_found" as const, message: notFoundMessage };
-    const name = `${summary.firstName} ${summary.lastInitial}.`;
-    ctx.bus.publish({ type: "checked_in", practiceId: ctx.kiosk.practiceId, at: new Date().toISOString(), memberId: found.memberId, name, method: found.method, points: 0 });
-    return { status: "checked_in" as const, member: { ...summary, pointsEarned: 0 } };
+    const welcome = await kioskCheckIn({ ctx: ctx.core, input: { memberId: found.memberId, method: found.method } });
+    const name = `${welcome.firstName} ${welcome.lastInitial}.`;
+    const at = new Date().toISOString();
+    const base = { practiceId: ctx.kiosk.practiceId, at, memberId: found.memberId, name };
+    ctx.bus.publish({ type: "checked_in", ...base, method: found.method, points: welcome.pointsEarned });
+    if (welcome.instantRewards.length > 0) {
+      ctx.bus.publish({ type: "instant_unlocked", ...base, coupons: welcome.instantRewards.map((c) => ({ code: c.coupon, expiresAt: c.expiresAt?.toISOString() ?? null })) });
+    }
+    const { eventId: _e, ...shown } = welcome;
+    return { status: "checked_in" as const, member: shown };
   }),
 });
