@@ -1,5 +1,7 @@
 // The root tRPC router; apps import only its type (AppRouter) for their typed clients.
 import { router } from "./init.ts";
+import { adminEngagementRouter } from "./routers/admin-engagement.ts";
+import { adminRulesRouter } from "./routers/admin-rules.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { authRouter } from "./routers/auth.ts";
@@ -45,6 +47,8 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   live: liveRouter,
   mailbox: mailboxRouter,
+  adminRules: adminRulesRouter,
+  adminEngagement: adminEngagementRouter,
 });
 
 export type AppRouter = typeof appRouter;
