@@ -1,0 +1,65 @@
+import { describe, expect, test } from "vitest";
+import { highlightHtml, offsetOf, positionOf, tokenize } from "./highlight.ts";
+
+const sample = `# spend
+earn "Spend points" on invoice.paid when invoice.total >= $20 {
+  rate 1 point per $10
+  during 2026-12-01 to 2026-12-31
+}
+`;
+
+describe("tokenize", () => {
+  test("texts concatenate back to the source", () => {
+    expect(
+      tokenize(sample)
+        .map((t) => t.text)
+        .join(""),
+    ).toBe(sample);
+  });
+
+  test("classifies keywords, events, fields, strings, money, dates and comments", () => {
+    const kinds = Object.fromEntries(tokenize(sample).map((t) => [t.text, t.kind]));
+    expect(kinds).toMatchObject({
+      "# spend": "comment",
+      earn: "keyword",
+      '"Spend points"': "string",
+      "invoice.paid": "event",
+      "invoice.total": "field",
+      ">=": "operator",
+      $20: "money",
+      "2026-12-01": "date",
+      "{": "punct",
+    });
+  });
+
+  test("never fails on odd input", () => {
+    const odd = 'reward "unterminated\n@@ ~ 12abc';
+    expect(
+      tokenize(odd)
+        .map((t) => t.text)
+        .join(""),
+    ).toBe(odd);
+  });
+});
+
+describe("positions", () => {
+  test("offsetOf and positionOf agree", () => {
+    const off = offsetOf(sample, 3, 10);
+    expect(sample.slice(off, off + 5)).toBe("point");
+    expect(positionOf(sample, off)).toEqual({ line: 3, column: 10 });
+  });
+  test("offsetOf clamps past the end of a line", () => {
+    expect(offsetOf("ab\ncd", 1, 99)).toBe(2);
+  });
+});
+
+describe("highlightHtml", () => {
+  test("escapes html and marks diagnostic ranges", () => {
+    const html = highlightHtml('earn "<b>" on invoice.totl {}', [{ line: 1, column: 15, endLine: 1, endColumn: 26, severity: "error" }]);
+    expect(html).toContain("&lt;b&gt;");
+    expect(html).toContain('<mark class="diag error">invoice.totl</mark>');
+  });
+  test("a diagnostic at the end still shows", () => {
+    expect(highlightHtml("earn", [{ line: 1, column: 5, endLine: 1, endColumn: 5, severity: "error" }])).toContain('<mark class="diag error"> </mark>');
+  });
+});
