@@ -5,4 +5,8 @@ export { default as Button } from "./components/Button.svelte";
 export { default as Card } from "./components/Card.svelte";
 export { default as EmptyState } from "./components/EmptyState.svelte";
 export { default as TextField } from "./components/TextField.svelte";
+export { default as ConfirmDialog } from "./components/ConfirmDialog.svelte";
+export { default as Countdown } from "./components/Countdown.svelte";
+export { default as ProgressRing } from "./components/ProgressRing.svelte";
+export { default as TextArea } from "./components/TextArea.svelte";
 export { formatMoney, formatPoints, formatRelative } from "./format.ts";
