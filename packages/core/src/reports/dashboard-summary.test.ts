@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { completeAction } from "../approvals/approvals.ts";
+import { adjustPoints } from "../ledger/adjust-points.ts";
+import { recordEvent } from "../events/record-event.ts";
+import { saveRuleSet } from "../rules/rule-sets.ts";
+import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { dashboardSummary } from "./dashboard-summary.ts";
+
+const rules = `
+reward "Check-in" on visit.checked_in { award 10 points }
+reward "Followed us" manual {
+  award 50 points
+  prompt "Tell us your handle"
+}
+`;
+
+describe("dashboardSummary", () => {
+  let t: TestDatabase;
+  let p: TestPractice;
+  let other: TestPractice;
+  let memberId: string;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    p = await makePractice(t, { timezone: "America/Chicago" });
+    other = await makePractice(t);
+    const [m] = await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "Bell" }]);
+    memberId = m!.id;
+    await saveRuleSet({ ctx: p.admin, input: { source: rules, publish: true } });
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it("counts today's check-ins, pending approvals and this week's points in the practice timezone", async () => {
+    const now = new Date("2026-11-18T16:00:00Z"); // Wednesday 10:00 in Chicago
+    await recordEvent({ ctx: p.team, input: { id: "c1", type: "visit.checked_in", at: "2026-11-18T15:00:00Z", member: memberId, visit: { method: "card" } } as never });
+    // Yesterday evening in Chicago, but "today" in UTC: not today's check-in, still this week.
+    await recordEvent({ ctx: p.team, input: { id: "c2", type: "visit.checked_in", at: "2026-11-18T03:00:00Z", member: memberId, visit: { method: "card" } } as never });
+    // Last week (Sunday): outside the week.
+    await recordEvent({ ctx: p.team, input: { id: "c3", type: "visit.checked_in", at: "2026-11-15T18:00:00Z", member: memberId, visit: { method: "card" } } as never });
+    await adjustPoints({ ctx: p.team, input: { memberId, points: 5, note: "goodwill", at: new Date("2026-11-18T15:30:00Z") } });
+    await completeAction({ ctx: p.asMember(memberId), input: { memberId, rule: "Followed us", response: "@ana" } });
+
+    const s = await dashboardSummary({ ctx: p.team, input: { now } });
+    expect(s.checkInsToday).toBe(1);
+    expect(s.pendingApprovals).toBe(1);
+    expect(s.openOrders).toBe(0);
+    expect(s.pointsIssuedThisWeek).toBe(20); // two check-ins this week; the adjustment is not "issued"
+    expect(s.recentCheckIns[0]).toMatchObject({ name: "Ana B.", method: "card", points: 10 });
+
+    const o = await dashboardSummary({ ctx: other.team, input: { now } });
+    expect(o).toMatchObject({ checkInsToday: 0, pendingApprovals: 0, pointsIssuedThisWeek: 0, recentCheckIns: [] });
+  });
+});
