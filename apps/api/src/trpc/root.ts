@@ -2,6 +2,12 @@
 import { router } from "./init.ts";
 import { adminEngagementRouter } from "./routers/admin-engagement.ts";
 import { adminRulesRouter } from "./routers/admin-rules.ts";
+import { adminMembersRouter } from "./routers/admin-members.ts";
+import { adminDashboardRouter } from "./routers/admin-dashboard.ts";
+import { adminReportsRouter } from "./routers/admin-reports.ts";
+import { adminImportsRouter } from "./routers/admin-imports.ts";
+import { adminAuditRouter } from "./routers/admin-audit.ts";
+import { adminReviewsRouter } from "./routers/admin-reviews.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { authRouter } from "./routers/auth.ts";
@@ -49,6 +55,12 @@ export const appRouter = router({
   mailbox: mailboxRouter,
   adminRules: adminRulesRouter,
   adminEngagement: adminEngagementRouter,
+  adminMembers: adminMembersRouter,
+  adminDashboard: adminDashboardRouter,
+  adminReports: adminReportsRouter,
+  adminImports: adminImportsRouter,
+  adminAudit: adminAuditRouter,
+  adminReviews: adminReviewsRouter,
 });
 
 export type AppRouter = typeof appRouter;
