@@ -158,6 +158,14 @@ describe("milestones", () => {
     expect(out.awards).toHaveLength(2);
     expect(out.balances.m1).toBe(20);
   });
+  it("a survey may carry only its verdict", () => {
+    const out = run('milestone "M" unlimited { every 2 perfect surveys award 10 points }', [
+      ev("survey.submitted", "m1", at(0), { survey: { perfect: true } }),
+      ev("survey.submitted", "m1", at(1), { survey: { perfect: false } }),
+      ev("survey.submitted", "m1", at(2), { survey: { perfect: true } }),
+    ]);
+    expect(out.balances.m1).toBe(10);
+  });
   it("limited: phases in order, nothing after the last", () => {
     const rules = 'milestone "L" limited { phase "One" after 1 perfect surveys award 5 points phase "Two" after 2 perfect surveys award coupon "c" }';
     const out = run(rules, [perfect(0), perfect(1), perfect(2), perfect(3), perfect(4), perfect(5)]);
@@ -202,6 +210,12 @@ describe("manual rewards", () => {
     const out = run(rules, [act("action.completed", "m1", 0, "c1"), act("action.rejected", "m1", 1), act("action.completed", "m1", 2, "c3"), act("action.approved", "m1", 3), act("action.completed", "m1", 4, "c5")]);
     expect(out.balances.m1).toBe(5);
     expect(out.rejected).toEqual([{ event: "c5", member: "m1", reason: "limit_reached" }]);
+  });
+  it("a manual reward outside its dates refuses new requests", () => {
+    const dated = 'reward "Follow" manual { award 5 points prompt "Handle?" during 2026-03-01 to 2026-03-02 }';
+    const out = run(dated, [act("action.completed", "m1", 0, "c1"), act("action.completed", "m1", 48, "c2"), act("action.approved", "m1", 49, "a1")]);
+    expect(out.rejected).toEqual([{ event: "c2", member: "m1", reason: "inactive" }]);
+    expect(awards(out)).toEqual(["m1:Follow:5"]);
   });
   it("pending lists what is still waiting", () => {
     const out = run(rules, [act("action.completed", "m1", 0, "c1"), act("action.completed", "m2", 0, "c2")]);

@@ -36,7 +36,13 @@ export const fieldGetters: Record<string, Getter> = {
 
 /** A survey is perfect when it has answers and every one is positive. */
 export function surveyFacts(c: { event: EvalContext["event"] }): { perfect: boolean; positive: number; questions: number } {
-  const answers = c.event.survey?.answers ?? [];
+  const s = c.event.survey;
+  // Integrations that only send the verdict (no answers) are taken at their word.
+  if (s !== undefined && s.answers === undefined && typeof s.perfect === "boolean") {
+    const questions = typeof s.questions === "number" ? s.questions : 0;
+    return { perfect: s.perfect, positive: typeof s.positive === "number" ? s.positive : s.perfect ? questions : 0, questions };
+  }
+  const answers = s?.answers ?? [];
   let positive = 0;
   for (const a of answers) if (a === true) positive++;
   return { perfect: answers.length > 0 && positive === answers.length, positive, questions: answers.length };

@@ -522,6 +522,10 @@ function manual(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): voi
       out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "program_off" });
       return;
     }
+    if (!inDuring(rule, c)) {
+      out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "inactive" });
+      return;
+    }
     if (limitUsed().full) {
       out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "limit_reached" });
       return;

@@ -19,7 +19,8 @@ export interface EngineEvent {
   invoice?: { id: string; lines?: InvoiceLine[] };
   visit?: { method?: string };
   consent?: { kind?: string; full?: boolean };
-  survey?: { answers?: boolean[] };
+  /** `answers` (true = positive); or, without answers, `perfect` (and optionally the counts). */
+  survey?: { answers?: boolean[]; perfect?: boolean; positive?: number; questions?: number };
   referral?: { referrer?: string; campaign?: string };
   review?: { rating?: number; platform?: string };
   qr?: { code?: string };
@@ -195,7 +196,8 @@ export interface AdjustmentEffect {
   points: number;
   note?: string;
 }
-export type RejectReason = "insufficient_points" | "program_off" | "test_mode" | "limit_reached" | "invalid_points";
+/** invalid_points: a redemption of 0 or fewer points; inactive: a manual reward outside its `during` dates. */
+export type RejectReason = "insufficient_points" | "program_off" | "test_mode" | "limit_reached" | "invalid_points" | "inactive";
 export interface RejectedEffect {
   type: "rejected";
   event: string;
