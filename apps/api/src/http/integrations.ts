@@ -1,8 +1,136 @@
-// Plain HTTP endpoints for practice-management integrations (filled in with the import work).
-import { Hono } from "hono";
-import type { AppDeps } from "../trpc/context.ts";
+// Plain HTTP endpoints for practice-management integrations and uploads:
+//   POST /api/v1/invoices      JSON invoices, `Authorization: Bearer tly_...` (API key per practice)
+//   POST /api/v1/imports       CSV upload (text/csv streams; multipart field "file"), staff admin
+//                              session or API key; `?when=nightly` queues it for the nightly run
+//   GET  /api/v1/imports/:id   progress and result of an import job
+// The practice always comes from the key or the session, never from the request body.
+import { Readable } from "node:stream";
+import { type Ctx, isDomainError } from "@tally/core";
+import { jobs, practices } from "@tally/db";
+import { and, eq } from "drizzle-orm";
+import { type Context as HonoContext, Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import { importInvoices } from "../core.ts";
+import { resolveApiKey, resolveStaffSession } from "../core-auth.ts";
+import { addDays, localDate, startOfLocalDay } from "../jobs/local-time.ts";
+import { complete, enqueue, fail } from "../jobs/queue.ts";
+import { type AppDeps, staffCookie } from "../trpc/context.ts";
+import { importCsv } from "./import-csv.ts";
 
-export function integrationRoutes(_deps: AppDeps) {
+const maxInvoicesPerRequest = 50_000;
+
+type Caller = { ctx: Ctx; via: "apiKey" | "staff" };
+
+async function callerOf(deps: AppDeps, c: HonoContext, allowStaff: boolean): Promise<Caller | Response> {
+  const { db } = deps.database;
+  const auth = c.req.header("authorization") ?? "";
+  if (auth.toLowerCase().startsWith("bearer ")) {
+    const key = await resolveApiKey(db, auth.slice(7).trim());
+    if (!key) return c.json({ error: { code: "UNAUTHORIZED", message: "A valid API key is required." } }, 401);
+    return { via: "apiKey", ctx: { db, practiceId: key.practiceId, actor: { kind: "integration", id: key.keyId } } };
+  }
+  const token = allowStaff ? getCookie(c, staffCookie) : undefined;
+  const staff = token ? await resolveStaffSession(db, token, deps.config.authPolicy) : null;
+  if (!staff) return c.json({ error: { code: "UNAUTHORIZED", message: allowStaff ? "Sign in or send an API key." : "A valid API key is required." } }, 401);
+  if (staff.actor.role !== "admin" || staff.mustChangePassword) return c.json({ error: { code: "FORBIDDEN", message: "Only an admin can import invoices." } }, 403);
+  return { via: "staff", ctx: { db, practiceId: staff.practiceId, actor: staff.actor } };
+}
+
+/** Cookie-authenticated uploads are the classic CSRF target: a browser's Origin must be ours. */
+function crossSite(c: HonoContext, deps: AppDeps): boolean {
+  const origin = c.req.header("origin");
+  if (c.req.header("sec-fetch-site") === "cross-site" || origin === "null") return true;
+  if (!origin) return false;
+  const allowed = new Set(deps.config.allowedOrigins);
+  if (deps.config.publicUrl) allowed.add(new URL(deps.config.publicUrl).origin);
+  return new URL(origin).host !== (c.req.header("x-forwarded-host") ?? new URL(c.req.url).host) && !allowed.has(origin);
+}
+
+const domainError = (c: HonoContext, e: unknown) => {
+  if (isDomainError(e)) return c.json({ error: { code: e.code, message: e.message, details: e.details } }, e.code === "FORBIDDEN" ? 403 : 400);
+  throw e;
+};
+
+export function integrationRoutes(deps: AppDeps) {
   const api = new Hono();
+
+  api.post("/invoices", async (c) => {
+    const caller = await callerOf(deps, c, false);
+    if (caller instanceof Response) return caller;
+    if (!(c.req.header("content-type") ?? "").startsWith("application/json")) return c.json({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send JSON." } }, 415);
+    // Rows are validated one by one by the verb (bad rows reported, good rows imported); only the
+    // envelope is checked here.
+    const body = (await c.req.json().catch(() => null)) as { invoices?: unknown } | null;
+    if (!body || !Array.isArray(body.invoices) || body.invoices.length === 0 || body.invoices.length > maxInvoicesPerRequest) {
+      return c.json({ error: { code: "INVALID_INPUT", message: 'Send {"invoices": [...]} with 1 to 50,000 invoices.' } }, 400);
+    }
+    try {
+      const result = await importInvoices({ ctx: caller.ctx, input: body.invoices, source: "api" });
+      deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", body.invoices.length);
+      return c.json(result);
+    } catch (e) {
+      return domainError(c, e);
+    }
+  });
+
+  api.post("/imports", async (c) => {
+    if (crossSite(c, deps)) return c.json({ error: { code: "FORBIDDEN", message: "Cross-site request refused." } }, 403);
+    const caller = await callerOf(deps, c, true);
+    if (caller instanceof Response) return caller;
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const nightly = c.req.query("when") === "nightly";
+    let stream: Readable;
+    if (type === "text/csv" || type === "text/plain") {
+      if (!c.req.raw.body) return c.json({ error: { code: "INVALID_INPUT", message: "The CSV is empty." } }, 400);
+      stream = nightly ? Readable.from([await c.req.text()]) : Readable.fromWeb(c.req.raw.body as never);
+    } else if (type === "multipart/form-data") {
+      // The platform buffers multipart bodies; send text/csv to stream very large files.
+      const file = (await c.req.formData()).get("file");
+      if (!(file instanceof File)) return c.json({ error: { code: "INVALID_INPUT", message: 'Attach the CSV as the "file" field.' } }, 400);
+      stream = nightly ? Readable.from([await file.text()]) : Readable.fromWeb(file.stream() as never);
+    } else {
+      return c.json({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send text/csv or multipart/form-data." } }, 415);
+    }
+
+    const { db } = deps.database;
+    if (nightly) {
+      const [p] = await db.select({ timezone: practices.timezone }).from(practices).where(eq(practices.id, caller.ctx.practiceId));
+      const tz = p?.timezone ?? "UTC";
+      // 02:00 local tonight: after the day's invoices are closed in the practice-management system.
+      const runAt = new Date(startOfLocalDay(addDays(localDate(new Date(), tz), 1), tz).getTime() + 2 * 3_600_000);
+      const csv = (await stream.toArray()).join("");
+      const job = await enqueue(db, { queue: "import.invoices", practiceId: caller.ctx.practiceId, runAt, payload: { csv, actor: caller.ctx.actor } });
+      return c.json({ jobId: job!.id, status: "pending", runAt }, 202);
+    }
+
+    const job = (await enqueue(db, { queue: "import.invoices", practiceId: caller.ctx.practiceId, payload: { streamed: true, actor: caller.ctx.actor } }))!;
+    // Marked running right away, so no worker picks it up: this request does the work.
+    await db.update(jobs).set({ status: "running", lockedAt: new Date(), attempts: 1 }).where(eq(jobs.id, job.id));
+    try {
+      const summary = await importCsv(caller.ctx, stream, { jobId: job.id });
+      await db.update(jobs).set({ processed: summary.rows, total: summary.rows }).where(eq(jobs.id, job.id));
+      await complete(db, job.id, summary);
+      deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", summary.rows);
+      return c.json({ jobId: job.id, status: "done", ...summary });
+    } catch (e) {
+      await fail(db, { ...job, attempts: job.maxAttempts }, e);
+      return domainError(c, e);
+    }
+  });
+
+  api.get("/imports/:id", async (c) => {
+    const caller = await callerOf(deps, c, true);
+    if (caller instanceof Response) return caller;
+    const id = c.req.param("id");
+    if (!z.uuid().safeParse(id).success) return c.json({ error: { code: "NOT_FOUND", message: "No such import." } }, 404);
+    const [job] = await deps.database.db
+      .select({ id: jobs.id, status: jobs.status, processed: jobs.processed, total: jobs.total, result: jobs.result, lastError: jobs.lastError, createdAt: jobs.createdAt, runAt: jobs.runAt, finishedAt: jobs.finishedAt })
+      .from(jobs)
+      .where(and(eq(jobs.id, id), eq(jobs.practiceId, caller.ctx.practiceId), eq(jobs.queue, "import.invoices")));
+    if (!job) return c.json({ error: { code: "NOT_FOUND", message: "No such import." } }, 404);
+    return c.json(job);
+  });
+
   return api;
 }

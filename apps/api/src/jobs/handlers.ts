@@ -1,5 +1,7 @@
 // The job handlers this API runs, by queue name.
-import { systemCtx } from "@tally/core";
+import { Readable } from "node:stream";
+import { type Ctx, systemCtx } from "@tally/core";
+import { importCsv } from "../http/import-csv.ts";
 import { runBirthdays } from "../core.ts";
 import type { JobHandlers } from "./worker.ts";
 import { digestHandler, digestSendHandler } from "./worker.ts";
@@ -12,4 +14,12 @@ export const defaultHandlers: JobHandlers = {
   // TODO(core): expire coupons past their expiry with a core verb; until then expired coupons are
   // filtered out where they are read (kiosk summary), and this job records that it ran.
   "coupons.expire": async () => ({ expired: 0 }),
+};
+
+/** A CSV queued with `?when=nightly`: imported by the worker at 02:00 practice time. */
+defaultHandlers["import.invoices"] = async (job, deps) => {
+  const payload = job.payload as { csv?: string; actor?: Ctx["actor"] };
+  if (typeof payload.csv !== "string") return { skipped: "no file (a streamed import that was interrupted)" };
+  const ctx: Ctx = { db: deps.database.db, practiceId: job.practiceId!, actor: payload.actor ?? { kind: "system", id: "system" } };
+  return importCsv(ctx, Readable.from([payload.csv]), { jobId: job.id, source: "nightly" });
 };

@@ -15,6 +15,7 @@ import { catalogRouter } from "./routers/catalog.ts";
 import { checkinRouter } from "./routers/checkin.ts";
 import { eventsRouter } from "./routers/events.ts";
 import { kioskCheckinRouter } from "./routers/kiosk-checkin.ts";
+import { importsRouter } from "./routers/imports.ts";
 import { kiosksRouter } from "./routers/kiosks.ts";
 import { leadsRouter } from "./routers/leads.ts";
 import { ledgerRouter } from "./routers/ledger.ts";
@@ -44,6 +45,7 @@ export const appRouter = router({
   redemption: redemptionRouter,
   orders: ordersRouter,
   events: eventsRouter,
+  imports: importsRouter,
   portal: portalRouter,
   portalMember: portalMemberRouter,
   portalAccount: portalAccountRouter,

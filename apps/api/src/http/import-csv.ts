@@ -1,0 +1,114 @@
+// Streaming CSV invoice import: csv-parse reads the upload as it arrives; rows are checked one by
+// one (a bad row is reported with its line number and skips only its own invoice), grouped into
+// invoices, and handed to core's importInvoices in chunks while the job row records progress.
+// Exactly-once comes from core: event ids derive from invoice ids, so a re-import skips them.
+//
+// Expected columns (header row, any order, case-insensitive):
+//   member_id   the practice-management id of the member (members.external_id)
+//   invoice_id  the invoice; its lines are consecutive rows
+//   date        YYYY-MM-DD or an ISO instant
+//   status      paid (default) | voided | refunded (a refund voids the invoice)
+//   code        billing code of the line (paid invoices)
+//   amount      line amount in dollars, e.g. 125.00
+import type { Readable } from "node:stream";
+import type { Ctx } from "@tally/core";
+import { parse } from "csv-parse";
+import { importInvoices } from "../core.ts";
+import { setProgress } from "../jobs/queue.ts";
+
+export interface CsvImportSummary {
+  rows: number;
+  invoices: number;
+  imported: number;
+  skipped: number;
+  points: number;
+  errorCount: number;
+  /** The first 1000 row errors, with the line number in the file (the header is line 1). */
+  errors: { row: number; message: string }[];
+  runIds: string[];
+}
+
+interface Invoice {
+  row: number;
+  externalMemberId: string;
+  invoiceId: string;
+  date: string;
+  status: "paid" | "voided";
+  lines: { code: string; amount: string }[];
+  bad: boolean;
+}
+
+const money = /^-?\d+(\.\d{1,2})?$/;
+const dateLike = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/;
+
+export async function importCsv(
+  ctx: Ctx,
+  source: Readable | AsyncIterable<Uint8Array | string>,
+  options: { jobId?: string; chunkInvoices?: number; source?: string } = {},
+): Promise<CsvImportSummary> {
+  const chunkInvoices = options.chunkInvoices ?? 20_000;
+  const summary: CsvImportSummary = { rows: 0, invoices: 0, imported: 0, skipped: 0, points: 0, errorCount: 0, errors: [], runIds: [] };
+  const addError = (row: number, message: string) => {
+    summary.errorCount++;
+    if (summary.errors.length < 1000) summary.errors.push({ row, message });
+  };
+
+  let pending: Invoice[] = [];
+  let current: Invoice | undefined;
+  const flush = async () => {
+    const batch = pending.filter((i) => !i.bad);
+    pending = [];
+    if (batch.length === 0) return;
+    const result = await importInvoices({
+      ctx,
+      input: batch.map(({ bad: _b, ...i }) => (i.status === "voided" ? { ...i, lines: [] } : i)),
+      source: options.source ?? "csv",
+    });
+    summary.imported += result.imported;
+    summary.skipped += result.skipped;
+    summary.points += result.points;
+    summary.runIds.push(result.runId);
+    for (const e of result.rowErrors) addError(e.row, e.message);
+    if (options.jobId) await setProgress(ctx.db, options.jobId, summary.rows);
+  };
+
+  const parser = parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true, info: true, bom: true });
+  const input = "pipe" in source ? source : (await import("node:stream")).Readable.from(source);
+  input.on("error", (e) => parser.destroy(e));
+  input.pipe(parser);
+
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    summary.rows++;
+    const row = info.lines;
+    const memberId = record.member_id ?? "";
+    const invoiceId = record.invoice_id ?? "";
+    const rawStatus = (record.status || "paid").toLowerCase();
+    const status = rawStatus === "refunded" ? "voided" : rawStatus;
+    const problems: string[] = [];
+    if (!memberId) problems.push("member_id is missing");
+    if (!invoiceId) problems.push("invoice_id is missing");
+    if (!dateLike.test(record.date ?? "")) problems.push("date must be YYYY-MM-DD");
+    if (status !== "paid" && status !== "voided") problems.push(`status must be paid, voided or refunded (got "${rawStatus}")`);
+    if (status === "paid") {
+      if (!record.code) problems.push("code is missing");
+      if (!money.test((record.amount ?? "").replace(/[$,]/g, ""))) problems.push(`amount must be a dollar amount like 125.00 (got "${record.amount ?? ""}")`);
+    }
+
+    const key = `${memberId}|${invoiceId}|${status}`;
+    if (!current || `${current.externalMemberId}|${current.invoiceId}|${current.status}` !== key) {
+      if (pending.length >= chunkInvoices) await flush();
+      current = { row, externalMemberId: memberId, invoiceId, date: record.date ?? "", status: status as Invoice["status"], lines: [], bad: false };
+      pending.push(current);
+      summary.invoices++;
+    }
+    if (problems.length > 0) {
+      current.bad = true;
+      addError(row, problems.join("; "));
+    } else if (status === "paid") {
+      current.lines.push({ code: record.code!, amount: record.amount!.replace(/[$,]/g, "") });
+    }
+  }
+  await flush();
+  summary.errors.sort((a, b) => a.row - b.row);
+  return summary;
+}
