@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { check, hasErrors } from "./check/check.ts";
 import { formatDiagnostic } from "./diagnostics/diagnostic.ts";
-import { simulate } from "./simulate/simulate.ts";
 import { ScenarioError } from "./simulate/scenario.ts";
+import { simulate } from "./simulate/simulate.ts";
 
 const usage = `usage:
   tally simulate FILE.json   run a scenario, print the result as JSON
@@ -58,7 +58,9 @@ function main(argv: string[]): void {
     const errors = result.diagnostics.filter((d) => d.severity === "error").length;
     const warnings = result.diagnostics.length - errors;
     if (hasErrors(result.diagnostics)) {
-      process.stdout.write(`${errors} error${errors === 1 ? "" : "s"}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}\n`);
+      process.stdout.write(
+        `${errors} error${errors === 1 ? "" : "s"}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}\n`,
+      );
       process.exitCode = 1;
     } else {
       const n = result.ast.rules.length;

@@ -64,7 +64,8 @@ export function describeRule(r: Rule): string {
         return `${first || "Nothing is awarded"} when staff approve their answer to "${prompt?.text ?? "…"}"${tail(r)}`;
       }
       const acc = get(r, "accumulate")?.mode ?? "yes";
-      const accText = acc === "no" ? ", instead of spend points" : acc === "better_choice" ? ", or their spend points if those are more" : "";
+      const accText =
+        acc === "no" ? ", instead of spend points" : acc === "better_choice" ? ", or their spend points if those are more" : "";
       return `${first || "Nothing is awarded"} ${eventPhrases[r.event.name] ?? `on ${r.event.name}`}${cond}${accText}${tail(r)}`;
     }
     case "instant": {

@@ -1,34 +1,35 @@
 // Public API of @tally/rules: parse -> check -> compile -> evaluate, plus the simulator,
 // formatter, diagnostics printer, plain-English descriptions and the event/field catalog.
-export { parse, type ParseResult } from "./parser/parse.ts";
-export { check, checkAst, hasErrors, type CheckOptions, type CheckResult } from "./check/check.ts";
-export { compile, CompileError, type Program, type ProgramSettings, type CompiledRule } from "./compile/compile.ts";
+
+export type * from "./ast/ast.ts";
+export { stripPositions } from "./ast/ast.ts";
 export {
-  evaluate,
+  type EventInfo,
+  events,
+  eventsByName,
+  type FieldInfo,
+  fieldsFor,
+  instantFields,
+  memberFields,
+  type ValueType,
+  writableEvents,
+} from "./check/catalog.ts";
+export { type CheckOptions, type CheckResult, check, checkAst, hasErrors } from "./check/check.ts";
+export { type CompiledRule, CompileError, compile, type Program, type ProgramSettings } from "./compile/compile.ts";
+export { describeRule } from "./describe.ts";
+export { type Diagnostic, type DiagnosticCode, formatDiagnostic, type Severity, type Span } from "./diagnostics/diagnostic.ts";
+export {
   applyEvent,
-  initialState,
+  evaluate,
   initialMemberState,
+  initialState,
   membersTouchedBy,
   orderEvents,
   parseCents,
 } from "./engine/engine.ts";
-export { explainAward, awardKey } from "./engine/explain.ts";
-export { simulate, type SimulationOutput, type SimulationErrors, type SimulationResult } from "./simulate/simulate.ts";
-export { validateScenario, ScenarioError, type Scenario, type ScenarioMember } from "./simulate/scenario.ts";
-export { format, formatRule, formatExpr } from "./format/format.ts";
-export { formatDiagnostic, type Diagnostic, type DiagnosticCode, type Severity, type Span } from "./diagnostics/diagnostic.ts";
-export { describeRule } from "./describe.ts";
-export {
-  events,
-  eventsByName,
-  memberFields,
-  instantFields,
-  fieldsFor,
-  writableEvents,
-  type EventInfo,
-  type FieldInfo,
-  type ValueType,
-} from "./check/catalog.ts";
-export { stripPositions } from "./ast/ast.ts";
-export type * from "./ast/ast.ts";
+export { awardKey, explainAward } from "./engine/explain.ts";
 export type * from "./engine/types.ts";
+export { format, formatExpr, formatRule } from "./format/format.ts";
+export { type ParseResult, parse } from "./parser/parse.ts";
+export { type Scenario, ScenarioError, type ScenarioMember, validateScenario } from "./simulate/scenario.ts";
+export { type SimulationErrors, type SimulationOutput, type SimulationResult, simulate } from "./simulate/simulate.ts";

@@ -1,18 +1,29 @@
 // fast-check generators: rule-set ASTs (for the formatter and the fuzz tests) and event
 // streams (for the engine properties).
 import fc from "fast-check";
-import type { Clause, Duration, Expr, Prize, Rule, RuleSet, Span } from "../src/index.ts";
+import type { Clause, Duration, EngineEvent, Expr, Prize, Rule, RuleSet, Span } from "../src/index.ts";
 import { writableEvents } from "../src/index.ts";
-import type { EngineEvent } from "../src/index.ts";
 
 const span: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-const text = fc.string({ maxLength: 12, unit: fc.oneof(fc.constantFrom("a", "b", " ", '"', "\\", "\n", "\t", "é", "#", "{", "}"), fc.string({ minLength: 1, maxLength: 1, unit: "binary" })) });
+const text = fc.string({
+  maxLength: 12,
+  unit: fc.oneof(
+    fc.constantFrom("a", "b", " ", '"', "\\", "\n", "\t", "é", "#", "{", "}"),
+    fc.string({ minLength: 1, maxLength: 1, unit: "binary" }),
+  ),
+});
 const name = fc.oneof(fc.constantFrom("Spend", "First visit", "Big visit"), text);
 const nat = fc.nat({ max: 100000 });
 const cents = fc.nat({ max: 100_000_000 });
-const date = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-const duration: fc.Arbitrary<Duration> = fc.record({ amount: nat, unit: fc.constantFrom("minute", "hour", "day" as const), span: fc.constant(span) });
+const date = fc
+  .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+const duration: fc.Arbitrary<Duration> = fc.record({
+  amount: nat,
+  unit: fc.constantFrom("minute", "hour", "day" as const),
+  span: fc.constant(span),
+});
 const coupon = fc.record({ name: text, span: fc.constant(span) });
 const prize: fc.Arbitrary<Prize> = fc.oneof(
   fc.record({ points: nat, coupons: fc.array(coupon, { maxLength: 2 }), span: fc.constant(span) }),
@@ -25,14 +36,32 @@ const KEYWORDS = new Set(
   ),
 );
 const path = fc.oneof(
-  fc.constantFrom("invoice.total", "member.points", "survey.perfect", "visit.points", "member.tags", "consent.full", "invoice.codes", "member"),
-  fc.tuple(identifier, fc.array(fc.oneof(identifier, fc.constantFrom("perfect", "points", "day", "tag")), { maxLength: 2 })).map(([h, t]) => [h, ...t].join(".")),
+  fc.constantFrom(
+    "invoice.total",
+    "member.points",
+    "survey.perfect",
+    "visit.points",
+    "member.tags",
+    "consent.full",
+    "invoice.codes",
+    "member",
+  ),
+  fc
+    .tuple(identifier, fc.array(fc.oneof(identifier, fc.constantFrom("perfect", "points", "day", "tag")), { maxLength: 2 }))
+    .map(([h, t]) => [h, ...t].join(".")),
 );
 
 export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
   e: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.record({ kind: fc.constant("number" as const), value: fc.oneof(nat, fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 100)), span: fc.constant(span) }),
+    fc.record({
+      kind: fc.constant("number" as const),
+      value: fc.oneof(
+        nat,
+        fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 100),
+      ),
+      span: fc.constant(span),
+    }),
     fc.record({ kind: fc.constant("money" as const), cents, span: fc.constant(span) }),
     fc.record({ kind: fc.constant("string" as const), value: text, span: fc.constant(span) }),
     fc.record({ kind: fc.constant("bool" as const), value: fc.boolean(), span: fc.constant(span) }),
@@ -52,23 +81,53 @@ export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
 
 const clause: fc.Arbitrary<Clause> = fc.oneof(
   fc.record({ kind: fc.constant("rate" as const), points: nat, perCents: cents, span: fc.constant(span) }),
-  fc.record({ kind: fc.constant("mode" as const), mode: fc.constantFrom("per_transaction", "total_spend" as const), span: fc.constant(span) }),
+  fc.record({
+    kind: fc.constant("mode" as const),
+    mode: fc.constantFrom("per_transaction", "total_spend" as const),
+    span: fc.constant(span),
+  }),
   fc.record({ kind: fc.constant("minimum" as const), cents, span: fc.constant(span) }),
-  fc.record({ kind: fc.constant("items" as const), items: fc.oneof(fc.constantFrom("eligible", "all" as const), fc.array(text, { maxLength: 3 })), span: fc.constant(span) }),
+  fc.record({
+    kind: fc.constant("items" as const),
+    items: fc.oneof(fc.constantFrom("eligible", "all" as const), fc.array(text, { maxLength: 3 })),
+    span: fc.constant(span),
+  }),
   fc.record({ kind: fc.constant("during" as const), from: date, to: date, span: fc.constant(span) }),
-  fc.record({ kind: fc.constant("award" as const), prize, to: fc.constantFrom(null, "member", "referrer" as const), span: fc.constant(span) }),
-  fc.record({ kind: fc.constant("accumulate" as const), mode: fc.constantFrom("yes", "no", "better_choice" as const), span: fc.constant(span) }),
-  fc.record({ kind: fc.constant("limit" as const), count: nat, per: fc.constantFrom("member", "day", "week", "month", "year" as const), span: fc.constant(span) }),
+  fc.record({
+    kind: fc.constant("award" as const),
+    prize,
+    to: fc.constantFrom(null, "member", "referrer" as const),
+    span: fc.constant(span),
+  }),
+  fc.record({
+    kind: fc.constant("accumulate" as const),
+    mode: fc.constantFrom("yes", "no", "better_choice" as const),
+    span: fc.constant(span),
+  }),
+  fc.record({
+    kind: fc.constant("limit" as const),
+    count: nat,
+    per: fc.constantFrom("member", "day", "week", "month", "year" as const),
+    span: fc.constant(span),
+  }),
   fc.record({ kind: fc.constant("prompt" as const), text, span: fc.constant(span) }),
   fc.record({ kind: fc.constant("confirmation" as const), text, span: fc.constant(span) }),
   fc.record({ kind: fc.constant("window" as const), duration, span: fc.constant(span) }),
   fc.record({ kind: fc.constant("when" as const), expr, span: fc.constant(span) }),
-  fc.record({ kind: fc.constant("unlock" as const), coupons: fc.array(coupon, { minLength: 1, maxLength: 3 }), for: fc.option(duration, { nil: null }), span: fc.constant(span) }),
+  fc.record({
+    kind: fc.constant("unlock" as const),
+    coupons: fc.array(coupon, { minLength: 1, maxLength: 3 }),
+    for: fc.option(duration, { nil: null }),
+    span: fc.constant(span),
+  }),
   fc.record({ kind: fc.constant("every" as const), count: nat, prize, span: fc.constant(span) }),
   fc.record({ kind: fc.constant("phase" as const), name: text, count: nat, prize, span: fc.constant(span) }),
 );
 
-const eventRef = fc.record({ name: fc.oneof(fc.constantFrom(...writableEvents), fc.constantFrom("points.redeemed", "nope.thing")), span: fc.constant(span) });
+const eventRef = fc.record({
+  name: fc.oneof(fc.constantFrom(...writableEvents), fc.constantFrom("points.redeemed", "nope.thing")),
+  span: fc.constant(span),
+});
 const clauses = fc.array(clause, { maxLength: 5 });
 const common = { name, nameSpan: fc.constant(span), span: fc.constant(span), clauses };
 
@@ -104,14 +163,69 @@ const amount = fc.integer({ min: 0, max: 40000 }).map((c) => (c / 100).toFixed(2
 
 /** One event's payload; `id` and `at` are filled in by `eventStream`. */
 const payload: fc.Arbitrary<Omit<EngineEvent, "id" | "at">> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ type: fc.constant("invoice.paid"), member, invoice: fc.record({ id: fc.constantFrom("i1", "i2", "i3", "i4", "i5", "i6"), lines: fc.array(fc.record({ code: fc.constantFrom("EXAM", "CLEAN", "EUTH"), amount }), { minLength: 1, maxLength: 3 }) }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant("invoice.voided"), member, invoice: fc.record({ id: fc.constantFrom("i1", "i2", "i3", "i4") }) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant("visit.checked_in"), member, visit: fc.record({ method: fc.constantFrom("card", "qr") }) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant("survey.submitted"), member, survey: fc.record({ answers: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }) }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant("referral.converted"), member, referral: fc.record({ referrer: member, campaign: fc.constant("spring") }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constantFrom("action.completed", "action.approved", "action.rejected"), member, action: fc.record({ name: fc.constant("Follow") }) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant("points.redeemed"), member, redemption: fc.record({ points: fc.integer({ min: 1, max: 80 }) }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant("points.adjusted"), member, adjustment: fc.record({ points: fc.integer({ min: -30, max: 30 }) }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      type: fc.constant("invoice.paid"),
+      member,
+      invoice: fc.record({
+        id: fc.constantFrom("i1", "i2", "i3", "i4", "i5", "i6"),
+        lines: fc.array(fc.record({ code: fc.constantFrom("EXAM", "CLEAN", "EUTH"), amount }), { minLength: 1, maxLength: 3 }),
+      }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant("invoice.voided"),
+      member,
+      invoice: fc.record({ id: fc.constantFrom("i1", "i2", "i3", "i4") }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant("visit.checked_in"), member, visit: fc.record({ method: fc.constantFrom("card", "qr") }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant("survey.submitted"),
+      member,
+      survey: fc.record({ answers: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }) }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant("referral.converted"),
+      member,
+      referral: fc.record({ referrer: member, campaign: fc.constant("spring") }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constantFrom("action.completed", "action.approved", "action.rejected"),
+      member,
+      action: fc.record({ name: fc.constant("Follow") }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant("points.redeemed"),
+      member,
+      redemption: fc.record({ points: fc.integer({ min: 1, max: 80 }) }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant("points.adjusted"),
+      member,
+      adjustment: fc.record({ points: fc.integer({ min: -30, max: 30 }) }),
+    }),
+  },
 );
 
 /** Events with distinct, increasing times (a minute grid over a few weeks) and unique ids. */

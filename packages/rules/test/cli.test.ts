@@ -25,7 +25,15 @@ describe("tally CLI", () => {
   it("simulate prints exactly one JSON document and exits 0", () => {
     const f = file("ok.json", {
       rules: 'earn "Spend" on invoice.paid { rate 1 point per $10 }',
-      events: [{ id: "e1", type: "invoice.paid", at: "2026-01-05T15:00:00Z", member: "m1", invoice: { id: "i1", lines: [{ code: "X", amount: "15.00" }] } }],
+      events: [
+        {
+          id: "e1",
+          type: "invoice.paid",
+          at: "2026-01-05T15:00:00Z",
+          member: "m1",
+          invoice: { id: "i1", lines: [{ code: "X", amount: "15.00" }] },
+        },
+      ],
     });
     const r = tally("simulate", f);
     expect(r.code).toBe(0);
@@ -33,13 +41,21 @@ describe("tally CLI", () => {
   });
 
   it("simulate with rule errors prints {errors} and exits 1", () => {
-    const r = tally("simulate", file("bad.json", { rules: 'earn "S" on invoice.paid when invoice.total > 5 { rate 1 point per $10 }', events: [] }));
+    const r = tally(
+      "simulate",
+      file("bad.json", { rules: 'earn "S" on invoice.paid when invoice.total > 5 { rate 1 point per $10 }', events: [] }),
+    );
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toEqual({ errors: [{ line: 1, column: 47, message: "cannot compare money (invoice.total) and a plain number (5)", hint: "write $5" }] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      errors: [{ line: 1, column: 47, message: "cannot compare money (invoice.total) and a plain number (5)", hint: "write $5" }],
+    });
   });
 
   it("a malformed scenario gets a clear message on stderr and exit 2", () => {
-    const r = tally("simulate", file("malformed.json", { rules: 1, events: [{ id: "e1", type: "invoice.payd", at: "yesterday", member: "m1" }] }));
+    const r = tally(
+      "simulate",
+      file("malformed.json", { rules: 1, events: [{ id: "e1", type: "invoice.payd", at: "yesterday", member: "m1" }] }),
+    );
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("rules: must be a text");

@@ -1,16 +1,42 @@
 // Plain-English previews and ledger explanations.
 import { describe, expect, it } from "vitest";
-import { applyEvent, check, compile, describeRule, explainAward, initialState, parse, awardKey, type AwardEffect, type Effect } from "../src/index.ts";
+import {
+  type AwardEffect,
+  applyEvent,
+  awardKey,
+  check,
+  compile,
+  describeRule,
+  type Effect,
+  explainAward,
+  initialState,
+  parse,
+} from "../src/index.ts";
 
 const one = (src: string) => describeRule(parse(src).ast.rules[0]!);
 
 describe("describeRule", () => {
   it.each([
-    ['earn "S" on invoice.paid { rate 1 point per $10 minimum $20 items eligible }', "Patients earn 1 point per $10 of eligible spend, per visit, from $20"],
-    ['earn "S" on invoice.paid { rate 2 points per $5 mode total_spend items all }', "Patients earn 2 points per $5 of all spend, on their total spend over time"],
-    ['reward "F" on invoice.paid when member.paid_invoices = 1 { award 500 points accumulate no }', "Patients get 500 points when an invoice is paid, if member.paid_invoices = 1, instead of spend points"],
-    ['reward "R" on referral.converted { award 250 points to referrer award 100 points }', "The referrer gets 250 points and patients get 100 points when a referral converts"],
-    ['reward "H" on visit.checked_in { award 20 points limit once per day during 2026-12-01 to 2026-12-31 }', "Patients get 20 points when they check in, once per day, from 2026-12-01 to 2026-12-31"],
+    [
+      'earn "S" on invoice.paid { rate 1 point per $10 minimum $20 items eligible }',
+      "Patients earn 1 point per $10 of eligible spend, per visit, from $20",
+    ],
+    [
+      'earn "S" on invoice.paid { rate 2 points per $5 mode total_spend items all }',
+      "Patients earn 2 points per $5 of all spend, on their total spend over time",
+    ],
+    [
+      'reward "F" on invoice.paid when member.paid_invoices = 1 { award 500 points accumulate no }',
+      "Patients get 500 points when an invoice is paid, if member.paid_invoices = 1, instead of spend points",
+    ],
+    [
+      'reward "R" on referral.converted { award 250 points to referrer award 100 points }',
+      "The referrer gets 250 points and patients get 100 points when a referral converts",
+    ],
+    [
+      'reward "H" on visit.checked_in { award 20 points limit once per day during 2026-12-01 to 2026-12-31 }',
+      "Patients get 20 points when they check in, once per day, from 2026-12-01 to 2026-12-31",
+    ],
     ['milestone "K" unlimited { every 5 perfect surveys award 200 points }', "Every 5 perfect surveys, patients get 200 points"],
   ])("%s", (src, text) => {
     expect(one(src)).toBe(text);
@@ -28,7 +54,12 @@ milestone "M" limited { phase "P" after 1 perfect surveys award 3 points }`;
     const state = initialState();
     const out: Effect[] = [];
     const base = { at: "2026-01-01T00:00:00Z", member: "m1" };
-    applyEvent(program, state, { ...base, id: "e1", type: "invoice.paid", invoice: { id: "i1", lines: [{ code: "A", amount: "25.00" }] } }, out);
+    applyEvent(
+      program,
+      state,
+      { ...base, id: "e1", type: "invoice.paid", invoice: { id: "i1", lines: [{ code: "A", amount: "25.00" }] } },
+      out,
+    );
     applyEvent(program, state, { ...base, id: "e2", type: "action.completed", action: { name: "Ask", response: "yes" } }, out);
     applyEvent(program, state, { ...base, id: "e3", type: "action.approved", action: { name: "Ask" } }, out);
     applyEvent(program, state, { ...base, id: "e4", type: "survey.submitted", survey: { answers: [true] } }, out);

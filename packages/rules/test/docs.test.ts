@@ -10,7 +10,9 @@ describe("docs/rules-language.md", () => {
     expect(existsSync(guide)).toBe(true);
   });
   const text = existsSync(guide) ? readFileSync(guide, "utf8") : "";
-  const blocks = [...text.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^\s*(#.*\n\s*)*(earn|reward|instant|milestone)\b/.test(b));
+  const blocks = [...text.matchAll(/```\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((b) => /^\s*(#.*\n\s*)*(earn|reward|instant|milestone)\b/.test(b));
   it("has rule examples", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
   });

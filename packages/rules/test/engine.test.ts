@@ -7,14 +7,37 @@ const SPEND = 'earn "Spend" on invoice.paid { rate 1 point per $10 }\n';
 describe("earning", () => {
   const cases: { name: string; rules: string; amounts: string[]; want: number[]; eligible?: string[] }[] = [
     { name: "per transaction floors each invoice", rules: SPEND, amounts: ["15.00", "15.00"], want: [1, 1] },
-    { name: "total spend pays what the running total allows", rules: 'earn "Spend" on invoice.paid { rate 1 point per $10 mode total_spend }', amounts: ["15.00", "15.00", "9.99", "0.01"], want: [1, 2, 0, 1] },
-    { name: "minimum: below earns nothing, equal earns", rules: 'earn "Spend" on invoice.paid { rate 1 point per $10 minimum $20 }', amounts: ["19.99", "20.00", "25.00"], want: [0, 2, 2] },
-    { name: "rates above one point", rules: 'earn "Spend" on invoice.paid { rate 3 points per $2.50 }', amounts: ["10.00", "2.49", "0.83"], want: [12, 2, 0] },
-    { name: "money with thousands separators", rules: 'earn "Spend" on invoice.paid { rate 1 point per $1,000 }', amounts: ["2,500.00"], want: [2] },
+    {
+      name: "total spend pays what the running total allows",
+      rules: 'earn "Spend" on invoice.paid { rate 1 point per $10 mode total_spend }',
+      amounts: ["15.00", "15.00", "9.99", "0.01"],
+      want: [1, 2, 0, 1],
+    },
+    {
+      name: "minimum: below earns nothing, equal earns",
+      rules: 'earn "Spend" on invoice.paid { rate 1 point per $10 minimum $20 }',
+      amounts: ["19.99", "20.00", "25.00"],
+      want: [0, 2, 2],
+    },
+    {
+      name: "rates above one point",
+      rules: 'earn "Spend" on invoice.paid { rate 3 points per $2.50 }',
+      amounts: ["10.00", "2.49", "0.83"],
+      want: [12, 2, 0],
+    },
+    {
+      name: "money with thousands separators",
+      rules: 'earn "Spend" on invoice.paid { rate 1 point per $1,000 }',
+      amounts: ["2,500.00"],
+      want: [2],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const out = run(c.rules, c.amounts.map((a, i) => invoice("m1", at(i), a)));
+      const out = run(
+        c.rules,
+        c.amounts.map((a, i) => invoice("m1", at(i), a)),
+      );
       const byEvent = new Map(out.awards.map((a) => [a.event, a.points]));
       const events = out.awards.map((a) => a.event);
       expect(events.length).toBe(c.want.filter((w) => w > 0).length);
@@ -27,7 +50,18 @@ describe("earning", () => {
     const rules = `earn "Eligible" on invoice.paid { rate 1 point per $10 items eligible }
 earn "All" on invoice.paid { rate 1 point per $10 items all }
 earn "Listed" on invoice.paid { rate 1 point per $10 items ["WHITEN", "XRAY"] }`;
-    const out = run(rules, [invoice("m1", at(0), [["EXAM", "50.00"], ["EUTH", "200.00"], ["WHITEN", "30.00"], ["XRAY", "20.00"]])], { eligible: ["EXAM", "WHITEN"] });
+    const out = run(
+      rules,
+      [
+        invoice("m1", at(0), [
+          ["EXAM", "50.00"],
+          ["EUTH", "200.00"],
+          ["WHITEN", "30.00"],
+          ["XRAY", "20.00"],
+        ]),
+      ],
+      { eligible: ["EXAM", "WHITEN"] },
+    );
     expect(awards(out)).toEqual(["m1:Eligible:8", "m1:All:30", "m1:Listed:5"]);
   });
 
@@ -45,7 +79,8 @@ earn "Listed" on invoice.paid { rate 1 point per $10 items ["WHITEN", "XRAY"] }`
 });
 
 describe("accumulate", () => {
-  const first = (mode: string) => `${SPEND}reward "First" on invoice.paid when member.paid_invoices = 1 { award 50 points accumulate ${mode} }\n`;
+  const first = (mode: string) =>
+    `${SPEND}reward "First" on invoice.paid when member.paid_invoices = 1 { award 50 points accumulate ${mode} }\n`;
   const table: { mode: string; amount: string; want: string[] }[] = [
     { mode: "yes", amount: "300.00", want: ["m1:Spend:30", "m1:First:50"] },
     { mode: "no", amount: "800.00", want: ["m1:First:50"] },
@@ -97,13 +132,23 @@ describe("limits and dates", () => {
     expect(run(limited("week"), events).balances.m1).toBe(2);
   });
   it("per month and per year", () => {
-    const events = [checkin("2026-01-31T12:00:00Z"), checkin("2026-02-01T12:00:00Z"), checkin("2026-02-28T12:00:00Z"), checkin("2027-01-01T12:00:00Z")];
+    const events = [
+      checkin("2026-01-31T12:00:00Z"),
+      checkin("2026-02-01T12:00:00Z"),
+      checkin("2026-02-28T12:00:00Z"),
+      checkin("2027-01-01T12:00:00Z"),
+    ];
     expect(run(limited("month"), events).balances.m1).toBe(3);
     expect(run(limited("year"), events).balances.m1).toBe(2);
   });
   it("during is inclusive, in local dates", () => {
     const rules = 'reward "R" on visit.checked_in { award 1 point during 2026-03-02 to 2026-03-03 }';
-    const events = [checkin("2026-03-02T05:59:00Z"), checkin("2026-03-02T06:00:00Z"), checkin("2026-03-04T05:59:00Z"), checkin("2026-03-04T06:00:00Z")];
+    const events = [
+      checkin("2026-03-02T05:59:00Z"),
+      checkin("2026-03-02T06:00:00Z"),
+      checkin("2026-03-04T05:59:00Z"),
+      checkin("2026-03-04T06:00:00Z"),
+    ];
     expect(run(rules, events, { timezone: "America/Chicago" }).balances.m1).toBe(2);
   });
 });
@@ -125,7 +170,12 @@ reward "Adult" on member.birthday when member.age >= 18 { award 7 points }`;
         ev("member.birthday", "m2", "2026-04-02T12:00:00Z"),
         ev("member.birthday", "m1", "2026-04-02T12:00:00Z"),
       ],
-      { members: [{ id: "m2", tags: ["vip"], birthday: "2008-04-02" }, { id: "m1", birthday: "2008-04-03" }] },
+      {
+        members: [
+          { id: "m2", tags: ["vip"], birthday: "2008-04-02" },
+          { id: "m1", birthday: "2008-04-03" },
+        ],
+      },
     );
     expect(awards(out)).toEqual(["m1:Second:1", "m1:Spender:10", "m1:Rich:100", "m2:VIP:1000", "m2:Adult:7"]);
   });
@@ -143,8 +193,12 @@ reward "Adult" on member.birthday when member.age >= 18 { award 7 points }`;
   });
 
   it("survey fields", () => {
-    const rules = 'reward "Mostly" on survey.submitted when survey.positive >= 2 and not survey.perfect and survey.questions = 3 { award 2 points }';
-    const out = run(rules, [ev("survey.submitted", "m1", at(0), { survey: { answers: [true, true, false] } }), ev("survey.submitted", "m1", at(1), { survey: { answers: [true, true, true] } })]);
+    const rules =
+      'reward "Mostly" on survey.submitted when survey.positive >= 2 and not survey.perfect and survey.questions = 3 { award 2 points }';
+    const out = run(rules, [
+      ev("survey.submitted", "m1", at(0), { survey: { answers: [true, true, false] } }),
+      ev("survey.submitted", "m1", at(1), { survey: { answers: [true, true, true] } }),
+    ]);
     expect(out.balances.m1).toBe(2);
   });
 });
@@ -152,7 +206,14 @@ reward "Adult" on member.birthday when member.age >= 18 { award 7 points }`;
 describe("milestones", () => {
   const perfect = (i: number, ok = true) => ev("survey.submitted", "m1", at(i), { survey: { answers: [true, ok] } });
   it("unlimited: every N perfect, cumulative, resets", () => {
-    const out = run('milestone "M" unlimited { every 2 perfect surveys award 10 points }', [perfect(0), perfect(1, false), perfect(2), perfect(3), perfect(4), perfect(5)]);
+    const out = run('milestone "M" unlimited { every 2 perfect surveys award 10 points }', [
+      perfect(0),
+      perfect(1, false),
+      perfect(2),
+      perfect(3),
+      perfect(4),
+      perfect(5),
+    ]);
     // perfect, imperfect, then four perfect: 5 perfect in all -> awards at the 2nd and 4th perfect
     expect(out.awards.map((a) => a.event)).toEqual([out.awards[0]!.event, out.awards[1]!.event]);
     expect(out.awards).toHaveLength(2);
@@ -167,7 +228,8 @@ describe("milestones", () => {
     expect(out.balances.m1).toBe(10);
   });
   it("limited: phases in order, nothing after the last", () => {
-    const rules = 'milestone "L" limited { phase "One" after 1 perfect surveys award 5 points phase "Two" after 2 perfect surveys award coupon "c" }';
+    const rules =
+      'milestone "L" limited { phase "One" after 1 perfect surveys award 5 points phase "Two" after 2 perfect surveys award coupon "c" }';
     const out = run(rules, [perfect(0), perfect(1), perfect(2), perfect(3), perfect(4), perfect(5)]);
     expect(out.phases.map((p) => p.phase)).toEqual(["One", "Two"]);
     expect(awards(out)).toEqual(["m1:L:5"]);
@@ -199,21 +261,37 @@ instant "Big" { window 2 hours when visit.spend >= $300 or visit.points >= 100 u
 
 describe("manual rewards", () => {
   const rules = 'reward "Follow" manual { award 5 points prompt "Handle?" limit once per member }';
-  const act = (type: string, member: string, h: number, id?: string) => ev(type, member, at(h), { action: { name: "Follow", response: "@x" } }, id);
+  const act = (type: string, member: string, h: number, id?: string) =>
+    ev(type, member, at(h), { action: { name: "Follow", response: "@x" } }, id);
   it("completed -> pending; approved -> award of the oldest; a second request over the limit is refused at approval", () => {
-    const out = run(rules, [act("action.completed", "m1", 0, "c1"), act("action.completed", "m1", 1, "c2"), act("action.approved", "m1", 2, "a1"), act("action.approved", "m1", 3, "a2")]);
+    const out = run(rules, [
+      act("action.completed", "m1", 0, "c1"),
+      act("action.completed", "m1", 1, "c2"),
+      act("action.approved", "m1", 2, "a1"),
+      act("action.approved", "m1", 3, "a2"),
+    ]);
     expect(awards(out)).toEqual(["m1:Follow:5"]);
     expect(out.rejected).toEqual([{ event: "a2", member: "m1", reason: "limit_reached" }]);
     expect(out.pending).toEqual([]);
   });
   it("rejected drops the request; completing after the limit is used is refused", () => {
-    const out = run(rules, [act("action.completed", "m1", 0, "c1"), act("action.rejected", "m1", 1), act("action.completed", "m1", 2, "c3"), act("action.approved", "m1", 3), act("action.completed", "m1", 4, "c5")]);
+    const out = run(rules, [
+      act("action.completed", "m1", 0, "c1"),
+      act("action.rejected", "m1", 1),
+      act("action.completed", "m1", 2, "c3"),
+      act("action.approved", "m1", 3),
+      act("action.completed", "m1", 4, "c5"),
+    ]);
     expect(out.balances.m1).toBe(5);
     expect(out.rejected).toEqual([{ event: "c5", member: "m1", reason: "limit_reached" }]);
   });
   it("a manual reward outside its dates refuses new requests", () => {
     const dated = 'reward "Follow" manual { award 5 points prompt "Handle?" during 2026-03-01 to 2026-03-02 }';
-    const out = run(dated, [act("action.completed", "m1", 0, "c1"), act("action.completed", "m1", 48, "c2"), act("action.approved", "m1", 49, "a1")]);
+    const out = run(dated, [
+      act("action.completed", "m1", 0, "c1"),
+      act("action.completed", "m1", 48, "c2"),
+      act("action.approved", "m1", 49, "a1"),
+    ]);
     expect(out.rejected).toEqual([{ event: "c2", member: "m1", reason: "inactive" }]);
     expect(awards(out)).toEqual(["m1:Follow:5"]);
   });
@@ -229,7 +307,10 @@ describe("manual rewards", () => {
 describe("referrals", () => {
   it("awards the referrer and the member, each limited on their own", () => {
     const rules = 'reward "Ref" on referral.converted { award 10 points to referrer award 3 points limit once per member }';
-    const out = run(rules, [ev("referral.converted", "m2", at(0), { referral: { referrer: "m1" } }), ev("referral.converted", "m3", at(1), { referral: { referrer: "m1" } })]);
+    const out = run(rules, [
+      ev("referral.converted", "m2", at(0), { referral: { referrer: "m1" } }),
+      ev("referral.converted", "m3", at(1), { referral: { referrer: "m1" } }),
+    ]);
     expect(awards(out)).toEqual(["m1:Ref:10", "m2:Ref:3", "m3:Ref:3"]);
     expect(out.balances).toEqual({ m2: 3, m1: 10, m3: 3 });
   });
@@ -238,7 +319,11 @@ describe("referrals", () => {
 describe("voids, redemptions, adjustments, status", () => {
   it("a void reverses every award of the invoice, and facts go back", () => {
     const rules = `${SPEND}reward "First" on invoice.paid when member.paid_invoices = 1 { award 50 points limit once per member }`;
-    const out = run(rules, [invoice("m1", at(0), "100.00", "i1", "p1"), ev("invoice.voided", "m1", at(1), { invoice: { id: "i1" } }, "v1"), invoice("m1", at(2), "30.00", "i2", "p2")]);
+    const out = run(rules, [
+      invoice("m1", at(0), "100.00", "i1", "p1"),
+      ev("invoice.voided", "m1", at(1), { invoice: { id: "i1" } }, "v1"),
+      invoice("m1", at(2), "30.00", "i2", "p2"),
+    ]);
     expect(out.reversals).toEqual([
       { event: "v1", member: "m1", rule: "Spend", points: -10, reverses: "p1" },
       { event: "v1", member: "m1", rule: "First", points: -50, reverses: "p1" },
@@ -248,11 +333,21 @@ describe("voids, redemptions, adjustments, status", () => {
   });
   it("total spend after a void: basis and settled both go down", () => {
     const rules = 'earn "T" on invoice.paid { rate 1 point per $10 mode total_spend }';
-    const out = run(rules, [invoice("m1", at(0), "15.00", "i1"), invoice("m1", at(1), "15.00", "i2"), ev("invoice.voided", "m1", at(2), { invoice: { id: "i1" } }), invoice("m1", at(3), "15.00", "i3")]);
+    const out = run(rules, [
+      invoice("m1", at(0), "15.00", "i1"),
+      invoice("m1", at(1), "15.00", "i2"),
+      ev("invoice.voided", "m1", at(2), { invoice: { id: "i1" } }),
+      invoice("m1", at(3), "15.00", "i3"),
+    ]);
     expect(out.balances.m1).toBe(3); // $30 still paid: 3 points
   });
   it("voiding twice or an unknown invoice does nothing", () => {
-    const out = run(SPEND, [invoice("m1", at(0), "100.00", "i1"), ev("invoice.voided", "m1", at(1), { invoice: { id: "i1" } }), ev("invoice.voided", "m1", at(2), { invoice: { id: "i1" } }), ev("invoice.voided", "m1", at(3), { invoice: { id: "zz" } })]);
+    const out = run(SPEND, [
+      invoice("m1", at(0), "100.00", "i1"),
+      ev("invoice.voided", "m1", at(1), { invoice: { id: "i1" } }),
+      ev("invoice.voided", "m1", at(2), { invoice: { id: "i1" } }),
+      ev("invoice.voided", "m1", at(3), { invoice: { id: "zz" } }),
+    ]);
     expect(out.reversals).toHaveLength(1);
     expect(out.balances.m1).toBe(0);
   });
@@ -274,12 +369,18 @@ describe("voids, redemptions, adjustments, status", () => {
   });
   it("status off: no awards, facts still update, redemptions refused", () => {
     const rules = `${SPEND}reward "Second" on invoice.paid when member.paid_invoices = 2 { award 1 point }`;
-    const out = run(rules, [invoice("m1", at(0), "100.00"), invoice("m1", at(1), "100.00"), ev("points.redeemed", "m1", at(2), { redemption: { points: 1 } })], { status: "off" });
+    const out = run(
+      rules,
+      [invoice("m1", at(0), "100.00"), invoice("m1", at(1), "100.00"), ev("points.redeemed", "m1", at(2), { redemption: { points: 1 } })],
+      { status: "off" },
+    );
     expect(out.awards).toEqual([]);
     expect(out.rejected.map((r) => r.reason)).toEqual(["program_off"]);
   });
   it("status test: awards as on, redemptions refused with test_mode", () => {
-    const out = run(SPEND, [invoice("m1", at(0), "100.00"), ev("points.redeemed", "m1", at(2), { redemption: { points: 1 } })], { status: "test" });
+    const out = run(SPEND, [invoice("m1", at(0), "100.00"), ev("points.redeemed", "m1", at(2), { redemption: { points: 1 } })], {
+      status: "test",
+    });
     expect(out.balances.m1).toBe(10);
     expect(out.rejected.map((r) => r.reason)).toEqual(["test_mode"]);
   });
@@ -288,7 +389,11 @@ describe("voids, redemptions, adjustments, status", () => {
 describe("ordering and idempotency", () => {
   it("events run in order of at, ties in input order", () => {
     const rules = 'reward "First" on visit.checked_in when member.points = 0 { award 1 point }';
-    const out = run(rules, [ev("visit.checked_in", "m1", at(5), {}, "late"), ev("visit.checked_in", "m1", at(1), {}, "tie1"), ev("visit.checked_in", "m1", at(1), {}, "tie2")]);
+    const out = run(rules, [
+      ev("visit.checked_in", "m1", at(5), {}, "late"),
+      ev("visit.checked_in", "m1", at(1), {}, "tie1"),
+      ev("visit.checked_in", "m1", at(1), {}, "tie2"),
+    ]);
     expect(out.awards.map((a) => a.event)).toEqual(["tie1"]);
   });
   it("an event id seen before is skipped whole; a paid invoice is not paid twice", () => {

@@ -1,6 +1,7 @@
 // The formatter's contract: parse(format(ast)) equals ast, ignoring positions.
-import fc from "fast-check";
+
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { format, parse, stripPositions } from "../src/index.ts";
 import { ruleSet } from "./arbitraries.ts";

@@ -3,13 +3,75 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { check, compile, format, hasErrors, parse, simulate } from "../src/index.ts";
-import { ruleSet, RICH_RULES } from "./arbitraries.ts";
+import { RICH_RULES, ruleSet } from "./arbitraries.ts";
 
 const fragments = [
-  "earn", "reward", "instant", "milestone", "on", "when", "manual", "{", "}", "(", ")", "[", "]", ",", ".", "rate", "1", "point", "per",
-  "$10", "$1,250.50", "mode", "total_spend", "minimum", "items", "eligible", "award", "to", "referrer", "member", "accumulate", "no",
-  "limit", "once", "day", "during", "2026-12-01", "window", "4", "hours", "unlock", "coupon", '"x"', "for", "every", "perfect", "surveys",
-  "phase", "after", "and", "or", "not", "in", "has", "tag", "=", ">=", "+", "*", "invoice.paid", "invoice.total", '"unterminated', "#c\n", "\n", "@", "'",
+  "earn",
+  "reward",
+  "instant",
+  "milestone",
+  "on",
+  "when",
+  "manual",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ".",
+  "rate",
+  "1",
+  "point",
+  "per",
+  "$10",
+  "$1,250.50",
+  "mode",
+  "total_spend",
+  "minimum",
+  "items",
+  "eligible",
+  "award",
+  "to",
+  "referrer",
+  "member",
+  "accumulate",
+  "no",
+  "limit",
+  "once",
+  "day",
+  "during",
+  "2026-12-01",
+  "window",
+  "4",
+  "hours",
+  "unlock",
+  "coupon",
+  '"x"',
+  "for",
+  "every",
+  "perfect",
+  "surveys",
+  "phase",
+  "after",
+  "and",
+  "or",
+  "not",
+  "in",
+  "has",
+  "tag",
+  "=",
+  ">=",
+  "+",
+  "*",
+  "invoice.paid",
+  "invoice.total",
+  '"unterminated',
+  "#c\n",
+  "\n",
+  "@",
+  "'",
 ];
 
 function assertDiagnostics(text: string): void {
@@ -24,18 +86,35 @@ function assertDiagnostics(text: string): void {
     // A rule set without errors must compile and run.
     const program = compile(r.ast);
     expect(program.rules).toHaveLength(r.ast.rules.length);
-    const out = simulate({ rules: text, events: [{ id: "e", type: "invoice.paid", at: "2026-01-01T00:00:00Z", member: "m", invoice: { id: "i", lines: [{ code: "A", amount: "10.00" }] } }] });
+    const out = simulate({
+      rules: text,
+      events: [
+        {
+          id: "e",
+          type: "invoice.paid",
+          at: "2026-01-01T00:00:00Z",
+          member: "m",
+          invoice: { id: "i", lines: [{ code: "A", amount: "10.00" }] },
+        },
+      ],
+    });
     expect(out).toHaveProperty("balances");
   }
 }
 
 describe("fuzz", () => {
   it("random text: only diagnostics, never an exception", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200, unit: "binary" }), (text) => assertDiagnostics(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200, unit: "binary" }), (text) => assertDiagnostics(text)),
+      { numRuns: 300 },
+    );
   });
 
   it("token soup: only diagnostics, never an exception", () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 60 }), (parts) => assertDiagnostics(parts.join(" "))), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 60 }), (parts) => assertDiagnostics(parts.join(" "))),
+      { numRuns: 400 },
+    );
   });
 
   it("generated rule sets, whole and mutated: only diagnostics", () => {

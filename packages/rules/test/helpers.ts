@@ -1,6 +1,7 @@
 // Small builders so engine tests read like the scenarios they are.
-import { simulate, type SimulationOutput } from "../src/index.ts";
+
 import type { EngineEvent } from "../src/index.ts";
+import { type SimulationOutput, simulate } from "../src/index.ts";
 
 let seq = 0;
 const base = Date.parse("2026-03-02T15:00:00Z");
@@ -13,7 +14,13 @@ export function at(hours: number): string {
 export function invoice(member: string, when: string, lines: [string, string][] | string, id?: string, eventId?: string): EngineEvent {
   const n = ++seq;
   const ls = typeof lines === "string" ? [["EXAM", lines] as [string, string]] : lines;
-  return { id: eventId ?? `inv-e${n}`, type: "invoice.paid", at: when, member, invoice: { id: id ?? `i${n}`, lines: ls.map(([code, amount]) => ({ code, amount })) } };
+  return {
+    id: eventId ?? `inv-e${n}`,
+    type: "invoice.paid",
+    at: when,
+    member,
+    invoice: { id: id ?? `i${n}`, lines: ls.map(([code, amount]) => ({ code, amount })) },
+  };
 }
 
 export function ev(type: string, member: string, when: string, extra: Partial<EngineEvent> = {}, id?: string): EngineEvent {

@@ -1,6 +1,6 @@
 // Lexer and parser: literals, keywords, comments, and the shape of the AST.
 import { describe, expect, it } from "vitest";
-import { parse, stripPositions, type Expr } from "../src/index.ts";
+import { type Expr, parse, stripPositions } from "../src/index.ts";
 import { tokenize } from "../src/lexer/lexer.ts";
 import { moneyToCents, unescapeString } from "../src/parser/parse.ts";
 
@@ -26,8 +26,24 @@ describe("lexer", () => {
   });
 
   it("tells keywords from identifiers that start like them", () => {
-    const names = tokenize("on once point points pointsy limit limited per per_transaction perfect not no award_x").tokens.map((t) => t.tokenType.name);
-    expect(names).toEqual(["On", "Once", "Point", "Point", "Identifier", "Limit", "Limited", "Per", "PerTransaction", "Perfect", "Not", "No", "Identifier"]);
+    const names = tokenize("on once point points pointsy limit limited per per_transaction perfect not no award_x").tokens.map(
+      (t) => t.tokenType.name,
+    );
+    expect(names).toEqual([
+      "On",
+      "Once",
+      "Point",
+      "Point",
+      "Identifier",
+      "Limit",
+      "Limited",
+      "Per",
+      "PerTransaction",
+      "Perfect",
+      "Not",
+      "No",
+      "Identifier",
+    ]);
   });
 
   it("skips comments and whitespace, keeps dates, numbers, strings", () => {
@@ -49,7 +65,9 @@ describe("lexer", () => {
 
 describe("parser", () => {
   it("precedence: or < and < not < comparison < sum < product", () => {
-    expect(whenOf("member.points + 2 * 3 > 4 or not consent.full and true")).toEqual(whenOf("((member.points + (2 * 3)) > 4) or ((not consent.full) and true)"));
+    expect(whenOf("member.points + 2 * 3 > 4 or not consent.full and true")).toEqual(
+      whenOf("((member.points + (2 * 3)) > 4) or ((not consent.full) and true)"),
+    );
   });
 
   it("left associativity of sums and products", () => {
@@ -95,7 +113,10 @@ milestone "M" limited { phase "P" after 2 perfect surveys award coupon "y" and c
       ],
       [
         { kind: "window", duration: { amount: 90, unit: "minute" } },
-        { kind: "when", expr: { kind: "binary", op: ">=", left: { kind: "path", path: "visit.points" }, right: { kind: "number", value: 1 } } },
+        {
+          kind: "when",
+          expr: { kind: "binary", op: ">=", left: { kind: "path", path: "visit.points" }, right: { kind: "number", value: 1 } },
+        },
         { kind: "unlock", coupons: [{ name: "a" }, { name: "b" }], for: { amount: 2, unit: "day" } },
       ],
       [{ kind: "phase", name: "P", count: 2, prize: { points: null, coupons: [{ name: "y" }, { name: "z" }] } }],

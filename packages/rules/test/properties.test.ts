@@ -1,7 +1,7 @@
 // Engine properties over random event streams (SPEC section 5, items 9 and 10).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyEvent, check, compile, evaluate, initialState, simulate, type Effect, type EngineEvent } from "../src/index.ts";
+import { applyEvent, check, compile, type Effect, type EngineEvent, evaluate, initialState, simulate } from "../src/index.ts";
 import { eventStream, RICH_RULES } from "./arbitraries.ts";
 
 const program = compile(check(RICH_RULES).ast, { timezone: "America/Chicago", eligible: ["EXAM", "CLEAN"] });
@@ -26,7 +26,9 @@ describe("engine properties", () => {
   it("shuffling events with distinct times gives the same result", () => {
     fc.assert(
       fc.property(
-        eventStream.chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }))),
+        eventStream.chain((events) =>
+          fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length })),
+        ),
         ([events, shuffled]) => {
           expect(simulate(scenario(shuffled))).toEqual(simulate(scenario(events)));
         },
@@ -42,7 +44,8 @@ describe("engine properties", () => {
         const out = simulate(scenario(events));
         if ("errors" in out) throw new Error("unexpected errors");
         const sums: Record<string, number> = {};
-        for (const list of [out.awards, out.reversals, out.redemptions, out.adjustments]) for (const e of list) sums[e.member] = (sums[e.member] ?? 0) + e.points;
+        for (const list of [out.awards, out.reversals, out.redemptions, out.adjustments])
+          for (const e of list) sums[e.member] = (sums[e.member] ?? 0) + e.points;
         for (const [m, balance] of Object.entries(out.balances)) expect(balance).toBe(sums[m] ?? 0);
         entries += out.awards.length + out.reversals.length + out.redemptions.length + out.adjustments.length;
       }),

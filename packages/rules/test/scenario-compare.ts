@@ -37,7 +37,8 @@ export function compareExpect(expect: Record<string, unknown>, out: Record<strin
       const union = new Set(sets.flat());
       const missing = sets.filter((set) => !set.some((l) => got.includes(l)));
       const extra = got.filter((l) => !union.has(l));
-      if (missing.length || extra.length || got.length === 0) problems.push(`error lines ${JSON.stringify(got)}, expected one in each of ${JSON.stringify(want)}`);
+      if (missing.length || extra.length || got.length === 0)
+        problems.push(`error lines ${JSON.stringify(got)}, expected one in each of ${JSON.stringify(want)}`);
     } else if (!(key in out)) {
       problems.push(`output has no "${key}"`);
     } else if (Array.isArray(want) ? !sameMultiset(want, out[key]) : !isDeepStrictEqual(sortKeys(want), sortKeys(out[key]))) {

@@ -1,7 +1,7 @@
 // Every acceptance scenario: the shared folder (read at test time, so new ones are picked up)
 // united with the vendored copy in test/scenarios (the shared file wins on the same name).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve, dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../src/index.ts";
@@ -32,7 +32,17 @@ describe("acceptance scenarios", () => {
       const out = simulate(scenario) as unknown as Record<string, unknown>;
       expect(compareExpect(scenario.expect ?? {}, out)).toEqual([]);
       if (!("errors" in out)) {
-        expect(Object.keys(out)).toEqual(["awards", "reversals", "coupons", "phases", "pending", "redemptions", "adjustments", "rejected", "balances"]);
+        expect(Object.keys(out)).toEqual([
+          "awards",
+          "reversals",
+          "coupons",
+          "phases",
+          "pending",
+          "redemptions",
+          "adjustments",
+          "rejected",
+          "balances",
+        ]);
       }
     });
   }

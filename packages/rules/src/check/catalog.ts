@@ -152,7 +152,9 @@ export function fieldsFor(event: string | "instant"): FieldInfo[] {
   return [...memberFields, ...(eventsByName.get(event)?.fields ?? [])];
 }
 
-export const allFieldNames: string[] = [...new Set([...memberFields, ...instantFields, ...events.flatMap((e) => e.fields)].map((f) => f.name))];
+export const allFieldNames: string[] = [
+  ...new Set([...memberFields, ...instantFields, ...events.flatMap((e) => e.fields)].map((f) => f.name)),
+];
 
 export function levenshtein(a: string, b: string): number {
   const prev = new Array<number>(b.length + 1);

@@ -1,7 +1,7 @@
 // The type checker: every semantic error of a rule set, all of them, each with a position,
 // a stable code and, where it helps, a hint. Runs on whatever the parser could recover.
 import type { Clause, ClauseKind, CouponRef, Expr, Prize, Rule, RuleSet, Span } from "../ast/ast.ts";
-import { diagnostic, byPosition, type Diagnostic, type DiagnosticCode, type Severity } from "../diagnostics/diagnostic.ts";
+import { byPosition, type Diagnostic, type DiagnosticCode, diagnostic, type Severity } from "../diagnostics/diagnostic.ts";
 import { parse } from "../parser/parse.ts";
 import { allFieldNames, closest, eventsByName, fieldsFor, instantFields, writableEvents } from "./catalog.ts";
 
@@ -27,7 +27,18 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
 
-type Ty = "number" | "money" | "text" | "bool" | "list<text>" | "list<number>" | "list<money>" | "list<bool>" | "list<empty>" | "member" | "error";
+type Ty =
+  | "number"
+  | "money"
+  | "text"
+  | "bool"
+  | "list<text>"
+  | "list<number>"
+  | "list<money>"
+  | "list<bool>"
+  | "list<empty>"
+  | "member"
+  | "error";
 
 const allowed: Record<string, ReadonlySet<ClauseKind>> = {
   earn: new Set(["rate", "mode", "minimum", "items", "during"]),
@@ -96,7 +107,8 @@ class Checker {
           `rule names must be unique; the first "${rule.name}" is on line ${first.nameSpan.line}`,
         );
       } else seen.set(rule.name, rule);
-      if (rule.name.trim() === "") this.report("EMPTY_NAME", rule.nameSpan, "a rule needs a name", 'write a name between the quotes, like "Spend points"');
+      if (rule.name.trim() === "")
+        this.report("EMPTY_NAME", rule.nameSpan, "a rule needs a name", 'write a name between the quotes, like "Spend points"');
       this.rule(rule);
     }
   }
@@ -166,7 +178,12 @@ class Checker {
     if (rule.kind === "milestone") need.push(rule.program === "unlimited" ? "every" : "phase");
     for (const k of need) {
       if (k === "award" || has.has(k) || rule.clauses.some((c) => c.kind === k)) continue;
-      const what = rule.kind === "reward" && !rule.event ? "a manual reward" : rule.kind === "milestone" ? `a ${rule.program} milestone` : `an ${rule.kind} rule`.replace("an reward", "a reward");
+      const what =
+        rule.kind === "reward" && !rule.event
+          ? "a manual reward"
+          : rule.kind === "milestone"
+            ? `a ${rule.program} milestone`
+            : `an ${rule.kind} rule`.replace("an reward", "a reward");
       this.report("MISSING_CLAUSE", rule.nameSpan, `${what} needs ${/^[aeiou]/.test(k) ? "an" : "a"} ${k} clause`, `add: ${exampleOf[k]}`);
     }
     if (need.includes("award")) {
@@ -196,7 +213,12 @@ class Checker {
       return false;
     }
     if (kind === "earn" && name !== "invoice.paid") {
-      this.report("EVENT_NOT_ALLOWED", span, `earn rules take points from a paid invoice, not from ${name}`, "write on invoice.paid, or use a reward rule for other events");
+      this.report(
+        "EVENT_NOT_ALLOWED",
+        span,
+        `earn rules take points from a paid invoice, not from ${name}`,
+        "write on invoice.paid, or use a reward rule for other events",
+      );
       return true;
     }
     return true;
@@ -206,17 +228,34 @@ class Checker {
     switch (c.kind) {
       case "rate":
         if (c.points <= 0 || c.perCents <= 0)
-          this.report("INVALID_RATE", c.span, c.perCents <= 0 ? "a rate needs an amount above $0" : "a rate needs at least 1 point", "write it like: rate 1 point per $10");
+          this.report(
+            "INVALID_RATE",
+            c.span,
+            c.perCents <= 0 ? "a rate needs an amount above $0" : "a rate needs at least 1 point",
+            "write it like: rate 1 point per $10",
+          );
         break;
       case "during":
-        if (c.to < c.from) this.report("DURING_REVERSED", c.span, `the range ends (${c.to}) before it starts (${c.from})`, `write during ${c.to} to ${c.from}`);
+        if (c.to < c.from)
+          this.report(
+            "DURING_REVERSED",
+            c.span,
+            `the range ends (${c.to}) before it starts (${c.from})`,
+            `write during ${c.to} to ${c.from}`,
+          );
         break;
       case "limit":
-        if (c.count <= 0) this.report("INVALID_LIMIT", c.span, "a limit of 0 never lets the rule award", "write limit once per ... or remove the limit");
+        if (c.count <= 0)
+          this.report("INVALID_LIMIT", c.span, "a limit of 0 never lets the rule award", "write limit once per ... or remove the limit");
         break;
       case "award":
         if (c.to === "referrer" && !(rule.kind === "reward" && rule.event?.name === "referral.converted"))
-          this.report("REFERRER_OUTSIDE_REFERRAL", c.span, "only referral.converted has a referrer", "remove `to referrer`, or write the rule on referral.converted");
+          this.report(
+            "REFERRER_OUTSIDE_REFERRAL",
+            c.span,
+            "only referral.converted has a referrer",
+            "remove `to referrer`, or write the rule on referral.converted",
+          );
         this.prize(c.prize);
         break;
       case "accumulate":
@@ -229,14 +268,21 @@ class Checker {
           this.report("NO_EFFECT", c.span, `${c.kind} is only shown for manual rewards`, undefined, "warning");
         break;
       case "window":
-        if (c.duration.amount <= 0) this.report("INVALID_COUNT", c.span, "a window must last longer than 0", "write it like: window 4 hours");
+        if (c.duration.amount <= 0)
+          this.report("INVALID_COUNT", c.span, "a window must last longer than 0", "write it like: window 4 hours");
         break;
       case "when":
         this.condition(c.expr, "instant");
         break;
       case "unlock":
         this.coupons(c.coupons);
-        if (!c.for) this.report("MISSING_CLAUSE", c.span, "unlocked coupons need a time to use them", `add it: unlock ${c.coupons.map((x) => `coupon ${JSON.stringify(x.name)}`).join(", ")} for 48 hours`);
+        if (!c.for)
+          this.report(
+            "MISSING_CLAUSE",
+            c.span,
+            "unlocked coupons need a time to use them",
+            `add it: unlock ${c.coupons.map((x) => `coupon ${JSON.stringify(x.name)}`).join(", ")} for 48 hours`,
+          );
         else if (c.for.amount <= 0) this.report("INVALID_COUNT", c.for.span, "coupons must stay unlocked for longer than 0");
         break;
       case "every":
@@ -250,7 +296,8 @@ class Checker {
   }
 
   private prize(p: Prize): void {
-    if ((p.points ?? 0) === 0 && p.coupons.length === 0) this.report("NO_EFFECT", p.span, "this awards nothing: 0 points", undefined, "warning");
+    if ((p.points ?? 0) === 0 && p.coupons.length === 0)
+      this.report("NO_EFFECT", p.span, "this awards nothing: 0 points", undefined, "warning");
     this.coupons(p.coupons);
   }
 
@@ -271,7 +318,13 @@ class Checker {
   /** A `when`: must type-check and be true/false. `context` null = unknown event (only member fields checked). */
   private condition(e: Expr, context: string | null): void {
     const t = this.type(e, context);
-    if (t !== "bool" && t !== "error") this.report("CONDITION_NOT_BOOLEAN", e.span, `a condition must be true or false, but this is ${describeTy(t)}`, "compare it, like: invoice.total >= $20");
+    if (t !== "bool" && t !== "error")
+      this.report(
+        "CONDITION_NOT_BOOLEAN",
+        e.span,
+        `a condition must be true or false, but this is ${describeTy(t)}`,
+        "compare it, like: invoice.total >= $20",
+      );
   }
 
   private type(e: Expr, ctx: string | null): Ty {
@@ -290,7 +343,11 @@ class Checker {
         const types = new Set(e.items.map((i) => this.type(i, ctx)).filter((t) => t !== "error"));
         if (types.size === 0) return e.items.length ? "error" : "list<empty>";
         if (types.size > 1) {
-          this.report("TYPE_MISMATCH", e.span, `a list holds values of one type, this one mixes ${[...types].map(describeTy).join(" and ")}`);
+          this.report(
+            "TYPE_MISMATCH",
+            e.span,
+            `a list holds values of one type, this one mixes ${[...types].map(describeTy).join(" and ")}`,
+          );
           return "error";
         }
         const [only] = [...types];
@@ -309,7 +366,12 @@ class Checker {
       case "hasTag": {
         const t = this.type(e.subject, ctx);
         if (t !== "member" && t !== "list<text>" && t !== "error") {
-          this.report("TYPE_MISMATCH", e.subject.span, `has tag applies to the member, not to ${describeTy(t)}`, 'write: member has tag "vip"');
+          this.report(
+            "TYPE_MISMATCH",
+            e.subject.span,
+            `has tag applies to the member, not to ${describeTy(t)}`,
+            'write: member has tag "vip"',
+          );
           return "error";
         }
         return "bool";
@@ -331,7 +393,12 @@ class Checker {
     const f = fields.find((x) => x.name === e.path);
     if (f) return f.type === "list<text>" ? "list<text>" : f.type;
     if (instantFields.some((x) => x.name === e.path)) {
-      this.report("INSTANT_ONLY_FIELD", e.span, `${e.path} can only be read inside an instant rule's when`, "use an instant rule for thresholds within a visit");
+      this.report(
+        "INSTANT_ONLY_FIELD",
+        e.span,
+        `${e.path} can only be read inside an instant rule's when`,
+        "use an instant rule for thresholds within a visit",
+      );
       return "error";
     }
     const names = fields.map((x) => x.name);
@@ -353,7 +420,8 @@ class Checker {
     const numberSide = lt === "number" ? e.left : e.right;
     const hint = numberSide.kind === "number" ? `write ${dollars(numberSide.value)}` : "amounts are written with a dollar sign, like $20";
     const moneySide = lt === "number" ? e.right : e.left;
-    const show = (x: Expr, what: string) => (x.kind === "path" ? `${what} (${x.path})` : x.kind === "number" ? `${what} (${x.value})` : what);
+    const show = (x: Expr, what: string) =>
+      x.kind === "path" ? `${what} (${x.path})` : x.kind === "number" ? `${what} (${x.value})` : what;
     const verb = e.op === "+" ? "add" : e.op === "-" ? "subtract" : "compare";
     this.report(
       "MONEY_NUMBER_MIX",
@@ -379,7 +447,13 @@ class Checker {
           [e.left, lt],
           [e.right, rt],
         ] as const) {
-          if (t !== "bool") this.report("CONDITION_NOT_BOOLEAN", side.span, `${e.op} joins conditions, but this is ${describeTy(t)}`, "compare it, like: invoice.total >= $20");
+          if (t !== "bool")
+            this.report(
+              "CONDITION_NOT_BOOLEAN",
+              side.span,
+              `${e.op} joins conditions, but this is ${describeTy(t)}`,
+              "compare it, like: invoice.total >= $20",
+            );
         }
         return "bool";
       case "+":
@@ -419,11 +493,17 @@ class Checker {
         if ((lt === "list<empty>" && rt.startsWith("list<")) || (rt === "list<empty>" && lt.startsWith("list<"))) return "bool";
         return bad(`cannot compare ${describeTy(lt)} with ${describeTy(rt)}`);
       case "in": {
-        if (!rt.startsWith("list<")) return bad(`in needs a list on its right, not ${describeTy(rt)}`, 'write it like: "XRAY" in invoice.codes');
+        if (!rt.startsWith("list<"))
+          return bad(`in needs a list on its right, not ${describeTy(rt)}`, 'write it like: "XRAY" in invoice.codes');
         const elem = rt.slice(5, -1);
         if (elem === "empty" || elem === lt) return "bool";
         if ((lt === "number" && elem === "money") || (lt === "money" && elem === "number")) {
-          this.report("MONEY_NUMBER_MIX", e.span, "cannot look for money among plain numbers (or the other way round)", "amounts are written with a dollar sign, like $20");
+          this.report(
+            "MONEY_NUMBER_MIX",
+            e.span,
+            "cannot look for money among plain numbers (or the other way round)",
+            "amounts are written with a dollar sign, like $20",
+          );
           return "bool";
         }
         return bad(`cannot look for ${describeTy(lt)} in a list of ${describeTy(elem as Ty)}`);

@@ -1,6 +1,6 @@
 // AST -> a program of plain data and closures (never eval / new Function). A program is a
 // checked rule set plus the practice settings it runs under.
-import type { Clause, Expr, Prize, Rule, RuleSet, AccumulateMode, LimitPeriod, EarnMode, Items } from "../ast/ast.ts";
+import type { AccumulateMode, Clause, EarnMode, Expr, Items, LimitPeriod, Prize, Rule, RuleSet } from "../ast/ast.ts";
 import type { EvalContext } from "../engine/context.ts";
 import { clockFor, durationMs, type LocalClock } from "../engine/time.ts";
 import type { ProgramStatus } from "../engine/types.ts";
@@ -136,7 +136,9 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
     }
   }
   for (const plan of plans.values()) {
-    plan.needsContext = plan.rules.some((r) => r.kind === "milestone" || r.during !== null || r.when !== null || (r.kind === "reward" && r.limit !== null));
+    plan.needsContext = plan.rules.some(
+      (r) => r.kind === "milestone" || r.during !== null || r.when !== null || (r.kind === "reward" && r.limit !== null),
+    );
   }
   const eligible = settings.eligible === undefined || settings.eligible === "all" ? null : new Set(settings.eligible);
   return {

@@ -48,13 +48,7 @@ export interface Diagnostic extends Span {
   severity: Severity;
 }
 
-export function diagnostic(
-  code: DiagnosticCode,
-  span: Span,
-  message: string,
-  hint?: string,
-  severity: Severity = "error",
-): Diagnostic {
+export function diagnostic(code: DiagnosticCode, span: Span, message: string, hint?: string, severity: Severity = "error"): Diagnostic {
   const d: Diagnostic = {
     code,
     message,

@@ -7,9 +7,9 @@ import { EvalContext, type InvoiceFacts } from "./context.ts";
 import { weekStart } from "./time.ts";
 import type {
   AwardRecord,
+  Effect,
   EngineEvent,
   EngineState,
-  Effect,
   EvaluateResult,
   InvoiceLine,
   InvoiceRecord,
@@ -106,7 +106,8 @@ export function applyEvent(p: Program, s: EngineState, ev: EngineEvent, out: Eff
   if (p.instants.length > 0) {
     instants(p, m, ev, ev.member, out);
     const referrer = ev.type === "referral.converted" ? ev.referral?.referrer : undefined;
-    if (referrer !== undefined && referrer !== ev.member && s.members[referrer] !== undefined) instants(p, s.members[referrer], ev, referrer, out);
+    if (referrer !== undefined && referrer !== ev.member && s.members[referrer] !== undefined)
+      instants(p, s.members[referrer], ev, referrer, out);
   }
 }
 
@@ -307,7 +308,10 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
         grants.push({ memberId, member: rm, prize: a.prize, to: a.to, limitKey: key });
         if (memberId === ev.member) size += a.prize.points;
       }
-      if (grants.length > 0) (fired ??= []).push({ rule: r, grants, size });
+      if (grants.length > 0) {
+        fired ??= [];
+        fired.push({ rule: r, grants, size });
+      }
     }
   }
 
@@ -371,7 +375,12 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
       for (const g of f.grants) {
         if (g.limitKey !== null) g.member.limits[g.limitKey] = (g.member.limits[g.limitKey] ?? 0) + 1;
         if (g.prize.points > 0) {
-          award(out, ev, g.memberId, g.member, r.name, g.prize.points, { kind: "reward", on: ev.type, accumulate: r.accumulate, recipient: g.to });
+          award(out, ev, g.memberId, g.member, r.name, g.prize.points, {
+            kind: "reward",
+            on: ev.type,
+            accumulate: r.accumulate,
+            recipient: g.to,
+          });
           if (record !== null && g.memberId === ev.member) {
             const a: AwardRecord = { rule: r.name, points: g.prize.points };
             if (g.limitKey !== null) a.limitKey = g.limitKey;
@@ -402,7 +411,10 @@ function milestone(r: CompiledMilestone, m: MemberState, ev: EngineEvent, out: E
     st.phase += 1;
     st.achieved.push(step.name!);
   }
-  const why: Why = step.name === null ? { kind: "milestone", perfectSurveys: step.count } : { kind: "milestone", perfectSurveys: step.count, phase: step.name };
+  const why: Why =
+    step.name === null
+      ? { kind: "milestone", perfectSurveys: step.count }
+      : { kind: "milestone", perfectSurveys: step.count, phase: step.name };
   if (step.prize.points > 0) award(out, ev, ev.member, m, r.name, step.prize.points, why);
   if (step.name !== null) out.push({ type: "phase", event: ev.id, member: ev.member, rule: r.name, phase: step.name });
   coupons(out, ev, ev.member, r.name, step.prize.coupons, null);
@@ -562,7 +574,8 @@ function manual(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): voi
   if (key !== null) m.limits[key] = (m.limits[key] ?? 0) + 1;
   for (const a of rule.awards) {
     if (a.to !== "member") continue;
-    const why: Why = req.response === undefined ? { kind: "manual", request: req.event } : { kind: "manual", request: req.event, response: req.response };
+    const why: Why =
+      req.response === undefined ? { kind: "manual", request: req.event } : { kind: "manual", request: req.event, response: req.response };
     if (a.prize.points > 0) award(out, ev, ev.member, m, rule.name, a.prize.points, why);
     coupons(out, ev, ev.member, rule.name, a.prize.coupons, null);
   }

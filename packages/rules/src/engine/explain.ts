@@ -1,6 +1,7 @@
 // The ledger's "why": a sentence for an award, built from the numbers the engine recorded.
-import type { AwardEffect } from "./types.ts";
+
 import { money } from "../format/format.ts";
+import type { AwardEffect } from "./types.ts";
 
 /** The idempotency key of an award: (event, rule, recipient). */
 export function awardKey(a: { event: string; rule: string; member: string }): string {
@@ -9,7 +10,8 @@ export function awardKey(a: { event: string; rule: string; member: string }): st
 
 export function explainAward(a: AwardEffect): string {
   const w = a.why;
-  const items = (i: "eligible" | "all" | string[]) => (i === "eligible" ? "eligible spend" : i === "all" ? "the invoice total" : `spend on ${i.join(", ")}`);
+  const items = (i: "eligible" | "all" | string[]) =>
+    i === "eligible" ? "eligible spend" : i === "all" ? "the invoice total" : `spend on ${i.join(", ")}`;
   switch (w.kind) {
     case "earn":
       if (w.mode === "per_transaction")

@@ -26,7 +26,12 @@ export class LocalClock {
   /** Offset from UTC in ms at this instant (local = utc + offset). */
   private exactOffset(ms: number): number {
     const parts = this.format.formatToParts(new Date(ms));
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0,
+      s = 0;
     for (const p of parts) {
       if (p.type === "year") y = Number(p.value);
       else if (p.type === "month") mo = Number(p.value);

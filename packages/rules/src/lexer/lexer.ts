@@ -1,7 +1,7 @@
 // Turns source text into tokens; lexing problems become diagnostics, never exceptions.
-import { Lexer, type IToken } from "chevrotain";
+import { type IToken, Lexer } from "chevrotain";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.ts";
 import { allTokens, UnterminatedString } from "./tokens.ts";
-import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 
 const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
 

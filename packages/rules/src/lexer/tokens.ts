@@ -122,7 +122,9 @@ export const Slash = createToken({ name: "Slash", pattern: "/", label: '"/"', ca
 export const keywords: readonly TokenType[] = keywordTokens;
 
 // Longer keywords first: `once` must be tried before `on`, `limited` before `limit`.
-const keywordOrder = [...keywordTokens].sort((a, b) => String((b.PATTERN as RegExp).source).length - String((a.PATTERN as RegExp).source).length);
+const keywordOrder = [...keywordTokens].sort(
+  (a, b) => String((b.PATTERN as RegExp).source).length - String((a.PATTERN as RegExp).source).length,
+);
 
 /** Lexer order matters: first match wins, keywords before Identifier, longer operators first. */
 export const allTokens: TokenType[] = [

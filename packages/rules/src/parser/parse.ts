@@ -1,24 +1,12 @@
 // Source text -> typed AST plus syntax diagnostics. The token stream is cut at each rule
 // keyword and every piece is parsed on its own, so one broken rule never hides the errors of
 // the next; inside a rule chevrotain's recovery keeps going after an error.
-import type { CstNode, IToken, IRecognitionException } from "chevrotain";
-import { parser, describe } from "./parser.ts";
-import * as T from "../lexer/tokens.ts";
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import type { BinaryOp, Clause, CouponRef, Duration, EventRef, Expr, LimitPeriod, Prize, Rule, RuleSet, Span } from "../ast/ast.ts";
+import { byPosition, type Diagnostic, type DiagnosticCode, diagnostic } from "../diagnostics/diagnostic.ts";
 import { tokenize, tokenSpan } from "../lexer/lexer.ts";
-import { diagnostic, byPosition, type Diagnostic, type DiagnosticCode } from "../diagnostics/diagnostic.ts";
-import type {
-  Clause,
-  CouponRef,
-  Duration,
-  EventRef,
-  Expr,
-  BinaryOp,
-  Prize,
-  Rule,
-  RuleSet,
-  Span,
-  LimitPeriod,
-} from "../ast/ast.ts";
+import * as T from "../lexer/tokens.ts";
+import { describe, parser } from "./parser.ts";
 
 export interface ParseResult {
   ast: RuleSet;
@@ -53,7 +41,7 @@ const hints: Record<string, string> = {
   eventName: "an event is written like invoice.paid",
   atom: 'a value is a number, an amount like $20, a "text", true, false, a field like invoice.total, ( ... ) or [ ... ]',
   path: "a field is written like invoice.total or member.points",
-  list: "a list is written like [1, 2] or [\"A\", \"B\"]",
+  list: 'a list is written like [1, 2] or ["A", "B"]',
 };
 
 export function parse(source: string): ParseResult {
@@ -116,7 +104,11 @@ function parseError(e: IRecognitionException, chunk: IToken[], isLast: boolean):
     span = tokenSpan(e.token);
   }
   const code: DiagnosticCode =
-    e.name === "NotAllInputParsedException" ? "PARSE_EXTRA_INPUT" : atEnd || e.name === "MismatchedTokenException" ? "PARSE_MISSING_TOKEN" : "PARSE_UNEXPECTED_TOKEN";
+    e.name === "NotAllInputParsedException"
+      ? "PARSE_EXTRA_INPUT"
+      : atEnd || e.name === "MismatchedTokenException"
+        ? "PARSE_MISSING_TOKEN"
+        : "PARSE_UNEXPECTED_TOKEN";
   const stack = e.context?.ruleStack ?? [];
   const ruleName = stack[stack.length - 1] ?? "rule";
   return diagnostic(code, span, message, hints[ruleName]);
@@ -165,7 +157,7 @@ export function unescapeString(image: string): { value: string; bad: string | nu
 
 export function moneyToCents(image: string): number {
   const [whole = "0", frac = ""] = image.replace("$", "").replace(/,/g, "").split(".");
-  return Number(whole) * 100 + Number((frac + "00").slice(0, 2));
+  return Number(whole) * 100 + Number(`${frac}00`.slice(0, 2));
 }
 
 export function isValidDate(s: string): boolean {
@@ -218,7 +210,13 @@ class AstBuilder {
 
   private string(t: IToken): string {
     const { value, bad } = unescapeString(t.image);
-    if (bad) this.error("INVALID_ESCAPE", tokenSpan(t), `unknown escape ${bad} in a text`, 'use \\" for a quote, \\\\ for a backslash, \\n for a new line');
+    if (bad)
+      this.error(
+        "INVALID_ESCAPE",
+        tokenSpan(t),
+        `unknown escape ${bad} in a text`,
+        'use \\" for a quote, \\\\ for a backslash, \\n for a new line',
+      );
     return value;
   }
 
@@ -263,7 +261,8 @@ class AstBuilder {
   }
 
   rule(cst: CstNode): Rule | null {
-    const inner = this.sub(cst, "earnRule") ?? this.sub(cst, "rewardRule") ?? this.sub(cst, "instantRule") ?? this.sub(cst, "milestoneRule");
+    const inner =
+      this.sub(cst, "earnRule") ?? this.sub(cst, "rewardRule") ?? this.sub(cst, "instantRule") ?? this.sub(cst, "milestoneRule");
     if (!inner) return null;
     const head = this.anyTok(inner, ["Earn", "Reward", "Instant", "Milestone"]);
     const nameTok = this.tok(inner, "name");
@@ -276,7 +275,11 @@ class AstBuilder {
     const span = this.lastSpan(inner, tokenSpan(head));
     const body = this.sub(inner, "body");
     if (!body) this.incomplete = true;
-    const clauses = body ? this.subs(body, "clause").map((c) => this.clause(c)).filter((c): c is Clause => c !== null) : [];
+    const clauses = body
+      ? this.subs(body, "clause")
+          .map((c) => this.clause(c))
+          .filter((c): c is Clause => c !== null)
+      : [];
     if (body && !this.tok(body, "RBrace")) this.incomplete = true;
     const base = { name, nameSpan, span, clauses };
     switch (inner.name) {
@@ -302,7 +305,7 @@ class AstBuilder {
   }
 
   private optionalWhen(node: CstNode): Expr | null {
-    if (!(node.children as Children)["When"]) return null;
+    if (!(node.children as Children).When) return null;
     const e = this.expression(this.sub(node, "expression"));
     if (!e) this.incomplete = true;
     return e;
@@ -326,7 +329,9 @@ class AstBuilder {
       this.incomplete = true;
       return null;
     }
-    const keyword = Object.values(c.children).flat().find((x) => !("children" in x)) as IToken | undefined;
+    const keyword = Object.values(c.children)
+      .flat()
+      .find((x) => !("children" in x)) as IToken | undefined;
     if (!keyword || !ok(keyword)) {
       this.incomplete = true;
       return null;
@@ -380,7 +385,7 @@ class AstBuilder {
         const prize = this.prize(this.sub(c, "prize"));
         if (!prize) return null;
         let to: "member" | "referrer" | null = null;
-        if ((c.children as Children)["To"]) {
+        if ((c.children as Children).To) {
           const r = this.anyTok(c, ["Member", "Referrer"]);
           if (!r) return null;
           to = r.image === "referrer" ? "referrer" : "member";
@@ -424,7 +429,7 @@ class AstBuilder {
           coupons.push(r);
         }
         let forDuration: Duration | null = null;
-        if ((c.children as Children)["For"]) {
+        if ((c.children as Children).For) {
           forDuration = this.duration(this.sub(c, "duration"));
           if (!forDuration) return null;
         }
@@ -457,7 +462,7 @@ class AstBuilder {
     }
     let points: number | null = null;
     const n = this.tok(node, "NumberLit");
-    if ((node.children as Children)["NumberLit"]) {
+    if ((node.children as Children).NumberLit) {
       if (!n || !this.tok(node, "Point")) return null;
       points = this.wholeNumber(n, "points");
       if (points === null) return null;
@@ -518,13 +523,13 @@ class AstBuilder {
     const left = sums[0] ? this.sumExpr(sums[0]) : null;
     if (!left) return null;
     const ch = node.children as Children;
-    if (ch["Has"]) {
+    if (ch.Has) {
       const tag = this.tok(node, "StringLit");
       if (!tag || !this.tok(node, "Tag")) return null;
       return { kind: "hasTag", subject: left, tag: this.string(tag), span: spanOf(left.span, tokenSpan(tag)) };
     }
     const op = this.anyTok(node, ["CompareOp", "In"]);
-    if (!ch["CompareOp"] && !ch["In"]) return left;
+    if (!ch.CompareOp && !ch.In) return left;
     const right = sums[1] ? this.sumExpr(sums[1]) : null;
     if (!op || !right) return null;
     return { kind: "binary", op: op.image as BinaryOp, left, right, span: spanOf(left.span, right.span) };
@@ -537,24 +542,24 @@ class AstBuilder {
   }
   private atom(node: CstNode): Expr | null {
     const ch = node.children as Children;
-    if (ch["NumberLit"]) {
+    if (ch.NumberLit) {
       const t = this.tok(node, "NumberLit");
       return t ? { kind: "number", value: Number(t.image), span: tokenSpan(t) } : null;
     }
-    if (ch["Money"]) {
+    if (ch.Money) {
       const t = this.tok(node, "Money");
       const cents = t ? this.money(t) : null;
       return t && cents !== null ? { kind: "money", cents, span: tokenSpan(t) } : null;
     }
-    if (ch["StringLit"]) {
+    if (ch.StringLit) {
       const t = this.tok(node, "StringLit");
       return t ? { kind: "string", value: this.string(t), span: tokenSpan(t) } : null;
     }
-    if (ch["True"] || ch["False"]) {
+    if (ch.True || ch.False) {
       const t = this.anyTok(node, ["True", "False"]);
       return t ? { kind: "bool", value: t.image === "true", span: tokenSpan(t) } : null;
     }
-    if (ch["path"]) {
+    if (ch.path) {
       const p = this.sub(node, "path")!;
       const head = this.anyTok(p, ["Identifier", "Member"]);
       const rest = this.toks(p, "Word");
@@ -562,7 +567,7 @@ class AstBuilder {
       const last = rest.length ? tokenSpan(rest[rest.length - 1]!) : tokenSpan(head);
       return { kind: "path", path: [head, ...rest].map((t) => t.image).join("."), span: spanOf(tokenSpan(head), last) };
     }
-    if (ch["LParen"]) {
+    if (ch.LParen) {
       if (!this.tok(node, "RParen")) return null;
       return this.expression(this.sub(node, "expression"));
     }

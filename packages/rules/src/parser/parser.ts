@@ -1,6 +1,6 @@
 // One reusable chevrotain CstParser for a single rule. The rule set is split into rules
 // before parsing (see parse.ts), so a broken rule never hides the errors of the next one.
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { type CstNode, CstParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import * as T from "../lexer/tokens.ts";
 
 /** Friendly parse messages; the exception's rule name is turned into a hint in parse.ts. */
@@ -150,11 +150,7 @@ export class RulesParser extends CstParser {
 
   itemsClause = this.RULE("itemsClause", () => {
     this.CONSUME(T.Items);
-    this.OR([
-      { ALT: () => this.CONSUME(T.Eligible) },
-      { ALT: () => this.CONSUME(T.All) },
-      { ALT: () => this.SUBRULE(this.codeList) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.Eligible) }, { ALT: () => this.CONSUME(T.All) }, { ALT: () => this.SUBRULE(this.codeList) }]);
   });
 
   codeList = this.RULE("codeList", () => {
@@ -181,11 +177,7 @@ export class RulesParser extends CstParser {
 
   accumulateClause = this.RULE("accumulateClause", () => {
     this.CONSUME(T.Accumulate);
-    this.OR([
-      { ALT: () => this.CONSUME(T.Yes) },
-      { ALT: () => this.CONSUME(T.No) },
-      { ALT: () => this.CONSUME(T.BetterChoice) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.Yes) }, { ALT: () => this.CONSUME(T.No) }, { ALT: () => this.CONSUME(T.BetterChoice) }]);
   });
 
   limitClause = this.RULE("limitClause", () => {
@@ -277,11 +269,7 @@ export class RulesParser extends CstParser {
 
   duration = this.RULE("duration", () => {
     this.CONSUME(T.NumberLit);
-    this.OR([
-      { ALT: () => this.CONSUME(T.Minute) },
-      { ALT: () => this.CONSUME(T.Hour) },
-      { ALT: () => this.CONSUME(T.Day) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.Minute) }, { ALT: () => this.CONSUME(T.Hour) }, { ALT: () => this.CONSUME(T.Day) }]);
   });
 
   // Expressions, loosest binding first.

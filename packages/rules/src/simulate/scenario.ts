@@ -1,9 +1,9 @@
 // The scenario file of `tally simulate` (SPEC section 6), validated field by field so a
 // malformed file gets a message naming the exact place, not a stack trace.
 import { eventsByName } from "../check/catalog.ts";
-import type { EngineEvent, ProgramStatus } from "../engine/types.ts";
-import { isValidTimezone } from "../engine/time.ts";
 import { parseCents } from "../engine/engine.ts";
+import { isValidTimezone } from "../engine/time.ts";
+import type { EngineEvent, ProgramStatus } from "../engine/types.ts";
 import { isValidDate } from "../parser/parse.ts";
 
 export interface ScenarioMember {
@@ -48,33 +48,49 @@ export function validateScenario(input: unknown): Scenario {
   if (!Array.isArray(s.events)) bad("events", "must be a list");
   if (s.timezone !== undefined && (typeof s.timezone !== "string" || !isValidTimezone(s.timezone)))
     bad("timezone", `${JSON.stringify(s.timezone)} is not an IANA timezone like "America/Chicago"`);
-  if (s.status !== undefined && s.status !== "on" && s.status !== "off" && s.status !== "test") bad("status", 'must be "on", "off" or "test"');
+  if (s.status !== undefined && s.status !== "on" && s.status !== "off" && s.status !== "test")
+    bad("status", 'must be "on", "off" or "test"');
   if (s.eligible !== undefined && s.eligible !== "all" && !(Array.isArray(s.eligible) && s.eligible.every((c) => typeof c === "string")))
     bad("eligible", 'must be "all" or a list of billing codes');
-  if (s.coupons !== undefined && !(Array.isArray(s.coupons) && s.coupons.every((c) => typeof c === "string"))) bad("coupons", "must be a list of coupon names");
+  if (s.coupons !== undefined && !(Array.isArray(s.coupons) && s.coupons.every((c) => typeof c === "string")))
+    bad("coupons", "must be a list of coupon names");
   if (s.members !== undefined) {
     if (!Array.isArray(s.members)) bad("members", "must be a list");
     else
       s.members.forEach((m, i) => {
         const w = `members[${i}]`;
-        if (!isObject(m) || typeof m.id !== "string" || m.id === "") return bad(w, "needs an id (text)");
-        if (m.birthday !== undefined && m.birthday !== null && (typeof m.birthday !== "string" || !isValidDate(m.birthday))) bad(`${w}.birthday`, "must be a date YYYY-MM-DD");
-        if (m.tags !== undefined && !(Array.isArray(m.tags) && m.tags.every((t) => typeof t === "string"))) bad(`${w}.tags`, "must be a list of texts");
+        if (!isObject(m) || typeof m.id !== "string" || m.id === "") {
+          bad(w, "needs an id (text)");
+          return;
+        }
+        if (m.birthday !== undefined && m.birthday !== null && (typeof m.birthday !== "string" || !isValidDate(m.birthday)))
+          bad(`${w}.birthday`, "must be a date YYYY-MM-DD");
+        if (m.tags !== undefined && !(Array.isArray(m.tags) && m.tags.every((t) => typeof t === "string")))
+          bad(`${w}.tags`, "must be a list of texts");
         if (m.registered !== undefined && typeof m.registered !== "boolean") bad(`${w}.registered`, "must be true or false");
       });
   }
-  if (Array.isArray(s.events)) s.events.forEach((e, i) => validateEvent(e, `events[${i}]`, bad));
+  if (Array.isArray(s.events)) {
+    s.events.forEach((e, i) => {
+      validateEvent(e, `events[${i}]`, bad);
+    });
+  }
   if (problems.length) throw new ScenarioError(problems);
   return s as unknown as Scenario;
 }
 
 function validateEvent(e: unknown, w: string, bad: (where: string, what: string) => void): void {
-  if (!isObject(e)) return bad(w, "must be an object");
+  if (!isObject(e)) {
+    bad(w, "must be an object");
+    return;
+  }
   if (typeof e.id !== "string" || e.id === "") bad(`${w}.id`, "needs an id (text)");
   if (typeof e.member !== "string" || e.member === "") bad(`${w}.member`, "needs a member id (text)");
-  if (typeof e.at !== "string" || !ISO.test(e.at) || Number.isNaN(Date.parse(e.at))) bad(`${w}.at`, `${JSON.stringify(e.at)} is not a date-time like "2026-03-02T15:00:00Z"`);
+  if (typeof e.at !== "string" || !ISO.test(e.at) || Number.isNaN(Date.parse(e.at)))
+    bad(`${w}.at`, `${JSON.stringify(e.at)} is not a date-time like "2026-03-02T15:00:00Z"`);
   if (typeof e.type !== "string" || !eventsByName.has(e.type)) {
-    return bad(`${w}.type`, `${JSON.stringify(e.type)} is not an event; events: ${[...eventsByName.keys()].join(", ")}`);
+    bad(`${w}.type`, `${JSON.stringify(e.type)} is not an event; events: ${[...eventsByName.keys()].join(", ")}`);
+    return;
   }
   const need = (key: string): Record<string, unknown> | null => {
     const v = e[key];
@@ -88,7 +104,8 @@ function validateEvent(e: unknown, w: string, bad: (where: string, what: string)
     const v = e[key];
     if (v === undefined) return;
     if (!isObject(v)) return bad(`${w}.${key}`, "must be an object");
-    for (const [f, t] of Object.entries(fields)) if (v[f] !== undefined && typeof v[f] !== t) bad(`${w}.${key}.${f}`, `must be a ${t === "string" ? "text" : t}`);
+    for (const [f, t] of Object.entries(fields))
+      if (v[f] !== undefined && typeof v[f] !== t) bad(`${w}.${key}.${f}`, `must be a ${t === "string" ? "text" : t}`);
   };
   switch (e.type) {
     case "invoice.paid": {
@@ -102,10 +119,14 @@ function validateEvent(e: unknown, w: string, bad: (where: string, what: string)
       }
       inv.lines.forEach((l, j) => {
         const lw = `${w}.invoice.lines[${j}]`;
-        if (!isObject(l)) return bad(lw, "must be an object { code, amount }");
+        if (!isObject(l)) {
+          bad(lw, "must be an object { code, amount }");
+          return;
+        }
         if (typeof l.code !== "string") bad(`${lw}.code`, "must be a billing code (text)");
         const okAmount = typeof l.amount === "string" ? AMOUNT.test(l.amount) : typeof l.amount === "number" && Number.isFinite(l.amount);
-        if (!okAmount || Number.isNaN(parseCents(l.amount as string))) bad(`${lw}.amount`, `${JSON.stringify(l.amount)} is not an amount like "15.00"`);
+        if (!okAmount || Number.isNaN(parseCents(l.amount as string)))
+          bad(`${lw}.amount`, `${JSON.stringify(l.amount)} is not an amount like "15.00"`);
       });
       break;
     }

@@ -4,7 +4,7 @@ import { check, hasErrors } from "../check/check.ts";
 import { compile } from "../compile/compile.ts";
 import { applyEvent, initialMemberState, initialState, orderEvents } from "../engine/engine.ts";
 import type { Effect } from "../engine/types.ts";
-import { validateScenario, type Scenario } from "./scenario.ts";
+import { type Scenario, validateScenario } from "./scenario.ts";
 
 export interface SimulationOutput {
   awards: { event: string; member: string; rule: string; points: number }[];
@@ -32,7 +32,11 @@ export function simulate(input: unknown): SimulationResult {
     return {
       errors: checked.diagnostics
         .filter((d) => d.severity === "error")
-        .map((d) => (d.hint === undefined ? { line: d.line, column: d.column, message: d.message } : { line: d.line, column: d.column, message: d.message, hint: d.hint })),
+        .map((d) =>
+          d.hint === undefined
+            ? { line: d.line, column: d.column, message: d.message }
+            : { line: d.line, column: d.column, message: d.message, hint: d.hint },
+        ),
     };
   }
   const program = compile(checked.ast, {
@@ -59,8 +63,22 @@ export function simulate(input: unknown): SimulationResult {
   return report(effects, state.members, mentioned);
 }
 
-function report(effects: Effect[], members: Record<string, { balance: number; pending: { event: string }[] }>, mentioned: string[]): SimulationOutput {
-  const out: SimulationOutput = { awards: [], reversals: [], coupons: [], phases: [], pending: [], redemptions: [], adjustments: [], rejected: [], balances: {} };
+function report(
+  effects: Effect[],
+  members: Record<string, { balance: number; pending: { event: string }[] }>,
+  mentioned: string[],
+): SimulationOutput {
+  const out: SimulationOutput = {
+    awards: [],
+    reversals: [],
+    coupons: [],
+    phases: [],
+    pending: [],
+    redemptions: [],
+    adjustments: [],
+    rejected: [],
+    balances: {},
+  };
   const stillPending = new Set<string>();
   for (const m of Object.values(members)) for (const r of m.pending) stillPending.add(r.event);
   for (const e of effects) {
