@@ -8,7 +8,8 @@ export default defineConfig({
   plugins: [
     sveltekit({
       adapter: adapter(),
-      paths: { base: "/kiosk" },
+      // Absolute URLs: server redirects and links mean the same thing from every depth and from data requests.
+      paths: { base: "/kiosk", relative: false },
     }),
   ],
   test: {

@@ -3,7 +3,11 @@ import { defineEnvVars } from "@sveltejs/kit/env";
 
 export const variables = defineEnvVars({
   TALLY_PRACTICE_NAME: {
-    description: "Practice name shown on the start screen, until the API provides it per practice",
-    schema: (value) => value?.trim() || "Bright Smiles Orthodontics",
+    description: "Practice name shown before the kiosk is paired (afterwards the API provides it)",
+    schema: (value) => value?.trim() || "Tally",
+  },
+  TALLY_API_URL: {
+    description: "Origin of the Tally API (without /trpc); apps/api/src/server.ts sets it to its own loopback address",
+    schema: (value) => value?.trim() || "http://127.0.0.1:3000",
   },
 });

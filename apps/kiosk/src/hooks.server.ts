@@ -2,9 +2,19 @@ import type { Handle } from "@sveltejs/kit/hooks";
 import { languageOf } from "#lib/server/lang.js";
 
 // Screen readers and hyphenation need the right <html lang> on the server-rendered page too;
-// app.html says English, Spanish screens swap it.
-export const handle: Handle = ({ event, resolve }) => {
+// app.html says English, Spanish screens swap it. Every answer is marked no-store: an unattended
+// kiosk must never show a previous patient's screen from a cache (back button, bfcache, proxy).
+export const handle: Handle = async ({ event, resolve }) => {
   const lang = languageOf(event);
-  if (lang === "en") return resolve(event);
-  return resolve(event, { transformPageChunk: ({ html }) => html.replace('<html lang="en">', `<html lang="${lang}">`) });
+  const response = await resolve(
+    event,
+    lang === "en" ? undefined : { transformPageChunk: ({ html }) => html.replace('<html lang="en">', `<html lang="${lang}">`) },
+  );
+  try {
+    response.headers.set("cache-control", "no-store");
+    response.headers.set("referrer-policy", "no-referrer");
+  } catch {
+    // Immutable headers (a fetched response passed through): leave them.
+  }
+  return response;
 };

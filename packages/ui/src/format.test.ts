@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, formatPoints, formatRelative } from "./format.ts";
+import { formatDuration, formatMoney, formatPoints, formatRelative } from "./format.ts";
 
 describe("formatPoints", () => {
   it.each([
@@ -74,5 +74,18 @@ describe("formatRelative", () => {
 
   it("accepts Date objects", () => {
     expect(formatRelative(new Date(now + 90 * min), new Date(now))).toBe("in 1 h 30 min");
+  });
+});
+
+describe("formatDuration", () => {
+  it.each([
+    [0, "0 min"],
+    [59_000, "0 min"],
+    [45 * 60_000, "45 min"],
+    [(3 * 60 + 12) * 60_000, "3 h 12 min"],
+    [48 * 3_600_000 - 60_000, "1 d 23 h"],
+    [2 * 86_400_000, "2 d"],
+  ])("%i ms -> %s", (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected);
   });
 });

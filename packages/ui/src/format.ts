@@ -46,6 +46,16 @@ export function formatRelative(target: Date | number, now: Date | number = Date.
   const abs = Math.abs(diff);
   if (abs < MINUTE) return words.now;
 
+  const span = formatDuration(abs);
+  return diff > 0 ? words.future(span) : words.past(span);
+}
+
+/**
+ * A length of time in two units at most, rounded down: "3 h 12 min", "2 d 4 h", "45 min", "0 min"
+ * (for "time left" labels, where the words around it are the caller's).
+ */
+export function formatDuration(ms: number): string {
+  const abs = Math.max(0, Math.abs(ms));
   const days = Math.floor(abs / DAY);
   const hours = Math.floor((abs % DAY) / HOUR);
   const minutes = Math.floor((abs % HOUR) / MINUTE);
@@ -56,6 +66,5 @@ export function formatRelative(target: Date | number, now: Date | number = Date.
       : hours > 0
         ? [`${hours} h`, minutes > 0 ? `${minutes} min` : ""]
         : [`${minutes} min`];
-  const span = parts.filter(Boolean).join(" ");
-  return diff > 0 ? words.future(span) : words.past(span);
+  return parts.filter(Boolean).join(" ");
 }

@@ -9,4 +9,4 @@ export { default as ConfirmDialog } from "./components/ConfirmDialog.svelte";
 export { default as Countdown } from "./components/Countdown.svelte";
 export { default as ProgressRing } from "./components/ProgressRing.svelte";
 export { default as TextArea } from "./components/TextArea.svelte";
-export { formatMoney, formatPoints, formatRelative } from "./format.ts";
+export { formatDuration, formatMoney, formatPoints, formatRelative } from "./format.ts";

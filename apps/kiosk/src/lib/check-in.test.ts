@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkEntry, isMethod } from "./check-in.ts";
+import { checkEntry, createBurstDetector, isMethod, isPairingCode, maskBirthDate, maskPhone, parseBirthDate } from "./check-in.ts";
 
 describe("checkEntry", () => {
   it.each([
@@ -9,7 +9,8 @@ describe("checkEntry", () => {
     ["phone", "(312) 555-0142", null],
     ["phone", "+1 312 555 0142", null],
     ["phone", "555-0142", "enterPhone"],
-    ["qr", "", null],
+    ["qr", "q1.abc.def", null],
+    ["qr", "", "enterQr"],
   ] as const)("%s %j -> %s", (method, raw, expected) => {
     expect(checkEntry(method, raw)).toBe(expected);
   });
@@ -17,5 +18,62 @@ describe("checkEntry", () => {
   it("knows the three methods only", () => {
     expect(isMethod("card")).toBe(true);
     expect(isMethod("email")).toBe(false);
+  });
+});
+
+describe("parseBirthDate", () => {
+  const today = new Date("2026-11-23T12:00:00Z");
+  it.each([
+    ["04/12/1990", "en", "1990-04-12"],
+    ["04121990", "en", "1990-04-12"],
+    ["4/2/1990", "en", "1990-04-02"],
+    ["12/04/1990", "es", "1990-04-12"],
+    ["12041990", "es", "1990-04-12"],
+    ["1990-04-12", "es", "1990-04-12"],
+    ["02/30/1990", "en", null],
+    ["13/01/1990", "en", null],
+    ["01/01/90", "en", null],
+    ["01/01/2030", "en", null],
+    ["01/01/1850", "en", null],
+    ["", "en", null],
+  ] as const)("%j (%s) -> %s", (raw, lang, expected) => {
+    expect(parseBirthDate(raw, lang, today)).toBe(expected);
+  });
+});
+
+describe("masks", () => {
+  it("formats as the patient types", () => {
+    expect(maskBirthDate("0")).toBe("0");
+    expect(maskBirthDate("0412")).toBe("04/12");
+    expect(maskBirthDate("041219901")).toBe("04/12/1990");
+    expect(maskPhone("217")).toBe("217");
+    expect(maskPhone("21755")).toBe("(217) 55");
+    expect(maskPhone("2175551000")).toBe("(217) 555-1000");
+  });
+  it("pairing codes are 8 digits", () => {
+    expect(isPairingCode("1234 5678")).toBe(true);
+    expect(isPairingCode("1234567")).toBe(false);
+  });
+});
+
+describe("createBurstDetector", () => {
+  it("answers a fast burst ending in Enter", () => {
+    const d = createBurstDetector();
+    const keys = [..."40000000"].map((k, i) => d.key(k, 1000 + i * 10));
+    expect(keys.every((k) => k === null)).toBe(true);
+    expect(d.key("Enter", 1090)).toBe("40000000");
+  });
+  it("ignores a person typing slowly, and short bursts", () => {
+    const d = createBurstDetector();
+    [..."40000000"].forEach((k, i) => d.key(k, 1000 + i * 300));
+    expect(d.key("Enter", 4000)).toBeNull();
+    [..."123"].forEach((k, i) => d.key(k, 5000 + i * 5));
+    expect(d.key("Enter", 5020)).toBeNull();
+  });
+  it("starts over after a pause", () => {
+    const d = createBurstDetector();
+    [..."999"].forEach((k, i) => d.key(k, 1000 + i * 5));
+    [..."40000007"].forEach((k, i) => d.key(k, 3000 + i * 5));
+    expect(d.key("Enter", 3050)).toBe("40000007");
   });
 });

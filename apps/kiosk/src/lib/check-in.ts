@@ -1,5 +1,5 @@
 // The three ways to check in at the kiosk, and validation of what the patient typed.
-import type { MessageKey } from "./i18n.ts";
+import type { Lang, MessageKey } from "./i18n.ts";
 
 export const METHODS = ["card", "qr", "phone"] as const;
 export type Method = (typeof METHODS)[number];
@@ -8,11 +8,88 @@ export function isMethod(value: string): value is Method {
   return (METHODS as readonly string[]).includes(value);
 }
 
+/** Card numbers as scanners and people type them: spaces and dashes dropped. */
+export const normalizeCard = (raw: string) => raw.replace(/[\s-]/g, "");
+
 /** Returns the message key of the problem, or null when the entry can be looked up. */
 export function checkEntry(method: Method, raw: string): MessageKey | null {
   const digits = raw.replace(/\D/g, "");
-  if (method === "card") return /^\d{6,20}$/.test(raw.replace(/[\s-]/g, "")) ? null : "enterCard";
+  if (method === "card") return /^\d{6,20}$/.test(normalizeCard(raw)) ? null : "enterCard";
   // US numbers: 10 digits, optionally with the leading country code 1.
   if (method === "phone") return digits.length === 10 || (digits.length === 11 && digits.startsWith("1")) ? null : "enterPhone";
-  return null; // the QR code is read by the camera, nothing is typed
+  return raw.trim().length >= 8 ? null : "enterQr";
+}
+
+/**
+ * A birth date typed on the keypad, in the screen language's order (English MM/DD/YYYY, Spanish
+ * DD/MM/AAAA), with or without separators; also ISO (a form filled by a browser). Returns
+ * YYYY-MM-DD for a real calendar date in the past 130 years, else null.
+ */
+export function parseBirthDate(raw: string, lang: Lang, today = new Date()): string | null {
+  const text = raw.trim();
+  let y: number;
+  let m: number;
+  let d: number;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (iso) {
+    [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  } else {
+    const parts = text.includes("/") || text.includes("-") || text.includes(".") ? text.split(/[/.-]/) : splitDigits(text);
+    if (!parts || parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) return null;
+    const [a, b, year] = parts.map(Number) as [number, number, number];
+    [m, d] = lang === "es" ? [b, a] : [a, b];
+    y = year;
+    if (parts[2]!.length !== 4) return null;
+  }
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  if (date > today || y < today.getUTCFullYear() - 130) return null;
+  return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+const splitDigits = (s: string) => (/^\d{8}$/.test(s) ? [s.slice(0, 2), s.slice(2, 4), s.slice(4)] : null);
+
+/** What the keypad shows while a birth date is typed: "0412" -> "04/12", "04121990" -> "04/12/1990". */
+export function maskBirthDate(digits: string): string {
+  const only = digits.replace(/\D/g, "").slice(0, 8);
+  return [only.slice(0, 2), only.slice(2, 4), only.slice(4)].filter(Boolean).join("/");
+}
+
+/** What the keypad shows while a phone number is typed: "2175551000" -> "(217) 555-1000". */
+export function maskPhone(digits: string): string {
+  const only = digits.replace(/\D/g, "").slice(0, 10);
+  if (only.length <= 3) return only;
+  if (only.length <= 6) return `(${only.slice(0, 3)}) ${only.slice(3)}`;
+  return `(${only.slice(0, 3)}) ${only.slice(3, 6)}-${only.slice(6)}`;
+}
+
+export const isPairingCode = (raw: string) => /^\d{8}$/.test(raw.replace(/\s/g, ""));
+
+/**
+ * A barcode scanner acting as a keyboard types a burst of characters much faster than a person
+ * and ends with Enter. Feed it key presses with their times; it answers the scanned text on the
+ * Enter that ends a fast burst, else null.
+ */
+export function createBurstDetector(options: { maxGapMs?: number; minLength?: number } = {}) {
+  const maxGap = options.maxGapMs ?? 60;
+  const minLength = options.minLength ?? 6;
+  let buffer = "";
+  let last = -Infinity;
+  return {
+    key(key: string, at: number): string | null {
+      const gap = at - last;
+      last = at;
+      if (key === "Enter") {
+        const scanned = gap <= maxGap * 3 && buffer.length >= minLength ? buffer : null;
+        buffer = "";
+        return scanned;
+      }
+      if (key.length !== 1) {
+        buffer = "";
+        return null;
+      }
+      buffer = gap <= maxGap ? buffer + key : key;
+      return null;
+    },
+  };
 }

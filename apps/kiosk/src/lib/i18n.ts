@@ -26,6 +26,65 @@ const en = {
   notYet: "Self check-in is not switched on yet. Please see the front desk and we will check you in.",
   enterCard: "Enter the number on your card.",
   enterPhone: "Enter your phone number, 10 digits.",
+  // Keypad
+  keypad: "Number keypad",
+  deleteDigit: "Delete",
+  clearAll: "Clear",
+  // Pairing
+  pairTitle: "Set up this kiosk",
+  pairIntro: "An admin creates a pairing code in Admin, Settings, Kiosks. Type the 8-digit code here.",
+  pairCode: "Pairing code",
+  pair: "Pair this kiosk",
+  pairing: "Pairing…",
+  enterPairCode: "Enter the 8-digit pairing code.",
+  pairInvalid: "That pairing code did not work. It may have expired: ask an admin for a new one.",
+  paired: "This kiosk is paired. Patients can check in now.",
+  // Identification
+  checkingIn: "Checking you in…",
+  birthDate: "Date of birth",
+  birthDateHint: "MM/DD/YYYY",
+  enterBirthDate: "Enter your date of birth as MM/DD/YYYY.",
+  notFound: "We could not find you. Please check the number and try again, or see the front desk.",
+  tooFast: "Too many tries in a short time. Please wait a minute, or see the front desk.",
+  unavailable: "Check-in is not working right now. Please see the front desk and we will check you in.",
+  qrCode: "Code under your QR code",
+  qrCodeHint: "Type it exactly as shown, or scan it",
+  qrStartCamera: "Use the camera",
+  qrLooking: "Looking for your QR code… hold it steady in front of the camera.",
+  qrNoCamera: "This kiosk has no camera it can use. Type the code shown under your QR code instead.",
+  enterQr: "Type the code shown under your QR code.",
+  // Front desk
+  deskTitle: "Please see the front desk",
+  deskLocked: "For your security, check-in on this kiosk is paused after several tries that did not match. The front desk will check you in right away.",
+  deskAmbiguous: "More than one person matches these details. The front desk will check you in right away.",
+  // Result
+  welcome: "Welcome, {name}!",
+  checkedIn: "You are checked in. Please take a seat.",
+  pointsNow: "Points this visit",
+  balance: "Your balance",
+  noPointsNow: "No new points this visit",
+  milestone: "{rule}: {current} of {target} perfect surveys",
+  milestoneNext: "Next: {phase}",
+  milestoneDone: "{rule}: every phase reached!",
+  instantRewards: "Rewards unlocked",
+  timeLeft: "{time} left",
+  noExpiry: "No expiry",
+  done: "Done",
+  takeSurvey: "Take our 30-second survey",
+  // Survey
+  surveyTitle: "How is your treatment going?",
+  surveyIntro: "Answer each question. Your answers help you reach your next milestone.",
+  yes: "Yes",
+  no: "No",
+  sendAnswers: "Send answers",
+  answerAll: "Please answer every question.",
+  surveyThanks: "Thank you!",
+  surveyPerfect: "Perfect score. It counts toward your next milestone.",
+  surveyRecorded: "Your answers are saved.",
+  surveyExpired: "The survey has timed out. Please ask the front desk if you would like to take it.",
+  // Idle
+  backToStart: "Back to the start screen in {seconds} s",
+  stillHere: "Touch the screen to keep going.",
 } as const;
 
 const es = {
@@ -50,6 +109,58 @@ const es = {
   notYet: "El registro automático aún no está activado. Por favor, acuda a recepción y le atenderemos.",
   enterCard: "Escriba el número de su tarjeta.",
   enterPhone: "Escriba su número de teléfono, 10 dígitos.",
+  keypad: "Teclado numérico",
+  deleteDigit: "Borrar",
+  clearAll: "Limpiar",
+  pairTitle: "Configurar este quiosco",
+  pairIntro: "Un administrador crea un código de vinculación en Admin, Configuración, Quioscos. Escriba aquí el código de 8 dígitos.",
+  pairCode: "Código de vinculación",
+  pair: "Vincular este quiosco",
+  pairing: "Vinculando…",
+  enterPairCode: "Escriba el código de vinculación de 8 dígitos.",
+  pairInvalid: "Ese código de vinculación no funcionó. Puede haber caducado: pida uno nuevo a un administrador.",
+  paired: "Este quiosco está vinculado. Los pacientes ya pueden registrar su llegada.",
+  checkingIn: "Registrando su llegada…",
+  birthDate: "Fecha de nacimiento",
+  birthDateHint: "DD/MM/AAAA",
+  enterBirthDate: "Escriba su fecha de nacimiento como DD/MM/AAAA.",
+  notFound: "No le encontramos. Revise el número e inténtelo de nuevo, o acuda a recepción.",
+  tooFast: "Demasiados intentos en poco tiempo. Espere un minuto o acuda a recepción.",
+  unavailable: "El registro no funciona en este momento. Por favor, acuda a recepción y le atenderemos.",
+  qrCode: "Código debajo de su código QR",
+  qrCodeHint: "Escríbalo tal como aparece, o escanéelo",
+  qrStartCamera: "Usar la cámara",
+  qrLooking: "Buscando su código QR… manténgalo quieto frente a la cámara.",
+  qrNoCamera: "Este quiosco no tiene una cámara disponible. Escriba el código que aparece debajo de su código QR.",
+  enterQr: "Escriba el código que aparece debajo de su código QR.",
+  deskTitle: "Por favor, acuda a recepción",
+  deskLocked: "Por su seguridad, el registro en este quiosco se ha pausado tras varios intentos que no coincidieron. En recepción le registrarán enseguida.",
+  deskAmbiguous: "Más de una persona coincide con estos datos. En recepción le registrarán enseguida.",
+  welcome: "¡Bienvenido/a, {name}!",
+  checkedIn: "Su llegada está registrada. Por favor, tome asiento.",
+  pointsNow: "Puntos de esta visita",
+  balance: "Su saldo",
+  noPointsNow: "Sin puntos nuevos en esta visita",
+  milestone: "{rule}: {current} de {target} encuestas perfectas",
+  milestoneNext: "Siguiente: {phase}",
+  milestoneDone: "{rule}: ¡todas las fases logradas!",
+  instantRewards: "Recompensas desbloqueadas",
+  timeLeft: "Quedan {time}",
+  noExpiry: "Sin fecha de caducidad",
+  done: "Listo",
+  takeSurvey: "Responda nuestra encuesta de 30 segundos",
+  surveyTitle: "¿Cómo va su tratamiento?",
+  surveyIntro: "Responda cada pregunta. Sus respuestas le ayudan a alcanzar su próxima meta.",
+  yes: "Sí",
+  no: "No",
+  sendAnswers: "Enviar respuestas",
+  answerAll: "Por favor, responda todas las preguntas.",
+  surveyThanks: "¡Gracias!",
+  surveyPerfect: "Puntuación perfecta. Cuenta para su próxima meta.",
+  surveyRecorded: "Sus respuestas están guardadas.",
+  surveyExpired: "La encuesta ha caducado. Pregunte en recepción si desea responderla.",
+  backToStart: "Volverá a la pantalla de inicio en {seconds} s",
+  stillHere: "Toque la pantalla para continuar.",
 } as const satisfies Record<keyof typeof en, string>;
 
 export type MessageKey = keyof typeof en;
@@ -93,3 +204,11 @@ export function initials(name: string): string {
 export function withLang(path: string, lang: Lang): string {
   return lang === "en" ? path : `${path}?lang=${lang}`;
 }
+
+/** Fills `{name}` placeholders: fill("Welcome, {name}!", { name: "Ana B." }). */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
+
+/** The number formatting locale for a screen language. */
+export const localeOf = (lang: Lang) => (lang === "es" ? "es-US" : "en-US");

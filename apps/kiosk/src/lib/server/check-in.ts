@@ -1,0 +1,38 @@
+// One check-in attempt from a form action: ask the API, and turn its answer into where the
+// kiosk goes next (the result screen, the front-desk screen, or the form again with a message).
+import { fail, redirect } from "@sveltejs/kit";
+import type { ApiInputs, ApiOutputs } from "@tally/api/client";
+import { type Lang, messages, withLang } from "#lib/i18n.js";
+import { resolve } from "$app/paths";
+import { errorCodeOf, forgetDevice, kioskApi } from "./api.ts";
+import { startVisit } from "./visits.ts";
+
+type Identify = ApiInputs["kioskCheckin"]["checkIn"];
+export type Welcome = Extract<ApiOutputs["kioskCheckin"]["checkIn"], { status: "checked_in" }>["welcome"];
+
+type Event = Parameters<typeof kioskApi>[0];
+
+export async function attemptCheckIn(event: Event, lang: Lang, input: Identify, values: Record<string, string>) {
+  const t = messages[lang];
+  const api = kioskApi(event);
+  if (!api) redirect(303, withLang(resolve("/pair"), lang));
+  let answer: ApiOutputs["kioskCheckin"]["checkIn"];
+  try {
+    answer = await api.kioskCheckin.checkIn.mutate(input);
+  } catch (error) {
+    const code = errorCodeOf(error);
+    if (code === "UNAUTHORIZED") {
+      forgetDevice(event);
+      redirect(303, withLang(resolve("/pair"), lang));
+    }
+    if (code === "TOO_MANY_REQUESTS") return fail(429, { errors: { form: t.tooFast }, values });
+    return fail(503, { errors: { form: t.unavailable }, values });
+  }
+  if (answer.status === "not_found") return fail(400, { errors: { form: t.notFound }, values });
+  if (answer.status === "see_front_desk") {
+    // The reason is not about a person (locked vs. shared details), so it may ride in the URL.
+    redirect(303, `${resolve("/desk")}?reason=${answer.reason}${lang === "en" ? "" : `&lang=${lang}`}`);
+  }
+  startVisit<Welcome>(event.cookies, answer.welcome, answer.surveyTicket);
+  redirect(303, withLang(resolve("/welcome"), lang));
+}

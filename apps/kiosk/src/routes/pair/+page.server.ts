@@ -1,0 +1,33 @@
+import { fail, redirect } from "@sveltejs/kit";
+import { isPairingCode } from "#lib/check-in.js";
+import { messages, withLang } from "#lib/i18n.js";
+import { errorCodeOf, publicApi, rememberDevice } from "#lib/server/api.js";
+import { languageOf } from "#lib/server/lang.js";
+import { resolve } from "$app/paths";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async ({ parent }) => {
+  const { paired, lang } = await parent();
+  if (paired) redirect(303, withLang(resolve("/"), lang));
+  return { idle: null };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const lang = languageOf(event);
+    const t = messages[lang];
+    const code = String((await event.request.formData()).get("code") ?? "").replace(/\s/g, "");
+    if (!isPairingCode(code)) return fail(400, { errors: { code: t.enterPairCode }, values: { code } });
+    let token: string;
+    try {
+      token = (await publicApi(event).checkin.pair.mutate({ code })).token;
+    } catch (error) {
+      const status = errorCodeOf(error);
+      if (status === "UNAUTHORIZED" || status === "BAD_REQUEST") return fail(400, { errors: { code: t.pairInvalid }, values: { code: "" } });
+      if (status === "TOO_MANY_REQUESTS") return fail(429, { errors: { code: t.tooFast }, values: { code: "" } });
+      return fail(503, { errors: { code: t.unavailable }, values: { code: "" } });
+    }
+    rememberDevice(event, token);
+    redirect(303, withLang(resolve("/"), lang));
+  },
+};
