@@ -2,20 +2,15 @@
 // Each bad row is reported with its row number while the good rows import. Re-importing the same
 // rows awards nothing twice: event ids derive from invoice ids (`invoice:<id>:paid|voided`).
 //
-// Fast path: rows are grouped by member and a few hundred members go through per transaction —
-// one lock query, one insert per table, and the engine run in memory over each member's events
-// in time order. Same effects as recording the events one by one (the pipeline's writer is shared).
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { events, importRuns, memberEngineStates, members, type Tx } from "@tally/db";
-import { applyEvent } from "@tally/rules";
+// Fast path: rows are grouped by member and a hundred members go through per transaction with
+// the pipeline's bulk path (events/batch.ts): same effects as recording the events one by one.
+import { and, eq, inArray } from "drizzle-orm";
+import { importRuns, members } from "@tally/db";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import type { Effect, MemberState } from "../events/engine.ts";
-import { freshMemberState } from "../events/engine.ts";
-import { type EventOutcome, toEngineEvent, writeEffectsBatch } from "../events/process-event.ts";
-import { loadSetup, type PipelineSetup } from "../events/program.ts";
-import { invoiceLine } from "../events/schemas.ts";
-import { lockBalances } from "../ledger/append.ts";
+import { processMemberEvents } from "../events/batch.ts";
+import { loadSetup } from "../events/program.ts";
+import { type EventInput, invoiceLine } from "../events/schemas.ts";
 import { authorize } from "../permissions.ts";
 import { audit, parseInput } from "../verb.ts";
 
@@ -46,7 +41,6 @@ export interface ImportResult extends ImportProgress {
 }
 
 const MEMBERS_PER_TX = 100;
-const EVENT_INSERT_BATCH = 2000;
 
 interface Pending {
   row: number;
@@ -110,6 +104,9 @@ export async function importInvoices({
     list.push({ row: r.row, memberId: m.id, externalId, at, input });
     byMember.set(m.id, list);
   }
+  // Time order; at the same instant a payment comes before its void.
+  const rank = (p: Pending) => (p.input.type === "invoice.paid" ? 0 : 1);
+  for (const list of byMember.values()) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a) - rank(b));
   rowErrors.sort((a, b) => a.row - b.row);
 
   const progress: ImportProgress = { total: rows.length, processed: rowErrors.length, imported: 0, skipped: 0, errors: rowErrors.length };
@@ -120,7 +117,15 @@ export async function importInvoices({
   const memberList = [...byMember.keys()].sort();
   for (let i = 0; i < memberList.length; i += MEMBERS_PER_TX) {
     const chunk = memberList.slice(i, i + MEMBERS_PER_TX);
-    const stats = await ctx.db.transaction((tx) => importChunk(tx, ctx, setup, chunk.map((id) => [id, byMember.get(id)!] as const), source));
+    const stats = await ctx.db.transaction((tx) =>
+      processMemberEvents(
+        tx,
+        ctx,
+        setup,
+        chunk.map((id) => [id, byMember.get(id)!.map((p) => p.input as unknown as EventInput)] as const),
+        source,
+      ),
+    );
     progress.imported += stats.imported;
     progress.skipped += stats.skipped;
     progress.processed += stats.imported + stats.skipped;
@@ -135,89 +140,6 @@ export async function importInvoices({
     await audit(tx, ctx, { action: "imports.invoices", targetType: "import_run", targetId: run!.id, details: { rows: rows.length, imported: progress.imported, skipped: progress.skipped, errors: rowErrors.length, points } });
   });
   return { ...progress, runId: run!.id, rowErrors, points };
-}
-
-async function importChunk(tx: Tx, ctx: Ctx, setup: PipelineSetup, chunk: (readonly [string, Pending[]])[], source: string) {
-  const all = chunk.flatMap(([, list]) => list);
-  // Store the events first (the pipeline's order: event row, then member locks); the ones that
-  // conflict were imported before and are skipped whole.
-  const fresh = new Map<string, string>();
-  for (let i = 0; i < all.length; i += EVENT_INSERT_BATCH) {
-    const inserted = await tx
-      .insert(events)
-      .values(
-        all.slice(i, i + EVENT_INSERT_BATCH).map((p) => ({
-          practiceId: ctx.practiceId,
-          externalId: p.externalId,
-          type: p.input.type as string,
-          at: new Date(p.at),
-          memberId: p.memberId,
-          payload: p.input,
-          source,
-        })),
-      )
-      .onConflictDoNothing({ target: [events.practiceId, events.externalId] })
-      .returning({ id: events.id, externalId: events.externalId });
-    for (const e of inserted) fresh.set(e.externalId, e.id);
-  }
-  const skipped = all.length - fresh.size;
-  if (fresh.size === 0) return { imported: 0, skipped, points: 0 };
-
-  const memberIds = chunk.map(([id]) => id);
-  const balances = await lockBalances(tx, ctx.practiceId, memberIds);
-  const stateRows = await tx
-    .select({ memberId: memberEngineStates.memberId, state: memberEngineStates.state })
-    .from(memberEngineStates)
-    .where(and(eq(memberEngineStates.practiceId, ctx.practiceId), inArray(memberEngineStates.memberId, memberIds)))
-    .for("update");
-  const stored = new Map(stateRows.map((r) => [r.memberId, r.state as MemberState]));
-  const profiles = await tx
-    .select({ id: members.id, tags: members.tags, birthday: members.birthday, registered: members.registered })
-    .from(members)
-    .where(inArray(members.id, memberIds));
-  const profileOf = new Map(profiles.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]));
-
-  const items: { eventId: string; at: Date; effects: Effect[] }[] = [];
-  const newStates: { memberId: string; practiceId: string; state: MemberState; updatedAt: Date }[] = [];
-  for (const [memberId, list] of chunk) {
-    const todo = list.filter((p) => fresh.has(p.externalId));
-    if (todo.length === 0) continue;
-    // Time order; for the same instant a payment comes before its void.
-    todo.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.input.type === "invoice.paid" ? -1 : 1) - (b.input.type === "invoice.paid" ? -1 : 1));
-    const profile = profileOf.get(memberId)!;
-    const state = { ...(stored.get(memberId) ?? freshMemberState(profile)), ...profile, balance: balances.get(memberId) ?? 0 };
-    const engineState = { members: { [memberId]: structuredClone(state) }, processed: {} as Record<string, true> };
-    for (const p of todo) {
-      const eventId = fresh.get(p.externalId)!;
-      const effects: Effect[] = [];
-      applyEvent(setup.program, engineState, toEngineEvent(eventId, p.input as never), effects);
-      items.push({ eventId, at: new Date(p.at), effects });
-    }
-    newStates.push({ memberId, practiceId: ctx.practiceId, state: engineState.members[memberId]!, updatedAt: new Date() });
-  }
-
-  const outcomes = await writeEffectsBatch(tx, ctx, items, setup.versionId, { source });
-  for (let i = 0; i < newStates.length; i += 500) {
-    await tx
-      .insert(memberEngineStates)
-      .values(newStates.slice(i, i + 500))
-      .onConflictDoUpdate({ target: memberEngineStates.memberId, set: { state: sql.raw("excluded.state"), updatedAt: sql`now()` } });
-  }
-  await saveOutcomes(tx, items.map((it, i) => [it.eventId, outcomes[i]!] as const), setup.versionId);
-  const points = outcomes.reduce((s, o) => s + o.awards.reduce((a, x) => a + x.points, 0) + o.reversals.reduce((a, x) => a + x.points, 0), 0);
-  return { imported: fresh.size, skipped, points };
-}
-
-/** One UPDATE per batch: events.outcome from a VALUES list. */
-async function saveOutcomes(tx: Tx, rows: (readonly [string, EventOutcome])[], versionId: string | null) {
-  for (let i = 0; i < rows.length; i += 1000) {
-    const batch = rows.slice(i, i + 1000);
-    const values = sql.join(
-      batch.map(([id, outcome]) => sql`(${id}::uuid, ${JSON.stringify(outcome)}::jsonb)`),
-      sql`, `,
-    );
-    await tx.execute(sql`update events set outcome = v.outcome, rule_set_version_id = ${versionId}::uuid from (values ${values}) as v(id, outcome) where events.id = v.id`);
-  }
 }
 
 export const importInvoicesInput = z.object({ rows: z.array(z.unknown()).max(2_000_000) });
