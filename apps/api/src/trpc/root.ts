@@ -8,6 +8,7 @@ import { adminReportsRouter } from "./routers/admin-reports.ts";
 import { adminImportsRouter } from "./routers/admin-imports.ts";
 import { adminAuditRouter } from "./routers/admin-audit.ts";
 import { adminReviewsRouter } from "./routers/admin-reviews.ts";
+import { adminOrdersRouter } from "./routers/admin-orders.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { authRouter } from "./routers/auth.ts";
@@ -63,6 +64,7 @@ export const appRouter = router({
   adminImports: adminImportsRouter,
   adminAudit: adminAuditRouter,
   adminReviews: adminReviewsRouter,
+  adminOrders: adminOrdersRouter,
 });
 
 export type AppRouter = typeof appRouter;
