@@ -1,25 +1,49 @@
-import { fail } from "@sveltejs/kit";
+import { fail, redirect } from "@sveltejs/kit";
+import { href, safeNext } from "#lib/paths.js";
+import { api, appCodeOf, messageOf, setMemberSession } from "#lib/server/api.js";
+import { practiceSlug } from "#lib/server/practice.js";
 import { parseCardSignIn, parseEmailSignIn } from "#lib/sign-in.js";
 import type { Actions, PageServerLoad } from "./$types";
 
-// Placeholder until programs come from the API: each practice writes its own description.
-const PROGRAM_DESCRIPTION =
-  "Earn points for on-time visits, great brushing and referring friends, then trade them for gift cards and prizes. Your practice will describe its rewards program here.";
+export const load: PageServerLoad = ({ locals, url }) => {
+  if (locals.member) redirect(303, safeNext(url.searchParams.get("next"), href("/home")));
+  return { reset: url.searchParams.get("reset") === "1", signedOut: url.searchParams.get("signed-out") === "1" };
+};
 
-const NOT_YET = "Member sign-in is not available yet. Please check back soon, or ask at the front desk for your balance.";
+function signInMessage(error: unknown, method: "email" | "card") {
+  const code = appCodeOf(error);
+  if (code === "UNAUTHORIZED") {
+    return method === "email"
+      ? "That email and password do not match. Check them, or use “Forgot your password?” below."
+      : "We could not find a card with that number and date of birth. Check both, or sign in with your email.";
+  }
+  if (code === "LOCKED") return "Too many tries. Please wait 15 minutes, or ask at the front desk.";
+  return messageOf(error);
+}
 
-export const load: PageServerLoad = () => ({ programDescription: PROGRAM_DESCRIPTION });
-
-// Both actions validate now; the auth issue will call the API to actually sign the member in.
 export const actions: Actions = {
-  email: async ({ request }) => {
-    const { values, errors } = parseEmailSignIn(await request.formData());
+  email: async (event) => {
+    const { values, errors, password } = parseEmailSignIn(await event.request.formData());
     if (Object.keys(errors).length > 0) return fail(400, { method: "email" as const, values, errors });
-    return fail(503, { method: "email" as const, values, errors, message: NOT_YET });
+    try {
+      const practice = practiceSlug(event.url, event.cookies);
+      const session = await api(event).auth.member.signIn.mutate({ practice, email: values.email, password });
+      setMemberSession(event.cookies, event.url, session);
+    } catch (error) {
+      return fail(400, { method: "email" as const, values, errors, message: signInMessage(error, "email") });
+    }
+    redirect(303, safeNext(event.url.searchParams.get("next"), href("/home")));
   },
-  card: async ({ request }) => {
-    const { values, errors } = parseCardSignIn(await request.formData());
+  card: async (event) => {
+    const { values, errors } = parseCardSignIn(await event.request.formData());
     if (Object.keys(errors).length > 0) return fail(400, { method: "card" as const, values, errors });
-    return fail(503, { method: "card" as const, values, errors, message: NOT_YET });
+    try {
+      const practice = practiceSlug(event.url, event.cookies);
+      const session = await api(event).auth.member.signIn.mutate({ practice, cardNumber: values.cardNumber, birthday: values.birthDate });
+      setMemberSession(event.cookies, event.url, session);
+    } catch (error) {
+      return fail(400, { method: "card" as const, values, errors, message: signInMessage(error, "card") });
+    }
+    redirect(303, safeNext(event.url.searchParams.get("next"), href("/home")));
   },
 };

@@ -1,0 +1,29 @@
+import { fail } from "@sveltejs/kit";
+import { api, messageOf } from "#lib/server/api.js";
+import type { Actions, PageServerLoad } from "./$types";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const load: PageServerLoad = async (event) => {
+  if (event.locals.member?.status !== "member") return { lead: true, campaigns: [], referrals: [] };
+  const { campaigns, referrals } = await api(event).portalMember.referrals.query();
+  return { lead: false, campaigns, referrals };
+};
+
+export const actions: Actions = {
+  /** A personal link to share; with an email, the invitation goes to the friend too. */
+  invite: async (event) => {
+    const form = await event.request.formData();
+    const campaignId = String(form.get("campaignId") ?? "");
+    const inviteeName = String(form.get("inviteeName") ?? "").trim();
+    const inviteeEmail = String(form.get("inviteeEmail") ?? "").trim();
+    const values = { inviteeName, inviteeEmail };
+    if (inviteeEmail && !EMAIL.test(inviteeEmail)) return fail(400, { values, errors: { inviteeEmail: "Enter an email address like name@example.com, or leave it empty to get a link." }, message: null, link: null, emailed: false });
+    try {
+      const r = await api(event).portalMember.refer.mutate({ campaignId, inviteeName, inviteeEmail: inviteeEmail || undefined });
+      return { values: { inviteeName: "", inviteeEmail: "" }, errors: {}, message: null, link: r.link, emailed: r.emailed };
+    } catch (error) {
+      return fail(400, { values, errors: {}, message: messageOf(error), link: null, emailed: false });
+    }
+  },
+};

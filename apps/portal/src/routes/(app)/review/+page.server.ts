@@ -1,0 +1,21 @@
+import { fail } from "@sveltejs/kit";
+import { api, messageOf } from "#lib/server/api.js";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = ({ locals }) => ({ lead: locals.member?.status !== "member" });
+
+export const actions: Actions = {
+  review: async (event) => {
+    const form = await event.request.formData();
+    const rating = Number(form.get("rating"));
+    const body = String(form.get("body") ?? "").trim();
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) return fail(400, { values: { body }, error: "Choose how many stars, from 1 to 5.", message: null, points: 0 });
+    try {
+      const r = await api(event).portalMember.review.mutate({ rating, body });
+      const points = r.awards.filter((a) => a.member === event.locals.member?.id).reduce((s, a) => s + a.points, 0);
+      return { values: { body: "" }, error: null, message: "Thank you for your review! The practice reads every one.", points };
+    } catch (error) {
+      return fail(400, { values: { body }, error: null, message: messageOf(error), points: 0 });
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import { fail } from "@sveltejs/kit";
+import { api, messageOf } from "#lib/server/api.js";
+import { practiceSlug } from "#lib/server/practice.js";
+import type { Actions } from "./$types";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const actions: Actions = {
+  request: async (event) => {
+    const email = String((await event.request.formData()).get("email") ?? "").trim();
+    if (!EMAIL.test(email)) return fail(400, { email, error: "Enter the email address you registered with.", message: null, sent: false });
+    try {
+      await api(event).portalAccount.requestPasswordReset.mutate({ practice: practiceSlug(event.url, event.cookies), email });
+    } catch (error) {
+      return fail(400, { email, error: null, message: messageOf(error), sent: false });
+    }
+    return { email, error: null, message: null, sent: true };
+  },
+};

@@ -1,0 +1,35 @@
+import { fail, redirect } from "@sveltejs/kit";
+import { href } from "#lib/paths.js";
+import { parseContactForm } from "#lib/registration.js";
+import { api, messageOf, setMemberSession } from "#lib/server/api.js";
+import { practiceSlug } from "#lib/server/practice.js";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = ({ locals, url }) => {
+  if (locals.member) redirect(303, href("/home"));
+  return { note: url.searchParams.get("note") ?? "" };
+};
+
+// "I never received a number or code": a lead with limited access, signed in right away.
+export const actions: Actions = {
+  contact: async (event) => {
+    const { values, password, errors } = parseContactForm(await event.request.formData());
+    if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null as string | null });
+    try {
+      const session = await api(event).auth.member.register.mutate({
+        practice: practiceSlug(event.url, event.cookies),
+        firstName: values.firstName,
+        lastName: values.lastName,
+        email: values.email,
+        phone: values.phone || undefined,
+        birthday: values.birthday || undefined,
+        note: values.note || undefined,
+        password,
+      });
+      setMemberSession(event.cookies, event.url, session);
+    } catch (error) {
+      return fail(400, { values, errors, message: messageOf(error) });
+    }
+    redirect(303, href("/home"));
+  },
+};
