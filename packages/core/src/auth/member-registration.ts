@@ -5,7 +5,7 @@ import { type Db, invitations, members, practices } from "@tally/db";
 import { eq } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { acceptInvitation } from "../members/invitations.ts";
+import { acceptInvitation, recordFirstLogin } from "../members/invitations.ts";
 import { registerLead } from "../members/leads.ts";
 import { hashPassword } from "../passwords.ts";
 import { createSession } from "./sessions.ts";
@@ -27,7 +27,9 @@ export async function acceptInvitationAndSignIn(db: Db, input: { practice: strin
   const ctx: Ctx = { db, practiceId, actor: { kind: "member", id: inv.memberId } };
   const accepted = await acceptInvitation({ ctx, input: { token: input.token, password: input.password } });
   const session = await createSession(db, { kind: "member", practiceId, memberId: accepted.memberId }, options);
-  return { ...session, memberId: accepted.memberId, awards: accepted.awards };
+  // Registering signs the member in: that is their first portal login (`member.first_login`, once).
+  const firstLogin = await recordFirstLogin({ ctx, input: { memberId: accepted.memberId } });
+  return { ...session, memberId: accepted.memberId, awards: [...accepted.awards, ...firstLogin.awards] };
 }
 
 export async function registerLeadAndSignIn(

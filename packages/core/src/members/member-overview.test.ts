@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeAction, decideApproval } from "../approvals/approvals.ts";
+import { acceptInvitationAndSignIn } from "../auth/member-registration.ts";
 import { passwordResetToken, requestPasswordReset, resetPassword } from "../auth/password-reset.ts";
 import { createReward } from "../catalog/rewards.ts";
 import { adjustPoints } from "../ledger/adjust-points.ts";
@@ -9,6 +10,7 @@ import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { members, practices, rewards } from "@tally/db";
 import { eq } from "drizzle-orm";
+import { createInvitation } from "./invitations.ts";
 import { recordConsent } from "./record-consent.ts";
 import {
   couponLabel,
@@ -26,6 +28,9 @@ reward "Followed us" manual {
   award 50 points
   prompt "Follow us and tell us your handle"
   confirmation "Thanks!"
+}
+reward "First login" on member.first_login {
+  award 25 points
 }
 reward "Media consent" on consent.given when consent.kind = "media" and consent.full {
   award 100 points
@@ -96,6 +101,16 @@ describe("member overview (portal)", () => {
     await expect(memberOrders({ ctx: other.admin, input: { memberId: ana } })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await adjustPoints({ ctx: p.team, input: { memberId: ben, points: 5, note: "x" } });
     expect(await memberActivity({ ctx: p.asMember(ben), input: { memberId: ben } })).toHaveLength(1);
+  });
+
+  it("counts registering from an invitation as the first portal login, once", async () => {
+    const [cat] = await makeMembers(t, p.id, [{ firstName: "Cat", email: "cat@example.com" }]);
+    const inv = await createInvitation({ ctx: p.team, input: { memberId: cat!.id } });
+    const [practice] = await t.db.select().from(practices).where(eq(practices.id, p.id));
+    const signedIn = await acceptInvitationAndSignIn(t.db, { practice: practice!.slug, token: inv.token, password: "long-password-1" });
+    expect(signedIn.awards.filter((a) => a.rule === "First login").map((a) => a.points)).toEqual([25]);
+    const activity = await memberActivity({ ctx: p.asMember(cat!.id), input: { memberId: cat!.id } });
+    expect(activity.filter((a) => a.eventType === "member.first_login")).toHaveLength(1);
   });
 
   it("resets a password once with a valid link, never with a forged or used one", async () => {
