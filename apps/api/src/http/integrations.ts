@@ -68,6 +68,7 @@ export function integrationRoutes(deps: AppDeps) {
     try {
       const result = await importInvoices({ ctx: caller.ctx, input: body.invoices, source: "api" });
       deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", body.invoices.length);
+      deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", result.imported);
       return c.json(result);
     } catch (e) {
       return domainError(c, e);
@@ -112,6 +113,7 @@ export function integrationRoutes(deps: AppDeps) {
       await db.update(jobs).set({ processed: summary.rows, total: summary.rows }).where(eq(jobs.id, job.id));
       await complete(db, job.id, summary);
       deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", summary.rows);
+      deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", summary.imported);
       return c.json({ jobId: job.id, status: "done", ...summary });
     } catch (e) {
       await fail(db, { ...job, attempts: job.maxAttempts }, e);

@@ -47,6 +47,7 @@ export const checkinRouter = router({
       return { status: "see_front_desk" as const, message: deskMessage };
     }
     const welcome = await kioskCheckIn({ ctx: ctx.core, input: { memberId: found.memberId, method: found.method } });
+    ctx.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).");
     const name = `${welcome.firstName} ${welcome.lastInitial}.`;
     const at = new Date().toISOString();
     const base = { practiceId: ctx.kiosk.practiceId, at, memberId: found.memberId, name };

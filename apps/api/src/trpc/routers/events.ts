@@ -3,6 +3,10 @@ import { listEvents, listEventsInput, recordEvent, recordEventInput } from "../.
 import { router, staffProcedure } from "../init.ts";
 
 export const eventsRouter = router({
-  record: staffProcedure.input(recordEventInput).mutation(({ ctx, input }) => recordEvent({ ctx: ctx.core, input, source: "staff" })),
+  record: staffProcedure.input(recordEventInput).mutation(async ({ ctx, input }) => {
+    const result = await recordEvent({ ctx: ctx.core, input, source: "staff" });
+    ctx.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).");
+    return result;
+  }),
   list: staffProcedure.input(listEventsInput).query(({ ctx, input }) => listEvents({ ctx: ctx.core, input })),
 });
