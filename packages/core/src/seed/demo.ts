@@ -1,9 +1,12 @@
 // The demo practice that `npm start` seeds on first run: "Bright Smiles Orthodontics" with staff
 // and members, and a second small practice that proves tenants never see each other.
-// Deterministic (seeded PRNG) so screenshots and tests see the same data every time.
+// Deterministic (seeded PRNG) so screenshots and tests see the same data every time. The full
+// demo (seed/program.ts) adds the rule set, catalog, engagement and a year of events, recorded
+// through the event pipeline so every ledger line is real.
 import { eq } from "drizzle-orm";
-import { type Db, locations, members, practices, staffUsers } from "@tally/db";
+import { type Db, locations, memberBalances, members, practices, staffUsers } from "@tally/db";
 import { hashPassword } from "../passwords.ts";
+import { seedProgram, seedVetProgram } from "./program.ts";
 
 export const demoLogins = [
   { practice: "bright-smiles", email: "admin@brightsmiles.test", password: "demo-admin-2026", role: "admin" },
@@ -32,8 +35,21 @@ export interface SeedResult {
   practiceIds: Record<string, string>;
 }
 
+export interface SeedOptions {
+  /** Members of the demo practice (default 200). */
+  members?: number;
+  /**
+   * "full": the published rule set, catalog, engagement and a year of events through the pipeline;
+   * "minimal": practices, staff and members only (fast, for API tests that build their own program).
+   * Default: "full" when `members` is not given (what `npm start` does), else "minimal".
+   */
+  content?: "full" | "minimal";
+  /** The seeded year ends here (default: the current time). */
+  now?: Date;
+}
+
 /** Seeds the demo practices unless they already exist (first run only). */
-export async function seedDemo(db: Db, options: { members?: number } = {}): Promise<SeedResult> {
+export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedResult> {
   const existing = await db.select({ id: practices.id, slug: practices.slug }).from(practices).where(eq(practices.slug, "bright-smiles"));
   if (existing.length > 0) {
     const all = await db.select({ id: practices.id, slug: practices.slug }).from(practices);
@@ -97,10 +113,17 @@ export async function seedDemo(db: Db, options: { members?: number } = {}): Prom
       registered: rand() < 0.7,
     });
   }
-  await db.insert(members).values(rows);
-  await db.insert(members).values([
+  const inserted = await db.insert(members).values(rows).returning({ id: members.id });
+  await db.insert(memberBalances).values(inserted.map((m) => ({ memberId: m.id, practiceId: bright.id, balance: 0 })));
+  const vets = await db.insert(members).values([
     { practiceId: paws.id, externalId: "VET-1", firstName: "Riley", lastName: "Stone", email: "riley@example.com", phone: "3035550199", cardNumber: "40000000", tags: ["dog"] },
     { practiceId: paws.id, externalId: "VET-2", firstName: "Sam", lastName: "Ortiz", email: "sam@example.com", phone: "3035550111", cardNumber: "50000001", tags: ["cat"] },
-  ]);
+  ]).returning({ id: members.id });
+  await db.insert(memberBalances).values(vets.map((m) => ({ memberId: m.id, practiceId: paws.id, balance: 0 })));
+
+  if ((options.content ?? (options.members === undefined ? "full" : "minimal")) === "full") {
+    await seedProgram(db, bright.id, rand, options.now ?? new Date());
+    await seedVetProgram(db, paws.id);
+  }
   return { seeded: true, practiceIds: ids };
 }
