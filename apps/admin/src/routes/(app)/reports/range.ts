@@ -1,0 +1,14 @@
+// The report's date range from the URL (?from=YYYY-MM-DD&to=YYYY-MM-DD, inclusive local days).
+import { addDays, localDay, startOfLocalDay } from "#lib/dates.js";
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function rangeFrom(url: URL, timeZone: string) {
+  const today = localDay(new Date(), timeZone);
+  let to = url.searchParams.get("to") ?? "";
+  let from = url.searchParams.get("from") ?? "";
+  if (!DAY.test(to)) to = today;
+  if (!DAY.test(from)) from = addDays(to, -29);
+  if (from > to) [from, to] = [to, from];
+  return { from, to, start: startOfLocalDay(from, timeZone), end: startOfLocalDay(addDays(to, 1), timeZone) };
+}
