@@ -117,6 +117,12 @@ const cases: { code: DiagnosticCode; src: string; line: number; message?: RegExp
   { code: "INVALID_RATE", src: 'earn "E" on invoice.paid { rate 1 point per $0 }', line: 1 },
   { code: "DURING_REVERSED", src: 'reward "R" on visit.checked_in { award 1 point during 2026-12-31 to 2026-12-01 }', line: 1 },
   { code: "EMPTY_NAME", src: 'reward "" on visit.checked_in { award 1 point }', line: 1 },
+  {
+    code: "TOO_COMPLEX",
+    src: `reward "R" on visit.checked_in when ${"(".repeat(40)}true${")".repeat(40)} { award 1 point }`,
+    line: 1,
+    message: /nests more than 32/,
+  },
   { code: "NO_EFFECT", src: 'reward "R" on visit.checked_in { award 0 points }', line: 1 },
 ];
 

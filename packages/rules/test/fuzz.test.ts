@@ -129,6 +129,31 @@ describe("fuzz", () => {
     );
   });
 
+  it("refuses nesting and length that would exhaust the stack, with a diagnostic", () => {
+    const deep = [
+      `reward "R" on visit.checked_in when ${"(".repeat(5000)}true${")".repeat(5000)} { award 1 point }`,
+      `reward "R" on visit.checked_in when ${"not ".repeat(5000)}true { award 1 point }`,
+      `reward "R" on visit.checked_in when 1 in ${"[".repeat(3000)}${"]".repeat(3000)} { award 1 point }`,
+      `reward "R" on visit.checked_in when ${"1 + ".repeat(20000)}1 > 2 { award 1 point }`,
+    ];
+    for (const src of deep) expect(check(src).diagnostics.map((d) => d.code)).toEqual(["TOO_COMPLEX"]);
+  });
+
+  it("the longest and deepest rules accepted still check, format, compile and run", () => {
+    const terms = 990; // about 1,990 tokens, just under the limit
+    const long = `reward "Long" on invoice.paid when ${"1 + ".repeat(terms)}member.points > 0 { award 1 point }`;
+    const deep = `reward "Deep" on invoice.paid when ${"(".repeat(30)}member.points >= 0${")".repeat(30)} { award 2 points }`;
+    const src = `${long}\n${deep}`;
+    const r = check(src);
+    expect(r.diagnostics).toEqual([]);
+    expect(parse(format(r.ast)).diagnostics).toEqual([]);
+    const out = simulate({
+      rules: src,
+      events: [{ id: "e", type: "invoice.paid", at: "2026-01-01T00:00:00Z", member: "m", invoice: { id: "i", lines: [] } }],
+    });
+    expect(out).toMatchObject({ balances: { m: 3 } });
+  });
+
   it("parses a 1 KB rule set in under 50 ms (median of several runs)", () => {
     const src = RICH_RULES; // every construct of the language, about 1 KB
     expect(src.length).toBeGreaterThanOrEqual(1000);

@@ -32,6 +32,7 @@ export type DiagnosticCode =
   | "INVALID_RATE"
   | "DURING_REVERSED"
   | "EMPTY_NAME"
+  | "TOO_COMPLEX"
   | "NO_EFFECT";
 
 export interface Span {

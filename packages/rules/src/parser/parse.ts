@@ -75,20 +75,62 @@ export function parse(source: string): ParseResult {
     const from = starts[k]!;
     const to = starts[k + 1] ?? tokens.length;
     const chunk = tokens.slice(from, to);
-    parser.input = chunk;
-    const cst = parser.rule();
+    const tooComplex = complexity(chunk);
+    if (tooComplex) {
+      diagnostics.push(tooComplex);
+      continue;
+    }
     const isLast = k === starts.length - 1;
-    const errors = parser.errors;
-    for (const e of errors) diagnostics.push(parseError(e, chunk, isLast));
-    const b = new AstBuilder(diagnostics);
-    const rule = b.rule(cst);
-    if (rule) {
-      if (errors.length > 0 || b.incomplete) rule.recovered = true;
-      rules.push(rule);
+    try {
+      parser.input = chunk;
+      const cst = parser.rule();
+      const errors = parser.errors;
+      for (const e of errors) diagnostics.push(parseError(e, chunk, isLast));
+      const b = new AstBuilder(diagnostics);
+      const rule = b.rule(cst);
+      if (rule) {
+        if (errors.length > 0 || b.incomplete) rule.recovered = true;
+        rules.push(rule);
+      }
+    } catch (err) {
+      // Only a stack overflow can escape (the limits above should prevent it): a diagnostic, never a crash.
+      if (!(err instanceof RangeError)) throw err;
+      diagnostics.push(diagnostic("TOO_COMPLEX", tokenSpan(chunk[0]!), "this rule is too complex to read", "split it into simpler rules"));
     }
   }
   diagnostics.sort(byPosition);
   return { ast: { rules }, diagnostics };
+}
+
+/** Limits that keep every later pass (parser, checker, formatter, closures) far from the stack limit. */
+export const MAX_RULE_TOKENS = 2000;
+export const MAX_NESTING = 32;
+
+function complexity(chunk: IToken[]): Diagnostic | null {
+  if (chunk.length > MAX_RULE_TOKENS) {
+    return diagnostic(
+      "TOO_COMPLEX",
+      tokenSpan(chunk[0]!),
+      `this rule is longer than ${MAX_RULE_TOKENS} words and symbols`,
+      "split it into simpler rules",
+    );
+  }
+  let depth = 0;
+  let nots = 0;
+  for (const t of chunk) {
+    if (t.tokenType === T.LParen || t.tokenType === T.LBracket) depth++;
+    else if ((t.tokenType === T.RParen || t.tokenType === T.RBracket) && depth > 0) depth--;
+    nots = t.tokenType === T.Not ? nots + 1 : 0;
+    if (depth + nots > MAX_NESTING) {
+      return diagnostic(
+        "TOO_COMPLEX",
+        tokenSpan(t),
+        `this condition nests more than ${MAX_NESTING} levels deep`,
+        "remove extra parentheses, or split the rule",
+      );
+    }
+  }
+  return null;
 }
 
 function parseError(e: IRecognitionException, chunk: IToken[], isLast: boolean): Diagnostic {
