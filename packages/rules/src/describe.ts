@@ -73,15 +73,15 @@ export function describeRule(r: Rule): string {
       const when = get(r, "when");
       const u = get(r, "unlock");
       const coupons = u ? u.coupons.map((c) => `"${c.name}"`).join(" and ") : "coupons";
-      return `Within ${w ? dur(w.duration) : "…"} of checking in, once ${when ? formatExpr(when.expr) : "…"}, patients unlock ${u && u.coupons.length > 1 ? "coupons" : "coupon"} ${coupons}${u?.for ? ` for ${dur(u.for)}` : ""}`;
+      return `Within ${w ? dur(w.duration) : "…"} of checking in, once ${when ? formatExpr(when.expr) : "…"}, patients unlock ${u && u.coupons.length > 1 ? "coupons" : "coupon"} ${coupons}${u?.for ? ` for ${dur(u.for)}` : ""}${tail(r)}`;
     }
     case "milestone": {
       if (r.program === "unlimited") {
         const e = get(r, "every");
-        return e ? `Every ${e.count} perfect surveys, patients get ${prize(e.prize)}` : `Milestone "${r.name}" (incomplete)`;
+        return e ? `Every ${e.count} perfect surveys, patients get ${prize(e.prize)}${tail(r)}` : `Milestone "${r.name}" (incomplete)`;
       }
       const phases = r.clauses.filter((c): c is Extract<Clause, { kind: "phase" }> => c.kind === "phase");
-      return `Phases: ${phases.map((p) => `"${p.name}" after ${p.count} perfect surveys (${prize(p.prize)})`).join(", then ")}`;
+      return `Phases: ${phases.map((p) => `"${p.name}" after ${p.count} perfect surveys (${prize(p.prize)})`).join(", then ")}${tail(r)}`;
     }
   }
 }

@@ -227,6 +227,10 @@ describe("milestones", () => {
     ]);
     expect(out.balances.m1).toBe(10);
   });
+  it("during limits which perfect surveys count", () => {
+    const out = run('milestone "M" unlimited { every 2 perfect surveys award 10 points during 2026-03-02 to 2026-03-03 }', [perfect(0), perfect(24), perfect(48)]);
+    expect(out.balances.m1).toBe(10); // the third survey (March 4) is outside the range
+  });
   it("limited: phases in order, nothing after the last", () => {
     const rules =
       'milestone "L" limited { phase "One" after 1 perfect surveys award 5 points phase "Two" after 2 perfect surveys award coupon "c" }';
@@ -244,6 +248,11 @@ instant "Big" { window 2 hours when visit.spend >= $300 or visit.points >= 100 u
     const out = run(rules, [ev("visit.checked_in", "m1", at(0)), invoice("m1", at(1), "400.00"), invoice("m1", at(1.5), "400.00")]);
     expect(out.coupons.map((c) => c.coupon)).toEqual(["a", "b"]);
     expect(out.coupons[0]!.expires).toBe(new Date(Date.parse(at(1)) + 86_400_000).toISOString());
+  });
+  it("during limits when coupons unlock", () => {
+    const dated = 'instant "I" { window 2 hours when visit.points >= 0 unlock coupon "a" for 1 hour during 2026-03-03 to 2026-03-03 }';
+    const out = run(dated, [ev("visit.checked_in", "m1", at(0)), ev("visit.checked_in", "m1", at(24), {}, "day2")]);
+    expect(out.coupons.map((c) => c.event)).toEqual(["day2"]);
   });
   it("spend outside the window does not count; a new check-in opens a new window", () => {
     const out = run(rules.replace("award 60", "award 1"), [

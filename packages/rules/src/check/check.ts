@@ -43,9 +43,10 @@ type Ty =
 const allowed: Record<string, ReadonlySet<ClauseKind>> = {
   earn: new Set(["rate", "mode", "minimum", "items", "during"]),
   reward: new Set(["award", "accumulate", "limit", "prompt", "confirmation", "during"]),
-  instant: new Set(["window", "when", "unlock"]),
-  unlimited: new Set(["every"]),
-  limited: new Set(["phase"]),
+  // `during` everywhere: "any rule can be limited to a date range" (SPEC section 3).
+  instant: new Set(["window", "when", "unlock", "during"]),
+  unlimited: new Set(["every", "during"]),
+  limited: new Set(["phase", "during"]),
 };
 
 const clauseHome: Record<ClauseKind, string> = {
@@ -53,7 +54,7 @@ const clauseHome: Record<ClauseKind, string> = {
   mode: "earn rules",
   minimum: "earn rules",
   items: "earn rules",
-  during: "earn and reward rules",
+  during: "every kind of rule",
   award: "reward rules (milestones award inside every/phase)",
   accumulate: "reward rules",
   limit: "reward rules",

@@ -389,7 +389,7 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
         }
         coupons(out, ev, g.memberId, r.name, g.prize.coupons, null);
       }
-    } else if (!off && ev.type === "survey.submitted") {
+    } else if (!off && ev.type === "survey.submitted" && inDuring(r, c)) {
       milestone(r, m, ev, out);
     }
   }
@@ -448,7 +448,7 @@ function instants(p: Program, m: MemberState, ev: EngineEvent, memberId: string,
     if (w.unlocked || p.status === "off") continue;
     c ??= new EvalContext(ev, m, null, p.clock);
     c.window = w;
-    if (inst.when(c)) {
+    if (inDuring(inst, c) && inst.when(c)) {
       w.unlocked = true;
       coupons(out, ev, memberId, inst.name, inst.coupons, inst.forMs === null ? null : new Date(at + inst.forMs).toISOString());
     }
