@@ -6,7 +6,7 @@ import { and, eq, ne } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { writeAuthAudit } from "./audit.ts";
-import { clearFailures, lockedUntil, recordFailure, type Subject } from "./lockouts.ts";
+import { clearFailures, lockStates, recordFailure, type Subject } from "./lockouts.ts";
 import { readMemberQrToken } from "./tokens.ts";
 
 export type KioskIdentifyInput =
@@ -34,7 +34,8 @@ export async function identifyAtKiosk(
     input.method === "card" ? `card:${input.cardNumber.trim()}` : input.method === "phone" ? `phone:${digitsOnly(input.phone)}` : `qr:${input.token.slice(0, 64)}`;
   const person: Subject = { scope: "kiosk_subject", subject: `${ctx.practiceId}:${key}`, practiceId: ctx.practiceId };
 
-  if ((await lockedUntil(ctx.db, device, now)) || (await lockedUntil(ctx.db, person, now))) return { status: "see_front_desk", reason: "locked" };
+  const locks = await lockStates(ctx.db, [device, person], now);
+  if (locks.locked) return { status: "see_front_desk", reason: "locked" };
 
   const live = and(eq(members.practiceId, ctx.practiceId), ne(members.status, "merged"));
   let found: { id: string }[] = [];
@@ -54,7 +55,7 @@ export async function identifyAtKiosk(
 
   const [match] = found;
   if (match) {
-    await clearFailures(ctx.db, person);
+    if (locks.withFailures.includes(person)) await clearFailures(ctx.db, person);
     return { status: "found", memberId: match.id, method: input.method };
   }
 

@@ -2,7 +2,7 @@
 // In-memory rate limits in the API slow a single process down; these hold across restarts and
 // processes, and are what the "locked, see the front desk" answers come from.
 import { authLockouts, type Db } from "@tally/db";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, or, sql } from "drizzle-orm";
 import { type LockoutScope, lockoutRules } from "./policy.ts";
 
 export interface Subject {
@@ -18,6 +18,17 @@ export async function lockedUntil(db: Db, { scope, subject }: Subject, now = new
     .from(authLockouts)
     .where(and(eq(authLockouts.scope, scope), eq(authLockouts.subject, subject), gt(authLockouts.lockedUntil, now)));
   return row?.lockedUntil ?? null;
+}
+
+/** Lock state of several subjects in one query: whether any is locked, and which have failures. */
+export async function lockStates(db: Db, subjects: Subject[], now = new Date()): Promise<{ locked: boolean; withFailures: Subject[] }> {
+  const rows = await db
+    .select({ scope: authLockouts.scope, subject: authLockouts.subject, failures: authLockouts.failures, lockedUntil: authLockouts.lockedUntil })
+    .from(authLockouts)
+    .where(or(...subjects.map((s) => and(eq(authLockouts.scope, s.scope), eq(authLockouts.subject, s.subject)))));
+  const locked = rows.some((r) => r.lockedUntil && r.lockedUntil > now);
+  const withFailures = subjects.filter((s) => rows.some((r) => r.scope === s.scope && r.subject === s.subject && r.failures > 0));
+  return { locked, withFailures };
 }
 
 /** Counts one failure; returns whether this failure started a lockout (to alert staff once). */
