@@ -14,7 +14,8 @@ export const load: PageServerLoad = async (event) => {
   try {
     profile = await client.members.get.query({ id: memberId });
   } catch (e) {
-    if (appCodeOf(e) === "NOT_FOUND" || appCodeOf(e) === "INVALID_INPUT") error(404, "No member with this id in your practice.");
+    const code = appCodeOf(e) ?? (e as { data?: { code?: string } }).data?.code;
+    if (code === "NOT_FOUND" || code === "INVALID_INPUT" || code === "BAD_REQUEST") error(404, "No member with this id in your practice.");
     throw e;
   }
   const [ledger, milestones, coupons, surveys, questions] = await Promise.all([
