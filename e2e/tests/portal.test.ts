@@ -1,53 +1,248 @@
-import { describe, expect, test } from "vitest";
-import { firstFocusRing, openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports } from "../src/harness.ts";
+// The patient portal on a phone (390x844), end to end against the running product. Setup goes
+// through the API as staff of the second demo practice ("paws-claws"), so its rules, catalog and
+// program status changes never touch the Bright Smiles data the other suites rely on.
+import { type ApiClient, createApiClient } from "@tally/api/client";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { baseURL, firstFocusRing, openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports } from "../src/harness.ts";
 
 const browser = useBrowser();
+const practice = "paws-claws";
+const stamp = Date.now().toString(36);
+
+const rules = `
+reward "Welcome aboard" on member.registered {
+  award 100 points
+  limit once per member
+}
+reward "First portal login" on member.first_login {
+  award 25 points
+  limit once per member
+}
+reward "Shared our adoption post" manual {
+  award 150 points
+  prompt "Share our adoption day post and paste the link here"
+  confirmation "Thanks for spreading the word! We will check it and add your points."
+  limit once per member
+}
+reward "Media consent" on consent.given when consent.kind = "media" and consent.full {
+  award 40 points
+  limit once per member
+}
+`;
+
+async function staffClient(): Promise<ApiClient> {
+  const anonymous = createApiClient({ url: baseURL });
+  const session = await anonymous.auth.signIn.mutate({ email: "admin@pawsclaws.test", password: "demo-vet-2026", practice });
+  return createApiClient({ url: baseURL, headers: { cookie: `tally_staff=${session.token}` } });
+}
+
+async function balanceText(page: Page) {
+  return (await page.getByTestId("balance").textContent())?.replace(/\s+/g, " ").trim();
+}
 
 describe("portal", () => {
-  test("welcome page on a phone: both ways to sign in and the invitation link", async () => {
+  let staff: ApiClient;
+  let inviteLink: string;
+  const email = `casey.${stamp}@example.com`;
+
+  beforeAll(async () => {
+    staff = await staffClient();
+    await staff.programs.updateSettings.mutate({
+      status: "on",
+      programDescription: "Earn points for every visit with your pet, and trade them for treats, grooming and gift cards.",
+    });
+    await staff.rules.save.mutate({ source: rules, note: "portal e2e", publish: true });
+    await staff.catalog.createReward.mutate({ kind: "coupon", name: `Free nail trim ${stamp}`, pointsPrice: 200, couponCode: `nail-trim-${stamp}`, couponValidDays: 3, description: "One nail trim at your next visit." });
+    await staff.catalog.createReward.mutate({ kind: "in_house", name: `Treat bag ${stamp}`, pointsPrice: 1000, description: "A bag of healthy treats." });
+    const member = await staff.members.create.mutate({ firstName: "Casey", lastName: "Rivera", email, birthday: "1988-06-14", cardNumber: `77${Date.now().toString().slice(-8)}` });
+    const invitation = await staff.members.invite.mutate({ memberId: member.id });
+    inviteLink = invitation.link;
+  });
+
+  afterAll(async () => {
+    // Leave the practice as the seed made it (test mode).
+    await staff?.programs.updateSettings.mutate({ status: "test" });
+  });
+
+  test("welcome page on a phone: both ways to sign in and ways to register", async () => {
     const { page, problems, requests, close } = await openPage(browser(), viewports.phone, { isMobile: true });
     await page.goto("/portal");
     await page.getByRole("heading", { name: "Welcome to your rewards" }).waitFor();
-
     const email = page.getByRole("region", { name: "Sign in with email" });
     expect(await email.getByLabel("Email").isVisible()).toBe(true);
     expect(await email.getByLabel("Password").isVisible()).toBe(true);
-
     const card = page.getByRole("region", { name: "Sign in with your rewards card" });
     expect(await card.getByLabel("Rewards card number").isVisible()).toBe(true);
     expect(await card.getByLabel("Date of birth").isVisible()).toBe(true);
-    expect(await page.getByText("Bright Smiles Orthodontics").first().isVisible()).toBe(true);
-
-    // Phone first: nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.waitForLoadState("networkidle");
     await screenshot(page, "portal-welcome-phone");
+
+    await card.getByLabel("Rewards card number").fill("12");
+    await submit(page, card.getByRole("button", { name: "Sign in with card" }));
+    await card.getByText("A card number has 6 to 20 digits.").waitFor();
+    await card.getByLabel("Rewards card number").fill("4000 1234 5678");
+    await card.getByLabel("Date of birth").fill("2012-05-14");
+    await submit(page, card.getByRole("button", { name: "Sign in with card" }));
+    await card.getByRole("alert").getByText(/could not find a card/).waitFor();
 
     await page.getByRole("link", { name: "Register with your invitation" }).click();
     await page.getByRole("heading", { name: "Register with your invitation" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/portal/register");
-    await screenshot(page, "portal-register-phone");
-
     expect(requests.filter((path) => !path.startsWith("/portal"))).toEqual([]);
     expect(problems).toEqual([]);
     await close();
   });
 
-  test("card sign-in validates, then says sign-in is not available yet", async () => {
+  test("accept an invitation, see the balance, complete an action staff approve, redeem, see the coupon countdown", async () => {
     const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
-    await page.goto("/portal");
+    const link = new URL(inviteLink);
+    expect(link.pathname).toBe("/portal/invite");
+    await page.goto(link.pathname + link.search);
+    await page.getByRole("heading", { name: "Accept your invitation" }).waitFor();
+    expect(await page.getByText("Paws & Claws Veterinary").first().isVisible()).toBe(true);
+    await page.getByLabel("Choose a password").fill("short");
+    await submit(page, page.getByRole("button", { name: "Register" }));
+    await page.getByText("Choose a password of at least 10 characters.").waitFor();
+    await screenshot(page, "portal-invite-phone");
+    await page.getByLabel("Choose a password").fill("casey-rivera-2026");
+    await page.getByLabel("Type the password again").fill("casey-rivera-2026");
+    await submit(page, page.getByRole("button", { name: "Register" }));
+    await page.waitForURL("**/portal/home?welcome=1");
+
+    // Welcome (registration) + first login, both awarded by the rules through the API.
+    await page.getByText("Welcome, Casey!").waitFor();
+    expect(await balanceText(page)).toBe("125 pts");
+    await page.getByText("+25 pts — first sign-in on").waitFor();
+    await page.getByText("+100 pts — joining on").waitFor();
+    expect(await page.getByRole("progressbar", { name: /Progress to Free nail trim/ }).getAttribute("aria-valuenow")).toBe("63");
+    expect(await page.getByText("Earn points for every visit with your pet").isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.waitForLoadState("networkidle");
-    const card = page.getByRole("region", { name: "Sign in with your rewards card" });
+    await screenshot(page, "portal-home-phone");
 
-    await card.getByLabel("Rewards card number").fill("12");
-    await submit(page, card.getByRole("button", { name: "Sign in with card" }));
-    await card.getByText("A card number has 6 to 20 digits.").waitFor();
+    // A manual action: the prompt, a response, Complete; then pending with the confirmation.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Earn" }).click();
+    const action = page.getByRole("region", { name: "Shared our adoption post" });
+    await action.getByText("Share our adoption day post and paste the link here").waitFor();
+    await submit(page, action.getByRole("button", { name: "Complete" }));
+    await action.getByText("Write your answer first").waitFor();
+    await action.getByLabel("Your answer").fill("https://instagram.com/p/casey-adoption");
+    await submit(page, action.getByRole("button", { name: "Complete" }));
+    await action.getByText("Thanks for spreading the word!").waitFor();
+    await action.getByText("Waiting for the practice").waitFor();
+    expect(await action.getByRole("button", { name: "Complete" }).count()).toBe(0);
+    await screenshot(page, "portal-action-pending-phone");
 
-    await card.getByLabel("Rewards card number").fill("4000 1234 5678");
-    await card.getByLabel("Date of birth").fill("2012-05-14");
-    await submit(page, card.getByRole("button", { name: "Sign in with card" }));
-    await expect.poll(() => card.getByRole("alert").textContent(), { timeout: 15_000 }).toMatch(/not available yet/);
-    await screenshot(page, "portal-card-not-yet-phone");
+    // Staff approve it through the API.
+    const pending = await staff.approvals.list.query({ status: "pending" });
+    const request = pending.find((r) => r.rule === "Shared our adoption post" && r.response.includes("casey-adoption"));
+    expect(request).toBeDefined();
+    await staff.approvals.decide.mutate({ requestId: request!.id, decision: "approve" });
+
+    await page.reload();
+    await action.getByText("Approved").waitFor();
+    await screenshot(page, "portal-action-approved-phone");
+
+    // Redeem a coupon reward: asks once in a dialog.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rewards" }).click();
+    await page.getByText("You have 275 pts").waitFor();
+    const treat = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: `Treat bag ${stamp}` }) });
+    await treat.getByText("You need 725 more points").waitFor();
+    const trim = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: `Free nail trim ${stamp}` }) });
+    await page.waitForLoadState("networkidle");
+    await trim.getByRole("link", { name: "Redeem" }).click();
+    const dialog = page.getByRole("dialog", { name: `Redeem Free nail trim ${stamp}?` });
+    await dialog.waitFor();
+    await dialog.getByText("leaving 75 pts").waitFor();
+    await screenshot(page, "portal-redeem-dialog-phone");
+    await submit(page, dialog.getByRole("button", { name: /Yes, redeem/ }));
+    await page.getByText(`Redeemed: Free nail trim ${stamp}`).waitFor();
+    await page.getByText("you have 75 pts left").waitFor();
+    const orders = page.getByRole("region", { name: "Your orders" });
+    await orders.getByText(`Free nail trim ${stamp}`).waitFor();
+    await orders.getByText("Ready").waitFor();
+    await screenshot(page, "portal-rewards-phone");
+
+    // The coupon on the home page, with its countdown (3 days minus the seconds since).
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+    const coupons = page.getByRole("region", { name: "Your coupons" });
+    await coupons.getByText(`Free nail trim ${stamp}`).waitFor();
+    expect(await coupons.locator("time").first().textContent()).toMatch(/^in 2 d 23 h$/);
+    expect(await balanceText(page)).toBe("75 pts");
+    await page.getByText("-200 pts — reward redeemed on").waitFor();
+    await page.getByText("+150 pts — completed action on").waitFor();
+    await screenshot(page, "portal-home-coupon-phone");
+
+    // Media consent from the profile awards its points through the event pipeline.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
+    const consent = page.getByRole("region", { name: "Photo and media consent" });
+    await consent.getByLabel("I give full media consent").check();
+    await submit(page, consent.getByRole("button", { name: "Save my consent" }));
+    await consent.getByText("40 points were added").waitFor();
+    await screenshot(page, "portal-profile-phone");
+    expect(await unlabelledInputs(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  test("test mode hides the balance and refuses redemption", async () => {
+    await staff.programs.updateSettings.mutate({ status: "test" });
+    const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
+    await page.goto(`/portal?practice=${practice}`);
+    const emailForm = page.getByRole("region", { name: "Sign in with email" });
+    await emailForm.getByLabel("Email").fill(email);
+    await emailForm.getByLabel("Password").fill("casey-rivera-2026");
+    await submit(page, emailForm.getByRole("button", { name: "Sign in" }));
+    await page.waitForURL("**/portal/home");
+    await page.getByText("Our rewards program is getting ready.").waitFor();
+    expect(await page.getByTestId("balance").count()).toBe(0);
+    await page.getByTestId("balance-hidden").waitFor();
+    expect(await page.getByText(/\d+ pts/).count()).toBe(0);
+    await screenshot(page, "portal-test-mode-home-phone");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rewards" }).click();
+    await page.getByText("Redeeming opens soon").waitFor();
+    expect(await page.getByRole("link", { name: "Redeem" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /redeem/i }).count()).toBe(0);
+    await screenshot(page, "portal-test-mode-rewards-phone");
+
+    // Posting the redeem action anyway (as a crafted request would) is refused by the API.
+    const rewards = await staff.catalog.rewards.query();
+    const trim = rewards.find((r) => r.name === `Free nail trim ${stamp}`)!;
+    const answer = await page.evaluate(async (rewardId) => {
+      const body = new FormData();
+      body.set("rewardId", rewardId);
+      const response = await fetch("/portal/rewards?/redeem", { method: "POST", body, headers: { "x-sveltekit-action": "true" } });
+      return response.text();
+    }, trim.id);
+    expect(answer).toContain("Redeeming is not open yet");
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  test("self-registration from the contact form is a lead with limited access, then signs out", async () => {
+    const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
+    await page.goto(`/portal/register?practice=${practice}`);
+    const contact = page.getByRole("region", { name: "I never received a number or code" });
+    await contact.getByLabel("First name").fill("Jordan");
+    await contact.getByLabel("Last name").fill("Lee");
+    await contact.getByLabel("Email").fill(`jordan.${stamp}@example.com`);
+    await contact.getByLabel("Choose a password").fill("jordan-lee-2026");
+    await contact.getByLabel("Type the password again").fill("jordan-lee-2026");
+    await submit(page, contact.getByRole("button", { name: "Send my details" }));
+    await page.waitForURL("**/portal/home");
+    await page.getByText("Waiting for the practice").waitFor();
+    expect(await page.getByTestId("balance").count()).toBe(0);
+    await screenshot(page, "portal-lead-home-phone");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Earn" }).click();
+    await page.getByText("Actions open once you are confirmed").waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
+    await submit(page, page.getByRole("button", { name: "Sign out" }));
+    await page.getByText("You are signed out.").waitFor();
+    await page.goto("/portal/home");
+    await page.getByRole("heading", { name: "Welcome to your rewards" }).waitFor();
     expect(problems).toEqual([]);
     await close();
   });

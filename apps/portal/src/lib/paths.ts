@@ -9,3 +9,14 @@ export function href(path: string): string {
 export function safeNext(next: string | null, fallback: string): string {
   return next && next.startsWith("/portal/") && !next.startsWith("//") ? next : fallback;
 }
+
+/**
+ * A form action URL that keeps the page's query (token, practice, next): a plain "?/name"
+ * would drop it, and the page reloaded after a failed post would lose its token.
+ */
+export function actionUrl(search: Iterable<[string, string]>, name: string): string {
+  // One-off notices ("signed out", "password reset") are not carried into the post.
+  const kept = new URLSearchParams([...search].filter(([key]) => !key.startsWith("/") && key !== "signed-out" && key !== "reset"));
+  const query = kept.toString();
+  return `?${query ? `${query}&` : ""}/${name}`;
+}
