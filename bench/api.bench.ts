@@ -74,7 +74,9 @@ async function serve(engine: "pglite" | "postgres") {
     if (m === "stop") {
       api.close();
       bareServer.close();
-      await database.dispose();
+      // Let the requests autocannon abandoned finish before the pool closes.
+      await new Promise((r) => setTimeout(r, 1000));
+      await database.dispose().catch(() => {});
       process.exit(0);
     }
   });

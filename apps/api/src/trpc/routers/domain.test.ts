@@ -64,6 +64,15 @@ describe("domain routers", () => {
   });
 
   describe("errors", () => {
+    it("shows no balance and refuses redemption while the program is in test mode", async () => {
+      const p = h.client();
+      const [sam] = await h.t.db.select().from(members).where(eq(members.externalId, "VET-2"));
+      await h.t.db.update(members).set({ birthday: "1980-02-02" }).where(eq(members.id, sam!.id));
+      await p.auth.member.signIn.mutate({ practice: "paws-claws", cardNumber: "50000001", birthday: "1980-02-02" });
+      expect(await p.portal.home.query()).toMatchObject({ balance: null, canRedeem: false, practice: { status: "test" } });
+      expect(await p.portal.history.query()).toEqual([]);
+    });
+
     it("maps a redemption beyond the balance to a domain error", async () => {
       const reward = await admin.catalog.createReward.mutate({ name: "Big prize", pointsPrice: 1_000_000, kind: "in_house" });
       const e = await team.redemption.redeem.mutate({ memberId: ana.id, rewardId: reward.id }).catch((x) => x);

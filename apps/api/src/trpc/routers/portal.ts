@@ -9,11 +9,12 @@ import { memberProcedure, router } from "../init.ts";
 const leadOk = memberProcedure.meta({ allowLead: true });
 
 export const portalRouter = router({
-  /** Practice, greeting and balance. In test mode patients see no balance (SPEC: program status). */
+  /** Practice, greeting and balance. In test mode patients see no balance (SPEC: program status);
+   *  when the program is off they still see it but cannot redeem. */
   home: leadOk.query(async ({ ctx }) => {
     const practice = await getPractice({ ctx: ctx.core });
     const isMember = ctx.member.status === "member";
-    const balance = isMember && practice.status === "on" ? (await getBalance({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })).balance : null;
+    const balance = isMember && practice.status !== "test" ? (await getBalance({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })).balance : null;
     return {
       practice: { name: practice.name, slug: practice.slug, status: practice.status, programDescription: practice.programDescription },
       firstName: ctx.member.firstName,
@@ -27,7 +28,7 @@ export const portalRouter = router({
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50), before: z.coerce.date().optional() }).default({ limit: 50 }))
     .query(async ({ ctx, input }) => {
       const practice = await getPractice({ ctx: ctx.core });
-      if (practice.status !== "on") return [];
+      if (practice.status === "test") return [];
       return ledgerHistory({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } });
     }),
 
