@@ -54,6 +54,16 @@ async function patient(card: string): Promise<Patient> {
   return { id: m.id, firstName: m.firstName, lastName: m.lastName, cardNumber: m.cardNumber, phone: m.phone, birthday: m.birthday };
 }
 
+/** The whole screen fits: the page does not scroll and nothing inside the main area is cut off. */
+async function fits(page: Page) {
+  const page_ = await fitsViewport(page);
+  const main = await page.evaluate(() => {
+    const el = document.querySelector("main")!;
+    return { clipped: el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1, size: `${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}` };
+  });
+  return { fits: page_.fits && !main.clipped, scroll: `${page_.scroll}; main ${main.size}` };
+}
+
 async function pairingCode(name: string): Promise<string> {
   return (await admin.kiosks.createPairing.mutate({ name })).code;
 }
@@ -117,7 +127,7 @@ describe("kiosk", () => {
     expect(new URL(page.url()).pathname).toBe("/kiosk/pair");
     await page.waitForLoadState("networkidle");
     expect(await unlabelledInputs(page)).toEqual([]);
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
 
     // A wrong code says what to do.
     await tapDigits(page, "12345678");
@@ -163,7 +173,7 @@ describe("kiosk", () => {
       for (const language of ["English", "Español"]) {
         expect((await page.getByRole("link", { name: language }).boundingBox())!.height, language).toBeGreaterThanOrEqual(64);
       }
-      expect(await fitsViewport(page)).toMatchObject({ fits: true });
+      expect(await fits(page)).toMatchObject({ fits: true });
       await page.waitForLoadState("networkidle");
       await screenshot(page, `kiosk-start-${name}`);
       expect(requests.filter((path) => !path.startsWith("/kiosk"))).toEqual([]);
@@ -183,7 +193,7 @@ describe("kiosk", () => {
     const keys = await page.getByRole("group", { name: "Number keypad" }).getByRole("button").all();
     expect(keys).toHaveLength(12);
     for (const key of keys) expect((await key.boundingBox())!.height).toBeGreaterThanOrEqual(64);
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
 
     await tapDigits(page, p.cardNumber);
     await screenshot(page, "kiosk-card-landscape");
@@ -200,7 +210,7 @@ describe("kiosk", () => {
     // No patient data in the URL, ever.
     expect(page.url()).toBe(`${baseURL}/kiosk/welcome`);
     expect(await page.getByText(p.lastName).count()).toBe(0);
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-welcome-card-landscape");
 
     // A refresh finds nothing: the result was a one-time flash.
@@ -251,13 +261,13 @@ describe("kiosk", () => {
     const [y, m, d] = p.birthday.split("-");
     await tapDigits(page, `${d}${m}${y}`);
     expect(await page.getByLabel(/Fecha de nacimiento/).inputValue()).toBe(`${d}/${m}/${y}`);
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-phone-es-portrait");
     await submit(page, page.getByRole("button", { name: "Continuar" }));
     await page.getByRole("heading", { level: 1, name: new RegExp(`Bienvenido/a, ${p.firstName} ${p.lastName[0]}\\.`) }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("es");
     expect(await page.getByText("Puntos de esta visita").isVisible()).toBe(true);
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-welcome-phone-es-portrait");
 
     // Switching language keeps the result on screen (the result is not fetched again).
@@ -300,10 +310,10 @@ describe("kiosk", () => {
     await checkInByCard(page, p);
     const rewards = page.getByRole("region", { name: "Rewards unlocked" });
     await rewards.getByRole("listitem").filter({ hasText: "Free whitening" }).filter({ hasText: "1 d 23 h left" }).waitFor();
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-welcome-instant-reward-landscape");
     await page.setViewportSize(viewports.tabletPortrait);
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-welcome-instant-reward-portrait");
     await page.setViewportSize(viewports.tablet);
     expect(problems).toEqual([]);
@@ -363,7 +373,7 @@ describe("kiosk", () => {
     await submit(page, page.getByRole("button", { name: "Continue" }));
     await page.getByRole("heading", { name: "Please see the front desk" }).waitFor();
     expect(await page.getByText("For your security").isVisible()).toBe(true);
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-front-desk-lockout");
 
     // The same card stays locked on this kiosk.
@@ -386,7 +396,7 @@ describe("kiosk", () => {
     await page.getByLabel("Code under your QR code").fill("q1.not-a-real-code.xyz");
     await submit(page, page.getByRole("button", { name: "Continue" }));
     await page.getByText("We could not find you.").waitFor();
-    expect(await fitsViewport(page)).toMatchObject({ fits: true });
+    expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-qr-landscape");
     const focus = await firstFocusRing(page);
     expect(focus.style).not.toBe("none");
