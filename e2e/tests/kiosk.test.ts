@@ -15,7 +15,7 @@ function apiClient(): ApiClient {
   const jar = new Map<string, string>();
   return createApiClient({
     url: baseURL,
-    headers: () => (jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
+    headers: (): Record<string, string> => (jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
     fetch: async (input, init) => {
       const res = await fetch(input as string, init as RequestInit);
       for (const c of res.headers.getSetCookie()) {
