@@ -265,6 +265,38 @@ describe("portal", () => {
     await close();
   });
 
+  test("forgot password: the emailed link sets a new password", async () => {
+    const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
+    await page.goto(`/portal?practice=${practice}`);
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByRole("heading", { name: "Forgot your password?" }).waitFor();
+    await page.getByLabel("Email").fill(email);
+    await submit(page, page.getByRole("button", { name: "Send me a link" }));
+    await page.getByText("Check your email").waitFor();
+    const { messages } = await staff.mailbox.list.query({ limit: 20 });
+    const mail = messages.find((m) => m.to === email && m.subject.includes("Reset your"));
+    expect(mail).toBeDefined();
+    const link = new URL(/https?:\/\/\S+reset-password\S+/.exec(mail!.text)![0]);
+    await page.goto(link.pathname + link.search);
+    await page.getByLabel("New password").fill("casey-new-pass-2026");
+    await page.getByLabel("Type it again").fill("casey-new-pass-2026");
+    await submit(page, page.getByRole("button", { name: "Save new password" }));
+    await page.getByText("Your new password is set.").waitFor();
+    const emailForm = page.getByRole("region", { name: "Sign in with email" });
+    await emailForm.getByLabel("Email").fill(email);
+    await emailForm.getByLabel("Password").fill("casey-new-pass-2026");
+    await submit(page, emailForm.getByRole("button", { name: "Sign in" }));
+    await page.waitForURL("**/portal/home");
+    // The link worked once: the password it was signed over changed.
+    await page.goto(link.pathname + link.search);
+    await page.getByLabel("New password").fill("another-pass-2026");
+    await page.getByLabel("Type it again").fill("another-pass-2026");
+    await submit(page, page.getByRole("button", { name: "Save new password" }));
+    await page.getByText("not valid any more").waitFor();
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   test("self-registration from the contact form is a lead with limited access, then signs out", async () => {
     const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
     await page.goto(`/portal/register?practice=${practice}`);
