@@ -80,9 +80,8 @@ export interface EventPlan {
   rules: (CompiledEarn | CompiledReward | CompiledMilestone)[];
   earns: CompiledEarn[];
   hasRewards: boolean;
-  /** Some rule on this event needs the local date (during, a calendar limit, member.age). */
-  needsDate: boolean;
-  /** Some rule on this event reads a field, a date or a limit: build an evaluation context. */
+  /** Some rule on this event reads a field, a date or a limit: build an evaluation context
+   * (its local date is computed lazily, so Intl is never touched when no rule needs a period). */
   needsContext: boolean;
 }
 
@@ -111,7 +110,7 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
     if ((r.kind === "earn" || r.kind === "reward") && r.event) {
       let plan = plans.get(r.event);
       if (!plan) {
-        plan = { rules: [], earns: [], hasRewards: false, needsDate: false, needsContext: false };
+        plan = { rules: [], earns: [], hasRewards: false, needsContext: false };
         plans.set(r.event, plan);
       }
       plan.rules.push(r);
@@ -123,17 +122,11 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
   if (milestones.length) {
     let plan = plans.get("survey.submitted");
     if (!plan) {
-      plan = { rules: [], earns: [], hasRewards: false, needsDate: false, needsContext: false };
+      plan = { rules: [], earns: [], hasRewards: false, needsContext: false };
       plans.set("survey.submitted", plan);
     }
     plan.rules.push(...milestones);
     plan.rules.sort((a, b) => a.index - b.index);
-  }
-  for (const r of ast.rules) {
-    if ((r.kind === "earn" || r.kind === "reward") && r.event) {
-      const plan = plans.get(r.event.name)!;
-      if (needsDate(r)) plan.needsDate = true;
-    }
   }
   for (const plan of plans.values()) {
     plan.needsContext = plan.rules.some(
@@ -152,28 +145,6 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
     manual: new Map(rules.filter((r): r is CompiledReward => r.kind === "reward" && r.event === null).map((r) => [r.name, r])),
     totalSpendRules: rules.filter((r): r is CompiledEarn => r.kind === "earn" && r.mode === "total_spend"),
   };
-}
-
-function needsDate(r: Rule): boolean {
-  if (r.clauses.some((c) => c.kind === "during" || (c.kind === "limit" && c.per !== "member"))) return true;
-  const uses = (e: Expr | null): boolean => {
-    if (!e) return false;
-    switch (e.kind) {
-      case "path":
-        return e.path === "member.age";
-      case "list":
-        return e.items.some(uses);
-      case "not":
-        return uses(e.operand);
-      case "hasTag":
-        return uses(e.subject);
-      case "binary":
-        return uses(e.left) || uses(e.right);
-      default:
-        return false;
-    }
-  };
-  return (r.kind === "earn" || r.kind === "reward") && uses(r.when);
 }
 
 function find<K extends Clause["kind"]>(r: Rule, kind: K): Extract<Clause, { kind: K }> | undefined {
