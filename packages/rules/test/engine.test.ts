@@ -228,7 +228,11 @@ describe("milestones", () => {
     expect(out.balances.m1).toBe(10);
   });
   it("during limits which perfect surveys count", () => {
-    const out = run('milestone "M" unlimited { every 2 perfect surveys award 10 points during 2026-03-02 to 2026-03-03 }', [perfect(0), perfect(24), perfect(48)]);
+    const out = run('milestone "M" unlimited { every 2 perfect surveys award 10 points during 2026-03-02 to 2026-03-03 }', [
+      perfect(0),
+      perfect(24),
+      perfect(48),
+    ]);
     expect(out.balances.m1).toBe(10); // the third survey (March 4) is outside the range
   });
   it("limited: phases in order, nothing after the last", () => {
