@@ -53,9 +53,27 @@ describe("portal", () => {
       programDescription: "Earn points for every visit with your pet, and trade them for treats, grooming and gift cards.",
     });
     await staff.rules.save.mutate({ source: rules, note: "portal e2e", publish: true });
-    await staff.catalog.createReward.mutate({ kind: "coupon", name: `Free nail trim ${stamp}`, pointsPrice: 200, couponCode: `nail-trim-${stamp}`, couponValidDays: 3, description: "One nail trim at your next visit." });
-    await staff.catalog.createReward.mutate({ kind: "in_house", name: `Treat bag ${stamp}`, pointsPrice: 1000, description: "A bag of healthy treats." });
-    const member = await staff.members.create.mutate({ firstName: "Casey", lastName: "Rivera", email, birthday: "1988-06-14", cardNumber: `77${Date.now().toString().slice(-8)}` });
+    await staff.catalog.createReward.mutate({
+      kind: "coupon",
+      name: `Free nail trim ${stamp}`,
+      pointsPrice: 200,
+      couponCode: `nail-trim-${stamp}`,
+      couponValidDays: 3,
+      description: "One nail trim at your next visit.",
+    });
+    await staff.catalog.createReward.mutate({
+      kind: "in_house",
+      name: `Treat bag ${stamp}`,
+      pointsPrice: 1000,
+      description: "A bag of healthy treats.",
+    });
+    const member = await staff.members.create.mutate({
+      firstName: "Casey",
+      lastName: "Rivera",
+      email,
+      birthday: "1988-06-14",
+      cardNumber: `77${Date.now().toString().slice(-8)}`,
+    });
     const invitation = await staff.members.invite.mutate({ memberId: member.id });
     inviteLink = invitation.link;
   });
@@ -94,7 +112,10 @@ describe("portal", () => {
     await card.getByLabel("Rewards card number").fill("4000 1234 5678");
     await card.getByLabel("Date of birth").fill("2012-05-14");
     await submit(page, card.getByRole("button", { name: "Sign in with card" }));
-    await card.getByRole("alert").getByText(/could not find a card/).waitFor();
+    await card
+      .getByRole("alert")
+      .getByText(/could not find a card/)
+      .waitFor();
 
     await page.getByRole("link", { name: "Register with your invitation" }).click();
     await page.getByRole("heading", { name: "Register with your invitation" }).waitFor();
@@ -201,8 +222,15 @@ describe("portal", () => {
   });
 
   test("refer a friend, take part in a contest and leave a review", async () => {
-    await staff.adminEngagement.createReferralCampaign.mutate({ name: `Bring a friend ${stamp}`, description: "Both of you get points when your friend's pet has a first visit." });
-    await staff.adminEngagement.saveActivity.mutate({ kind: "contest", title: `Cutest pet photo ${stamp}`, description: "Send us your pet's best photo." });
+    await staff.adminEngagement.createReferralCampaign.mutate({
+      name: `Bring a friend ${stamp}`,
+      description: "Both of you get points when your friend's pet has a first visit.",
+    });
+    await staff.adminEngagement.saveActivity.mutate({
+      kind: "contest",
+      title: `Cutest pet photo ${stamp}`,
+      description: "Send us your pet's best photo.",
+    });
     const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
     await signIn(page);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Refer" }).click();

@@ -7,7 +7,7 @@ export function href(path: string): string {
 
 /** Only paths inside the portal are followed after sign-in (never another site). */
 export function safeNext(next: string | null, fallback: string): string {
-  return next && next.startsWith("/portal/") && !next.startsWith("//") ? next : fallback;
+  return next?.startsWith("/portal/") ? next : fallback;
 }
 
 /**

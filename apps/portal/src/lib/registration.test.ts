@@ -15,7 +15,9 @@ describe("registration forms", () => {
   });
 
   it("needs a name and an email on the contact form; phone and birthday are optional but checked", () => {
-    const ok = parseContactForm(form({ firstName: " Ana ", lastName: "Bell", email: "ana@example.com", password: "long-enough-1", confirm: "long-enough-1" }));
+    const ok = parseContactForm(
+      form({ firstName: " Ana ", lastName: "Bell", email: "ana@example.com", password: "long-enough-1", confirm: "long-enough-1" }),
+    );
     expect(ok.errors).toEqual({});
     expect(ok.values.firstName).toBe("Ana");
     const bad = parseContactForm(form({ email: "ana", phone: "12", birthday: "2030-01-01", password: "x" }), new Date("2026-01-01"));

@@ -29,7 +29,8 @@ export function parseContactForm(form: FormData, today = new Date()) {
   if (!values.lastName) errors.lastName = "Enter your last name.";
   if (!values.email) errors.email = "Enter your email address: the practice answers there.";
   else if (!EMAIL.test(values.email)) errors.email = "Enter an email address like name@example.com.";
-  if (values.phone && values.phone.replace(/\D/g, "").length < 7) errors.phone = "Enter a phone number with its area code, or leave it empty.";
+  if (values.phone && values.phone.replace(/\D/g, "").length < 7)
+    errors.phone = "Enter a phone number with its area code, or leave it empty.";
   if (values.birthday && !isValidBirthDate(values.birthday, today)) errors.birthday = "Enter a real date of birth, or leave it empty.";
   return { values, password, errors };
 }

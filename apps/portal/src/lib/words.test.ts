@@ -18,13 +18,19 @@ describe("activity in plain words", () => {
   });
 
   it("names redemptions, adjustments and manual rewards plainly", () => {
-    expect(activityWhat({ kind: "redemption", points: -100, ruleName: null, note: null, eventType: "points.redeemed", at: now })).toBe("reward redeemed");
-    expect(activityWhat({ kind: "adjustment", points: -5, ruleName: null, note: "typo", eventType: null, at: now })).toBe("taken off by the practice");
-    expect(activityWhy({ kind: "adjustment", points: -5, ruleName: null, note: "typo", eventType: null, at: now })).toBe("typo");
-    expect(activitySentence({ kind: "reward", points: 50, ruleName: "Followed us", note: null, eventType: "action.approved", at: now }, tz, now)).toBe(
-      "+50 pts — completed action on May 20",
+    expect(activityWhat({ kind: "redemption", points: -100, ruleName: null, note: null, eventType: "points.redeemed", at: now })).toBe(
+      "reward redeemed",
     );
-    expect(activitySentence({ kind: "redemption", points: -1, ruleName: null, note: null, eventType: null, at: now }, tz, now)).toBe("-1 pt — reward redeemed on May 20");
+    expect(activityWhat({ kind: "adjustment", points: -5, ruleName: null, note: "typo", eventType: null, at: now })).toBe(
+      "taken off by the practice",
+    );
+    expect(activityWhy({ kind: "adjustment", points: -5, ruleName: null, note: "typo", eventType: null, at: now })).toBe("typo");
+    expect(
+      activitySentence({ kind: "reward", points: 50, ruleName: "Followed us", note: null, eventType: "action.approved", at: now }, tz, now),
+    ).toBe("+50 pts — completed action on May 20");
+    expect(activitySentence({ kind: "redemption", points: -1, ruleName: null, note: null, eventType: null, at: now }, tz, now)).toBe(
+      "-1 pt — reward redeemed on May 20",
+    );
   });
 });
 

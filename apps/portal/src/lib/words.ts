@@ -7,12 +7,16 @@ export function formatDay(at: Date | string, timeZone: string, now: Date = new D
   const date = new Date(at);
   const year = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric" });
   const sameYear = year.format(date) === year.format(now);
-  return new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", ...(sameYear ? {} : { year: "numeric" }) }).format(date);
+  return new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", ...(sameYear ? {} : { year: "numeric" }) }).format(
+    date,
+  );
 }
 
 /** May 1, 3:05 PM in the practice's timezone (for expiries). */
 export function formatDateTime(at: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(new Date(at));
+  return new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(
+    new Date(at),
+  );
 }
 
 const eventWords: Record<string, string> = {
@@ -73,7 +77,10 @@ export interface Priced {
  * The next reward to aim for: the cheapest one the balance does not cover yet; when everything
  * is affordable, the most expensive one (full ring). Null when the catalog is empty.
  */
-export function nextReward<T extends Priced>(balance: number, rewards: readonly T[]): { reward: T; needed: number; fraction: number } | null {
+export function nextReward<T extends Priced>(
+  balance: number,
+  rewards: readonly T[],
+): { reward: T; needed: number; fraction: number } | null {
   if (rewards.length === 0) return null;
   const sorted = [...rewards].sort((a, b) => a.pointsPrice - b.pointsPrice);
   const target = sorted.find((r) => r.pointsPrice > balance) ?? sorted[sorted.length - 1]!;

@@ -1,6 +1,6 @@
-import { TALLY_PRACTICE_NAME } from "$app/env/private";
 import { api } from "#lib/server/api.js";
 import { practiceSlug } from "#lib/server/practice.js";
+import { TALLY_PRACTICE_NAME } from "$app/env/private";
 import type { LayoutServerLoad } from "./$types";
 
 // Before sign-in the practice comes from the link (?practice=) or the portal's default.
@@ -8,7 +8,10 @@ export const load: LayoutServerLoad = async (event) => {
   const slug = practiceSlug(event.url, event.cookies);
   try {
     const p = await api(event).practice.public.query({ slug });
-    return { practice: { slug, name: p.name, status: p.status, timezone: p.timezone, programDescription: p.programDescription }, practiceName: p.name };
+    return {
+      practice: { slug, name: p.name, status: p.status, timezone: p.timezone, programDescription: p.programDescription },
+      practiceName: p.name,
+    };
   } catch {
     return {
       practice: { slug, name: TALLY_PRACTICE_NAME, status: "on" as const, timezone: "America/Chicago", programDescription: "" },

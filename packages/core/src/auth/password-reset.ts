@@ -26,10 +26,23 @@ const invalid = () => new DomainError("INVALID_INPUT", "This reset link is not v
 /** For a registered member with that email at that practice: a one-hour reset token; else null. */
 export async function requestPasswordReset(db: Db, input: { practice: string; email: string }, secret: string) {
   const [row] = await db
-    .select({ id: members.id, firstName: members.firstName, email: members.email, passwordHash: members.passwordHash, practiceId: members.practiceId, practiceName: practices.name })
+    .select({
+      id: members.id,
+      firstName: members.firstName,
+      email: members.email,
+      passwordHash: members.passwordHash,
+      practiceId: members.practiceId,
+      practiceName: practices.name,
+    })
     .from(members)
     .innerJoin(practices, eq(practices.id, members.practiceId))
-    .where(and(eq(practices.slug, input.practice), sql`lower(${members.email}) = ${input.email.trim().toLowerCase()}`, sql`${members.status} <> 'merged'`))
+    .where(
+      and(
+        eq(practices.slug, input.practice),
+        sql`lower(${members.email}) = ${input.email.trim().toLowerCase()}`,
+        sql`${members.status} <> 'merged'`,
+      ),
+    )
     .limit(1);
   // Only accounts with a password can reset one; the answer to the person is the same either way.
   if (!row?.passwordHash || !row.email) return null;
@@ -45,17 +58,31 @@ export async function requestPasswordReset(db: Db, input: { practice: string; em
 
 /** Sets the new password from a valid token and ends the member's other sessions. */
 export async function resetPassword(db: Db, input: { token: string; password: string }, secret: string, now = Date.now()) {
-  if (input.password.length < minPasswordLength) throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
+  if (input.password.length < minPasswordLength)
+    throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
   const [memberId, expiresText, signature] = input.token.split(".");
   const expires = Number(expiresText);
   if (!memberId || !signature || !Number.isSafeInteger(expires) || expires < now || !/^[0-9a-f-]{36}$/.test(memberId)) throw invalid();
-  const [m] = await db.select({ id: members.id, passwordHash: members.passwordHash, practiceId: members.practiceId }).from(members).where(eq(members.id, memberId));
+  const [m] = await db
+    .select({ id: members.id, passwordHash: members.passwordHash, practiceId: members.practiceId })
+    .from(members)
+    .where(eq(members.id, memberId));
   if (!m?.passwordHash) throw invalid();
   const expected = Buffer.from(sign(secret, m.id, expires, m.passwordHash));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
-  await db.update(members).set({ passwordHash: await hashPassword(input.password), updatedAt: new Date(now) }).where(eq(members.id, m.id));
+  await db
+    .update(members)
+    .set({ passwordHash: await hashPassword(input.password), updatedAt: new Date(now) })
+    .where(eq(members.id, m.id));
   await revokeAllSessions(db, { memberId: m.id });
-  await db.transaction((tx) => writeAuthAudit(tx, { practiceId: m.practiceId, actor: { kind: "member", id: m.id }, action: "auth.member.resetPassword", targetId: m.id }));
+  await db.transaction((tx) =>
+    writeAuthAudit(tx, {
+      practiceId: m.practiceId,
+      actor: { kind: "member", id: m.id },
+      action: "auth.member.resetPassword",
+      targetId: m.id,
+    }),
+  );
   return { memberId: m.id };
 }

@@ -1,3 +1,5 @@
+import { members, practices, rewards } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeAction, decideApproval } from "../approvals/approvals.ts";
 import { acceptInvitationAndSignIn } from "../auth/member-registration.ts";
@@ -8,10 +10,7 @@ import { hashPassword, verifyPassword } from "../passwords.ts";
 import { redeemReward } from "../redemption/redeem-reward.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { members, practices, rewards } from "@tally/db";
-import { eq } from "drizzle-orm";
 import { createInvitation } from "./invitations.ts";
-import { recordConsent } from "./record-consent.ts";
 import {
   couponLabel,
   memberActionRequests,
@@ -22,6 +21,7 @@ import {
   memberOrders,
   setEmailUpdates,
 } from "./member-overview.ts";
+import { recordConsent } from "./record-consent.ts";
 
 const rules = `
 reward "Followed us" manual {
@@ -52,7 +52,10 @@ describe("member overview (portal)", () => {
     t = await createTestDatabase();
     p = await makePractice(t);
     other = await makePractice(t);
-    [ana, ben] = (await makeMembers(t, p.id, [{ firstName: "Ana", email: "ana@example.com" }, { firstName: "Ben" }])).map((m) => m.id) as [string, string];
+    [ana, ben] = (await makeMembers(t, p.id, [{ firstName: "Ana", email: "ana@example.com" }, { firstName: "Ben" }])).map((m) => m.id) as [
+      string,
+      string,
+    ];
     await saveRuleSet({ ctx: p.admin, input: { source: rules, publish: true } });
   });
   afterAll(() => t?.dispose());
@@ -60,7 +63,11 @@ describe("member overview (portal)", () => {
   it("shows a member their requests, activity with the event type, and milestone progress", async () => {
     const me = p.asMember(ana);
     const done = await completeAction({ ctx: me, input: { memberId: ana, rule: "Followed us", response: "@ana" } });
-    expect((await memberActionRequests({ ctx: me, input: { memberId: ana } }))[0]).toMatchObject({ rule: "Followed us", status: "pending", response: "@ana" });
+    expect((await memberActionRequests({ ctx: me, input: { memberId: ana } }))[0]).toMatchObject({
+      rule: "Followed us",
+      status: "pending",
+      response: "@ana",
+    });
     await decideApproval({ ctx: p.team, input: { requestId: done.requestId!, decision: "approve" } });
     expect((await memberActionRequests({ ctx: me, input: { memberId: ana } }))[0]?.status).toBe("approved");
 
@@ -72,18 +79,33 @@ describe("member overview (portal)", () => {
     ]);
 
     const [journey] = await memberMilestones({ ctx: me, input: { memberId: ana } });
-    expect(journey).toMatchObject({ name: "Braces journey", program: "limited", nextPhase: "Bracket Buddy", tally: 0, target: 5, achieved: [], finished: false });
+    expect(journey).toMatchObject({
+      name: "Braces journey",
+      program: "limited",
+      nextPhase: "Bracket Buddy",
+      tally: 0,
+      target: 5,
+      achieved: [],
+      finished: false,
+    });
   });
 
   it("lists coupons (with a readable name) and orders after a redemption", async () => {
-    await createReward({ ctx: p.admin, input: { kind: "coupon", name: "Free whitening", pointsPrice: 100, couponCode: "free-whitening", couponValidDays: 2 } });
+    await createReward({
+      ctx: p.admin,
+      input: { kind: "coupon", name: "Free whitening", pointsPrice: 100, couponCode: "free-whitening", couponValidDays: 2 },
+    });
     const [reward] = await t.db.select().from(rewards).where(eq(rewards.practiceId, p.id));
     const me = p.asMember(ana);
     await redeemReward({ ctx: me, input: { memberId: ana, rewardId: reward!.id } });
     const [coupon] = await memberCoupons({ ctx: me, input: { memberId: ana } });
     expect(coupon).toMatchObject({ coupon: "free-whitening", name: "Free whitening", status: "active" });
     expect(coupon!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 47 * 3_600_000);
-    expect((await memberOrders({ ctx: me, input: { memberId: ana } }))[0]).toMatchObject({ rewardName: "Free whitening", points: 100, status: "fulfilled" });
+    expect((await memberOrders({ ctx: me, input: { memberId: ana } }))[0]).toMatchObject({
+      rewardName: "Free whitening",
+      points: 100,
+      status: "fulfilled",
+    });
     expect(couponLabel("ten-off")).toBe("Ten off");
   });
 
@@ -114,19 +136,30 @@ describe("member overview (portal)", () => {
   });
 
   it("resets a password once with a valid link, never with a forged or used one", async () => {
-    await t.db.update(members).set({ passwordHash: await hashPassword("old-password-1") }).where(eq(members.id, ana));
+    await t.db
+      .update(members)
+      .set({ passwordHash: await hashPassword("old-password-1") })
+      .where(eq(members.id, ana));
     const [practice] = await t.db.select().from(practices).where(eq(practices.id, p.id));
     expect(await requestPasswordReset(t.db, { practice: practice!.slug, email: "nobody@example.com" }, "s3cret")).toBeNull();
     const reset = await requestPasswordReset(t.db, { practice: practice!.slug, email: "ANA@example.com" }, "s3cret");
     expect(reset?.memberId).toBe(ana);
-    await expect(resetPassword(t.db, { token: reset!.token, password: "short" }, "s3cret")).rejects.toMatchObject({ code: "INVALID_INPUT" });
-    await expect(resetPassword(t.db, { token: reset!.token, password: "new-password-1" }, "other-secret")).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(resetPassword(t.db, { token: reset!.token, password: "short" }, "s3cret")).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
+    await expect(resetPassword(t.db, { token: reset!.token, password: "new-password-1" }, "other-secret")).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
     await resetPassword(t.db, { token: reset!.token, password: "new-password-1" }, "s3cret");
     const [after] = await t.db.select().from(members).where(eq(members.id, ana));
     expect(await verifyPassword(after!.passwordHash!, "new-password-1")).toBe(true);
     // Used: the hash it was signed over changed.
-    await expect(resetPassword(t.db, { token: reset!.token, password: "another-pass-1" }, "s3cret")).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(resetPassword(t.db, { token: reset!.token, password: "another-pass-1" }, "s3cret")).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
     const expired = passwordResetToken("s3cret", ana, after!.passwordHash!, Date.now() - 2 * 3_600_000);
-    await expect(resetPassword(t.db, { token: expired, password: "another-pass-1" }, "s3cret")).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(resetPassword(t.db, { token: expired, password: "another-pass-1" }, "s3cret")).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
   });
 });

@@ -1,8 +1,19 @@
 // What a member sees of their own account in the portal: coupons with their expiry, orders,
 // manual-reward requests, milestone progress, recent activity with the event behind each entry,
 // consents and notification preferences. Read-only except the notification preference.
+
+import {
+  actionRequests,
+  consents,
+  events,
+  issuedCoupons,
+  ledgerEntries,
+  memberEngineStates,
+  orders,
+  participations,
+  rewards,
+} from "@tally/db";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import { actionRequests, consents, events, issuedCoupons, ledgerEntries, memberEngineStates, orders, participations, rewards } from "@tally/db";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { loadSetup } from "../events/program.ts";
@@ -107,7 +118,10 @@ interface StoredMilestone {
 export async function memberMilestones({ ctx, input }: { ctx: Ctx; input: OverviewInput }) {
   const q = await begin(ctx, input);
   const { program } = await loadSetup(ctx.db, ctx.practiceId);
-  const [row] = await ctx.db.select({ state: memberEngineStates.state }).from(memberEngineStates).where(eq(memberEngineStates.memberId, q.memberId));
+  const [row] = await ctx.db
+    .select({ state: memberEngineStates.state })
+    .from(memberEngineStates)
+    .where(eq(memberEngineStates.memberId, q.memberId));
   const stored = ((row?.state ?? {}) as { milestones?: Record<string, StoredMilestone> }).milestones ?? {};
   return program.rules
     .filter((r) => r.kind === "milestone")
@@ -182,8 +196,15 @@ export async function setEmailUpdates({ ctx, input }: { ctx: Ctx; input: Input<t
   assertSelf(ctx, data.memberId);
   return inTx(ctx, async (tx) => {
     await findMember(tx, ctx, data.memberId);
-    await tx.insert(consents).values({ practiceId: ctx.practiceId, memberId: data.memberId, kind: emailUpdatesKind, full: data.enabled, givenAt: new Date() });
-    await audit(tx, ctx, { action: "members.setEmailUpdates", targetType: "member", targetId: data.memberId, details: { enabled: data.enabled } });
+    await tx
+      .insert(consents)
+      .values({ practiceId: ctx.practiceId, memberId: data.memberId, kind: emailUpdatesKind, full: data.enabled, givenAt: new Date() });
+    await audit(tx, ctx, {
+      action: "members.setEmailUpdates",
+      targetType: "member",
+      targetId: data.memberId,
+      details: { enabled: data.enabled },
+    });
     return { emailUpdates: data.enabled };
   });
 }

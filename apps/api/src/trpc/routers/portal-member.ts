@@ -30,9 +30,15 @@ export const portalMemberRouter = router({
     return { name: p.name, slug: p.slug, timezone: p.timezone, status: p.status, programDescription: p.programDescription };
   }),
 
-  coupons: memberProcedure.input(Limit).query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
-  orders: memberProcedure.input(Limit).query(({ ctx, input }) => memberOrders({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
-  requests: memberProcedure.input(Limit).query(({ ctx, input }) => memberActionRequests({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  coupons: memberProcedure
+    .input(Limit)
+    .query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  orders: memberProcedure
+    .input(Limit)
+    .query(({ ctx, input }) => memberOrders({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  requests: memberProcedure
+    .input(Limit)
+    .query(({ ctx, input }) => memberActionRequests({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
   milestones: memberProcedure.query(({ ctx }) => memberMilestones({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })),
 
   /** Ledger lines with the event behind each; empty unless the program is on (test mode hides points). */
@@ -51,7 +57,15 @@ export const portalMemberRouter = router({
     const now = Date.now();
     return activities
       .filter((a) => !a.endsAt || a.endsAt.getTime() > now || doneAt.has(a.id))
-      .map((a) => ({ id: a.id, kind: a.kind, title: a.title, description: a.description, startsAt: a.startsAt, endsAt: a.endsAt, doneAt: doneAt.get(a.id) ?? null }));
+      .map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        title: a.title,
+        description: a.description,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        doneAt: doneAt.get(a.id) ?? null,
+      }));
   }),
 
   participate: memberProcedure
@@ -62,14 +76,26 @@ export const portalMemberRouter = router({
   referrals: memberProcedure.query(async ({ ctx }) => {
     const [campaigns, referrals] = await Promise.all([listReferralCampaigns({ ctx: ctx.core }), listReferrals({ ctx: ctx.core })]);
     return {
-      campaigns: campaigns.filter((c) => c.active).map((c) => ({ id: c.id, name: c.name, kind: c.kind, description: c.description, startsOn: c.startsOn, endsOn: c.endsOn })),
-      referrals: referrals.map((r) => ({ id: r.id, campaignId: r.campaignId, inviteeName: r.inviteeName, inviteeEmail: r.inviteeEmail, status: r.status, createdAt: r.createdAt, convertedAt: r.convertedAt })),
+      campaigns: campaigns
+        .filter((c) => c.active)
+        .map((c) => ({ id: c.id, name: c.name, kind: c.kind, description: c.description, startsOn: c.startsOn, endsOn: c.endsOn })),
+      referrals: referrals.map((r) => ({
+        id: r.id,
+        campaignId: r.campaignId,
+        inviteeName: r.inviteeName,
+        inviteeEmail: r.inviteeEmail,
+        status: r.status,
+        createdAt: r.createdAt,
+        convertedAt: r.convertedAt,
+      })),
     };
   }),
 
   /** A personal invitation link; with an email, the invitation is also sent to the friend. */
   refer: memberProcedure
-    .input(z.object({ campaignId: z.uuid(), inviteeName: z.string().trim().max(200).default(""), inviteeEmail: z.email().max(254).optional() }))
+    .input(
+      z.object({ campaignId: z.uuid(), inviteeName: z.string().trim().max(200).default(""), inviteeEmail: z.email().max(254).optional() }),
+    )
     .mutation(async ({ ctx, input }) => {
       const created = await inviteReferral({ ctx: ctx.core, input: { ...input, referrerId: ctx.member.actor.id } });
       const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;

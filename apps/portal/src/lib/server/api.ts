@@ -1,7 +1,8 @@
 // The typed API client for loads and actions: forwards the browser's cookies and address so the
 // API sees the member's session, and turns API errors into sentences for people.
-import { type ApiClient, appCodeOf, createApiClient, memberCookie, sessionCookieOptions } from "@tally/api/client";
+
 import type { Cookies } from "@sveltejs/kit";
+import { type ApiClient, appCodeOf, createApiClient, memberCookie, sessionCookieOptions } from "@tally/api/client";
 import { TRPCClientError } from "@trpc/client";
 import { TALLY_API_URL } from "$app/env/private";
 
@@ -33,7 +34,8 @@ export { appCodeOf };
 export function messageOf(error: unknown, fallback = "Something went wrong on our side. Please try again in a moment."): string {
   if (error instanceof TRPCClientError) {
     const data = error.data as { code?: string } | undefined;
-    if (data?.code === "BAD_REQUEST" && error.message.startsWith("[")) return "Some of the values are not valid. Check the form and try again.";
+    if (data?.code === "BAD_REQUEST" && error.message.startsWith("["))
+      return "Some of the values are not valid. Check the form and try again.";
     if (data?.code === "INTERNAL_SERVER_ERROR") return fallback;
     if (data?.code === "TOO_MANY_REQUESTS") return "Too many tries in a short time. Please wait a minute and try again.";
     return error.message || fallback;

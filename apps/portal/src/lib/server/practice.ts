@@ -10,7 +10,13 @@ export function practiceSlug(url: URL, cookies: Cookies): string {
   const fromLink = url.searchParams.get("practice")?.trim().toLowerCase();
   if (fromLink && SLUG.test(fromLink)) {
     if (cookies.get(cookieName) !== fromLink) {
-      cookies.set(cookieName, fromLink, { path: "/portal", httpOnly: true, sameSite: "lax", secure: url.protocol === "https:", maxAge: 60 * 60 * 24 * 365 });
+      cookies.set(cookieName, fromLink, {
+        path: "/portal",
+        httpOnly: true,
+        sameSite: "lax",
+        secure: url.protocol === "https:",
+        maxAge: 60 * 60 * 24 * 365,
+      });
     }
     return fromLink;
   }

@@ -18,7 +18,11 @@ export const actions: Actions = {
     const { password, errors } = parseNewPassword(form);
     if (Object.keys(errors).length > 0) return fail(400, { errors, message: null as string | null });
     try {
-      const session = await api(event).auth.member.acceptInvitation.mutate({ practice: practiceSlug(event.url, event.cookies), token, password });
+      const session = await api(event).auth.member.acceptInvitation.mutate({
+        practice: practiceSlug(event.url, event.cookies),
+        token,
+        password,
+      });
       setMemberSession(event.cookies, event.url, session);
     } catch (error) {
       const code = appCodeOf(error);

@@ -18,12 +18,14 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const rule = String(form.get("rule") ?? "");
     const response = String(form.get("response") ?? "").trim();
-    if (!response) return fail(400, { rule, kind: "action" as const, error: "Write your answer first, then press Complete.", confirmation: null });
+    if (!response)
+      return fail(400, { rule, kind: "action" as const, error: "Write your answer first, then press Complete.", confirmation: null });
     try {
       const done = await api(event).portal.completeAction.mutate({ rule, response });
       return { rule, kind: "action" as const, error: null, confirmation: done.confirmation ?? "Thanks! The practice will check it soon." };
     } catch (error) {
-      const message = appCodeOf(error) === "LIMIT_REACHED" ? "You already completed this one as many times as it allows." : messageOf(error);
+      const message =
+        appCodeOf(error) === "LIMIT_REACHED" ? "You already completed this one as many times as it allows." : messageOf(error);
       return fail(400, { rule, kind: "action" as const, error: message, confirmation: null });
     }
   },
@@ -34,7 +36,12 @@ export const actions: Actions = {
     try {
       const result = await api(event).portalMember.participate.mutate({ activityId, response });
       const points = result.awards.filter((a) => a.member === event.locals.member?.id).reduce((sum, a) => sum + a.points, 0);
-      return { rule: activityId, kind: "activity" as const, error: null, confirmation: points > 0 ? `Thanks for taking part! ${points} points are yours.` : "Thanks for taking part!" };
+      return {
+        rule: activityId,
+        kind: "activity" as const,
+        error: null,
+        confirmation: points > 0 ? `Thanks for taking part! ${points} points are yours.` : "Thanks for taking part!",
+      };
     } catch (error) {
       return fail(400, { rule: activityId, kind: "activity" as const, error: messageOf(error), confirmation: null });
     }

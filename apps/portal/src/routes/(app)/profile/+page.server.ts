@@ -14,11 +14,16 @@ export const actions: Actions = {
   /** Full media consent: the event pipeline awards its points when a rule says so. */
   mediaConsent: async (event) => {
     const form = await event.request.formData();
-    if (form.get("agree") !== "yes") return fail(400, { section: "consent" as const, message: "Tick the box to give your consent.", ok: null });
+    if (form.get("agree") !== "yes")
+      return fail(400, { section: "consent" as const, message: "Tick the box to give your consent.", ok: null });
     try {
       const r = await api(event).portalMember.giveConsent.mutate({ kind: "media", full: true });
       const points = r.awards.filter((a) => a.member === event.locals.member?.id).reduce((s, a) => s + a.points, 0);
-      return { section: "consent" as const, message: null, ok: points > 0 ? `Thank you! ${points} points were added to your balance.` : "Thank you! Your consent is saved." };
+      return {
+        section: "consent" as const,
+        message: null,
+        ok: points > 0 ? `Thank you! ${points} points were added to your balance.` : "Thank you! Your consent is saved.",
+      };
     } catch (error) {
       return fail(400, { section: "consent" as const, message: messageOf(error), ok: null });
     }
@@ -28,7 +33,11 @@ export const actions: Actions = {
     const enabled = form.get("emailUpdates") === "on";
     try {
       await api(event).portalMember.setEmailUpdates.mutate({ enabled });
-      return { section: "notifications" as const, message: null, ok: enabled ? "You will get an email on days you earn points." : "No more points emails. You can turn them back on here." };
+      return {
+        section: "notifications" as const,
+        message: null,
+        ok: enabled ? "You will get an email on days you earn points." : "No more points emails. You can turn them back on here.",
+      };
     } catch (error) {
       return fail(400, { section: "notifications" as const, message: messageOf(error), ok: null });
     }

@@ -18,7 +18,14 @@ export const actions: Actions = {
     const inviteeName = String(form.get("inviteeName") ?? "").trim();
     const inviteeEmail = String(form.get("inviteeEmail") ?? "").trim();
     const values = { inviteeName, inviteeEmail };
-    if (inviteeEmail && !EMAIL.test(inviteeEmail)) return fail(400, { values, errors: { inviteeEmail: "Enter an email address like name@example.com, or leave it empty to get a link." }, message: null, link: null, emailed: false });
+    if (inviteeEmail && !EMAIL.test(inviteeEmail))
+      return fail(400, {
+        values,
+        errors: { inviteeEmail: "Enter an email address like name@example.com, or leave it empty to get a link." },
+        message: null,
+        link: null,
+        emailed: false,
+      });
     try {
       const r = await api(event).portalMember.refer.mutate({ campaignId, inviteeName, inviteeEmail: inviteeEmail || undefined });
       return { values: { inviteeName: "", inviteeEmail: "" }, errors: {}, message: null, link: r.link, emailed: r.emailed };

@@ -9,7 +9,8 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const rating = Number(form.get("rating"));
     const body = String(form.get("body") ?? "").trim();
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) return fail(400, { values: { body }, error: "Choose how many stars, from 1 to 5.", message: null, points: 0, sent: false });
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+      return fail(400, { values: { body }, error: "Choose how many stars, from 1 to 5.", message: null, points: 0, sent: false });
     try {
       const r = await api(event).portalMember.review.mutate({ rating, body });
       const points = r.awards.filter((a) => a.member === event.locals.member?.id).reduce((s, a) => s + a.points, 0);

@@ -7,13 +7,25 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const home = await client.portal.home.query();
   if (home.status !== "member") return { home, rewards: [], orders: [], coupons: [], confirm: null, confirmKey: "" };
-  const [rewards, orders, coupons] = await Promise.all([client.portal.catalog.query(), client.portalMember.orders.query({ limit: 20 }), client.portalMember.coupons.query({ limit: 20 })]);
+  const [rewards, orders, coupons] = await Promise.all([
+    client.portal.catalog.query(),
+    client.portalMember.orders.query({ limit: 20 }),
+    client.portalMember.coupons.query({ limit: 20 }),
+  ]);
   // Without JavaScript, "Redeem" links to ?confirm=<id>, which shows the question on the page.
   const confirmId = event.url.searchParams.get("confirm");
   const confirm = (home.canRedeem && rewards.find((r) => r.id === confirmId)) || null;
   return {
     home,
-    rewards: rewards.map((r) => ({ id: r.id, name: r.name, kind: r.kind, description: r.description, imageUrl: r.imageUrl, pointsPrice: r.pointsPrice, valueCents: r.valueCents })),
+    rewards: rewards.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      description: r.description,
+      imageUrl: r.imageUrl,
+      pointsPrice: r.pointsPrice,
+      valueCents: r.valueCents,
+    })),
     orders,
     coupons,
     confirm: confirm ? { id: confirm.id, name: confirm.name, pointsPrice: confirm.pointsPrice } : null,
@@ -45,7 +57,16 @@ export const actions: Actions = {
     if (!/^[0-9a-f-]{36}$/i.test(rewardId)) return fail(400, { message: "Pick a reward to redeem.", redeemed: null });
     try {
       const result = await api(event).portal.redeem.mutate({ rewardId, idempotencyKey });
-      return { message: null, redeemed: { rewardName: result.rewardName, kind: result.kind, points: result.points, balance: result.balance, status: result.status } };
+      return {
+        message: null,
+        redeemed: {
+          rewardName: result.rewardName,
+          kind: result.kind,
+          points: result.points,
+          balance: result.balance,
+          status: result.status,
+        },
+      };
     } catch (error) {
       return fail(400, { message: redeemMessage(error), redeemed: null });
     }
