@@ -64,11 +64,19 @@ const copySeconds = (performance.now() - start) / 1000;
 const [{ count: copied }] = (await raw`select count(*)::int as count from raw_invoice_lines`) as unknown as [{ count: number }];
 await raw.end();
 
+type Summary = { rows: number; imported: number; skipped: number; points: number; errorCount: number };
+/** Upload, then poll the job as the admin app does, until it is done. */
 const upload = async () => {
   const t0 = performance.now();
   const res = await fetch(`${base}/api/v1/imports`, { method: "POST", headers: { cookie, "content-type": "text/csv" }, body: csv });
-  const summary = (await res.json()) as { rows: number; imported: number; skipped: number; points: number; errorCount: number };
-  return { seconds: (performance.now() - t0) / 1000, summary };
+  const { jobId } = (await res.json()) as { jobId: string };
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const job = (await (await fetch(`${base}/api/v1/imports/${jobId}`, { headers: { cookie } })).json()) as { status: string; processed: number; total: number; result: Summary; lastError: string };
+    if (job.status === "failed") throw new Error(job.lastError);
+    if (job.status === "done") return { seconds: (performance.now() - t0) / 1000, summary: job.result };
+    process.stderr.write(`\r  ${job.processed.toLocaleString()} / ${job.total.toLocaleString()} lines`);
+  }
 };
 const ledger = async () => {
   const [r] = await db

@@ -47,7 +47,7 @@ describe("concurrency on PostgreSQL", () => {
     for (let i = 0; i < 200; i++) lines.push(`PMS-1000${i % 5},R-${i},2026-04-0${1 + (i % 9)},CLEAN,${10 + (i % 7)}0.00`);
     const csv = lines.join("\n");
     const send = () =>
-      h.request("/api/v1/imports", { method: "POST", headers: { cookie: admin.cookieHeader(), "content-type": "text/csv" }, body: csv }).then((r) => r.json() as Promise<{ imported: number }>);
+      h.request("/api/v1/imports?wait=true", { method: "POST", headers: { cookie: admin.cookieHeader(), "content-type": "text/csv" }, body: csv }).then((r) => r.json() as Promise<{ imported: number }>);
     const results = await Promise.all(Array.from({ length: 8 }, send));
     expect(results.reduce((s, r) => s + r.imported, 0)).toBe(200);
     const [sum] = await h.t.db

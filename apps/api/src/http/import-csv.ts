@@ -46,7 +46,7 @@ export async function importCsv(
   source: Readable | AsyncIterable<Uint8Array | string>,
   options: { jobId?: string; chunkInvoices?: number; source?: string } = {},
 ): Promise<CsvImportSummary> {
-  const chunkInvoices = options.chunkInvoices ?? 20_000;
+  const chunkInvoices = options.chunkInvoices ?? 5_000;
   const summary: CsvImportSummary = { rows: 0, invoices: 0, imported: 0, skipped: 0, points: 0, errorCount: 0, errors: [], runIds: [] };
   const addError = (row: number, message: string) => {
     summary.errorCount++;

@@ -14,7 +14,7 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
   const postJson = (body: unknown, token = key) =>
     h.request("/api/v1/invoices", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
   const postCsv = (csv: string, headers: Record<string, string> = {}, query = "") =>
-    h.request(`/api/v1/imports${query}`, { method: "POST", headers: { cookie: admin.cookieHeader(), "content-type": "text/csv", ...headers }, body: csv });
+    h.request(`/api/v1/imports${query || "?wait=true"}`, { method: "POST", headers: { cookie: admin.cookieHeader(), "content-type": "text/csv", ...headers }, body: csv });
 
   beforeAll(async () => {
     h = await createHarness();
@@ -66,6 +66,21 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
 
       await postCsv("member_id,invoice_id,date,status\nPMS-10000,C-1,2026-03-08,refunded");
       expect(await balance()).toBe(20);
+    });
+
+    it("answers a large upload at once with a job to poll for progress", async () => {
+      const lines = ["member_id,invoice_id,date,code,amount"];
+      for (let i = 0; i < 300; i++) lines.push(`PMS-1000${i % 3 + 2},A-${i},2026-05-01,CLEAN,10.00`);
+      const res = await postCsv(lines.join("\n"), {}, "?wait=false");
+      expect(res.status).toBe(202);
+      const { jobId, total } = (await res.json()) as { jobId: string; total: number };
+      expect(total).toBe(300);
+      let job: { status: string; processed: number } = { status: "running", processed: 0 };
+      for (let i = 0; i < 100 && job.status === "running"; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = (await (await h.request(`/api/v1/imports/${jobId}`, { headers: { cookie: admin.cookieHeader() } })).json()) as typeof job;
+      }
+      expect(job).toMatchObject({ status: "done", processed: 300 });
     });
 
     it("queues a CSV for the nightly run and the worker imports it", async () => {

@@ -1,10 +1,16 @@
 // Plain HTTP endpoints for practice-management integrations and uploads:
 //   POST /api/v1/invoices      JSON invoices, `Authorization: Bearer tly_...` (API key per practice)
-//   POST /api/v1/imports       CSV upload (text/csv streams; multipart field "file"), staff admin
-//                              session or API key; `?when=nightly` queues it for the nightly run
+//   POST /api/v1/imports       CSV upload (text/csv or multipart field "file"), staff admin session
+//                              or API key: 202 {jobId} then poll; `?wait=true` answers with the
+//                              summary; `?when=nightly` queues it for 02:00 practice time
 //   GET  /api/v1/imports/:id   progress and result of an import job
 // The practice always comes from the key or the session, never from the request body.
-import { Readable } from "node:stream";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { type Ctx, isDomainError } from "@tally/core";
 import { jobs, practices } from "@tally/db";
 import { and, eq } from "drizzle-orm";
@@ -105,18 +111,45 @@ export function integrationRoutes(deps: AppDeps) {
       return c.json({ jobId: job!.id, status: "pending", runAt }, 202);
     }
 
-    const job = (await enqueue(db, { queue: "import.invoices", practiceId: caller.ctx.practiceId, payload: { streamed: true, actor: caller.ctx.actor } }))!;
-    // Marked running right away, so no worker picks it up: this request does the work.
+    // The upload is spooled to a temporary file at disk speed (counting its rows for progress),
+    // then imported from there: a long import never holds the upload open, and the admin app
+    // polls the job for processed / total. `?wait=true` answers with the summary instead.
+    const file = join(await mkdtemp(join(tmpdir(), "tally-import-")), "upload.csv");
+    let lines = 0;
+    let endsWithNewline = true;
+    const countLines = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+        if (chunk.length > 0) endsWithNewline = chunk[chunk.length - 1] === 10;
+        done(null, chunk);
+      },
+    });
+    await pipeline(stream, countLines, createWriteStream(file));
+    const job = (await enqueue(db, { queue: "import.invoices", practiceId: caller.ctx.practiceId, payload: { uploaded: true, actor: caller.ctx.actor }, total: Math.max(0, lines + (endsWithNewline ? 0 : 1) - 1) }))!;
+    // Marked running right away, so no worker picks it up: this process does the work.
     await db.update(jobs).set({ status: "running", lockedAt: new Date(), attempts: 1 }).where(eq(jobs.id, job.id));
+    const work = (async () => {
+      try {
+        const summary = await importCsv(caller.ctx, createReadStream(file), { jobId: job.id });
+        await db.update(jobs).set({ processed: summary.rows, total: summary.rows }).where(eq(jobs.id, job.id));
+        await complete(db, job.id, summary);
+        deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", summary.rows);
+        deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", summary.imported);
+        return summary;
+      } catch (e) {
+        await fail(db, { ...job, attempts: job.maxAttempts }, e);
+        throw e;
+      } finally {
+        await rm(dirname(file), { recursive: true, force: true });
+      }
+    })();
+    if (c.req.query("wait") !== "true") {
+      work.catch((err) => deps.log.error({ err, job: job.id }, "import failed"));
+      return c.json({ jobId: job.id, status: "running", total: job.total }, 202);
+    }
     try {
-      const summary = await importCsv(caller.ctx, stream, { jobId: job.id });
-      await db.update(jobs).set({ processed: summary.rows, total: summary.rows }).where(eq(jobs.id, job.id));
-      await complete(db, job.id, summary);
-      deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", summary.rows);
-      deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", summary.imported);
-      return c.json({ jobId: job.id, status: "done", ...summary });
+      return c.json({ jobId: job.id, status: "done", ...(await work) });
     } catch (e) {
-      await fail(db, { ...job, attempts: job.maxAttempts }, e);
       return domainError(c, e);
     }
   });
