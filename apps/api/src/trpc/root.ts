@@ -13,6 +13,7 @@ import { apiKeysRouter } from "./routers/api-keys.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { authRouter } from "./routers/auth.ts";
 import { catalogRouter } from "./routers/catalog.ts";
+import { couponsRouter } from "./routers/coupons.ts";
 import { checkinRouter } from "./routers/checkin.ts";
 import { eventsRouter } from "./routers/events.ts";
 import { kioskCheckinRouter } from "./routers/kiosk-checkin.ts";
@@ -43,6 +44,7 @@ export const appRouter = router({
   rules: rulesRouter,
   programs: programsRouter,
   catalog: catalogRouter,
+  coupons: couponsRouter,
   redemption: redemptionRouter,
   orders: ordersRouter,
   events: eventsRouter,

@@ -1,0 +1,9 @@
+// Coupons issued to a member (instant rewards, milestones, catalog): list them and mark one used
+// at the desk.
+import { listCoupons, listCouponsInput, useCoupon, useCouponInput } from "../../core.ts";
+import { router, staffProcedure } from "../init.ts";
+
+export const couponsRouter = router({
+  list: staffProcedure.input(listCouponsInput).query(({ ctx, input }) => listCoupons({ ctx: ctx.core, input })),
+  use: staffProcedure.input(useCouponInput).mutation(({ ctx, input }) => useCoupon({ ctx: ctx.core, input })),
+});
