@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { listActivities, saveActivity, saveActivityInput } from "../../../../../packages/core/src/engagement/marketplace.ts";
 import { createQrCode, createQrCodeInput, listQrCodes, setQrCodeActive, setQrCodeActiveInput } from "../../../../../packages/core/src/engagement/qr-codes.ts";
-import { createCampaignInput, createReferralCampaign, listReferralCampaigns, listReferrals } from "../../../../../packages/core/src/engagement/referrals.ts";
+import { createCampaignInput, createReferralCampaign, inviteReferral, inviteReferralInput, listReferralCampaigns, listReferrals } from "../../../../../packages/core/src/engagement/referrals.ts";
 import { listSurveyQuestions, saveSurveyQuestion, saveSurveyQuestionInput } from "../../../../../packages/core/src/engagement/surveys.ts";
 import { router, staffProcedure } from "../init.ts";
 
@@ -22,6 +22,8 @@ export const adminEngagementRouter = router({
   referrals: staffProcedure
     .input(z.object({ campaignId: z.uuid().optional() }).default({}))
     .query(({ ctx, input }) => listReferrals({ ctx: ctx.core, input })),
+  /** An invitation link on behalf of a member (the referrer), e.g. for a patient at the desk. */
+  inviteReferral: staffProcedure.input(inviteReferralInput).mutation(({ ctx, input }) => inviteReferral({ ctx: ctx.core, input })),
   activities: staffProcedure.query(({ ctx }) => listActivities({ ctx: ctx.core })),
   saveActivity: admin.input(saveActivityInput).mutation(({ ctx, input }) => saveActivity({ ctx: ctx.core, input })),
 });

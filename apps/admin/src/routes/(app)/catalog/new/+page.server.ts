@@ -1,0 +1,24 @@
+import { fail, redirect } from "@sveltejs/kit";
+import { href } from "#lib/paths.js";
+import { emptyReward, parseReward, type RewardKind, rewardValuesFrom } from "#lib/programs/reward-form.js";
+import { api, messageOf } from "#lib/server/api.js";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = ({ url }) => {
+  const kind = url.searchParams.get("kind");
+  return { values: emptyReward(kind === "coupon" || kind === "gift_card" ? (kind as RewardKind) : "in_house") };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const values = rewardValuesFrom(await event.request.formData());
+    const { input, errors } = parseReward(values);
+    if (!input) return fail(400, { values, errors, message: "Some fields need your attention: see the messages under them." });
+    try {
+      await api(event).catalog.createReward.mutate(input);
+    } catch (e) {
+      return fail(400, { values, errors, message: messageOf(e) });
+    }
+    redirect(303, `${href(input.kind === "coupon" ? "/catalog/coupons" : "/catalog")}?added=${encodeURIComponent(input.name)}`);
+  },
+};

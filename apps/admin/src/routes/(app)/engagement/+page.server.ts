@@ -1,0 +1,25 @@
+import { api } from "#lib/server/api.js";
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async (event) => {
+  const client = api(event);
+  const admin = event.locals.staff?.role === "admin";
+  const [campaigns, activities, qrCodes] = await Promise.all([
+    client.adminEngagement.referralCampaigns.query(),
+    client.adminEngagement.activities.query(),
+    admin ? client.adminEngagement.qrCodes.query() : Promise.resolve(null),
+  ]);
+  return {
+    admin,
+    qr: qrCodes ? { total: qrCodes.length, active: qrCodes.filter((q) => q.active).length } : null,
+    campaigns: { total: campaigns.length, active: campaigns.filter((c) => c.active).length, seasonal: campaigns.filter((c) => c.kind === "seasonal").length },
+    activities: {
+      total: activities.length,
+      byKind: {
+        contest: activities.filter((a) => a.kind === "contest").length,
+        survey: activities.filter((a) => a.kind === "survey").length,
+        social_post: activities.filter((a) => a.kind === "social_post").length,
+      },
+    },
+  };
+};
