@@ -3,8 +3,8 @@
 // The key row is inserted first, so a concurrent repeat waits on the unique index until the
 // first transaction commits (or rolls back, in which case the repeat does the work itself).
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import { idempotencyKeys, type Tx } from "@tally/db";
+import { and, eq } from "drizzle-orm";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
 

@@ -49,7 +49,17 @@ describe("tenancy: no verb crosses practices", () => {
     b = await makePractice(t);
     await saveRuleSet({ ctx: b.admin, input: { source: rules, publish: true } });
     ids.version = (await saveRuleSet({ ctx: a.admin, input: { source: rules, publish: true } })).id;
-    const ana = await createMember({ ctx: a.team, input: { firstName: "Ana", lastName: "Bell", email: "ana@a.test", cardNumber: "40000007", phone: "2175550101", birthday: "1990-01-01" } });
+    const ana = await createMember({
+      ctx: a.team,
+      input: {
+        firstName: "Ana",
+        lastName: "Bell",
+        email: "ana@a.test",
+        cardNumber: "40000007",
+        phone: "2175550101",
+        birthday: "1990-01-01",
+      },
+    });
     ids.member = ana.id;
     ids.other = (await createMember({ ctx: a.team, input: { firstName: "Liam", lastName: "G" } })).id;
     ids.bMember = (await createMember({ ctx: b.team, input: { firstName: "Bo", lastName: "B", email: "bo@b.test" } })).id;
@@ -58,7 +68,9 @@ describe("tenancy: no verb crosses practices", () => {
     ids.item = (await upsertEligibleItems({ ctx: a.admin, input: { items: [{ code: "CLEAN", name: "Cleaning" }] } })).items[0]!.id;
     await adjustPoints({ ctx: a.team, input: { memberId: ana.id, points: 500, note: "start" } });
     ids.reward = (await createReward({ ctx: a.admin, input: { kind: "in_house", name: "Mug", pointsPrice: 10 } })).id;
-    ids.couponReward = (await createReward({ ctx: a.admin, input: { kind: "coupon", name: "Ten off", pointsPrice: 10, couponCode: "ten-off" } })).id;
+    ids.couponReward = (
+      await createReward({ ctx: a.admin, input: { kind: "coupon", name: "Ten off", pointsPrice: 10, couponCode: "ten-off" } })
+    ).id;
     ids.order = (await redeemReward({ ctx: a.team, input: { memberId: ana.id, rewardId: ids.reward } })).orderId;
     ids.coupon = String((await redeemReward({ ctx: a.team, input: { memberId: ana.id, rewardId: ids.couponReward } })).fulfilment.couponId);
     ids.request = (await completeAction({ ctx: a.asMember(ana.id), input: { memberId: ana.id, rule: "Followed us" } })).requestId!;
@@ -85,7 +97,10 @@ describe("tenancy: no verb crosses practices", () => {
     ["members.merge (target)", (c) => mergeMembers({ ctx: c.admin, input: { sourceId: ids.bMember!, targetId: ids.member! } })],
     ["members.convertLead", (c) => convertLead({ ctx: c.admin, input: { id: ids.lead! } })],
     ["members.createInvitation", (c) => createInvitation({ ctx: c.team, input: { memberId: ids.other! } })],
-    ["members.acceptInvitation", (c) => acceptInvitation({ ctx: c.system, input: { token: ids.invitationToken!, password: "long enough password" } })],
+    [
+      "members.acceptInvitation",
+      (c) => acceptInvitation({ ctx: c.system, input: { token: ids.invitationToken!, password: "long enough password" } }),
+    ],
     ["members.recordFirstLogin", (c) => recordFirstLogin({ ctx: c.system, input: { memberId: ids.member! } })],
     ["ledger.balance", (c) => getBalance({ ctx: c.team, input: { memberId: ids.member! } })],
     ["ledger.history", (c) => ledgerHistory({ ctx: c.team, input: { memberId: ids.member! } })],
@@ -93,10 +108,23 @@ describe("tenancy: no verb crosses practices", () => {
     ["rules.publish", (c) => publishRuleSet({ ctx: c.admin, input: { versionId: ids.version! } })],
     ["rules.getVersion", (c) => getRuleSetVersion({ ctx: c.team, input: { versionId: ids.version! } })],
     ["rules.backtest", (c) => runBacktest({ ctx: c.admin, input: { versionId: ids.version!, from: "2026-01-01", to: "2027-01-01" } })],
-    ["events.record", (c) => recordEvent({ ctx: c.system, input: { id: "x1", type: "visit.checked_in", at: "2026-01-01T00:00:00Z", member: ids.member! } })],
+    [
+      "events.record",
+      (c) => recordEvent({ ctx: c.system, input: { id: "x1", type: "visit.checked_in", at: "2026-01-01T00:00:00Z", member: ids.member! } }),
+    ],
     [
       "events.record (referrer)",
-      (c) => recordEvent({ ctx: c.system, input: { id: "x2", type: "referral.converted", at: "2026-01-01T00:00:00Z", member: ids.bMember!, referral: { referrer: ids.member!, campaign: "x" } } }),
+      (c) =>
+        recordEvent({
+          ctx: c.system,
+          input: {
+            id: "x2",
+            type: "referral.converted",
+            at: "2026-01-01T00:00:00Z",
+            member: ids.bMember!,
+            referral: { referrer: ids.member!, campaign: "x" },
+          },
+        }),
     ],
     ["catalog.setEligibleItem", (c) => setEligibleItem({ ctx: c.admin, input: { id: ids.item!, enabled: true } })],
     ["catalog.updateReward", (c) => updateReward({ ctx: c.admin, input: { id: ids.reward!, pointsPrice: 1 } })],
@@ -110,16 +138,34 @@ describe("tenancy: no verb crosses practices", () => {
     ["approvals.completeAction", (c) => completeAction({ ctx: c.team, input: { memberId: ids.member!, rule: "Followed us" } })],
     ["approvals.decide", (c) => decideApproval({ ctx: c.team, input: { requestId: ids.request!, decision: "approve" } })],
     ["engagement.saveSurveyQuestion", (c) => saveSurveyQuestion({ ctx: c.admin, input: { id: ids.question!, text: "X" } })],
-    ["engagement.submitSurvey (member)", (c) => submitSurvey({ ctx: c.team, input: { memberId: ids.member!, answers: [{ questionId: ids.question!, positive: true }] } })],
-    ["engagement.submitSurvey (question)", (c) => submitSurvey({ ctx: c.team, input: { memberId: ids.bMember!, answers: [{ questionId: ids.question!, positive: true }] } })],
+    [
+      "engagement.submitSurvey (member)",
+      (c) => submitSurvey({ ctx: c.team, input: { memberId: ids.member!, answers: [{ questionId: ids.question!, positive: true }] } }),
+    ],
+    [
+      "engagement.submitSurvey (question)",
+      (c) => submitSurvey({ ctx: c.team, input: { memberId: ids.bMember!, answers: [{ questionId: ids.question!, positive: true }] } }),
+    ],
     ["engagement.setQrCodeActive", (c) => setQrCodeActive({ ctx: c.admin, input: { id: ids.qr!, active: false } })],
     ["engagement.scanQr (member)", (c) => scanQr({ ctx: c.team, input: { memberId: ids.member!, token: ids.qrToken! } })],
     ["engagement.scanQr (token)", (c) => scanQr({ ctx: c.team, input: { memberId: ids.bMember!, token: ids.qrToken! } })],
-    ["engagement.inviteReferral (campaign)", (c) => inviteReferral({ ctx: c.team, input: { campaignId: ids.campaign!, referrerId: ids.bMember! } })],
-    ["engagement.inviteReferral (referrer)", (c) => inviteReferral({ ctx: c.team, input: { campaignId: ids.campaign!, referrerId: ids.member! } })],
-    ["engagement.convertReferral (token)", (c) => convertReferral({ ctx: c.team, input: { token: ids.referralToken!, memberId: ids.bMember! } })],
+    [
+      "engagement.inviteReferral (campaign)",
+      (c) => inviteReferral({ ctx: c.team, input: { campaignId: ids.campaign!, referrerId: ids.bMember! } }),
+    ],
+    [
+      "engagement.inviteReferral (referrer)",
+      (c) => inviteReferral({ ctx: c.team, input: { campaignId: ids.campaign!, referrerId: ids.member! } }),
+    ],
+    [
+      "engagement.convertReferral (token)",
+      (c) => convertReferral({ ctx: c.team, input: { token: ids.referralToken!, memberId: ids.bMember! } }),
+    ],
     ["engagement.saveActivity", (c) => saveActivity({ ctx: c.admin, input: { id: ids.activity!, kind: "contest", title: "X" } })],
-    ["engagement.participate (activity)", (c) => participate({ ctx: c.system, input: { memberId: ids.bMember!, activityId: ids.activity! } })],
+    [
+      "engagement.participate (activity)",
+      (c) => participate({ ctx: c.system, input: { memberId: ids.bMember!, activityId: ids.activity! } }),
+    ],
     ["engagement.participate (member)", (c) => participate({ ctx: c.system, input: { memberId: ids.member!, activityId: ids.activity! } })],
     ["engagement.submitReview", (c) => submitReview({ ctx: c.system, input: { memberId: ids.member!, rating: 5 } })],
     ["engagement.publishReview", (c) => publishReview({ ctx: c.team, input: { id: ids.review! } })],

@@ -1,5 +1,5 @@
 // Test helpers: one migrated database per test file, practices with staff contexts, members.
-import { members, memberBalances, practices, staffUsers } from "@tally/db";
+import { memberBalances, members, practices, staffUsers } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import type { Actor, Ctx } from "./context.ts";
 
@@ -16,14 +16,17 @@ export interface TestPractice {
   kiosk: Ctx;
 }
 
-export async function makePractice(
-  t: TestDatabase,
-  values: Partial<typeof practices.$inferInsert> = {},
-): Promise<TestPractice> {
+export async function makePractice(t: TestDatabase, values: Partial<typeof practices.$inferInsert> = {}): Promise<TestPractice> {
   counter++;
   const [p] = await t.db
     .insert(practices)
-    .values({ slug: `p-${counter}-${Math.random().toString(36).slice(2, 8)}`, name: `Practice ${counter}`, status: "on", timezone: "UTC", ...values })
+    .values({
+      slug: `p-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+      name: `Practice ${counter}`,
+      status: "on",
+      timezone: "UTC",
+      ...values,
+    })
     .returning();
   const [admin] = await t.db
     .insert(staffUsers)

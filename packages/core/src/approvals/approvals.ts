@@ -2,8 +2,8 @@
 // request), staff approve or reject it in the approvals queue (`action.approved` / `action.rejected`
 // through the engine, which awards the oldest pending request of that member for that rule).
 import { randomUUID } from "node:crypto";
-import { and, asc, eq } from "drizzle-orm";
 import { actionRequests, members } from "@tally/db";
+import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -44,17 +44,31 @@ export async function completeAction({ ctx, input }: { ctx: Ctx; input: Input<ty
     const result = await processEvent(
       tx,
       ctx,
-      { id: `action:${randomUUID()}`, type: "action.completed", at: new Date().toISOString(), member: data.memberId, action: { name: data.rule, response: data.response } },
+      {
+        id: `action:${randomUUID()}`,
+        type: "action.completed",
+        at: new Date().toISOString(),
+        member: data.memberId,
+        action: { name: data.rule, response: data.response },
+      },
       { setup },
     );
     throwIfRejected(result);
     const request = result.pending[0];
-    await audit(tx, ctx, { action: "approvals.completeAction", targetType: "action_request", targetId: request?.requestId, details: { rule: data.rule } });
+    await audit(tx, ctx, {
+      action: "approvals.completeAction",
+      targetType: "action_request",
+      targetId: request?.requestId,
+      details: { rule: data.rule },
+    });
     return { requestId: request?.requestId ?? null, status: "pending" as const, confirmation: rule.confirmation };
   });
 }
 
-export const listApprovalsInput = z.object({ status: z.enum(["pending", "approved", "rejected"]).default("pending"), limit: z.number().int().min(1).max(500).default(100) });
+export const listApprovalsInput = z.object({
+  status: z.enum(["pending", "approved", "rejected"]).default("pending"),
+  limit: z.number().int().min(1).max(500).default(100),
+});
 
 export async function listApprovals({ ctx, input }: { ctx: Ctx; input?: Input<typeof listApprovalsInput> }) {
   authorize(ctx, "approvals.list");
@@ -97,10 +111,18 @@ export async function decideApproval({ ctx, input }: { ctx: Ctx; input: Input<ty
     const [oldest] = await tx
       .select({ id: actionRequests.id })
       .from(actionRequests)
-      .where(and(eq(actionRequests.practiceId, ctx.practiceId), eq(actionRequests.memberId, req.memberId), eq(actionRequests.ruleName, req.ruleName), eq(actionRequests.status, "pending")))
+      .where(
+        and(
+          eq(actionRequests.practiceId, ctx.practiceId),
+          eq(actionRequests.memberId, req.memberId),
+          eq(actionRequests.ruleName, req.ruleName),
+          eq(actionRequests.status, "pending"),
+        ),
+      )
       .orderBy(asc(actionRequests.requestedAt))
       .limit(1);
-    if (oldest?.id !== req.id) throw new DomainError("CONFLICT", "Decide this member's older request for the same reward first.", { oldest: oldest?.id });
+    if (oldest?.id !== req.id)
+      throw new DomainError("CONFLICT", "Decide this member's older request for the same reward first.", { oldest: oldest?.id });
     const result = await processEvent(tx, ctx, {
       id: `decision:${requestId}`,
       type: decision === "approve" ? "action.approved" : "action.rejected",
@@ -109,7 +131,12 @@ export async function decideApproval({ ctx, input }: { ctx: Ctx; input: Input<ty
       action: { name: req.ruleName },
     });
     const [after] = await tx.select().from(actionRequests).where(eq(actionRequests.id, requestId));
-    await audit(tx, ctx, { action: "approvals.decide", targetType: "action_request", targetId: requestId, details: { decision, status: after?.status, points: result.awards.reduce((s, a) => s + a.points, 0) } });
+    await audit(tx, ctx, {
+      action: "approvals.decide",
+      targetType: "action_request",
+      targetId: requestId,
+      details: { decision, status: after?.status, points: result.awards.reduce((s, a) => s + a.points, 0) },
+    });
     return { requestId, status: after?.status ?? req.status, awards: result.awards, closed: result.closed };
   });
 }

@@ -1,6 +1,7 @@
 // The audit log for admins: who changed what, newest first.
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+
 import { auditLog, staffUsers } from "@tally/db";
+import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
@@ -23,8 +24,17 @@ export async function listAudit({ ctx, input }: { ctx: Ctx; input?: Input<typeof
   if (q.targetId) where.push(eq(auditLog.targetId, q.targetId));
   if (q.from) where.push(gte(auditLog.at, q.from));
   if (q.to) where.push(lt(auditLog.at, q.to));
-  const staff = await ctx.db.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.practiceId, ctx.practiceId));
+  const staff = await ctx.db
+    .select({ id: staffUsers.id, name: staffUsers.name })
+    .from(staffUsers)
+    .where(eq(staffUsers.practiceId, ctx.practiceId));
   const names = new Map(staff.map((s) => [s.id, s.name]));
-  const rows = await ctx.db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.at)).limit(q.limit).offset(q.offset);
+  const rows = await ctx.db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.at))
+    .limit(q.limit)
+    .offset(q.offset);
   return rows.map((r) => ({ ...r, actorName: r.actorKind === "staff" ? (names.get(r.actorId) ?? null) : null }));
 }

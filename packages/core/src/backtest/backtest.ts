@@ -2,19 +2,19 @@
 // (nothing is written), and compare with the active version: points per rule, per member, and
 // the dollar cost at the practice's point cost. Members start the range with fresh engine state
 // (history before `from` is not replayed), for the draft and the active version alike.
-import { and, asc, eq, gte, lt } from "drizzle-orm";
+
 import { events, members, ruleSetVersions } from "@tally/db";
-import { applyEvent, initialState, initialMemberState } from "@tally/rules";
+import { applyEvent, initialMemberState, initialState } from "@tally/rules";
+import { and, asc, eq, gte, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { Effect, Program } from "../events/engine.ts";
-import { programFor } from "../events/program.ts";
 import { toEngineEvent } from "../events/process-event.ts";
+import { loadEligible, programFor } from "../events/program.ts";
 import { authorize } from "../permissions.ts";
+import { loadPractice } from "../practices/practices.ts";
 import { compileForPractice } from "../rules/rule-sets.ts";
 import { type Input, notFound, parseInput } from "../verb.ts";
-import { loadEligible } from "../events/program.ts";
-import { loadPractice } from "../practices/practices.ts";
 
 export const backtestInput = z
   .object({
@@ -37,7 +37,11 @@ export interface BacktestSide {
 
 const costCents = (points: number, pointCostCentiCents: number) => Math.round((points * pointCostCentiCents) / 100);
 
-function run(program: Program, rows: (typeof events.$inferSelect)[], profiles: Map<string, { tags: string[]; birthday: string | null; registered: boolean }>) {
+function run(
+  program: Program,
+  rows: (typeof events.$inferSelect)[],
+  profiles: Map<string, { tags: string[]; birthday: string | null; registered: boolean }>,
+) {
   const state = initialState();
   const effects: Effect[] = [];
   for (const e of rows) {
@@ -84,7 +88,10 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
   const practice = await loadPractice(ctx.db, ctx.practiceId);
   let source = q.source;
   if (source === undefined) {
-    const [v] = await ctx.db.select().from(ruleSetVersions).where(and(eq(ruleSetVersions.id, q.versionId!), eq(ruleSetVersions.practiceId, ctx.practiceId)));
+    const [v] = await ctx.db
+      .select()
+      .from(ruleSetVersions)
+      .where(and(eq(ruleSetVersions.id, q.versionId!), eq(ruleSetVersions.practiceId, ctx.practiceId)));
     if (!v) throw notFound("Rule set version");
     source = v.source;
   }
@@ -92,7 +99,10 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
   await compileForPractice(ctx.db, ctx.practiceId, source);
   const settings = { status: "on" as const, timezone: practice.timezone, eligible: await loadEligible(ctx.db, ctx.practiceId) };
   const draft = programFor(source, `draft:${source.length}:${hash(source)}`, settings);
-  const [active] = await ctx.db.select().from(ruleSetVersions).where(and(eq(ruleSetVersions.practiceId, ctx.practiceId), eq(ruleSetVersions.active, true)));
+  const [active] = await ctx.db
+    .select()
+    .from(ruleSetVersions)
+    .where(and(eq(ruleSetVersions.practiceId, ctx.practiceId), eq(ruleSetVersions.active, true)));
   const current = programFor(active?.source ?? "", active?.id ?? "empty", settings);
 
   const rows = await ctx.db
@@ -101,7 +111,14 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
     .where(and(eq(events.practiceId, ctx.practiceId), gte(events.at, q.from), lt(events.at, q.to)))
     .orderBy(asc(events.at), asc(events.recordedAt));
   const people = await ctx.db
-    .select({ id: members.id, firstName: members.firstName, lastName: members.lastName, tags: members.tags, birthday: members.birthday, registered: members.registered })
+    .select({
+      id: members.id,
+      firstName: members.firstName,
+      lastName: members.lastName,
+      tags: members.tags,
+      birthday: members.birthday,
+      registered: members.registered,
+    })
     .from(members)
     .where(eq(members.practiceId, ctx.practiceId));
   const profiles = new Map(people.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]));

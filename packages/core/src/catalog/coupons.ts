@@ -1,6 +1,7 @@
 // Issued coupons: a member's active ones (with time left), and staff marking one used.
-import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
+
 import { issuedCoupons } from "@tally/db";
+import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -17,8 +18,13 @@ export async function listCoupons({ ctx, input }: { ctx: Ctx; input: Input<typeo
   await findMember(ctx.db, ctx, q.memberId);
   const now = new Date();
   const where = [eq(issuedCoupons.practiceId, ctx.practiceId), eq(issuedCoupons.memberId, q.memberId)];
-  if (!q.includeInactive) where.push(eq(issuedCoupons.status, "active"), or(isNull(issuedCoupons.expiresAt), gt(issuedCoupons.expiresAt, now))!);
-  const rows = await ctx.db.select().from(issuedCoupons).where(and(...where)).orderBy(asc(issuedCoupons.expiresAt));
+  if (!q.includeInactive)
+    where.push(eq(issuedCoupons.status, "active"), or(isNull(issuedCoupons.expiresAt), gt(issuedCoupons.expiresAt, now))!);
+  const rows = await ctx.db
+    .select()
+    .from(issuedCoupons)
+    .where(and(...where))
+    .orderBy(asc(issuedCoupons.expiresAt));
   return rows.map((c) => ({
     id: c.id,
     coupon: c.coupon,
@@ -36,13 +42,22 @@ export async function useCoupon({ ctx, input }: { ctx: Ctx; input: Input<typeof 
   authorize(ctx, "coupons.use");
   const { couponId } = parseInput(useCouponInput, input);
   return inTx(ctx, async (tx) => {
-    const [c] = await tx.select().from(issuedCoupons).where(and(eq(issuedCoupons.id, couponId), eq(issuedCoupons.practiceId, ctx.practiceId))).for("update");
+    const [c] = await tx
+      .select()
+      .from(issuedCoupons)
+      .where(and(eq(issuedCoupons.id, couponId), eq(issuedCoupons.practiceId, ctx.practiceId)))
+      .for("update");
     if (!c) throw notFound("Coupon");
     const now = new Date();
     if (c.status !== "active") throw new DomainError("CONFLICT", `This coupon is ${c.status}.`);
     if (c.expiresAt && c.expiresAt <= now) throw new DomainError("CONFLICT", "This coupon has expired.");
     const [row] = await tx.update(issuedCoupons).set({ status: "used", usedAt: now }).where(eq(issuedCoupons.id, couponId)).returning();
-    await audit(tx, ctx, { action: "coupons.use", targetType: "coupon", targetId: couponId, details: { coupon: c.coupon, memberId: c.memberId } });
+    await audit(tx, ctx, {
+      action: "coupons.use",
+      targetType: "coupon",
+      targetId: couponId,
+      details: { coupon: c.coupon, memberId: c.memberId },
+    });
     return row!;
   });
 }

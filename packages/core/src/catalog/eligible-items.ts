@@ -1,7 +1,8 @@
 // Eligible billing codes: which services and items earn consumption points. Codes whose code
 // or name look sensitive (euthanasia, cremation, ...) are flagged, and enabling them warns.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+
 import { eligibleItems } from "@tally/db";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
@@ -84,7 +85,12 @@ export async function setEligibleItem({ ctx, input }: { ctx: Ctx; input: Input<t
       .where(and(eq(eligibleItems.id, id), eq(eligibleItems.practiceId, ctx.practiceId)))
       .returning();
     if (!item) throw notFound("Billing code");
-    await audit(tx, ctx, { action: "catalog.setEligibleItem", targetType: "eligible_item", targetId: id, details: { code: item.code, ...data } });
+    await audit(tx, ctx, {
+      action: "catalog.setEligibleItem",
+      targetType: "eligible_item",
+      targetId: id,
+      details: { code: item.code, ...data },
+    });
     return { item, warnings: item.enabled && item.sensitive ? sensitiveWarning([item]) : [] };
   });
 }
@@ -110,11 +116,16 @@ export async function enableAllEligibleItems({ ctx, input }: { ctx: Ctx; input: 
     await audit(tx, ctx, { action: "catalog.enableAllEligibleItems", details: { includeSensitive, count: enabled.length } });
     const warnings = includeSensitive
       ? sensitiveWarning(sensitive)
-      : sensitive.filter((s) => !s.enabled).map((s) => ({ code: s.code, message: `"${s.name}" (${s.code}) is sensitive and was left disabled.` }));
+      : sensitive
+          .filter((s) => !s.enabled)
+          .map((s) => ({ code: s.code, message: `"${s.name}" (${s.code}) is sensitive and was left disabled.` }));
     return { enabled: enabled.length, warnings };
   });
 }
 
 export async function eligibleItemsByIds(ctx: Ctx, ids: string[]) {
-  return ctx.db.select().from(eligibleItems).where(and(eq(eligibleItems.practiceId, ctx.practiceId), inArray(eligibleItems.id, ids)));
+  return ctx.db
+    .select()
+    .from(eligibleItems)
+    .where(and(eq(eligibleItems.practiceId, ctx.practiceId), inArray(eligibleItems.id, ids)));
 }

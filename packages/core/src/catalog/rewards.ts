@@ -1,7 +1,8 @@
 // The rewards catalog: gift cards, in-house prizes and coupons with a point price. Deleting is
 // soft, so orders keep their history; disabled rewards stay listed for staff only.
-import { and, asc, eq, isNull } from "drizzle-orm";
+
 import { rewards } from "@tally/db";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -31,8 +32,16 @@ export async function createReward({ ctx, input }: { ctx: Ctx; input: Input<type
   authorize(ctx, "catalog.createReward");
   const data = parseInput(createRewardInput, input);
   return inTx(ctx, async (tx) => {
-    const [row] = await tx.insert(rewards).values({ ...data, practiceId: ctx.practiceId }).returning();
-    await audit(tx, ctx, { action: "catalog.createReward", targetType: "reward", targetId: row!.id, details: { name: data.name, kind: data.kind, pointsPrice: data.pointsPrice } });
+    const [row] = await tx
+      .insert(rewards)
+      .values({ ...data, practiceId: ctx.practiceId })
+      .returning();
+    await audit(tx, ctx, {
+      action: "catalog.createReward",
+      targetType: "reward",
+      targetId: row!.id,
+      details: { name: data.name, kind: data.kind, pointsPrice: data.pointsPrice },
+    });
     return row!;
   });
 }

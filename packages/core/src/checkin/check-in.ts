@@ -2,8 +2,8 @@
 // staff choosing them), records the visit, runs `visit.checked_in`, and returns what the kiosk's
 // result screen shows.
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, inArray } from "drizzle-orm";
 import { checkIns, issuedCoupons, memberBalances, memberEngineStates, members, type Tx } from "@tally/db";
+import { and, eq, gt, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -26,11 +26,15 @@ async function resolveMember(tx: Tx, ctx: Ctx, input: z.output<typeof checkInInp
   const active = and(eq(members.practiceId, ctx.practiceId), eq(members.status, "member"));
   const notFound = () => new DomainError("NOT_FOUND", "We could not find you. Please see the front desk.");
   if (input.method === "staff") {
-    if (ctx.actor.kind !== "staff" && ctx.actor.kind !== "system") throw new DomainError("FORBIDDEN", "Only staff can check a member in by name.");
+    if (ctx.actor.kind !== "staff" && ctx.actor.kind !== "system")
+      throw new DomainError("FORBIDDEN", "Only staff can check a member in by name.");
     return findMember(tx, ctx, input.memberId);
   }
   if (input.method === "phone") {
-    const rows = await tx.select().from(members).where(and(active, eq(members.phone, normalizePhone(input.phone)!), eq(members.birthday, input.birthday)));
+    const rows = await tx
+      .select()
+      .from(members)
+      .where(and(active, eq(members.phone, normalizePhone(input.phone)!), eq(members.birthday, input.birthday)));
     if (rows.length !== 1) throw notFound();
     return rows[0]!;
   }
@@ -75,9 +79,23 @@ export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof ch
       { id: `checkin:${visitId}`, type: "visit.checked_in", at: now.toISOString(), member: member.id, visit: { method: data.method } },
       { setup, source: ctx.actor.kind },
     );
-    await tx.insert(checkIns).values({ id: visitId, practiceId: ctx.practiceId, memberId: member.id, locationId: data.locationId ?? null, method: data.method, eventId: outcome.eventId, at: now });
-    const [balance] = await tx.select({ balance: memberBalances.balance }).from(memberBalances).where(eq(memberBalances.memberId, member.id));
-    const [state] = await tx.select({ state: memberEngineStates.state }).from(memberEngineStates).where(eq(memberEngineStates.memberId, member.id));
+    await tx.insert(checkIns).values({
+      id: visitId,
+      practiceId: ctx.practiceId,
+      memberId: member.id,
+      locationId: data.locationId ?? null,
+      method: data.method,
+      eventId: outcome.eventId,
+      at: now,
+    });
+    const [balance] = await tx
+      .select({ balance: memberBalances.balance })
+      .from(memberBalances)
+      .where(eq(memberBalances.memberId, member.id));
+    const [state] = await tx
+      .select({ state: memberEngineStates.state })
+      .from(memberEngineStates)
+      .where(eq(memberEngineStates.memberId, member.id));
     const instantNames = setup.program.instants.map((i) => i.name);
     const unlocked =
       instantNames.length === 0
@@ -94,7 +112,12 @@ export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof ch
                 gt(issuedCoupons.expiresAt, now),
               ),
             );
-    await audit(tx, ctx, { action: "checkin.checkIn", targetType: "member", targetId: member.id, details: { method: data.method, visitId } });
+    await audit(tx, ctx, {
+      action: "checkin.checkIn",
+      targetType: "member",
+      targetId: member.id,
+      details: { method: data.method, visitId },
+    });
     const patientFacing = ctx.actor.kind === "kiosk" || ctx.actor.kind === "member";
     return {
       visitId,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decideApproval, completeAction, listApprovals, listManualRewards } from "../approvals/approvals.ts";
+import { completeAction, decideApproval, listApprovals, listManualRewards } from "../approvals/approvals.ts";
 import { createReward } from "../catalog/rewards.ts";
 import { checkIn } from "../checkin/check-in.ts";
 import { getBalance } from "../ledger/balance.ts";
@@ -50,9 +50,13 @@ describe("engagement, approvals and check-in", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     p = await makePractice(t);
-    for (const c of ["free-whitening", "movie-ticket"]) await createReward({ ctx: p.admin, input: { kind: "coupon", name: c, pointsPrice: 500, couponCode: c, enabled: false } });
+    for (const c of ["free-whitening", "movie-ticket"])
+      await createReward({ ctx: p.admin, input: { kind: "coupon", name: c, pointsPrice: 500, couponCode: c, enabled: false } });
     await saveRuleSet({ ctx: p.admin, input: { source: rules, publish: true } });
-    ana = await createMember({ ctx: p.team, input: { firstName: "Ana", lastName: "Bell", phone: "217-555-0101", birthday: "1990-04-02", cardNumber: "40000007" } });
+    ana = await createMember({
+      ctx: p.team,
+      input: { firstName: "Ana", lastName: "Bell", phone: "217-555-0101", birthday: "1990-04-02", cardNumber: "40000007" },
+    });
     liam = await createMember({ ctx: p.team, input: { firstName: "Liam", lastName: "Garcia" } });
   });
   afterAll(() => t?.dispose());
@@ -62,11 +66,15 @@ describe("engagement, approvals and check-in", () => {
     expect(r.displayName).toBe("Ana B.");
     expect(r.pointsEarned).toBe(10);
     expect(r.balance).toBe(10);
-    expect(r.milestones).toEqual([expect.objectContaining({ rule: "Braces journey", perfectSurveys: 0, target: 2, nextPhase: "Bracket Buddy" })]);
+    expect(r.milestones).toEqual([
+      expect.objectContaining({ rule: "Braces journey", perfectSurveys: 0, target: 2, nextPhase: "Bracket Buddy" }),
+    ]);
     expect(r.unlockedCoupons.map((c) => c.coupon)).toEqual(["free-whitening"]);
     const again = await checkIn({ ctx: p.kiosk, input: { method: "phone", phone: "(217) 555-0101", birthday: "1990-04-02" } });
     expect(again.pointsEarned).toBe(0);
-    await expect(checkIn({ ctx: p.kiosk, input: { method: "phone", phone: "2175550101", birthday: "1991-01-01" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(checkIn({ ctx: p.kiosk, input: { method: "phone", phone: "2175550101", birthday: "1991-01-01" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(checkIn({ ctx: p.kiosk, input: { method: "staff", memberId: ana.id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await checkIn({ ctx: p.team, input: { method: "qr", code: `tally:member:${liam.id}` } })).displayName).toBe("Liam G.");
   });
@@ -75,7 +83,10 @@ describe("engagement, approvals and check-in", () => {
     const q1 = await saveSurveyQuestion({ ctx: p.admin, input: { text: "On time?", position: 1 } });
     const q2 = await saveSurveyQuestion({ ctx: p.admin, input: { text: "Good hygiene?", position: 2 } });
     expect((await listSurveyQuestions({ ctx: p.kiosk })).map((q) => q.text)).toEqual(["On time?", "Good hygiene?"]);
-    const answers = (a: boolean, b: boolean) => [{ questionId: q1.id, positive: a }, { questionId: q2.id, positive: b }];
+    const answers = (a: boolean, b: boolean) => [
+      { questionId: q1.id, positive: a },
+      { questionId: q2.id, positive: b },
+    ];
     expect((await submitSurvey({ ctx: p.team, input: { memberId: ana.id, answers: answers(true, false) } })).perfect).toBe(false);
     await submitSurvey({ ctx: p.team, input: { memberId: ana.id, answers: answers(true, true) } });
     const r = await submitSurvey({ ctx: p.team, input: { memberId: ana.id, answers: answers(true, true) } });
@@ -83,34 +94,60 @@ describe("engagement, approvals and check-in", () => {
     expect(r.awards.map((a) => a.points)).toEqual([100]);
     const last = await submitSurvey({ ctx: p.kiosk, input: { memberId: ana.id, answers: answers(true, true) } });
     expect(last.coupons.map((c) => c.coupon)).toEqual(["movie-ticket"]);
-    expect((await getMember({ ctx: p.team, input: { id: ana.id } })).phases.map((x) => x.phase).sort()).toEqual(["Aligner Ace", "Bracket Buddy"]);
-    await expect(submitSurvey({ ctx: p.team, input: { memberId: ana.id, answers: [{ questionId: q1.id, positive: true }] } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    expect((await getMember({ ctx: p.team, input: { id: ana.id } })).phases.map((x) => x.phase).sort()).toEqual([
+      "Aligner Ace",
+      "Bracket Buddy",
+    ]);
+    await expect(
+      submitSurvey({ ctx: p.team, input: { memberId: ana.id, answers: [{ questionId: q1.id, positive: true }] } }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 
   it("QR codes award once per member", async () => {
     const qr = await createQrCode({ ctx: p.admin, input: { code: "SUMMER-2026", label: "Summer party" } });
     expect(qr.payload).toContain(qr.token);
-    expect((await scanQr({ ctx: p.asMember(liam.id), input: { memberId: liam.id, token: qr.payload } })).awards.map((a) => a.points)).toEqual([15]);
+    expect(
+      (await scanQr({ ctx: p.asMember(liam.id), input: { memberId: liam.id, token: qr.payload } })).awards.map((a) => a.points),
+    ).toEqual([15]);
     expect((await scanQr({ ctx: p.asMember(liam.id), input: { memberId: liam.id, token: qr.token } })).firstScan).toBe(false);
-    await expect(scanQr({ ctx: p.asMember(liam.id), input: { memberId: liam.id, token: "nonexistent-token" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(scanQr({ ctx: p.asMember(liam.id), input: { memberId: liam.id, token: "nonexistent-token" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("referrals reward both sides only when they convert", async () => {
-    const campaign = await createReferralCampaign({ ctx: p.admin, input: { name: "spring", kind: "seasonal", startsOn: "2026-03-01", endsOn: "2026-05-31" } });
-    await expect(createReferralCampaign({ ctx: p.admin, input: { name: "x", kind: "seasonal" } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
-    const invite = await inviteReferral({ ctx: p.asMember(ana.id), input: { campaignId: campaign.id, referrerId: ana.id, inviteeName: "Mia" } });
+    const campaign = await createReferralCampaign({
+      ctx: p.admin,
+      input: { name: "spring", kind: "seasonal", startsOn: "2026-03-01", endsOn: "2026-05-31" },
+    });
+    await expect(createReferralCampaign({ ctx: p.admin, input: { name: "x", kind: "seasonal" } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
+    const invite = await inviteReferral({
+      ctx: p.asMember(ana.id),
+      input: { campaignId: campaign.id, referrerId: ana.id, inviteeName: "Mia" },
+    });
     const before = (await getBalance({ ctx: p.team, input: { memberId: ana.id } })).balance;
     const mia = await createMember({ ctx: p.team, input: { firstName: "Mia", lastName: "Lopez" } });
     const r = await convertReferral({ ctx: p.team, input: { token: invite.token, memberId: mia.id } });
-    expect(r.awards.map((a) => [a.member, a.points])).toEqual([[ana.id, 250], [mia.id, 100]]);
+    expect(r.awards.map((a) => [a.member, a.points])).toEqual([
+      [ana.id, 250],
+      [mia.id, 100],
+    ]);
     expect((await getBalance({ ctx: p.team, input: { memberId: ana.id } })).balance).toBe(before + 250);
-    await expect(convertReferral({ ctx: p.team, input: { token: invite.token, memberId: mia.id } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(convertReferral({ ctx: p.team, input: { token: invite.token, memberId: mia.id } })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 
   it("marketplace participation counts once; reviews are submitted then published", async () => {
     const contest = await saveActivity({ ctx: p.admin, input: { kind: "contest", title: "Smile photo contest" } });
-    expect((await participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id } })).awards.map((a) => a.points)).toEqual([5]);
-    await expect(participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id } })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(
+      (await participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id } })).awards.map((a) => a.points),
+    ).toEqual([5]);
+    await expect(participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id } })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     const review = await submitReview({ ctx: p.asMember(liam.id), input: { memberId: liam.id, rating: 5, body: "Lovely staff" } });
     expect(review.awards.map((a) => a.points)).toEqual([40]);
     expect(await listReviews({ ctx: p.asMember(ana.id) })).toEqual([]);
@@ -120,16 +157,26 @@ describe("engagement, approvals and check-in", () => {
 
   it("manual rewards: complete -> approvals queue -> approve awards, reject drops; limit once per member", async () => {
     expect((await listManualRewards({ ctx: p.asMember(ana.id) })).map((r) => r.name)).toEqual(["Followed us on Instagram"]);
-    const a = await completeAction({ ctx: p.asMember(ana.id), input: { memberId: ana.id, rule: "Followed us on Instagram", response: "@ana" } });
+    const a = await completeAction({
+      ctx: p.asMember(ana.id),
+      input: { memberId: ana.id, rule: "Followed us on Instagram", response: "@ana" },
+    });
     expect(a.confirmation).toBe("Thanks! Your points are on the way.");
-    const l = await completeAction({ ctx: p.asMember(liam.id), input: { memberId: liam.id, rule: "Followed us on Instagram", response: "@liam" } });
+    const l = await completeAction({
+      ctx: p.asMember(liam.id),
+      input: { memberId: liam.id, rule: "Followed us on Instagram", response: "@liam" },
+    });
     expect((await listApprovals({ ctx: p.team })).map((x) => x.response)).toEqual(["@ana", "@liam"]);
     const approved = await decideApproval({ ctx: p.team, input: { requestId: a.requestId!, decision: "approve" } });
     expect(approved.status).toBe("approved");
     expect(approved.awards.map((x) => x.points)).toEqual([50]);
     expect((await decideApproval({ ctx: p.team, input: { requestId: l.requestId!, decision: "reject" } })).status).toBe("rejected");
-    await expect(decideApproval({ ctx: p.team, input: { requestId: a.requestId!, decision: "approve" } })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(completeAction({ ctx: p.asMember(ana.id), input: { memberId: ana.id, rule: "Followed us on Instagram" } })).rejects.toMatchObject({ code: "LIMIT_REACHED" });
+    await expect(decideApproval({ ctx: p.team, input: { requestId: a.requestId!, decision: "approve" } })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    await expect(
+      completeAction({ ctx: p.asMember(ana.id), input: { memberId: ana.id, rule: "Followed us on Instagram" } }),
+    ).rejects.toMatchObject({ code: "LIMIT_REACHED" });
     expect(await listApprovals({ ctx: p.team })).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // Marketplace: contests, surveys and social posts members take part in (once each) for points,
 // through `marketplace.participated`.
-import { and, desc, eq } from "drizzle-orm";
+
 import { marketplaceActivities, participations } from "@tally/db";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -24,14 +25,26 @@ export async function saveActivity({ ctx, input }: { ctx: Ctx; input: Input<type
   authorize(ctx, "engagement.manageMarketplace");
   const { id, ...data } = parseInput(saveActivityInput, input);
   return inTx(ctx, async (tx) => {
-    let row;
+    let row: typeof marketplaceActivities.$inferSelect | undefined;
     if (id) {
-      [row] = await tx.update(marketplaceActivities).set(data).where(and(eq(marketplaceActivities.id, id), eq(marketplaceActivities.practiceId, ctx.practiceId))).returning();
+      [row] = await tx
+        .update(marketplaceActivities)
+        .set(data)
+        .where(and(eq(marketplaceActivities.id, id), eq(marketplaceActivities.practiceId, ctx.practiceId)))
+        .returning();
       if (!row) throw notFound("Activity");
     } else {
-      [row] = await tx.insert(marketplaceActivities).values({ ...data, practiceId: ctx.practiceId }).returning();
+      [row] = await tx
+        .insert(marketplaceActivities)
+        .values({ ...data, practiceId: ctx.practiceId })
+        .returning();
     }
-    await audit(tx, ctx, { action: "engagement.saveActivity", targetType: "marketplace_activity", targetId: row!.id, details: { kind: data.kind, title: data.title } });
+    await audit(tx, ctx, {
+      action: "engagement.saveActivity",
+      targetType: "marketplace_activity",
+      targetId: row!.id,
+      details: { kind: data.kind, title: data.title },
+    });
     return row!;
   });
 }
@@ -40,7 +53,11 @@ export async function listActivities({ ctx }: { ctx: Ctx; input?: unknown }) {
   authorize(ctx, "engagement.list");
   const where = [eq(marketplaceActivities.practiceId, ctx.practiceId)];
   if (ctx.actor.kind === "member") where.push(eq(marketplaceActivities.active, true));
-  return ctx.db.select().from(marketplaceActivities).where(and(...where)).orderBy(desc(marketplaceActivities.createdAt));
+  return ctx.db
+    .select()
+    .from(marketplaceActivities)
+    .where(and(...where))
+    .orderBy(desc(marketplaceActivities.createdAt));
 }
 
 export const participateInput = z.object({ memberId: z.uuid(), activityId: z.uuid(), response: z.string().max(5000).default("") });
@@ -51,7 +68,10 @@ export async function participate({ ctx, input }: { ctx: Ctx; input: Input<typeo
   assertSelf(ctx, data.memberId);
   return inTx(ctx, async (tx) => {
     await findMember(tx, ctx, data.memberId);
-    const [activity] = await tx.select().from(marketplaceActivities).where(and(eq(marketplaceActivities.id, data.activityId), eq(marketplaceActivities.practiceId, ctx.practiceId)));
+    const [activity] = await tx
+      .select()
+      .from(marketplaceActivities)
+      .where(and(eq(marketplaceActivities.id, data.activityId), eq(marketplaceActivities.practiceId, ctx.practiceId)));
     if (!activity) throw notFound("Activity");
     const now = new Date();
     if (!activity.active || (activity.startsAt && now < activity.startsAt) || (activity.endsAt && now > activity.endsAt)) {
@@ -71,7 +91,12 @@ export async function participate({ ctx, input }: { ctx: Ctx; input: Input<typeo
       activity: { kind: activity.kind, id: activity.id },
     });
     await tx.update(participations).set({ eventId: outcome.eventId }).where(eq(participations.id, p.id));
-    await audit(tx, ctx, { action: "engagement.participate", targetType: "marketplace_activity", targetId: activity.id, details: { memberId: data.memberId } });
+    await audit(tx, ctx, {
+      action: "engagement.participate",
+      targetType: "marketplace_activity",
+      targetId: activity.id,
+      details: { memberId: data.memberId },
+    });
     return { participationId: p.id, awards: outcome.awards };
   });
 }

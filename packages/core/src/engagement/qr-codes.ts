@@ -1,8 +1,8 @@
 // QR codes printed in the office: each has a random token in its payload; scanning it sends
 // `qr.scanned` once per member (a second scan by the same member awards nothing).
 import { randomBytes } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
 import { qrCodes, qrScans } from "@tally/db";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -49,7 +49,11 @@ export async function setQrCodeActive({ ctx, input }: { ctx: Ctx; input: Input<t
   authorize(ctx, "engagement.manageQrCodes");
   const { id, active } = parseInput(setQrCodeActiveInput, input);
   return inTx(ctx, async (tx) => {
-    const [row] = await tx.update(qrCodes).set({ active }).where(and(eq(qrCodes.id, id), eq(qrCodes.practiceId, ctx.practiceId))).returning();
+    const [row] = await tx
+      .update(qrCodes)
+      .set({ active })
+      .where(and(eq(qrCodes.id, id), eq(qrCodes.practiceId, ctx.practiceId)))
+      .returning();
     if (!row) throw notFound("QR code");
     await audit(tx, ctx, { action: "engagement.setQrCodeActive", targetType: "qr_code", targetId: id, details: { active } });
     return row;
@@ -69,7 +73,10 @@ export async function scanQr({ ctx, input }: { ctx: Ctx; input: Input<typeof sca
   const token = data.token.replace(/^tally:qr:/, "").replace(/^.*\/scan\//, "");
   return inTx(ctx, async (tx) => {
     await findMember(tx, ctx, data.memberId);
-    const [qr] = await tx.select().from(qrCodes).where(and(eq(qrCodes.token, token), eq(qrCodes.practiceId, ctx.practiceId)));
+    const [qr] = await tx
+      .select()
+      .from(qrCodes)
+      .where(and(eq(qrCodes.token, token), eq(qrCodes.practiceId, ctx.practiceId)));
     if (!qr || !qr.active) throw notFound("QR code");
     const now = new Date();
     const [scan] = await tx
@@ -78,7 +85,13 @@ export async function scanQr({ ctx, input }: { ctx: Ctx; input: Input<typeof sca
       .onConflictDoNothing()
       .returning({ id: qrScans.id });
     if (!scan) return { code: qr.code, firstScan: false, awards: [] };
-    const outcome = await processEvent(tx, ctx, { id: `qr:${qr.id}:${data.memberId}`, type: "qr.scanned", at: now.toISOString(), member: data.memberId, qr: { code: qr.code } });
+    const outcome = await processEvent(tx, ctx, {
+      id: `qr:${qr.id}:${data.memberId}`,
+      type: "qr.scanned",
+      at: now.toISOString(),
+      member: data.memberId,
+      qr: { code: qr.code },
+    });
     await tx.update(qrScans).set({ eventId: outcome.eventId }).where(eq(qrScans.id, scan.id));
     await audit(tx, ctx, { action: "engagement.scanQr", targetType: "qr_code", targetId: qr.id, details: { memberId: data.memberId } });
     return { code: qr.code, firstScan: true, awards: outcome.awards };

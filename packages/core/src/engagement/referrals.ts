@@ -1,8 +1,8 @@
 // Referral campaigns (standard and seasonal) with invitation links. Points go out only when the
 // referral converts (`referral.converted` with the referrer, so `to referrer` awards them).
 import { randomBytes } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
 import { referralCampaigns, referrals } from "@tally/db";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -26,15 +26,27 @@ export async function createReferralCampaign({ ctx, input }: { ctx: Ctx; input: 
   authorize(ctx, "engagement.manageReferrals");
   const data = parseInput(createCampaignInput, input);
   return inTx(ctx, async (tx) => {
-    const [row] = await tx.insert(referralCampaigns).values({ ...data, practiceId: ctx.practiceId }).returning();
-    await audit(tx, ctx, { action: "engagement.createReferralCampaign", targetType: "referral_campaign", targetId: row!.id, details: data });
+    const [row] = await tx
+      .insert(referralCampaigns)
+      .values({ ...data, practiceId: ctx.practiceId })
+      .returning();
+    await audit(tx, ctx, {
+      action: "engagement.createReferralCampaign",
+      targetType: "referral_campaign",
+      targetId: row!.id,
+      details: data,
+    });
     return row!;
   });
 }
 
 export async function listReferralCampaigns({ ctx }: { ctx: Ctx; input?: unknown }) {
   authorize(ctx, "engagement.list");
-  return ctx.db.select().from(referralCampaigns).where(eq(referralCampaigns.practiceId, ctx.practiceId)).orderBy(desc(referralCampaigns.createdAt));
+  return ctx.db
+    .select()
+    .from(referralCampaigns)
+    .where(eq(referralCampaigns.practiceId, ctx.practiceId))
+    .orderBy(desc(referralCampaigns.createdAt));
 }
 
 export const inviteReferralInput = z.object({
@@ -50,12 +62,23 @@ export async function inviteReferral({ ctx, input }: { ctx: Ctx; input: Input<ty
   assertSelf(ctx, data.referrerId);
   return inTx(ctx, async (tx) => {
     await findMember(tx, ctx, data.referrerId);
-    const [campaign] = await tx.select().from(referralCampaigns).where(and(eq(referralCampaigns.id, data.campaignId), eq(referralCampaigns.practiceId, ctx.practiceId)));
+    const [campaign] = await tx
+      .select()
+      .from(referralCampaigns)
+      .where(and(eq(referralCampaigns.id, data.campaignId), eq(referralCampaigns.practiceId, ctx.practiceId)));
     if (!campaign) throw notFound("Referral campaign");
     if (!campaign.active) throw new DomainError("CONFLICT", "This campaign has ended.");
     const token = randomBytes(16).toString("base64url");
-    const [row] = await tx.insert(referrals).values({ ...data, practiceId: ctx.practiceId, token }).returning();
-    await audit(tx, ctx, { action: "engagement.inviteReferral", targetType: "referral", targetId: row!.id, details: { campaign: campaign.name } });
+    const [row] = await tx
+      .insert(referrals)
+      .values({ ...data, practiceId: ctx.practiceId, token })
+      .returning();
+    await audit(tx, ctx, {
+      action: "engagement.inviteReferral",
+      targetType: "referral",
+      targetId: row!.id,
+      details: { campaign: campaign.name },
+    });
     return { referralId: row!.id, token, path: `/portal/join/${token}` };
   });
 }
@@ -70,7 +93,11 @@ export async function convertReferral({ ctx, input }: { ctx: Ctx; input: Input<t
   authorize(ctx, "engagement.convertReferral");
   const data = parseInput(convertReferralInput, input);
   return inTx(ctx, async (tx) => {
-    const [ref] = await tx.select().from(referrals).where(and(eq(referrals.token, data.token), eq(referrals.practiceId, ctx.practiceId))).for("update");
+    const [ref] = await tx
+      .select()
+      .from(referrals)
+      .where(and(eq(referrals.token, data.token), eq(referrals.practiceId, ctx.practiceId)))
+      .for("update");
     if (!ref) throw notFound("Referral");
     if (ref.status === "converted") throw new DomainError("CONFLICT", "This referral has already converted.");
     await findMember(tx, ctx, data.memberId);
@@ -83,8 +110,16 @@ export async function convertReferral({ ctx, input }: { ctx: Ctx; input: Input<t
       member: data.memberId,
       referral: { referrer: ref.referrerId, campaign: campaign!.name },
     });
-    await tx.update(referrals).set({ status: "converted", referredMemberId: data.memberId, convertedAt: now, eventId: outcome.eventId }).where(eq(referrals.id, ref.id));
-    await audit(tx, ctx, { action: "engagement.convertReferral", targetType: "referral", targetId: ref.id, details: { memberId: data.memberId } });
+    await tx
+      .update(referrals)
+      .set({ status: "converted", referredMemberId: data.memberId, convertedAt: now, eventId: outcome.eventId })
+      .where(eq(referrals.id, ref.id));
+    await audit(tx, ctx, {
+      action: "engagement.convertReferral",
+      targetType: "referral",
+      targetId: ref.id,
+      details: { memberId: data.memberId },
+    });
     return { referralId: ref.id, awards: outcome.awards };
   });
 }
@@ -94,6 +129,10 @@ export async function listReferrals({ ctx, input }: { ctx: Ctx; input?: { campai
   const where = [eq(referrals.practiceId, ctx.practiceId)];
   if (input?.campaignId) where.push(eq(referrals.campaignId, input.campaignId));
   if (ctx.actor.kind === "member") where.push(eq(referrals.referrerId, ctx.actor.id));
-  const rows = await ctx.db.select().from(referrals).where(and(...where)).orderBy(desc(referrals.createdAt));
+  const rows = await ctx.db
+    .select()
+    .from(referrals)
+    .where(and(...where))
+    .orderBy(desc(referrals.createdAt));
   return rows.map(({ token: _t, ...r }) => r);
 }

@@ -1,7 +1,7 @@
 // Reviews: a member leaves one (`review.posted` lets rules reward it); staff publish it.
 import { randomUUID } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
 import { members, reviews } from "@tally/db";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { processEvent } from "../events/process-event.ts";
@@ -31,7 +31,10 @@ export async function submitReview({ ctx, input }: { ctx: Ctx; input: Input<type
       member: data.memberId,
       review: { rating: data.rating, platform: data.platform },
     });
-    const [row] = await tx.insert(reviews).values({ id, ...data, practiceId: ctx.practiceId, eventId: outcome.eventId, at: now }).returning();
+    const [row] = await tx
+      .insert(reviews)
+      .values({ id, ...data, practiceId: ctx.practiceId, eventId: outcome.eventId, at: now })
+      .returning();
     await audit(tx, ctx, { action: "engagement.submitReview", targetType: "review", targetId: id, details: { rating: data.rating } });
     return { review: row!, awards: outcome.awards };
   });

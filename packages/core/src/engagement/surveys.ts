@@ -2,8 +2,8 @@
 // patient does at the kiosk). Perfect = every answer positive; it feeds milestones through
 // `survey.submitted`.
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray } from "drizzle-orm";
 import { surveyQuestions, surveyResponses } from "@tally/db";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -16,7 +16,11 @@ export async function listSurveyQuestions({ ctx, input }: { ctx: Ctx; input?: { 
   authorize(ctx, "engagement.listSurveyQuestions");
   const where = [eq(surveyQuestions.practiceId, ctx.practiceId)];
   if (!input?.includeInactive) where.push(eq(surveyQuestions.active, true));
-  return ctx.db.select().from(surveyQuestions).where(and(...where)).orderBy(asc(surveyQuestions.position), asc(surveyQuestions.createdAt));
+  return ctx.db
+    .select()
+    .from(surveyQuestions)
+    .where(and(...where))
+    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.createdAt));
 }
 
 export const saveSurveyQuestionInput = z.object({
@@ -30,12 +34,19 @@ export async function saveSurveyQuestion({ ctx, input }: { ctx: Ctx; input: Inpu
   authorize(ctx, "engagement.manageSurvey");
   const { id, ...data } = parseInput(saveSurveyQuestionInput, input);
   return inTx(ctx, async (tx) => {
-    let row;
+    let row: typeof surveyQuestions.$inferSelect | undefined;
     if (id) {
-      [row] = await tx.update(surveyQuestions).set(data).where(and(eq(surveyQuestions.id, id), eq(surveyQuestions.practiceId, ctx.practiceId))).returning();
+      [row] = await tx
+        .update(surveyQuestions)
+        .set(data)
+        .where(and(eq(surveyQuestions.id, id), eq(surveyQuestions.practiceId, ctx.practiceId)))
+        .returning();
       if (!row) throw notFound("Question");
     } else {
-      [row] = await tx.insert(surveyQuestions).values({ ...data, practiceId: ctx.practiceId }).returning();
+      [row] = await tx
+        .insert(surveyQuestions)
+        .values({ ...data, practiceId: ctx.practiceId })
+        .returning();
     }
     await audit(tx, ctx, { action: "engagement.saveSurveyQuestion", targetType: "survey_question", targetId: row!.id, details: data });
     return row!;
@@ -44,7 +55,10 @@ export async function saveSurveyQuestion({ ctx, input }: { ctx: Ctx; input: Inpu
 
 export const submitSurveyInput = z.object({
   memberId: z.uuid(),
-  answers: z.array(z.object({ questionId: z.uuid(), positive: z.boolean() })).min(1).max(100),
+  answers: z
+    .array(z.object({ questionId: z.uuid(), positive: z.boolean() }))
+    .min(1)
+    .max(100),
   at: z.coerce.date().optional(),
 });
 
@@ -65,7 +79,8 @@ export async function submitSurvey({ ctx, input }: { ctx: Ctx; input: Input<type
       .from(surveyQuestions)
       .where(and(eq(surveyQuestions.practiceId, ctx.practiceId), eq(surveyQuestions.active, true)));
     const missing = active.filter((q) => !ids.includes(q.id));
-    if (missing.length > 0) throw new DomainError("INVALID_INPUT", "Answer every question of the survey.", { missing: missing.map((m) => m.id) });
+    if (missing.length > 0)
+      throw new DomainError("INVALID_INPUT", "Answer every question of the survey.", { missing: missing.map((m) => m.id) });
     const text = new Map(questions.map((q) => [q.id, q.text]));
     const answers = data.answers.map((a) => ({ questionId: a.questionId, text: text.get(a.questionId)!, positive: a.positive }));
     const perfect = answers.every((a) => a.positive);
@@ -78,8 +93,22 @@ export async function submitSurvey({ ctx, input }: { ctx: Ctx; input: Input<type
       member: data.memberId,
       survey: { answers: answers.map((a) => a.positive) },
     });
-    await tx.insert(surveyResponses).values({ id: responseId, practiceId: ctx.practiceId, memberId: data.memberId, answers, perfect, eventId: outcome.eventId, takenBy: `${ctx.actor.kind}:${ctx.actor.id}`, at });
-    await audit(tx, ctx, { action: "engagement.submitSurvey", targetType: "member", targetId: data.memberId, details: { perfect, responseId } });
+    await tx.insert(surveyResponses).values({
+      id: responseId,
+      practiceId: ctx.practiceId,
+      memberId: data.memberId,
+      answers,
+      perfect,
+      eventId: outcome.eventId,
+      takenBy: `${ctx.actor.kind}:${ctx.actor.id}`,
+      at,
+    });
+    await audit(tx, ctx, {
+      action: "engagement.submitSurvey",
+      targetType: "member",
+      targetId: data.memberId,
+      details: { perfect, responseId },
+    });
     return { responseId, perfect, awards: outcome.awards, phases: outcome.phases, coupons: outcome.coupons };
   });
 }

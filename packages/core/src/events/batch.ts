@@ -3,9 +3,10 @@
 // already recorded are skipped whole), one query locks the balances, the engine runs in memory
 // over each member's new events in time order, and the shared writer stores every effect.
 // Same result as recording the events one by one with processEvent.
-import { and, eq, inArray, sql } from "drizzle-orm";
+
 import { events, memberEngineStates, members, type Tx } from "@tally/db";
 import { applyEvent } from "@tally/rules";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
@@ -102,7 +103,10 @@ export async function processMemberEvents(
     items.map((it, i) => [it.eventId, outcomes[i]!] as const),
     setup.versionId,
   );
-  const points = outcomes.reduce((s, o) => s + o.awards.reduce((a, x) => a + x.points, 0) + o.reversals.reduce((a, x) => a + x.points, 0), 0);
+  const points = outcomes.reduce(
+    (s, o) => s + o.awards.reduce((a, x) => a + x.points, 0) + o.reversals.reduce((a, x) => a + x.points, 0),
+    0,
+  );
   return { imported: fresh.size, skipped, points, eventIds: fresh };
 }
 
@@ -113,6 +117,8 @@ async function saveOutcomes(tx: Tx, rows: (readonly [string, EventOutcome])[], v
       rows.slice(i, i + 1000).map(([id, outcome]) => sql`(${id}::uuid, ${JSON.stringify(outcome)}::jsonb)`),
       sql`, `,
     );
-    await tx.execute(sql`update events set outcome = v.outcome, rule_set_version_id = ${versionId}::uuid from (values ${values}) as v(id, outcome) where events.id = v.id`);
+    await tx.execute(
+      sql`update events set outcome = v.outcome, rule_set_version_id = ${versionId}::uuid from (values ${values}) as v(id, outcome) where events.id = v.id`,
+    );
   }
 }

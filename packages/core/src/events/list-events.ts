@@ -1,6 +1,7 @@
 // Recorded events of the practice, newest first, with what each produced.
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+
 import { events } from "@tally/db";
+import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";

@@ -4,13 +4,14 @@
 // Events may arrive in any order; the database path evaluates each one when it arrives, with its
 // own `at` (a late event is judged by its own time against the state built so far). For events
 // recorded in time order the outcome is exactly `tally simulate` on the same sequence.
-import { and, eq, inArray, sql } from "drizzle-orm";
+
 import { actionRequests, events, issuedCoupons, memberEngineStates, memberPhases, type Tx } from "@tally/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { appendEntries, type EntryKind, type LedgerEntry, type NewEntry, lockBalances } from "../ledger/append.ts";
+import { appendEntries, type EntryKind, type LedgerEntry, lockBalances, type NewEntry } from "../ledger/append.ts";
 import { findMembers } from "../members/shared.ts";
-import { type Effect, type EngineEvent, type MemberState, freshMemberState, runEngine } from "./engine.ts";
+import { type Effect, type EngineEvent, freshMemberState, type MemberState, runEngine } from "./engine.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
 import type { EventInput } from "./schemas.ts";
 

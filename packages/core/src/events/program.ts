@@ -1,11 +1,12 @@
 // What the engine runs for a practice right now: its active rule set version compiled with the
 // practice's status, timezone and eligible codes. Compiled programs are cached per version and
 // settings (a program is immutable once compiled).
-import { and, eq } from "drizzle-orm";
+
 import { eligibleItems, practices, ruleSetVersions, type Tx } from "@tally/db";
+import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
-import { compileSource, type Program } from "./engine.ts";
 import { notFound } from "../verb.ts";
+import { compileSource, type Program } from "./engine.ts";
 
 export interface PipelineSetup {
   practice: typeof practices.$inferSelect;
@@ -22,10 +23,17 @@ export async function loadEligible(db: Tx | Ctx["db"], practiceId: string): Prom
     .from(eligibleItems)
     .where(eq(eligibleItems.practiceId, practiceId));
   if (rows.length === 0) return "all";
-  return rows.filter((r) => r.enabled).map((r) => r.code).sort();
+  return rows
+    .filter((r) => r.enabled)
+    .map((r) => r.code)
+    .sort();
 }
 
-export function programFor(source: string, key: string, settings: { status: "on" | "off" | "test"; timezone: string; eligible: "all" | string[] }): Program {
+export function programFor(
+  source: string,
+  key: string,
+  settings: { status: "on" | "off" | "test"; timezone: string; eligible: "all" | string[] },
+): Program {
   const cacheKey = `${key}|${settings.status}|${settings.timezone}|${settings.eligible === "all" ? "*" : settings.eligible.join(",")}`;
   let program = cache.get(cacheKey);
   if (!program) {

@@ -18,7 +18,12 @@ export async function recordEvent({ ctx, input, source }: { ctx: Ctx; input: Rec
   return inTx(ctx, async (tx) => {
     const result = await processEvent(tx, ctx, data, { source });
     if (!result.duplicate) {
-      await audit(tx, ctx, { action: "events.record", targetType: "event", targetId: result.eventId, details: { type: data.type, externalId: data.id } });
+      await audit(tx, ctx, {
+        action: "events.record",
+        targetType: "event",
+        targetId: result.eventId,
+        details: { type: data.type, externalId: data.id },
+      });
     }
     return result;
   });

@@ -3,9 +3,9 @@
 // PostgreSQL under test:pg.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { orderEvents, simulate, type SimulationOutput } from "@tally/rules";
-import { and, eq, inArray } from "drizzle-orm";
 import { actionRequests, eligibleItems, events, memberBalances, rewards } from "@tally/db";
+import { orderEvents, type SimulationOutput, simulate } from "@tally/rules";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../errors.ts";
 import { ledgerSum } from "../ledger/append.ts";
@@ -17,7 +17,11 @@ const repo = new URL("../../../../", import.meta.url).pathname;
 const shared = join(repo, "..", "shared", "scenarios");
 const fallback = join(repo, "packages", "rules", "test", "scenarios");
 const dir = existsSync(shared) ? shared : fallback;
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+  : [];
 
 type Json = Record<string, any>;
 
@@ -54,11 +58,20 @@ describe(`scenarios through the database (${process.env.DATABASE_URL ? "postgres
 async function runThroughDatabase(t: TestDatabase, scenario: Json): Promise<SimulationOutput | { errors: unknown[] }> {
   const practice = await makePractice(t, { timezone: scenario.timezone ?? "UTC", status: scenario.status ?? "on" });
   if (Array.isArray(scenario.eligible)) {
-    await t.db.insert(eligibleItems).values(scenario.eligible.map((code: string) => ({ practiceId: practice.id, code, name: code, enabled: true })));
+    await t.db
+      .insert(eligibleItems)
+      .values(scenario.eligible.map((code: string) => ({ practiceId: practice.id, code, name: code, enabled: true })));
   }
   if (Array.isArray(scenario.coupons) && scenario.coupons.length > 0) {
     await t.db.insert(rewards).values(
-      scenario.coupons.map((c: string) => ({ practiceId: practice.id, kind: "coupon" as const, name: c, pointsPrice: 100, couponCode: c, enabled: false })),
+      scenario.coupons.map((c: string) => ({
+        practiceId: practice.id,
+        kind: "coupon" as const,
+        name: c,
+        pointsPrice: 100,
+        couponCode: c,
+        enabled: false,
+      })),
     );
   }
   try {
@@ -66,7 +79,13 @@ async function runThroughDatabase(t: TestDatabase, scenario: Json): Promise<Simu
   } catch (e) {
     if (e instanceof DomainError && e.code === "RULE_INVALID") {
       const diagnostics = (e.details as { diagnostics: Json[] }).diagnostics;
-      return { errors: diagnostics.map((d) => (d.hint === undefined ? { line: d.line, column: d.column, message: d.message } : { line: d.line, column: d.column, message: d.message, hint: d.hint })) };
+      return {
+        errors: diagnostics.map((d) =>
+          d.hint === undefined
+            ? { line: d.line, column: d.column, message: d.message }
+            : { line: d.line, column: d.column, message: d.message, hint: d.hint },
+        ),
+      };
     }
     throw e;
   }
@@ -97,16 +116,34 @@ async function runThroughDatabase(t: TestDatabase, scenario: Json): Promise<Simu
   const nameOf = new Map(names.map((n, i) => [rows[i]!.id, n]));
   const externalOf = new Map<string, string>();
 
-  const out: SimulationOutput = { awards: [], reversals: [], coupons: [], phases: [], pending: [], redemptions: [], adjustments: [], rejected: [], balances: {} };
+  const out: SimulationOutput = {
+    awards: [],
+    reversals: [],
+    coupons: [],
+    phases: [],
+    pending: [],
+    redemptions: [],
+    adjustments: [],
+    rejected: [],
+    balances: {},
+  };
   for (const e of ordered as Json[]) {
     const input: Json = { ...e, member: uuidOf.get(e.member) };
-    if (e.referral) input.referral = { ...e.referral, referrer: e.referral.referrer === undefined ? undefined : uuidOf.get(e.referral.referrer) };
+    if (e.referral)
+      input.referral = { ...e.referral, referrer: e.referral.referrer === undefined ? undefined : uuidOf.get(e.referral.referrer) };
     const r = await recordEvent({ ctx: practice.system, input: input as never });
     if (r.duplicate) continue;
     externalOf.set(r.eventId, e.id);
     const m = (id: string) => nameOf.get(id)!;
     for (const a of r.awards) out.awards.push({ event: e.id, member: m(a.member), rule: a.rule, points: a.points });
-    for (const a of r.reversals) out.reversals.push({ event: e.id, member: m(a.member), rule: a.rule, points: a.points, reverses: externalOf.get(a.reverses) ?? a.reverses });
+    for (const a of r.reversals)
+      out.reversals.push({
+        event: e.id,
+        member: m(a.member),
+        rule: a.rule,
+        points: a.points,
+        reverses: externalOf.get(a.reverses) ?? a.reverses,
+      });
     for (const c of r.coupons) out.coupons.push({ event: e.id, member: m(c.member), rule: c.rule, coupon: c.coupon, expires: c.expires });
     for (const p of r.phases) out.phases.push({ event: e.id, member: m(p.member), rule: p.rule, phase: p.phase });
     for (const x of r.redemptions) out.redemptions.push({ event: e.id, member: m(x.member), points: x.points });
@@ -125,7 +162,15 @@ async function runThroughDatabase(t: TestDatabase, scenario: Json): Promise<Simu
   const balances = await t.db
     .select()
     .from(memberBalances)
-    .where(and(eq(memberBalances.practiceId, practice.id), inArray(memberBalances.memberId, rows.map((r) => r.id))));
+    .where(
+      and(
+        eq(memberBalances.practiceId, practice.id),
+        inArray(
+          memberBalances.memberId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    );
   const cached = new Map(balances.map((b) => [b.memberId, b.balance]));
   for (const n of names) {
     const id = uuidOf.get(n)!;

@@ -23,10 +23,7 @@ export const eventTypes = [
 export type EventType = (typeof eventTypes)[number];
 
 /** Dollars as a decimal string ("15.00") or a number; converted to cents only inside the engine. */
-const money = z.union([
-  z.string().regex(/^-?(\d+|\d{1,3}(,\d{3})+)(\.\d{1,2})?$/, "a dollar amount like 15.00"),
-  z.number().finite(),
-]);
+const money = z.union([z.string().regex(/^-?(\d+|\d{1,3}(,\d{3})+)(\.\d{1,2})?$/, "a dollar amount like 15.00"), z.number().finite()]);
 
 export const invoiceLine = z.object({ code: z.string().trim().min(1).max(64), amount: money });
 

@@ -1,12 +1,12 @@
-import { and, eq } from "drizzle-orm";
 import { ledgerEntries, memberBalances, members } from "@tally/db";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertEligibleItems } from "../catalog/eligible-items.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { type ImportProgress, importInvoices, type InvoiceRow } from "./import-invoices.ts";
+import { type ImportProgress, type InvoiceRow, importInvoices } from "./import-invoices.ts";
 
 const rules = `
 earn "Spend" on invoice.paid {
@@ -41,7 +41,8 @@ function rowsFor(prefix: string, members: number, perMember: number): InvoiceRow
     }
   }
   // Void every fifth invoice of member 0 later in the year.
-  for (let i = 0; i < perMember; i += 5) rows.push({ externalMemberId: `${prefix}-0`, invoiceId: `${prefix}-0-${i}`, date: "2026-12-01", status: "voided" });
+  for (let i = 0; i < perMember; i += 5)
+    rows.push({ externalMemberId: `${prefix}-0`, invoiceId: `${prefix}-0-${i}`, date: "2026-12-01", status: "voided" });
   return rows;
 }
 
@@ -53,18 +54,44 @@ describe("invoice import", () => {
     p = await makePractice(t);
     await upsertEligibleItems({
       ctx: p.admin,
-      input: { items: [{ code: "CLEAN", name: "Cleaning", enabled: true }, { code: "WHITEN", name: "Whitening", enabled: true }, { code: "EUTH", name: "Euthanasia" }] },
+      input: {
+        items: [
+          { code: "CLEAN", name: "Cleaning", enabled: true },
+          { code: "WHITEN", name: "Whitening", enabled: true },
+          { code: "EUTH", name: "Euthanasia" },
+        ],
+      },
     });
     await saveRuleSet({ ctx: p.admin, input: { source: rules, publish: true } });
-    await makeMembers(t, p.id, Array.from({ length: 6 }, (_, i) => ({ externalId: `A-${i}` })));
-    await makeMembers(t, p.id, Array.from({ length: 6 }, (_, i) => ({ externalId: `B-${i}` })));
+    await makeMembers(
+      t,
+      p.id,
+      Array.from({ length: 6 }, (_, i) => ({ externalId: `A-${i}` })),
+    );
+    await makeMembers(
+      t,
+      p.id,
+      Array.from({ length: 6 }, (_, i) => ({ externalId: `B-${i}` })),
+    );
   });
   afterAll(() => t?.dispose());
 
   it("reports bad rows by number while good rows import; re-import awards nothing twice", async () => {
     const rows: unknown[] = rowsFor("A", 6, 12);
-    rows.splice(3, 0, { externalMemberId: "A-1", invoiceId: "bad-1", date: "yesterday", status: "paid", lines: [{ code: "X", amount: "1" }] });
-    rows.splice(7, 0, { externalMemberId: "NOPE", invoiceId: "bad-2", date: "2026-01-01", status: "paid", lines: [{ code: "X", amount: "1.00" }] });
+    rows.splice(3, 0, {
+      externalMemberId: "A-1",
+      invoiceId: "bad-1",
+      date: "yesterday",
+      status: "paid",
+      lines: [{ code: "X", amount: "1" }],
+    });
+    rows.splice(7, 0, {
+      externalMemberId: "NOPE",
+      invoiceId: "bad-2",
+      date: "2026-01-01",
+      status: "paid",
+      lines: [{ code: "X", amount: "1.00" }],
+    });
     rows.splice(9, 0, { externalMemberId: "A-2", invoiceId: "bad-3", date: "2026-01-01", status: "refunded" });
     const progress: ImportProgress[] = [];
     const first = await importInvoices({ ctx: p.admin, input: { rows }, onProgress: (x) => progress.push(x) });
@@ -86,9 +113,22 @@ describe("invoice import", () => {
     // The same invoices for A-members were imported above; record B's again through recordEvent on a
     // fresh practice and compare entry by entry.
     const q = await makePractice(t);
-    await upsertEligibleItems({ ctx: q.admin, input: { items: [{ code: "CLEAN", name: "Cleaning", enabled: true }, { code: "WHITEN", name: "Whitening", enabled: true }, { code: "EUTH", name: "Euthanasia" }] } });
+    await upsertEligibleItems({
+      ctx: q.admin,
+      input: {
+        items: [
+          { code: "CLEAN", name: "Cleaning", enabled: true },
+          { code: "WHITEN", name: "Whitening", enabled: true },
+          { code: "EUTH", name: "Euthanasia" },
+        ],
+      },
+    });
     await saveRuleSet({ ctx: q.admin, input: { source: rules, publish: true } });
-    const twins = await makeMembers(t, q.id, Array.from({ length: 6 }, (_, i) => ({ externalId: `B-${i}` })));
+    const twins = await makeMembers(
+      t,
+      q.id,
+      Array.from({ length: 6 }, (_, i) => ({ externalId: `B-${i}` })),
+    );
     const idOf = new Map(twins.map((m) => [m.externalId!, m.id]));
     const ordered = rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.date.localeCompare(b.r.date) || a.i - b.i);
     for (const { r } of ordered) {
@@ -96,13 +136,31 @@ describe("invoice import", () => {
         ctx: q.system,
         input:
           r.status === "paid"
-            ? { id: `invoice:${r.invoiceId}:paid`, type: "invoice.paid", at: `${r.date}T12:00:00.000Z`, member: idOf.get(r.externalMemberId)!, invoice: { id: r.invoiceId, lines: r.lines } }
-            : { id: `invoice:${r.invoiceId}:voided`, type: "invoice.voided", at: `${r.date}T12:00:00.000Z`, member: idOf.get(r.externalMemberId)!, invoice: { id: r.invoiceId } },
+            ? {
+                id: `invoice:${r.invoiceId}:paid`,
+                type: "invoice.paid",
+                at: `${r.date}T12:00:00.000Z`,
+                member: idOf.get(r.externalMemberId)!,
+                invoice: { id: r.invoiceId, lines: r.lines },
+              }
+            : {
+                id: `invoice:${r.invoiceId}:voided`,
+                type: "invoice.voided",
+                at: `${r.date}T12:00:00.000Z`,
+                member: idOf.get(r.externalMemberId)!,
+                invoice: { id: r.invoiceId },
+              },
       });
     }
     const summary = async (practiceId: string) => {
       const rows = await t.db
-        .select({ ext: members.externalId, kind: ledgerEntries.kind, rule: ledgerEntries.ruleName, points: ledgerEntries.points, at: ledgerEntries.at })
+        .select({
+          ext: members.externalId,
+          kind: ledgerEntries.kind,
+          rule: ledgerEntries.ruleName,
+          points: ledgerEntries.points,
+          at: ledgerEntries.at,
+        })
         .from(ledgerEntries)
         .innerJoin(members, eq(members.id, ledgerEntries.memberId))
         .where(and(eq(ledgerEntries.practiceId, practiceId)));

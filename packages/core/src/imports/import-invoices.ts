@@ -4,8 +4,9 @@
 //
 // Fast path: rows are grouped by member and a hundred members go through per transaction with
 // the pipeline's bulk path (events/batch.ts): same effects as recording the events one by one.
-import { and, eq, inArray } from "drizzle-orm";
+
 import { importRuns, members } from "@tally/db";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { processMemberEvents } from "../events/batch.ts";
@@ -110,7 +111,10 @@ export async function importInvoices({
   rowErrors.sort((a, b) => a.row - b.row);
 
   const progress: ImportProgress = { total: rows.length, processed: rowErrors.length, imported: 0, skipped: 0, errors: rowErrors.length };
-  const [run] = await ctx.db.insert(importRuns).values({ practiceId: ctx.practiceId, source, rows: rows.length }).returning({ id: importRuns.id });
+  const [run] = await ctx.db
+    .insert(importRuns)
+    .values({ practiceId: ctx.practiceId, source, rows: rows.length })
+    .returning({ id: importRuns.id });
   const setup = await loadSetup(ctx.db, ctx.practiceId);
   let points = 0;
 
@@ -137,7 +141,12 @@ export async function importInvoices({
       .update(importRuns)
       .set({ imported: progress.imported, skipped: progress.skipped, errors: rowErrors.slice(0, 10_000), finishedAt: new Date() })
       .where(eq(importRuns.id, run!.id));
-    await audit(tx, ctx, { action: "imports.invoices", targetType: "import_run", targetId: run!.id, details: { rows: rows.length, imported: progress.imported, skipped: progress.skipped, errors: rowErrors.length, points } });
+    await audit(tx, ctx, {
+      action: "imports.invoices",
+      targetType: "import_run",
+      targetId: run!.id,
+      details: { rows: rows.length, imported: progress.imported, skipped: progress.skipped, errors: rowErrors.length, points },
+    });
   });
   return { ...progress, runId: run!.id, rowErrors, points };
 }

@@ -49,7 +49,12 @@ export async function adjustPoints({ ctx, input }: { ctx: Ctx; input: Input<type
       );
       throwIfRejected(result);
       const entry = result.adjustments[0];
-      await audit(tx, ctx, { action: "ledger.adjustPoints", targetType: "member", targetId: data.memberId, details: { points: data.points, note: data.note, entryId: entry?.entryId } });
+      await audit(tx, ctx, {
+        action: "ledger.adjustPoints",
+        targetType: "member",
+        targetId: data.memberId,
+        details: { points: data.points, note: data.note, entryId: entry?.entryId },
+      });
       return { entryId: entry?.entryId ?? null, points: data.points, balance: balance + (entry ? entry.points : 0) };
     }),
   );

@@ -1,7 +1,8 @@
 // The only way points are written: append entries (skipping any whose idempotency key exists)
 // and move the cached balance by exactly what was inserted, in the caller's transaction.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+
 import { ledgerEntries, memberBalances, type Tx } from "@tally/db";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;

@@ -1,6 +1,7 @@
 // Reading points: a member's balance and their ledger history with the "why" of each line.
-import { and, desc, eq, lt } from "drizzle-orm";
+
 import { ledgerEntries, memberBalances } from "@tally/db";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { findMember } from "../members/shared.ts";

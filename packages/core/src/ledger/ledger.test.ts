@@ -1,5 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
 import { ledgerEntries, memberBalances } from "@tally/db";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { adjustPoints } from "./adjust-points.ts";
@@ -33,21 +33,33 @@ describe("ledger", () => {
   });
 
   it("refuses a deduction below zero, a zero adjustment and a missing note", async () => {
-    await expect(adjustPoints({ ctx: p.team, input: { memberId: ana, points: -1000, note: "x" } })).rejects.toMatchObject({ code: "INSUFFICIENT_POINTS" });
-    await expect(adjustPoints({ ctx: p.team, input: { memberId: ana, points: 0, note: "x" } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
-    await expect(adjustPoints({ ctx: p.team, input: { memberId: ana, points: 5, note: "" } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(adjustPoints({ ctx: p.team, input: { memberId: ana, points: -1000, note: "x" } })).rejects.toMatchObject({
+      code: "INSUFFICIENT_POINTS",
+    });
+    await expect(adjustPoints({ ctx: p.team, input: { memberId: ana, points: 0, note: "x" } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
+    await expect(adjustPoints({ ctx: p.team, input: { memberId: ana, points: 5, note: "" } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
   });
 
   it("members and kiosks cannot adjust", async () => {
-    await expect(adjustPoints({ ctx: p.asMember(ana), input: { memberId: ana, points: 5, note: "me" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(adjustPoints({ ctx: p.kiosk, input: { memberId: ana, points: 5, note: "me" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(adjustPoints({ ctx: p.asMember(ana), input: { memberId: ana, points: 5, note: "me" } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(adjustPoints({ ctx: p.kiosk, input: { memberId: ana, points: 5, note: "me" } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("a client idempotency key: same body returns the first result, a different body is CONFLICT", async () => {
     const first = await adjustPoints({ ctx: p.team, input: { memberId: ana, points: 7, note: "bonus", idempotencyKey: "k-1" } });
     const again = await adjustPoints({ ctx: p.team, input: { memberId: ana, points: 7, note: "bonus", idempotencyKey: "k-1" } });
     expect(again).toEqual(first);
-    await expect(adjustPoints({ ctx: p.team, input: { memberId: ana, points: 8, note: "bonus", idempotencyKey: "k-1" } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      adjustPoints({ ctx: p.team, input: { memberId: ana, points: 8, note: "bonus", idempotencyKey: "k-1" } }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await cached(ana)).toBe(107);
     expect(await ledgerSum(t.db, p.id, ana)).toBe(107);
   });
@@ -64,7 +76,10 @@ describe("ledger", () => {
   it("the database refuses UPDATE and DELETE of ledger entries", async () => {
     // drizzle wraps the driver error; the database's message is in the cause.
     const refused = async (q: Promise<unknown>) => {
-      const e = await q.then(() => null, (err: Error & { cause?: Error }) => err);
+      const e = await q.then(
+        () => null,
+        (err: Error & { cause?: Error }) => err,
+      );
       expect(`${e?.message} ${e?.cause?.message}`).toMatch(/append-only/);
     };
     await refused(t.db.update(ledgerEntries).set({ points: 1_000_000 }).where(eq(ledgerEntries.memberId, ana)));

@@ -1,7 +1,8 @@
 // Birthdays in the practice's timezone: upcoming ones for staff, and the daily job that sends
 // `member.birthday` once per member per year (Feb 29 birthdays count on Feb 28 in other years).
-import { and, eq, isNotNull } from "drizzle-orm";
+
 import { members } from "@tally/db";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { processEvent } from "../events/process-event.ts";
@@ -66,7 +67,12 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
     const celebrated: string[] = [];
     for (const m of rows) {
       if (birthdayIn(m.birthday!, year) !== today) continue;
-      const r = await processEvent(tx, ctx, { id: `birthday:${m.id}:${year}`, type: "member.birthday", at: at.toISOString(), member: m.id }, { setup, source: "job" });
+      const r = await processEvent(
+        tx,
+        ctx,
+        { id: `birthday:${m.id}:${year}`, type: "member.birthday", at: at.toISOString(), member: m.id },
+        { setup, source: "job" },
+      );
       if (!r.duplicate) celebrated.push(m.id);
       awarded += r.awards.reduce((s, a) => s + a.points, 0);
     }

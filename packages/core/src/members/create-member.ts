@@ -22,12 +22,21 @@ export const createMemberInput = z.object(memberFields);
 
 /** Unique violations (card number, external id) become CONFLICT with the field named. */
 export function conflictFrom(e: unknown): never {
-  const err = e as { code?: string; constraint_name?: string; constraint?: string; cause?: { code?: string; constraint_name?: string; constraint?: string } };
+  const err = e as {
+    code?: string;
+    constraint_name?: string;
+    constraint?: string;
+    cause?: { code?: string; constraint_name?: string; constraint?: string };
+  };
   const c = err.cause ?? err;
   if (c.code === "23505") {
     const name = c.constraint_name ?? c.constraint ?? "";
     const field = name.includes("card") ? "cardNumber" : name.includes("external") ? "externalId" : "value";
-    throw new DomainError("CONFLICT", field === "cardNumber" ? "That card number belongs to another member." : "Another member already has this value.", { field });
+    throw new DomainError(
+      "CONFLICT",
+      field === "cardNumber" ? "That card number belongs to another member." : "Another member already has this value.",
+      { field },
+    );
   }
   throw e;
 }
@@ -54,7 +63,12 @@ export async function createMember({ ctx, input }: { ctx: Ctx; input: Input<type
       .returning()
       .catch(conflictFrom);
     await tx.insert(memberBalances).values({ memberId: m!.id, practiceId: ctx.practiceId, balance: 0 });
-    await audit(tx, ctx, { action: "members.create", targetType: "member", targetId: m!.id, details: { name: `${m!.firstName} ${m!.lastName}` } });
+    await audit(tx, ctx, {
+      action: "members.create",
+      targetType: "member",
+      targetId: m!.id,
+      details: { name: `${m!.firstName} ${m!.lastName}` },
+    });
     return publicMember(m!);
   });
 }

@@ -1,11 +1,12 @@
 // The member profile: details, balance, milestone phases, coupons, recent visits, consents,
 // pending requests — what the admin profile and the portal home show.
-import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
+
 import { actionRequests, checkIns, consents, issuedCoupons, memberBalances, memberPhases } from "@tally/db";
+import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import { loadPractice } from "../practices/practices.ts";
 import { assertSelf, authorize } from "../permissions.ts";
+import { loadPractice } from "../practices/practices.ts";
 import { type Input, parseInput } from "../verb.ts";
 import { findMember, publicMember } from "./shared.ts";
 
@@ -19,7 +20,11 @@ export async function getMember({ ctx, input }: { ctx: Ctx; input: Input<typeof 
   const practice = await loadPractice(ctx.db, ctx.practiceId);
   const now = new Date();
   const [balanceRow] = await ctx.db.select({ balance: memberBalances.balance }).from(memberBalances).where(eq(memberBalances.memberId, id));
-  const phases = await ctx.db.select().from(memberPhases).where(and(eq(memberPhases.memberId, id), eq(memberPhases.practiceId, ctx.practiceId))).orderBy(desc(memberPhases.achievedAt));
+  const phases = await ctx.db
+    .select()
+    .from(memberPhases)
+    .where(and(eq(memberPhases.memberId, id), eq(memberPhases.practiceId, ctx.practiceId)))
+    .orderBy(desc(memberPhases.achievedAt));
   const coupons = await ctx.db
     .select()
     .from(issuedCoupons)
@@ -32,8 +37,16 @@ export async function getMember({ ctx, input }: { ctx: Ctx; input: Input<typeof 
       ),
     )
     .orderBy(issuedCoupons.expiresAt);
-  const visits = await ctx.db.select().from(checkIns).where(and(eq(checkIns.memberId, id), eq(checkIns.practiceId, ctx.practiceId))).orderBy(desc(checkIns.at)).limit(20);
-  const memberConsents = await ctx.db.select().from(consents).where(and(eq(consents.memberId, id), eq(consents.practiceId, ctx.practiceId)));
+  const visits = await ctx.db
+    .select()
+    .from(checkIns)
+    .where(and(eq(checkIns.memberId, id), eq(checkIns.practiceId, ctx.practiceId)))
+    .orderBy(desc(checkIns.at))
+    .limit(20);
+  const memberConsents = await ctx.db
+    .select()
+    .from(consents)
+    .where(and(eq(consents.memberId, id), eq(consents.practiceId, ctx.practiceId)));
   const pending = await ctx.db
     .select()
     .from(actionRequests)

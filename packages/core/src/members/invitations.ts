@@ -1,8 +1,8 @@
 // Personal registration invitations: a single-use token that expires. Only its SHA-256 hash is
 // stored; the token itself is returned once, for the email link.
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
 import { invitations, members } from "@tally/db";
+import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -18,7 +18,12 @@ export const createInvitationInput = z.object({
   memberId: z.uuid(),
   /** Defaults to the member's email. */
   email: z.email().optional(),
-  ttlHours: z.number().int().min(1).max(24 * 30).default(24 * 7),
+  ttlHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24 * 7),
 });
 
 export async function createInvitation({ ctx, input }: { ctx: Ctx; input: Input<typeof createInvitationInput> }) {
@@ -34,9 +39,21 @@ export async function createInvitation({ ctx, input }: { ctx: Ctx; input: Input<
     const expiresAt = new Date(Date.now() + data.ttlHours * 3_600_000);
     const [row] = await tx
       .insert(invitations)
-      .values({ practiceId: ctx.practiceId, memberId: m.id, email, tokenHash: hashToken(token), expiresAt, createdBy: ctx.actor.kind === "staff" ? ctx.actor.id : null })
+      .values({
+        practiceId: ctx.practiceId,
+        memberId: m.id,
+        email,
+        tokenHash: hashToken(token),
+        expiresAt,
+        createdBy: ctx.actor.kind === "staff" ? ctx.actor.id : null,
+      })
       .returning({ id: invitations.id });
-    await audit(tx, ctx, { action: "members.createInvitation", targetType: "member", targetId: m.id, details: { email, expiresAt: expiresAt.toISOString() } });
+    await audit(tx, ctx, {
+      action: "members.createInvitation",
+      targetType: "member",
+      targetId: m.id,
+      details: { email, expiresAt: expiresAt.toISOString() },
+    });
     return { invitationId: row!.id, token, email, expiresAt, memberName: `${m.firstName} ${m.lastName}` };
   });
 }
@@ -55,7 +72,9 @@ export async function acceptInvitation({ ctx, input }: { ctx: Ctx; input: Input<
     const [inv] = await tx
       .update(invitations)
       .set({ acceptedAt: now })
-      .where(and(eq(invitations.tokenHash, hashToken(data.token)), eq(invitations.practiceId, ctx.practiceId), isNull(invitations.acceptedAt)))
+      .where(
+        and(eq(invitations.tokenHash, hashToken(data.token)), eq(invitations.practiceId, ctx.practiceId), isNull(invitations.acceptedAt)),
+      )
       .returning();
     if (!inv) throw new DomainError("NOT_FOUND", "This invitation link is not valid or was already used.");
     if (inv.expiresAt <= now) throw new DomainError("CONFLICT", "This invitation has expired; ask the practice for a new one.");
@@ -63,8 +82,18 @@ export async function acceptInvitation({ ctx, input }: { ctx: Ctx; input: Input<
       .update(members)
       .set({ registered: true, registeredAt: now, passwordHash: await hashPassword(data.password), email: inv.email, updatedAt: now })
       .where(eq(members.id, inv.memberId));
-    const outcome = await processEvent(tx, ctx, { id: `registered:${inv.memberId}`, type: "member.registered", at: now.toISOString(), member: inv.memberId });
-    await audit(tx, ctx, { action: "members.acceptInvitation", targetType: "member", targetId: inv.memberId, details: { invitationId: inv.id } });
+    const outcome = await processEvent(tx, ctx, {
+      id: `registered:${inv.memberId}`,
+      type: "member.registered",
+      at: now.toISOString(),
+      member: inv.memberId,
+    });
+    await audit(tx, ctx, {
+      action: "members.acceptInvitation",
+      targetType: "member",
+      targetId: inv.memberId,
+      details: { invitationId: inv.id },
+    });
     return { memberId: inv.memberId, awards: outcome.awards };
   });
 }
@@ -86,7 +115,12 @@ export async function recordFirstLogin({ ctx, input }: { ctx: Ctx; input: Input<
       await findMember(tx, ctx, memberId);
       return { first: false, awards: [] };
     }
-    const outcome = await processEvent(tx, ctx, { id: `first_login:${memberId}`, type: "member.first_login", at: now.toISOString(), member: memberId });
+    const outcome = await processEvent(tx, ctx, {
+      id: `first_login:${memberId}`,
+      type: "member.first_login",
+      at: now.toISOString(),
+      member: memberId,
+    });
     await audit(tx, ctx, { action: "members.recordFirstLogin", targetType: "member", targetId: memberId });
     return { first: true, awards: outcome.awards };
   });

@@ -1,16 +1,17 @@
 // Leads: people who self-registered from the contact form ("I never received a number or code").
 // They have limited access (no points, no redemptions) until an admin converts them to a member
 // or merges them into the member they already are.
-import { eq } from "drizzle-orm";
+
 import { memberBalances, members } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { mergeInto } from "./merge-members.ts";
-import { findMember, normalizeEmail, normalizePhone, publicMember } from "./shared.ts";
 import { searchMembers } from "./search-members.ts";
+import { findMember, normalizeEmail, normalizePhone, publicMember } from "./shared.ts";
 
 export const registerLeadInput = z.object({
   firstName: z.string().trim().min(1).max(100),
@@ -43,7 +44,11 @@ export async function registerLead({ ctx, input }: { ctx: Ctx; input: Input<type
   });
 }
 
-export const listLeadsInput = z.object({ q: z.string().max(200).default(""), page: z.number().int().min(1).default(1), pageSize: z.number().int().min(1).max(200).default(25) });
+export const listLeadsInput = z.object({
+  q: z.string().max(200).default(""),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(25),
+});
 
 export async function listLeads({ ctx, input }: { ctx: Ctx; input?: Input<typeof listLeadsInput> }) {
   authorize(ctx, "members.listLeads");
@@ -67,7 +72,12 @@ export async function convertLead({ ctx, input }: { ctx: Ctx; input: Input<typeo
       // A lead never earned anything; merging keeps the survivor and hides the lead.
       await tx.update(members).set({ status: "member" }).where(eq(members.id, id));
       const result = await mergeInto(tx, ctx, id, mergeIntoId);
-      await audit(tx, ctx, { action: "members.convertLead", targetType: "member", targetId: mergeIntoId, details: { leadId: id, merged: true } });
+      await audit(tx, ctx, {
+        action: "members.convertLead",
+        targetType: "member",
+        targetId: mergeIntoId,
+        details: { leadId: id, merged: true },
+      });
       return result.member;
     }
     const [m] = await tx.update(members).set({ status: "member", updatedAt: new Date() }).where(eq(members.id, id)).returning();

@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
 import { invitations, ledgerEntries, members } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adjustPoints } from "../ledger/adjust-points.ts";
 import { ledgerSum } from "../ledger/append.ts";
@@ -38,8 +38,29 @@ describe("members", () => {
     t = await createTestDatabase();
     p = await makePractice(t, { timezone: "America/Chicago" });
     await saveRuleSet({ ctx: p.admin, input: { source: rules, publish: true } });
-    ana = await createMember({ ctx: p.team, input: { firstName: "Ana", lastName: "Bell", email: "Ana.Bell@Example.com", phone: "(217) 555-0101", birthday: "1990-04-02", cardNumber: "%B40000007^BELL/ANA^2512?", tags: ["Braces", "vip"] } });
-    await createMember({ ctx: p.team, input: { firstName: "Liam", lastName: "Garcia", email: "liam@example.com", phone: "2175550102", cardNumber: ";40000014=2512?", tags: ["aligners"] } });
+    ana = await createMember({
+      ctx: p.team,
+      input: {
+        firstName: "Ana",
+        lastName: "Bell",
+        email: "Ana.Bell@Example.com",
+        phone: "(217) 555-0101",
+        birthday: "1990-04-02",
+        cardNumber: "%B40000007^BELL/ANA^2512?",
+        tags: ["Braces", "vip"],
+      },
+    });
+    await createMember({
+      ctx: p.team,
+      input: {
+        firstName: "Liam",
+        lastName: "Garcia",
+        email: "liam@example.com",
+        phone: "2175550102",
+        cardNumber: ";40000014=2512?",
+        tags: ["aligners"],
+      },
+    });
     await createMember({ ctx: p.team, input: { firstName: "Anabel", lastName: "Stone", phone: "2175550199" } });
   });
   afterAll(() => t?.dispose());
@@ -56,7 +77,8 @@ describe("members", () => {
   });
 
   it("searches by a few letters of name, email, phone or card, with filters and paging", async () => {
-    const names = async (input: Parameters<typeof searchMembers>[0]["input"]) => (await searchMembers({ ctx: p.team, input })).items.map((m) => m.firstName).sort();
+    const names = async (input: Parameters<typeof searchMembers>[0]["input"]) =>
+      (await searchMembers({ ctx: p.team, input })).items.map((m) => m.firstName).sort();
     expect(await names({ q: "ana" })).toEqual(["Ana", "Anabel"]);
     expect(await names({ q: "ana bell" })).toEqual(["Ana"]);
     expect(await names({ q: "liam@" })).toEqual(["Liam"]);
@@ -82,7 +104,9 @@ describe("members", () => {
   });
 
   it("records consent and the automatic reward fires once", async () => {
-    expect((await recordConsent({ ctx: p.asMember(ana.id), input: { memberId: ana.id, kind: "media" } })).awards.map((a) => a.points)).toEqual([100]);
+    expect(
+      (await recordConsent({ ctx: p.asMember(ana.id), input: { memberId: ana.id, kind: "media" } })).awards.map((a) => a.points),
+    ).toEqual([100]);
     expect((await recordConsent({ ctx: p.team, input: { memberId: ana.id, kind: "media" } })).awards).toEqual([]);
     const profile = await getMember({ ctx: p.team, input: { id: ana.id } });
     expect(profile.balance).toBe(100);
@@ -96,11 +120,18 @@ describe("members", () => {
     expect(stored!.tokenHash).not.toContain(inv.token);
     const accepted = await acceptInvitation({ ctx: p.system, input: { token: inv.token, password: "correct horse battery" } });
     expect(accepted.awards.map((a) => a.rule)).toEqual(["Welcome"]);
-    await expect(acceptInvitation({ ctx: p.system, input: { token: inv.token, password: "correct horse battery" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(acceptInvitation({ ctx: p.system, input: { token: inv.token, password: "correct horse battery" } })).rejects.toMatchObject(
+      { code: "NOT_FOUND" },
+    );
     const liam = (await searchMembers({ ctx: p.team, input: { q: "liam" } })).items[0]!;
     const expired = await createInvitation({ ctx: p.team, input: { memberId: liam.id } });
-    await t.db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, expired.invitationId));
-    await expect(acceptInvitation({ ctx: p.system, input: { token: expired.token, password: "correct horse battery" } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await t.db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, expired.invitationId));
+    await expect(
+      acceptInvitation({ ctx: p.system, input: { token: expired.token, password: "correct horse battery" } }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
     expect((await recordFirstLogin({ ctx: p.asMember(ana.id), input: { memberId: ana.id } })).awards.map((a) => a.points)).toEqual([10]);
     expect((await recordFirstLogin({ ctx: p.asMember(ana.id), input: { memberId: ana.id } })).first).toBe(false);
   });
@@ -136,10 +167,15 @@ describe("members", () => {
   });
 
   it("leads: limited until converted, or merged into an existing member", async () => {
-    const lead = await registerLead({ ctx: p.system, input: { firstName: "Noah", lastName: "Lee", email: "noah@example.com", note: "never got a card" } });
+    const lead = await registerLead({
+      ctx: p.system,
+      input: { firstName: "Noah", lastName: "Lee", email: "noah@example.com", note: "never got a card" },
+    });
     expect((await listLeads({ ctx: p.team })).items.map((m) => m.id)).toEqual([lead.id]);
     expect((await searchMembers({ ctx: p.team, input: { q: "noah" } })).items).toEqual([]);
-    await expect(adjustPoints({ ctx: p.team, input: { memberId: lead.id, points: 5, note: "x" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(adjustPoints({ ctx: p.team, input: { memberId: lead.id, points: 5, note: "x" } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     const member = await convertLead({ ctx: p.admin, input: { id: lead.id } });
     expect(member.status).toBe("member");
     await adjustPoints({ ctx: p.team, input: { memberId: lead.id, points: 5, note: "welcome" } });

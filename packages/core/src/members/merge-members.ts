@@ -1,8 +1,9 @@
 // Merging a duplicate into the member record that stays. Points move by appending a pair of
 // entries (never by rewriting history); the engine state, coupons, pending requests, visits and
 // consents follow; the duplicate stays as a hidden "merged" record pointing at the survivor.
-import { and, eq, inArray } from "drizzle-orm";
+
 import { actionRequests, checkIns, consents, issuedCoupons, memberEngineStates, memberPhases, members, type Tx } from "@tally/db";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -52,7 +53,8 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
   if (sourceId === targetId) throw new DomainError("INVALID_INPUT", "A member cannot be merged into itself.");
   const source = await findMember(tx, ctx, sourceId, { lock: true });
   const target = await findMember(tx, ctx, targetId, { lock: true });
-  if (source.status === "merged" || target.status === "merged") throw new DomainError("CONFLICT", "One of these records was already merged.");
+  if (source.status === "merged" || target.status === "merged")
+    throw new DomainError("CONFLICT", "One of these records was already merged.");
   if (target.status !== "member") throw new DomainError("INVALID_INPUT", "Merge into a member, not a lead.");
 
   const balances = await lockBalances(tx, ctx.practiceId, [sourceId, targetId]);
@@ -60,8 +62,24 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
   const now = new Date();
   if (moved !== 0) {
     await appendEntries(tx, ctx, [
-      { memberId: sourceId, kind: "adjustment", points: -moved, idempotencyKey: `merge:${sourceId}:out`, at: now, note: "Merged into another record", explanation: { mergedInto: targetId } },
-      { memberId: targetId, kind: "adjustment", points: moved, idempotencyKey: `merge:${sourceId}:in`, at: now, note: "Merged from a duplicate record", explanation: { mergedFrom: sourceId } },
+      {
+        memberId: sourceId,
+        kind: "adjustment",
+        points: -moved,
+        idempotencyKey: `merge:${sourceId}:out`,
+        at: now,
+        note: "Merged into another record",
+        explanation: { mergedInto: targetId },
+      },
+      {
+        memberId: targetId,
+        kind: "adjustment",
+        points: moved,
+        idempotencyKey: `merge:${sourceId}:in`,
+        at: now,
+        note: "Merged from a duplicate record",
+        explanation: { mergedFrom: sourceId },
+      },
     ]);
   }
   const states = await tx
@@ -78,10 +96,17 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
       .onConflictDoUpdate({ target: memberEngineStates.memberId, set: { state: merged, updatedAt: now } });
   }
   for (const table of [issuedCoupons, actionRequests, checkIns, consents] as const) {
-    await tx.update(table).set({ memberId: targetId }).where(and(eq(table.memberId, sourceId), eq(table.practiceId, ctx.practiceId)));
+    await tx
+      .update(table)
+      .set({ memberId: targetId })
+      .where(and(eq(table.memberId, sourceId), eq(table.practiceId, ctx.practiceId)));
   }
   const phases = await tx.select().from(memberPhases).where(eq(memberPhases.memberId, sourceId));
-  if (phases.length > 0) await tx.insert(memberPhases).values(phases.map((p) => ({ ...p, memberId: targetId }))).onConflictDoNothing();
+  if (phases.length > 0)
+    await tx
+      .insert(memberPhases)
+      .values(phases.map((p) => ({ ...p, memberId: targetId })))
+      .onConflictDoNothing();
 
   // Identifiers move to the survivor when it has none, so imports and card swipes find it.
   await tx
@@ -110,7 +135,12 @@ export async function mergeMembers({ ctx, input }: { ctx: Ctx; input: Input<type
   const { sourceId, targetId } = parseInput(mergeMembersInput, input);
   return inTx(ctx, async (tx) => {
     const result = await mergeInto(tx, ctx, sourceId, targetId);
-    await audit(tx, ctx, { action: "members.merge", targetType: "member", targetId, details: { sourceId, pointsMoved: result.pointsMoved } });
+    await audit(tx, ctx, {
+      action: "members.merge",
+      targetType: "member",
+      targetId,
+      details: { sourceId, pointsMoved: result.pointsMoved },
+    });
     return result;
   });
 }

@@ -22,7 +22,10 @@ export async function recordConsent({ ctx, input }: { ctx: Ctx; input: Input<typ
   return inTx(ctx, async (tx) => {
     await findMember(tx, ctx, data.memberId);
     const at = data.at ?? new Date();
-    const [row] = await tx.insert(consents).values({ practiceId: ctx.practiceId, memberId: data.memberId, kind: data.kind, full: data.full, givenAt: at }).returning();
+    const [row] = await tx
+      .insert(consents)
+      .values({ practiceId: ctx.practiceId, memberId: data.memberId, kind: data.kind, full: data.full, givenAt: at })
+      .returning();
     const outcome = await processEvent(tx, ctx, {
       id: `consent:${row!.id}`,
       type: "consent.given",
@@ -30,7 +33,12 @@ export async function recordConsent({ ctx, input }: { ctx: Ctx; input: Input<typ
       member: data.memberId,
       consent: { kind: data.kind, full: data.full },
     });
-    await audit(tx, ctx, { action: "members.recordConsent", targetType: "member", targetId: data.memberId, details: { kind: data.kind, full: data.full } });
+    await audit(tx, ctx, {
+      action: "members.recordConsent",
+      targetType: "member",
+      targetId: data.memberId,
+      details: { kind: data.kind, full: data.full },
+    });
     return { consentId: row!.id, awards: outcome.awards };
   });
 }

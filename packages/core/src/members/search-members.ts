@@ -1,7 +1,8 @@
 // Finding members by a few letters of name, email, phone or card number, with filters by tag and
 // registration status, paged. Leads are searched the same way with status "lead".
-import { and, arrayContains, asc, count, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+
 import { memberBalances, members } from "@tally/db";
+import { and, arrayContains, asc, count, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
@@ -29,7 +30,12 @@ export async function searchMembers({ ctx, input }: { ctx: Ctx; input?: Input<ty
   for (const word of q.q.split(/\s+/).filter(Boolean)) {
     const like = `%${escapeLike(word)}%`;
     const digits = word.replace(/\D/g, "");
-    const alternatives: SQL[] = [ilike(members.firstName, like), ilike(members.lastName, like), ilike(members.email, like), ilike(members.externalId, like)];
+    const alternatives: SQL[] = [
+      ilike(members.firstName, like),
+      ilike(members.lastName, like),
+      ilike(members.email, like),
+      ilike(members.externalId, like),
+    ];
     if (digits.length >= 2 && digits.length === word.replace(/[\s().+-]/g, "").length) {
       alternatives.push(ilike(members.phone, `%${digits}%`), ilike(members.cardNumber, `%${digits}%`));
     }

@@ -1,7 +1,8 @@
 // Helpers the members module and others share: the public shape of a member, practice-scoped
 // lookups, and card-number normalisation for swipers and scanners.
-import { and, eq, inArray } from "drizzle-orm";
+
 import { members, type Tx } from "@tally/db";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { notFound } from "../verb.ts";
@@ -60,7 +61,8 @@ export function normalizeCardNumber(raw: string): string {
   if (s.startsWith("%") && track1) s = track1[1] ?? "";
   else if (s.startsWith(";") && track2) s = track2[1] ?? "";
   const digits = s.replace(/\D/g, "");
-  if (digits.length < 4 || digits.length > 32) throw new DomainError("INVALID_INPUT", "That does not look like a rewards card number.", { card: raw });
+  if (digits.length < 4 || digits.length > 32)
+    throw new DomainError("INVALID_INPUT", "That does not look like a rewards card number.", { card: raw });
   return digits;
 }
 

@@ -1,6 +1,7 @@
 // Editing a member's details, and the tag and card actions of the profile.
-import { and, eq } from "drizzle-orm";
+
 import { members } from "@tally/db";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
@@ -97,4 +98,3 @@ export async function findMemberByCard({ ctx, input }: { ctx: Ctx; input: Input<
     .where(and(eq(members.practiceId, ctx.practiceId), eq(members.cardNumber, cardNumber), eq(members.status, "member")));
   return m ? publicMember(m) : null;
 }
-

@@ -1,10 +1,11 @@
 // Program settings and locations of the acting practice. Every query is scoped by ctx.practiceId.
-import { and, asc, eq } from "drizzle-orm";
+
 import { locations, practices, type Tx } from "@tally/db";
+import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
-import { audit, inTx, type Input, notFound, parseInput } from "../verb.ts";
+import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
 export type Practice = typeof practices.$inferSelect;
 
@@ -55,7 +56,11 @@ export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Input<ty
   const data = parseInput(updateSettingsInput, input);
   return inTx(ctx, async (tx) => {
     const before = await loadPractice(tx, ctx.practiceId);
-    const [p] = await tx.update(practices).set({ ...data, updatedAt: new Date() }).where(eq(practices.id, ctx.practiceId)).returning();
+    const [p] = await tx
+      .update(practices)
+      .set({ ...data, updatedAt: new Date() })
+      .where(eq(practices.id, ctx.practiceId))
+      .returning();
     const changed = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, { from: before[k as keyof Practice], to: v }]));
     await audit(tx, ctx, { action: "practices.updateSettings", targetType: "practice", targetId: ctx.practiceId, details: changed });
     return publicPractice(p!);
@@ -77,7 +82,10 @@ export async function createLocation({ ctx, input }: { ctx: Ctx; input: Input<ty
   authorize(ctx, "practices.createLocation");
   const data = parseInput(locationInput, input);
   return inTx(ctx, async (tx) => {
-    const [row] = await tx.insert(locations).values({ ...data, practiceId: ctx.practiceId }).returning();
+    const [row] = await tx
+      .insert(locations)
+      .values({ ...data, practiceId: ctx.practiceId })
+      .returning();
     await audit(tx, ctx, { action: "practices.createLocation", targetType: "location", targetId: row!.id, details: data });
     return row!;
   });

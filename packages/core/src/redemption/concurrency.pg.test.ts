@@ -1,7 +1,8 @@
 // Exactness under concurrency, on real PostgreSQL: many transactions at once against one balance.
-import fc from "fast-check";
-import { and, eq, sql } from "drizzle-orm";
+
 import { ledgerEntries, memberBalances, orders } from "@tally/db";
+import { and, eq, sql } from "drizzle-orm";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReward } from "../catalog/rewards.ts";
 import { recordEvent } from "../events/record-event.ts";
@@ -31,7 +32,9 @@ describe("concurrency (postgres)", () => {
     for (let round = 0; round < 10; round++) {
       const [m] = await makeMembers(t, p.id, [{ firstName: `R${round}`, lastName: "Race" }]);
       await adjustPoints({ ctx: p.team, input: { memberId: m!.id, points: 100, note: "start" } });
-      const results = await settle(Array.from({ length: 64 }, () => redeemReward({ ctx: p.team, input: { memberId: m!.id, rewardId: reward60 } })));
+      const results = await settle(
+        Array.from({ length: 64 }, () => redeemReward({ ctx: p.team, input: { memberId: m!.id, rewardId: reward60 } })),
+      );
       const ok = results.filter((r) => r.status === "fulfilled");
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       expect(ok).toHaveLength(1);
@@ -47,7 +50,9 @@ describe("concurrency (postgres)", () => {
     const [m] = await makeMembers(t, p.id, [{ firstName: "Idem", lastName: "Potent" }]);
     await adjustPoints({ ctx: p.team, input: { memberId: m!.id, points: 1000, note: "start" } });
     const results = await settle(
-      Array.from({ length: 64 }, () => redeemReward({ ctx: p.team, input: { memberId: m!.id, rewardId: reward60, idempotencyKey: "order-42" } })),
+      Array.from({ length: 64 }, () =>
+        redeemReward({ ctx: p.team, input: { memberId: m!.id, rewardId: reward60, idempotencyKey: "order-42" } }),
+      ),
     );
     const ok = results.filter((r): r is PromiseFulfilledResult<{ orderId: string }> => r.status === "fulfilled");
     expect(ok).toHaveLength(64);
@@ -59,10 +64,16 @@ describe("concurrency (postgres)", () => {
     expect(entries).toHaveLength(1);
     expect(await balanceOf(m!.id)).toBe(940);
     const other = (await createReward({ ctx: p.admin, input: { kind: "in_house", name: "Mug", pointsPrice: 10 } })).id;
-    await expect(redeemReward({ ctx: p.team, input: { memberId: m!.id, rewardId: other, idempotencyKey: "order-42" } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      redeemReward({ ctx: p.team, input: { memberId: m!.id, rewardId: other, idempotencyKey: "order-42" } }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
 
     // The same for adjustments, through the same mechanism.
-    const adj = await settle(Array.from({ length: 64 }, () => adjustPoints({ ctx: p.team, input: { memberId: m!.id, points: 5, note: "promo", idempotencyKey: "adj-7" } })));
+    const adj = await settle(
+      Array.from({ length: 64 }, () =>
+        adjustPoints({ ctx: p.team, input: { memberId: m!.id, points: 5, note: "promo", idempotencyKey: "adj-7" } }),
+      ),
+    );
     expect(adj.filter((r) => r.status === "fulfilled")).toHaveLength(64);
     expect(await balanceOf(m!.id)).toBe(945);
     expect(await ledgerSum(t.db, p.id, m!.id)).toBe(945);
@@ -71,7 +82,11 @@ describe("concurrency (postgres)", () => {
   it("model: concurrent clients earning, redeeming, reversing and adjusting keep balance = sum >= 0 (reversals aside)", async () => {
     const prices = [10, 25, 60];
     const rewardIds = new Map<number, string>();
-    for (const price of prices) rewardIds.set(price, (await createReward({ ctx: p.admin, input: { kind: "in_house", name: `Prize ${price}`, pointsPrice: price } })).id);
+    for (const price of prices)
+      rewardIds.set(
+        price,
+        (await createReward({ ctx: p.admin, input: { kind: "in_house", name: `Prize ${price}`, pointsPrice: price } })).id,
+      );
     let run = 0;
     const op = fc.oneof(
       fc.record({ kind: fc.constant("earn" as const), dollars: fc.integer({ min: 1, max: 80 }) }),
@@ -95,7 +110,16 @@ describe("concurrency (postgres)", () => {
             const at = new Date(Date.UTC(2026, 0, 1) + run * 1e7 + n * 1000).toISOString();
             if (o.kind === "earn") {
               const invoice = `inv-${run}-${n}`;
-              await recordEvent({ ctx: p.system, input: { id: `paid:${invoice}`, type: "invoice.paid", at, member: memberId, invoice: { id: invoice, lines: [{ code: "X", amount: `${o.dollars}.00` }] } } });
+              await recordEvent({
+                ctx: p.system,
+                input: {
+                  id: `paid:${invoice}`,
+                  type: "invoice.paid",
+                  at,
+                  member: memberId,
+                  invoice: { id: invoice, lines: [{ code: "X", amount: `${o.dollars}.00` }] },
+                },
+              });
               paid.push(invoice);
             } else if (o.kind === "redeem") {
               const r = await redeemReward({ ctx: p.team, input: { memberId, rewardId: rewardIds.get(o.price)! } }).catch((e) => {
@@ -108,7 +132,10 @@ describe("concurrency (postgres)", () => {
               if (open.length === 0) return;
               const invoice = open[o.pick % open.length]!;
               voided.add(invoice);
-              await recordEvent({ ctx: p.system, input: { id: `void:${invoice}`, type: "invoice.voided", at, member: memberId, invoice: { id: invoice } } });
+              await recordEvent({
+                ctx: p.system,
+                input: { id: `void:${invoice}`, type: "invoice.voided", at, member: memberId, invoice: { id: invoice } },
+              });
               reversed = true;
             } else {
               const r = await adjustPoints({ ctx: p.team, input: { memberId, points: o.points, note: "model" } }).catch((e) => {
@@ -127,7 +154,9 @@ describe("concurrency (postgres)", () => {
         // No entry was written twice, and every redemption has its order.
         const [{ redemptions, ordersCount }] = (await t.db.execute(sql`
           select (select count(*)::int from ledger_entries where member_id = ${memberId} and kind = 'redemption') as redemptions,
-                 (select count(*)::int from orders where member_id = ${memberId}) as "ordersCount"`)) as unknown as [{ redemptions: number; ordersCount: number }];
+                 (select count(*)::int from orders where member_id = ${memberId}) as "ordersCount"`)) as unknown as [
+          { redemptions: number; ordersCount: number },
+        ];
         expect(redemptions).toBe(ordersCount);
       }),
       { numRuns: 25 },

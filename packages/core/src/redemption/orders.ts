@@ -1,7 +1,8 @@
 // The fulfilment queue for in-house prizes: pending -> fulfilled, or cancelled with the points
 // refunded as a new ledger entry (never by touching the redemption entry).
-import { and, asc, desc, eq } from "drizzle-orm";
+
 import { orders } from "@tally/db";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -22,14 +23,16 @@ export async function listOrders({ ctx, input }: { ctx: Ctx; input?: Input<typeo
   const where = [eq(orders.practiceId, ctx.practiceId)];
   if (q.status) where.push(eq(orders.status, q.status));
   if (q.memberId) where.push(eq(orders.memberId, q.memberId));
-  return ctx.db
-    .select()
-    .from(orders)
-    .where(and(...where))
-    // The queue is worked oldest first; history newest first.
-    .orderBy(q.status === "pending" ? asc(orders.createdAt) : desc(orders.createdAt))
-    .limit(q.limit)
-    .offset(q.offset);
+  return (
+    ctx.db
+      .select()
+      .from(orders)
+      .where(and(...where))
+      // The queue is worked oldest first; history newest first.
+      .orderBy(q.status === "pending" ? asc(orders.createdAt) : desc(orders.createdAt))
+      .limit(q.limit)
+      .offset(q.offset)
+  );
 }
 
 export const fulfilOrderInput = z.object({ orderId: z.uuid(), note: z.string().max(1000).optional() });
@@ -67,7 +70,8 @@ export async function cancelOrder({ ctx, input }: { ctx: Ctx; input: Input<typeo
       .where(and(eq(orders.id, orderId), eq(orders.practiceId, ctx.practiceId)))
       .for("update");
     if (!order) throw notFound("Order");
-    if (order.status !== "pending") throw new DomainError("CONFLICT", `Only a pending order can be cancelled; this one is ${order.status}.`);
+    if (order.status !== "pending")
+      throw new DomainError("CONFLICT", `Only a pending order can be cancelled; this one is ${order.status}.`);
     const now = new Date();
     const [refund] = await appendEntries(tx, ctx, [
       {
@@ -86,7 +90,12 @@ export async function cancelOrder({ ctx, input }: { ctx: Ctx; input: Input<typeo
       .set({ status: "cancelled", cancelledAt: now, decidedBy: ctx.actor.id, note: reason })
       .where(eq(orders.id, orderId))
       .returning();
-    await audit(tx, ctx, { action: "redemption.cancelOrder", targetType: "order", targetId: orderId, details: { reason, refundEntryId: refund?.id, points: order.points } });
+    await audit(tx, ctx, {
+      action: "redemption.cancelOrder",
+      targetType: "order",
+      targetId: orderId,
+      details: { reason, refundEntryId: refund?.id, points: order.points },
+    });
     return { order: row!, refundEntryId: refund?.id ?? null };
   });
 }

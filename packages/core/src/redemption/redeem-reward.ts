@@ -2,8 +2,8 @@
 // locked (SELECT ... FOR UPDATE) before the engine checks it, so simultaneous requests queue and
 // a balance never goes below zero. A client idempotency key makes retries safe.
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import { issuedCoupons, memberBalances, orders, rewards, type Tx } from "@tally/db";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { assertRedeemable } from "../catalog/rewards.ts";
 import type { Ctx } from "../context.ts";
@@ -49,7 +49,8 @@ export async function redeemReward({ ctx, input }: { ctx: Ctx; input: Input<type
       assertRedeemable(reward);
       const setup = await loadSetup(tx, ctx.practiceId);
       if (setup.practice.status === "off") throw new DomainError("PROGRAM_OFF", "The rewards program is off.");
-      if (setup.practice.status === "test") throw new DomainError("TEST_MODE", "The rewards program is in test mode: redemptions are not open yet.");
+      if (setup.practice.status === "test")
+        throw new DomainError("TEST_MODE", "The rewards program is in test mode: redemptions are not open yet.");
 
       const orderId = randomUUID();
       const now = new Date();

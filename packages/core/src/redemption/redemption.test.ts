@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
 import { ledgerEntries, practices } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createReward, deleteReward, listRewards, updateReward } from "../catalog/rewards.ts";
 import { listCoupons, useCoupon } from "../catalog/coupons.ts";
+import { createReward, deleteReward, listRewards, updateReward } from "../catalog/rewards.ts";
 import { adjustPoints } from "../ledger/adjust-points.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
@@ -21,9 +21,21 @@ describe("redemption", () => {
     p = await makePractice(t);
     ana = (await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "Bell", email: "ana@example.com" }]))[0]!.id;
     await adjustPoints({ ctx: p.team, input: { memberId: ana, points: 1000, note: "start" } });
-    prize = (await createReward({ ctx: p.admin, input: { kind: "in_house", name: "Water bottle", pointsPrice: 150, description: "Insulated" } })).id;
-    card = (await createReward({ ctx: p.admin, input: { kind: "gift_card", name: "$10 Amazon", pointsPrice: 200, valueCents: 1000, providerSku: "AMZ-10" } })).id;
-    coupon = (await createReward({ ctx: p.admin, input: { kind: "coupon", name: "10% off whitening", pointsPrice: 50, couponCode: "ten-off", couponValidDays: 30 } })).id;
+    prize = (
+      await createReward({ ctx: p.admin, input: { kind: "in_house", name: "Water bottle", pointsPrice: 150, description: "Insulated" } })
+    ).id;
+    card = (
+      await createReward({
+        ctx: p.admin,
+        input: { kind: "gift_card", name: "$10 Amazon", pointsPrice: 200, valueCents: 1000, providerSku: "AMZ-10" },
+      })
+    ).id;
+    coupon = (
+      await createReward({
+        ctx: p.admin,
+        input: { kind: "coupon", name: "10% off whitening", pointsPrice: 50, couponCode: "ten-off", couponValidDays: 30 },
+      })
+    ).id;
   });
   afterAll(() => t?.dispose());
 
@@ -41,7 +53,12 @@ describe("redemption", () => {
     const c = await cancelOrder({ ctx: p.team, input: { orderId: r.orderId, reason: "out of stock" } });
     expect(c.order.status).toBe("cancelled");
     const entries = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.orderId, r.orderId));
-    expect(entries.map((e) => [e.kind, e.points]).sort()).toEqual([["redemption", -150], ["refund", 150]].sort());
+    expect(entries.map((e) => [e.kind, e.points]).sort()).toEqual(
+      [
+        ["redemption", -150],
+        ["refund", 150],
+      ].sort(),
+    );
     expect(await ledgerSum(t.db, p.id, ana)).toBe(850);
   });
 
@@ -61,11 +78,15 @@ describe("redemption", () => {
 
   it("refuses: not enough points, program off, test mode, disabled or deleted rewards, other members", async () => {
     const big = (await createReward({ ctx: p.admin, input: { kind: "in_house", name: "Bike", pointsPrice: 100_000 } })).id;
-    await expect(redeemReward({ ctx: p.team, input: { memberId: ana, rewardId: big } })).rejects.toMatchObject({ code: "INSUFFICIENT_POINTS" });
+    await expect(redeemReward({ ctx: p.team, input: { memberId: ana, rewardId: big } })).rejects.toMatchObject({
+      code: "INSUFFICIENT_POINTS",
+    });
     await t.db.update(practices).set({ status: "off" }).where(eq(practices.id, p.id));
     await expect(redeemReward({ ctx: p.team, input: { memberId: ana, rewardId: prize } })).rejects.toMatchObject({ code: "PROGRAM_OFF" });
     await t.db.update(practices).set({ status: "test" }).where(eq(practices.id, p.id));
-    await expect(redeemReward({ ctx: p.asMember(ana), input: { memberId: ana, rewardId: prize } })).rejects.toMatchObject({ code: "TEST_MODE" });
+    await expect(redeemReward({ ctx: p.asMember(ana), input: { memberId: ana, rewardId: prize } })).rejects.toMatchObject({
+      code: "TEST_MODE",
+    });
     await t.db.update(practices).set({ status: "on" }).where(eq(practices.id, p.id));
     await updateReward({ ctx: p.admin, input: { id: prize, enabled: false } });
     await expect(redeemReward({ ctx: p.team, input: { memberId: ana, rewardId: prize } })).rejects.toMatchObject({ code: "CONFLICT" });
@@ -74,7 +95,9 @@ describe("redemption", () => {
     await deleteReward({ ctx: p.admin, input: { id: big } });
     await expect(redeemReward({ ctx: p.team, input: { memberId: ana, rewardId: big } })).rejects.toMatchObject({ code: "NOT_FOUND" });
     const other = (await makeMembers(t, p.id, [{ firstName: "Liam", lastName: "G" }]))[0]!.id;
-    await expect(redeemReward({ ctx: p.asMember(other), input: { memberId: ana, rewardId: card } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(redeemReward({ ctx: p.asMember(other), input: { memberId: ana, rewardId: card } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await ledgerSum(t.db, p.id, ana)).toBe(600);
   });
 

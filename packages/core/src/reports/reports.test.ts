@@ -14,8 +14,17 @@ describe("reports", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     p = await makePractice(t, { timezone: "America/Chicago", pointCostCentiCents: 1000 });
-    await saveRuleSet({ ctx: p.admin, input: { source: 'earn "Spend" on invoice.paid { rate 1 point per $1 }\nreward "Visit" on visit.checked_in { award 5 points }', publish: true } });
-    const [ana, liam] = await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "B" }, { firstName: "Liam", lastName: "G" }]);
+    await saveRuleSet({
+      ctx: p.admin,
+      input: {
+        source: 'earn "Spend" on invoice.paid { rate 1 point per $1 }\nreward "Visit" on visit.checked_in { award 5 points }',
+        publish: true,
+      },
+    });
+    const [ana, liam] = await makeMembers(t, p.id, [
+      { firstName: "Ana", lastName: "B" },
+      { firstName: "Liam", lastName: "G" },
+    ]);
     const ev = (id: string, type: string, at: string, member: string, extra: object = {}) =>
       recordEvent({ ctx: p.system, input: { id, type: type as never, at, member, ...extra } });
     // 2026-03-02 03:00 UTC is still March 1 in Chicago.
@@ -46,8 +55,13 @@ describe("reports", () => {
       ["2026-03-02", 35, 0, 1],
       ["2026-03-03", 0, 30, 0],
     ]);
-    expect((await topRules({ ctx: p.team, input: range })).map((r) => [r.rule, r.points])).toEqual([["Spend", 120], ["Visit", 5]]);
-    expect(await redemptionsByReward({ ctx: p.team, input: { from: "2026-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" } })).toEqual([{ reward: "Mug", kind: "in_house", orders: 1, points: 100 }]);
+    expect((await topRules({ ctx: p.team, input: range })).map((r) => [r.rule, r.points])).toEqual([
+      ["Spend", 120],
+      ["Visit", 5],
+    ]);
+    expect(await redemptionsByReward({ ctx: p.team, input: { from: "2026-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" } })).toEqual([
+      { reward: "Mug", kind: "in_house", orders: 1, points: 100 },
+    ]);
     const csv = await exportReportCsv({ ctx: p.team, input: { report: "daily", ...range } });
     expect(csv.csv.split("\n")[0]).toBe("day,issued,redeemed,reversed,members,checkIns");
     expect(csv.csv).toContain("2026-03-01,120,0,0,1,0");

@@ -1,13 +1,14 @@
 // Reports as queries over the ledger, orders and events: points issued / redeemed / reversed /
 // outstanding with the dollar liability, active members, redemptions by reward, top rules and a
 // per-day series in the practice's timezone. CSV export of each table.
-import { and, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
+
 import { events, ledgerEntries, orders } from "@tally/db";
 import { stringify } from "csv-stringify/sync";
+import { and, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import { loadPractice } from "../practices/practices.ts";
 import { authorize } from "../permissions.ts";
+import { loadPractice } from "../practices/practices.ts";
 import { type Input, parseInput } from "../verb.ts";
 
 export const reportInput = z
@@ -68,7 +69,9 @@ export async function redemptionsByReward({ ctx, input }: { ctx: Ctx; input: Inp
   const rows = await ctx.db
     .select({ reward: orders.rewardName, kind: orders.rewardKind, orders: sql`count(*)`, points: sql`sum(${orders.points})` })
     .from(orders)
-    .where(and(eq(orders.practiceId, ctx.practiceId), ne(orders.status, "cancelled"), gte(orders.createdAt, from), lt(orders.createdAt, to)))
+    .where(
+      and(eq(orders.practiceId, ctx.practiceId), ne(orders.status, "cancelled"), gte(orders.createdAt, from), lt(orders.createdAt, to)),
+    )
     .groupBy(orders.rewardName, orders.rewardKind)
     .orderBy(desc(sql`sum(${orders.points})`));
   return rows.map((r) => ({ reward: r.reward, kind: r.kind, orders: n(r.orders), points: n(r.points) }));
@@ -78,9 +81,21 @@ export async function topRules({ ctx, input }: { ctx: Ctx; input: Input<typeof r
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const rows = await ctx.db
-    .select({ rule: ledgerEntries.ruleName, points: sql`sum(${ledgerEntries.points})`, awards: sql`count(*) filter (where ${earned})`, members: sql`count(distinct ${ledgerEntries.memberId})` })
+    .select({
+      rule: ledgerEntries.ruleName,
+      points: sql`sum(${ledgerEntries.points})`,
+      awards: sql`count(*) filter (where ${earned})`,
+      members: sql`count(distinct ${ledgerEntries.memberId})`,
+    })
     .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to), sql`${ledgerEntries.kind} in ('earn', 'reward', 'milestone', 'reversal')`))
+    .where(
+      and(
+        eq(ledgerEntries.practiceId, ctx.practiceId),
+        gte(ledgerEntries.at, from),
+        lt(ledgerEntries.at, to),
+        sql`${ledgerEntries.kind} in ('earn', 'reward', 'milestone', 'reversal')`,
+      ),
+    )
     .groupBy(ledgerEntries.ruleName)
     .orderBy(desc(sql`sum(${ledgerEntries.points})`))
     .limit(input.limit ?? 20);
@@ -113,12 +128,20 @@ export async function dailySeries({ ctx, input }: { ctx: Ctx; input: Input<typeo
     .groupBy(sql`1`);
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const visits = new Map(checkins.map((c) => [c.day, n(c.n)]));
-  const local = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  const local = (d: Date) =>
+    new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
   const out = [];
   const last = local(new Date(to.getTime() - 1));
   for (let d = local(from); d <= last; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
     const r = byDay.get(d);
-    out.push({ day: d, issued: n(r?.issued), redeemed: n(r?.redeemed), reversed: n(r?.reversed), members: n(r?.members), checkIns: visits.get(d) ?? 0 });
+    out.push({
+      day: d,
+      issued: n(r?.issued),
+      redeemed: n(r?.redeemed),
+      reversed: n(r?.reversed),
+      members: n(r?.members),
+      checkIns: visits.get(d) ?? 0,
+    });
   }
   return out;
 }
@@ -142,5 +165,9 @@ export async function exportReportCsv({ ctx, input }: { ctx: Ctx; input: Input<t
     records = [{ ...s, from: s.from.toISOString(), to: s.to.toISOString(), liability: (s.liabilityCents / 100).toFixed(2) }];
   }
   const csv = stringify(records, { header: true, columns: records[0] ? Object.keys(records[0]) : ["empty"] });
-  return { filename: `${q.report}-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`, contentType: "text/csv", csv };
+  return {
+    filename: `${q.report}-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`,
+    contentType: "text/csv",
+    csv,
+  };
 }

@@ -1,15 +1,16 @@
 // A practice's rule set as numbered versions of source text. Saving checks and compiles (invalid
 // source is refused with every diagnostic); publishing makes one version the active one.
-import { and, desc, eq, max } from "drizzle-orm";
+
 import { practices, ruleSetVersions, type Tx } from "@tally/db";
+import { and, desc, eq, max } from "drizzle-orm";
 import { z } from "zod";
 import { catalogCouponNames } from "../catalog/rewards.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { compileSource, type Diagnostic } from "../events/engine.ts";
 import { loadEligible } from "../events/program.ts";
-import { loadPractice } from "../practices/practices.ts";
 import { authorize } from "../permissions.ts";
+import { loadPractice } from "../practices/practices.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
 export type RuleSetVersion = typeof ruleSetVersions.$inferSelect;
@@ -27,7 +28,9 @@ export async function compileForPractice(db: Tx | Ctx["db"], practiceId: string,
   });
   if (!result.program) {
     const errors = result.diagnostics.filter((d) => d.severity === "error");
-    throw new DomainError("RULE_INVALID", `The rules have ${errors.length} error${errors.length === 1 ? "" : "s"}.`, { diagnostics: errors });
+    throw new DomainError("RULE_INVALID", `The rules have ${errors.length} error${errors.length === 1 ? "" : "s"}.`, {
+      diagnostics: errors,
+    });
   }
   return { program: result.program, warnings: result.diagnostics.filter((d) => d.severity !== "error") as Diagnostic[] };
 }
@@ -55,7 +58,12 @@ export async function saveRuleSet({ ctx, input }: { ctx: Ctx; input: Input<typeo
       .insert(ruleSetVersions)
       .values({ practiceId: ctx.practiceId, version, source: data.source, note: data.note, warnings, createdBy: ctx.actor.id })
       .returning();
-    await audit(tx, ctx, { action: "rules.save", targetType: "rule_set_version", targetId: row!.id, details: { version, note: data.note } });
+    await audit(tx, ctx, {
+      action: "rules.save",
+      targetType: "rule_set_version",
+      targetId: row!.id,
+      details: { version, note: data.note },
+    });
     if (data.publish) return activate(tx, ctx, row!.id);
     return row!;
   });
@@ -134,7 +142,8 @@ export async function checkRules({ ctx, input }: { ctx: Ctx; input: Input<typeof
     const { warnings } = await compileForPractice(ctx.db, ctx.practiceId, source);
     return { ok: true, diagnostics: warnings };
   } catch (e) {
-    if (e instanceof DomainError && e.code === "RULE_INVALID") return { ok: false, diagnostics: (e.details as { diagnostics: Diagnostic[] }).diagnostics };
+    if (e instanceof DomainError && e.code === "RULE_INVALID")
+      return { ok: false, diagnostics: (e.details as { diagnostics: Diagnostic[] }).diagnostics };
     throw e;
   }
 }

@@ -1,8 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
 import { actionRequests, eligibleItems, events, ledgerEntries, memberBalances, orders, ruleSetVersions } from "@tally/db";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing.ts";
-import { seedDemo, type SeedResult } from "./demo.ts";
+import { type SeedResult, seedDemo } from "./demo.ts";
 
 // PGlite answers execute() with { rows }, postgres-js with the array itself.
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : ((result as { rows: T[] }).rows ?? [])) as T[];
@@ -17,8 +17,25 @@ describe("demo seed (full)", () => {
   afterAll(() => t?.dispose());
 
   it("publishes a rule set using every construct", async () => {
-    const [v] = await t.db.select().from(ruleSetVersions).where(and(eq(ruleSetVersions.practiceId, seed.practiceIds["bright-smiles"]!), eq(ruleSetVersions.active, true)));
-    for (const construct of ["earn ", "items eligible", "items [", "better_choice", "consent.given", " manual", "to referrer", "member.birthday", "during 2025-12-01 to 2025-12-31", "instant ", "unlimited", "limited", "phase "]) {
+    const [v] = await t.db
+      .select()
+      .from(ruleSetVersions)
+      .where(and(eq(ruleSetVersions.practiceId, seed.practiceIds["bright-smiles"]!), eq(ruleSetVersions.active, true)));
+    for (const construct of [
+      "earn ",
+      "items eligible",
+      "items [",
+      "better_choice",
+      "consent.given",
+      " manual",
+      "to referrer",
+      "member.birthday",
+      "during 2025-12-01 to 2025-12-31",
+      "instant ",
+      "unlimited",
+      "limited",
+      "phase ",
+    ]) {
       expect(v!.source).toContain(construct);
     }
   });
@@ -39,15 +56,41 @@ describe("demo seed (full)", () => {
     expect(rowsOf(mismatched)).toEqual([]);
     const types = await t.db.selectDistinct({ type: events.type }).from(events).where(eq(events.practiceId, bright));
     expect(types.map((x) => x.type).sort()).toEqual(
-      expect.arrayContaining(["invoice.paid", "visit.checked_in", "survey.submitted", "consent.given", "member.birthday", "referral.converted", "action.completed", "points.redeemed"]),
+      expect.arrayContaining([
+        "invoice.paid",
+        "visit.checked_in",
+        "survey.submitted",
+        "consent.given",
+        "member.birthday",
+        "referral.converted",
+        "action.completed",
+        "points.redeemed",
+      ]),
     );
   });
 
   it("leaves pending approvals and open orders, and a disabled sensitive code", async () => {
     const bright = seed.practiceIds["bright-smiles"]!;
-    expect((await t.db.select().from(actionRequests).where(and(eq(actionRequests.practiceId, bright), eq(actionRequests.status, "pending")))).length).toBeGreaterThanOrEqual(3);
-    expect((await t.db.select().from(orders).where(and(eq(orders.practiceId, bright), eq(orders.status, "pending")))).length).toBeGreaterThanOrEqual(1);
-    const sensitive = await t.db.select().from(eligibleItems).where(and(eq(eligibleItems.practiceId, bright), eq(eligibleItems.sensitive, true)));
+    expect(
+      (
+        await t.db
+          .select()
+          .from(actionRequests)
+          .where(and(eq(actionRequests.practiceId, bright), eq(actionRequests.status, "pending")))
+      ).length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      (
+        await t.db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.practiceId, bright), eq(orders.status, "pending")))
+      ).length,
+    ).toBeGreaterThanOrEqual(1);
+    const sensitive = await t.db
+      .select()
+      .from(eligibleItems)
+      .where(and(eq(eligibleItems.practiceId, bright), eq(eligibleItems.sensitive, true)));
     expect(sensitive.length).toBeGreaterThan(0);
     expect(sensitive.every((s) => !s.enabled)).toBe(true);
   });

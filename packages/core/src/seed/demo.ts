@@ -3,8 +3,9 @@
 // Deterministic (seeded PRNG) so screenshots and tests see the same data every time. The full
 // demo (seed/program.ts) adds the rule set, catalog, engagement and a year of events, recorded
 // through the event pipeline so every ledger line is real.
-import { eq } from "drizzle-orm";
+
 import { type Db, locations, memberBalances, members, practices, staffUsers } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { hashPassword } from "../passwords.ts";
 import { seedProgram, seedVetProgram } from "./program.ts";
 
@@ -14,8 +15,85 @@ export const demoLogins = [
   { practice: "paws-claws", email: "admin@pawsclaws.test", password: "demo-vet-2026", role: "admin" },
 ] as const;
 
-const firstNames = ["Ana", "Liam", "Olivia", "Noah", "Emma", "Mateo", "Ava", "Elijah", "Sofia", "Lucas", "Mia", "Ethan", "Isabella", "James", "Camila", "Benjamin", "Harper", "Diego", "Amelia", "Henry", "Valentina", "Jack", "Evelyn", "Samuel", "Luna", "Daniel", "Chloe", "Gabriel", "Aria", "Owen", "Zoe", "Leo", "Nora", "Julian", "Layla", "Wyatt", "Priya", "Kai", "Maya", "Theo"];
-const lastNames = ["Bell", "Garcia", "Nguyen", "Smith", "Johnson", "Martinez", "Brown", "Lopez", "Davis", "Wilson", "Anderson", "Thomas", "Hernandez", "Moore", "Jackson", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Patel", "Hill", "Flores"];
+const firstNames = [
+  "Ana",
+  "Liam",
+  "Olivia",
+  "Noah",
+  "Emma",
+  "Mateo",
+  "Ava",
+  "Elijah",
+  "Sofia",
+  "Lucas",
+  "Mia",
+  "Ethan",
+  "Isabella",
+  "James",
+  "Camila",
+  "Benjamin",
+  "Harper",
+  "Diego",
+  "Amelia",
+  "Henry",
+  "Valentina",
+  "Jack",
+  "Evelyn",
+  "Samuel",
+  "Luna",
+  "Daniel",
+  "Chloe",
+  "Gabriel",
+  "Aria",
+  "Owen",
+  "Zoe",
+  "Leo",
+  "Nora",
+  "Julian",
+  "Layla",
+  "Wyatt",
+  "Priya",
+  "Kai",
+  "Maya",
+  "Theo",
+];
+const lastNames = [
+  "Bell",
+  "Garcia",
+  "Nguyen",
+  "Smith",
+  "Johnson",
+  "Martinez",
+  "Brown",
+  "Lopez",
+  "Davis",
+  "Wilson",
+  "Anderson",
+  "Thomas",
+  "Hernandez",
+  "Moore",
+  "Jackson",
+  "Lee",
+  "Perez",
+  "Thompson",
+  "White",
+  "Harris",
+  "Sanchez",
+  "Clark",
+  "Ramirez",
+  "Lewis",
+  "Robinson",
+  "Walker",
+  "Young",
+  "Allen",
+  "King",
+  "Wright",
+  "Scott",
+  "Torres",
+  "Patel",
+  "Hill",
+  "Flores",
+];
 const tagSets = [["braces"], ["aligners"], ["retainer"], ["braces", "vip"], ["aligners", "vip"], [], ["retainer"], ["braces"]];
 
 /** Mulberry32: a tiny deterministic PRNG so the demo data is the same on every machine. */
@@ -71,7 +149,13 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
     .returning();
   const [paws] = await db
     .insert(practices)
-    .values({ slug: "paws-claws", name: "Paws & Claws Veterinary", timezone: "America/Denver", status: "test", programDescription: "Loyalty points for every visit with your pet." })
+    .values({
+      slug: "paws-claws",
+      name: "Paws & Claws Veterinary",
+      timezone: "America/Denver",
+      status: "test",
+      programDescription: "Loyalty points for every visit with your pet.",
+    })
     .returning();
   if (!bright || !paws) throw new Error("seed: practices were not created");
 
@@ -115,10 +199,31 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
   }
   const inserted = await db.insert(members).values(rows).returning({ id: members.id });
   await db.insert(memberBalances).values(inserted.map((m) => ({ memberId: m.id, practiceId: bright.id, balance: 0 })));
-  const vets = await db.insert(members).values([
-    { practiceId: paws.id, externalId: "VET-1", firstName: "Riley", lastName: "Stone", email: "riley@example.com", phone: "3035550199", cardNumber: "40000000", tags: ["dog"] },
-    { practiceId: paws.id, externalId: "VET-2", firstName: "Sam", lastName: "Ortiz", email: "sam@example.com", phone: "3035550111", cardNumber: "50000001", tags: ["cat"] },
-  ]).returning({ id: members.id });
+  const vets = await db
+    .insert(members)
+    .values([
+      {
+        practiceId: paws.id,
+        externalId: "VET-1",
+        firstName: "Riley",
+        lastName: "Stone",
+        email: "riley@example.com",
+        phone: "3035550199",
+        cardNumber: "40000000",
+        tags: ["dog"],
+      },
+      {
+        practiceId: paws.id,
+        externalId: "VET-2",
+        firstName: "Sam",
+        lastName: "Ortiz",
+        email: "sam@example.com",
+        phone: "3035550111",
+        cardNumber: "50000001",
+        tags: ["cat"],
+      },
+    ])
+    .returning({ id: members.id });
   await db.insert(memberBalances).values(vets.map((m) => ({ memberId: m.id, practiceId: paws.id, balance: 0 })));
 
   if ((options.content ?? (options.members === undefined ? "full" : "minimal")) === "full") {

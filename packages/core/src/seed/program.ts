@@ -1,11 +1,12 @@
 // The demo practice's program and a year of its life, recorded THROUGH the event pipeline so the
 // ledger, balances, phases, coupons and approvals are real. Deterministic for a given `now`.
-import { eq } from "drizzle-orm";
+
 import { checkIns, consents, type Db, members, participations, practices, qrScans, reviews, surveyResponses } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { completeAction, decideApproval } from "../approvals/approvals.ts";
 import { upsertEligibleItems } from "../catalog/eligible-items.ts";
 import { createReward } from "../catalog/rewards.ts";
-import { systemCtx, type Ctx } from "../context.ts";
+import { type Ctx, systemCtx } from "../context.ts";
 import { saveActivity } from "../engagement/marketplace.ts";
 import { createQrCode } from "../engagement/qr-codes.ts";
 import { convertReferral, createReferralCampaign, inviteReferral } from "../engagement/referrals.ts";
@@ -132,9 +133,7 @@ const billingCodes = [
   { code: "COLLECT", name: "Collections write-off", enabled: false, sensitive: true },
 ];
 
-interface Rand {
-  (): number;
-}
+type Rand = () => number;
 
 const DAY = 86_400_000;
 
@@ -149,14 +148,68 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
   await upsertEligibleItems({ ctx, input: { items: billingCodes } });
 
   const catalog = [
-    { kind: "coupon", name: "Free whitening", pointsPrice: 800, couponCode: "free-whitening", couponValidDays: 30, description: "One in-office whitening session." },
-    { kind: "coupon", name: "$10 off your next visit", pointsPrice: 400, couponCode: "ten-off", couponValidDays: 60, description: "Taken off your next invoice." },
-    { kind: "coupon", name: "Movie night for two", pointsPrice: 600, couponCode: "movie-ticket", couponValidDays: 90, description: "Two tickets at Springfield Cinemas." },
-    { kind: "gift_card", name: "$5 Starbucks gift card", pointsPrice: 250, valueCents: 500, providerSku: "SBUX-5", description: "Delivered by email." },
-    { kind: "gift_card", name: "$10 Amazon gift card", pointsPrice: 500, valueCents: 1000, providerSku: "AMZN-10", description: "Delivered by email." },
-    { kind: "gift_card", name: "$25 Target gift card", pointsPrice: 1250, valueCents: 2500, providerSku: "TGT-25", description: "Delivered by email." },
-    { kind: "in_house", name: "Bright Smiles water bottle", pointsPrice: 300, description: "Insulated, keeps water cold for 24 hours.", imageUrl: "https://images.tally.invalid/bottle.png" },
-    { kind: "in_house", name: "Bright Smiles hoodie", pointsPrice: 900, description: "Soft teal hoodie, sizes XS–XL.", imageUrl: "https://images.tally.invalid/hoodie.png" },
+    {
+      kind: "coupon",
+      name: "Free whitening",
+      pointsPrice: 800,
+      couponCode: "free-whitening",
+      couponValidDays: 30,
+      description: "One in-office whitening session.",
+    },
+    {
+      kind: "coupon",
+      name: "$10 off your next visit",
+      pointsPrice: 400,
+      couponCode: "ten-off",
+      couponValidDays: 60,
+      description: "Taken off your next invoice.",
+    },
+    {
+      kind: "coupon",
+      name: "Movie night for two",
+      pointsPrice: 600,
+      couponCode: "movie-ticket",
+      couponValidDays: 90,
+      description: "Two tickets at Springfield Cinemas.",
+    },
+    {
+      kind: "gift_card",
+      name: "$5 Starbucks gift card",
+      pointsPrice: 250,
+      valueCents: 500,
+      providerSku: "SBUX-5",
+      description: "Delivered by email.",
+    },
+    {
+      kind: "gift_card",
+      name: "$10 Amazon gift card",
+      pointsPrice: 500,
+      valueCents: 1000,
+      providerSku: "AMZN-10",
+      description: "Delivered by email.",
+    },
+    {
+      kind: "gift_card",
+      name: "$25 Target gift card",
+      pointsPrice: 1250,
+      valueCents: 2500,
+      providerSku: "TGT-25",
+      description: "Delivered by email.",
+    },
+    {
+      kind: "in_house",
+      name: "Bright Smiles water bottle",
+      pointsPrice: 300,
+      description: "Insulated, keeps water cold for 24 hours.",
+      imageUrl: "https://images.tally.invalid/bottle.png",
+    },
+    {
+      kind: "in_house",
+      name: "Bright Smiles hoodie",
+      pointsPrice: 900,
+      description: "Soft teal hoodie, sizes XS–XL.",
+      imageUrl: "https://images.tally.invalid/hoodie.png",
+    },
     { kind: "in_house", name: "Electric toothbrush", pointsPrice: 1500, description: "Sonic toothbrush with orthodontic head." },
     { kind: "in_house", name: "Retainer case", pointsPrice: 150, description: "Pick your colour at the front desk." },
   ] as const;
@@ -166,15 +219,35 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
   await saveRuleSet({ ctx, input: { source: demoRules(now), note: "Launch program", publish: true } });
 
   const questions: { id: string; text: string }[] = [];
-  for (const [i, text] of ["Arrived on time", "Good oral hygiene", "No broken brackets or wires", "Wore elastics or aligners as directed"].entries()) {
+  for (const [i, text] of [
+    "Arrived on time",
+    "Good oral hygiene",
+    "No broken brackets or wires",
+    "Wore elastics or aligners as directed",
+  ].entries()) {
     questions.push(await saveSurveyQuestion({ ctx, input: { text, position: i + 1 } }));
   }
   const qr = await createQrCode({ ctx, input: { code: "SMILE-WALL", label: "Selfie wall in the waiting room" } });
   await createQrCode({ ctx, input: { code: "OPEN-HOUSE", label: "Open house night (next month)" } });
-  const friends = await createReferralCampaign({ ctx, input: { name: "friends", kind: "standard", description: "Refer a friend: 250 points when they start treatment." } });
+  const friends = await createReferralCampaign({
+    ctx,
+    input: { name: "friends", kind: "standard", description: "Refer a friend: 250 points when they start treatment." },
+  });
   const y = now.getUTCFullYear();
-  await createReferralCampaign({ ctx, input: { name: "back-to-school", kind: "seasonal", description: "Double the smiles before school starts.", startsOn: `${y}-08-01`, endsOn: `${y}-09-15` } });
-  const contest = await saveActivity({ ctx, input: { kind: "contest", title: "Smile photo contest", description: "Post your best smile; the winner gets a hoodie." } });
+  await createReferralCampaign({
+    ctx,
+    input: {
+      name: "back-to-school",
+      kind: "seasonal",
+      description: "Double the smiles before school starts.",
+      startsOn: `${y}-08-01`,
+      endsOn: `${y}-09-15`,
+    },
+  });
+  const contest = await saveActivity({
+    ctx,
+    input: { kind: "contest", title: "Smile photo contest", description: "Post your best smile; the winner gets a hoodie." },
+  });
   await saveActivity({ ctx, input: { kind: "survey", title: "How did we do?", description: "Two minutes, five questions." } });
   await saveActivity({ ctx, input: { kind: "social_post", title: "Share your braces-off day", description: "Tag @brightsmiles." } });
 
@@ -213,8 +286,19 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
       if (chance(0.15)) lines.push({ code: "XRAY", amount: "45.00" });
       if (chance(0.08)) lines.push({ code: "WHITEN", amount: "250.00" });
       if (chance(0.05)) lines.push({ code: "LATE", amount: "15.00" });
-      add({ id: `seed:invoice:${key}:paid`, type: "invoice.paid", at: iso(at + 40 * 60_000), invoice: { id: `INV-${m.externalId}-${visit}`, lines } });
-      if (chance(0.03)) add({ id: `seed:invoice:${key}:voided`, type: "invoice.voided", at: iso(at + 3 * DAY), invoice: { id: `INV-${m.externalId}-${visit}` } });
+      add({
+        id: `seed:invoice:${key}:paid`,
+        type: "invoice.paid",
+        at: iso(at + 40 * 60_000),
+        invoice: { id: `INV-${m.externalId}-${visit}`, lines },
+      });
+      if (chance(0.03))
+        add({
+          id: `seed:invoice:${key}:voided`,
+          type: "invoice.voided",
+          at: iso(at + 3 * DAY),
+          invoice: { id: `INV-${m.externalId}-${visit}` },
+        });
       const answers = questions.map(() => chance(0.93));
       add({ id: `seed:survey:${key}`, type: "survey.submitted", at: iso(at + 50 * 60_000), survey: { answers } });
       surveys.push({
@@ -228,7 +312,14 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
       });
       if (visit === 1 && chance(0.45)) {
         add({ id: `seed:consent:${m.id}`, type: "consent.given", at: iso(at + 45 * 60_000), consent: { kind: "media", full: true } });
-        consentRows.push({ practiceId, memberId: m.id, kind: "media", full: true, givenAt: new Date(at + 45 * 60_000), ext: `seed:consent:${m.id}` });
+        consentRows.push({
+          practiceId,
+          memberId: m.id,
+          kind: "media",
+          full: true,
+          givenAt: new Date(at + 45 * 60_000),
+          ext: `seed:consent:${m.id}`,
+        });
       }
       if (visit === 2 && m.registered && chance(0.2)) {
         const rating = pick([5, 5, 5, 4, 4, 3]);
@@ -239,7 +330,12 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
           memberId: m.id,
           rating,
           platform: "google",
-          body: pick(["The team is wonderful with my kids.", "Always on time and so friendly!", "Love the rewards, and the braces look great.", "Quick visits, clear explanations."]),
+          body: pick([
+            "The team is wonderful with my kids.",
+            "Always on time and so friendly!",
+            "Love the rewards, and the braces look great.",
+            "Quick visits, clear explanations.",
+          ]),
           status: chance(0.6) ? "published" : "submitted",
           publishedAt: new Date(at + 2 * DAY),
           at: new Date(at + DAY),
@@ -254,7 +350,14 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
       if (visit === 4 && m.registered && chance(0.3)) {
         const ext = `seed:contest:${m.id}`;
         add({ id: ext, type: "marketplace.participated", at: iso(at + 2 * DAY), activity: { kind: "contest", id: contest.id } });
-        contestRows.push({ practiceId, activityId: contest.id, memberId: m.id, response: "My best smile!", at: new Date(at + 2 * DAY), ext });
+        contestRows.push({
+          practiceId,
+          activityId: contest.id,
+          memberId: m.id,
+          response: "My best smile!",
+          at: new Date(at + 2 * DAY),
+          ext,
+        });
       }
     }
     if (m.birthday) {
@@ -281,9 +384,16 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
   };
   await insertAll(withEvent(visits), (b) => db.insert(checkIns).values(b));
   await insertAll(withEvent(surveys), (b) => db.insert(surveyResponses).values(b));
-  await insertAll(withEvent(consentRows).map(({ eventId: _e, ...r }) => r), (b) => db.insert(consents).values(b));
   await insertAll(
-    withEvent(reviewRows).map((r) => ({ ...r, publishedAt: r.status === "published" ? r.publishedAt : null, publishedBy: r.status === "published" ? "seed" : null })),
+    withEvent(consentRows).map(({ eventId: _e, ...r }) => r),
+    (b) => db.insert(consents).values(b),
+  );
+  await insertAll(
+    withEvent(reviewRows).map((r) => ({
+      ...r,
+      publishedAt: r.status === "published" ? r.publishedAt : null,
+      publishedBy: r.status === "published" ? "seed" : null,
+    })),
     (b) => db.insert(reviews).values(b),
   );
   await insertAll(withEvent(scanRows), (b) => db.insert(qrScans).values(b));
@@ -294,10 +404,21 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
   for (let i = 0; i < 4; i++) {
     const referrer = roster[i * 3]!;
     const friend = roster[60 + i]!;
-    const invite = await inviteReferral({ ctx: asStaff, input: { campaignId: friends.id, referrerId: referrer.id, inviteeName: `${friend.firstName} ${friend.lastName}`, inviteeEmail: friend.email ?? undefined } });
+    const invite = await inviteReferral({
+      ctx: asStaff,
+      input: {
+        campaignId: friends.id,
+        referrerId: referrer.id,
+        inviteeName: `${friend.firstName} ${friend.lastName}`,
+        inviteeEmail: friend.email ?? undefined,
+      },
+    });
     await convertReferral({ ctx: asStaff, input: { token: invite.token, memberId: friend.id } });
   }
-  await inviteReferral({ ctx: asStaff, input: { campaignId: friends.id, referrerId: roster[1]!.id, inviteeName: "Jordan Miles", inviteeEmail: "jordan.miles@example.com" } });
+  await inviteReferral({
+    ctx: asStaff,
+    input: { campaignId: friends.id, referrerId: roster[1]!.id, inviteeName: "Jordan Miles", inviteeEmail: "jordan.miles@example.com" },
+  });
 
   const handles = ["@ana.smiles", "@liam_g", "@olivia.b", "@noahbraces", "@emma.k", "@mateo"];
   const requests: string[] = [];
@@ -309,7 +430,11 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
   if (requests[0]) await decideApproval({ ctx: asStaff, input: { requestId: requests[0], decision: "approve" } });
   if (requests[1]) await decideApproval({ ctx: asStaff, input: { requestId: requests[1], decision: "reject" } });
 
-  const rich = await db.query.memberBalances.findMany({ where: (b, { eq: e }) => e(b.practiceId, practiceId), orderBy: (b, { desc }) => desc(b.balance), limit: 12 });
+  const rich = await db.query.memberBalances.findMany({
+    where: (b, { eq: e }) => e(b.practiceId, practiceId),
+    orderBy: (b, { desc }) => desc(b.balance),
+    limit: 12,
+  });
   const plan = [
     "Bright Smiles water bottle",
     "Bright Smiles hoodie",
@@ -348,6 +473,16 @@ export async function seedVetProgram(db: Db, practiceId: string): Promise<void> 
     },
   });
   await createReward({ ctx, input: { kind: "in_house", name: "Bag of treats", pointsPrice: 50, description: "For a very good pet." } });
-  await createReward({ ctx, input: { kind: "gift_card", name: "$10 Chewy gift card", pointsPrice: 100, valueCents: 1000, providerSku: "CHEWY-10" } });
-  await saveRuleSet({ ctx, input: { source: 'earn "Loyalty points" on invoice.paid {\n  rate 1 point per $10\n  mode total_spend\n}\n', note: "Exchange rate 1 point per $10", publish: true } });
+  await createReward({
+    ctx,
+    input: { kind: "gift_card", name: "$10 Chewy gift card", pointsPrice: 100, valueCents: 1000, providerSku: "CHEWY-10" },
+  });
+  await saveRuleSet({
+    ctx,
+    input: {
+      source: 'earn "Loyalty points" on invoice.paid {\n  rate 1 point per $10\n  mode total_spend\n}\n',
+      note: "Exchange rate 1 point per $10",
+      publish: true,
+    },
+  });
 }

@@ -99,7 +99,10 @@ export const referralCampaigns = pgTable(
     active: boolean().notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [index("referral_campaigns_practice_idx").on(t.practiceId), uniqueIndex("referral_campaigns_practice_name_key").on(t.practiceId, t.name)],
+  (t) => [
+    index("referral_campaigns_practice_idx").on(t.practiceId),
+    uniqueIndex("referral_campaigns_practice_name_key").on(t.practiceId, t.name),
+  ],
 );
 
 export const referralStatus = pgEnum("referral_status", ["invited", "converted"]);

@@ -1,11 +1,12 @@
 // The whole schema, one file per module.
-export * from "./practices.ts";
-export * from "./staff.ts";
-export * from "./members.ts";
+
 export * from "./audit.ts";
-export * from "./rules.ts";
-export * from "./events.ts";
-export * from "./ledger.ts";
+export * from "./auth.ts";
 export * from "./catalog.ts";
 export * from "./engagement.ts";
-export * from "./auth.ts";
+export * from "./events.ts";
+export * from "./ledger.ts";
+export * from "./members.ts";
+export * from "./practices.ts";
+export * from "./rules.ts";
+export * from "./staff.ts";

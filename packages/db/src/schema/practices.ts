@@ -1,5 +1,5 @@
 // Practices (tenants) and their locations. Every tenant-owned table carries practice_id.
-import { integer, pgEnum, pgTable, text, uuid, index, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 
 export const programStatus = pgEnum("program_status", ["on", "off", "test"]);

@@ -26,8 +26,6 @@ export const ruleSetVersions = pgTable(
   (t) => [
     index("rule_set_versions_practice_idx").on(t.practiceId),
     uniqueIndex("rule_set_versions_practice_version_key").on(t.practiceId, t.version),
-    uniqueIndex("rule_set_versions_one_active_key")
-      .on(t.practiceId)
-      .where(sql`${t.active}`),
+    uniqueIndex("rule_set_versions_one_active_key").on(t.practiceId).where(sql`${t.active}`),
   ],
 );

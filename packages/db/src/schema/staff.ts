@@ -23,8 +23,5 @@ export const staffUsers = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    index("staff_users_practice_idx").on(t.practiceId),
-    uniqueIndex("staff_users_practice_email_key").on(t.practiceId, t.email),
-  ],
+  (t) => [index("staff_users_practice_idx").on(t.practiceId), uniqueIndex("staff_users_practice_email_key").on(t.practiceId, t.email)],
 );
