@@ -231,7 +231,7 @@ describe("kiosk", () => {
     await page.goto("/kiosk");
     await page.getByRole("heading", { name: "Check in", level: 1 }).waitFor();
     await page.waitForLoadState("networkidle");
-    await page.keyboard.type(p.cardNumber, { delay: 8 });
+    await page.keyboard.type(p.cardNumber, { delay: 0 });
     await page.keyboard.press("Enter");
     await welcomeHeading(page, p).waitFor();
     await page.getByRole("link", { name: "Done" }).click();
@@ -401,6 +401,30 @@ describe("kiosk", () => {
     const focus = await firstFocusRing(page);
     expect(focus.style).not.toBe("none");
     expect(focus.width).toBeGreaterThanOrEqual(2);
+    expect(problems).toEqual([]);
+  });
+
+  test("after checking in, the patient may take the practice's compliance survey, once", async () => {
+    const { page, problems } = tablet;
+    await checkInByCard(page, patients[3]!);
+    await page.getByRole("link", { name: "Take our 30-second survey" }).click();
+    await page.getByRole("heading", { name: "How is your treatment going?" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    const questions = page.getByRole("group");
+    expect(await questions.count()).toBeGreaterThan(0);
+    // Sending with a question unanswered says so.
+    await submit(page, page.getByRole("button", { name: "Send answers" }));
+    await page.getByText("Please answer every question.").first().waitFor();
+    for (const q of await questions.all()) await q.getByText("Yes", { exact: true }).click();
+    expect(await fits(page)).toMatchObject({ fits: true });
+    await screenshot(page, "kiosk-survey-landscape");
+    await submit(page, page.getByRole("button", { name: "Send answers" }));
+    await page.getByRole("heading", { name: "Thank you!" }).waitFor();
+    await screenshot(page, "kiosk-survey-thanks");
+    expect(await page.getByText("Perfect score.").isVisible()).toBe(true);
+    // One survey per check-in.
+    await page.goto("/kiosk/survey");
+    await page.getByRole("heading", { name: "Check in", level: 1 }).waitFor();
     expect(problems).toEqual([]);
   });
 

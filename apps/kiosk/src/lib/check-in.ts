@@ -71,7 +71,8 @@ export const isPairingCode = (raw: string) => /^\d{8}$/.test(raw.replace(/\s/g, 
  * Enter that ends a fast burst, else null.
  */
 export function createBurstDetector(options: { maxGapMs?: number; minLength?: number } = {}) {
-  const maxGap = options.maxGapMs ?? 60;
+  // Scanners type a character every few milliseconds; people need well over 100 ms between keys.
+  const maxGap = options.maxGapMs ?? 100;
   const minLength = options.minLength ?? 6;
   let buffer = "";
   let last = -Infinity;

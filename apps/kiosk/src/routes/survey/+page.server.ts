@@ -9,6 +9,8 @@ import type { Actions, PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   const ticket = surveyTicket(event.cookies);
   const api = kioskApi(event);
+  // Rendering the answer to the form just sent: the ticket is spent, the thanks need no questions.
+  if (!ticket && event.request.method === "POST") return { questions: [], idle: 10 };
   if (!ticket || !api) redirect(303, resolve("/"));
   const survey = await api.kioskCheckin.survey.query({ ticket });
   if (survey.status !== "ok" || survey.questions.length === 0) redirect(303, resolve("/"));
