@@ -206,6 +206,29 @@ describe("admin", () => {
     await close();
   });
 
+  test("settings: add a staff user with a temporary password, then see it in the audit log", async () => {
+    const { page, problems, close } = await openPage(browser(), viewports.desktop);
+    await signIn(page, admin);
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
+    await page.waitForLoadState("networkidle");
+    const email = `new.hire.${Date.now()}@brightsmiles.test`;
+    await page.getByLabel("Name").fill("Casey New");
+    await page.getByLabel("Work email").fill(email);
+    await submit(page, page.getByRole("button", { name: "Add with a temporary password" }));
+    await page.getByText(`Give ${email} this password`).waitFor();
+    await page.getByRole("cell", { name: /Casey New/ }).first().waitFor();
+    await screenshot(page, "admin-settings-staff");
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("table.data-table tbody tr").count()).toBeGreaterThan(0);
+    expect(await unlabelledInputs(page)).toEqual([]);
+    await screenshot(page, "admin-settings-audit");
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   test("on a phone the navigation folds into a menu and the member list stays usable", async () => {
     const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
     await signIn(page, team);
