@@ -4,11 +4,12 @@
 // over each member's new events in time order, and the shared writer stores every effect.
 // Same result as recording the events one by one with processEvent.
 
-import { events, memberEngineStates, members, type Tx } from "@tally/db";
+import { memberEngineStates, members, type Tx } from "@tally/db";
 import { applyEvent } from "@tally/rules";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
+import { jsonRows, query } from "../sql.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
 import { type EventOutcome, toEngineEvent, writeEffectsBatch } from "./process-event.ts";
 import type { PipelineSetup } from "./program.ts";
@@ -39,22 +40,18 @@ export async function processMemberEvents(
   // Event rows first (the pipeline's order: event row, then member locks).
   const fresh = new Map<string, string>();
   for (let i = 0; i < all.length; i += EVENT_INSERT_BATCH) {
-    const inserted = await tx
-      .insert(events)
-      .values(
-        all.slice(i, i + EVENT_INSERT_BATCH).map((e) => ({
-          practiceId: ctx.practiceId,
-          externalId: e.id,
-          type: e.type,
-          at: new Date(e.at),
-          memberId: e.member,
-          payload: e as unknown as Record<string, unknown>,
-          source,
-        })),
-      )
-      .onConflictDoNothing({ target: [events.practiceId, events.externalId] })
-      .returning({ id: events.id, externalId: events.externalId });
-    for (const e of inserted) fresh.set(e.externalId, e.id);
+    const rows = all
+      .slice(i, i + EVENT_INSERT_BATCH)
+      .map((e) => ({ external_id: e.id, type: e.type, at: e.at, member_id: e.member, payload: e }));
+    const inserted = await query<{ id: string; external_id: string }>(
+      tx,
+      sql`insert into events (practice_id, external_id, type, at, member_id, payload, source)
+          select ${ctx.practiceId}::uuid, x.external_id, x.type, x.at, x.member_id, x.payload, ${source}
+          from jsonb_to_recordset(${jsonRows(rows)}) as x(external_id text, type text, at timestamptz, member_id uuid, payload jsonb)
+          on conflict (practice_id, external_id) do nothing
+          returning id, external_id`,
+    );
+    for (const e of inserted) fresh.set(e.external_id, e.id);
   }
   const skipped = all.length - fresh.size;
   if (fresh.size === 0) return { imported: 0, skipped, points: 0, eventIds: fresh };
@@ -93,10 +90,12 @@ export async function processMemberEvents(
 
   const outcomes = await writeEffectsBatch(tx, ctx, items, setup.versionId, { source });
   for (let i = 0; i < newStates.length; i += 500) {
-    await tx
-      .insert(memberEngineStates)
-      .values(newStates.slice(i, i + 500))
-      .onConflictDoUpdate({ target: memberEngineStates.memberId, set: { state: sql.raw("excluded.state"), updatedAt: sql`now()` } });
+    const rows = newStates.slice(i, i + 500).map((n) => ({ member_id: n.memberId, state: n.state }));
+    await tx.execute(
+      sql`insert into member_engine_states (member_id, practice_id, state)
+          select x.member_id, ${ctx.practiceId}::uuid, x.state from jsonb_to_recordset(${jsonRows(rows)}) as x(member_id uuid, state jsonb)
+          on conflict (member_id) do update set state = excluded.state, updated_at = now()`,
+    );
   }
   await saveOutcomes(
     tx,
@@ -110,15 +109,13 @@ export async function processMemberEvents(
   return { imported: fresh.size, skipped, points, eventIds: fresh };
 }
 
-/** One UPDATE per thousand events: events.outcome from a VALUES list. */
+/** One UPDATE per thousand events: events.outcome from a JSON list. */
 async function saveOutcomes(tx: Tx, rows: (readonly [string, EventOutcome])[], versionId: string | null) {
   for (let i = 0; i < rows.length; i += 1000) {
-    const values = sql.join(
-      rows.slice(i, i + 1000).map(([id, outcome]) => sql`(${id}::uuid, ${JSON.stringify(outcome)}::jsonb)`),
-      sql`, `,
-    );
+    const batch = rows.slice(i, i + 1000).map(([id, outcome]) => ({ id, outcome }));
     await tx.execute(
-      sql`update events set outcome = v.outcome, rule_set_version_id = ${versionId}::uuid from (values ${values}) as v(id, outcome) where events.id = v.id`,
+      sql`update events set outcome = x.outcome, rule_set_version_id = ${versionId}::uuid
+          from jsonb_to_recordset(${jsonRows(batch)}) as x(id uuid, outcome jsonb) where events.id = x.id`,
     );
   }
 }

@@ -9,7 +9,7 @@ import { actionRequests, events, issuedCoupons, memberEngineStates, memberPhases
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { appendEntries, type EntryKind, type LedgerEntry, lockBalances, type NewEntry } from "../ledger/append.ts";
+import { type AppendedEntry, appendEntries, type EntryKind, lockBalances, type NewEntry } from "../ledger/append.ts";
 import { findMembers } from "../members/shared.ts";
 import { type Effect, type EngineEvent, freshMemberState, type MemberState, runEngine } from "./engine.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
@@ -301,7 +301,7 @@ export async function writeEffectsBatch(
     }
   }
 
-  const written: LedgerEntry[] = [];
+  const written: AppendedEntry[] = [];
   // Stay well under PostgreSQL's 65,535 bind parameters per statement.
   for (let i = 0; i < entries.length; i += 3000) written.push(...(await appendEntries(tx, ctx, entries.slice(i, i + 3000))));
   const byKey = new Map(written.map((w) => [w.idempotencyKey, w.id]));

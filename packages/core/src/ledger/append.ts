@@ -4,6 +4,7 @@
 import { ledgerEntries, memberBalances, type Tx } from "@tally/db";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
+import { jsonRows, query } from "../sql.ts";
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type EntryKind = LedgerEntry["kind"];
@@ -23,42 +24,54 @@ export interface NewEntry {
   orderId?: string | null;
 }
 
+/** What appending returns for each entry actually written. */
+export interface AppendedEntry {
+  id: string;
+  memberId: string;
+  points: number;
+  idempotencyKey: string;
+}
+
 /** Inserts the entries that are new (by idempotency key) and returns those; balances follow. */
-export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Promise<LedgerEntry[]> {
+export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Promise<AppendedEntry[]> {
   if (entries.length === 0) return [];
   for (const e of entries) {
     if (!Number.isSafeInteger(e.points)) throw new Error(`ledger: points must be an integer, got ${e.points}`);
   }
-  const inserted = await tx
-    .insert(ledgerEntries)
-    .values(
-      entries.map((e) => ({
-        practiceId: ctx.practiceId,
-        memberId: e.memberId,
-        kind: e.kind,
-        points: e.points,
-        idempotencyKey: e.idempotencyKey,
-        at: e.at,
-        ruleName: e.ruleName ?? null,
-        ruleSetVersionId: e.ruleSetVersionId ?? null,
-        eventId: e.eventId ?? null,
-        explanation: e.explanation ?? {},
-        note: e.note ?? null,
-        reversesEntryId: e.reversesEntryId ?? null,
-        orderId: e.orderId ?? null,
-        actorKind: ctx.actor.kind,
-        actorId: ctx.actor.id,
-      })),
-    )
-    .onConflictDoNothing({ target: [ledgerEntries.practiceId, ledgerEntries.idempotencyKey] })
-    .returning();
+  const rows = entries.map((e) => ({
+    member_id: e.memberId,
+    kind: e.kind,
+    points: e.points,
+    idempotency_key: e.idempotencyKey,
+    at: e.at.toISOString(),
+    rule_name: e.ruleName ?? null,
+    rule_set_version_id: e.ruleSetVersionId ?? null,
+    event_id: e.eventId ?? null,
+    explanation: e.explanation ?? {},
+    note: e.note ?? null,
+    reverses_entry_id: e.reversesEntryId ?? null,
+    order_id: e.orderId ?? null,
+  }));
+  const inserted = await query<{ id: string; member_id: string; points: number; idempotency_key: string }>(
+    tx,
+    sql`insert into ledger_entries (practice_id, member_id, kind, points, idempotency_key, at, rule_name, rule_set_version_id, event_id,
+                                    explanation, note, reverses_entry_id, order_id, actor_kind, actor_id)
+        select ${ctx.practiceId}::uuid, x.member_id, x.kind, x.points, x.idempotency_key, x.at, x.rule_name, x.rule_set_version_id, x.event_id,
+               x.explanation, x.note, x.reverses_entry_id, x.order_id, ${ctx.actor.kind}, ${ctx.actor.id}
+        from jsonb_to_recordset(${jsonRows(rows)}) as x(member_id uuid, kind ledger_entry_kind, points integer, idempotency_key text,
+             at timestamptz, rule_name text, rule_set_version_id uuid, event_id uuid, explanation jsonb, note text,
+             reverses_entry_id uuid, order_id uuid)
+        on conflict (practice_id, idempotency_key) do nothing
+        returning id, member_id, points, idempotency_key`,
+  );
+  const written = inserted.map((r) => ({ id: r.id, memberId: r.member_id, points: Number(r.points), idempotencyKey: r.idempotency_key }));
   const delta = new Map<string, number>();
-  for (const e of inserted) delta.set(e.memberId, (delta.get(e.memberId) ?? 0) + e.points);
-  const rows = [...delta].map(([memberId, points]) => ({ memberId, practiceId: ctx.practiceId, balance: points }));
-  if (rows.length > 0) {
+  for (const e of written) delta.set(e.memberId, (delta.get(e.memberId) ?? 0) + e.points);
+  const balances = [...delta].map(([memberId, points]) => ({ memberId, practiceId: ctx.practiceId, balance: points }));
+  if (balances.length > 0) {
     await tx
       .insert(memberBalances)
-      .values(rows)
+      .values(balances)
       .onConflictDoUpdate({
         target: memberBalances.memberId,
         set: { balance: sql`${memberBalances.balance} + excluded.balance`, updatedAt: sql`now()` },
@@ -66,7 +79,7 @@ export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Prom
   }
   // Keep the caller's order (insert order is not guaranteed to be returned in order).
   const order = new Map(entries.map((e, i) => [e.idempotencyKey, i]));
-  return inserted.sort((a, b) => order.get(a.idempotencyKey)! - order.get(b.idempotencyKey)!);
+  return written.sort((a, b) => order.get(a.idempotencyKey)! - order.get(b.idempotencyKey)!);
 }
 
 /**
