@@ -14,7 +14,10 @@ async function signIn(w: WatchedPage, next: string): Promise<Page> {
   await page.goto("/admin/sign-in");
   await page.getByLabel("Email").fill("admin@brightsmiles.test");
   await page.getByLabel("Password").fill("demo-admin-2026");
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/admin/sign-in"), { timeout: 20_000 }), page.getByRole("button", { name: "Sign in" }).click()]);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith("/admin/sign-in"), { timeout: 20_000 }),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
   await page.goto(next);
   await page.waitForLoadState("networkidle");
   return page;
@@ -118,7 +121,9 @@ describe("admin rules, programs, catalog and engagement", () => {
     await builder.getByLabel("Points", { exact: true }).fill("70");
     await builder.getByRole("button", { name: "Add to the rules" }).click();
     await page.getByText(`Added "E2E keep it up ${run}" to the end of the rules.`).waitFor();
-    expect(await page.getByLabel("Rule set").inputValue()).toContain(`milestone "E2E keep it up ${run}" unlimited {\n  every 7 perfect surveys award 70 points\n}`);
+    expect(await page.getByLabel("Rule set").inputValue()).toContain(
+      `milestone "E2E keep it up ${run}" unlimited {\n  every 7 perfect surveys award 70 points\n}`,
+    );
     await screenshot(page, "admin-rules-builder");
     expect(w.problems).toEqual([]);
     await w.close();
@@ -127,7 +132,7 @@ describe("admin rules, programs, catalog and engagement", () => {
   test("program status changes with the seed's warning", async () => {
     const w = await openPage(browser(), viewports.desktop);
     const page = await signIn(w, "/admin/programs");
-    await page.getByText("Do this step last.").waitFor();
+    await page.getByText(/Do this step last/).waitFor();
     await page.getByRole("radio", { name: /^Test/ }).check();
     expect(await submit(page, page.getByRole("button", { name: "Save status" }))).toBe(200);
     await page.getByText(/The program is in Test mode/).waitFor();
@@ -197,5 +202,30 @@ describe("admin rules, programs, catalog and engagement", () => {
     await screenshot(page, "admin-qr-print-media");
     expect(w.problems).toEqual([]);
     await w.close();
+  });
+
+  test("the pages fit a tablet in portrait and a phone", async () => {
+    for (const [name, viewport] of [
+      ["tablet", viewports.tabletPortrait],
+      ["phone", viewports.phone],
+    ] as const) {
+      const w = await openPage(browser(), viewport);
+      const page = await signIn(w, "/admin/rules");
+      for (const path of [
+        "/admin/rules",
+        "/admin/programs",
+        "/admin/programs/eligible-items",
+        "/admin/catalog",
+        "/admin/engagement/qr-codes",
+      ]) {
+        await page.goto(path);
+        await page.waitForLoadState("networkidle");
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${path} scrolls sideways on a ${name}`).toBeLessThanOrEqual(0);
+        if (path === "/admin/rules" || path === "/admin/catalog") await screenshot(page, `admin-${path.split("/").pop()}-${name}`);
+      }
+      expect(w.problems).toEqual([]);
+      await w.close();
+    }
   });
 });

@@ -21,6 +21,8 @@ describe("point cost", () => {
 });
 
 test("exchangeRates reads earn rules", () => {
-  const rates = exchangeRates('earn "Spend" on invoice.paid {\n rate 1 point per $10\n minimum $20\n}\nreward "x" on visit.checked_in { award 5 points }');
+  const rates = exchangeRates(
+    'earn "Spend" on invoice.paid {\n rate 1 point per $10\n minimum $20\n}\nreward "x" on visit.checked_in { award 5 points }',
+  );
   expect(rates).toEqual([{ rule: "Spend", points: 1, perCents: 1000, mode: "per_transaction", minimumCents: 2000, items: "eligible" }]);
 });

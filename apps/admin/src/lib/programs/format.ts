@@ -5,7 +5,9 @@ import { check, type EarnRule } from "@tally/rules";
 /** 1000 -> "$0.10", 125 -> "$0.0125": exact, from integer hundredths of a cent. */
 export function formatPointCost(centiCents: number): string {
   const dollars = Math.trunc(centiCents / 10_000);
-  const frac = String(centiCents % 10_000).padStart(4, "0").replace(/0{1,2}$/, "");
+  const frac = String(centiCents % 10_000)
+    .padStart(4, "0")
+    .replace(/0{1,2}$/, "");
   return `$${dollars.toLocaleString("en-US")}.${frac.length < 2 ? frac.padEnd(2, "0") : frac}`;
 }
 
@@ -32,7 +34,7 @@ export function exchangeRates(source: string): ExchangeRate[] {
     .filter((r): r is EarnRule => r.kind === "earn")
     .flatMap((r) => {
       const rate = r.clauses.find((c) => c.kind === "rate");
-      if (!rate || rate.kind !== "rate") return [];
+      if (rate?.kind !== "rate") return [];
       const mode = r.clauses.find((c) => c.kind === "mode");
       const min = r.clauses.find((c) => c.kind === "minimum");
       const items = r.clauses.find((c) => c.kind === "items");

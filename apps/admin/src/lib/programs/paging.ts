@@ -20,7 +20,10 @@ export function pageOf<T>(all: readonly T[], params: URLSearchParams): Paged<T> 
 }
 
 /** The same URL with some query parameters changed (null removes one). */
-export function withParams(url: { searchParams: URLSearchParams | { toString(): string } }, changes: Record<string, string | number | null>): string {
+export function withParams(
+  url: { searchParams: URLSearchParams | { toString(): string } },
+  changes: Record<string, string | number | null>,
+): string {
   const next = new URLSearchParams(url.searchParams.toString());
   for (const [k, v] of Object.entries(changes)) {
     if (v === null || v === "") next.delete(k);

@@ -3,9 +3,21 @@ import { emptyReward, parseReward, rewardValuesOf } from "./reward-form.ts";
 
 describe("parseReward", () => {
   test("an in-house prize", () => {
-    const { input, errors } = parseReward({ ...emptyReward(), name: "Movie tickets", pointsPrice: "1,200", imageUrl: "https://example.com/a.png" });
+    const { input, errors } = parseReward({
+      ...emptyReward(),
+      name: "Movie tickets",
+      pointsPrice: "1,200",
+      imageUrl: "https://example.com/a.png",
+    });
     expect(errors).toEqual({});
-    expect(input).toMatchObject({ kind: "in_house", name: "Movie tickets", pointsPrice: 1200, imageUrl: "https://example.com/a.png", valueCents: null, couponCode: null });
+    expect(input).toMatchObject({
+      kind: "in_house",
+      name: "Movie tickets",
+      pointsPrice: 1200,
+      imageUrl: "https://example.com/a.png",
+      valueCents: null,
+      couponCode: null,
+    });
   });
 
   test("missing name and price say what to do", () => {
@@ -15,14 +27,22 @@ describe("parseReward", () => {
   });
 
   test("a gift card needs its value and the provider code", () => {
-    expect(Object.keys(parseReward({ ...emptyReward("gift_card"), name: "Amazon", pointsPrice: "500" }).errors).sort()).toEqual(["providerSku", "value"]);
+    expect(Object.keys(parseReward({ ...emptyReward("gift_card"), name: "Amazon", pointsPrice: "500" }).errors).sort()).toEqual([
+      "providerSku",
+      "value",
+    ]);
     const ok = parseReward({ ...emptyReward("gift_card"), name: "Amazon", pointsPrice: "500", value: "25", providerSku: "AMZ-25" });
     expect(ok.input).toMatchObject({ valueCents: 2500, providerSku: "AMZ-25" });
   });
 
   test("a coupon needs a rules-friendly code", () => {
-    expect(parseReward({ ...emptyReward("coupon"), name: "Whitening", pointsPrice: "300", couponCode: "free whitening" }).errors.couponCode).toMatch(/letters/);
-    expect(parseReward({ ...emptyReward("coupon"), name: "Whitening", pointsPrice: "300", couponCode: "free-whitening", couponValidDays: "30" }).input).toMatchObject({
+    expect(
+      parseReward({ ...emptyReward("coupon"), name: "Whitening", pointsPrice: "300", couponCode: "free whitening" }).errors.couponCode,
+    ).toMatch(/letters/);
+    expect(
+      parseReward({ ...emptyReward("coupon"), name: "Whitening", pointsPrice: "300", couponCode: "free-whitening", couponValidDays: "30" })
+        .input,
+    ).toMatchObject({
       couponCode: "free-whitening",
       couponValidDays: 30,
     });

@@ -95,15 +95,28 @@ export function parseReward(v: RewardValues): { input: RewardInput | null; error
   if (v.kind === "coupon") {
     couponCode = v.couponCode || null;
     if (!couponCode) errors.couponCode = "Give the coupon a short name, like free-whitening. Rules unlock coupons by this name.";
-    else if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(couponCode)) errors.couponCode = "Use letters, digits, dashes and underscores only, like free-whitening.";
+    else if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(couponCode))
+      errors.couponCode = "Use letters, digits, dashes and underscores only, like free-whitening.";
     if (v.couponValidDays) {
       couponValidDays = /^\d+$/.test(v.couponValidDays) ? Number.parseInt(v.couponValidDays, 10) : Number.NaN;
-      if (!Number.isInteger(couponValidDays) || couponValidDays <= 0 || couponValidDays > 3650) errors.couponValidDays = "Enter a number of days from 1 to 3650, or leave it empty.";
+      if (!Number.isInteger(couponValidDays) || couponValidDays <= 0 || couponValidDays > 3650)
+        errors.couponValidDays = "Enter a number of days from 1 to 3650, or leave it empty.";
     }
   }
   if (Object.keys(errors).length > 0) return { input: null, errors };
   return {
-    input: { kind: v.kind, name: v.name, pointsPrice: price, description: v.description, imageUrl, enabled: v.enabled, valueCents, providerSku, couponCode, couponValidDays },
+    input: {
+      kind: v.kind,
+      name: v.name,
+      pointsPrice: price,
+      description: v.description,
+      imageUrl,
+      enabled: v.enabled,
+      valueCents,
+      providerSku,
+      couponCode,
+      couponValidDays,
+    },
     errors,
   };
 }

@@ -1,6 +1,6 @@
 import { check } from "@tally/rules";
 import { describe, expect, test } from "vitest";
-import { appendRule, type BuilderValues, buildRule, builderValuesFrom, defaultBuilderValues, dollarsToCents } from "./builder.ts";
+import { appendRule, type BuilderValues, builderValuesFrom, buildRule, defaultBuilderValues, dollarsToCents } from "./builder.ts";
 
 const values = (over: Partial<BuilderValues>): BuilderValues => ({ ...defaultBuilderValues(over.kind), ...over });
 
@@ -48,7 +48,9 @@ describe("buildRule", () => {
 
   test("manual reward needs a prompt", () => {
     expect(buildRule(values({ kind: "action", name: "Insta", event: "manual", points: "50" })).errors.prompt).toBeTruthy();
-    const ok = buildRule(values({ kind: "action", name: "Insta", event: "manual", points: "50", prompt: "Follow us", confirmation: "Thanks!" }));
+    const ok = buildRule(
+      values({ kind: "action", name: "Insta", event: "manual", points: "50", prompt: "Follow us", confirmation: "Thanks!" }),
+    );
     expect(ok.source).toBe('reward "Insta" manual {\n  award 50 points\n  prompt "Follow us"\n  confirmation "Thanks!"\n}\n');
   });
 
@@ -58,7 +60,9 @@ describe("buildRule", () => {
   });
 
   test("instant reward", () => {
-    const r = buildRule(values({ kind: "instant", name: "Big visit", spendAtLeast: "300", pointsAtLeast: "50", coupons: "free-whitening, ten-off" }));
+    const r = buildRule(
+      values({ kind: "instant", name: "Big visit", spendAtLeast: "300", pointsAtLeast: "50", coupons: "free-whitening, ten-off" }),
+    );
     expect(r.source).toBe(
       'instant "Big visit" {\n  window 4 hours\n  when visit.spend >= $300 or visit.points >= 50\n  unlock coupon "free-whitening", coupon "ten-off" for 48 hours\n}\n',
     );
@@ -87,7 +91,9 @@ describe("buildRule", () => {
     const all = [
       buildRule(values({ kind: "consumption", name: "A", items: "codes", codes: "CLEAN, XRAY" })),
       buildRule(values({ kind: "action", name: "B", event: "referral.converted", points: "100", referrerPoints: "250" })),
-      buildRule(values({ kind: "action", name: "C", event: "visit.checked_in", points: "20", limit: "count", limitCount: "1", limitPer: "day" })),
+      buildRule(
+        values({ kind: "action", name: "C", event: "visit.checked_in", points: "20", limit: "count", limitCount: "1", limitPer: "day" }),
+      ),
       buildRule(values({ kind: "instant", name: "D", spendAtLeast: "$1,000", coupons: "x" })),
     ].map((r) => r.source ?? "");
     const { diagnostics } = check(all.join("\n"));

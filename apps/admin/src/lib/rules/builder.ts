@@ -1,12 +1,26 @@
 // The form builder for the common programs. It builds the rule's syntax tree and prints it with
 // @tally/rules' formatter, so what the builder writes is exactly what the editor would format.
-import { type AccumulateMode, type Clause, type Expr, type LimitPeriod, type Prize, parse, type Rule, type Span, formatRule } from "@tally/rules";
+import {
+  type AccumulateMode,
+  type Clause,
+  type Expr,
+  formatRule,
+  type LimitPeriod,
+  type Prize,
+  parse,
+  type Rule,
+  type Span,
+} from "@tally/rules";
 
 export type BuilderKind = "consumption" | "action" | "instant" | "milestone_unlimited" | "milestone_limited";
 
 export const builderKinds: { value: BuilderKind; label: string; hint: string }[] = [
   { value: "consumption", label: "Consumption earning", hint: "Points for money spent on paid invoices." },
-  { value: "action", label: "Action reward", hint: "Points for an action: check-in, birthday, review, consent, or a manual prompt staff approve." },
+  {
+    value: "action",
+    label: "Action reward",
+    hint: "Points for an action: check-in, birthday, review, consent, or a manual prompt staff approve.",
+  },
   { value: "instant", label: "Instant reward", hint: "Coupons unlocked during a visit when spend or points reach a threshold." },
   { value: "milestone_unlimited", label: "Milestone (unlimited)", hint: "A prize every N perfect compliance surveys." },
   { value: "milestone_limited", label: "Milestone (phases)", hint: "Named phases, each after a number of perfect surveys." },
@@ -230,7 +244,8 @@ export function buildRule(v: BuilderValues): BuildResult {
       }
       if (!manual && v.accumulate !== "yes") clauses.push({ kind: "accumulate", mode: v.accumulate, span });
       if (v.limit === "once") clauses.push({ kind: "limit", count: 1, per: "member", span });
-      if (v.limit === "count") clauses.push({ kind: "limit", count: positive(v.limitCount, "limitCount", errors, "the limit"), per: v.limitPer, span });
+      if (v.limit === "count")
+        clauses.push({ kind: "limit", count: positive(v.limitCount, "limitCount", errors, "the limit"), per: v.limitPer, span });
       if (manual) {
         if (!v.prompt.trim()) errors.prompt = "Write the prompt patients answer in the portal.";
         clauses.push({ kind: "prompt", text: v.prompt.trim(), span });
@@ -253,11 +268,24 @@ export function buildRule(v: BuilderValues): BuildResult {
       if (v.spendAtLeast.trim()) {
         const cents = dollarsToCents(v.spendAtLeast);
         if (cents === null) errors.spendAtLeast = "Enter an amount like 300.";
-        else parts.push({ kind: "binary", op: ">=", left: { kind: "path", path: "visit.spend", span }, right: { kind: "money", cents, span }, span });
+        else
+          parts.push({
+            kind: "binary",
+            op: ">=",
+            left: { kind: "path", path: "visit.spend", span },
+            right: { kind: "money", cents, span },
+            span,
+          });
       }
       if (v.pointsAtLeast.trim()) {
         const pts = positive(v.pointsAtLeast, "pointsAtLeast", errors, "the points");
-        parts.push({ kind: "binary", op: ">=", left: { kind: "path", path: "visit.points", span }, right: { kind: "number", value: pts, span }, span });
+        parts.push({
+          kind: "binary",
+          op: ">=",
+          left: { kind: "path", path: "visit.points", span },
+          right: { kind: "number", value: pts, span },
+          span,
+        });
       }
       if (parts.length === 0 && !errors.spendAtLeast) errors.spendAtLeast = "Give a spend threshold, a points threshold, or both.";
       const expr = parts.reduce<Expr | null>((acc, e) => (acc ? { kind: "binary", op: "or", left: acc, right: e, span } : e), null);
@@ -265,7 +293,12 @@ export function buildRule(v: BuilderValues): BuildResult {
       const coupons = couponList(v.coupons);
       if (coupons.length === 0) errors.coupons = "Name at least one coupon to unlock.";
       const forAmount = v.forAmount.trim() ? positive(v.forAmount, "forAmount", errors, "how long coupons last") : 0;
-      clauses.push({ kind: "unlock", coupons: coupons.map((c) => ({ name: c, span })), for: forAmount ? { amount: forAmount, unit: v.forUnit, span } : null, span });
+      clauses.push({
+        kind: "unlock",
+        coupons: coupons.map((c) => ({ name: c, span })),
+        for: forAmount ? { amount: forAmount, unit: v.forUnit, span } : null,
+        span,
+      });
       rule = { kind: "instant", name, nameSpan: span, span, clauses };
       break;
     }

@@ -60,6 +60,8 @@ describe("highlightHtml", () => {
     expect(html).toContain('<mark class="diag error">invoice.totl</mark>');
   });
   test("a diagnostic at the end still shows", () => {
-    expect(highlightHtml("earn", [{ line: 1, column: 5, endLine: 1, endColumn: 5, severity: "error" }])).toContain('<mark class="diag error"> </mark>');
+    expect(highlightHtml("earn", [{ line: 1, column: 5, endLine: 1, endColumn: 5, severity: "error" }])).toContain(
+      '<mark class="diag error"> </mark>',
+    );
   });
 });

@@ -61,7 +61,8 @@ export function tokenize(source: string): Token[] {
       const text = m[0];
       i += text.length;
       if (kind === "space") push("text", text);
-      else if (kind === "word") push(eventNames.has(text) ? "event" : keywords.has(text) ? "keyword" : text.includes(".") ? "field" : "text", text);
+      else if (kind === "word")
+        push(eventNames.has(text) ? "event" : keywords.has(text) ? "keyword" : text.includes(".") ? "field" : "text", text);
       else push(kind, text);
       continue outer;
     }

@@ -42,12 +42,13 @@ export function lineDiff(oldText: string, newText: string): DiffLine[] {
       out.push({ kind: "same", text: midA[i]!, oldLine: head + i + 1, newLine: head + j + 1 });
       i++;
       j++;
-    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push({ kind: "added", text: midB[j]!, newLine: head + j + 1 });
-      j++;
-    } else {
+    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removals before additions, as diff tools print a changed line.
       out.push({ kind: "removed", text: midA[i]!, oldLine: head + i + 1 });
       i++;
+    } else {
+      out.push({ kind: "added", text: midB[j]!, newLine: head + j + 1 });
+      j++;
     }
   }
   for (let k = 0; k < tail; k++) {
@@ -65,4 +66,26 @@ export function diffStats(lines: readonly DiffLine[]): { added: number; removed:
     else if (l.kind === "removed") removed++;
   }
   return { added, removed };
+}
+
+export type DiffRow = DiffLine | { kind: "skip"; count: number };
+
+/** Hides long runs of unchanged lines, keeping `context` lines around each change. */
+export function collapse(lines: readonly DiffLine[], context = 3): DiffRow[] {
+  const keep = new Uint8Array(lines.length);
+  lines.forEach((l, i) => {
+    if (l.kind === "same") return;
+    for (let k = Math.max(0, i - context); k <= Math.min(lines.length - 1, i + context); k++) keep[k] = 1;
+  });
+  const out: DiffRow[] = [];
+  let skipped = 0;
+  lines.forEach((l, i) => {
+    if (keep[i]) {
+      if (skipped) out.push({ kind: "skip", count: skipped });
+      skipped = 0;
+      out.push(l);
+    } else skipped++;
+  });
+  if (skipped) out.push({ kind: "skip", count: skipped });
+  return out;
 }

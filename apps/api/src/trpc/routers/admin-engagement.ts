@@ -2,8 +2,21 @@
 // referral campaigns and marketplace activities. Thin: validate, call the core verb.
 import { z } from "zod";
 import { listActivities, saveActivity, saveActivityInput } from "../../../../../packages/core/src/engagement/marketplace.ts";
-import { createQrCode, createQrCodeInput, listQrCodes, setQrCodeActive, setQrCodeActiveInput } from "../../../../../packages/core/src/engagement/qr-codes.ts";
-import { createCampaignInput, createReferralCampaign, inviteReferral, inviteReferralInput, listReferralCampaigns, listReferrals } from "../../../../../packages/core/src/engagement/referrals.ts";
+import {
+  createQrCode,
+  createQrCodeInput,
+  listQrCodes,
+  setQrCodeActive,
+  setQrCodeActiveInput,
+} from "../../../../../packages/core/src/engagement/qr-codes.ts";
+import {
+  createCampaignInput,
+  createReferralCampaign,
+  inviteReferral,
+  inviteReferralInput,
+  listReferralCampaigns,
+  listReferrals,
+} from "../../../../../packages/core/src/engagement/referrals.ts";
 import { listSurveyQuestions, saveSurveyQuestion, saveSurveyQuestionInput } from "../../../../../packages/core/src/engagement/surveys.ts";
 import { router, staffProcedure } from "../init.ts";
 

@@ -12,7 +12,11 @@ export const load: PageServerLoad = async (event) => {
   return {
     admin,
     qr: qrCodes ? { total: qrCodes.length, active: qrCodes.filter((q) => q.active).length } : null,
-    campaigns: { total: campaigns.length, active: campaigns.filter((c) => c.active).length, seasonal: campaigns.filter((c) => c.kind === "seasonal").length },
+    campaigns: {
+      total: campaigns.length,
+      active: campaigns.filter((c) => c.active).length,
+      seasonal: campaigns.filter((c) => c.kind === "seasonal").length,
+    },
     activities: {
       total: activities.length,
       byKind: {

@@ -26,7 +26,12 @@ export const load: PageServerLoad = async (event) => {
   return {
     practice,
     pointCost: formatPointCost(practice.pointCostCentiCents),
-    ready: { rewards: ready.rewards, eligibleItems: ready.eligibleItems, totalItems: ready.totalItems, activeVersion: ready.activeRules?.version ?? null },
+    ready: {
+      rewards: ready.rewards,
+      eligibleItems: ready.eligibleItems,
+      totalItems: ready.totalItems,
+      activeVersion: ready.activeRules?.version ?? null,
+    },
     rates: ready.activeRules ? exchangeRates(ready.activeRules.source) : [],
   };
 };
@@ -74,7 +79,10 @@ export const actions: Actions = {
     if (values.programDescription.length > 5000) errors.programDescription = "Keep the description under 5,000 characters.";
     if (Object.keys(errors).length > 0) return fail(400, { action: "settings", values, errors, message: null });
     try {
-      await api(event).programs.updateSettings.mutate({ programDescription: values.programDescription.trim(), pointCostCentiCents: cost as number });
+      await api(event).programs.updateSettings.mutate({
+        programDescription: values.programDescription.trim(),
+        pointCostCentiCents: cost as number,
+      });
     } catch (e) {
       return fail(400, { action: "settings", values, errors, message: messageOf(e) });
     }

@@ -1,6 +1,6 @@
 import { error, fail } from "@sveltejs/kit";
 import type { Diagnostic } from "@tally/rules";
-import { appendRule, buildRule, builderValuesFrom } from "#lib/rules/builder.js";
+import { appendRule, builderValuesFrom, buildRule } from "#lib/rules/builder.js";
 import { isDate, localDate, nextDate, startOfDay } from "#lib/rules/dates.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
@@ -19,7 +19,8 @@ export const load: PageServerLoad = async (event) => {
     try {
       version = await client.rules.version.query({ versionId: editingId });
     } catch (e) {
-      if (appCodeOf(e) === "NOT_FOUND" || appCodeOf(e) === "INVALID_INPUT") error(404, "That rule set version does not exist. Open one from the version history.");
+      if (appCodeOf(e) === "NOT_FOUND" || appCodeOf(e) === "INVALID_INPUT")
+        error(404, "That rule set version does not exist. Open one from the version history.");
       throw e;
     }
   }
@@ -47,13 +48,22 @@ async function saveSource(event: Parameters<Actions[string]>[0], publish: boolea
   const form = await event.request.formData();
   const source = String(form.get("source") ?? "");
   const note = String(form.get("note") ?? "").trim();
-  if (!source.trim()) return fail(400, { action: "save", source, note, message: "The rules are empty. Write at least one rule, or use the builder.", diagnostics: [] as Diagnostic[] });
+  if (!source.trim())
+    return fail(400, {
+      action: "save",
+      source,
+      note,
+      message: "The rules are empty. Write at least one rule, or use the builder.",
+      diagnostics: [] as Diagnostic[],
+    });
   try {
     const saved = await api(event).rules.save.mutate({ source, note, publish });
     return {
       action: "save",
       saved: { version: saved.version, published: publish },
-      message: publish ? `Version ${saved.version} is saved and now active: new events earn by it.` : `Saved as version ${saved.version} (a draft). Publish it when it is ready.`,
+      message: publish
+        ? `Version ${saved.version} is saved and now active: new events earn by it.`
+        : `Saved as version ${saved.version} (a draft). Publish it when it is ready.`,
     };
   } catch (e) {
     const diagnostics = diagnosticsOf(e);
@@ -67,7 +77,13 @@ async function saveSource(event: Parameters<Actions[string]>[0], publish: boolea
         message: `Not saved: the rules have ${n} error${n === 1 ? "" : "s"}. Fix ${n === 1 ? "it" : "them"} (click one to jump there) and save again.`,
       });
     }
-    return fail(appCodeOf(e) === "FORBIDDEN" ? 403 : 400, { action: "save", source, note, diagnostics: [] as Diagnostic[], message: messageOf(e) });
+    return fail(appCodeOf(e) === "FORBIDDEN" ? 403 : 400, {
+      action: "save",
+      source,
+      note,
+      diagnostics: [] as Diagnostic[],
+      message: messageOf(e),
+    });
   }
 }
 
@@ -80,7 +96,12 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const source = String(form.get("source") ?? "");
     const result = await api(event).rules.check.mutate({ source });
-    return { action: "check", source, diagnostics: result.diagnostics as Diagnostic[], message: result.ok ? "No errors: the rules are ready to save." : null };
+    return {
+      action: "check",
+      source,
+      diagnostics: result.diagnostics as Diagnostic[],
+      message: result.ok ? "No errors: the rules are ready to save." : null,
+    };
   },
 
   /** The builder without JavaScript: append the rule it describes to the submitted text. */
@@ -89,8 +110,19 @@ export const actions: Actions = {
     const source = String(form.get("source") ?? "");
     const values = builderValuesFrom(form);
     const built = buildRule(values);
-    if (!built.source) return fail(400, { action: "build", source, builder: values, builderErrors: built.errors, message: "The rule is not complete: check the builder's fields." });
-    return { action: "build", source: appendRule(source, built.source), message: `Added "${values.name.trim()}" to the rules. Save to keep it.` };
+    if (!built.source)
+      return fail(400, {
+        action: "build",
+        source,
+        builder: values,
+        builderErrors: built.errors,
+        message: "The rule is not complete: check the builder's fields.",
+      });
+    return {
+      action: "build",
+      source: appendRule(source, built.source),
+      message: `Added "${values.name.trim()}" to the rules. Save to keep it.`,
+    };
   },
 
   backtest: async (event) => {
@@ -109,7 +141,11 @@ export const actions: Actions = {
     const client = api(event);
     const { timezone } = await client.programs.get.query();
     try {
-      const result = await client.adminRules.backtest.mutate({ source, from: startOfDay(from, timezone), to: startOfDay(nextDate(to), timezone) });
+      const result = await client.adminRules.backtest.mutate({
+        source,
+        from: startOfDay(from, timezone),
+        to: startOfDay(nextDate(to), timezone),
+      });
       return { action: "backtest", source, range, backtest: result };
     } catch (e) {
       const diagnostics = diagnosticsOf(e);

@@ -1,5 +1,5 @@
 import { fail } from "@sveltejs/kit";
-import { isDate, startOfDay, nextDate } from "#lib/rules/dates.js";
+import { isDate, nextDate, startOfDay } from "#lib/rules/dates.js";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -28,7 +28,8 @@ export const actions: Actions = {
     if (!values.title) errors.title = "Give the activity a title patients will see.";
     if (values.startsOn && !isDate(values.startsOn)) errors.startsOn = "Choose a date, or leave it empty.";
     if (values.endsOn && !isDate(values.endsOn)) errors.endsOn = "Choose a date, or leave it empty.";
-    if (!errors.startsOn && !errors.endsOn && values.startsOn && values.endsOn && values.startsOn > values.endsOn) errors.endsOn = "The last day must be on or after the first day.";
+    if (!errors.startsOn && !errors.endsOn && values.startsOn && values.endsOn && values.startsOn > values.endsOn)
+      errors.endsOn = "The last day must be on or after the first day.";
     if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null });
     const { timezone } = await api(event).programs.get.query();
     try {
@@ -44,6 +45,11 @@ export const actions: Actions = {
     } catch (e) {
       return fail(400, { values, errors, message: messageOf(e) });
     }
-    return { values: null, errors: {}, ok: true, message: values.id ? `“${values.title}” saved.` : `“${values.title}” added to the marketplace.` };
+    return {
+      values: null,
+      errors: {},
+      ok: true,
+      message: values.id ? `“${values.title}” saved.` : `“${values.title}” added to the marketplace.`,
+    };
   },
 };

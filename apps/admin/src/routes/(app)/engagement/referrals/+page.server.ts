@@ -39,7 +39,8 @@ export const actions: Actions = {
     if (values.kind === "seasonal") {
       if (!isDate(values.startsOn)) errors.startsOn = "A seasonal campaign needs its first day.";
       if (!isDate(values.endsOn)) errors.endsOn = "A seasonal campaign needs its last day.";
-      if (!errors.startsOn && !errors.endsOn && values.startsOn > values.endsOn) errors.endsOn = "The last day must be on or after the first day.";
+      if (!errors.startsOn && !errors.endsOn && values.startsOn > values.endsOn)
+        errors.endsOn = "The last day must be on or after the first day.";
     }
     if (Object.keys(errors).length > 0) return fail(400, { action: "create", values, errors, message: null, link: null });
     try {
@@ -67,13 +68,17 @@ export const actions: Actions = {
     const errors: Record<string, string> = {};
     if (!values.campaignId) errors.campaignId = "Choose the campaign.";
     if (!values.member) errors.member = "Type the referring patient's card number, email or name.";
-    if (values.inviteeEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.inviteeEmail)) errors.inviteeEmail = "Enter an email like friend@example.com, or leave it empty.";
+    if (values.inviteeEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.inviteeEmail))
+      errors.inviteeEmail = "Enter an email like friend@example.com, or leave it empty.";
     if (Object.keys(errors).length > 0) return fail(400, { action: "invite", values, errors, message: null, link: null });
     const client = api(event);
     const found = await client.members.search.query({ q: values.member, pageSize: 5 });
     const rows = found.items;
     if (rows.length !== 1) {
-      errors.member = rows.length === 0 ? "No patient matches. Check the spelling or use the card number." : `${rows.length} or more patients match. Use the card number or the full email.`;
+      errors.member =
+        rows.length === 0
+          ? "No patient matches. Check the spelling or use the card number."
+          : `${rows.length} or more patients match. Use the card number or the full email.`;
       return fail(400, { action: "invite", values, errors, message: null, link: null });
     }
     const referrer = rows[0]!;

@@ -40,7 +40,10 @@ export const actions: Actions = {
     const on = changes.filter((c) => checked.has(c.id)).length;
     const off = changes.length - on;
     const message =
-      changes.length === 0 ? "No changes to save." : [on ? `${on} code${on === 1 ? "" : "s"} now earn points` : "", off ? `${off} no longer earn` : ""].filter(Boolean).join(", ") + ".";
+      changes.length === 0
+        ? "No changes to save."
+        : [on ? `${on} code${on === 1 ? "" : "s"} now earn points` : "", off ? `${off} no longer earn` : ""].filter(Boolean).join(", ") +
+          ".";
     return { action: "save", ok: true, message, warnings };
   },
 
@@ -49,7 +52,12 @@ export const actions: Actions = {
     const includeSensitive = form.get("includeSensitive") === "yes";
     try {
       const result = await api(event).catalog.enableAllEligibleItems.mutate({ includeSensitive });
-      return { action: "enableAll", ok: true, message: `${result.enabled} billing codes now earn points.`, warnings: result.warnings.map((w) => w.message) };
+      return {
+        action: "enableAll",
+        ok: true,
+        message: `${result.enabled} billing codes now earn points.`,
+        warnings: result.warnings.map((w) => w.message),
+      };
     } catch (e) {
       return fail(400, { action: "enableAll", message: messageOf(e), warnings: [] as string[] });
     }
@@ -63,7 +71,9 @@ export const actions: Actions = {
     if (!values.name) errors.name = "Enter the service or item name.";
     if (Object.keys(errors).length > 0) return fail(400, { action: "add", values, errors, message: null, warnings: [] as string[] });
     try {
-      await api(event).catalog.upsertEligibleItems.mutate({ items: [{ code: values.code, name: values.name, enabled: form.get("enabled") === "yes" }] });
+      await api(event).catalog.upsertEligibleItems.mutate({
+        items: [{ code: values.code, name: values.name, enabled: form.get("enabled") === "yes" }],
+      });
     } catch (e) {
       return fail(400, { action: "add", values, errors, message: messageOf(e), warnings: [] as string[] });
     }

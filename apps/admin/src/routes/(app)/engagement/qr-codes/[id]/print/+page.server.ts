@@ -11,6 +11,11 @@ export const load: PageServerLoad = async (event) => {
   if (!qr) error(404, "This QR code does not exist. Go back to QR codes and create it.");
   // The printed code opens the portal's scan page, so a phone camera is all a patient needs.
   const url = new URL(qr.path, event.url.origin).toString();
-  const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2, color: { dark: "#17212b", light: "#ffffff" } });
+  const svg = await QRCode.toString(url, {
+    type: "svg",
+    errorCorrectionLevel: "M",
+    margin: 2,
+    color: { dark: "#17212b", light: "#ffffff" },
+  });
   return { qr: { id: qr.id, code: qr.code, label: qr.label, active: qr.active }, url, svg, practiceName: practice.name };
 };
