@@ -5,7 +5,18 @@
 import { type ApiClient, createApiClient } from "@tally/api/client";
 import type { BrowserContext, Page } from "playwright-core";
 import { beforeAll, describe, expect, test } from "vitest";
-import { baseURL, fitsViewport, firstFocusRing, openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports, type WatchedPage } from "../src/harness.ts";
+import {
+  baseURL,
+  firstFocusRing,
+  fitsViewport,
+  openPage,
+  screenshot,
+  submit,
+  unlabelledInputs,
+  useBrowser,
+  viewports,
+  type WatchedPage,
+} from "../src/harness.ts";
 
 const browser = useBrowser();
 const choices = ["Rewards card", "QR code", "Phone number"];
@@ -59,7 +70,10 @@ async function fits(page: Page) {
   const page_ = await fitsViewport(page);
   const main = await page.evaluate(() => {
     const el = document.querySelector("main")!;
-    return { clipped: el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1, size: `${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}` };
+    return {
+      clipped: el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1,
+      size: `${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}`,
+    };
   });
   return { fits: page_.fits && !main.clipped, scroll: `${page_.scroll}; main ${main.size}` };
 }
@@ -111,7 +125,13 @@ describe("kiosk", () => {
     if (!/^instant "/m.test(source)) {
       const catalog = await admin.catalog.rewards.query({ includeDisabled: true });
       if (!catalog.some((r) => r.couponCode === "free-whitening")) {
-        await admin.catalog.createReward.mutate({ kind: "coupon", name: "Free whitening", pointsPrice: 500, couponCode: "free-whitening", couponValidDays: 2 });
+        await admin.catalog.createReward.mutate({
+          kind: "coupon",
+          name: "Free whitening",
+          pointsPrice: 500,
+          couponCode: "free-whitening",
+          couponValidDays: 2,
+        });
       }
       await admin.rules.save.mutate({ source: `${source}\n${rules}`, note: "kiosk e2e", publish: true });
     }
@@ -304,7 +324,13 @@ describe("kiosk", () => {
       type: "invoice.paid",
       at: new Date().toISOString(),
       member: p.id,
-      invoice: { id: invoiceId, lines: [{ code: "EXAM", amount: "150.00" }, { code: "ADJ", amount: "250.00" }] },
+      invoice: {
+        id: invoiceId,
+        lines: [
+          { code: "EXAM", amount: "150.00" },
+          { code: "ADJ", amount: "250.00" },
+        ],
+      },
     });
 
     await checkInByCard(page, p);

@@ -65,15 +65,15 @@ describe("createBurstDetector", () => {
   });
   it("ignores a person typing slowly, and short bursts", () => {
     const d = createBurstDetector();
-    [..."40000000"].forEach((k, i) => d.key(k, 1000 + i * 180));
+    for (const [i, k] of [..."40000000"].entries()) d.key(k, 1000 + i * 180);
     expect(d.key("Enter", 4000)).toBeNull();
-    [..."123"].forEach((k, i) => d.key(k, 5000 + i * 5));
+    for (const [i, k] of [..."123"].entries()) d.key(k, 5000 + i * 5);
     expect(d.key("Enter", 5020)).toBeNull();
   });
   it("starts over after a pause", () => {
     const d = createBurstDetector();
-    [..."999"].forEach((k, i) => d.key(k, 1000 + i * 5));
-    [..."40000007"].forEach((k, i) => d.key(k, 3000 + i * 5));
+    for (const [i, k] of [..."999"].entries()) d.key(k, 1000 + i * 5);
+    for (const [i, k] of [..."40000007"].entries()) d.key(k, 3000 + i * 5);
     expect(d.key("Enter", 3050)).toBe("40000007");
   });
 });

@@ -35,7 +35,7 @@ export function parseBirthDate(raw: string, lang: Lang, today = new Date()): str
     [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   } else {
     const parts = text.includes("/") || text.includes("-") || text.includes(".") ? text.split(/[/.-]/) : splitDigits(text);
-    if (!parts || parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) return null;
+    if (parts?.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) return null;
     const [a, b, year] = parts.map(Number) as [number, number, number];
     [m, d] = lang === "es" ? [b, a] : [a, b];
     y = year;

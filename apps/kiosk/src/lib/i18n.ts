@@ -55,7 +55,8 @@ const en = {
   enterQr: "Type the code shown under your QR code.",
   // Front desk
   deskTitle: "Please see the front desk",
-  deskLocked: "For your security, check-in on this kiosk is paused after several tries that did not match. The front desk will check you in right away.",
+  deskLocked:
+    "For your security, check-in on this kiosk is paused after several tries that did not match. The front desk will check you in right away.",
   deskAmbiguous: "More than one person matches these details. The front desk will check you in right away.",
   // Result
   welcome: "Welcome, {name}!",
@@ -134,7 +135,8 @@ const es = {
   qrNoCamera: "Este quiosco no tiene una cámara disponible. Escriba el código que aparece debajo de su código QR.",
   enterQr: "Escriba el código que aparece debajo de su código QR.",
   deskTitle: "Por favor, acuda a recepción",
-  deskLocked: "Por su seguridad, el registro en este quiosco se ha pausado tras varios intentos que no coincidieron. En recepción le registrarán enseguida.",
+  deskLocked:
+    "Por su seguridad, el registro en este quiosco se ha pausado tras varios intentos que no coincidieron. En recepción le registrarán enseguida.",
   deskAmbiguous: "Más de una persona coincide con estos datos. En recepción le registrarán enseguida.",
   welcome: "¡Bienvenido/a, {name}!",
   checkedIn: "Su llegada está registrada. Por favor, tome asiento.",

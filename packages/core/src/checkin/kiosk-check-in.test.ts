@@ -35,7 +35,12 @@ describe("kioskCheckIn", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     p = await makePractice(t);
-    [ana, lead] = (await makeMembers(t, p.id, [{ firstName: "ana", lastName: "bell" }, { firstName: "Leo", lastName: "Hill", status: "lead" }])).map((m) => m.id) as [string, string];
+    [ana, lead] = (
+      await makeMembers(t, p.id, [
+        { firstName: "ana", lastName: "bell" },
+        { firstName: "Leo", lastName: "Hill", status: "lead" },
+      ])
+    ).map((m) => m.id) as [string, string];
     await saveRuleSet({ ctx: p.admin, input: { source: rules, publish: true } });
   });
   afterAll(() => t?.dispose());
@@ -43,7 +48,14 @@ describe("kioskCheckIn", () => {
   it("records the visit and answers with first name, last initial, points earned now and the balance", async () => {
     const at = new Date("2026-11-23T15:00:00Z");
     const r = await kioskCheckIn({ ctx: p.kiosk, input: { memberId: ana, method: "card", at } });
-    expect(r).toMatchObject({ firstName: "ana", lastInitial: "B", pointsEarned: 10, balance: 10, instantRewards: [], surveyAvailable: false });
+    expect(r).toMatchObject({
+      firstName: "ana",
+      lastInitial: "B",
+      pointsEarned: 10,
+      balance: 10,
+      instantRewards: [],
+      surveyAvailable: false,
+    });
     expect(r.eventId).toBeTruthy();
     expect(r).not.toHaveProperty("lastName");
     expect(r.milestones).toEqual([
@@ -58,10 +70,18 @@ describe("kioskCheckIn", () => {
   it("shows an instant reward unlocked by an invoice paid during the visit, with its expiry, on the next check-in", async () => {
     await recordEvent({
       ctx: p.admin,
-      input: { id: "inv-1", type: "invoice.paid", at: "2026-11-23T16:00:00Z", member: ana, invoice: { id: "inv-1", lines: [{ code: "D8080", amount: "350.00" }] } },
+      input: {
+        id: "inv-1",
+        type: "invoice.paid",
+        at: "2026-11-23T16:00:00Z",
+        member: ana,
+        invoice: { id: "inv-1", lines: [{ code: "D8080", amount: "350.00" }] },
+      },
     });
     const r = await kioskCheckIn({ ctx: p.kiosk, input: { memberId: ana, method: "qr", at: new Date("2026-11-23T17:00:00Z") } });
-    expect(r.instantRewards).toEqual([{ coupon: "free-whitening", title: null, rule: "Big visit", expiresAt: new Date("2026-11-25T16:00:00Z") }]);
+    expect(r.instantRewards).toEqual([
+      { coupon: "free-whitening", title: null, rule: "Big visit", expiresAt: new Date("2026-11-25T16:00:00Z") },
+    ]);
     // Expired rewards are not shown.
     const later = await kioskCheckIn({ ctx: p.kiosk, input: { memberId: ana, method: "qr", at: new Date("2026-11-26T17:00:00Z") } });
     expect(later.instantRewards).toEqual([]);
@@ -69,7 +89,10 @@ describe("kioskCheckIn", () => {
 
   it("counts perfect surveys toward milestones and offers the survey when the practice has one", async () => {
     for (const [i, day] of ["27", "28", "29"].entries()) {
-      await recordEvent({ ctx: p.admin, input: { id: `s-${i}`, type: "survey.submitted", at: `2026-11-${day}T10:00:00Z`, member: ana, survey: { answers: [true, true] } } });
+      await recordEvent({
+        ctx: p.admin,
+        input: { id: `s-${i}`, type: "survey.submitted", at: `2026-11-${day}T10:00:00Z`, member: ana, survey: { answers: [true, true] } },
+      });
     }
     await t.db.insert(surveyQuestions).values({ practiceId: p.id, text: "Did you wear your elastics?" });
     const r = await kioskCheckIn({ ctx: p.kiosk, input: { memberId: ana, method: "card", at: new Date("2026-11-30T10:00:00Z") } });
@@ -86,7 +109,9 @@ describe("kioskCheckIn", () => {
   });
 
   it("only kiosks and staff check in, and only members of their own practice", async () => {
-    await expect(kioskCheckIn({ ctx: p.asMember(ana), input: { memberId: ana, method: "card" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(kioskCheckIn({ ctx: p.asMember(ana), input: { memberId: ana, method: "card" } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     const other = await makePractice(t);
     await expect(kioskCheckIn({ ctx: other.kiosk, input: { memberId: ana, method: "card" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

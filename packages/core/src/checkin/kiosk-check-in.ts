@@ -36,13 +36,24 @@ export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<type
       const outcome = await processEvent(
         tx,
         ctx,
-        { id: `kiosk-checkin:${randomUUID()}`, type: "visit.checked_in", at: at.toISOString(), member: member.id, visit: { method: data.method } },
+        {
+          id: `kiosk-checkin:${randomUUID()}`,
+          type: "visit.checked_in",
+          at: at.toISOString(),
+          member: member.id,
+          visit: { method: data.method },
+        },
         { source: "kiosk" },
       );
       eventId = outcome.eventId;
       pointsEarned = outcome.awards.filter((a) => a.member === member.id).reduce((sum, a) => sum + a.points, 0);
     }
-    await audit(tx, ctx, { action: "checkin.checkIn", targetType: "member", targetId: member.id, details: { method: data.method, eventId, pointsEarned } });
+    await audit(tx, ctx, {
+      action: "checkin.checkIn",
+      targetType: "member",
+      targetId: member.id,
+      details: { method: data.method, eventId, pointsEarned },
+    });
     const welcome = await kioskWelcome(tx, ctx, member.id, at);
     return { ...welcome, eventId, pointsEarned };
   });

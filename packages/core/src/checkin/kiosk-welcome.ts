@@ -1,8 +1,9 @@
 // What the kiosk's result screen may show about the patient it just checked in: first name and
 // last initial, balance, progress toward each milestone, and the instant rewards ready to use
 // with their expiry. Nothing else (no full name, no contact details, no history).
-import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
+
 import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, surveyQuestions, type Tx } from "@tally/db";
+import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { MemberState } from "../events/engine.ts";
 import { loadSetup } from "../events/program.ts";
@@ -63,7 +64,15 @@ export async function kioskWelcome(db: Tx | Ctx["db"], ctx: Ctx, memberId: strin
       const total = rule.steps.length;
       // Every phase reached: show the program as complete.
       if (!step) milestones.push({ rule: rule.name, phase: null, current: 1, target: 1, phasesDone: total, phasesTotal: total });
-      else milestones.push({ rule: rule.name, phase: step.name, current: st.tally, target: step.count, phasesDone: st.phase, phasesTotal: total });
+      else
+        milestones.push({
+          rule: rule.name,
+          phase: step.name,
+          current: st.tally,
+          target: step.count,
+          phasesDone: st.phase,
+          phasesTotal: total,
+        });
     }
   }
 
@@ -88,7 +97,13 @@ export async function kioskWelcome(db: Tx | Ctx["db"], ctx: Ctx, memberId: strin
     const rows = await db
       .select({ code: rewards.couponCode, name: rewards.name })
       .from(rewards)
-      .where(and(eq(rewards.practiceId, ctx.practiceId), isNull(rewards.deletedAt), inArray(rewards.couponCode, [...new Set(coupons.map((c) => c.coupon))])));
+      .where(
+        and(
+          eq(rewards.practiceId, ctx.practiceId),
+          isNull(rewards.deletedAt),
+          inArray(rewards.couponCode, [...new Set(coupons.map((c) => c.coupon))]),
+        ),
+      );
     for (const r of rows) if (r.code) titles.set(r.code, r.name);
   }
 

@@ -22,8 +22,16 @@ describe("kioskCheckin", () => {
     admin = await h.staff("admin");
     kiosk = await pair("Front desk");
     other = await pair("Hallway");
-    ana = (await h.t.db.select().from(members).where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana"))))[0]!;
-    await admin.rules.save.mutate({ source: 'reward "Check-in" on visit.checked_in {\n  award 10 points\n  limit once per day\n}\n', publish: true });
+    ana = (
+      await h.t.db
+        .select()
+        .from(members)
+        .where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana")))
+    )[0]!;
+    await admin.rules.save.mutate({
+      source: 'reward "Check-in" on visit.checked_in {\n  award 10 points\n  limit once per day\n}\n',
+      publish: true,
+    });
   });
   afterAll(async () => h?.dispose());
 
@@ -32,17 +40,32 @@ describe("kioskCheckin", () => {
     expect(r.status).toBe("checked_in");
     if (r.status !== "checked_in") return;
     expect(r.welcome).toMatchObject({ firstName: "Ana", lastInitial: "B", pointsEarned: 10, balance: 10, surveyAvailable: false });
-    expect(Object.keys(r.welcome).sort()).toEqual(["balance", "firstName", "instantRewards", "lastInitial", "milestones", "pointsEarned", "surveyAvailable"]);
+    expect(Object.keys(r.welcome).sort()).toEqual([
+      "balance",
+      "firstName",
+      "instantRewards",
+      "lastInitial",
+      "milestones",
+      "pointsEarned",
+      "surveyAvailable",
+    ]);
     expect(r.surveyTicket).toBeNull();
   });
 
   it("answers not_found, then see_front_desk (locked) after repeated failures", async () => {
-    for (let i = 0; i < 4; i++) expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({ status: "not_found" });
-    expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({ status: "see_front_desk", reason: "locked" });
+    for (let i = 0; i < 4; i++)
+      expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({ status: "not_found" });
+    expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({
+      status: "see_front_desk",
+      reason: "locked",
+    });
   });
 
   it("lets the patient take the survey with the visit ticket, on this device only", async () => {
-    const [q] = await h.t.db.insert(surveyQuestions).values({ practiceId: h.practiceIds["bright-smiles"]!, text: "Did you brush?" }).returning();
+    const [q] = await h.t.db
+      .insert(surveyQuestions)
+      .values({ practiceId: h.practiceIds["bright-smiles"]!, text: "Did you brush?" })
+      .returning();
     const r = await kiosk.kioskCheckin.checkIn.mutate({ method: "phone", phone: ana.phone!, birthday: ana.birthday! });
     if (r.status !== "checked_in") throw new Error(r.status);
     expect(r.surveyTicket).toBeTruthy();
@@ -54,7 +77,9 @@ describe("kioskCheckin", () => {
   });
 
   it("refuses callers that are not a paired kiosk", async () => {
-    await expect(admin.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    await expect(admin.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! })).rejects.toMatchObject({
+      data: { code: "UNAUTHORIZED" },
+    });
   });
 
   it("tickets expire and cannot be forged", () => {

@@ -41,7 +41,13 @@ export const kioskCheckinRouter = router({
     if (found.status === "not_found") return { status: "not_found" as const };
     if (found.status === "see_front_desk") {
       if (found.lockedNow) {
-        ctx.bus.publish({ type: "kiosk_lockout", practiceId: ctx.kiosk.practiceId, at: new Date().toISOString(), device: ctx.kiosk.name, method: input.method });
+        ctx.bus.publish({
+          type: "kiosk_lockout",
+          practiceId: ctx.kiosk.practiceId,
+          at: new Date().toISOString(),
+          device: ctx.kiosk.name,
+          method: input.method,
+        });
       }
       return { status: "see_front_desk" as const, reason: found.reason };
     }
@@ -72,12 +78,24 @@ export const kioskCheckinRouter = router({
   }),
 
   submitSurvey: kioskProcedure
-    .input(ticketInput.extend({ answers: z.array(z.object({ questionId: z.uuid(), positive: z.boolean() })).min(1).max(100) }))
+    .input(
+      ticketInput.extend({
+        answers: z
+          .array(z.object({ questionId: z.uuid(), positive: z.boolean() }))
+          .min(1)
+          .max(100),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const memberId = readVisitTicket(ctx.config.qrSecret, ctx.kiosk.deviceId, input.ticket);
       if (!memberId) return expired;
       const result = await submitSurvey({ ctx: ctx.core, input: { memberId, answers: input.answers } });
       const points = result.awards.filter((a) => a.member === memberId).reduce((sum, a) => sum + a.points, 0);
-      return { status: "submitted" as const, perfect: result.perfect, pointsEarned: points, phases: result.phases.filter((p) => p.member === memberId).map((p) => p.phase) };
+      return {
+        status: "submitted" as const,
+        perfect: result.perfect,
+        pointsEarned: points,
+        phases: result.phases.filter((p) => p.member === memberId).map((p) => p.phase),
+      };
     }),
 });

@@ -1,8 +1,9 @@
 // The typed API client as this kiosk: its device token (from pairing) lives in an HttpOnly cookie
 // scoped to /kiosk, so the browser never exposes it to scripts and no other app receives it.
+
+import type { Cookies } from "@sveltejs/kit";
 import { type ApiClient, createApiClient } from "@tally/api/client";
 import { TRPCClientError } from "@trpc/client";
-import type { Cookies } from "@sveltejs/kit";
 import { TALLY_API_URL } from "$app/env/private";
 
 export const deviceCookie = "tally_kiosk";

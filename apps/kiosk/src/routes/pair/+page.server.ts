@@ -23,7 +23,8 @@ export const actions: Actions = {
       token = (await publicApi(event).checkin.pair.mutate({ code })).token;
     } catch (error) {
       const status = errorCodeOf(error);
-      if (status === "UNAUTHORIZED" || status === "BAD_REQUEST") return fail(400, { errors: { code: t.pairInvalid }, values: { code: "" } });
+      if (status === "UNAUTHORIZED" || status === "BAD_REQUEST")
+        return fail(400, { errors: { code: t.pairInvalid }, values: { code: "" } });
       if (status === "TOO_MANY_REQUESTS") return fail(429, { errors: { code: t.tooFast }, values: { code: "" } });
       return fail(503, { errors: { code: t.unavailable }, values: { code: "" } });
     }

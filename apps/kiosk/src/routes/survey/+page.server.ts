@@ -29,8 +29,12 @@ export const actions: Actions = {
     const survey = await api.kioskCheckin.survey.query({ ticket });
     if (survey.status !== "ok") return fail(410, { errors: { form: t.surveyExpired }, values });
     const missing = survey.questions.filter((q) => values[q.id] !== "yes" && values[q.id] !== "no");
-    if (missing.length > 0) return fail(400, { errors: { form: t.answerAll, ...Object.fromEntries(missing.map((q) => [q.id, t.answerAll])) }, values });
-    const result = await api.kioskCheckin.submitSurvey.mutate({ ticket, answers: survey.questions.map((q) => ({ questionId: q.id, positive: values[q.id] === "yes" })) });
+    if (missing.length > 0)
+      return fail(400, { errors: { form: t.answerAll, ...Object.fromEntries(missing.map((q) => [q.id, t.answerAll])) }, values });
+    const result = await api.kioskCheckin.submitSurvey.mutate({
+      ticket,
+      answers: survey.questions.map((q) => ({ questionId: q.id, positive: values[q.id] === "yes" })),
+    });
     if (result.status !== "submitted") return fail(410, { errors: { form: t.surveyExpired }, values });
     // One survey per check-in: the ticket is gone with the visit.
     endVisit(event.cookies);

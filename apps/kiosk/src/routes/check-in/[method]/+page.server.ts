@@ -40,6 +40,11 @@ export const actions: Actions = {
     if (phoneProblem) errors.phone = t[phoneProblem];
     if (!birthday) errors.birthday = t.enterBirthDate;
     if (Object.keys(errors).length > 0 || !birthday) return fail(400, { errors, values: { phone, birthday: birthdayText } });
-    return attemptCheckIn(event, lang, { method: "phone", phone: phone.replace(/\D/g, "").replace(/^1(\d{10})$/, "$1"), birthday }, { phone, birthday: birthdayText });
+    return attemptCheckIn(
+      event,
+      lang,
+      { method: "phone", phone: phone.replace(/\D/g, "").replace(/^1(\d{10})$/, "$1"), birthday },
+      { phone, birthday: birthdayText },
+    );
   },
 };
