@@ -116,9 +116,17 @@ describe("engagement, approvals and check-in", () => {
   });
 
   it("referrals reward both sides only when they convert", async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const campaign = await createReferralCampaign({
       ctx: p.admin,
-      input: { name: "spring", kind: "seasonal", startsOn: "2026-03-01", endsOn: "2026-05-31" },
+      input: { name: "spring", kind: "seasonal", startsOn: day(-10), endsOn: day(30) },
+    });
+    const later = await createReferralCampaign({
+      ctx: p.admin,
+      input: { name: "later", kind: "seasonal", startsOn: day(40), endsOn: day(60) },
+    });
+    await expect(inviteReferral({ ctx: p.team, input: { campaignId: later.id, referrerId: ana.id } })).rejects.toMatchObject({
+      code: "CONFLICT",
     });
     await expect(createReferralCampaign({ ctx: p.admin, input: { name: "x", kind: "seasonal" } })).rejects.toMatchObject({
       code: "INVALID_INPUT",

@@ -7,8 +7,10 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { processEvent } from "../events/process-event.ts";
+import { localDate } from "../members/birthdays.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
+import { loadPractice } from "../practices/practices.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
 export const createCampaignInput = z
@@ -68,6 +70,14 @@ export async function inviteReferral({ ctx, input }: { ctx: Ctx; input: Input<ty
       .where(and(eq(referralCampaigns.id, data.campaignId), eq(referralCampaigns.practiceId, ctx.practiceId)));
     if (!campaign) throw notFound("Referral campaign");
     if (!campaign.active) throw new DomainError("CONFLICT", "This campaign has ended.");
+    if (campaign.kind === "seasonal") {
+      // Seasonal campaigns invite only within their dates (practice time).
+      const practice = await loadPractice(tx, ctx.practiceId);
+      const today = localDate(new Date(), practice.timezone);
+      if ((campaign.startsOn && today < campaign.startsOn) || (campaign.endsOn && today > campaign.endsOn)) {
+        throw new DomainError("CONFLICT", `This campaign runs from ${campaign.startsOn} to ${campaign.endsOn}.`);
+      }
+    }
     const token = randomBytes(16).toString("base64url");
     const [row] = await tx
       .insert(referrals)

@@ -5,7 +5,8 @@
 // own `at` (a late event is judged by its own time against the state built so far). For events
 // recorded in time order the outcome is exactly `tally simulate` on the same sequence.
 
-import { actionRequests, events, issuedCoupons, memberEngineStates, memberPhases, type Tx } from "@tally/db";
+import { randomUUID } from "node:crypto";
+import { actionRequests, events, issuedCoupons, ledgerEntries, memberEngineStates, memberPhases, type Tx } from "@tally/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -301,6 +302,22 @@ export async function writeEffectsBatch(
     }
   }
 
+  // A reversal points at the entry it takes back (the award keyed by the voided payment).
+  // The original may be in this same batch (an import paying and voiding), so ids are chosen here.
+  const reversalKeys = entries.filter((e) => e.kind === "reversal").map((e) => String(e.explanation?.reversesKey));
+  if (reversalKeys.length > 0) {
+    const idOf = new Map<string, string>();
+    for (const e of entries) {
+      e.id = randomUUID();
+      idOf.set(e.idempotencyKey, e.id);
+    }
+    const stored = await tx
+      .select({ id: ledgerEntries.id, key: ledgerEntries.idempotencyKey })
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), inArray(ledgerEntries.idempotencyKey, reversalKeys)));
+    for (const o of stored) idOf.set(o.key, o.id);
+    for (const e of entries) if (e.kind === "reversal") e.reversesEntryId = idOf.get(String(e.explanation?.reversesKey)) ?? null;
+  }
   const written: AppendedEntry[] = [];
   // Stay well under PostgreSQL's 65,535 bind parameters per statement.
   for (let i = 0; i < entries.length; i += 3000) written.push(...(await appendEntries(tx, ctx, entries.slice(i, i + 3000))));

@@ -172,6 +172,16 @@ describe("invoice import", () => {
     const imported = await summary(p.id);
     expect(imported.length).toBeGreaterThan(50);
     expect(imported.some((s) => s.includes("|reversal|"))).toBe(true);
+    // Every reversal points at the entry it takes back.
+    const reversals = await t.db
+      .select()
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.practiceId, p.id), eq(ledgerEntries.kind, "reversal")));
+    expect(reversals.length).toBeGreaterThan(0);
+    for (const r of reversals) {
+      const [original] = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.id, r.reversesEntryId!));
+      expect(original).toMatchObject({ memberId: r.memberId, ruleName: r.ruleName, points: -r.points });
+    }
     expect(imported).toEqual(await summary(q.id));
   });
 });

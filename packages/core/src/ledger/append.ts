@@ -10,6 +10,8 @@ export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type EntryKind = LedgerEntry["kind"];
 
 export interface NewEntry {
+  /** Chosen by the caller when another entry of the same batch must point at it. */
+  id?: string;
   memberId: string;
   kind: EntryKind;
   points: number;
@@ -39,6 +41,7 @@ export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Prom
     if (!Number.isSafeInteger(e.points)) throw new Error(`ledger: points must be an integer, got ${e.points}`);
   }
   const rows = entries.map((e) => ({
+    id: e.id ?? null,
     member_id: e.memberId,
     kind: e.kind,
     points: e.points,
@@ -54,11 +57,11 @@ export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Prom
   }));
   const inserted = await query<{ id: string; member_id: string; points: number; idempotency_key: string }>(
     tx,
-    sql`insert into ledger_entries (practice_id, member_id, kind, points, idempotency_key, at, rule_name, rule_set_version_id, event_id,
+    sql`insert into ledger_entries (id, practice_id, member_id, kind, points, idempotency_key, at, rule_name, rule_set_version_id, event_id,
                                     explanation, note, reverses_entry_id, order_id, actor_kind, actor_id)
-        select ${ctx.practiceId}::uuid, x.member_id, x.kind, x.points, x.idempotency_key, x.at, x.rule_name, x.rule_set_version_id, x.event_id,
+        select coalesce(x.id, gen_random_uuid()), ${ctx.practiceId}::uuid, x.member_id, x.kind, x.points, x.idempotency_key, x.at, x.rule_name, x.rule_set_version_id, x.event_id,
                x.explanation, x.note, x.reverses_entry_id, x.order_id, ${ctx.actor.kind}, ${ctx.actor.id}
-        from jsonb_to_recordset(${jsonRows(rows)}) as x(member_id uuid, kind ledger_entry_kind, points integer, idempotency_key text,
+        from jsonb_to_recordset(${jsonRows(rows)}) as x(id uuid, member_id uuid, kind ledger_entry_kind, points integer, idempotency_key text,
              at timestamptz, rule_name text, rule_set_version_id uuid, event_id uuid, explanation jsonb, note text,
              reverses_entry_id uuid, order_id uuid)
         on conflict (practice_id, idempotency_key) do nothing
