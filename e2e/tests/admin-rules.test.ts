@@ -204,8 +204,9 @@ describe("admin rules, programs, catalog and engagement", () => {
     await w.close();
   });
 
-  test("the pages fit a tablet in portrait and a phone", async () => {
+  test("the pages fit a laptop, a tablet in portrait and a phone", async () => {
     for (const [name, viewport] of [
+      ["laptop", viewports.desktop],
       ["tablet", viewports.tabletPortrait],
       ["phone", viewports.phone],
     ] as const) {
@@ -222,10 +223,47 @@ describe("admin rules, programs, catalog and engagement", () => {
         await page.waitForLoadState("networkidle");
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, `${path} scrolls sideways on a ${name}`).toBeLessThanOrEqual(0);
-        if (path === "/admin/rules" || path === "/admin/catalog") await screenshot(page, `admin-${path.split("/").pop()}-${name}`);
+        if (name !== "laptop" && (path === "/admin/rules" || path === "/admin/catalog"))
+          await screenshot(page, `admin-${path.split("/").pop()}-${name}`);
       }
       expect(w.problems).toEqual([]);
       await w.close();
     }
+  });
+
+  test("survey questions, coupons, referral campaigns and marketplace render and save", async () => {
+    const w = await openPage(browser(), viewports.desktop);
+    const page = await signIn(w, "/admin/programs/survey");
+    await page.getByRole("heading", { name: "Compliance survey" }).waitFor();
+    expect(await unlabelledInputs(page)).toEqual([]);
+    await screenshot(page, "admin-programs-survey");
+
+    await page.goto("/admin/catalog/coupons");
+    await page.getByText(/Coupons are discounts or freebies/).waitFor();
+    await screenshot(page, "admin-catalog-coupons");
+
+    await page.goto("/admin/engagement/referrals");
+    await page.getByLabel("Name", { exact: true }).fill(`e2e-spring-${run}`);
+    await page.getByRole("radio", { name: /^Seasonal/ }).check();
+    await page.getByLabel("First day").fill("2026-03-01");
+    await page.getByLabel("Last day").fill("2026-05-31");
+    expect(await submit(page, page.getByRole("button", { name: "Create campaign" }))).toBe(200);
+    await page.getByText(`Campaign “e2e-spring-${run}” created.`).waitFor();
+    await page.getByRole("row", { name: new RegExp(`e2e-spring-${run}`) }).waitFor();
+    expect(await unlabelledInputs(page)).toEqual([]);
+    await screenshot(page, "admin-engagement-referrals");
+
+    await page.goto("/admin/engagement/marketplace");
+    await page.getByLabel("Kind").selectOption("social_post");
+    await page.getByLabel("Title").fill(`Share your smile ${run}`);
+    expect(await submit(page, page.getByRole("button", { name: "Add activity" }))).toBe(200);
+    await page.getByText(`“Share your smile ${run}” added to the marketplace.`).waitFor();
+    expect(await unlabelledInputs(page)).toEqual([]);
+    await screenshot(page, "admin-engagement-marketplace");
+
+    await page.goto("/admin/engagement");
+    await page.getByRole("heading", { name: "Referral campaigns" }).waitFor();
+    expect(w.problems).toEqual([]);
+    await w.close();
   });
 });
