@@ -154,7 +154,25 @@ describe("admin rules, programs, catalog and engagement", () => {
 
     await page.goto("/admin/programs/eligible-items");
     await page.getByRole("heading", { name: "Eligible items" }).waitFor();
+    // Search, uncheck a code (saved at once), then check it again.
+    await page.getByLabel("Search codes and names").fill("whiten");
+    await Promise.all([page.waitForURL(/q=whiten/), page.getByRole("button", { name: "Search" }).click()]);
+    const box = page.getByRole("checkbox", { name: /\(WHITEN\) earns points/ });
+    expect(await box.isChecked()).toBe(true);
+    await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), box.uncheck()]);
+    await page.getByText("1 no longer earn").waitFor();
+    await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), box.check()]);
+    await page.getByText("1 code now earn points.").waitFor();
+    // "Enable all" asks first and names the sensitive codes.
+    await page.getByRole("link", { name: "Clear" }).click();
+    await page.getByRole("link", { name: "Enable all…" }).click();
+    await page.getByText("Review the billing codes first").waitFor();
+    expect(
+      await page.getByRole("alert").or(page.getByRole("status")).filter({ hasText: "Review the billing codes first" }).textContent(),
+    ).toMatch(/euthanasia/);
     await screenshot(page, "admin-programs-eligible-items");
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await page.waitForURL((u) => !u.search.includes("enableAll"));
     expect(w.problems).toEqual([]);
     await w.close();
   });
@@ -178,6 +196,22 @@ describe("admin rules, programs, catalog and engagement", () => {
     expect(await row.textContent()).toContain("1,500 pts");
     expect(await row.getByRole("switch").getAttribute("aria-checked")).toBe("true");
     await screenshot(page, "admin-catalog");
+
+    // Edit its price, switch it off, then delete it (asked once).
+    await row.getByRole("link", { name: /^Edit/ }).click();
+    await page.getByLabel("Point price").fill("1750");
+    expect(await submit(page, page.getByRole("button", { name: "Save changes" }))).toBe(200);
+    await page.getByText("Saved. Patients see the changes at once.").waitFor();
+    await page.getByRole("link", { name: "Catalog" }).first().click();
+    await page.waitForURL((u) => u.pathname === "/admin/catalog");
+    expect(await row.textContent()).toContain("1,750 pts");
+    await submit(page, row.getByRole("switch"));
+    await expect.poll(() => row.getByRole("switch").getAttribute("aria-checked")).toBe("false");
+    await row.locator("summary").click();
+    await row.getByText(/Patients can no longer redeem it/).waitFor();
+    await submit(page, row.getByRole("button", { name: "Delete reward" }));
+    await page.getByText(/is deleted\. Past orders keep their history\./).waitFor();
+    expect(await row.count()).toBe(0);
     expect(w.problems).toEqual([]);
     await w.close();
   });
