@@ -1,6 +1,8 @@
 // Read-only query behind the daily digest job (kept here, beside the other API-only queries):
 // members of a practice who received points within a window, with what they got that day.
-import { type Db, ledgerEntries, memberBalances, members } from "@tally/db";
+// Members who turned email updates off (portal profile) are left out.
+import { consents, type Db, ledgerEntries, memberBalances, members } from "@tally/db";
+import { emailUpdatesKind } from "../members/member-overview.ts";
 import { and, eq, gt, gte, isNotNull, lt, sql } from "drizzle-orm";
 
 export interface DigestRecipient {
@@ -31,6 +33,8 @@ export async function digestRecipients(db: Db, practiceId: string, from: Date, t
         gt(ledgerEntries.points, 0),
         isNotNull(members.email),
         eq(members.status, "member"),
+        // The latest email-updates choice wins; no choice yet means updates are on.
+        sql`coalesce((select ${consents.full} from ${consents} where ${consents.memberId} = ${members.id} and ${consents.kind} = ${emailUpdatesKind} and ${consents.revokedAt} is null order by ${consents.givenAt} desc, ${consents.createdAt} desc limit 1), true)`,
       ),
     )
     .groupBy(members.id, members.email, members.firstName);
