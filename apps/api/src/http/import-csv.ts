@@ -60,15 +60,22 @@ export async function importCsv(
   let current: Invoice | undefined;
   let rowsDone = 0;
   let lastReport = 0;
-  const flush = async () => {
+  // This chunk's bad rows go to core too, so the recorded import run lists them with its own.
+  let parseErrors: { row: number; message: string }[] = [];
+  /** `carry`: rows already read that belong to the next chunk (the row that started it). */
+  const flush = async (carry = 0) => {
     const batch = pending.filter((i) => !i.bad);
+    const chunkErrors = parseErrors;
     pending = [];
-    const batchRows = summary.rows - rowsDone;
-    if (batch.length === 0) return;
+    parseErrors = [];
+    const batchRows = summary.rows - carry - rowsDone;
+    if (batch.length === 0 && chunkErrors.length === 0) return;
     const result = await importInvoices({
       ctx,
       input: batch.map(({ bad: _b, ...i }) => (i.status === "voided" ? { ...i, lines: [] } : i)),
       source: options.source ?? "csv",
+      fileRows: batchRows,
+      parseErrors: chunkErrors,
       onProgress: (p) => {
         // Rows of this batch done so far, in proportion to its invoices; at most every 500 ms.
         if (!options.jobId || Date.now() - lastReport < 500) return;
@@ -76,7 +83,7 @@ export async function importCsv(
         void setProgress(ctx.db, options.jobId, rowsDone + Math.round((batchRows * p.processed) / Math.max(1, p.total))).catch(() => {});
       },
     });
-    rowsDone = summary.rows;
+    rowsDone = summary.rows - carry;
     summary.imported += result.imported;
     summary.skipped += result.skipped;
     summary.points += result.points;
@@ -109,7 +116,7 @@ export async function importCsv(
 
     const key = `${memberId}|${invoiceId}|${status}`;
     if (!current || `${current.externalMemberId}|${current.invoiceId}|${current.status}` !== key) {
-      if (pending.length >= chunkInvoices) await flush();
+      if (pending.length >= chunkInvoices) await flush(1);
       current = { row, externalMemberId: memberId, invoiceId, date: record.date ?? "", status: status as Invoice["status"], lines: [], bad: false };
       pending.push(current);
       summary.invoices++;
@@ -117,6 +124,7 @@ export async function importCsv(
     if (problems.length > 0) {
       current.bad = true;
       addError(row, problems.join("; "));
+      if (parseErrors.length < 10_000) parseErrors.push({ row, message: problems.join("; ") });
     } else if (status === "paid") {
       current.lines.push({ code: record.code!, amount: record.amount!.replace(/[$,]/g, "") });
     }

@@ -56,11 +56,17 @@ export async function importInvoices({
   input,
   onProgress,
   source = "import",
+  fileRows,
+  parseErrors = [],
 }: {
   ctx: Ctx;
   input: { rows: unknown[] } | unknown[];
   onProgress?: (p: ImportProgress) => void;
   source?: string;
+  /** Rows of the source file behind this call, bad ones included (a CSV parser's count); recorded on the run. */
+  fileRows?: number;
+  /** Row errors found before the rows got here (a CSV parser's): recorded with the run, not repeated in the result. */
+  parseErrors?: { row: number; message: string }[];
 }): Promise<ImportResult> {
   authorize(ctx, "imports.invoices");
   const rows = Array.isArray(input) ? input : input.rows;
@@ -113,7 +119,7 @@ export async function importInvoices({
   const progress: ImportProgress = { total: rows.length, processed: rowErrors.length, imported: 0, skipped: 0, errors: rowErrors.length };
   const [run] = await ctx.db
     .insert(importRuns)
-    .values({ practiceId: ctx.practiceId, source, rows: rows.length })
+    .values({ practiceId: ctx.practiceId, source, rows: fileRows ?? rows.length })
     .returning({ id: importRuns.id });
   const setup = await loadSetup(ctx.db, ctx.practiceId);
   let points = 0;
@@ -136,16 +142,17 @@ export async function importInvoices({
     points += stats.points;
     onProgress?.({ ...progress });
   }
+  const runErrors = parseErrors.length === 0 ? rowErrors : [...parseErrors, ...rowErrors].sort((a, b) => a.row - b.row);
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(importRuns)
-      .set({ imported: progress.imported, skipped: progress.skipped, errors: rowErrors.slice(0, 10_000), finishedAt: new Date() })
+      .set({ imported: progress.imported, skipped: progress.skipped, errors: runErrors.slice(0, 10_000), finishedAt: new Date() })
       .where(eq(importRuns.id, run!.id));
     await audit(tx, ctx, {
       action: "imports.invoices",
       targetType: "import_run",
       targetId: run!.id,
-      details: { rows: rows.length, imported: progress.imported, skipped: progress.skipped, errors: rowErrors.length, points },
+      details: { rows: fileRows ?? rows.length, imported: progress.imported, skipped: progress.skipped, errors: runErrors.length, points },
     });
   });
   return { ...progress, runId: run!.id, rowErrors, points };
