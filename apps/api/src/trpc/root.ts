@@ -27,6 +27,7 @@ import { membersRouter } from "./routers/members.ts";
 import { portalRouter } from "./routers/portal.ts";
 import { portalAccountRouter } from "./routers/portal-account.ts";
 import { portalMemberRouter } from "./routers/portal-member.ts";
+import { portalScanRouter } from "./routers/portal-scan.ts";
 import { practiceRouter } from "./routers/practice.ts";
 import { programsRouter } from "./routers/programs.ts";
 import { ordersRouter, redemptionRouter } from "./routers/redemption.ts";
@@ -51,6 +52,7 @@ export const appRouter = router({
   imports: importsRouter,
   portal: portalRouter,
   portalMember: portalMemberRouter,
+  portalScan: portalScanRouter,
   portalAccount: portalAccountRouter,
   checkin: checkinRouter,
   kiosks: kiosksRouter,

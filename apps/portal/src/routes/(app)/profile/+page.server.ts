@@ -1,13 +1,15 @@
 import { fail } from "@sveltejs/kit";
 import { api, messageOf } from "#lib/server/api.js";
+import { qrSvg } from "#lib/server/qr.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const profile = await client.portal.profile.query();
-  if (profile.status !== "member") return { profile, consents: null };
-  const consents = await client.portalMember.consents.query();
-  return { profile, consents };
+  if (profile.status !== "member") return { profile, consents: null, checkin: null };
+  const [consents, { token }] = await Promise.all([client.portalMember.consents.query(), client.portal.checkinCode.query()]);
+  // The kiosk reads the token itself (camera) or takes it typed, exactly as written under the code.
+  return { profile, consents, checkin: { token, svg: await qrSvg(token) } };
 };
 
 export const actions: Actions = {

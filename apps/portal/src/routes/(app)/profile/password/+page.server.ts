@@ -1,0 +1,26 @@
+// Change your password while signed in: the current one is required. The API keeps this session
+// and signs out every other device.
+import { fail } from "@sveltejs/kit";
+import { parseChangePassword } from "#lib/change-password.js";
+import { api, appCodeOf, messageOf } from "#lib/server/api.js";
+import type { Actions } from "./$types";
+
+export const actions: Actions = {
+  default: async (event) => {
+    const { errors, currentPassword, newPassword } = parseChangePassword(await event.request.formData());
+    if (Object.keys(errors).length > 0) return fail(400, { errors, message: null });
+    try {
+      await api(event).auth.member.setPassword.mutate({ currentPassword, newPassword });
+    } catch (error) {
+      const code = appCodeOf(error);
+      if (code === "UNAUTHORIZED")
+        return fail(400, {
+          errors: { currentPassword: "That is not your current password. Check it and try again, or sign out and use “Forgot your password?”." },
+          message: null,
+        });
+      if (code === "INVALID_INPUT") return fail(400, { errors: { newPassword: messageOf(error) }, message: null });
+      return fail(400, { errors: {}, message: messageOf(error) });
+    }
+    return { changed: true as const };
+  },
+};
