@@ -95,6 +95,8 @@ describe("portal extras", () => {
     expect((await page.getByTestId("balance").textContent())?.replace(/\s+/g, " ").trim()).toBe("30 pts");
     await page.getByText("+30 pts — QR code on").waitFor();
     await page.getByText("Waiting room poster").waitFor();
+    await page.waitForLoadState("networkidle");
+    await screenshot(page, "portal-scan-home-phone");
 
     // Scanning the same code again awards nothing and says so kindly.
     await page.goto(poster.path);
