@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSignIn } from "./sign-in.ts";
+import { parseSignIn, safeNext } from "./sign-in.ts";
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -27,5 +27,32 @@ describe("parseSignIn", () => {
 
   it("never returns the password among the values shown back to the page", () => {
     expect(parseSignIn(form({ email: "a@b.co", password: "hunter2" })).values).not.toHaveProperty("password");
+  });
+});
+
+describe("safeNext", () => {
+  it("follows a path inside the app, with its query", () => {
+    expect(safeNext("/admin/members/123?tab=coupons", "/admin")).toBe("/admin/members/123?tab=coupons");
+    expect(safeNext("/admin", "/admin")).toBe("/admin");
+    expect(safeNext("/admin/", "/admin/")).toBe("/admin/");
+  });
+
+  it.each([
+    ["nothing", null],
+    ["empty", ""],
+    ["an absolute URL", "https://evil.example/admin"],
+    ["a protocol-relative URL", "//evil.example/admin"],
+    ["a backslash trick", "/\\evil.example"],
+    ["a backslash inside", "/admin\\..\\..\\evil"],
+    ["a javascript: URL", "javascript:alert(1)"],
+    ["another app", "/portal/account"],
+    ["a look-alike prefix", "/administrator"],
+    ["a path climbing out", "/admin/../portal"],
+    ["an encoded climb", "/admin/%2e%2e/portal"],
+    ["a tab or newline", "/admin/\n//evil.example"],
+    ["the sign-in page", "/admin/sign-in?next=/admin"],
+    ["the sign-out page", "/admin/sign-out"],
+  ])("ignores %s", (_label, next) => {
+    expect(safeNext(next, "/admin")).toBeNull();
   });
 });

@@ -25,3 +25,26 @@ export function parseSignIn(form: FormData): SignInResult {
   // The password is never echoed back to the page.
   return { values: { email }, errors, password };
 }
+
+/**
+ * Where to go after signing in: `next` when it is a path inside this app (`root`, e.g. "/admin"),
+ * else null. Never another site: absolute URLs, protocol-relative `//host`, backslashes (which
+ * browsers read as slashes), control characters and paths that climb out of the app are refused;
+ * the sign-in and sign-out pages themselves are too (no loop).
+ */
+export function safeNext(next: string | null | undefined, root: string): string | null {
+  if (!next || next.length > 2000 || !next.startsWith("/") || next.startsWith("//")) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\\\u0000-\u001f\u007f\s]/.test(next)) return null;
+  const base = root.replace(/\/+$/, "");
+  let url: URL;
+  try {
+    url = new URL(next, "http://app.invalid");
+  } catch {
+    return null;
+  }
+  if (url.origin !== "http://app.invalid") return null;
+  if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return null;
+  if (/^\/(sign-in|sign-out)(\/|$)/.test(url.pathname.slice(base.length))) return null;
+  return url.pathname + url.search + url.hash;
+}

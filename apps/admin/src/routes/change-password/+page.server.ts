@@ -1,6 +1,7 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
+import { safeNext } from "#lib/sign-in.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = ({ locals }) => ({
@@ -22,9 +23,11 @@ export const actions: Actions = {
     try {
       await api(event).auth.changePassword.mutate({ currentPassword, newPassword });
     } catch (error) {
-      if (appCodeOf(error) === "UNAUTHORIZED") return fail(400, { errors: { currentPassword: "That is not your current password." } as typeof errors, message: null });
+      if (appCodeOf(error) === "UNAUTHORIZED")
+        return fail(400, { errors: { currentPassword: "That is not your current password." } as typeof errors, message: null });
       return fail(400, { errors: {} as typeof errors, message: messageOf(error) });
     }
-    redirect(303, `${href("/")}?welcome=1`);
+    const next = safeNext(event.url.searchParams.get("next"), href("/"));
+    redirect(303, next ?? `${href("/")}?welcome=1`);
   },
 };

@@ -2,14 +2,8 @@ import { fail, redirect } from "@sveltejs/kit";
 import { sessionCookieOptions, staffCookie } from "@tally/api/client";
 import { href } from "#lib/paths.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
-import { parseSignIn, type SignInResult } from "#lib/sign-in.js";
+import { parseSignIn, type SignInResult, safeNext } from "#lib/sign-in.js";
 import type { Actions } from "./$types";
-
-/** Only paths inside the admin app are followed after sign-in (never another site). */
-function nextPath(url: URL): string {
-  const next = url.searchParams.get("next") ?? "";
-  return next.startsWith("/admin") && !next.startsWith("//") ? next : href("/");
-}
 
 export const actions: Actions = {
   signIn: async (event) => {
@@ -34,6 +28,11 @@ export const actions: Actions = {
       ...sessionCookieOptions(url.protocol === "https:"),
       expires: new Date(result.expiresAt),
     });
-    redirect(303, result.mustChangePassword ? href("/change-password") : nextPath(url));
+    // Only paths inside this app are followed (never another site); a temporary password first
+    // goes through change-password, which then continues to the same page.
+    const next = safeNext(url.searchParams.get("next"), href("/"));
+    if (result.mustChangePassword)
+      redirect(303, next ? `${href("/change-password")}?next=${encodeURIComponent(next)}` : href("/change-password"));
+    redirect(303, next ?? href("/"));
   },
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { error, fail } from "@sveltejs/kit";
+import { checkInShown, parseTags } from "#lib/members/profile.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -9,8 +10,10 @@ export type Tab = (typeof tabs)[number];
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const memberId = event.params.id;
-  const tab = (tabs as readonly string[]).includes(event.url.searchParams.get("tab") ?? "") ? (event.url.searchParams.get("tab") as Tab) : "activity";
-  let profile;
+  const tab = (tabs as readonly string[]).includes(event.url.searchParams.get("tab") ?? "")
+    ? (event.url.searchParams.get("tab") as Tab)
+    : "activity";
+  let profile: Awaited<ReturnType<ReturnType<typeof api>["members"]["get"]["query"]>>;
   try {
     profile = await client.members.get.query({ id: memberId });
   } catch (e) {
@@ -115,13 +118,24 @@ export const actions: Actions = {
 
   tags: async (event) => {
     const form = await event.request.formData();
-    const add = String(form.get("add") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
-    const remove = form.getAll("remove").map(String);
+    const remove = form.getAll("remove").map(String).filter(Boolean);
+    const typed = String(form.get("add") ?? "");
+    const parsed = remove.length && !typed.trim() ? { tags: [], error: null } : parseTags(typed);
+    if (parsed.error) return fail(400, { tags: { value: typed, error: parsed.error } });
     try {
-      await api(event).members.setTags.mutate({ id: event.params.id, add, remove });
-      return { tagsSaved: true };
+      const m = await api(event).members.setTags.mutate({ id: event.params.id, add: parsed.tags, remove });
+      return { tagsSaved: { added: parsed.tags.filter((t) => m.tags.includes(t)), removed: remove, tags: m.tags } };
     } catch (e) {
-      return fail(400, { tagsError: messageOf(e) });
+      return fail(400, { tags: { value: typed, error: messageOf(e) } });
+    }
+  },
+
+  checkIn: async (event) => {
+    try {
+      const answer = await api(event).checkin.byStaff.mutate({ method: "staff", memberId: event.params.id });
+      return { checkedIn: checkInShown(answer) };
+    } catch (e) {
+      return fail(400, { checkInError: messageOf(e) });
     }
   },
 };
