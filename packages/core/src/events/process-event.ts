@@ -171,25 +171,47 @@ export async function writeEffectsBatch(
   versionId: string | null,
   options: ProcessOptions,
 ): Promise<EventOutcome[]> {
-  const outcomes: EventOutcome[] = [];
-  const entries: NewEntry[] = [];
-  const entrySlot: { list: { entryId: string | null }[]; index: number; key: string }[] = [];
-  const push = (list: { entryId: string | null }[], entry: NewEntry) => {
-    entries.push(entry);
-    entrySlot.push({ list, index: list.length - 1, key: entry.idempotencyKey });
-  };
-  const coupons: (typeof issuedCoupons.$inferInsert)[] = [];
-  const couponSlots: { coupon: { couponId: string | null } }[] = [];
+  const plan = planEffects(ctx, items, versionId, options);
+  await storeEffects(tx, ctx, plan);
+  return plan.outcomes;
+}
 
-  for (const { eventId, at, effects } of items) {
+/** Effects turned into rows, ids chosen up front, so each event's outcome is known before any write. */
+export interface EffectPlan {
+  outcomes: EventOutcome[];
+  entries: NewEntry[];
+  /** Where each entry's id is reported: outcomes[event].<list>[index].entryId. */
+  entrySlots: { event: number; item: { entryId: string | null } }[];
+  coupons: (typeof issuedCoupons.$inferInsert)[];
+  couponSlots: { event: number; item: { couponId: string | null } }[];
+  /** Phases, manual requests and their closing, in effect order. */
+  sideWrites: ((tx: Tx) => Promise<unknown>)[];
+}
+
+export function planEffects(
+  ctx: Ctx,
+  items: { eventId: string; at: Date; effects: Effect[] }[],
+  versionId: string | null,
+  options: ProcessOptions,
+): EffectPlan {
+  const plan: EffectPlan = { outcomes: [], entries: [], entrySlots: [], coupons: [], couponSlots: [], sideWrites: [] };
+  const { entries, coupons, sideWrites } = plan;
+  items.forEach(({ eventId, at, effects }, event) => {
     const outcome = emptyOutcome();
-    outcomes.push(outcome);
+    plan.outcomes.push(outcome);
+    const push = (item: { entryId: string | null }, entry: NewEntry) => {
+      entry.id = randomUUID();
+      item.entryId = entry.id;
+      entries.push(entry);
+      plan.entrySlots.push({ event, item });
+    };
     for (const e of effects) {
       switch (e.type) {
-        case "award":
+        case "award": {
           if (e.points === 0) break;
-          outcome.awards.push({ member: e.member, rule: e.rule, points: e.points, entryId: null, why: e.why });
-          push(outcome.awards, {
+          const item = { member: e.member, rule: e.rule, points: e.points, entryId: null, why: e.why };
+          outcome.awards.push(item);
+          push(item, {
             memberId: e.member,
             kind: awardKind(e.why),
             points: e.points,
@@ -201,9 +223,11 @@ export async function writeEffectsBatch(
             explanation: { rule: e.rule, ...e.why },
           });
           break;
-        case "reversal":
-          outcome.reversals.push({ member: e.member, rule: e.rule, points: e.points, reverses: e.reverses, entryId: null });
-          push(outcome.reversals, {
+        }
+        case "reversal": {
+          const item = { member: e.member, rule: e.rule, points: e.points, reverses: e.reverses, entryId: null };
+          outcome.reversals.push(item);
+          push(item, {
             memberId: e.member,
             kind: "reversal",
             points: -Math.abs(e.points),
@@ -215,9 +239,11 @@ export async function writeEffectsBatch(
             explanation: { rule: e.rule, reverses: e.reverses, reversesKey: `ev:${e.reverses}:${e.rule}:${e.member}` },
           });
           break;
-        case "redemption":
-          outcome.redemptions.push({ member: e.member, points: -Math.abs(e.points), entryId: null });
-          push(outcome.redemptions, {
+        }
+        case "redemption": {
+          const item = { member: e.member, points: -Math.abs(e.points), entryId: null };
+          outcome.redemptions.push(item);
+          push(item, {
             memberId: e.member,
             kind: "redemption",
             points: -Math.abs(e.points),
@@ -228,9 +254,11 @@ export async function writeEffectsBatch(
             explanation: { redeemed: Math.abs(e.points), order: options.orderId ?? null },
           });
           break;
-        case "adjustment":
-          outcome.adjustments.push({ member: e.member, points: e.points, entryId: null });
-          push(outcome.adjustments, {
+        }
+        case "adjustment": {
+          const item = { member: e.member, points: e.points, entryId: null };
+          outcome.adjustments.push(item);
+          push(item, {
             memberId: e.member,
             kind: "adjustment",
             points: e.points,
@@ -241,9 +269,12 @@ export async function writeEffectsBatch(
             explanation: { adjusted: e.points, note: e.note ?? options.note ?? null },
           });
           break;
-        case "coupon":
-          outcome.coupons.push({ member: e.member, rule: e.rule, coupon: e.coupon, expires: e.expires, couponId: null });
+        }
+        case "coupon": {
+          const item = { member: e.member, rule: e.rule, coupon: e.coupon, expires: e.expires, couponId: randomUUID() as string | null };
+          outcome.coupons.push(item);
           coupons.push({
+            id: item.couponId!,
             practiceId: ctx.practiceId,
             memberId: e.member,
             coupon: e.coupon,
@@ -253,64 +284,77 @@ export async function writeEffectsBatch(
             expiresAt: e.expires ? new Date(e.expires) : null,
             idempotencyKey: `ev:${eventId}:${e.rule}:${e.member}:${e.coupon}:${outcome.coupons.length}`,
           });
-          couponSlots.push({ coupon: outcome.coupons[outcome.coupons.length - 1]! });
+          plan.couponSlots.push({ event, item });
           break;
+        }
         case "phase":
           outcome.phases.push({ member: e.member, rule: e.rule, phase: e.phase });
-          await tx
-            .insert(memberPhases)
-            .values({ practiceId: ctx.practiceId, memberId: e.member, ruleName: e.rule, phase: e.phase, eventId, achievedAt: at })
-            .onConflictDoNothing();
+          sideWrites.push((tx) =>
+            tx
+              .insert(memberPhases)
+              .values({ practiceId: ctx.practiceId, memberId: e.member, ruleName: e.rule, phase: e.phase, eventId, achievedAt: at })
+              .onConflictDoNothing(),
+          );
           break;
         case "pending": {
-          const [req] = await tx
-            .insert(actionRequests)
-            .values({
+          const requestId = randomUUID();
+          outcome.pending.push({ member: e.member, rule: e.rule, requestId });
+          sideWrites.push((tx) =>
+            tx.insert(actionRequests).values({
+              id: requestId,
               practiceId: ctx.practiceId,
               memberId: e.member,
               ruleName: e.rule,
               response: e.response ?? "",
               eventId,
               requestedAt: at,
-            })
-            .returning({ id: actionRequests.id });
-          outcome.pending.push({ member: e.member, rule: e.rule, requestId: req?.id ?? null });
+            }),
+          );
           break;
         }
         case "request_closed":
           outcome.closed.push({ member: e.member, rule: e.rule, request: e.request, outcome: e.outcome });
-          await tx
-            .update(actionRequests)
-            .set({
-              status: e.outcome === "approved" ? "approved" : "rejected",
-              decidedEventId: eventId,
-              decidedAt: at,
-              decidedBy: ctx.actor.kind === "staff" ? ctx.actor.id : null,
-            })
-            .where(
-              and(
-                eq(actionRequests.practiceId, ctx.practiceId),
-                eq(actionRequests.eventId, e.request),
-                eq(actionRequests.status, "pending"),
+          sideWrites.push((tx) =>
+            tx
+              .update(actionRequests)
+              .set({
+                status: e.outcome === "approved" ? "approved" : "rejected",
+                decidedEventId: eventId,
+                decidedAt: at,
+                decidedBy: ctx.actor.kind === "staff" ? ctx.actor.id : null,
+              })
+              .where(
+                and(
+                  eq(actionRequests.practiceId, ctx.practiceId),
+                  eq(actionRequests.eventId, e.request),
+                  eq(actionRequests.status, "pending"),
+                ),
               ),
-            );
+          );
           break;
         case "rejected":
           outcome.rejected.push({ member: e.member, reason: e.reason });
           break;
       }
     }
-  }
+  });
+  return plan;
+}
 
+/**
+ * Writes a plan (the events' rows must exist). An entry or coupon whose idempotency key was
+ * already taken is not written and its id in the outcome becomes null; returns the indexes of
+ * the events whose outcome changed that way (none for new events, whose keys are new).
+ */
+export async function storeEffects(tx: Tx, ctx: Ctx, plan: EffectPlan): Promise<Set<number>> {
+  const { entries, coupons } = plan;
+  const changed = new Set<number>();
+  for (const write of plan.sideWrites) await write(tx);
   // A reversal points at the entry it takes back (the award keyed by the voided payment).
-  // The original may be in this same batch (an import paying and voiding), so ids are chosen here.
+  // The original may be in this same batch (an import paying and voiding).
   const reversalKeys = entries.filter((e) => e.kind === "reversal").map((e) => String(e.explanation?.reversesKey));
   if (reversalKeys.length > 0) {
-    const idOf = new Map<string, string>();
-    for (const e of entries) {
-      e.id = randomUUID();
-      idOf.set(e.idempotencyKey, e.id);
-    }
+    const idOf = new Map(entries.map((e) => [e.idempotencyKey, e.id!]));
     const stored = await tx
       .select({ id: ledgerEntries.id, key: ledgerEntries.idempotencyKey })
       .from(ledgerEntries)
@@ -318,24 +362,24 @@ export async function writeEffectsBatch(
     for (const o of stored) idOf.set(o.key, o.id);
     for (const e of entries) if (e.kind === "reversal") e.reversesEntryId = idOf.get(String(e.explanation?.reversesKey)) ?? null;
   }
-  const written: AppendedEntry[] = [];
+  const written = new Set<string>();
   // Stay well under PostgreSQL's 65,535 bind parameters per statement.
-  for (let i = 0; i < entries.length; i += 3000) written.push(...(await appendEntries(tx, ctx, entries.slice(i, i + 3000))));
-  const byKey = new Map(written.map((w) => [w.idempotencyKey, w.id]));
-  for (const slot of entrySlot) {
-    const item = slot.list[slot.index];
-    if (item) item.entryId = byKey.get(slot.key) ?? null;
+  for (let i = 0; i < entries.length; i += 3000) for (const w of await appendEntries(tx, ctx, entries.slice(i, i + 3000))) written.add(w.id);
+  for (const slot of plan.entrySlots) {
+    if (slot.item.entryId && !written.has(slot.item.entryId)) {
+      slot.item.entryId = null;
+      changed.add(slot.event);
+    }
   }
   if (coupons.length > 0) {
-    const rows = await tx
-      .insert(issuedCoupons)
-      .values(coupons)
-      .onConflictDoNothing()
-      .returning({ id: issuedCoupons.id, key: issuedCoupons.idempotencyKey });
-    const ids = new Map(rows.map((r) => [r.key, r.id]));
-    coupons.forEach((c, i) => {
-      couponSlots[i]!.coupon.couponId = ids.get(c.idempotencyKey) ?? null;
-    });
+    const rows = await tx.insert(issuedCoupons).values(coupons).onConflictDoNothing().returning({ id: issuedCoupons.id });
+    const ids = new Set(rows.map((r) => r.id));
+    for (const slot of plan.couponSlots) {
+      if (slot.item.couponId && !ids.has(slot.item.couponId)) {
+        slot.item.couponId = null;
+        changed.add(slot.event);
+      }
+    }
   }
-  return outcomes;
+  return changed;
 }

@@ -4,12 +4,13 @@
 //
 // Fast path: rows are grouped by member and a hundred members go through per transaction with
 // the pipeline's bulk path (events/batch.ts): same effects as recording the events one by one.
+// Two such transactions run at a time (their members never overlap).
 
 import { importRuns, members } from "@tally/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import { processMemberEvents } from "../events/batch.ts";
+import { BatchConflict, pgCode, processMemberEvents } from "../events/batch.ts";
 import { loadSetup } from "../events/program.ts";
 import { type EventInput, invoiceLine } from "../events/schemas.ts";
 import { authorize } from "../permissions.ts";
@@ -42,6 +43,23 @@ export interface ImportResult extends ImportProgress {
 }
 
 const MEMBERS_PER_TX = 100;
+const TX_IN_FLIGHT = 2;
+
+/**
+ * Another writer recorded one of the batch's events first (BatchConflict), or two writers
+ * deadlocked on the same event: the transaction rolled back whole, so running it again is safe,
+ * and the events recorded meanwhile are skipped then.
+ */
+async function withRetry<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      const retry = err instanceof BatchConflict || pgCode(err) === "40P01" || pgCode(err) === "40001";
+      if (!retry || i >= attempts) throw err;
+    }
+  }
+}
 
 interface Pending {
   row: number;
@@ -124,24 +142,32 @@ export async function importInvoices({
   const setup = await loadSetup(ctx.db, ctx.practiceId);
   let points = 0;
 
+  // Two transactions in flight (disjoint members, so they never wait on each other): the
+  // engine and JSON work of one overlaps with the database writing the other. PGlite has one
+  // connection and runs them one after the other.
   const memberList = [...byMember.keys()].sort();
-  for (let i = 0; i < memberList.length; i += MEMBERS_PER_TX) {
-    const chunk = memberList.slice(i, i + MEMBERS_PER_TX);
-    const stats = await ctx.db.transaction((tx) =>
-      processMemberEvents(
-        tx,
-        ctx,
-        setup,
-        chunk.map((id) => [id, byMember.get(id)!.map((p) => p.input as unknown as EventInput)] as const),
-        source,
-      ),
-    );
-    progress.imported += stats.imported;
-    progress.skipped += stats.skipped;
-    progress.processed += stats.imported + stats.skipped;
-    points += stats.points;
-    onProgress?.({ ...progress });
-  }
+  const groups: string[][] = [];
+  for (let i = 0; i < memberList.length; i += MEMBERS_PER_TX) groups.push(memberList.slice(i, i + MEMBERS_PER_TX));
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < groups.length) {
+      const group = groups[next++]!;
+      const chunk = group.map((id) => [id, byMember.get(id)!.map((p) => p.input as unknown as EventInput)] as const);
+      try {
+        const stats = await withRetry(() => ctx.db.transaction((tx) => processMemberEvents(tx, ctx, setup, chunk, source)));
+        progress.imported += stats.imported;
+        progress.skipped += stats.skipped;
+        progress.processed += stats.imported + stats.skipped;
+        points += stats.points;
+        onProgress?.({ ...progress });
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: TX_IN_FLIGHT }, worker));
   const runErrors = parseErrors.length === 0 ? rowErrors : [...parseErrors, ...rowErrors].sort((a, b) => a.row - b.row);
   await ctx.db.transaction(async (tx) => {
     await tx
