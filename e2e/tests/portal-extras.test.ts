@@ -72,9 +72,8 @@ describe("portal extras", () => {
   test("a printed QR code: signed out, sign in, back on the scan with the points; once only; unknown and switched-off codes", async () => {
     const morgan = await registeredMember(staff, "Morgan", "morgan-quinn-2026");
     const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
-    expect(poster.path).toBe(`/portal/scan/${poster.token}`);
-    // The phone has used this practice's portal before (the practice is remembered in a cookie).
-    await page.goto(`/portal?practice=${practice}`);
+    // The printed link names the practice, so a phone that never opened this portal signs in to it.
+    expect(poster.path).toBe(`/portal/scan/${poster.token}?practice=${practice}`);
     await page.goto(poster.path);
     await page.getByRole("heading", { name: "Welcome to your rewards" }).waitFor();
     expect(new URL(page.url()).searchParams.get("next")).toBe(poster.path);

@@ -19,7 +19,10 @@ export const handle: Handle = async ({ event, resolve }) => {
     }
   }
   if (event.route.id?.startsWith("/(app)") && !event.locals.member) {
-    redirect(303, `${href("/")}?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+    // A link that names the practice (a printed QR code) keeps naming it on the sign-in page.
+    const practice = event.url.searchParams.get("practice");
+    const also = practice ? `&practice=${encodeURIComponent(practice)}` : "";
+    redirect(303, `${href("/")}?next=${encodeURIComponent(event.url.pathname + event.url.search)}${also}`);
   }
   return resolve(event);
 };

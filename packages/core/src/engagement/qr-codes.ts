@@ -1,7 +1,7 @@
 // QR codes printed in the office: each has a random token in its payload; scanning it sends
 // `qr.scanned` once per member (a second scan by the same member awards nothing).
 import { randomBytes } from "node:crypto";
-import { qrCodes, qrScans } from "@tally/db";
+import { practices, qrCodes, qrScans, type Tx } from "@tally/db";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -19,6 +19,14 @@ export const createQrCodeInput = z.object({
 /** The text the printed QR code holds: the portal's scan path with the token. */
 export const qrPayload = (token: string) => `tally:qr:${token}`;
 
+/** The portal page a printed code opens. It names the practice, so a phone that has never
+ * opened this practice's portal still signs in to the right one. */
+async function scanPathFor(db: Ctx["db"] | Tx, practiceId: string) {
+  const [p] = await db.select({ slug: practices.slug }).from(practices).where(eq(practices.id, practiceId));
+  const query = p ? `?practice=${encodeURIComponent(p.slug)}` : "";
+  return (token: string) => `/portal/scan/${token}${query}`;
+}
+
 export async function createQrCode({ ctx, input }: { ctx: Ctx; input: Input<typeof createQrCodeInput> }) {
   authorize(ctx, "engagement.manageQrCodes");
   const data = parseInput(createQrCodeInput, input);
@@ -33,14 +41,16 @@ export async function createQrCode({ ctx, input }: { ctx: Ctx; input: Input<type
         throw e;
       });
     await audit(tx, ctx, { action: "engagement.createQrCode", targetType: "qr_code", targetId: row!.id, details: data });
-    return { ...row!, payload: qrPayload(token), path: `/portal/scan/${token}` };
+    const scanPath = await scanPathFor(tx, ctx.practiceId);
+    return { ...row!, payload: qrPayload(token), path: scanPath(token) };
   });
 }
 
 export async function listQrCodes({ ctx }: { ctx: Ctx; input?: unknown }) {
   authorize(ctx, "engagement.manageQrCodes");
   const rows = await ctx.db.select().from(qrCodes).where(eq(qrCodes.practiceId, ctx.practiceId)).orderBy(desc(qrCodes.createdAt));
-  return rows.map((r) => ({ ...r, payload: qrPayload(r.token), path: `/portal/scan/${r.token}` }));
+  const scanPath = await scanPathFor(ctx.db, ctx.practiceId);
+  return rows.map((r) => ({ ...r, payload: qrPayload(r.token), path: scanPath(r.token) }));
 }
 
 export const setQrCodeActiveInput = z.object({ id: z.uuid(), active: z.boolean() });
