@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { processEvent } from "../events/process-event.ts";
+import { loadSetup } from "../events/program.ts";
 import { findMember } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
@@ -29,6 +30,8 @@ export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<type
   const at = data.at ?? new Date();
   return inTx(ctx, async (tx) => {
     const member = await findMember(tx, ctx, data.memberId);
+    // Loaded once for the event and the welcome screen.
+    const setup = await loadSetup(tx, ctx.practiceId);
     let eventId: string | null = null;
     let pointsEarned = 0;
     // A lead (self-registered, not yet converted) earns nothing: the visit is still welcomed.
@@ -43,7 +46,7 @@ export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<type
           member: member.id,
           visit: { method: data.method },
         },
-        { source: "kiosk" },
+        { source: "kiosk", setup },
       );
       eventId = outcome.eventId;
       pointsEarned = outcome.awards.filter((a) => a.member === member.id).reduce((sum, a) => sum + a.points, 0);
@@ -54,7 +57,7 @@ export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<type
       targetId: member.id,
       details: { method: data.method, eventId, pointsEarned },
     });
-    const welcome = await kioskWelcome(tx, ctx, member.id, at);
+    const welcome = await kioskWelcome(tx, ctx, member.id, at, setup);
     return { ...welcome, eventId, pointsEarned };
   });
 }

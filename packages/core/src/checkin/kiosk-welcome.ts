@@ -6,7 +6,7 @@ import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, su
 import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { MemberState } from "../events/engine.ts";
-import { loadSetup } from "../events/program.ts";
+import { loadSetup, type PipelineSetup } from "../events/program.ts";
 import { notFound } from "../verb.ts";
 
 export interface MilestoneProgress {
@@ -39,7 +39,13 @@ export interface KioskWelcome {
   surveyAvailable: boolean;
 }
 
-export async function kioskWelcome(db: Tx | Ctx["db"], ctx: Ctx, memberId: string, now = new Date()): Promise<KioskWelcome> {
+export async function kioskWelcome(
+  db: Tx | Ctx["db"],
+  ctx: Ctx,
+  memberId: string,
+  now = new Date(),
+  setup?: PipelineSetup,
+): Promise<KioskWelcome> {
   const [m] = await db
     .select({ firstName: members.firstName, lastName: members.lastName, balance: memberBalances.balance, state: memberEngineStates.state })
     .from(members)
@@ -48,11 +54,11 @@ export async function kioskWelcome(db: Tx | Ctx["db"], ctx: Ctx, memberId: strin
     .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
   if (!m) throw notFound("Member");
 
-  const setup = await loadSetup(db, ctx.practiceId);
+  const program = (setup ?? (await loadSetup(db, ctx.practiceId))).program;
   const state = m.state as MemberState | null;
   const milestones: MilestoneProgress[] = [];
   const instantNames = new Set<string>();
-  for (const rule of setup.program.rules) {
+  for (const rule of program.rules) {
     if (rule.kind === "instant") instantNames.add(rule.name);
     if (rule.kind !== "milestone") continue;
     const st = state?.milestones?.[rule.name] ?? { tally: 0, phase: 0, achieved: [] };

@@ -3,7 +3,7 @@
 // settings (a program is immutable once compiled).
 
 import { eligibleItems, practices, ruleSetVersions, type Tx } from "@tally/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { notFound } from "../verb.ts";
 import { compileSource, type Program } from "./engine.ts";
@@ -22,12 +22,14 @@ export async function loadEligible(db: Tx | Ctx["db"], practiceId: string): Prom
     .select({ code: eligibleItems.code, enabled: eligibleItems.enabled })
     .from(eligibleItems)
     .where(eq(eligibleItems.practiceId, practiceId));
-  if (rows.length === 0) return "all";
-  return rows
+  return rows.length === 0 ? "all" : eligibleOf(rows);
+}
+
+const eligibleOf = (rows: { code: string; enabled: boolean }[]) =>
+  rows
     .filter((r) => r.enabled)
     .map((r) => r.code)
     .sort();
-}
 
 export function programFor(
   source: string,
@@ -46,15 +48,24 @@ export function programFor(
   return program;
 }
 
+/** The practice, its active rule set and its eligible codes in one query (every event runs this). */
 export async function loadSetup(db: Tx | Ctx["db"], practiceId: string): Promise<PipelineSetup> {
-  const [practice] = await db.select().from(practices).where(eq(practices.id, practiceId));
-  if (!practice) throw notFound("Practice");
-  const [version] = await db
-    .select({ id: ruleSetVersions.id, source: ruleSetVersions.source })
-    .from(ruleSetVersions)
-    .where(and(eq(ruleSetVersions.practiceId, practiceId), eq(ruleSetVersions.active, true)));
-  const eligible = await loadEligible(db, practiceId);
-  const settings = { status: practice.status, timezone: practice.timezone, eligible };
-  const program = programFor(version?.source ?? "", version?.id ?? "empty", settings);
-  return { practice, versionId: version?.id ?? null, program };
+  const [row] = await db
+    .select({
+      practice: practices,
+      versionId: ruleSetVersions.id,
+      source: ruleSetVersions.source,
+      // [code, enabled] pairs, or null when the practice has not listed any.
+      items: sql<[string, boolean][] | null>`(select json_agg(json_build_array(${eligibleItems.code}, ${eligibleItems.enabled}))
+             from ${eligibleItems} where ${eligibleItems.practiceId} = ${practices.id})`,
+    })
+    .from(practices)
+    .leftJoin(ruleSetVersions, and(eq(ruleSetVersions.practiceId, practices.id), eq(ruleSetVersions.active, true)))
+    .where(eq(practices.id, practiceId));
+  if (!row) throw notFound("Practice");
+  const items = typeof row.items === "string" ? (JSON.parse(row.items) as [string, boolean][]) : row.items;
+  const eligible: "all" | string[] = items && items.length > 0 ? eligibleOf(items.map(([code, enabled]) => ({ code, enabled }))) : "all";
+  const settings = { status: row.practice.status, timezone: row.practice.timezone, eligible };
+  const program = programFor(row.source ?? "", row.versionId ?? "empty", settings);
+  return { practice: row.practice, versionId: row.versionId ?? null, program };
 }

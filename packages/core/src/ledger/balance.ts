@@ -1,12 +1,12 @@
 // Reading points: a member's balance and their ledger history with the "why" of each line.
 
-import { ledgerEntries, memberBalances } from "@tally/db";
+import { ledgerEntries, memberBalances, members } from "@tally/db";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
-import { type Input, parseInput } from "../verb.ts";
+import { type Input, notFound, parseInput } from "../verb.ts";
 
 export const getBalanceInput = z.object({ memberId: z.uuid() });
 
@@ -14,12 +14,14 @@ export async function getBalance({ ctx, input }: { ctx: Ctx; input: Input<typeof
   authorize(ctx, "ledger.balance");
   const { memberId } = parseInput(getBalanceInput, input);
   assertSelf(ctx, memberId);
-  await findMember(ctx.db, ctx, memberId);
+  // One query: the member (of this practice, else NOT_FOUND) with its cached balance.
   const [row] = await ctx.db
     .select({ balance: memberBalances.balance })
-    .from(memberBalances)
-    .where(and(eq(memberBalances.memberId, memberId), eq(memberBalances.practiceId, ctx.practiceId)));
-  return { memberId, balance: row?.balance ?? 0 };
+    .from(members)
+    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
+  if (!row) throw notFound("Member");
+  return { memberId, balance: row.balance ?? 0 };
 }
 
 export const ledgerHistoryInput = z.object({
