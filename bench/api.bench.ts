@@ -14,6 +14,7 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "100" },
     engines: { type: "string", default: process.env.DATABASE_URL ? "pglite,postgres" : "pglite" },
+    targets: { type: "string", default: "bare,balance,checkin" },
     serve: { type: "string" },
   },
 });
@@ -37,11 +38,16 @@ async function serve(engine: "pglite" | "postgres") {
   const { createApp } = await import("../apps/api/src/app.ts");
   const { createLogger } = await import("../apps/api/src/logger.ts");
 
-  const database = engine === "postgres" ? await createTestDatabase({ max: 20 }) : Object.assign(createDatabase(), { dispose: async () => {} });
+  const database =
+    engine === "postgres" ? await createTestDatabase({ max: 10 }) : Object.assign(createDatabase(), { dispose: async () => {} });
   if (engine === "pglite") await database.migrate();
   await seedDemo(database.db, { members: 200 });
   const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 60_000 };
-  const app = createApp({ database, log: createLogger("silent"), config: { rateLimits: { signIn: unlimited, identify: unlimited, pair: unlimited } } });
+  const app = createApp({
+    database,
+    log: createLogger("silent"),
+    config: { rateLimits: { signIn: unlimited, identify: unlimited, pair: unlimited } },
+  });
 
   const bare = new Hono();
   bare.get("/bare", (c) => c.json({ ok: true, at: Date.now() }));
@@ -53,11 +59,17 @@ async function serve(engine: "pglite" | "postgres") {
   const barePort = (bareServer.address() as { port: number }).port;
 
   const call = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`http://127.0.0.1:${apiPort}/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    fetch(`http://127.0.0.1:${apiPort}/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
   const login = demoLogins[0];
   const signIn = await call("auth.signIn", { email: login.email, password: login.password });
   const staffCookie = signIn.headers.getSetCookie()[0]!.split(";")[0]!;
-  const pairing = (await (await call("kiosks.createPairing", { name: "bench" }, { cookie: staffCookie })).json()) as { result: { data: { code: string } } };
+  const pairing = (await (await call("kiosks.createPairing", { name: "bench" }, { cookie: staffCookie })).json()) as {
+    result: { data: { code: string } };
+  };
   const paired = (await (await call("checkin.pair", { code: pairing.result.data.code })).json()) as { result: { data: { token: string } } };
   const rows = await database.db.query.members.findMany({ where: (m, { eq }) => eq(m.externalId, "PMS-10000") });
   const all = await database.db.query.members.findMany({ columns: { cardNumber: true, practiceId: true } });
@@ -97,7 +109,9 @@ async function run(title: string, opts: autocannon.Options): Promise<Omit<Figure
   // A short warm-up so JIT and connection pools are settled before the measured run.
   await autocannon({ ...opts, duration: 2 });
   const r = await autocannon(opts);
-  console.error(`  ${title}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
+  console.error(
+    `  ${title}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
+  );
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
@@ -112,29 +126,49 @@ async function bench(engine: "pglite" | "postgres"): Promise<Figure[]> {
   console.error(`${engine}:`);
   const figures: Figure[] = [];
 
-  figures.push({ engine, target: "bare Hono JSON", ...(await run("bare", { url: `http://127.0.0.1:${ready.barePort}/bare`, connections, duration })) });
+  const targets = new Set(args.targets!.split(","));
+  if (targets.has("bare"))
+    figures.push({
+      engine,
+      target: "bare Hono JSON",
+      ...(await run("bare", { url: `http://127.0.0.1:${ready.barePort}/bare`, connections, duration })),
+    });
 
   const balanceInput = encodeURIComponent(JSON.stringify({ memberId: ready.memberId }));
-  figures.push({
-    engine,
-    target: "balance lookup (ledger.balance)",
-    ...(await run("balance", { url: `http://127.0.0.1:${ready.apiPort}/trpc/ledger.balance?input=${balanceInput}`, connections, duration, headers: { cookie: ready.staffCookie } })),
-  });
+  if (targets.has("balance"))
+    figures.push({
+      engine,
+      target: "balance lookup (ledger.balance)",
+      ...(await run("balance", {
+        url: `http://127.0.0.1:${ready.apiPort}/trpc/ledger.balance?input=${balanceInput}`,
+        connections,
+        duration,
+        headers: { cookie: ready.staffCookie },
+      })),
+    });
 
   let i = 0;
-  figures.push({
-    engine,
-    target: "kiosk check-in (checkin.checkIn)",
-    ...(await run("check-in", {
-      url: `http://127.0.0.1:${ready.apiPort}/trpc/checkin.checkIn`,
-      connections,
-      duration,
-      method: "POST",
-      headers: { authorization: `Bearer ${ready.kioskToken}`, "content-type": "application/json" },
-      // Every request checks a different patient in (round robin over the practice's cards).
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ method: "card", cardNumber: ready.cards[i++ % ready.cards.length] }) }) }],
-    })),
-  });
+  if (targets.has("checkin"))
+    figures.push({
+      engine,
+      target: "kiosk check-in (checkin.checkIn)",
+      ...(await run("check-in", {
+        url: `http://127.0.0.1:${ready.apiPort}/trpc/checkin.checkIn`,
+        connections,
+        duration,
+        method: "POST",
+        headers: { authorization: `Bearer ${ready.kioskToken}`, "content-type": "application/json" },
+        // Every request checks a different patient in (round robin over the practice's cards).
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ method: "card", cardNumber: ready.cards[i++ % ready.cards.length] }),
+            }),
+          },
+        ],
+      })),
+    });
 
   child.send("stop");
   await new Promise((r) => child.once("exit", r));
@@ -149,9 +183,10 @@ if (args.serve) {
   console.log(`\n| engine | endpoint | req/s | p50 ms | p99 ms | errors / non-2xx |\n|---|---|---:|---:|---:|---:|`);
   for (const f of all) console.log(`| ${f.engine} | ${f.target} | ${f.rps} | ${f.p50} | ${f.p99} | ${f.errors} / ${f.non2xx} |`);
   for (const engine of new Set(all.map((f) => f.engine))) {
-    const bare = all.find((f) => f.engine === engine && f.target.startsWith("bare"))!;
-    const balance = all.find((f) => f.engine === engine && f.target.startsWith("balance"))!;
-    const checkin = all.find((f) => f.engine === engine && f.target.startsWith("kiosk"))!;
+    const bare = all.find((f) => f.engine === engine && f.target.startsWith("bare"));
+    const balance = all.find((f) => f.engine === engine && f.target.startsWith("balance"));
+    const checkin = all.find((f) => f.engine === engine && f.target.startsWith("kiosk"));
+    if (!bare || !balance || !checkin) continue;
     console.log(
       `\n${engine}: balance = ${((balance.rps / bare.rps) * 100).toFixed(0)}% of bare (target >= 50% on PostgreSQL), balance p99 ${balance.p99} ms (target < 25), check-in p99 ${checkin.p99} ms (target < 50)`,
     );

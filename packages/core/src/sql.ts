@@ -17,3 +17,19 @@ export async function query<T>(db: Tx | Ctx["db"], q: SQL): Promise<T[]> {
 
 /** A JSON array of row objects as the single parameter of `jsonb_to_recordset`. */
 export const jsonRows = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+
+/**
+ * A query built once per database (drizzle's `.prepare`): hot paths such as the session lookup
+ * on every request skip rebuilding the SQL text; values come in as `sql.placeholder`s.
+ */
+export function perDatabase<D extends object, T>(build: (db: D) => T): (db: D) => T {
+  const built = new WeakMap<D, T>();
+  return (db) => {
+    let q = built.get(db);
+    if (!q) {
+      q = build(db);
+      built.set(db, q);
+    }
+    return q;
+  };
+}

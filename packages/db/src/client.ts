@@ -35,10 +35,36 @@ export interface DatabaseOptions {
   max?: number;
 }
 
+/**
+ * drizzle sends every query-builder statement through `sql.unsafe(..., { prepare: false })`, and
+ * postgres.js runs an unprepared statement that has parameters in two round trips (Parse +
+ * Describe, wait, then Bind + Execute), parsed and planned by PostgreSQL every time. This gives
+ * drizzle's statements the driver's own default instead: prepared once per connection (keyed by
+ * their text), then one round trip each. Transactions and savepoints get the same client.
+ */
+function preparedByDefault(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown;
+      if (key === "unsafe") {
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(query, params as never, { ...options, prepare: true });
+      }
+      if ((key === "begin" || key === "savepoint") && typeof value === "function") {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.Sql) => unknown;
+          return value.call(target, ...args, (tx: postgres.Sql) => fn(preparedByDefault(tx)));
+        };
+      }
+      return value;
+    },
+  });
+}
+
 export function createDatabase(options: DatabaseOptions = {}): Database {
   if (options.url) {
     const sql = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(sql, { schema, casing: "snake_case" }) as unknown as Db;
+    const db = drizzlePostgres(preparedByDefault(sql), { schema, casing: "snake_case" }) as unknown as Db;
     return {
       db,
       kind: "postgres",

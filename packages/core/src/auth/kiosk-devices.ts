@@ -1,9 +1,10 @@
 // Kiosk pairing: an admin creates a device and gets a short one-time code; the tablet trades the
 // code for a long-lived device token (sent as `Authorization: Bearer`). Revoking cuts it off.
 import { type Db, kioskDevices, practices } from "@tally/db";
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { type Ctx, requireStaff } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { perDatabase } from "../sql.ts";
 import { writeAuthAudit } from "./audit.ts";
 import { touchEveryMs } from "./policy.ts";
 import { hashToken, numericCode, randomToken } from "./tokens.ts";
@@ -25,7 +26,13 @@ export async function createKioskPairing(ctx: Ctx, input: { name: string }) {
         createdByStaffId: ctx.actor.kind === "staff" ? ctx.actor.id : null,
       })
       .returning({ id: kioskDevices.id, name: kioskDevices.name });
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "kiosk.createPairing", targetType: "kiosk_device", targetId: device!.id });
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "kiosk.createPairing",
+      targetType: "kiosk_device",
+      targetId: device!.id,
+    });
     return { deviceId: device!.id, name: device!.name, code, expiresAt };
   });
 }
@@ -46,7 +53,10 @@ export async function pairKiosk(db: Db, input: { code: string }, now = new Date(
     )
     .returning({ id: kioskDevices.id, name: kioskDevices.name, practiceId: kioskDevices.practiceId });
   if (!device) throw new DomainError("UNAUTHORIZED", "That pairing code is not valid. Ask an admin for a new one.");
-  const [practice] = await db.select({ slug: practices.slug, name: practices.name }).from(practices).where(eq(practices.id, device.practiceId));
+  const [practice] = await db
+    .select({ slug: practices.slug, name: practices.name })
+    .from(practices)
+    .where(eq(practices.id, device.practiceId));
   return { token, device: { id: device.id, name: device.name, practice: practice?.slug ?? "", practiceName: practice?.name ?? "" } };
 }
 
@@ -58,12 +68,25 @@ export interface KioskPrincipal {
   practiceTimezone: string;
 }
 
-export async function resolveKioskDevice(db: Db, token: string, now = new Date()): Promise<KioskPrincipal | null> {
-  const [row] = await db
-    .select({ id: kioskDevices.id, name: kioskDevices.name, practiceId: kioskDevices.practiceId, revokedAt: kioskDevices.revokedAt, lastSeenAt: kioskDevices.lastSeenAt, timezone: practices.timezone })
+// Built once per database: every kiosk request runs it.
+const kioskDeviceQuery = perDatabase((db: Db) =>
+  db
+    .select({
+      id: kioskDevices.id,
+      name: kioskDevices.name,
+      practiceId: kioskDevices.practiceId,
+      revokedAt: kioskDevices.revokedAt,
+      lastSeenAt: kioskDevices.lastSeenAt,
+      timezone: practices.timezone,
+    })
     .from(kioskDevices)
     .innerJoin(practices, eq(practices.id, kioskDevices.practiceId))
-    .where(eq(kioskDevices.tokenHash, hashToken(token)));
+    .where(eq(kioskDevices.tokenHash, sql.placeholder("tokenHash")))
+    .prepare("kiosk_device"),
+);
+
+export async function resolveKioskDevice(db: Db, token: string, now = new Date()): Promise<KioskPrincipal | null> {
+  const [row] = await kioskDeviceQuery(db).execute({ tokenHash: hashToken(token) });
   if (!row || row.revokedAt) return null;
   if (!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) {
     await db.update(kioskDevices).set({ lastSeenAt: now }).where(eq(kioskDevices.id, row.id));
@@ -97,7 +120,13 @@ export async function revokeKioskDevice(ctx: Ctx, input: { deviceId: string }) {
       .where(and(eq(kioskDevices.id, input.deviceId), eq(kioskDevices.practiceId, ctx.practiceId)))
       .returning({ id: kioskDevices.id });
     if (!d) throw new DomainError("NOT_FOUND", "No such kiosk.");
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "kiosk.revoke", targetType: "kiosk_device", targetId: d.id });
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "kiosk.revoke",
+      targetType: "kiosk_device",
+      targetId: d.id,
+    });
     return { ok: true as const };
   });
 }

@@ -2,8 +2,9 @@
 // and an absolute timeout. A new session (new token) is created at every sign-in; a disabled
 // staff user or merged member is cut off at their next request because every lookup re-reads them.
 import { type Db, members, practices, sessions, staffUsers } from "@tally/db";
-import { and, eq, isNull, ne } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Actor } from "../context.ts";
+import { perDatabase } from "../sql.ts";
 import { type AuthPolicy, defaultAuthPolicy, touchEveryMs } from "./policy.ts";
 import { hashToken, randomToken } from "./tokens.ts";
 
@@ -60,9 +61,9 @@ export interface MemberPrincipal {
   expiresAt: Date;
 }
 
-/** The staff user behind a session token, or null when missing, expired, idle, revoked or disabled. */
-export async function resolveStaffSession(db: Db, token: string, policy = defaultAuthPolicy, now = new Date()): Promise<StaffPrincipal | null> {
-  const [row] = await db
+// Built once per database: these run on every authenticated request.
+const staffSessionQuery = perDatabase((db: Db) =>
+  db
     .select({
       id: sessions.id,
       kind: sessions.kind,
@@ -82,25 +83,12 @@ export async function resolveStaffSession(db: Db, token: string, policy = defaul
     .from(sessions)
     .innerJoin(staffUsers, eq(staffUsers.id, sessions.staffUserId))
     .innerJoin(practices, eq(practices.id, sessions.practiceId))
-    .where(eq(sessions.tokenHash, hashToken(token)));
-  if (!row || row.kind !== "staff" || row.disabled || row.staffPractice !== row.practiceId) return null;
-  if (!(await isLive(db, row, policy.staff.idleMs, now))) return null;
-  return {
-    kind: "staff",
-    sessionId: row.id,
-    practiceId: row.practiceId,
-    practiceTimezone: row.timezone,
-    actor: { kind: "staff", id: row.staffId, role: row.role },
-    name: row.name,
-    email: row.email,
-    mustChangePassword: row.mustChangePassword,
-    expiresAt: row.expiresAt,
-  };
-}
+    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+    .prepare("staff_session"),
+);
 
-/** The member behind a session token, or null (also when the member was merged away). */
-export async function resolveMemberSession(db: Db, token: string, policy = defaultAuthPolicy, now = new Date()): Promise<MemberPrincipal | null> {
-  const [row] = await db
+const memberSessionQuery = perDatabase((db: Db) =>
+  db
     .select({
       id: sessions.id,
       kind: sessions.kind,
@@ -117,7 +105,41 @@ export async function resolveMemberSession(db: Db, token: string, policy = defau
     .from(sessions)
     .innerJoin(members, eq(members.id, sessions.memberId))
     .innerJoin(practices, eq(practices.id, sessions.practiceId))
-    .where(eq(sessions.tokenHash, hashToken(token)));
+    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+    .prepare("member_session"),
+);
+
+/** The staff user behind a session token, or null when missing, expired, idle, revoked or disabled. */
+export async function resolveStaffSession(
+  db: Db,
+  token: string,
+  policy = defaultAuthPolicy,
+  now = new Date(),
+): Promise<StaffPrincipal | null> {
+  const [row] = await staffSessionQuery(db).execute({ tokenHash: hashToken(token) });
+  if (!row || row.kind !== "staff" || row.disabled || row.staffPractice !== row.practiceId) return null;
+  if (!(await isLive(db, row, policy.staff.idleMs, now))) return null;
+  return {
+    kind: "staff",
+    sessionId: row.id,
+    practiceId: row.practiceId,
+    practiceTimezone: row.timezone,
+    actor: { kind: "staff", id: row.staffId, role: row.role },
+    name: row.name,
+    email: row.email,
+    mustChangePassword: row.mustChangePassword,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** The member behind a session token, or null (also when the member was merged away). */
+export async function resolveMemberSession(
+  db: Db,
+  token: string,
+  policy = defaultAuthPolicy,
+  now = new Date(),
+): Promise<MemberPrincipal | null> {
+  const [row] = await memberSessionQuery(db).execute({ tokenHash: hashToken(token) });
   if (!row || row.kind !== "member" || row.status === "merged" || row.memberPractice !== row.practiceId) return null;
   if (!(await isLive(db, row, policy.member.idleMs, now))) return null;
   return {

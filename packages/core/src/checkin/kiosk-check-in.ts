@@ -46,7 +46,7 @@ export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<type
           member: member.id,
           visit: { method: data.method },
         },
-        { source: "kiosk", setup },
+        { source: "kiosk", setup, members: new Map([[member.id, member]]) },
       );
       eventId = outcome.eventId;
       pointsEarned = outcome.awards.filter((a) => a.member === member.id).reduce((sum, a) => sum + a.points, 0);

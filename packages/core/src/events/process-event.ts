@@ -10,8 +10,8 @@ import { actionRequests, events, issuedCoupons, ledgerEntries, memberEngineState
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { type AppendedEntry, appendEntries, type EntryKind, lockBalances, type NewEntry } from "../ledger/append.ts";
-import { findMembers } from "../members/shared.ts";
+import { appendEntries, type EntryKind, lockBalances, type NewEntry } from "../ledger/append.ts";
+import { findMembers, type MemberRow } from "../members/shared.ts";
 import { type Effect, type EngineEvent, freshMemberState, type MemberState, runEngine } from "./engine.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
 import type { EventInput } from "./schemas.ts";
@@ -41,6 +41,8 @@ export interface ProcessOptions {
   /** Links the redemption entry to the order it paid for. */
   orderId?: string;
   note?: string;
+  /** The member rows, when the caller has just read them (saves reading them again). */
+  members?: Map<string, MemberRow>;
 }
 
 export const emptyOutcome = (): EventOutcome => ({
@@ -71,7 +73,8 @@ export async function processEvent(tx: Tx, ctx: Ctx, input: EventInput, options:
     if (input.referral.referrer === input.member) throw new DomainError("INVALID_INPUT", "A member cannot refer themself.");
     involved.push(input.referral.referrer);
   }
-  const found = await findMembers(tx, ctx, involved);
+  const found =
+    options.members && involved.every((id) => options.members!.has(id)) ? options.members : await findMembers(tx, ctx, involved);
   for (const id of involved) {
     const m = found.get(id);
     if (!m) throw new DomainError("NOT_FOUND", "Member not found.", { member: id });
@@ -364,7 +367,8 @@ export async function storeEffects(tx: Tx, ctx: Ctx, plan: EffectPlan): Promise<
   }
   const written = new Set<string>();
   // Stay well under PostgreSQL's 65,535 bind parameters per statement.
-  for (let i = 0; i < entries.length; i += 3000) for (const w of await appendEntries(tx, ctx, entries.slice(i, i + 3000))) written.add(w.id);
+  for (let i = 0; i < entries.length; i += 3000)
+    for (const w of await appendEntries(tx, ctx, entries.slice(i, i + 3000))) written.add(w.id);
   for (const slot of plan.entrySlots) {
     if (slot.item.entryId && !written.has(slot.item.entryId)) {
       slot.item.entryId = null;

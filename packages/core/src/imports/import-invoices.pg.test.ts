@@ -16,7 +16,10 @@ describe("invoice import under concurrency (postgres)", () => {
   beforeAll(async () => {
     t = await createTestDatabase({ max: 16 });
     p = await makePractice(t);
-    await saveRuleSet({ ctx: p.admin, input: { source: 'earn "Spend" on invoice.paid {\n  rate 1 point per $10\n  items all\n}', publish: true } });
+    await saveRuleSet({
+      ctx: p.admin,
+      input: { source: 'earn "Spend" on invoice.paid {\n  rate 1 point per $10\n  items all\n}', publish: true },
+    });
   });
   afterAll(() => t?.dispose());
 
@@ -43,7 +46,11 @@ describe("invoice import under concurrency (postgres)", () => {
   };
 
   it("four imports of the same file at once award every invoice once", async () => {
-    await makeMembers(t, p.id, Array.from({ length: 250 }, (_, i) => ({ externalId: `C-${i}` })));
+    await makeMembers(
+      t,
+      p.id,
+      Array.from({ length: 250 }, (_, i) => ({ externalId: `C-${i}` })),
+    );
     const rows = rowsFor("C", 250, 8);
     const results = await Promise.all(Array.from({ length: 4 }, () => importInvoices({ ctx: p.admin, input: rows })));
     expect(results.reduce((s, r) => s + r.imported, 0)).toBe(rows.length);
@@ -54,7 +61,11 @@ describe("invoice import under concurrency (postgres)", () => {
 
   it("an import racing with the same events recorded one by one awards each once", async () => {
     const before = await ledger();
-    const ms = await makeMembers(t, p.id, Array.from({ length: 120 }, (_, i) => ({ externalId: `D-${i}` })));
+    const ms = await makeMembers(
+      t,
+      p.id,
+      Array.from({ length: 120 }, (_, i) => ({ externalId: `D-${i}` })),
+    );
     const idOf = new Map(ms.map((m) => [m.externalId!, m.id]));
     const rows = rowsFor("D", 120, 5);
     const oneByOne = rows.filter((_, i) => i % 3 === 0);
@@ -63,7 +74,13 @@ describe("invoice import under concurrency (postgres)", () => {
       ...oneByOne.map((r) =>
         recordEvent({
           ctx: p.system,
-          input: { id: `invoice:${r.invoiceId}:paid`, type: "invoice.paid", at: `${r.date}T12:00:00.000Z`, member: idOf.get(r.externalMemberId)!, invoice: { id: r.invoiceId, lines: r.lines! } },
+          input: {
+            id: `invoice:${r.invoiceId}:paid`,
+            type: "invoice.paid",
+            at: `${r.date}T12:00:00.000Z`,
+            member: idOf.get(r.externalMemberId)!,
+            invoice: { id: r.invoiceId, lines: r.lines! },
+          },
         }),
       ),
     ]);

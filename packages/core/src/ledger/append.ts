@@ -92,16 +92,24 @@ export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Prom
 export async function lockBalances(tx: Tx, practiceId: string, memberIds: string[]): Promise<Map<string, number>> {
   const ids = [...new Set(memberIds)].sort();
   if (ids.length === 0) return new Map();
-  await tx
-    .insert(memberBalances)
-    .values(ids.map((memberId) => ({ memberId, practiceId, balance: 0 })))
-    .onConflictDoNothing();
-  const rows = await tx
-    .select({ memberId: memberBalances.memberId, balance: memberBalances.balance })
-    .from(memberBalances)
-    .where(and(eq(memberBalances.practiceId, practiceId), inArray(memberBalances.memberId, ids)))
-    .orderBy(asc(memberBalances.memberId))
-    .for("update");
+  const lock = () =>
+    tx
+      .select({ memberId: memberBalances.memberId, balance: memberBalances.balance })
+      .from(memberBalances)
+      .where(and(eq(memberBalances.practiceId, practiceId), inArray(memberBalances.memberId, ids)))
+      .orderBy(asc(memberBalances.memberId))
+      .for("update");
+  // Usually every row exists and one statement does it; missing rows are created (in id order,
+  // after the existing ones are held) and the set is locked again.
+  let rows = await lock();
+  if (rows.length < ids.length) {
+    const have = new Set(rows.map((r) => r.memberId));
+    await tx
+      .insert(memberBalances)
+      .values(ids.filter((id) => !have.has(id)).map((memberId) => ({ memberId, practiceId, balance: 0 })))
+      .onConflictDoNothing();
+    rows = await lock();
+  }
   return new Map(rows.map((r) => [r.memberId, r.balance]));
 }
 

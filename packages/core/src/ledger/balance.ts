@@ -1,25 +1,31 @@
 // Reading points: a member's balance and their ledger history with the "why" of each line.
 
 import { ledgerEntries, memberBalances, members } from "@tally/db";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
+import { perDatabase } from "../sql.ts";
 import { type Input, notFound, parseInput } from "../verb.ts";
 
 export const getBalanceInput = z.object({ memberId: z.uuid() });
+
+// One query, built once: the member (of this practice, else NOT_FOUND) with its cached balance.
+const balanceQuery = perDatabase((db: Ctx["db"]) =>
+  db
+    .select({ balance: memberBalances.balance })
+    .from(members)
+    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .where(and(eq(members.id, sql.placeholder("memberId")), eq(members.practiceId, sql.placeholder("practiceId"))))
+    .prepare("member_balance"),
+);
 
 export async function getBalance({ ctx, input }: { ctx: Ctx; input: Input<typeof getBalanceInput> }) {
   authorize(ctx, "ledger.balance");
   const { memberId } = parseInput(getBalanceInput, input);
   assertSelf(ctx, memberId);
-  // One query: the member (of this practice, else NOT_FOUND) with its cached balance.
-  const [row] = await ctx.db
-    .select({ balance: memberBalances.balance })
-    .from(members)
-    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
-    .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
+  const [row] = await balanceQuery(ctx.db).execute({ memberId, practiceId: ctx.practiceId });
   if (!row) throw notFound("Member");
   return { memberId, balance: row.balance ?? 0 };
 }
