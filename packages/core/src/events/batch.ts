@@ -33,7 +33,7 @@ export class BatchConflict extends Error {}
  * Records events that each involve one member (not referrals). Each member's list must already
  * be in the order to process (time order; the caller breaks ties). Runs in the caller's transaction.
  *
- * Order: lock the members (balances, then engine states), find the events already recorded, run
+ * Order: find the events already recorded, lock the members (balances, then engine states), run
  * the engine over the new ones in memory, then insert the events with their outcome, the ledger
  * entries and the new states. An event recorded meanwhile by another transaction makes the
  * insert fail on the unique index (BatchConflict): the caller retries and it is skipped then.
@@ -45,21 +45,8 @@ export async function processMemberEvents(
   chunk: (readonly [string, EventInput[]])[],
   source: string,
 ): Promise<BatchStats> {
-  const memberIds = chunk.map(([id]) => id);
-  const balances = await lockBalances(tx, ctx.practiceId, memberIds);
-  const stateRows = await tx
-    .select({ memberId: memberEngineStates.memberId, state: memberEngineStates.state })
-    .from(memberEngineStates)
-    .where(and(eq(memberEngineStates.practiceId, ctx.practiceId), inArray(memberEngineStates.memberId, memberIds)))
-    .for("update");
-  const stored = new Map(stateRows.map((r) => [r.memberId, r.state as MemberState]));
-  const profiles = await tx
-    .select({ id: members.id, tags: members.tags, birthday: members.birthday, registered: members.registered })
-    .from(members)
-    .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.id, memberIds)));
-  const profileOf = new Map(profiles.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]));
-
-  // Skip what is recorded already, and a repeated external id within the batch (first one wins).
+  // Skip what is recorded already (before locking: a recorded event stays recorded, so a re-import
+  // takes no locks), and a repeated external id within the batch (first one wins).
   const all = chunk.flatMap(([, list]) => list);
   const recorded = new Set<string>();
   for (let i = 0; i < all.length; i += 10 * INSERT_BATCH) {
@@ -75,6 +62,20 @@ export async function processMemberEvents(
   for (const e of all) if (!recorded.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, randomUUID());
   const skipped = all.length - fresh.size;
   if (fresh.size === 0) return { imported: 0, skipped, points: 0, eventIds: fresh };
+
+  const memberIds = chunk.map(([id]) => id);
+  const balances = await lockBalances(tx, ctx.practiceId, memberIds);
+  const stateRows = await tx
+    .select({ memberId: memberEngineStates.memberId, state: memberEngineStates.state })
+    .from(memberEngineStates)
+    .where(and(eq(memberEngineStates.practiceId, ctx.practiceId), inArray(memberEngineStates.memberId, memberIds)))
+    .for("update");
+  const stored = new Map(stateRows.map((r) => [r.memberId, r.state as MemberState]));
+  const profiles = await tx
+    .select({ id: members.id, tags: members.tags, birthday: members.birthday, registered: members.registered })
+    .from(members)
+    .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.id, memberIds)));
+  const profileOf = new Map(profiles.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]));
 
   const items: { eventId: string; at: Date; effects: Effect[] }[] = [];
   const inputs: EventInput[] = [];
