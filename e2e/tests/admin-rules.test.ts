@@ -228,7 +228,7 @@ describe("admin rules, programs, catalog and engagement", () => {
     await page.getByRole("heading", { name: `Print QR code E2E-${run}` }).waitFor();
     const qr = page.locator(".qr svg");
     await qr.waitFor();
-    expect(await page.locator(".url").textContent()).toMatch(/\/portal\/scan\/[A-Za-z0-9_-]+$/);
+    expect(await page.locator(".url").textContent()).toMatch(/\/portal\/scan\/[A-Za-z0-9_-]+\?practice=bright-smiles$/);
     await screenshot(page, "admin-qr-print");
     await page.emulateMedia({ media: "print" });
     expect(await page.locator(".sidebar").isVisible()).toBe(false);

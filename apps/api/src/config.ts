@@ -56,5 +56,6 @@ export function configFromEnv(env: Env): ApiConfig {
     qrSecret: env.SESSION_SECRET ?? persistentSecret(env.TALLY_DATA_DIR),
     allowedOrigins: env.ALLOWED_ORIGINS,
     publicUrl: env.PUBLIC_URL,
+    rateLimits: { ...defaultConfig.rateLimits, signIn: { max: env.SIGN_IN_PER_MINUTE, windowMs: minute } },
   };
 }

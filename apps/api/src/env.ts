@@ -32,6 +32,8 @@ const Env = z.object({
   /** Background jobs (nightly import, birthdays, digest, coupon expiry) run in this process. */
   TALLY_JOBS: z.enum(["on", "off"]).default("on"),
   STAFF_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  /** Sign-in attempts allowed per client address per minute (in memory, per process). */
+  SIGN_IN_PER_MINUTE: z.coerce.number().int().positive().default(20),
   STAFF_SESSION_HOURS: z.coerce.number().int().positive().default(12),
   MEMBER_IDLE_DAYS: z.coerce.number().int().positive().default(7),
   MEMBER_SESSION_DAYS: z.coerce.number().int().positive().default(30),
