@@ -47,6 +47,26 @@ describe("live staff prompt (SSE) and metrics", () => {
     theirs.ac.abort();
   });
 
+  it("streams a check-in made at the front desk too", async () => {
+    const admin = await h.staff("admin");
+    const ac = new AbortController();
+    const res = await h.request("/trpc/live.staffPrompts", { headers: { cookie: admin.cookieHeader(), accept: "text/event-stream" }, signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    const [ana] = (await admin.members.search.query({ q: "40000000" })).items;
+    await admin.checkin.byStaff.mutate({ method: "staff", memberId: ana!.id });
+    const reader = res.body!.getReader();
+    let text = "";
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && !/checked_in/.test(text)) {
+      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))]);
+      if (!chunk || chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    expect(text).toMatch(/"type":"checked_in"/);
+    expect(text).toMatch(/"method":"staff"/);
+    ac.abort();
+  });
+
   it("refuses the stream without a staff session", async () => {
     const res = await h.request("/trpc/live.staffPrompts", { headers: { accept: "text/event-stream" } });
     const body = await res.text();

@@ -65,6 +65,39 @@ export function milestoneProgress(program: Program, state: MemberState | undefin
     });
 }
 
+/** A visit: the `visit.checked_in` event through the pipeline (points, instant-reward windows)
+ * and its row in check_ins (the profile's Visits tab), whoever checked the patient in. */
+export async function recordVisit(
+  tx: Tx,
+  ctx: Ctx,
+  visit: {
+    member: MemberRow;
+    method: "card" | "qr" | "phone" | "staff";
+    at: Date;
+    locationId?: string;
+    setup?: Awaited<ReturnType<typeof loadSetup>>;
+  },
+) {
+  const memberId = visit.member.id;
+  const visitId = randomUUID();
+  const outcome = await processEvent(
+    tx,
+    ctx,
+    { id: `checkin:${visitId}`, type: "visit.checked_in", at: visit.at.toISOString(), member: memberId, visit: { method: visit.method } },
+    { setup: visit.setup, source: ctx.actor.kind, members: new Map([[memberId, visit.member]]) },
+  );
+  await tx.insert(checkIns).values({
+    id: visitId,
+    practiceId: ctx.practiceId,
+    memberId,
+    locationId: visit.locationId ?? null,
+    method: visit.method,
+    eventId: outcome.eventId,
+    at: visit.at,
+  });
+  return { visitId, outcome };
+}
+
 export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof checkInInput> }) {
   authorize(ctx, "checkin.checkIn");
   const data = parseInput(checkInInput, input);
@@ -72,21 +105,12 @@ export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof ch
     const member = await resolveMember(tx, ctx, data);
     const setup = await loadSetup(tx, ctx.practiceId);
     const now = new Date();
-    const visitId = randomUUID();
-    const outcome = await processEvent(
-      tx,
-      ctx,
-      { id: `checkin:${visitId}`, type: "visit.checked_in", at: now.toISOString(), member: member.id, visit: { method: data.method } },
-      { setup, source: ctx.actor.kind },
-    );
-    await tx.insert(checkIns).values({
-      id: visitId,
-      practiceId: ctx.practiceId,
-      memberId: member.id,
-      locationId: data.locationId ?? null,
+    const { visitId, outcome } = await recordVisit(tx, ctx, {
+      member,
       method: data.method,
-      eventId: outcome.eventId,
       at: now,
+      locationId: data.locationId,
+      setup,
     });
     const [balance] = await tx
       .select({ balance: memberBalances.balance })

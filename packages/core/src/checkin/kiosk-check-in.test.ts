@@ -1,6 +1,7 @@
 import { surveyQuestions } from "@tally/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordEvent } from "../events/record-event.ts";
+import { getMember } from "../members/get-member.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { kioskCheckIn } from "./kiosk-check-in.ts";
@@ -58,6 +59,9 @@ describe("kioskCheckIn", () => {
     });
     expect(r.eventId).toBeTruthy();
     expect(r).not.toHaveProperty("lastName");
+    // The visit is on the member's profile, like a desk check-in.
+    const profile = await getMember({ ctx: p.admin, input: { id: ana } });
+    expect(profile.visits.map((v) => [v.method, v.at.toISOString()])).toContainEqual(["card", at.toISOString()]);
     expect(r.milestones).toEqual([
       { rule: "Keep it up", phase: null, current: 0, target: 5, phasesDone: 0, phasesTotal: 0 },
       { rule: "Braces journey", phase: "Bracket Buddy", current: 0, target: 2, phasesDone: 0, phasesTotal: 2 },

@@ -2,14 +2,13 @@
 // event (it may earn points and opens instant-reward windows); the answer is the little a kiosk
 // may show: first name, last initial, points earned now, balance, milestone progress and the
 // instant rewards ready to use.
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import { findMember } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
+import { recordVisit } from "./check-in.ts";
 import { type KioskWelcome, kioskWelcome } from "./kiosk-welcome.ts";
 
 export const kioskCheckInInput = z.object({
@@ -36,18 +35,7 @@ export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<type
     let pointsEarned = 0;
     // A lead (self-registered, not yet converted) earns nothing: the visit is still welcomed.
     if (member.status === "member") {
-      const outcome = await processEvent(
-        tx,
-        ctx,
-        {
-          id: `kiosk-checkin:${randomUUID()}`,
-          type: "visit.checked_in",
-          at: at.toISOString(),
-          member: member.id,
-          visit: { method: data.method },
-        },
-        { source: "kiosk", setup, members: new Map([[member.id, member]]) },
-      );
+      const { outcome } = await recordVisit(tx, ctx, { member, method: data.method, at, setup });
       eventId = outcome.eventId;
       pointsEarned = outcome.awards.filter((a) => a.member === member.id).reduce((sum, a) => sum + a.points, 0);
     }

@@ -21,6 +21,11 @@ export const checkinRouter = router({
   /** Staff check a patient in at the desk (by card, QR, phone + birth date, or by picking them). */
   byStaff: staffProcedure.input(checkInInput).mutation(async ({ ctx, input }) => {
     const result = await checkIn({ ctx: ctx.core, input });
+    const base = { practiceId: ctx.core.practiceId, at: new Date().toISOString(), memberId: result.memberId, name: result.displayName };
+    ctx.bus.publish({ type: "checked_in", ...base, method: input.method, points: result.pointsEarned });
+    if (result.unlockedCoupons.length > 0) {
+      ctx.bus.publish({ type: "instant_unlocked", ...base, coupons: result.unlockedCoupons.map((c) => ({ code: c.coupon, expiresAt: c.expiresAt?.toISOString() ?? null })) });
+    }
     return result;
   }),
 
