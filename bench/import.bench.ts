@@ -14,7 +14,9 @@ import postgres from "postgres";
 import { createApp } from "../apps/api/src/app.ts";
 import { createLogger } from "../apps/api/src/logger.ts";
 
-const { values: args } = parseArgs({ options: { lines: { type: "string", default: "1000000" }, members: { type: "string", default: "1000" } } });
+const { values: args } = parseArgs({
+  options: { lines: { type: "string", default: "1000000" }, members: { type: "string", default: "1000" } },
+});
 const totalLines = Number(args.lines);
 const memberCount = Number(args.members);
 if (!process.env.DATABASE_URL) throw new Error("Set DATABASE_URL (PostgreSQL): this benchmark compares with COPY.");
@@ -42,14 +44,18 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
 await new Promise((r) => setTimeout(r, 100));
 const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const call = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${base}/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 const signIn = await call("auth.signIn", { email: "admin@brightsmiles.test", password: "demo-admin-2026" });
 const cookie = signIn.headers.getSetCookie()[0]!.split(";")[0]!;
 await call("rules.save", { source: 'earn "Spend" on invoice.paid {\n  rate 1 point per $10\n  items all\n}', publish: true }, { cookie });
 
 // Raw COPY of the same CSV into a plain table.
 const dbUrl = new URL(process.env.DATABASE_URL);
-dbUrl.pathname = `/${(await db.execute(sql`select current_database() as name`) as unknown as { name: string }[])[0]!.name}`;
+dbUrl.pathname = `/${((await db.execute(sql`select current_database() as name`)) as unknown as { name: string }[])[0]!.name}`;
 const raw = postgres(dbUrl.toString(), { max: 1, onnotice: () => {} });
 await raw`create table raw_invoice_lines (member_id text, invoice_id text, date timestamptz, status text, code text, amount numeric(12,2))`;
 let start = performance.now();
@@ -72,7 +78,13 @@ const upload = async () => {
   const { jobId } = (await res.json()) as { jobId: string };
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
-    const job = (await (await fetch(`${base}/api/v1/imports/${jobId}`, { headers: { cookie } })).json()) as { status: string; processed: number; total: number; result: Summary; lastError: string };
+    const job = (await (await fetch(`${base}/api/v1/imports/${jobId}`, { headers: { cookie } })).json()) as {
+      status: string;
+      processed: number;
+      total: number;
+      result: Summary;
+      lastError: string;
+    };
     if (job.status === "failed") throw new Error(job.lastError);
     if (job.status === "done") return { seconds: (performance.now() - t0) / 1000, summary: job.result };
     process.stderr.write(`\r  ${job.processed.toLocaleString()} / ${job.total.toLocaleString()} lines`);
@@ -96,7 +108,11 @@ await database.dispose();
 
 const copyRate = copied / copySeconds;
 const importRate = first.summary.rows / first.seconds;
-const ok = afterFirst.points === expectedPoints && afterSecond.points === afterFirst.points && afterSecond.entries === afterFirst.entries && second.summary.imported === 0;
+const ok =
+  afterFirst.points === expectedPoints &&
+  afterSecond.points === afterFirst.points &&
+  afterSecond.entries === afterFirst.entries &&
+  second.summary.imported === 0;
 console.log(`
 | path | lines | seconds | lines/s |
 |---|---:|---:|---:|

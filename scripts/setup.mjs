@@ -29,7 +29,11 @@ function ensureChromium() {
   if (existsSync(path)) return;
   say("Chromium is missing: installing it from Debian's packages (apt-get install chromium)");
   const asRoot = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
-  const apt = (args) => spawnSync(asRoot[0] ?? "apt-get", [...asRoot.slice(1), ...(asRoot.length ? ["apt-get"] : []), ...args], { stdio: "inherit", env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+  const apt = (args) =>
+    spawnSync(asRoot[0] ?? "apt-get", [...asRoot.slice(1), ...(asRoot.length ? ["apt-get"] : []), ...args], {
+      stdio: "inherit",
+      env: { ...env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   if (apt(["update"]).status !== 0 || apt(["install", "-y", "--no-install-recommends", "chromium"]).status !== 0 || !existsSync(path)) {
     say("could not install Chromium; the end-to-end tests need /usr/bin/chromium (or CHROMIUM_PATH)");
     process.exit(1);
@@ -42,9 +46,15 @@ async function postgresUrl() {
   const reachable = await new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port: 5432 });
     socket.setTimeout(1000);
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once("error", () => resolve(false));
-    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
   return reachable ? "postgres://postgres@127.0.0.1:5432/test" : undefined;
 }
@@ -56,7 +66,9 @@ if (command === "start") {
 } else if (command === "test") {
   install();
   ensureChromium();
-  // Unit and integration tests on the embedded database, type checks, then end-to-end in Chromium.
+  // Format and lint, unit and integration tests on the embedded database, type checks, then
+  // end-to-end in Chromium.
+  run("pnpm", ["lint"]);
   run("pnpm", ["turbo", "run", "check", "test", "--output-logs=errors-only", "--concurrency=2", "--continue"], { DATABASE_URL: "" });
   run("pnpm", ["turbo", "run", "e2e", "--output-logs=errors-only"], { DATABASE_URL: "" });
   // The database-backed tests again on PostgreSQL, including the concurrency and locking suites.

@@ -2,7 +2,7 @@
 // only has an old Node and npm. Runs on any Node >= 18; imports nothing outside node:*.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { delimiter, join, resolve, dirname } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

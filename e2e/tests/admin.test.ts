@@ -132,7 +132,10 @@ describe("admin", () => {
     expect(milestone).toMatch(/Keep it up|Braces journey/);
     await screenshot(page, "admin-member-survey-milestone");
     await page.getByRole("link", { name: "Activity" }).click();
-    await page.getByRole("cell", { name: /from milestone/ }).first().waitFor();
+    await page
+      .getByRole("cell", { name: /from milestone/ })
+      .first()
+      .waitFor();
     await page.getByRole("link", { name: "Milestones" }).click();
     await page.getByRole("heading", { name: "Keep it up" }).waitFor();
     await screenshot(page, "admin-member-milestones");
@@ -155,7 +158,13 @@ describe("admin", () => {
     const openBefore = await page.locator("table.data-table tbody tr").count();
     expect(openBefore).toBeGreaterThan(0);
     await screenshot(page, "admin-orders");
-    await submit(page, page.locator("table.data-table tbody tr").first().getByRole("button", { name: /^Fulfil/ }));
+    await submit(
+      page,
+      page
+        .locator("table.data-table tbody tr")
+        .first()
+        .getByRole("button", { name: /^Fulfil/ }),
+    );
     await page.getByText(/: fulfilled\./).waitFor();
     expect(await page.locator("table.data-table tbody tr").count()).toBe(openBefore - 1);
 
@@ -192,7 +201,9 @@ describe("admin", () => {
     await expect.poll(() => new URL(page.url()).searchParams.get("from")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await page.waitForLoadState("networkidle");
     expect(await page.locator("svg[role=img]").count()).toBeGreaterThan(0);
-    const issued = Number((await page.locator(".figure", { hasText: "Points issued" }).locator(".value").textContent())!.replace(/\D/g, ""));
+    const issued = Number(
+      (await page.locator(".figure", { hasText: "Points issued" }).locator(".value").textContent())!.replace(/\D/g, ""),
+    );
     expect(issued).toBeGreaterThan(0);
     expect(await page.locator("table.data-table tbody tr").count()).toBeGreaterThanOrEqual(89);
     await screenshot(page, "admin-reports");
@@ -217,7 +228,10 @@ describe("admin", () => {
     await page.getByLabel("Work email").fill(email);
     await submit(page, page.getByRole("button", { name: "Add with a temporary password" }));
     await page.getByText(`Give ${email} this password`).waitFor();
-    await page.getByRole("cell", { name: /Casey New/ }).first().waitFor();
+    await page
+      .getByRole("cell", { name: /Casey New/ })
+      .first()
+      .waitFor();
     await screenshot(page, "admin-settings-staff");
     await page.getByRole("link", { name: "Audit log" }).click();
     await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();

@@ -2,7 +2,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Database } from "@tally/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { type Context as HonoContext, Hono } from "hono";
+import { Hono, type Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { type ApiConfig, defaultConfig } from "./config.ts";
@@ -81,7 +81,8 @@ export function createApp(options: AppOptions) {
       req: c.req.raw,
       router: appRouter,
       // tRPC's FormData/binary inputs are not used: mutations are JSON only (see trpcCsrf).
-      createContext: ({ resHeaders }) => createContext(deps, c.req.raw, resHeaders, getCookie(c), clientAddress(c), isSecure(c, config.secureCookies)),
+      createContext: ({ resHeaders }) =>
+        createContext(deps, c.req.raw, resHeaders, getCookie(c), clientAddress(c), isSecure(c, config.secureCookies)),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "trpc error");
       },

@@ -21,22 +21,41 @@ describe("concurrency on PostgreSQL", () => {
     const ids = claimed.map((j) => j.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(40);
-    const [{ running }] = (await h.t.db.select({ running: sql<number>`count(*)::int` }).from(jobs).where(and(eq(jobs.queue, "pg.claim"), eq(jobs.status, "running")))) as [{ running: number }];
+    const [{ running }] = (await h.t.db
+      .select({ running: sql<number>`count(*)::int` })
+      .from(jobs)
+      .where(and(eq(jobs.queue, "pg.claim"), eq(jobs.status, "running")))) as [{ running: number }];
     expect(running).toBe(40);
   });
 
   it("lets a pairing code pair exactly one of many racing tablets", async () => {
     const { code } = await admin.kiosks.createPairing.mutate({ name: "Race" });
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => h.client({ ip: `10.7.0.${i}` }).checkin.pair.mutate({ code })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => h.client({ ip: `10.7.0.${i}` }).checkin.pair.mutate({ code })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
   });
 
   it("counts every one of many simultaneous wrong passwords toward the lockout", async () => {
     const email = "admin@pawsclaws.test";
-    await Promise.all(Array.from({ length: 9 }, (_, i) => h.client({ ip: `10.8.0.${i}` }).auth.signIn.mutate({ email, password: `x${i}` }).catch(() => {})));
+    await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        h
+          .client({ ip: `10.8.0.${i}` })
+          .auth.signIn.mutate({ email, password: `x${i}` })
+          .catch(() => {}),
+      ),
+    );
     const [row] = await h.t.db.select().from(authLockouts).where(eq(authLockouts.subject, email));
     expect(row?.failures).toBe(9);
-    await Promise.all(Array.from({ length: 4 }, (_, i) => h.client({ ip: `10.8.1.${i}` }).auth.signIn.mutate({ email, password: `y${i}` }).catch(() => {})));
+    await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        h
+          .client({ ip: `10.8.1.${i}` })
+          .auth.signIn.mutate({ email, password: `y${i}` })
+          .catch(() => {}),
+      ),
+    );
     const [locked] = await h.t.db.select().from(authLockouts).where(eq(authLockouts.subject, email));
     expect(locked?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
   });
@@ -47,7 +66,13 @@ describe("concurrency on PostgreSQL", () => {
     for (let i = 0; i < 200; i++) lines.push(`PMS-1000${i % 5},R-${i},2026-04-0${1 + (i % 9)},CLEAN,${10 + (i % 7)}0.00`);
     const csv = lines.join("\n");
     const send = () =>
-      h.request("/api/v1/imports?wait=true", { method: "POST", headers: { cookie: admin.cookieHeader(), "content-type": "text/csv" }, body: csv }).then((r) => r.json() as Promise<{ imported: number }>);
+      h
+        .request("/api/v1/imports?wait=true", {
+          method: "POST",
+          headers: { cookie: admin.cookieHeader(), "content-type": "text/csv" },
+          body: csv,
+        })
+        .then((r) => r.json() as Promise<{ imported: number }>);
     const results = await Promise.all(Array.from({ length: 8 }, send));
     expect(results.reduce((s, r) => s + r.imported, 0)).toBe(200);
     const [sum] = await h.t.db

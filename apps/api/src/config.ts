@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AuthPolicy, defaultAuthPolicy } from "./core-auth.ts";
+import { type AuthPolicy, defaultAuthPolicy } from "@tally/core";
 import type { Env } from "./env.ts";
 
 export interface ApiConfig {

@@ -20,14 +20,27 @@ const Env = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** Signs the patients' check-in QR codes. Unset: a random secret kept in TALLY_DATA_DIR/secret
    *  (set it explicitly when several API processes share one PostgreSQL). */
-  SESSION_SECRET: z.string().min(32).optional().or(z.literal("").transform(() => undefined)),
+  SESSION_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   /** Extra origins allowed to send cookie-authenticated mutations (comma-separated). */
   ALLOWED_ORIGINS: z
     .string()
     .default("")
-    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
   /** smtp://user:pass@host:port (or smtps://). Unset: mail goes to the dev mailbox in the database. */
-  SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  SMTP_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().default("Tally <no-reply@tally.local>"),
   /** Background jobs (nightly import, birthdays, digest, coupon expiry) run in this process. */
   TALLY_JOBS: z.enum(["on", "off"]).default("on"),

@@ -1,2 +1,2 @@
-export type { AppRouter } from "./trpc/root.ts";
 export type { ApiClient, ApiInputs, ApiOutputs } from "./client.ts";
+export type { AppRouter } from "./trpc/root.ts";

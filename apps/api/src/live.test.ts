@@ -50,7 +50,10 @@ describe("live staff prompt (SSE) and metrics", () => {
   it("streams a check-in made at the front desk too", async () => {
     const admin = await h.staff("admin");
     const ac = new AbortController();
-    const res = await h.request("/trpc/live.staffPrompts", { headers: { cookie: admin.cookieHeader(), accept: "text/event-stream" }, signal: ac.signal });
+    const res = await h.request("/trpc/live.staffPrompts", {
+      headers: { cookie: admin.cookieHeader(), accept: "text/event-stream" },
+      signal: ac.signal,
+    });
     await new Promise((r) => setTimeout(r, 50));
     const [ana] = (await admin.members.search.query({ q: "40000000" })).items;
     await admin.checkin.byStaff.mutate({ method: "staff", memberId: ana!.id });

@@ -31,7 +31,9 @@ export function createMailer(db: Db, options: { smtpUrl?: string; from: string }
   return {
     kind: "dev-mailbox",
     send: async (m) => {
-      await db.insert(devMailbox).values({ practiceId: m.practiceId ?? null, to: m.to, subject: m.subject, text: m.text, html: m.html ?? null });
+      await db
+        .insert(devMailbox)
+        .values({ practiceId: m.practiceId ?? null, to: m.to, subject: m.subject, text: m.text, html: m.html ?? null });
     },
     close: () => {},
   };

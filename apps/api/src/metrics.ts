@@ -12,7 +12,10 @@ export class Metrics {
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     const dkey = `method="${method}",route="${route}"`;
     let d = this.durations.get(dkey);
-    if (!d) this.durations.set(dkey, (d = { counts: buckets.map(() => 0), sum: 0, count: 0 }));
+    if (!d) {
+      d = { counts: buckets.map(() => 0), sum: 0, count: 0 };
+      this.durations.set(dkey, d);
+    }
     for (let i = 0; i < buckets.length; i++) if (seconds <= buckets[i]!) d.counts[i]!++;
     d.sum += seconds;
     d.count++;
@@ -30,7 +33,7 @@ export class Metrics {
     for (const [k, v] of this.requests) out.push(`tally_http_requests_total{${k}} ${v}`);
     out.push("# HELP tally_http_request_duration_seconds HTTP request latency.", "# TYPE tally_http_request_duration_seconds histogram");
     for (const [k, d] of this.durations) {
-      buckets.forEach((b, i) => out.push(`tally_http_request_duration_seconds_bucket{${k},le="${b}"} ${d.counts[i]}`));
+      for (const [i, b] of buckets.entries()) out.push(`tally_http_request_duration_seconds_bucket{${k},le="${b}"} ${d.counts[i]}`);
       out.push(`tally_http_request_duration_seconds_bucket{${k},le="+Inf"} ${d.count}`);
       out.push(`tally_http_request_duration_seconds_sum{${k}} ${d.sum}`);
       out.push(`tally_http_request_duration_seconds_count{${k}} ${d.count}`);

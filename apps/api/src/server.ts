@@ -5,8 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import { createDatabase } from "@tally/db";
 import { demoLogins, seedDemo } from "@tally/core/seed";
+import { createDatabase } from "@tally/db";
 import { createApp } from "./app.ts";
 import { configFromEnv } from "./config.ts";
 import { readEnv, repoRoot } from "./env.ts";
@@ -62,8 +62,7 @@ export async function main() {
     if (handler) {
       req.headers["x-forwarded-proto"] = protocol;
       handler(req, res, () => api(req, res));
-    }
-    else api(req, res);
+    } else api(req, res);
   });
 
   await new Promise<void>((resolveListen) => server.listen(env.PORT, env.HOST, resolveListen));

@@ -3,11 +3,14 @@
 
 export * from "./approvals/approvals.ts";
 export * from "./audit/list-audit.ts";
+export * from "./auth/index.ts";
 export * from "./backtest/backtest.ts";
 export * from "./catalog/coupons.ts";
 export * from "./catalog/eligible-items.ts";
 export * from "./catalog/rewards.ts";
 export * from "./checkin/check-in.ts";
+export * from "./checkin/kiosk-check-in.ts";
+export * from "./checkin/kiosk-welcome.ts";
 export * from "./context.ts";
 export * from "./engagement/marketplace.ts";
 export * from "./engagement/qr-codes.ts";

@@ -32,8 +32,6 @@ describe(`database (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () =>
     const [b] = await t.db.insert(practices).values({ slug: "b", name: "B" }).returning();
     await t.db.insert(members).values({ practiceId: a!.id, firstName: "X", lastName: "Y", cardNumber: "1001" });
     await t.db.insert(members).values({ practiceId: b!.id, firstName: "X", lastName: "Y", cardNumber: "1001" });
-    await expect(
-      t.db.insert(members).values({ practiceId: a!.id, firstName: "Z", lastName: "Y", cardNumber: "1001" }),
-    ).rejects.toThrow();
+    await expect(t.db.insert(members).values({ practiceId: a!.id, firstName: "Z", lastName: "Y", cardNumber: "1001" })).rejects.toThrow();
   });
 });

@@ -12,8 +12,8 @@
 //   amount      line amount in dollars, e.g. 125.00
 import type { Readable } from "node:stream";
 import type { Ctx } from "@tally/core";
+import { importInvoices } from "@tally/core";
 import { parse } from "csv-parse";
-import { importInvoices } from "../core.ts";
 import { setProgress } from "../jobs/queue.ts";
 
 export interface CsvImportSummary {
@@ -92,7 +92,14 @@ export async function importCsv(
     if (options.jobId) await setProgress(ctx.db, options.jobId, summary.rows);
   };
 
-  const parser = parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true, info: true, bom: true });
+  const parser = parse({
+    columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    info: true,
+    bom: true,
+  });
   const input = "pipe" in source ? source : (await import("node:stream")).Readable.from(source);
   input.on("error", (e) => parser.destroy(e));
   input.pipe(parser);
@@ -111,13 +118,22 @@ export async function importCsv(
     if (status !== "paid" && status !== "voided") problems.push(`status must be paid, voided or refunded (got "${rawStatus}")`);
     if (status === "paid") {
       if (!record.code) problems.push("code is missing");
-      if (!money.test((record.amount ?? "").replace(/[$,]/g, ""))) problems.push(`amount must be a dollar amount like 125.00 (got "${record.amount ?? ""}")`);
+      if (!money.test((record.amount ?? "").replace(/[$,]/g, "")))
+        problems.push(`amount must be a dollar amount like 125.00 (got "${record.amount ?? ""}")`);
     }
 
     const key = `${memberId}|${invoiceId}|${status}`;
     if (!current || `${current.externalMemberId}|${current.invoiceId}|${current.status}` !== key) {
       if (pending.length >= chunkInvoices) await flush(1);
-      current = { row, externalMemberId: memberId, invoiceId, date: record.date ?? "", status: status as Invoice["status"], lines: [], bad: false };
+      current = {
+        row,
+        externalMemberId: memberId,
+        invoiceId,
+        date: record.date ?? "",
+        status: status as Invoice["status"],
+        lines: [],
+        bad: false,
+      };
       pending.push(current);
       summary.invoices++;
     }

@@ -12,9 +12,17 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
   let ana: typeof members.$inferSelect;
   const balance = async () => (await admin.ledger.balance.query({ memberId: ana.id })).balance;
   const postJson = (body: unknown, token = key) =>
-    h.request("/api/v1/invoices", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    h.request("/api/v1/invoices", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   const postCsv = (csv: string, headers: Record<string, string> = {}, query = "") =>
-    h.request(`/api/v1/imports${query || "?wait=true"}`, { method: "POST", headers: { cookie: admin.cookieHeader(), "content-type": "text/csv", ...headers }, body: csv });
+    h.request(`/api/v1/imports${query || "?wait=true"}`, {
+      method: "POST",
+      headers: { cookie: admin.cookieHeader(), "content-type": "text/csv", ...headers },
+      body: csv,
+    });
 
   beforeAll(async () => {
     h = await createHarness();
@@ -29,8 +37,20 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
     it("imports JSON invoices with an API key, exactly once", async () => {
       const body = {
         invoices: [
-          { externalMemberId: "PMS-10000", invoiceId: "J-1", date: "2026-03-01", status: "paid", lines: [{ code: "CLEAN", amount: "150.00" }] },
-          { externalMemberId: "PMS-10000", invoiceId: "J-2", date: "2026-03-02", status: "paid", lines: [{ code: "XRAY", amount: "50.00" }] },
+          {
+            externalMemberId: "PMS-10000",
+            invoiceId: "J-1",
+            date: "2026-03-01",
+            status: "paid",
+            lines: [{ code: "CLEAN", amount: "150.00" }],
+          },
+          {
+            externalMemberId: "PMS-10000",
+            invoiceId: "J-2",
+            date: "2026-03-02",
+            status: "paid",
+            lines: [{ code: "XRAY", amount: "50.00" }],
+          },
         ],
       };
       const first = await (await postJson(body)).json();
@@ -70,7 +90,7 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
 
     it("answers a large upload at once with a job to poll for progress", async () => {
       const lines = ["member_id,invoice_id,date,code,amount"];
-      for (let i = 0; i < 300; i++) lines.push(`PMS-1000${i % 3 + 2},A-${i},2026-05-01,CLEAN,10.00`);
+      for (let i = 0; i < 300; i++) lines.push(`PMS-1000${(i % 3) + 2},A-${i},2026-05-01,CLEAN,10.00`);
       const res = await postCsv(lines.join("\n"), {}, "?wait=false");
       expect(res.status).toBe(202);
       const { jobId, total } = (await res.json()) as { jobId: string; total: number };
@@ -105,13 +125,19 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
     it("needs a valid key or an admin session", async () => {
       expect((await postJson({ invoices: [{}] }, "tly_wrong")).status).toBe(401);
       const team = await h.staff("team_member");
-      const res = await h.request("/api/v1/imports", { method: "POST", headers: { cookie: team.cookieHeader(), "content-type": "text/csv" }, body: "a" });
+      const res = await h.request("/api/v1/imports", {
+        method: "POST",
+        headers: { cookie: team.cookieHeader(), "content-type": "text/csv" },
+        body: "a",
+      });
       expect(res.status).toBe(403);
       expect((await h.request("/api/v1/imports", { method: "POST", headers: { "content-type": "text/csv" }, body: "a" })).status).toBe(401);
     });
 
     it("refuses a cross-site upload carrying the admin's cookie (CSRF)", async () => {
-      const res = await postCsv("member_id,invoice_id,date,code,amount\nPMS-10000,X-1,2026-03-09,CLEAN,999.00", { origin: "https://evil.example" });
+      const res = await postCsv("member_id,invoice_id,date,code,amount\nPMS-10000,X-1,2026-03-09,CLEAN,999.00", {
+        origin: "https://evil.example",
+      });
       expect(res.status).toBe(403);
       expect(await balance()).toBe(23);
     });
@@ -119,7 +145,22 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
     it("keeps another practice's key away from this practice's members", async () => {
       const vet = await h.staff("admin", "paws-claws");
       const vetKey = (await vet.apiKeys.create.mutate({ name: "vet" })).key;
-      const r = (await (await postJson({ invoices: [{ externalMemberId: "PMS-10000", invoiceId: "V-1", date: "2026-03-01", status: "paid", lines: [{ code: "A", amount: "500" }] }] }, vetKey)).json()) as {
+      const r = (await (
+        await postJson(
+          {
+            invoices: [
+              {
+                externalMemberId: "PMS-10000",
+                invoiceId: "V-1",
+                date: "2026-03-01",
+                status: "paid",
+                lines: [{ code: "A", amount: "500" }],
+              },
+            ],
+          },
+          vetKey,
+        )
+      ).json()) as {
         imported: number;
         rowErrors: unknown[];
       };

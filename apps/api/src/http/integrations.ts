@@ -11,14 +11,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type Ctx, isDomainError } from "@tally/core";
+import { type Ctx, importInvoices, isDomainError, resolveApiKey, resolveStaffSession } from "@tally/core";
 import { jobs, practices } from "@tally/db";
 import { and, eq } from "drizzle-orm";
-import { type Context as HonoContext, Hono } from "hono";
+import { Hono, type Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
-import { importInvoices } from "../core.ts";
-import { resolveApiKey, resolveStaffSession } from "../core-auth.ts";
 import { addDays, localDate, startOfLocalDay } from "../jobs/local-time.ts";
 import { complete, enqueue, fail } from "../jobs/queue.ts";
 import { type AppDeps, staffCookie } from "../trpc/context.ts";
@@ -38,8 +36,13 @@ async function callerOf(deps: AppDeps, c: HonoContext, allowStaff: boolean): Pro
   }
   const token = allowStaff ? getCookie(c, staffCookie) : undefined;
   const staff = token ? await resolveStaffSession(db, token, deps.config.authPolicy) : null;
-  if (!staff) return c.json({ error: { code: "UNAUTHORIZED", message: allowStaff ? "Sign in or send an API key." : "A valid API key is required." } }, 401);
-  if (staff.actor.role !== "admin" || staff.mustChangePassword) return c.json({ error: { code: "FORBIDDEN", message: "Only an admin can import invoices." } }, 403);
+  if (!staff)
+    return c.json(
+      { error: { code: "UNAUTHORIZED", message: allowStaff ? "Sign in or send an API key." : "A valid API key is required." } },
+      401,
+    );
+  if (staff.actor.role !== "admin" || staff.mustChangePassword)
+    return c.json({ error: { code: "FORBIDDEN", message: "Only an admin can import invoices." } }, 403);
   return { via: "staff", ctx: { db, practiceId: staff.practiceId, actor: staff.actor } };
 }
 
@@ -54,7 +57,8 @@ function crossSite(c: HonoContext, deps: AppDeps): boolean {
 }
 
 const domainError = (c: HonoContext, e: unknown) => {
-  if (isDomainError(e)) return c.json({ error: { code: e.code, message: e.message, details: e.details } }, e.code === "FORBIDDEN" ? 403 : 400);
+  if (isDomainError(e))
+    return c.json({ error: { code: e.code, message: e.message, details: e.details } }, e.code === "FORBIDDEN" ? 403 : 400);
   throw e;
 };
 
@@ -64,7 +68,8 @@ export function integrationRoutes(deps: AppDeps) {
   api.post("/invoices", async (c) => {
     const caller = await callerOf(deps, c, false);
     if (caller instanceof Response) return caller;
-    if (!(c.req.header("content-type") ?? "").startsWith("application/json")) return c.json({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send JSON." } }, 415);
+    if (!(c.req.header("content-type") ?? "").startsWith("application/json"))
+      return c.json({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send JSON." } }, 415);
     // Rows are validated one by one by the verb (bad rows reported, good rows imported); only the
     // envelope is checked here.
     const body = (await c.req.json().catch(() => null)) as { invoices?: unknown } | null;
@@ -107,7 +112,12 @@ export function integrationRoutes(deps: AppDeps) {
       // 02:00 local tonight: after the day's invoices are closed in the practice-management system.
       const runAt = new Date(startOfLocalDay(addDays(localDate(new Date(), tz), 1), tz).getTime() + 2 * 3_600_000);
       const csv = (await stream.toArray()).join("");
-      const job = await enqueue(db, { queue: "import.invoices", practiceId: caller.ctx.practiceId, runAt, payload: { csv, actor: caller.ctx.actor } });
+      const job = await enqueue(db, {
+        queue: "import.invoices",
+        practiceId: caller.ctx.practiceId,
+        runAt,
+        payload: { csv, actor: caller.ctx.actor },
+      });
       return c.json({ jobId: job!.id, status: "pending", runAt }, 202);
     }
 
@@ -125,7 +135,12 @@ export function integrationRoutes(deps: AppDeps) {
       },
     });
     await pipeline(stream, countLines, createWriteStream(file));
-    const job = (await enqueue(db, { queue: "import.invoices", practiceId: caller.ctx.practiceId, payload: { uploaded: true, actor: caller.ctx.actor }, total: Math.max(0, lines + (endsWithNewline ? 0 : 1) - 1) }))!;
+    const job = (await enqueue(db, {
+      queue: "import.invoices",
+      practiceId: caller.ctx.practiceId,
+      payload: { uploaded: true, actor: caller.ctx.actor },
+      total: Math.max(0, lines + (endsWithNewline ? 0 : 1) - 1),
+    }))!;
     // Marked running right away, so no worker picks it up: this process does the work.
     await db.update(jobs).set({ status: "running", lockedAt: new Date(), attempts: 1 }).where(eq(jobs.id, job.id));
     const work = (async () => {
@@ -160,7 +175,17 @@ export function integrationRoutes(deps: AppDeps) {
     const id = c.req.param("id");
     if (!z.uuid().safeParse(id).success) return c.json({ error: { code: "NOT_FOUND", message: "No such import." } }, 404);
     const [job] = await deps.database.db
-      .select({ id: jobs.id, status: jobs.status, processed: jobs.processed, total: jobs.total, result: jobs.result, lastError: jobs.lastError, createdAt: jobs.createdAt, runAt: jobs.runAt, finishedAt: jobs.finishedAt })
+      .select({
+        id: jobs.id,
+        status: jobs.status,
+        processed: jobs.processed,
+        total: jobs.total,
+        result: jobs.result,
+        lastError: jobs.lastError,
+        createdAt: jobs.createdAt,
+        runAt: jobs.runAt,
+        finishedAt: jobs.finishedAt,
+      })
       .from(jobs)
       .where(and(eq(jobs.id, id), eq(jobs.practiceId, caller.ctx.practiceId), eq(jobs.queue, "import.invoices")));
     if (!job) return c.json({ error: { code: "NOT_FOUND", message: "No such import." } }, 404);

@@ -1,8 +1,7 @@
 // The job handlers this API runs, by queue name.
 import { Readable } from "node:stream";
-import { type Ctx, systemCtx } from "@tally/core";
+import { type Ctx, runBirthdays, systemCtx } from "@tally/core";
 import { importCsv } from "../http/import-csv.ts";
-import { runBirthdays } from "../core.ts";
 import type { JobHandlers } from "./worker.ts";
 import { digestHandler, digestSendHandler } from "./worker.ts";
 

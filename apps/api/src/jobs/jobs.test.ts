@@ -1,6 +1,6 @@
+import { seedDemo } from "@tally/core/seed";
 import { jobs } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
-import { seedDemo } from "@tally/core/seed";
 import { eq } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -8,7 +8,16 @@ export function localDate(instant: Date, timeZone: string): string {
 /** Offset of the zone from UTC at an instant, in ms (positive east of Greenwich). */
 function offsetMs(instant: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );

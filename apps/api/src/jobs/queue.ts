@@ -44,7 +44,10 @@ export async function claim(db: Db, queues: string[], limit = 5, now = new Date(
     where id in (
       select id from jobs
       where status = 'pending' and run_at <= ${now.toISOString()}::timestamptz
-        and queue in (${sql.join(queues.map((q) => sql`${q}`), sql`, `)})
+        and queue in (${sql.join(
+          queues.map((q) => sql`${q}`),
+          sql`, `,
+        )})
       order by run_at
       limit ${limit}
       for update skip locked
@@ -52,11 +55,22 @@ export async function claim(db: Db, queues: string[], limit = 5, now = new Date(
     returning id`);
   const ids = rowsOf(result).map((r) => String(r.id));
   if (ids.length === 0) return [];
-  return db.select().from(jobs).where(sql`${jobs.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  return db
+    .select()
+    .from(jobs)
+    .where(
+      sql`${jobs.id} in (${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )})`,
+    );
 }
 
 export async function complete(db: Db, id: string, result: unknown = null) {
-  await db.update(jobs).set({ status: "done", result: result as never, finishedAt: new Date(), lockedAt: null }).where(eq(jobs.id, id));
+  await db
+    .update(jobs)
+    .set({ status: "done", result: result as never, finishedAt: new Date(), lockedAt: null })
+    .where(eq(jobs.id, id));
 }
 
 /** A failed attempt is retried with backoff until max_attempts, then stays failed for people to see. */

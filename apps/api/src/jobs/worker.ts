@@ -1,9 +1,10 @@
 // Background work for this process: a scheduler that enqueues each practice's daily jobs at its
 // local midnight (idempotent through singleton keys, so any number of processes may run it) and
 // a worker loop that claims due jobs and runs their handlers.
+
+import { digestRecipients } from "@tally/core";
 import { practices } from "@tally/db";
 import { eq } from "drizzle-orm";
-import { digestRecipients } from "../core-auth.ts";
 import type { AppDeps } from "../trpc/context.ts";
 import { addDays, localDate, startOfLocalDay } from "./local-time.ts";
 import { claim, complete, enqueue, fail, type Job, releaseStale } from "./queue.ts";

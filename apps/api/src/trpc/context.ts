@@ -1,8 +1,7 @@
 // Per-request context for tRPC procedures. Who is calling is resolved lazily (only procedures
 // that need a caller pay for the lookup) from, in order of the procedure's needs: the staff
 // cookie, the patient cookie, or a Bearer token (kiosk device token `k_...`, API key `tly_...`).
-import type { Database } from "@tally/db";
-import type { ApiConfig } from "../config.ts";
+
 import {
   type ApiKeyPrincipal,
   type KioskPrincipal,
@@ -12,7 +11,9 @@ import {
   resolveMemberSession,
   resolveStaffSession,
   type StaffPrincipal,
-} from "../core-auth.ts";
+} from "@tally/core";
+import type { Database } from "@tally/db";
+import type { ApiConfig } from "../config.ts";
 import type { LiveBus } from "../live.ts";
 import type { Logger } from "../logger.ts";
 import type { Mailer } from "../mail.ts";

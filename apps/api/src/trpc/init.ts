@@ -73,7 +73,8 @@ export const staffProcedure = publicProcedure.use(async ({ ctx, meta, next }) =>
   if (staff.mustChangePassword && !meta?.allowPasswordChange) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Set a new password first.", cause: new PasswordChangeRequired() });
   }
-  if (meta?.role === "admin" && staff.actor.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can do this." });
+  if (meta?.role === "admin" && staff.actor.role !== "admin")
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can do this." });
   const core: Ctx = { db: ctx.database.db, practiceId: staff.practiceId, actor: staff.actor };
   return next({ ctx: { staff, core } });
 });

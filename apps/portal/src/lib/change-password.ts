@@ -15,7 +15,8 @@ export function parseChangePassword(form: FormData) {
   else if (newPassword.length < minPasswordLength)
     errors.newPassword = `Choose a password of at least ${minPasswordLength} characters (yours has ${newPassword.length}).`;
   else if (newPassword.length > 200) errors.newPassword = "Choose a password of at most 200 characters.";
-  else if (currentPassword && newPassword === currentPassword) errors.newPassword = "The new password is the same as the current one. Choose a different one.";
+  else if (currentPassword && newPassword === currentPassword)
+    errors.newPassword = "The new password is the same as the current one. Choose a different one.";
   if (!errors.newPassword) {
     if (!confirm) errors.confirm = "Type the new password again.";
     else if (confirm !== newPassword) errors.confirm = "The two new passwords are different. Type the same one twice.";

@@ -11,9 +11,17 @@ export function scanHeadline(outcome: ScanOutcome): { title: string; text: strin
   switch (outcome.kind) {
     case "collected":
       if (outcome.points === null)
-        return { title: "Code collected!", tone: "success", text: "Your points are saved and will show here when the rewards program opens." };
+        return {
+          title: "Code collected!",
+          tone: "success",
+          text: "Your points are saved and will show here when the rewards program opens.",
+        };
       if (outcome.points > 0)
-        return { title: `+${outcome.points.toLocaleString("en-US")} pts`, tone: "success", text: "Thanks for scanning! The points are in your balance." };
+        return {
+          title: `+${outcome.points.toLocaleString("en-US")} pts`,
+          tone: "success",
+          text: "Thanks for scanning! The points are in your balance.",
+        };
       return { title: "Code collected!", tone: "success", text: "Thanks for scanning. This code has no points right now." };
     case "already":
       return {

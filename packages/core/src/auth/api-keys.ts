@@ -15,9 +15,22 @@ export async function createApiKey(ctx: Ctx, input: { name: string }) {
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
-      .values({ practiceId: ctx.practiceId, name: input.name.trim(), prefix, keyHash: hashToken(key), createdByStaffId: ctx.actor.kind === "staff" ? ctx.actor.id : null })
+      .values({
+        practiceId: ctx.practiceId,
+        name: input.name.trim(),
+        prefix,
+        keyHash: hashToken(key),
+        createdByStaffId: ctx.actor.kind === "staff" ? ctx.actor.id : null,
+      })
       .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt });
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "apiKeys.create", targetType: "api_key", targetId: row!.id, details: { prefix } });
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "apiKeys.create",
+      targetType: "api_key",
+      targetId: row!.id,
+      details: { prefix },
+    });
     return { ...row!, key };
   });
 }
@@ -25,7 +38,14 @@ export async function createApiKey(ctx: Ctx, input: { name: string }) {
 export async function listApiKeys(ctx: Ctx) {
   requireStaff(ctx, "admin");
   return ctx.db
-    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
     .from(apiKeys)
     .where(eq(apiKeys.practiceId, ctx.practiceId))
     .orderBy(desc(apiKeys.createdAt));
@@ -40,7 +60,13 @@ export async function revokeApiKey(ctx: Ctx, input: { keyId: string }) {
       .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.practiceId, ctx.practiceId), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
     if (!k) throw new DomainError("NOT_FOUND", "No such API key.");
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "apiKeys.revoke", targetType: "api_key", targetId: k.id });
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "apiKeys.revoke",
+      targetType: "api_key",
+      targetId: k.id,
+    });
     return { ok: true as const };
   });
 }

@@ -2,8 +2,8 @@
 // members of a practice who received points within a window, with what they got that day.
 // Members who turned email updates off (portal profile) are left out.
 import { consents, type Db, ledgerEntries, memberBalances, members } from "@tally/db";
-import { emailUpdatesKind } from "../members/member-overview.ts";
 import { and, eq, gt, gte, isNotNull, lt, sql } from "drizzle-orm";
+import { emailUpdatesKind } from "../members/member-overview.ts";
 
 export interface DigestRecipient {
   memberId: string;

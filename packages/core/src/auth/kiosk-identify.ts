@@ -31,7 +31,11 @@ export async function identifyAtKiosk(
   const now = options.now ?? new Date();
   const device: Subject = { scope: "kiosk_device", subject: ctx.actor.id, practiceId: ctx.practiceId };
   const key =
-    input.method === "card" ? `card:${input.cardNumber.trim()}` : input.method === "phone" ? `phone:${digitsOnly(input.phone)}` : `qr:${input.token.slice(0, 64)}`;
+    input.method === "card"
+      ? `card:${input.cardNumber.trim()}`
+      : input.method === "phone"
+        ? `phone:${digitsOnly(input.phone)}`
+        : `qr:${input.token.slice(0, 64)}`;
   const person: Subject = { scope: "kiosk_subject", subject: `${ctx.practiceId}:${key}`, practiceId: ctx.practiceId };
 
   const locks = await lockStates(ctx.db, [device, person], now);
@@ -40,10 +44,17 @@ export async function identifyAtKiosk(
   const live = and(eq(members.practiceId, ctx.practiceId), ne(members.status, "merged"));
   let found: { id: string }[] = [];
   if (input.method === "card") {
-    found = await ctx.db.select({ id: members.id }).from(members).where(and(live, eq(members.cardNumber, input.cardNumber.trim())));
+    found = await ctx.db
+      .select({ id: members.id })
+      .from(members)
+      .where(and(live, eq(members.cardNumber, input.cardNumber.trim())));
   } else if (input.method === "qr") {
     const memberId = readMemberQrToken(options.qrSecret, ctx.practiceId, input.token);
-    if (memberId) found = await ctx.db.select({ id: members.id }).from(members).where(and(live, eq(members.id, memberId)));
+    if (memberId)
+      found = await ctx.db
+        .select({ id: members.id })
+        .from(members)
+        .where(and(live, eq(members.id, memberId)));
   } else {
     // Both checks in one query, so a wrong birth date costs the same as an unknown phone.
     found = await ctx.db

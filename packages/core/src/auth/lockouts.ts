@@ -23,7 +23,12 @@ export async function lockedUntil(db: Db, { scope, subject }: Subject, now = new
 /** Lock state of several subjects in one query: whether any is locked, and which have failures. */
 export async function lockStates(db: Db, subjects: Subject[], now = new Date()): Promise<{ locked: boolean; withFailures: Subject[] }> {
   const rows = await db
-    .select({ scope: authLockouts.scope, subject: authLockouts.subject, failures: authLockouts.failures, lockedUntil: authLockouts.lockedUntil })
+    .select({
+      scope: authLockouts.scope,
+      subject: authLockouts.subject,
+      failures: authLockouts.failures,
+      lockedUntil: authLockouts.lockedUntil,
+    })
     .from(authLockouts)
     .where(or(...subjects.map((s) => and(eq(authLockouts.scope, s.scope), eq(authLockouts.subject, s.subject)))));
   const locked = rows.some((r) => r.lockedUntil && r.lockedUntil > now);
@@ -69,5 +74,8 @@ export async function clearFailures(db: Db, { scope, subject }: Subject): Promis
 
 /** Lifts a lockout (an admin at the desk has checked the person). */
 export async function unlock(db: Db, { scope, subject }: Subject): Promise<void> {
-  await db.update(authLockouts).set({ failures: 0, lockedUntil: null }).where(and(eq(authLockouts.scope, scope), eq(authLockouts.subject, subject)));
+  await db
+    .update(authLockouts)
+    .set({ failures: 0, lockedUntil: null })
+    .where(and(eq(authLockouts.scope, scope), eq(authLockouts.subject, subject)));
 }

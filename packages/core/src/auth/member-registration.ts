@@ -18,11 +18,19 @@ async function practiceBySlug(db: Db, slug: string) {
   return p.id;
 }
 
-export async function acceptInvitationAndSignIn(db: Db, input: { practice: string; token: string; password: string }, options: SignInOptions = {}) {
-  if (input.password.length < minPasswordLength) throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
+export async function acceptInvitationAndSignIn(
+  db: Db,
+  input: { practice: string; token: string; password: string },
+  options: SignInOptions = {},
+) {
+  if (input.password.length < minPasswordLength)
+    throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
   const practiceId = await practiceBySlug(db, input.practice);
   // The invitee acts as the member the invitation was made for.
-  const [inv] = await db.select({ memberId: invitations.memberId }).from(invitations).where(eq(invitations.tokenHash, hashToken(input.token)));
+  const [inv] = await db
+    .select({ memberId: invitations.memberId })
+    .from(invitations)
+    .where(eq(invitations.tokenHash, hashToken(input.token)));
   if (!inv) throw new DomainError("NOT_FOUND", "This invitation link is not valid or was already used.");
   const ctx: Ctx = { db, practiceId, actor: { kind: "member", id: inv.memberId } };
   const accepted = await acceptInvitation({ ctx, input: { token: input.token, password: input.password } });
@@ -34,15 +42,28 @@ export async function acceptInvitationAndSignIn(db: Db, input: { practice: strin
 
 export async function registerLeadAndSignIn(
   db: Db,
-  input: { practice: string; firstName: string; lastName: string; email: string; phone?: string; birthday?: string; note?: string; password: string },
+  input: {
+    practice: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    phone?: string;
+    birthday?: string;
+    note?: string;
+    password: string;
+  },
   options: SignInOptions = {},
 ) {
-  if (input.password.length < minPasswordLength) throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
+  if (input.password.length < minPasswordLength)
+    throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
   const practiceId = await practiceBySlug(db, input.practice);
   const { practice: _p, password, ...lead } = input;
   const ctx: Ctx = { db, practiceId, actor: { kind: "member", id: "self-registration" } };
   const created = await registerLead({ ctx, input: lead });
-  await db.update(members).set({ passwordHash: await hashPassword(password) }).where(eq(members.id, created.id));
+  await db
+    .update(members)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(eq(members.id, created.id));
   const session = await createSession(db, { kind: "member", practiceId, memberId: created.id }, options);
   return { ...session, memberId: created.id, status: created.status };
 }

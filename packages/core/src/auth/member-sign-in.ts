@@ -82,9 +82,13 @@ export async function signInMember(db: Db, input: MemberSignInInput, options: Si
 /** A signed-in patient sets (or changes) their portal password; other sessions end. */
 export async function setMemberPassword(ctx: Ctx, input: { currentPassword?: string; newPassword: string; sessionId?: string }) {
   if (ctx.actor.kind !== "member") throw new DomainError("FORBIDDEN", "Only a signed-in patient can do this.");
-  if (input.newPassword.length < minPasswordLength) throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
+  if (input.newPassword.length < minPasswordLength)
+    throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
   const memberId = ctx.actor.id;
-  const [m] = await ctx.db.select().from(members).where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
+  const [m] = await ctx.db
+    .select()
+    .from(members)
+    .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
   if (!m) throw new DomainError("NOT_FOUND", "No such member.");
   // Someone who signed in with card + birth date may set a first password without a current one.
   if (m.passwordHash && !(input.currentPassword && (await verifyPassword(m.passwordHash, input.currentPassword)))) {
@@ -93,7 +97,13 @@ export async function setMemberPassword(ctx: Ctx, input: { currentPassword?: str
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.db.transaction(async (tx) => {
     await tx.update(members).set({ passwordHash, updatedAt: new Date() }).where(eq(members.id, memberId));
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "auth.setMemberPassword", targetType: "member", targetId: memberId });
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "auth.setMemberPassword",
+      targetType: "member",
+      targetId: memberId,
+    });
   });
   await revokeAllSessions(ctx.db, { memberId }, { except: input.sessionId });
   return { ok: true as const };

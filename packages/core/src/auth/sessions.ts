@@ -117,7 +117,7 @@ export async function resolveStaffSession(
   now = new Date(),
 ): Promise<StaffPrincipal | null> {
   const [row] = await staffSessionQuery(db).execute({ tokenHash: hashToken(token) });
-  if (!row || row.kind !== "staff" || row.disabled || row.staffPractice !== row.practiceId) return null;
+  if (row?.kind !== "staff" || row.disabled || row.staffPractice !== row.practiceId) return null;
   if (!(await isLive(db, row, policy.staff.idleMs, now))) return null;
   return {
     kind: "staff",
@@ -140,7 +140,7 @@ export async function resolveMemberSession(
   now = new Date(),
 ): Promise<MemberPrincipal | null> {
   const [row] = await memberSessionQuery(db).execute({ tokenHash: hashToken(token) });
-  if (!row || row.kind !== "member" || row.status === "merged" || row.memberPractice !== row.practiceId) return null;
+  if (row?.kind !== "member" || row.status === "merged" || row.memberPractice !== row.practiceId) return null;
   if (!(await isLive(db, row, policy.member.idleMs, now))) return null;
   return {
     kind: "member",

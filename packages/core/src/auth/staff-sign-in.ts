@@ -6,7 +6,7 @@ import { DomainError } from "../errors.ts";
 import { hashPassword, verifyPassword } from "../passwords.ts";
 import { writeAuthAudit } from "./audit.ts";
 import { clearFailures, lockedUntil, recordFailure } from "./lockouts.ts";
-import { type AuthPolicy, defaultAuthPolicy } from "./policy.ts";
+import type { AuthPolicy } from "./policy.ts";
 import { createSession, revokeAllSessions } from "./sessions.ts";
 
 let dummyHash: Promise<string> | undefined;
@@ -30,7 +30,8 @@ export async function signInStaff(db: Db, input: { email: string; password: stri
   const email = input.email.trim().toLowerCase();
   const subject = { scope: "staff_login" as const, subject: email };
   const until = await lockedUntil(db, subject, options.now);
-  if (until) throw new DomainError("LOCKED", "Too many failed sign-ins. Try again later or ask an admin to reset your password.", { until });
+  if (until)
+    throw new DomainError("LOCKED", "Too many failed sign-ins. Try again later or ask an admin to reset your password.", { until });
 
   const candidates = await db
     .select({ staff: staffUsers, slug: practices.slug })
@@ -55,7 +56,10 @@ export async function signInStaff(db: Db, input: { email: string; password: stri
   await clearFailures(db, subject);
   const session = await createSession(db, { kind: "staff", practiceId: match.staff.practiceId, staffUserId: match.staff.id }, options);
   await db.transaction(async (tx) => {
-    await tx.update(staffUsers).set({ lastLoginAt: options.now ?? new Date() }).where(eq(staffUsers.id, match.staff.id));
+    await tx
+      .update(staffUsers)
+      .set({ lastLoginAt: options.now ?? new Date() })
+      .where(eq(staffUsers.id, match.staff.id));
     await writeAuthAudit(tx, {
       practiceId: match.staff.practiceId,
       actor: { kind: "staff", id: match.staff.id, role: match.staff.role },
@@ -67,7 +71,14 @@ export async function signInStaff(db: Db, input: { email: string; password: stri
   return {
     ...session,
     mustChangePassword: match.staff.mustChangePassword,
-    staff: { id: match.staff.id, name: match.staff.name, email: match.staff.email, role: match.staff.role, practiceId: match.staff.practiceId, practice: match.slug },
+    staff: {
+      id: match.staff.id,
+      name: match.staff.name,
+      email: match.staff.email,
+      role: match.staff.role,
+      practiceId: match.staff.practiceId,
+      practice: match.slug,
+    },
   };
 }
 
@@ -79,17 +90,25 @@ export async function changeOwnPassword(ctx: Ctx, input: { currentPassword: stri
   if (input.newPassword.length < minPasswordLength) {
     throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
   }
-  if (input.newPassword === input.currentPassword) throw new DomainError("INVALID_INPUT", "Choose a password different from the current one.");
+  if (input.newPassword === input.currentPassword)
+    throw new DomainError("INVALID_INPUT", "Choose a password different from the current one.");
   const [user] = await ctx.db
     .select()
     .from(staffUsers)
     .where(and(eq(staffUsers.id, staffId), eq(staffUsers.practiceId, ctx.practiceId)));
   if (!user) throw new DomainError("NOT_FOUND", "No such staff user.");
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw new DomainError("UNAUTHORIZED", "The current password is not right.");
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword)))
+    throw new DomainError("UNAUTHORIZED", "The current password is not right.");
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.db.transaction(async (tx) => {
     await tx.update(staffUsers).set({ passwordHash, mustChangePassword: false, updatedAt: new Date() }).where(eq(staffUsers.id, staffId));
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "auth.changePassword", targetType: "staff_user", targetId: staffId });
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "auth.changePassword",
+      targetType: "staff_user",
+      targetId: staffId,
+    });
   });
   await revokeAllSessions(ctx.db, { staffUserId: staffId }, { except: input.sessionId });
   return { ok: true as const };

@@ -43,7 +43,14 @@ export async function createStaffUser(ctx: Ctx, input: { email: string; name: st
       .values({ practiceId: ctx.practiceId, email, name: input.name.trim(), role: input.role, passwordHash, mustChangePassword: true })
       .returning(publicColumns);
     if (!user) throw new Error("staff user not created");
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "staff.create", targetType: "staff_user", targetId: user.id, details: { email, role: input.role } });
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "staff.create",
+      targetType: "staff_user",
+      targetId: user.id,
+      details: { email, role: input.role },
+    });
     return { user, temporaryPassword: password };
   });
 }
@@ -65,8 +72,17 @@ export async function resetStaffPassword(ctx: Ctx, input: { staffUserId: string 
   const password = temporaryPassword();
   const passwordHash = await hashPassword(password);
   await ctx.db.transaction(async (tx) => {
-    await tx.update(staffUsers).set({ passwordHash, mustChangePassword: true, updatedAt: new Date() }).where(eq(staffUsers.id, input.staffUserId));
-    await writeAuthAudit(tx, { practiceId: ctx.practiceId, actor: ctx.actor, action: "staff.resetPassword", targetType: "staff_user", targetId: input.staffUserId });
+    await tx
+      .update(staffUsers)
+      .set({ passwordHash, mustChangePassword: true, updatedAt: new Date() })
+      .where(eq(staffUsers.id, input.staffUserId));
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "staff.resetPassword",
+      targetType: "staff_user",
+      targetId: input.staffUserId,
+    });
   });
   await revokeAllSessions(ctx.db, { staffUserId: input.staffUserId });
   return { temporaryPassword: password };
@@ -74,10 +90,15 @@ export async function resetStaffPassword(ctx: Ctx, input: { staffUserId: string 
 
 export async function setStaffDisabled(ctx: Ctx, input: { staffUserId: string; disabled: boolean }) {
   requireStaff(ctx, "admin");
-  if (ctx.actor.kind === "staff" && ctx.actor.id === input.staffUserId) throw new DomainError("INVALID_INPUT", "You cannot disable your own account.");
+  if (ctx.actor.kind === "staff" && ctx.actor.id === input.staffUserId)
+    throw new DomainError("INVALID_INPUT", "You cannot disable your own account.");
   await loadOwn(ctx, input.staffUserId);
   const user = await ctx.db.transaction(async (tx) => {
-    const [u] = await tx.update(staffUsers).set({ disabled: input.disabled, updatedAt: new Date() }).where(eq(staffUsers.id, input.staffUserId)).returning(publicColumns);
+    const [u] = await tx
+      .update(staffUsers)
+      .set({ disabled: input.disabled, updatedAt: new Date() })
+      .where(eq(staffUsers.id, input.staffUserId))
+      .returning(publicColumns);
     await writeAuthAudit(tx, {
       practiceId: ctx.practiceId,
       actor: ctx.actor,
@@ -99,7 +120,11 @@ export async function setStaffRole(ctx: Ctx, input: { staffUserId: string; role:
   }
   const before = await loadOwn(ctx, input.staffUserId);
   return ctx.db.transaction(async (tx) => {
-    const [u] = await tx.update(staffUsers).set({ role: input.role, updatedAt: new Date() }).where(eq(staffUsers.id, input.staffUserId)).returning(publicColumns);
+    const [u] = await tx
+      .update(staffUsers)
+      .set({ role: input.role, updatedAt: new Date() })
+      .where(eq(staffUsers.id, input.staffUserId))
+      .returning(publicColumns);
     await writeAuthAudit(tx, {
       practiceId: ctx.practiceId,
       actor: ctx.actor,

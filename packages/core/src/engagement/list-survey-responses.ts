@@ -1,6 +1,7 @@
 // A member's compliance survey history (newest first), for the Surveys tab of the admin profile.
-import { and, desc, eq } from "drizzle-orm";
+
 import { surveyResponses } from "@tally/db";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { findMember } from "../members/shared.ts";

@@ -87,7 +87,7 @@ export async function scanQr({ ctx, input }: { ctx: Ctx; input: Input<typeof sca
       .select()
       .from(qrCodes)
       .where(and(eq(qrCodes.token, token), eq(qrCodes.practiceId, ctx.practiceId)));
-    if (!qr || !qr.active) throw notFound("QR code");
+    if (!qr?.active) throw notFound("QR code");
     const now = new Date();
     const [scan] = await tx
       .insert(qrScans)

@@ -23,6 +23,7 @@ const files = existsSync(dir)
       .sort()
   : [];
 
+// biome-ignore lint/suspicious/noExplicitAny: scenario files are free-form JSON compared key by key
 type Json = Record<string, any>;
 
 describe(`scenarios through the database (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () => {

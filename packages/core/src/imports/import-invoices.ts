@@ -115,7 +115,7 @@ export async function importInvoices({
   const byMember = new Map<string, Pending[]>();
   for (const r of valid) {
     const m = memberIds.get(r.externalMemberId);
-    if (!m || m.status !== "member") {
+    if (m?.status !== "member") {
       rowErrors.push({ row: r.row, message: `unknown member ${r.externalMemberId}` });
       continue;
     }

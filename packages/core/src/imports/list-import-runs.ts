@@ -1,6 +1,7 @@
 // Import history for the admin Imports page: each run with its counts and row errors.
-import { desc, eq } from "drizzle-orm";
+
 import { importRuns } from "@tally/db";
+import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
@@ -11,7 +12,12 @@ export const listImportRunsInput = z.object({ limit: z.number().int().min(1).max
 export async function listImportRuns({ ctx, input }: { ctx: Ctx; input?: Input<typeof listImportRunsInput> }) {
   authorize(ctx, "imports.invoices");
   const q = parseInput(listImportRunsInput, input ?? {});
-  const rows = await ctx.db.select().from(importRuns).where(eq(importRuns.practiceId, ctx.practiceId)).orderBy(desc(importRuns.startedAt)).limit(q.limit);
+  const rows = await ctx.db
+    .select()
+    .from(importRuns)
+    .where(eq(importRuns.practiceId, ctx.practiceId))
+    .orderBy(desc(importRuns.startedAt))
+    .limit(q.limit);
   return rows.map((r) => ({
     id: r.id,
     source: r.source,

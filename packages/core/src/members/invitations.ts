@@ -1,9 +1,10 @@
 // Personal registration invitations: a single-use token that expires. Only its SHA-256 hash is
 // stored; the token itself is returned once, for the email link.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { invitations, members } from "@tally/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { hashToken } from "../auth/tokens.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { processEvent } from "../events/process-event.ts";
@@ -11,8 +12,6 @@ import { hashPassword } from "../passwords.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { findMember } from "./shared.ts";
-
-export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export const createInvitationInput = z.object({
   memberId: z.uuid(),

@@ -1,6 +1,7 @@
 import { invitations, ledgerEntries, members } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken } from "../auth/tokens.ts";
 import { adjustPoints } from "../ledger/adjust-points.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { getBalance } from "../ledger/balance.ts";
@@ -9,7 +10,7 @@ import { createTestDatabase, makePractice, type TestDatabase, type TestPractice 
 import { runBirthdays } from "./birthdays.ts";
 import { createMember } from "./create-member.ts";
 import { getMember } from "./get-member.ts";
-import { acceptInvitation, createInvitation, hashToken, recordFirstLogin } from "./invitations.ts";
+import { acceptInvitation, createInvitation, recordFirstLogin } from "./invitations.ts";
 import { convertLead, listLeads, registerLead } from "./leads.ts";
 import { mergeMembers } from "./merge-members.ts";
 import { recordConsent } from "./record-consent.ts";

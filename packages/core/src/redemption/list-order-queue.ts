@@ -1,6 +1,7 @@
 // The orders fulfilment queue as staff see it: each order with the member's name.
-import { and, eq, inArray } from "drizzle-orm";
+
 import { members } from "@tally/db";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { Input } from "../verb.ts";
 import { listOrders, type listOrdersInput } from "./orders.ts";

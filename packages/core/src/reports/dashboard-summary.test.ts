@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeAction } from "../approvals/approvals.ts";
-import { adjustPoints } from "../ledger/adjust-points.ts";
 import { recordEvent } from "../events/record-event.ts";
+import { adjustPoints } from "../ledger/adjust-points.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { dashboardSummary } from "./dashboard-summary.ts";
@@ -32,11 +32,20 @@ describe("dashboardSummary", () => {
 
   it("counts today's check-ins, pending approvals and this week's points in the practice timezone", async () => {
     const now = new Date("2026-11-18T16:00:00Z"); // Wednesday 10:00 in Chicago
-    await recordEvent({ ctx: p.team, input: { id: "c1", type: "visit.checked_in", at: "2026-11-18T15:00:00Z", member: memberId, visit: { method: "card" } } as never });
+    await recordEvent({
+      ctx: p.team,
+      input: { id: "c1", type: "visit.checked_in", at: "2026-11-18T15:00:00Z", member: memberId, visit: { method: "card" } } as never,
+    });
     // Yesterday evening in Chicago, but "today" in UTC: not today's check-in, still this week.
-    await recordEvent({ ctx: p.team, input: { id: "c2", type: "visit.checked_in", at: "2026-11-18T03:00:00Z", member: memberId, visit: { method: "card" } } as never });
+    await recordEvent({
+      ctx: p.team,
+      input: { id: "c2", type: "visit.checked_in", at: "2026-11-18T03:00:00Z", member: memberId, visit: { method: "card" } } as never,
+    });
     // Last week (Sunday): outside the week.
-    await recordEvent({ ctx: p.team, input: { id: "c3", type: "visit.checked_in", at: "2026-11-15T18:00:00Z", member: memberId, visit: { method: "card" } } as never });
+    await recordEvent({
+      ctx: p.team,
+      input: { id: "c3", type: "visit.checked_in", at: "2026-11-15T18:00:00Z", member: memberId, visit: { method: "card" } } as never,
+    });
     await adjustPoints({ ctx: p.team, input: { memberId, points: 5, note: "goodwill", at: new Date("2026-11-18T15:30:00Z") } });
     await completeAction({ ctx: p.asMember(memberId), input: { memberId, rule: "Followed us", response: "@ana" } });
 

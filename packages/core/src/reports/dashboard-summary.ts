@@ -1,11 +1,12 @@
 // The four figures at the top of the admin dashboard, and the recent check-ins and unlocked
 // instant rewards that seed its live feed. "Today" and "this week" (from Monday) are calendar
 // periods in the practice's timezone.
-import { and, desc, eq, gt, gte, isNotNull, sql } from "drizzle-orm";
+
 import { actionRequests, events, issuedCoupons, ledgerEntries, members, orders } from "@tally/db";
+import { and, desc, eq, gt, gte, isNotNull, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
-import { loadPractice } from "../practices/practices.ts";
 import { authorize } from "../permissions.ts";
+import { loadPractice } from "../practices/practices.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -16,8 +17,7 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
   const now = input?.now ?? new Date();
   const nowIso = now.toISOString();
   // Local midnight / Monday as instants: truncate the local wall time, then read it back in the zone.
-  const startOf = (unit: "day" | "week") =>
-    sql`(date_trunc(${unit}, (${nowIso}::timestamptz at time zone ${tz})) at time zone ${tz})`;
+  const startOf = (unit: "day" | "week") => sql`(date_trunc(${unit}, (${nowIso}::timestamptz at time zone ${tz})) at time zone ${tz})`;
 
   const [checkIns] = await ctx.db
     .select({ n: sql`count(*)` })
@@ -43,7 +43,15 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
     );
 
   const recentCheckIns = await ctx.db
-    .select({ id: events.id, at: events.at, memberId: events.memberId, firstName: members.firstName, lastName: members.lastName, payload: events.payload, outcome: events.outcome })
+    .select({
+      id: events.id,
+      at: events.at,
+      memberId: events.memberId,
+      firstName: members.firstName,
+      lastName: members.lastName,
+      payload: events.payload,
+      outcome: events.outcome,
+    })
     .from(events)
     .innerJoin(members, eq(members.id, events.memberId))
     .where(and(eq(events.practiceId, ctx.practiceId), eq(events.type, "visit.checked_in")))

@@ -29,7 +29,8 @@ export { appCodeOf };
 export function messageOf(error: unknown, fallback = "Something went wrong on our side. Please try again in a moment."): string {
   if (error instanceof TRPCClientError) {
     const data = error.data as { code?: string; zodError?: unknown } | undefined;
-    if (data?.code === "BAD_REQUEST" && error.message.startsWith("[")) return "Some of the values are not valid. Check the form and try again.";
+    if (data?.code === "BAD_REQUEST" && error.message.startsWith("["))
+      return "Some of the values are not valid. Check the form and try again.";
     if (data?.code === "INTERNAL_SERVER_ERROR") return fallback;
     return error.message || fallback;
   }

@@ -28,7 +28,8 @@ export async function startImport(cookie: string, file: File): Promise<{ jobId: 
   body.set("file", file, file.name);
   const response = await fetch(endpoint(""), { method: "POST", headers: { cookie }, body });
   const json = (await response.json().catch(() => null)) as { jobId?: string; error?: { message: string } } | null;
-  if (!response.ok || !json?.jobId) return { error: json?.error?.message ?? "The import could not start. Try again in a moment.", status: response.status };
+  if (!response.ok || !json?.jobId)
+    return { error: json?.error?.message ?? "The import could not start. Try again in a moment.", status: response.status };
   return { jobId: json.jobId };
 }
 

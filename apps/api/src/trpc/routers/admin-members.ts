@@ -1,8 +1,13 @@
 // The admin member profile's tabs beyond what the members router gives: milestones with progress,
 // coupons, orders, survey history, and taking the compliance survey for the patient.
 import { submitSurvey, submitSurveyInput } from "@tally/core";
-import { memberCoupons, memberMilestones, memberOrders, memberOverviewInput } from "../../../../../packages/core/src/members/member-overview.ts";
 import { listSurveyResponses, listSurveyResponsesInput } from "../../../../../packages/core/src/engagement/list-survey-responses.ts";
+import {
+  memberCoupons,
+  memberMilestones,
+  memberOrders,
+  memberOverviewInput,
+} from "../../../../../packages/core/src/members/member-overview.ts";
 import { router, staffProcedure } from "../init.ts";
 
 export const adminMembersRouter = router({

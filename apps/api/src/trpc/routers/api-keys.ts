@@ -1,6 +1,7 @@
 // Integration API keys (admins only). The key itself is returned once, at creation.
+
+import { createApiKey, listApiKeys, revokeApiKey } from "@tally/core";
 import { z } from "zod";
-import { createApiKey, listApiKeys, revokeApiKey } from "../../core-auth.ts";
 import { router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });

@@ -1,5 +1,5 @@
 // The approvals queue for manual rewards: staff approve or reject what patients completed.
-import { decideApproval, decideApprovalInput, listApprovals, listApprovalsInput, listManualRewards } from "../../core.ts";
+import { decideApproval, decideApprovalInput, listApprovals, listApprovalsInput, listManualRewards } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const approvalsRouter = router({

@@ -35,12 +35,21 @@ describe("auth (staff and patients)", () => {
       const second = c.jar.get("tally_staff");
       expect(second).not.toBe(first);
       const me = await c.auth.me.query();
-      expect(me).toMatchObject({ email: admin.email, role: "admin", practiceId: h.practiceIds["bright-smiles"], mustChangePassword: false });
+      expect(me).toMatchObject({
+        email: admin.email,
+        role: "admin",
+        practiceId: h.practiceIds["bright-smiles"],
+        mustChangePassword: false,
+      });
     });
 
     it("creates staff with a temporary password that must be changed before anything else", async () => {
       const a = await h.staff("admin");
-      const { user, temporaryPassword } = await a.staff.create.mutate({ email: "new.hire@brightsmiles.test", name: "New Hire", role: "team_member" });
+      const { user, temporaryPassword } = await a.staff.create.mutate({
+        email: "new.hire@brightsmiles.test",
+        name: "New Hire",
+        role: "team_member",
+      });
       expect(user.mustChangePassword).toBe(true);
 
       const n = h.client();
@@ -70,7 +79,10 @@ describe("auth (staff and patients)", () => {
     });
 
     it("signs a patient in by card number + birth date and by email + password", async () => {
-      const [m] = await h.t.db.query.members.findMany({ where: (t, { eq }) => eq(t.practiceId, h.practiceIds["bright-smiles"]!), limit: 1 });
+      const [m] = await h.t.db.query.members.findMany({
+        where: (t, { eq }) => eq(t.practiceId, h.practiceIds["bright-smiles"]!),
+        limit: 1,
+      });
       const p = h.client();
       const r = await p.auth.member.signIn.mutate({ practice: "bright-smiles", cardNumber: m!.cardNumber!, birthday: m!.birthday! });
       expect(r.member.firstName).toBe(m!.firstName);
@@ -125,13 +137,20 @@ describe("auth (staff and patients)", () => {
 
     it("cuts a disabled user off at the next request", async () => {
       const a = await h.staff("admin");
-      const { user, temporaryPassword } = await a.staff.create.mutate({ email: "leaver@brightsmiles.test", name: "Leaver", role: "team_member" });
+      const { user, temporaryPassword } = await a.staff.create.mutate({
+        email: "leaver@brightsmiles.test",
+        name: "Leaver",
+        role: "team_member",
+      });
       const l = h.client();
       await l.auth.signIn.mutate({ email: user.email, password: temporaryPassword });
       await l.auth.me.query();
       await a.staff.setDisabled.mutate({ staffUserId: user.id, disabled: true });
       await expect(l.auth.me.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
-      const again = await h.client().auth.signIn.mutate({ email: user.email, password: temporaryPassword }).catch((e) => e);
+      const again = await h
+        .client()
+        .auth.signIn.mutate({ email: user.email, password: temporaryPassword })
+        .catch((e) => e);
       expect(codeOf(again)?.code).toBe("FORBIDDEN");
     });
 
@@ -140,27 +159,40 @@ describe("auth (staff and patients)", () => {
       const [s] = await h.t.db.select().from(sessions).orderBy(sessions.createdAt).limit(1);
       expect(s).toBeDefined();
       const token = a.jar.get("tally_staff")!;
-      const { hashToken } = await import("../../core-auth.ts");
-      await h.t.db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) }).where(eq(sessions.tokenHash, hashToken(token)));
+      const { hashToken } = await import("@tally/core");
+      await h.t.db
+        .update(sessions)
+        .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
+        .where(eq(sessions.tokenHash, hashToken(token)));
       await expect(a.auth.me.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
       const b = await h.staff("team_member");
-      await h.t.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.tokenHash, hashToken(b.jar.get("tally_staff")!)));
+      await h.t.db
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.tokenHash, hashToken(b.jar.get("tally_staff")!)));
       await expect(b.auth.me.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
     });
 
     it("locks an account after repeated wrong passwords, even with the right one", async () => {
       const email = demoLogins[2].email; // another practice's admin, so other tests are not affected
       for (let i = 0; i < 10; i++) {
-        await h.client({ ip: `10.1.0.${i}` }).auth.signIn.mutate({ email, password: `guess-${i}` }).catch(() => {});
+        await h
+          .client({ ip: `10.1.0.${i}` })
+          .auth.signIn.mutate({ email, password: `guess-${i}` })
+          .catch(() => {});
       }
-      const e = await h.client({ ip: "10.1.1.1" }).auth.signIn.mutate({ email, password: demoLogins[2].password }).catch((x) => x);
+      const e = await h
+        .client({ ip: "10.1.1.1" })
+        .auth.signIn.mutate({ email, password: demoLogins[2].password })
+        .catch((x) => x);
       expect(codeOf(e)?.appCode).toBe("LOCKED");
     });
 
     it("rate-limits sign-in attempts from one address", async () => {
       const c = h.client({ ip: "10.2.2.2" });
       const results = [];
-      for (let i = 0; i < 22; i++) results.push(await c.auth.signIn.mutate({ email: `x${i}@y.test`, password: "x" }).catch((e) => codeOf(e)?.code));
+      for (let i = 0; i < 22; i++)
+        results.push(await c.auth.signIn.mutate({ email: `x${i}@y.test`, password: "x" }).catch((e) => codeOf(e)?.code));
       expect(results.slice(20)).toEqual(["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
     });
 

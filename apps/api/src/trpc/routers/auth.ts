@@ -1,7 +1,7 @@
 // Sign-in, sign-out and passwords for staff (admin app) and patients (portal). Each sign-in
 // returns the session token too, so a SvelteKit form action can set the cookie on its own
 // response; direct callers get the Set-Cookie header.
-import { z } from "zod";
+
 import {
   acceptInvitationAndSignIn,
   changeOwnPassword,
@@ -11,7 +11,8 @@ import {
   setMemberPassword,
   signInMember,
   signInStaff,
-} from "../../core-auth.ts";
+} from "@tally/core";
+import { z } from "zod";
 import { memberCookie, staffCookie } from "../context.ts";
 import { clearSessionCookie, setSessionCookie } from "../cookies.ts";
 import { limitRate, memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
@@ -47,7 +48,10 @@ const memberRouter = router({
     .input(z.object({ practice: Slug, token: z.string().min(20).max(200), password: NewPassword }))
     .mutation(async ({ ctx, input }) => {
       limitRate(ctx, "signIn");
-      const result = await acceptInvitationAndSignIn(ctx.database.db, input, { policy: ctx.config.authPolicy, replaces: ctx.tokens.member });
+      const result = await acceptInvitationAndSignIn(ctx.database.db, input, {
+        policy: ctx.config.authPolicy,
+        replaces: ctx.tokens.member,
+      });
       setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
       return result;
     }),
@@ -101,16 +105,18 @@ const memberRouter = router({
 
 export const authRouter = router({
   /** Staff sign-in. `practice` (slug) is needed only when one email works at several practices. */
-  signIn: publicProcedure.input(z.object({ email: Email, password: Password, practice: Slug.optional() })).mutation(async ({ ctx, input }) => {
-    limitRate(ctx, "signIn");
-    const result = await signInStaff(ctx.database.db, input, {
-      policy: ctx.config.authPolicy,
-      userAgent: ctx.req.headers.get("user-agent"),
-      replaces: ctx.tokens.staff,
-    });
-    setSessionCookie(ctx, staffCookie, result.token, result.expiresAt);
-    return result;
-  }),
+  signIn: publicProcedure
+    .input(z.object({ email: Email, password: Password, practice: Slug.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      limitRate(ctx, "signIn");
+      const result = await signInStaff(ctx.database.db, input, {
+        policy: ctx.config.authPolicy,
+        userAgent: ctx.req.headers.get("user-agent"),
+        replaces: ctx.tokens.staff,
+      });
+      setSessionCookie(ctx, staffCookie, result.token, result.expiresAt);
+      return result;
+    }),
 
   me: staffProcedure.meta({ allowPasswordChange: true }).query(({ ctx }) => ({
     id: ctx.staff.actor.id,

@@ -15,7 +15,7 @@ import {
   updateRewardInput,
   upsertEligibleItems,
   upsertEligibleItemsInput,
-} from "../../core.ts";
+} from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });
@@ -28,5 +28,7 @@ export const catalogRouter = router({
   eligibleItems: staffProcedure.query(({ ctx }) => listEligibleItems({ ctx: ctx.core })),
   upsertEligibleItems: admin.input(upsertEligibleItemsInput).mutation(({ ctx, input }) => upsertEligibleItems({ ctx: ctx.core, input })),
   setEligibleItem: admin.input(setEligibleItemInput).mutation(({ ctx, input }) => setEligibleItem({ ctx: ctx.core, input })),
-  enableAllEligibleItems: admin.input(enableAllEligibleItemsInput).mutation(({ ctx, input }) => enableAllEligibleItems({ ctx: ctx.core, input })),
+  enableAllEligibleItems: admin
+    .input(enableAllEligibleItemsInput)
+    .mutation(({ ctx, input }) => enableAllEligibleItems({ ctx: ctx.core, input })),
 });

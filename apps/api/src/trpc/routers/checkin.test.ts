@@ -19,7 +19,12 @@ describe("kiosk pairing and check-in", () => {
     h = await createHarness();
     admin = await h.staff("admin");
     kiosk = await pair(admin, "Front desk");
-    ana = (await h.t.db.select().from(members).where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana"))))[0]!;
+    ana = (
+      await h.t.db
+        .select()
+        .from(members)
+        .where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana")))
+    )[0]!;
   });
   afterAll(async () => h?.dispose());
 
@@ -34,7 +39,15 @@ describe("kiosk pairing and check-in", () => {
       const r = await kiosk.checkin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! });
       expect(r.status).toBe("checked_in");
       if (r.status !== "checked_in") return;
-      expect(Object.keys(r.member).sort()).toEqual(["balance", "firstName", "instantRewards", "lastInitial", "milestones", "pointsEarned", "surveyAvailable"]);
+      expect(Object.keys(r.member).sort()).toEqual([
+        "balance",
+        "firstName",
+        "instantRewards",
+        "lastInitial",
+        "milestones",
+        "pointsEarned",
+        "surveyAvailable",
+      ]);
       expect(r.member).toMatchObject({ firstName: "Ana", lastInitial: "B" });
     });
 
@@ -97,7 +110,9 @@ describe("kiosk pairing and check-in", () => {
       expect(results.slice(0, 4)).toEqual(["not_found", "not_found", "not_found", "not_found"]);
       expect(results.slice(4)).toEqual(["see_front_desk", "see_front_desk"]);
       // Even the right birth date is refused while locked.
-      expect((await kiosk.checkin.checkIn.mutate({ method: "phone", phone: other!.phone!, birthday: other!.birthday! })).status).toBe("see_front_desk");
+      expect((await kiosk.checkin.checkIn.mutate({ method: "phone", phone: other!.phone!, birthday: other!.birthday! })).status).toBe(
+        "see_front_desk",
+      );
       const alerts = await h.t.db.select().from(auditLog).where(eq(auditLog.action, "kiosk.lockout"));
       expect(alerts).toHaveLength(1);
     });
@@ -125,7 +140,9 @@ describe("kiosk pairing and check-in", () => {
       const { id } = await k.checkin.device.query();
       await admin.kiosks.revoke.mutate({ deviceId: id });
       await expect(k.checkin.device.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
-      await expect(h.client().checkin.checkIn.mutate({ method: "card", cardNumber: "1" })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+      await expect(h.client().checkin.checkIn.mutate({ method: "card", cardNumber: "1" })).rejects.toMatchObject({
+        data: { code: "UNAUTHORIZED" },
+      });
       const team = await h.staff("team_member");
       await expect(team.kiosks.createPairing.mutate({ name: "x" })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
     });

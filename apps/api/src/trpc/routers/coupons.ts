@@ -1,6 +1,6 @@
 // Coupons issued to a member (instant rewards, milestones, catalog): list them and mark one used
 // at the desk.
-import { listCoupons, listCouponsInput, useCoupon, useCouponInput } from "../../core.ts";
+import { listCoupons, listCouponsInput, useCoupon, useCouponInput } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const couponsRouter = router({

@@ -13,7 +13,12 @@ describe("domain routers", () => {
     h = await createHarness();
     admin = await h.staff("admin");
     team = await h.staff("team_member");
-    ana = (await h.t.db.select().from(members).where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana"))))[0]!;
+    ana = (
+      await h.t.db
+        .select()
+        .from(members)
+        .where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana")))
+    )[0]!;
   });
   afterAll(async () => h?.dispose());
 
@@ -42,7 +47,13 @@ describe("domain routers", () => {
 
     it("registers a lead with limited access that an admin converts", async () => {
       const lead = h.client();
-      const r = await lead.auth.member.register.mutate({ practice: "bright-smiles", firstName: "Lena", lastName: "Ortiz", email: "lena@example.com", password: "lena-passphrase-1" });
+      const r = await lead.auth.member.register.mutate({
+        practice: "bright-smiles",
+        firstName: "Lena",
+        lastName: "Ortiz",
+        email: "lena@example.com",
+        password: "lena-passphrase-1",
+      });
       expect(r.status).toBe("lead");
       expect((await lead.portal.home.query()).status).toBe("lead");
       await expect(lead.portal.catalog.query()).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
@@ -94,7 +105,9 @@ describe("domain routers", () => {
 
     it("keeps admin-only procedures from team members and everything from anonymous callers", async () => {
       await expect(team.rules.publish.mutate({ versionId: crypto.randomUUID() })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
-      await expect(team.members.merge.mutate({ sourceId: crypto.randomUUID(), targetId: crypto.randomUUID() })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+      await expect(team.members.merge.mutate({ sourceId: crypto.randomUUID(), targetId: crypto.randomUUID() })).rejects.toMatchObject({
+        data: { code: "FORBIDDEN" },
+      });
       await expect(h.client().members.search.query({ q: "a" })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
       await expect(h.client().portal.home.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
     });
@@ -102,7 +115,9 @@ describe("domain routers", () => {
     it("never lets a patient session act as staff", async () => {
       const patient = h.client();
       await patient.auth.member.signIn.mutate({ practice: "bright-smiles", cardNumber: ana.cardNumber!, birthday: ana.birthday! });
-      await expect(patient.ledger.adjust.mutate({ memberId: ana.id, points: 1000, note: "free" })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+      await expect(patient.ledger.adjust.mutate({ memberId: ana.id, points: 1000, note: "free" })).rejects.toMatchObject({
+        data: { code: "UNAUTHORIZED" },
+      });
     });
   });
 });

@@ -1,5 +1,5 @@
 // Recorded events: staff record one by hand (e.g. a consent), and list what happened.
-import { listEvents, listEventsInput, recordEvent, recordEventInput } from "../../core.ts";
+import { listEvents, listEventsInput, recordEvent, recordEventInput } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const eventsRouter = router({

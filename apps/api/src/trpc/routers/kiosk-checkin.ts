@@ -2,10 +2,10 @@
 // record `visit.checked_in`, and answer with what the result screen shows. A short-lived visit
 // ticket, bound to this device and patient, lets the patient take the compliance survey right after.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { identifyAtKiosk } from "@tally/core";
 import { z } from "zod";
 import { kioskCheckIn } from "../../../../../packages/core/src/checkin/kiosk-check-in.ts";
 import { listSurveyQuestions, submitSurvey } from "../../../../../packages/core/src/engagement/surveys.ts";
-import { identifyAtKiosk } from "../../core-auth.ts";
 import { kioskProcedure, limitRate, router } from "../init.ts";
 import { identifyInput } from "./checkin.ts";
 

@@ -1,6 +1,7 @@
 // Kiosk devices as the admin sees them: pair a new tablet (one-time code), list, revoke.
+
+import { createKioskPairing, listKioskDevices, revokeKioskDevice, unlock } from "@tally/core";
 import { z } from "zod";
-import { createKioskPairing, listKioskDevices, revokeKioskDevice, unlock } from "../../core-auth.ts";
 import { router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });
@@ -8,7 +9,9 @@ const admin = staffProcedure.meta({ role: "admin" });
 export const kiosksRouter = router({
   list: admin.query(({ ctx }) => listKioskDevices(ctx.core)),
   /** Returns an 8-digit code to type on the tablet within 15 minutes. */
-  createPairing: admin.input(z.object({ name: z.string().trim().min(1).max(80) })).mutation(({ ctx, input }) => createKioskPairing(ctx.core, input)),
+  createPairing: admin
+    .input(z.object({ name: z.string().trim().min(1).max(80) }))
+    .mutation(({ ctx, input }) => createKioskPairing(ctx.core, input)),
   revoke: admin.input(z.object({ deviceId: z.uuid() })).mutation(({ ctx, input }) => revokeKioskDevice(ctx.core, input)),
   /** Lifts a kiosk lockout early (staff checked the person at the desk). */
   unlockDevice: staffProcedure.input(z.object({ deviceId: z.uuid() })).mutation(async ({ ctx, input }) => {

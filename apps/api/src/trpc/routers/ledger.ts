@@ -1,5 +1,5 @@
 // Points as staff see them: balance, history with the "why" of each line, manual adjustments.
-import { adjustPoints, adjustPointsInput, getBalance, getBalanceInput, ledgerHistory, ledgerHistoryInput } from "../../core.ts";
+import { adjustPoints, adjustPointsInput, getBalance, getBalanceInput, ledgerHistory, ledgerHistoryInput } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const ledgerRouter = router({

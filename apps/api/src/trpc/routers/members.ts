@@ -23,7 +23,7 @@ import {
   setTagsInput,
   updateMember,
   updateMemberInput,
-} from "../../core.ts";
+} from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const membersRouter = router({
@@ -49,6 +49,9 @@ export const membersRouter = router({
     });
     return { ...inv, link };
   }),
-  merge: staffProcedure.meta({ role: "admin" }).input(mergeMembersInput).mutation(({ ctx, input }) => mergeMembers({ ctx: ctx.core, input })),
+  merge: staffProcedure
+    .meta({ role: "admin" })
+    .input(mergeMembersInput)
+    .mutation(({ ctx, input }) => mergeMembers({ ctx: ctx.core, input })),
   birthdays: staffProcedure.input(listBirthdaysInput.optional()).query(({ ctx, input }) => listBirthdays({ ctx: ctx.core, input })),
 });

@@ -2,6 +2,8 @@
 // manual-reward requests, milestones, activity, marketplace, referrals, reviews, consents and
 // notification preferences. The member is always the session's own; nothing here takes a member id.
 // Core verbs are reached by path, like core.ts does, until @tally/core exports its modules.
+
+import { getPractice } from "@tally/core";
 import { z } from "zod";
 import { listActivities, participate } from "../../../../../packages/core/src/engagement/marketplace.ts";
 import { inviteReferral, listReferralCampaigns, listReferrals } from "../../../../../packages/core/src/engagement/referrals.ts";
@@ -17,7 +19,6 @@ import {
   setEmailUpdates,
 } from "../../../../../packages/core/src/members/member-overview.ts";
 import { recordConsent } from "../../../../../packages/core/src/members/record-consent.ts";
-import { getPractice } from "../../core.ts";
 import { memberProcedure, router } from "../init.ts";
 
 const Limit = z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 });

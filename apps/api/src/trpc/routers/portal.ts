@@ -1,8 +1,19 @@
 // What a signed-in patient sees and does in the portal. The member is always the session's own:
 // no procedure here takes a member id.
+
+import {
+  completeAction,
+  findMember,
+  getBalance,
+  getPractice,
+  ledgerHistory,
+  listManualRewards,
+  listRewards,
+  memberQrToken,
+  publicMember,
+  redeemReward,
+} from "@tally/core";
 import { z } from "zod";
-import { completeAction, findMember, getBalance, getPractice, ledgerHistory, listManualRewards, listRewards, publicMember, redeemReward } from "../../core.ts";
-import { memberQrToken } from "../../core-auth.ts";
 import { memberProcedure, router } from "../init.ts";
 
 /** Leads (self-registered, not yet converted) may see the home page and their profile only. */
@@ -14,7 +25,10 @@ export const portalRouter = router({
   home: leadOk.query(async ({ ctx }) => {
     const practice = await getPractice({ ctx: ctx.core });
     const isMember = ctx.member.status === "member";
-    const balance = isMember && practice.status !== "test" ? (await getBalance({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })).balance : null;
+    const balance =
+      isMember && practice.status !== "test"
+        ? (await getBalance({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })).balance
+        : null;
     return {
       practice: { name: practice.name, slug: practice.slug, status: practice.status, programDescription: practice.programDescription },
       firstName: ctx.member.firstName,
@@ -41,7 +55,16 @@ export const portalRouter = router({
 
   profile: leadOk.query(async ({ ctx }) => {
     const m = publicMember(await findMember(ctx.core.db, ctx.core, ctx.member.actor.id));
-    return { firstName: m.firstName, lastName: m.lastName, email: m.email, phone: m.phone, birthday: m.birthday, cardNumber: m.cardNumber, registered: m.registered, status: m.status };
+    return {
+      firstName: m.firstName,
+      lastName: m.lastName,
+      email: m.email,
+      phone: m.phone,
+      birthday: m.birthday,
+      cardNumber: m.cardNumber,
+      registered: m.registered,
+      status: m.status,
+    };
   }),
 
   /** Manual rewards the patient can complete (prompt, points, confirmation). */
@@ -53,5 +76,7 @@ export const portalRouter = router({
     .mutation(({ ctx, input }) => completeAction({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
 
   /** The QR code to show at the kiosk (signed member id, valid for this practice only). */
-  checkinCode: memberProcedure.query(({ ctx }) => ({ token: memberQrToken(ctx.config.qrSecret, ctx.member.practiceId, ctx.member.actor.id) })),
+  checkinCode: memberProcedure.query(({ ctx }) => ({
+    token: memberQrToken(ctx.config.qrSecret, ctx.member.practiceId, ctx.member.actor.id),
+  })),
 });

@@ -1,6 +1,7 @@
 // Public facts about a practice that the apps show before anyone signs in.
-import { practices } from "@tally/db";
+
 import { DomainError } from "@tally/core";
+import { practices } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { publicProcedure, router } from "../init.ts";
@@ -8,7 +9,12 @@ import { publicProcedure, router } from "../init.ts";
 export const practiceRouter = router({
   public: publicProcedure.input(z.object({ slug: z.string().min(1).max(100) })).query(async ({ ctx, input }) => {
     const [p] = await ctx.database.db
-      .select({ name: practices.name, timezone: practices.timezone, status: practices.status, programDescription: practices.programDescription })
+      .select({
+        name: practices.name,
+        timezone: practices.timezone,
+        status: practices.status,
+        programDescription: practices.programDescription,
+      })
       .from(practices)
       .where(eq(practices.slug, input.slug));
     if (!p) throw new DomainError("NOT_FOUND", "No practice with that address.");

@@ -1,5 +1,14 @@
 // Program settings (status on/off/test, description, point cost) and locations.
-import { createLocation, getPractice, listLocations, locationInput, updateLocation, updateLocationInput, updateSettings, updateSettingsInput } from "../../core.ts";
+import {
+  createLocation,
+  getPractice,
+  listLocations,
+  locationInput,
+  updateLocation,
+  updateLocationInput,
+  updateSettings,
+  updateSettingsInput,
+} from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });

@@ -1,5 +1,14 @@
 // Redemption by staff for a member, and the orders fulfilment queue.
-import { cancelOrder, cancelOrderInput, fulfilOrder, fulfilOrderInput, listOrders, listOrdersInput, redeemReward, redeemRewardInput } from "../../core.ts";
+import {
+  cancelOrder,
+  cancelOrderInput,
+  fulfilOrder,
+  fulfilOrderInput,
+  listOrders,
+  listOrdersInput,
+  redeemReward,
+  redeemRewardInput,
+} from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const redemptionRouter = router({

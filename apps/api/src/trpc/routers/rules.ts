@@ -1,5 +1,15 @@
 // The practice's rule sets: check (diagnostics as you type), save a draft version, publish, list.
-import { checkRules, checkRulesInput, getRuleSetVersion, getRuleSetVersionInput, listRuleSetVersions, publishRuleSet, publishRuleSetInput, saveRuleSet, saveRuleSetInput } from "../../core.ts";
+import {
+  checkRules,
+  checkRulesInput,
+  getRuleSetVersion,
+  getRuleSetVersionInput,
+  listRuleSetVersions,
+  publishRuleSet,
+  publishRuleSetInput,
+  saveRuleSet,
+  saveRuleSetInput,
+} from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });

@@ -1,6 +1,7 @@
 // Staff accounts (admins only): list, create with a temporary password, reset, role, disable.
+
+import { createStaffUser, listStaffUsers, resetStaffPassword, setStaffDisabled, setStaffRole } from "@tally/core";
 import { z } from "zod";
-import { createStaffUser, listStaffUsers, resetStaffPassword, setStaffDisabled, setStaffRole } from "../../core-auth.ts";
 import { router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });

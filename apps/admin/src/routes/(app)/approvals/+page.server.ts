@@ -5,7 +5,10 @@ import type { Actions, PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   const status = (["pending", "approved", "rejected"] as const).find((s) => s === event.url.searchParams.get("status")) ?? "pending";
   const client = api(event);
-  const [requests, manual] = await Promise.all([client.approvals.list.query({ status, limit: 200 }), client.approvals.manualRewards.query()]);
+  const [requests, manual] = await Promise.all([
+    client.approvals.list.query({ status, limit: 200 }),
+    client.approvals.manualRewards.query(),
+  ]);
   const points = new Map(manual.map((r) => [r.name, r.points]));
   return { status, requests: requests.map((r) => ({ ...r, points: points.get(r.rule) ?? null })) };
 };

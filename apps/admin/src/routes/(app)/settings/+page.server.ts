@@ -14,7 +14,10 @@ export const load: PageServerLoad = async (event) => {
     tab,
     filters: { action: action ?? "", from: from ?? "" },
     staff: tab === "staff" ? await client.staff.list.query() : [],
-    audit: tab === "audit" ? await client.adminAudit.list.query({ action, from: from ? new Date(`${from}T00:00:00Z`) : undefined, limit: 200 }) : [],
+    audit:
+      tab === "audit"
+        ? await client.adminAudit.list.query({ action, from: from ? new Date(`${from}T00:00:00Z`) : undefined, limit: 200 })
+        : [],
     kiosks: tab === "kiosks" ? await client.kiosks.list.query() : [],
     keys: tab === "keys" ? await client.apiKeys.list.query() : [],
     mailbox: tab === "mailbox" ? await client.mailbox.list.query({ limit: 50 }) : null,
@@ -32,7 +35,11 @@ const run = async <T>(fn: () => Promise<T>) => {
 export const actions: Actions = {
   createStaff: async (event) => {
     const form = await event.request.formData();
-    const values = { name: String(form.get("name") ?? "").trim(), email: String(form.get("email") ?? "").trim(), role: String(form.get("role") ?? "team_member") };
+    const values = {
+      name: String(form.get("name") ?? "").trim(),
+      email: String(form.get("email") ?? "").trim(),
+      role: String(form.get("role") ?? "team_member"),
+    };
     const errors: Record<string, string> = {};
     if (!values.name) errors.name = "Enter their name.";
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = "Enter their work email, like name@practice.com.";

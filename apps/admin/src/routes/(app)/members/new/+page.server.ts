@@ -13,7 +13,8 @@ export const actions: Actions = {
     const errors: Partial<Record<Field, string>> = {};
     if (!values.firstName) errors.firstName = "Enter the first name.";
     if (!values.lastName) errors.lastName = "Enter the last name.";
-    if (values.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = "Enter an email like name@example.com, or leave it empty.";
+    if (values.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
+      errors.email = "Enter an email like name@example.com, or leave it empty.";
     if (values.birthday && !/^\d{4}-\d{2}-\d{2}$/.test(values.birthday)) errors.birthday = "Use the date picker, or YYYY-MM-DD.";
     if (Object.keys(errors).length) return fail(400, { values, errors, message: null });
     let id: string;
@@ -25,7 +26,12 @@ export const actions: Actions = {
         phone: values.phone || null,
         birthday: values.birthday || null,
         cardNumber: values.cardNumber || null,
-        tags: values.tags ? values.tags.split(",").map((t) => t.trim()).filter(Boolean) : [],
+        tags: values.tags
+          ? values.tags
+              .split(",")
+              .map((t) => t.trim())
+              .filter(Boolean)
+          : [],
       });
       id = created.id;
     } catch (error) {

@@ -15,7 +15,9 @@ export const actions: Actions = {
       const code = appCodeOf(error);
       if (code === "UNAUTHORIZED")
         return fail(400, {
-          errors: { currentPassword: "That is not your current password. Check it and try again, or sign out and use “Forgot your password?”." },
+          errors: {
+            currentPassword: "That is not your current password. Check it and try again, or sign out and use “Forgot your password?”.",
+          },
           message: null,
         });
       if (code === "INVALID_INPUT") return fail(400, { errors: { newPassword: messageOf(error) }, message: null });

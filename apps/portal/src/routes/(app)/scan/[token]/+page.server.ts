@@ -23,7 +23,11 @@ export const load: PageServerLoad = async (event) => {
       const code = codeOf(error);
       if (code === "NOT_FOUND" || code === "BAD_REQUEST") outcome = { kind: "unknown" };
       else if (code === "FORBIDDEN") outcome = { kind: "lead" };
-      else outcome = { kind: "error", message: messageOf(error, "Something went wrong on our side. Reload this page in a moment to try again.") };
+      else
+        outcome = {
+          kind: "error",
+          message: messageOf(error, "Something went wrong on our side. Reload this page in a moment to try again."),
+        };
     }
   }
   return { outcome };
