@@ -69,13 +69,13 @@ if (command === "start") {
   // Format and lint, unit and integration tests on the embedded database, type checks, then
   // end-to-end in Chromium.
   run("pnpm", ["lint"]);
-  run("pnpm", ["turbo", "run", "check", "test", "--output-logs=errors-only", "--concurrency=2", "--continue"], { DATABASE_URL: "" });
-  run("pnpm", ["turbo", "run", "e2e", "--output-logs=errors-only"], { DATABASE_URL: "" });
+  run("pnpm", ["turbo", "run", "check", "test", "--output-logs=new-only", "--concurrency=2", "--continue"], { DATABASE_URL: "" });
+  run("pnpm", ["turbo", "run", "e2e", "--output-logs=new-only"], { DATABASE_URL: "" });
   // The database-backed tests again on PostgreSQL, including the concurrency and locking suites.
   const url = await postgresUrl();
   if (url) {
     say(`database tests on PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")})`);
-    run("pnpm", ["turbo", "run", "test:pg", "--output-logs=errors-only", "--concurrency=1"], { DATABASE_URL: url });
+    run("pnpm", ["turbo", "run", "test:pg", "--output-logs=new-only", "--concurrency=1"], { DATABASE_URL: url });
   } else if (process.env.CI) {
     say("PostgreSQL is not reachable at 127.0.0.1:5432 and DATABASE_URL is not set: the PostgreSQL pass cannot run");
     process.exit(1);
