@@ -1,7 +1,7 @@
 // Finds (or installs into .tools/) Node 24 and pnpm, so the project runs on a machine that
 // only has an old Node and npm. Runs on any Node >= 18; imports nothing outside node:*.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -37,5 +37,16 @@ export function ensureToolchain({ quiet = false } = {}) {
       throw new Error("could not install Node 24 and pnpm from the npm registry (npm install -g --prefix .tools failed)");
     }
   }
+  pnpmAsFile();
   return `${toolsBin}${delimiter}${process.env.PATH ?? ""}`;
+}
+
+/** npm links .tools/bin/pnpm to the package; a small script in its place lets tools that look
+ * for a regular `bin/pnpm` file (and people who add .tools/bin to PATH) find it. */
+function pnpmAsFile() {
+  const link = join(toolsBin, "pnpm");
+  if (!existsSync(link) || !lstatSync(link).isSymbolicLink()) return;
+  const target = readlinkSync(link);
+  rmSync(link);
+  writeFileSync(link, `#!/bin/sh\nexec "$(dirname "$0")/${target}" "$@"\n`, { mode: 0o755 });
 }
