@@ -50,6 +50,8 @@ export async function registerLeadAndSignIn(
     phone?: string;
     birthday?: string;
     note?: string;
+    /** From a friend's referral link: recorded on the lead when valid, ignored otherwise. */
+    referralToken?: string;
     password: string;
   },
   options: SignInOptions = {},

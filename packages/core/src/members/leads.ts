@@ -2,10 +2,11 @@
 // They have limited access (no points, no redemptions) until an admin converts them to a member
 // or merges them into the member they already are.
 
-import { memberBalances, members } from "@tally/db";
-import { eq } from "drizzle-orm";
+import { memberBalances, members, referrals, type Tx } from "@tally/db";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { convertReferral } from "../engagement/referrals.ts";
 import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
@@ -20,12 +21,27 @@ export const registerLeadInput = z.object({
   phone: z.string().max(40).optional(),
   birthday: z.iso.date().optional(),
   note: z.string().max(2000).default(""),
+  /** The token of the friend's referral link the lead came through. Kept only when it is an
+   *  invited (not yet converted) referral of this practice; anything else is ignored, never an error. */
+  referralToken: z.string().max(2000).optional(),
 });
+
+/** The token of an invited referral of this practice, or null. */
+async function openReferral(tx: Tx, ctx: Ctx, token: string | null | undefined, options: { lock?: boolean } = {}) {
+  if (!token) return null;
+  const q = tx
+    .select({ id: referrals.id, token: referrals.token, status: referrals.status, referrerId: referrals.referrerId })
+    .from(referrals)
+    .where(and(eq(referrals.token, token), eq(referrals.practiceId, ctx.practiceId)));
+  const [ref] = options.lock ? await q.for("update") : await q;
+  return ref && ref.status === "invited" ? ref : null;
+}
 
 export async function registerLead({ ctx, input }: { ctx: Ctx; input: Input<typeof registerLeadInput> }) {
   authorize(ctx, "members.registerLead");
   const data = parseInput(registerLeadInput, input);
   return inTx(ctx, async (tx) => {
+    const referral = await openReferral(tx, ctx, data.referralToken?.trim());
     const [lead] = await tx
       .insert(members)
       .values({
@@ -37,9 +53,15 @@ export async function registerLead({ ctx, input }: { ctx: Ctx; input: Input<type
         birthday: data.birthday ?? null,
         status: "lead",
         leadNote: data.note,
+        referralToken: referral?.token ?? null,
       })
       .returning();
-    await audit(tx, ctx, { action: "members.registerLead", targetType: "member", targetId: lead!.id, details: { email: lead!.email } });
+    await audit(tx, ctx, {
+      action: "members.registerLead",
+      targetType: "member",
+      targetId: lead!.id,
+      details: { email: lead!.email, ...(referral ? { referralId: referral.id } : {}) },
+    });
     return { id: lead!.id, status: "lead" as const };
   });
 }
@@ -68,21 +90,35 @@ export async function convertLead({ ctx, input }: { ctx: Ctx; input: Input<typeo
   return inTx(ctx, async (tx) => {
     const lead = await findMember(tx, ctx, id, { lock: true });
     if (lead.status !== "lead") throw new DomainError("CONFLICT", "This record is not a lead.");
+    // The friend's referral the lead came through converts with it (awarding the referrer once),
+    // unless it converted meanwhile or the lead is (merged into) the referrer.
+    const withReferral = async (memberId: string) => {
+      const ref = await openReferral(tx, ctx, lead.referralToken, { lock: true });
+      if (!ref || ref.referrerId === memberId) return null;
+      return (await convertReferral({ ctx: { ...ctx, db: tx }, input: { token: ref.token, memberId } })).referralId;
+    };
     if (mergeIntoId) {
       // A lead never earned anything; merging keeps the survivor and hides the lead.
       await tx.update(members).set({ status: "member" }).where(eq(members.id, id));
       const result = await mergeInto(tx, ctx, id, mergeIntoId);
+      const referralId = await withReferral(mergeIntoId);
       await audit(tx, ctx, {
         action: "members.convertLead",
         targetType: "member",
         targetId: mergeIntoId,
-        details: { leadId: id, merged: true },
+        details: { leadId: id, merged: true, ...(referralId ? { referralId } : {}) },
       });
       return result.member;
     }
     const [m] = await tx.update(members).set({ status: "member", updatedAt: new Date() }).where(eq(members.id, id)).returning();
     await tx.insert(memberBalances).values({ memberId: id, practiceId: ctx.practiceId, balance: 0 }).onConflictDoNothing();
-    await audit(tx, ctx, { action: "members.convertLead", targetType: "member", targetId: id, details: { merged: false } });
+    const referralId = await withReferral(id);
+    await audit(tx, ctx, {
+      action: "members.convertLead",
+      targetType: "member",
+      targetId: id,
+      details: { merged: false, ...(referralId ? { referralId } : {}) },
+    });
     return publicMember(m!);
   });
 }

@@ -32,6 +32,9 @@ export const members = pgTable(
     mergedIntoId: uuid(),
     /** What the lead wrote on the contact form. */
     leadNote: text(),
+    /** The referral link a lead registered through (an invited referral of this practice);
+     *  converting the lead converts that referral. */
+    referralToken: text(),
     firstLoginAt: timestamp({ withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

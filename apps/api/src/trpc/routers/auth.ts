@@ -68,6 +68,8 @@ const memberRouter = router({
         phone: z.string().max(40).optional(),
         birthday: IsoDate.optional(),
         note: z.string().max(2000).optional(),
+        /** The token of the friend's referral link; an unknown or used one is ignored. */
+        referralToken: z.string().max(2000).optional(),
         password: NewPassword,
       }),
     )

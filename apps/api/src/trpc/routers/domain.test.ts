@@ -52,6 +52,8 @@ describe("domain routers", () => {
         firstName: "Lena",
         lastName: "Ortiz",
         email: "lena@example.com",
+        // A referral token that is not valid never blocks registration.
+        referralToken: "not-a-referral-token",
         password: "lena-passphrase-1",
       });
       expect(r.status).toBe("lead");

@@ -7,13 +7,16 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = ({ locals, url }) => {
   if (locals.member) redirect(303, href("/home"));
-  return { note: url.searchParams.get("note") ?? "" };
+  return { note: url.searchParams.get("note") ?? "", referralToken: url.searchParams.get("referral") ?? "" };
 };
 
 // "I never received a number or code": a lead with limited access, signed in right away.
 export const actions: Actions = {
   contact: async (event) => {
-    const { values, password, errors } = parseContactForm(await event.request.formData());
+    const form = await event.request.formData();
+    const { values, password, errors } = parseContactForm(form);
+    // From a friend's referral link (join/[token]); the API ignores a token that is not valid.
+    const referralToken = String(form.get("referralToken") ?? "").trim();
     if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null as string | null });
     try {
       const session = await api(event).auth.member.register.mutate({
@@ -24,6 +27,7 @@ export const actions: Actions = {
         phone: values.phone || undefined,
         birthday: values.birthday || undefined,
         note: values.note || undefined,
+        referralToken: referralToken || undefined,
         password,
       });
       setMemberSession(event.cookies, event.url, session);
