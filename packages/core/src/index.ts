@@ -31,6 +31,7 @@ export * from "./members/create-member.ts";
 export * from "./members/get-member.ts";
 export * from "./members/invitations.ts";
 export * from "./members/leads.ts";
+export * from "./members/list-tags.ts";
 export * from "./members/merge-members.ts";
 export * from "./members/record-consent.ts";
 export * from "./members/search-members.ts";

@@ -1,6 +1,6 @@
 // The job handlers this API runs, by queue name.
 import { Readable } from "node:stream";
-import { type Ctx, runBirthdays, systemCtx } from "@tally/core";
+import { type Ctx, expireCoupons, runBirthdays, systemCtx } from "@tally/core";
 import { importCsv } from "../http/import-csv.ts";
 import type { JobHandlers } from "./worker.ts";
 import { digestHandler, digestSendHandler } from "./worker.ts";
@@ -10,9 +10,8 @@ export const defaultHandlers: JobHandlers = {
   birthdays: async (job, deps) => runBirthdays({ ctx: systemCtx(deps.database.db, job.practiceId!) }),
   digest: digestHandler,
   "digest.send": digestSendHandler,
-  // TODO(core): expire coupons past their expiry with a core verb; until then expired coupons are
-  // filtered out where they are read (kiosk summary), and this job records that it ran.
-  "coupons.expire": async () => ({ expired: 0 }),
+  /** Hourly, per practice: active coupons past their expiry become expired (readers also check the time). */
+  "coupons.expire": async (job, deps) => expireCoupons({ ctx: systemCtx(deps.database.db, job.practiceId!) }),
 };
 
 /** A CSV queued with `?when=nightly`: imported by the worker at 02:00 practice time. */

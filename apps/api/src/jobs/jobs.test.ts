@@ -1,12 +1,13 @@
 import { seedDemo } from "@tally/core/seed";
-import { jobs } from "@tally/db";
+import { issuedCoupons, jobs, members, practices } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../app.ts";
 import { createLogger } from "../logger.ts";
 import { createMailer } from "../mail.ts";
+import { defaultHandlers } from "./handlers.ts";
 import { addDays, localDate, startOfLocalDay } from "./local-time.ts";
 import { claim, complete, enqueue, fail } from "./queue.ts";
 import { scheduleDaily, startWorker } from "./worker.ts";
@@ -59,6 +60,43 @@ describe("job queue and schedules", () => {
     expect(keys.filter((k) => k?.startsWith("birthdays")).length).toBe(2);
     expect(keys.some((k) => k?.endsWith(":2026-06-01") && k.startsWith("birthdays"))).toBe(true); // Chicago
     expect(keys.some((k) => k?.endsWith(":2026-05-31") && k.startsWith("birthdays"))).toBe(true); // Denver
+  });
+
+  it("the hourly coupon job expires each practice's coupons past their expiry", async () => {
+    const [member] = await t.db.select().from(members).limit(1);
+    const hour = 3_600_000;
+    const issue = async (key: string, expiresAt: Date) =>
+      (
+        await t.db
+          .insert(issuedCoupons)
+          .values({
+            practiceId: member!.practiceId,
+            memberId: member!.id,
+            coupon: key,
+            issuedAt: new Date(Date.now() - 48 * hour),
+            expiresAt,
+            idempotencyKey: `job-test:${key}`,
+          })
+          .returning()
+      )[0]!.id;
+    const gone = await issue("gone", new Date(Date.now() - hour));
+    const valid = await issue("valid", new Date(Date.now() + hour));
+    const deps = createDeps({ database: t, log: createLogger("silent") });
+    const worker = startWorker(deps, { "coupons.expire": defaultHandlers["coupons.expire"]! }, { autostart: false });
+    expect(await worker.tick(new Date())).toBeGreaterThanOrEqual(1);
+    const rows = await t.db
+      .select()
+      .from(issuedCoupons)
+      .where(inArray(issuedCoupons.id, [gone, valid]));
+    expect(Object.fromEntries(rows.map((r) => [r.coupon, r.status]))).toEqual({ gone: "expired", valid: "active" });
+    // One job per practice ran; the member's practice reports the coupon it expired.
+    const all = await t.db.select({ id: practices.id }).from(practices);
+    const done = await t.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.queue, "coupons.expire"), eq(jobs.status, "done")));
+    expect(new Set(done.map((j) => j.practiceId))).toEqual(new Set(all.map((p) => p.id)));
+    expect(done.filter((j) => j.practiceId === member!.practiceId).map((j) => j.result)).toContainEqual({ expired: 1 });
   });
 
   it("sends mail through a real SMTP server", async () => {

@@ -1,7 +1,8 @@
-// Issued coupons: a member's active ones (with time left), and staff marking one used.
+// Issued coupons: a member's active ones (with time left), staff marking one used, and the hourly
+// job marking the ones past their expiry expired.
 
 import { issuedCoupons } from "@tally/db";
-import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -59,5 +60,22 @@ export async function useCoupon({ ctx, input }: { ctx: Ctx; input: Input<typeof 
       details: { coupon: c.coupon, memberId: c.memberId },
     });
     return row!;
+  });
+}
+
+export const expireCouponsInput = z.object({ at: z.coerce.date().optional() });
+
+/** The hourly job: active coupons whose expiry is at or before `at` become expired, in one UPDATE. */
+export async function expireCoupons({ ctx, input }: { ctx: Ctx; input?: Input<typeof expireCouponsInput> }) {
+  authorize(ctx, "coupons.expire");
+  const { at = new Date() } = parseInput(expireCouponsInput, input ?? {});
+  return inTx(ctx, async (tx) => {
+    const rows = await tx
+      .update(issuedCoupons)
+      .set({ status: "expired" })
+      .where(and(eq(issuedCoupons.practiceId, ctx.practiceId), eq(issuedCoupons.status, "active"), lte(issuedCoupons.expiresAt, at)))
+      .returning({ id: issuedCoupons.id });
+    await audit(tx, ctx, { action: "coupons.expire", details: { at: at.toISOString(), expired: rows.length } });
+    return { expired: rows.length };
   });
 }

@@ -13,6 +13,7 @@ import {
   getMemberInput,
   listBirthdays,
   listBirthdaysInput,
+  listTags,
   mergeMembers,
   mergeMembersInput,
   recordConsent,
@@ -31,6 +32,8 @@ export const membersRouter = router({
   get: staffProcedure.input(getMemberInput).query(({ ctx, input }) => getMember({ ctx: ctx.core, input })),
   create: staffProcedure.input(createMemberInput).mutation(({ ctx, input }) => createMember({ ctx: ctx.core, input })),
   update: staffProcedure.input(updateMemberInput).mutation(({ ctx, input }) => updateMember({ ctx: ctx.core, input })),
+  /** The practice's member tags with counts, for the list's tag filter. */
+  tags: staffProcedure.query(({ ctx }) => listTags({ ctx: ctx.core })),
   setTags: staffProcedure.input(setTagsInput).mutation(({ ctx, input }) => setTags({ ctx: ctx.core, input })),
   connectCard: staffProcedure.input(connectCardInput).mutation(({ ctx, input }) => connectCard({ ctx: ctx.core, input })),
   findByCard: staffProcedure.input(findByCardInput).query(({ ctx, input }) => findMemberByCard({ ctx: ctx.core, input })),
