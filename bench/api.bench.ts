@@ -16,6 +16,8 @@ const { values: args } = parseArgs({
     engines: { type: "string", default: process.env.DATABASE_URL ? "pglite,postgres" : "pglite" },
     targets: { type: "string", default: "bare,balance,checkin" },
     serve: { type: "string" },
+    /** Write a CPU profile of the server process into this folder (node --cpu-prof). */
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -41,6 +43,8 @@ async function serve(engine: "pglite" | "postgres") {
   const database =
     engine === "postgres" ? await createTestDatabase({ max: 10 }) : Object.assign(createDatabase(), { dispose: async () => {} });
   if (engine === "pglite") await database.migrate();
+  // As the production server does (apps/api/src/server.ts): the one server of this database.
+  await database.claimExclusive();
   await seedDemo(database.db, { members: 200 });
   const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 60_000 };
   const app = createApp({
@@ -83,6 +87,7 @@ async function serve(engine: "pglite" | "postgres") {
   };
   process.send!(ready);
   process.on("message", async (m) => {
+    if (m === "cpu") process.send!({ cpu: process.cpuUsage() });
     if (m === "stop") {
       api.close();
       bareServer.close();
@@ -99,26 +104,51 @@ interface Figure {
   engine: string;
   target: string;
   rps: number;
+  /** Server process CPU time (user + system) per request, in microseconds: robust to other load. */
+  cpuUs: number;
   p50: number;
   p99: number;
   errors: number;
   non2xx: number;
 }
 
+let server: ChildProcess | undefined;
+const serverCpu = () =>
+  new Promise<number>((resolve) => {
+    server!.once("message", (m) => {
+      const { user, system } = (m as { cpu: NodeJS.CpuUsage }).cpu;
+      resolve(user + system);
+    });
+    server!.send("cpu");
+  });
+
 async function run(title: string, opts: autocannon.Options): Promise<Omit<Figure, "engine" | "target">> {
   // A short warm-up so JIT and connection pools are settled before the measured run.
   await autocannon({ ...opts, duration: 2 });
+  const cpuBefore = await serverCpu();
   const r = await autocannon(opts);
+  const cpuUs = Math.round((await serverCpu()) - cpuBefore) / Math.max(1, r.requests.total);
   console.error(
-    `  ${title}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
+    `  ${title}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, server CPU ${cpuUs.toFixed(0)} µs/request`,
   );
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  return {
+    rps: Math.round(r.requests.average),
+    cpuUs: Math.round(cpuUs),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
 }
 
 async function bench(engine: "pglite" | "postgres"): Promise<Figure[]> {
-  const child: ChildProcess = fork(import.meta.filename, ["--serve", engine], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(import.meta.filename, ["--serve", engine], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`] : [],
+  });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once("message", (m) => resolve(m as Ready));
+    server = child;
     child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
   const duration = Number(args.duration);
@@ -151,9 +181,10 @@ async function bench(engine: "pglite" | "postgres"): Promise<Figure[]> {
   if (targets.has("checkin"))
     figures.push({
       engine,
-      target: "kiosk check-in (checkin.checkIn)",
+      target: "kiosk check-in (kioskCheckin.checkIn)",
       ...(await run("check-in", {
-        url: `http://127.0.0.1:${ready.apiPort}/trpc/checkin.checkIn`,
+        // The procedure the kiosk app calls (identification, the visit, the welcome and a survey ticket).
+        url: `http://127.0.0.1:${ready.apiPort}/trpc/kioskCheckin.checkIn`,
         connections,
         duration,
         method: "POST",
@@ -180,8 +211,11 @@ if (args.serve) {
 } else {
   const all: Figure[] = [];
   for (const engine of args.engines!.split(",") as ("pglite" | "postgres")[]) all.push(...(await bench(engine)));
-  console.log(`\n| engine | endpoint | req/s | p50 ms | p99 ms | errors / non-2xx |\n|---|---|---:|---:|---:|---:|`);
-  for (const f of all) console.log(`| ${f.engine} | ${f.target} | ${f.rps} | ${f.p50} | ${f.p99} | ${f.errors} / ${f.non2xx} |`);
+  console.log(
+    `\n| engine | endpoint | req/s | p50 ms | p99 ms | server CPU µs/req | errors / non-2xx |\n|---|---|---:|---:|---:|---:|---:|`,
+  );
+  for (const f of all)
+    console.log(`| ${f.engine} | ${f.target} | ${f.rps} | ${f.p50} | ${f.p99} | ${f.cpuUs} | ${f.errors} / ${f.non2xx} |`);
   for (const engine of new Set(all.map((f) => f.engine))) {
     const bare = all.find((f) => f.engine === engine && f.target.startsWith("bare"));
     const balance = all.find((f) => f.engine === engine && f.target.startsWith("balance"));

@@ -1,6 +1,6 @@
 // Import benchmark on PostgreSQL: 1,000,000 invoice lines across 1,000 members through the real
-// import path (POST /api/v1/imports, text/csv streamed over loopback HTTP into csv-parse and
-// core's importInvoices), beside a raw COPY of the same CSV into a plain table in the same run.
+// import path (POST /api/v1/imports, text/csv over loopback HTTP, spooled, then core's
+// importCsvWithCopy), beside a raw COPY of the same CSV into a plain table in the same run.
 // Then the same file again, to show exactly-once: nothing imported, the ledger unchanged.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/import.bench.ts [--lines 1000000]

@@ -37,6 +37,8 @@ export async function main() {
   const log = createLogger(env.LOG_LEVEL);
   const database = createDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.TALLY_DATA_DIR });
   await database.migrate();
+  // Read caches (sessions, balances) are exact only while this is the database's one server.
+  if (!(await database.claimExclusive())) log.warn("another Tally server uses this database: in-memory read caches are off");
   if (env.TALLY_SEED === "auto") {
     const seed = await seedDemo(database.db);
     if (seed.seeded) log.info({ practices: Object.keys(seed.practiceIds) }, "seeded the demo practices");

@@ -22,6 +22,99 @@ export interface Database {
   /** True when a trivial query answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Makes this process the database's only Tally server, so in-memory read caches may be used
+   * (see `cacheVersion`). PGlite is always exclusive; on PostgreSQL a session advisory lock is
+   * held on a connection of its own until close(). False when another process holds it.
+   */
+  claimExclusive(): Promise<boolean>;
+}
+
+/** The tables a statement writes: null for a read, "all" when the text does not say. */
+type Written = ReadonlySet<string> | "all" | null;
+
+const writeTarget = /\b(?:insert\s+into|update|delete\s+from|copy)\s+"?([a-z_][a-z0-9_]*)"?/gi;
+
+/** Which tables a statement writes, from its text (drizzle's and the app's own SQL): none for a
+ *  SELECT or a WITH query without INSERT/UPDATE/DELETE; the targets of INSERT/UPDATE/DELETE/COPY;
+ *  every table for anything else (DDL, SET, TRUNCATE...). Words after `update` in `do update set`
+ *  or `for update` only add names no cache depends on. */
+export function writtenTables(query: string): Written {
+  const head = /^\s*(\w+)/.exec(query)?.[1]?.toLowerCase();
+  if (head === "select") return null;
+  const tables = new Set<string>();
+  for (const m of query.matchAll(writeTarget)) tables.add(m[1]!.toLowerCase());
+  if (head === "with") return tables.size > 0 ? tables : null;
+  return tables.size > 0 && (head === "insert" || head === "update" || head === "delete" || head === "copy") ? tables : "all";
+}
+
+/** Tables written in one transaction, counted when it ends. */
+class TxWrites {
+  tables = new Set<string>();
+  all = false;
+  add(written: Written) {
+    if (written === "all") this.all = true;
+    else if (written) for (const t of written) this.tables.add(t);
+  }
+}
+
+/** Counts the writes that finished through one database object, per table (see cacheVersion). */
+class WriteCounter {
+  /** Writes whose tables are unknown (they change every table's version). */
+  private any = 0;
+  private readonly perTable = new Map<string, number>();
+  exclusive: boolean;
+  /** Called after each counted write (a server without the lock tells the one holding it). */
+  onWrite: (() => void) | undefined;
+  constructor(exclusive: boolean) {
+    this.exclusive = exclusive;
+  }
+  wrote(written: Written | TxWrites) {
+    if (written === null) return;
+    if (written === "all" || (written instanceof TxWrites && written.all)) this.any++;
+    else for (const t of written instanceof TxWrites ? written.tables : written) this.perTable.set(t, (this.perTable.get(t) ?? 0) + 1);
+    this.onWrite?.();
+  }
+  version(tables: readonly string[]): number {
+    let v = this.any;
+    for (const t of tables) v += this.perTable.get(t) ?? 0;
+    return v;
+  }
+}
+const counters = new WeakMap<object, WriteCounter>();
+
+/**
+ * For exact in-memory read caches: a number that changes whenever a write to one of `tables`
+ * through this database object has finished (a transaction ended, or a statement outside one),
+ * or undefined when caching is not safe (another process may write: see claimExclusive; or `db`
+ * is a transaction). A cached read is valid while the number it was read under is still
+ * current; take the number before reading.
+ */
+export function cacheVersion(db: object, tables: readonly string[]): number | undefined {
+  const counter = counters.get(db);
+  return counter?.exclusive ? counter.version(tables) : undefined;
+}
+
+const writesChannel = "tally_writes";
+
+/** After writes, one NOTIFY at a time (writes meanwhile are folded into the next one). */
+function notifyWrites(sql: postgres.Sql): () => void {
+  let sending = false;
+  let again = false;
+  const send = () => {
+    sending = true;
+    again = false;
+    sql`select pg_notify(${writesChannel}, '')`
+      .catch(() => {})
+      .finally(() => {
+        sending = false;
+        if (again) send();
+      });
+  };
+  return () => {
+    if (sending) again = true;
+    else send();
+  };
 }
 
 export const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
@@ -42,29 +135,120 @@ export interface DatabaseOptions {
  * drizzle's statements the driver's own default instead: prepared once per connection (keyed by
  * their text), then one round trip each. Transactions and savepoints get the same client.
  */
-function preparedByDefault(sql: postgres.Sql): postgres.Sql {
+function preparedByDefault(sql: postgres.Sql, counter?: WriteCounter, txWrites?: TxWrites): postgres.Sql {
   return new Proxy(sql, {
     get(target, key) {
       const value = Reflect.get(target, key) as unknown;
       if (key === "unsafe") {
-        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
-          target.unsafe(query, params as never, { ...options, prepare: true });
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) => {
+          const pending = target.unsafe(query, params as never, { ...options, prepare: true });
+          if (txWrites) txWrites.add(writtenTables(query));
+          else if (counter) {
+            const written = writtenTables(query);
+            if (written) countWhenSettled(pending, counter, written);
+          }
+          return pending;
+        };
       }
       if ((key === "begin" || key === "savepoint") && typeof value === "function") {
         return (...args: unknown[]) => {
           const fn = args.pop() as (tx: postgres.Sql) => unknown;
-          return value.call(target, ...args, (tx: postgres.Sql) => fn(preparedByDefault(tx)));
+          const writes = txWrites ?? new TxWrites();
+          const done = value.call(target, ...args, (tx: postgres.Sql) => fn(preparedByDefault(tx, undefined, writes))) as Promise<unknown>;
+          if (!counter || txWrites) return done;
+          return done.finally(() => {
+            counter.wrote(writes);
+          });
         };
       }
       return value;
+    },
+    // A tagged-template query (sql`...`) inside a transaction: its text is not at hand.
+    apply(target, self, args) {
+      txWrites?.add("all");
+      return Reflect.apply(target as unknown as (...a: unknown[]) => unknown, self, args);
+    },
+  });
+}
+
+/** A postgres.js query runs when first awaited: count the write once it has settled, keeping the
+ *  query object itself (drizzle calls `.values()` on it before awaiting). */
+function countWhenSettled(pending: PromiseLike<unknown>, counter: WriteCounter, written: Written) {
+  const then = pending.then;
+  // biome-ignore lint/suspicious/noThenProperty: wraps the query's own then, keeping it a thenable.
+  Object.defineProperty(pending, "then", {
+    value(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
+      return then.call(
+        this,
+        (v: unknown) => {
+          counter.wrote(written);
+          return onFulfilled ? onFulfilled(v) : v;
+        },
+        (e: unknown) => {
+          counter.wrote(written);
+          if (onRejected) return onRejected(e);
+          throw e;
+        },
+      );
+    },
+  });
+}
+
+/** PGlite with its writes counted: `query`/`exec` outside a transaction, and `transaction`. */
+function countedPglite(client: PGlite, counter: WriteCounter, txWrites?: TxWrites): PGlite {
+  return new Proxy(client, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown;
+      if (typeof value !== "function") return value;
+      if (key === "query" || key === "exec") {
+        return (query: string, ...rest: unknown[]) => {
+          const written = writtenTables(query);
+          const done = (value as (...a: unknown[]) => Promise<unknown>).call(target, query, ...rest);
+          if (txWrites) {
+            txWrites.add(written);
+            return done;
+          }
+          return written === null
+            ? done
+            : done.finally(() => {
+                counter.wrote(written);
+              });
+        };
+      }
+      if (key === "sql") {
+        // Tagged-template queries: their text is not at hand.
+        return (...args: unknown[]) => {
+          if (txWrites) txWrites.add("all");
+          const done = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          return txWrites ? done : done.finally(() => counter.wrote("all"));
+        };
+      }
+      if (key === "transaction") {
+        return (fn: (tx: PGlite) => Promise<unknown>) => {
+          const writes = txWrites ?? new TxWrites();
+          const done = (value as (f: (tx: PGlite) => Promise<unknown>) => Promise<unknown>).call(target, (tx) =>
+            fn(countedPglite(tx, counter, writes)),
+          );
+          return txWrites
+            ? done
+            : done.finally(() => {
+                counter.wrote(writes);
+              });
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(target);
     },
   });
 }
 
 export function createDatabase(options: DatabaseOptions = {}): Database {
   if (options.url) {
-    const sql = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(preparedByDefault(sql), { schema, casing: "snake_case" }) as unknown as Db;
+    const url = options.url;
+    const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+    const counter = new WriteCounter(false);
+    const db = drizzlePostgres(preparedByDefault(sql, counter), { schema, casing: "snake_case" }) as unknown as Db;
+    counters.set(db, counter);
+    let lockHolder: postgres.Sql | undefined;
     return {
       db,
       kind: "postgres",
@@ -77,12 +261,36 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
           return false;
         }
       },
-      close: () => sql.end({ timeout: 5 }),
+      claimExclusive: async () => {
+        if (counter.exclusive) return true;
+        const holder = postgres(url, { max: 1, idle_timeout: 0, onnotice: () => {} });
+        const [row] = await holder`select pg_try_advisory_lock(hashtext('tally:server')) as locked`;
+        if (!row?.locked) {
+          await holder.end({ timeout: 5 });
+          counter.onWrite = notifyWrites(sql);
+          return false;
+        }
+        // Writes by other servers of this database (which run without caches) arrive here.
+        await holder.listen(writesChannel, () => {
+          counter.wrote("all");
+        });
+        lockHolder = holder;
+        counter.exclusive = true;
+        return true;
+      },
+      close: async () => {
+        counter.exclusive = false;
+        await lockHolder?.end({ timeout: 5 });
+        await sql.end({ timeout: 5 });
+      },
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = new PGlite(options.dataDir);
-  const db = drizzlePglite(client, { schema, casing: "snake_case" }) as unknown as Db;
+  // One process owns an embedded database: read caches are always safe.
+  const counter = new WriteCounter(true);
+  const db = drizzlePglite(countedPglite(client, counter), { schema, casing: "snake_case" }) as unknown as Db;
+  counters.set(db, counter);
   return {
     db,
     kind: "pglite",
@@ -95,6 +303,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
         return false;
       }
     },
+    claimExclusive: async () => true,
     close: () => client.close(),
   };
 }

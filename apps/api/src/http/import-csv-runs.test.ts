@@ -58,7 +58,8 @@ describe("CSV import runs carry the row errors", () => {
       "PMS-10002,K-3,2026-04-03,paid,CLEAN,x",
     ].join("\n");
     const ctx = systemCtx(h.t.db, h.practiceIds["bright-smiles"]!);
-    const summary = await importCsv(ctx, Readable.from([csv]), { chunkInvoices: 2 });
+    // The csv-parse path's chunks (on PostgreSQL the COPY path takes a file whole, in one run).
+    const summary = await importCsv(ctx, Readable.from([csv]), { chunkInvoices: 2, parser: true });
     expect(summary.runIds).toHaveLength(2);
     const runs = await admin.adminImports.runs.query({ limit: 2 });
     const byId = new Map(runs.map((r) => [r.id, r]));
@@ -72,5 +73,28 @@ describe("CSV import runs carry the row errors", () => {
       imported: 0,
       errors: [{ row: 5, message: expect.stringMatching(/amount/) }],
     });
+  });
+
+  it("reports the same rows, invoices and errors on either path, and the second import skips what the first brought", async () => {
+    const csv = [
+      "member_id,invoice_id,date,status,code,amount",
+      "PMS-10003,P-1,2026-05-01,paid,CLEAN,100.00",
+      "PMS-10003,P-1,2026-05-01,paid,XRAY,$20.00",
+      "",
+      " PMS-10003 , P-2 ,2026-05-02, Paid , FILL ,5",
+      "PMS-10003,P-3,2026-02-30,paid,CLEAN,1.00",
+      "PMS-10003,P-4,2026-05-03,paid,CLEAN,1.234",
+      "NOBODY,P-5,2026-05-03,paid,CLEAN,1.00",
+      "PMS-10003,P-1,2026-05-04,refunded,,",
+      "PMS-10004,P-2,2026-05-05,paid,CLEAN,7.00", // P-2 again (another member): the first one counts
+    ].join("\n");
+    const ctx = systemCtx(h.t.db, h.practiceIds["bright-smiles"]!);
+    // On PostgreSQL the first goes through COPY (a plain file: read in Node), the second through csv-parse.
+    const first = await importCsv(ctx, Readable.from([csv]));
+    const second = await importCsv(ctx, Readable.from([csv]), { parser: true });
+    expect(first).toMatchObject({ rows: 8, invoices: 7, imported: 3, skipped: 1, errorCount: 3 });
+    expect(first.errors.map((e) => e.row)).toEqual([6, 7, 8]);
+    expect(second).toMatchObject({ rows: first.rows, invoices: first.invoices, imported: 0, skipped: 4, points: 0 });
+    expect(second.errors).toEqual(first.errors);
   });
 });

@@ -145,7 +145,7 @@ export function integrationRoutes(deps: AppDeps) {
     await db.update(jobs).set({ status: "running", lockedAt: new Date(), attempts: 1 }).where(eq(jobs.id, job.id));
     const work = (async () => {
       try {
-        const summary = await importCsv(caller.ctx, createReadStream(file), { jobId: job.id });
+        const summary = await importCsv(caller.ctx, createReadStream(file), { jobId: job.id, file });
         await db.update(jobs).set({ processed: summary.rows, total: summary.rows }).where(eq(jobs.id, job.id));
         await complete(db, job.id, summary);
         deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", summary.rows);

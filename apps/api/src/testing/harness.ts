@@ -23,6 +23,8 @@ export type TestClient = ReturnType<typeof createApiClient> & { jar: Map<string,
 
 export async function createHarness(options: { members?: number; config?: AppOptions["config"] } = {}): Promise<Harness> {
   const t = await createTestDatabase();
+  // As the server does: the one server of this database, so the read caches are on.
+  await t.claimExclusive();
   const seed = await seedDemo(t.db, { members: options.members ?? 5 });
   const app = createApp({ database: t, log: createLogger("silent"), config: options.config });
 

@@ -34,13 +34,19 @@ export interface AppDeps {
   mailer: Mailer;
 }
 
+/** What procedures may add to the response's headers (a fetch Headers object fits). */
+export interface ResponseHeaders {
+  append(name: string, value: string): void;
+}
+
 export interface Context extends AppDeps {
   req: Request;
   /** Headers added to the response (Set-Cookie from sign-in and sign-out). */
-  resHeaders: Headers;
+  resHeaders: ResponseHeaders;
   /** The client's address, for rate limits (X-Forwarded-For is trusted from loopback only). */
-  ip: string;
-  secure: boolean;
+  ip(): string;
+  /** Whether the client reached us over HTTPS (cookies get the Secure flag). */
+  secure(): boolean;
   tokens: { staff?: string; member?: string; bearer?: string };
   auth: {
     staff(): Promise<StaffPrincipal | null>;
@@ -55,17 +61,29 @@ const once = <T>(fn: () => Promise<T>) => {
   return () => (p ??= fn());
 };
 
+const memo = <T>(fn: () => T) => {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = fn();
+      done = true;
+    }
+    return value;
+  };
+};
+
 export function createContext(
   deps: AppDeps,
   req: Request,
-  resHeaders: Headers,
-  cookies: Record<string, string>,
-  ip: string,
-  secure: boolean,
+  resHeaders: ResponseHeaders,
+  cookie: (name: string) => string | undefined,
+  ip: () => string,
+  secure: () => boolean,
 ): Context {
   const { db } = deps.database;
-  const staff = cookies[staffCookie] || undefined;
-  const member = cookies[memberCookie] || undefined;
+  const staff = cookie(staffCookie) || undefined;
+  const member = cookie(memberCookie) || undefined;
   const auth = req.headers.get("authorization") ?? "";
   const bearer = auth.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : undefined;
   const policy = deps.config.authPolicy;
@@ -73,7 +91,7 @@ export function createContext(
     ...deps,
     req,
     resHeaders,
-    ip,
+    ip: memo(ip),
     secure,
     tokens: { staff, member, bearer },
     auth: {

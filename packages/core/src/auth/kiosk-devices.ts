@@ -2,6 +2,7 @@
 // code for a long-lived device token (sent as `Authorization: Bearer`). Revoking cuts it off.
 import { type Db, kioskDevices, practices } from "@tally/db";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { cachePerDatabase } from "../cache.ts";
 import { type Ctx, requireStaff } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { perDatabase } from "../sql.ts";
@@ -85,8 +86,15 @@ const kioskDeviceQuery = perDatabase((db: Db) =>
     .prepare("kiosk_device"),
 );
 
+type KioskRow = Awaited<ReturnType<ReturnType<typeof kioskDeviceQuery>["execute"]>>[number];
+const kioskDeviceCache = cachePerDatabase<string, KioskRow | undefined>(["kiosk_devices", "practices"]);
+
 export async function resolveKioskDevice(db: Db, token: string, now = new Date()): Promise<KioskPrincipal | null> {
-  const [row] = await kioskDeviceQuery(db).execute({ tokenHash: hashToken(token) });
+  const row = await kioskDeviceCache(db).get(
+    db,
+    token,
+    async () => (await kioskDeviceQuery(db).execute({ tokenHash: hashToken(token) }))[0],
+  );
   if (!row || row.revokedAt) return null;
   if (!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) {
     await db.update(kioskDevices).set({ lastSeenAt: now }).where(eq(kioskDevices.id, row.id));

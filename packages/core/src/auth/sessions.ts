@@ -3,6 +3,7 @@
 // staff user or merged member is cut off at their next request because every lookup re-reads them.
 import { type Db, members, practices, sessions, staffUsers } from "@tally/db";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { cachePerDatabase } from "../cache.ts";
 import type { Actor } from "../context.ts";
 import { perDatabase } from "../sql.ts";
 import { type AuthPolicy, defaultAuthPolicy, touchEveryMs } from "./policy.ts";
@@ -61,7 +62,8 @@ export interface MemberPrincipal {
   expiresAt: Date;
 }
 
-// Built once per database: these run on every authenticated request.
+// Built once per database: these run on every authenticated request, and their rows are cached
+// until the next write (cache.ts), so a signed-in page view usually costs no query at all.
 const staffSessionQuery = perDatabase((db: Db) =>
   db
     .select({
@@ -109,6 +111,10 @@ const memberSessionQuery = perDatabase((db: Db) =>
     .prepare("member_session"),
 );
 
+type Row<Q extends (db: Db) => { execute: (...a: never[]) => Promise<unknown[]> }> = Awaited<ReturnType<ReturnType<Q>["execute"]>>[number];
+const staffSessions = cachePerDatabase<string, Row<typeof staffSessionQuery> | undefined>(["sessions", "staff_users", "practices"]);
+const memberSessions = cachePerDatabase<string, Row<typeof memberSessionQuery> | undefined>(["sessions", "members", "practices"]);
+
 /** The staff user behind a session token, or null when missing, expired, idle, revoked or disabled. */
 export async function resolveStaffSession(
   db: Db,
@@ -116,7 +122,7 @@ export async function resolveStaffSession(
   policy = defaultAuthPolicy,
   now = new Date(),
 ): Promise<StaffPrincipal | null> {
-  const [row] = await staffSessionQuery(db).execute({ tokenHash: hashToken(token) });
+  const row = await staffSessions(db).get(db, token, async () => (await staffSessionQuery(db).execute({ tokenHash: hashToken(token) }))[0]);
   if (row?.kind !== "staff" || row.disabled || row.staffPractice !== row.practiceId) return null;
   if (!(await isLive(db, row, policy.staff.idleMs, now))) return null;
   return {
@@ -139,7 +145,11 @@ export async function resolveMemberSession(
   policy = defaultAuthPolicy,
   now = new Date(),
 ): Promise<MemberPrincipal | null> {
-  const [row] = await memberSessionQuery(db).execute({ tokenHash: hashToken(token) });
+  const row = await memberSessions(db).get(
+    db,
+    token,
+    async () => (await memberSessionQuery(db).execute({ tokenHash: hashToken(token) }))[0],
+  );
   if (row?.kind !== "member" || row.status === "merged" || row.memberPractice !== row.practiceId) return null;
   if (!(await isLive(db, row, policy.member.idleMs, now))) return null;
   return {

@@ -1,9 +1,11 @@
-import { surveyQuestions } from "@tally/db";
+import { practices, surveyQuestions } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordEvent } from "../events/record-event.ts";
 import { getMember } from "../members/get-member.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { kioskCheckInBatched } from "./batch-check-in.ts";
 import { kioskCheckIn } from "./kiosk-check-in.ts";
 
 const rules = `
@@ -118,5 +120,23 @@ describe("kioskCheckIn", () => {
     });
     const other = await makePractice(t);
     await expect(kioskCheckIn({ ctx: other.kiosk, input: { memberId: ana, method: "card" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("shows no balance while the program is in test mode, on the single and the batched path", async () => {
+    const [cy] = await makeMembers(t, p.id, [{ firstName: "Cy", lastName: "Dale", cardNumber: "7001" }]);
+    await t.db.update(practices).set({ status: "test" }).where(eq(practices.id, p.id));
+    try {
+      const single = await kioskCheckIn({
+        ctx: p.kiosk,
+        input: { memberId: cy!.id, method: "card", at: new Date("2026-11-24T15:00:00Z") },
+      });
+      expect(single.balance).toBeNull();
+      expect(single.pointsEarned).toBe(10); // points still accrue in test mode
+      const batched = await kioskCheckInBatched(p.kiosk, { method: "card", cardNumber: "7001" }, { qrSecret: "test-secret" });
+      expect(batched.status).toBe("checked_in");
+      expect(batched.status === "checked_in" && batched.welcome.balance).toBeNull();
+    } finally {
+      await t.db.update(practices).set({ status: "on" }).where(eq(practices.id, p.id));
+    }
   });
 });

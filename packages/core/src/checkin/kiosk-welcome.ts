@@ -5,7 +5,7 @@
 import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, surveyQuestions, type Tx } from "@tally/db";
 import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
-import type { MemberState } from "../events/engine.ts";
+import type { MemberState, Program } from "../events/engine.ts";
 import { loadSetup, type PipelineSetup } from "../events/program.ts";
 import { notFound } from "../verb.ts";
 
@@ -32,34 +32,25 @@ export interface InstantReward {
 export interface KioskWelcome {
   firstName: string;
   lastInitial: string;
-  balance: number;
+  /** Null while the program is in test mode (or off): patients do not see balances then. */
+  balance: number | null;
   milestones: MilestoneProgress[];
   instantRewards: InstantReward[];
   /** The practice has an active compliance survey the patient may take at the kiosk. */
   surveyAvailable: boolean;
 }
 
-export async function kioskWelcome(
-  db: Tx | Ctx["db"],
-  ctx: Ctx,
-  memberId: string,
-  now = new Date(),
-  setup?: PipelineSetup,
-): Promise<KioskWelcome> {
-  const [m] = await db
-    .select({ firstName: members.firstName, lastName: members.lastName, balance: memberBalances.balance, state: memberEngineStates.state })
-    .from(members)
-    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
-    .leftJoin(memberEngineStates, eq(memberEngineStates.memberId, members.id))
-    .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
-  if (!m) throw notFound("Member");
+/** The names of the program's instant rules (their coupons are the ones a kiosk shows). */
+export function instantRuleNames(program: Program): Set<string> {
+  const names = new Set<string>();
+  for (const rule of program.rules) if (rule.kind === "instant") names.add(rule.name);
+  return names;
+}
 
-  const program = (setup ?? (await loadSetup(db, ctx.practiceId))).program;
-  const state = m.state as MemberState | null;
+/** Progress toward each milestone, as the kiosk shows it, from the member's engine state. */
+export function milestonesOf(program: Program, state: MemberState | null | undefined): MilestoneProgress[] {
   const milestones: MilestoneProgress[] = [];
-  const instantNames = new Set<string>();
   for (const rule of program.rules) {
-    if (rule.kind === "instant") instantNames.add(rule.name);
     if (rule.kind !== "milestone") continue;
     const st = state?.milestones?.[rule.name] ?? { tally: 0, phase: 0, achieved: [] };
     if (rule.program === "unlimited") {
@@ -81,7 +72,28 @@ export async function kioskWelcome(
         });
     }
   }
+  return milestones;
+}
 
+export async function kioskWelcome(
+  db: Tx | Ctx["db"],
+  ctx: Ctx,
+  memberId: string,
+  now = new Date(),
+  setup?: PipelineSetup,
+): Promise<KioskWelcome> {
+  const [m] = await db
+    .select({ firstName: members.firstName, lastName: members.lastName, balance: memberBalances.balance, state: memberEngineStates.state })
+    .from(members)
+    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .leftJoin(memberEngineStates, eq(memberEngineStates.memberId, members.id))
+    .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
+  if (!m) throw notFound("Member");
+
+  const loaded = setup ?? (await loadSetup(db, ctx.practiceId));
+  const program = loaded.program;
+  const milestones = milestonesOf(program, m.state as MemberState | null);
+  const instantNames = instantRuleNames(program);
   const coupons =
     instantNames.size === 0
       ? []
@@ -122,7 +134,7 @@ export async function kioskWelcome(
   return {
     firstName: m.firstName,
     lastInitial: m.lastName.slice(0, 1).toUpperCase(),
-    balance: m.balance ?? 0,
+    balance: loaded.practice.status === "on" ? (m.balance ?? 0) : null,
     milestones,
     instantRewards: coupons.map((c) => ({ coupon: c.coupon, title: titles.get(c.coupon) ?? null, rule: c.rule, expiresAt: c.expiresAt })),
     surveyAvailable: question !== undefined,

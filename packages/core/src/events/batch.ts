@@ -89,6 +89,8 @@ export async function processMemberEvents(
     const state = { ...(stored.get(memberId) ?? freshMemberState(profile)), ...profile, balance: balances.get(memberId) ?? 0 };
     const engineState = { members: { [memberId]: state }, processed: {} as Record<string, true> };
     for (const e of todo) {
+      // The same external id twice in one member's list: the first one wins.
+      if (claimed.has(e.id)) continue;
       claimed.add(e.id);
       const eventId = fresh.get(e.id)!;
       const effects: Effect[] = [];

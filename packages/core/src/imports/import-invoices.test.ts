@@ -107,6 +107,28 @@ describe("invoice import", () => {
     for (const b of balances) expect(b.balance).toBe(await ledgerSum(t.db, p.id, b.memberId));
   });
 
+  it("imports an invoice listed twice for the same member once", async () => {
+    await makeMembers(t, p.id, [{ externalId: "C-0" }]);
+    const invoice = {
+      externalMemberId: "C-0",
+      invoiceId: "twice-1",
+      date: "2026-02-02",
+      status: "paid" as const,
+      lines: [{ code: "CLEAN", amount: "120.00" }],
+    };
+    const r = await importInvoices({ ctx: p.admin, input: { rows: [invoice, { ...invoice }] } });
+    expect(r.rowErrors).toEqual([]);
+    expect(r.imported).toBe(1);
+    expect(r.skipped).toBe(1);
+    const [b] = await t.db
+      .select({ id: members.id })
+      .from(members)
+      .where(and(eq(members.practiceId, p.id), eq(members.externalId, "C-0")));
+    const balance = (await t.db.select().from(memberBalances).where(eq(memberBalances.memberId, b!.id)))[0]?.balance ?? 0;
+    expect(balance).toBe(await ledgerSum(t.db, p.id, b!.id));
+    expect(balance).toBeGreaterThan(0);
+  });
+
   it("gives exactly what recording the same events one by one gives", async () => {
     const rows = rowsFor("B", 6, 12);
     await importInvoices({ ctx: p.admin, input: rows });

@@ -3,6 +3,7 @@
 import { ledgerEntries, memberBalances, members } from "@tally/db";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
+import { cachePerDatabase } from "../cache.ts";
 import type { Ctx } from "../context.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
@@ -21,13 +22,19 @@ const balanceQuery = perDatabase((db: Ctx["db"]) =>
     .prepare("member_balance"),
 );
 
+/** Balances read since the last write (cache.ts): repeated lookups cost no query. */
+const balances = cachePerDatabase<string, number | null>(["member_balances", "members"]);
+
 export async function getBalance({ ctx, input }: { ctx: Ctx; input: Input<typeof getBalanceInput> }) {
   authorize(ctx, "ledger.balance");
   const { memberId } = parseInput(getBalanceInput, input);
   assertSelf(ctx, memberId);
-  const [row] = await balanceQuery(ctx.db).execute({ memberId, practiceId: ctx.practiceId });
-  if (!row) throw notFound("Member");
-  return { memberId, balance: row.balance ?? 0 };
+  const balance = await balances(ctx.db).get(ctx.db, `${ctx.practiceId}:${memberId}`, async () => {
+    const [row] = await balanceQuery(ctx.db).execute({ memberId, practiceId: ctx.practiceId });
+    return row ? (row.balance ?? 0) : null;
+  });
+  if (balance === null) throw notFound("Member");
+  return { memberId, balance };
 }
 
 export const ledgerHistoryInput = z.object({

@@ -91,4 +91,22 @@ describe("ledger", () => {
       .where(and(eq(ledgerEntries.practiceId, p.id), eq(ledgerEntries.memberId, ana)));
     expect(row!.n).toBeGreaterThan(0);
   });
+
+  it("sees every write at the next balance lookup while lookups are cached", async () => {
+    await t.claimExclusive();
+    const [bo] = await makeMembers(t, p.id, [{ firstName: "Bo", lastName: "Cole" }]);
+    const lookup = async () => (await getBalance({ ctx: p.team, input: { memberId: bo!.id } })).balance;
+    expect(await lookup()).toBe(0);
+    expect(await lookup()).toBe(0);
+    await adjustPoints({ ctx: p.team, input: { memberId: bo!.id, points: 40, note: "welcome" } });
+    expect(await lookup()).toBe(40);
+    // A write outside any transaction (here straight to the cached balance row) is seen too.
+    await t.db.update(memberBalances).set({ balance: 41 }).where(eq(memberBalances.memberId, bo!.id));
+    expect(await lookup()).toBe(41);
+    await adjustPoints({ ctx: p.team, input: { memberId: bo!.id, points: -41, note: "fix" } });
+    expect(await lookup()).toBe(0);
+    await expect(getBalance({ ctx: p.team, input: { memberId: "00000000-0000-4000-8000-000000000000" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
 });

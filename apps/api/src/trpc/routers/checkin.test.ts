@@ -1,5 +1,5 @@
-import { auditLog, members } from "@tally/db";
-import { and, eq } from "drizzle-orm";
+import { auditLog, checkIns, ledgerEntries, memberBalances, members } from "@tally/db";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type TestClient } from "../../testing/harness.ts";
 
@@ -73,6 +73,45 @@ describe("kiosk pairing and check-in", () => {
       ac.abort();
       await listening;
       expect(events).toContainEqual(expect.objectContaining({ type: "checked_in", name: "Ana B.", method: "card" }));
+    });
+  });
+
+  describe("under load", () => {
+    it("many kiosk check-ins at once: each recorded once, audited once and announced live once", async () => {
+      const practiceId = h.practiceIds["bright-smiles"]!;
+      const patients = (await h.t.db.select().from(members).where(eq(members.practiceId, practiceId)))
+        .filter((m) => m.cardNumber && m.status === "member")
+        .slice(0, 12);
+      // Some patients twice, in one burst.
+      const cards = [...patients, ...patients.slice(0, 6)].map((m) => m.cardNumber!);
+      const count = async (table: typeof checkIns | typeof auditLog) =>
+        Number((await h.t.db.select({ n: sql<string>`count(*)` }).from(table).where(eq(table.practiceId, practiceId)))[0]!.n);
+      const [visitsBefore, auditsBefore] = [await count(checkIns), await count(auditLog)];
+      const announced: { type: string; memberId?: string }[] = [];
+      const ac = new AbortController();
+      const listening = (async () => {
+        for await (const e of h.app.deps.bus.subscribe(practiceId, ac.signal)) announced.push(e);
+      })().catch(() => {});
+      await new Promise((r) => setTimeout(r, 10));
+      const results = await Promise.all(cards.map((cardNumber) => kiosk.checkin.checkIn.mutate({ method: "card", cardNumber })));
+      await new Promise((r) => setTimeout(r, 10));
+      ac.abort();
+      await listening;
+      expect(results.map((r) => r.status)).toEqual(cards.map(() => "checked_in"));
+      expect(results.map((r) => (r.status === "checked_in" ? r.member.firstName : null))).toEqual(
+        [...patients, ...patients.slice(0, 6)].map((m) => m.firstName),
+      );
+      expect((await count(checkIns)) - visitsBefore).toBe(cards.length);
+      expect((await count(auditLog)) - auditsBefore).toBe(cards.length);
+      expect(announced.filter((e) => e.type === "checked_in")).toHaveLength(cards.length);
+      for (const m of patients) {
+        const [balance] = await h.t.db.select().from(memberBalances).where(eq(memberBalances.memberId, m.id));
+        const [sum] = await h.t.db
+          .select({ s: sql<string>`coalesce(sum(${ledgerEntries.points}), 0)` })
+          .from(ledgerEntries)
+          .where(eq(ledgerEntries.memberId, m.id));
+        expect(balance!.balance).toBe(Number(sum!.s));
+      }
     });
   });
 

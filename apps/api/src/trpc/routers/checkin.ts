@@ -2,7 +2,7 @@
 // device token, identifying a patient and checking them in. A kiosk only ever sees first name,
 // last initial, balance, progress and coupons.
 
-import { checkIn, checkInInput, getPractice, identifyAtKiosk, kioskCheckIn, pairKiosk } from "@tally/core";
+import { checkIn, checkInInput, getPractice, kioskCheckInBatched, pairKiosk } from "@tally/core";
 import { z } from "zod";
 import { kioskProcedure, limitRate, publicProcedure, router, staffProcedure } from "../init.ts";
 
@@ -60,7 +60,8 @@ export const checkinRouter = router({
   /** Identifies the patient and checks them in. "Not found" and "wrong birth date" are one answer. */
   checkIn: kioskProcedure.input(identifyInput).mutation(async ({ ctx, input }) => {
     limitRate(ctx, "identify", ctx.kiosk.deviceId);
-    const found = await identifyAtKiosk(ctx.core, input, { qrSecret: ctx.config.qrSecret });
+    // Batched with the check-ins arriving meanwhile (one transaction for many kiosk visits).
+    const found = await kioskCheckInBatched(ctx.core, input, { qrSecret: ctx.config.qrSecret });
     if (found.status === "not_found") return { status: "not_found" as const, message: notFoundMessage };
     if (found.status === "see_front_desk") {
       if (found.lockedNow) {
@@ -74,7 +75,7 @@ export const checkinRouter = router({
       }
       return { status: "see_front_desk" as const, message: deskMessage };
     }
-    const welcome = await kioskCheckIn({ ctx: ctx.core, input: { memberId: found.memberId, method: found.method } });
+    const welcome = found.welcome;
     ctx.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).");
     const name = `${welcome.firstName} ${welcome.lastInitial}.`;
     const at = new Date().toISOString();

@@ -2,10 +2,8 @@
 // record `visit.checked_in`, and answer with what the result screen shows. A short-lived visit
 // ticket, bound to this device and patient, lets the patient take the compliance survey right after.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { identifyAtKiosk } from "@tally/core";
+import { kioskCheckInBatched, listSurveyQuestions, submitSurvey } from "@tally/core";
 import { z } from "zod";
-import { kioskCheckIn } from "../../../../../packages/core/src/checkin/kiosk-check-in.ts";
-import { listSurveyQuestions, submitSurvey } from "../../../../../packages/core/src/engagement/surveys.ts";
 import { kioskProcedure, limitRate, router } from "../init.ts";
 import { identifyInput } from "./checkin.ts";
 
@@ -37,7 +35,8 @@ export const kioskCheckinRouter = router({
   /** Identifies the patient and records the visit. "Not found" and "wrong birth date" are one answer. */
   checkIn: kioskProcedure.input(identifyInput).mutation(async ({ ctx, input }) => {
     limitRate(ctx, "identify", ctx.kiosk.deviceId);
-    const found = await identifyAtKiosk(ctx.core, input, { qrSecret: ctx.config.qrSecret });
+    // Batched with the check-ins arriving meanwhile (one transaction for many kiosk visits).
+    const found = await kioskCheckInBatched(ctx.core, input, { qrSecret: ctx.config.qrSecret });
     if (found.status === "not_found") return { status: "not_found" as const };
     if (found.status === "see_front_desk") {
       if (found.lockedNow) {
@@ -51,7 +50,8 @@ export const kioskCheckinRouter = router({
       }
       return { status: "see_front_desk" as const, reason: found.reason };
     }
-    const welcome = await kioskCheckIn({ ctx: ctx.core, input: { memberId: found.memberId, method: found.method } });
+    const welcome = found.welcome;
+    ctx.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).");
     const name = `${welcome.firstName} ${welcome.lastInitial}.`;
     ctx.bus.publish({
       type: "checked_in",

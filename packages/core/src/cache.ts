@@ -1,0 +1,52 @@
+// Exact in-memory read caches for the lookups every request makes (sessions, kiosk devices,
+// balances). Each cache names the tables its reads come from; an entry is served only while no
+// write to those tables has finished through the same database object since it was read
+// (`cacheVersion` from @tally/db), so a disabled user, a revoked kiosk or a new ledger entry is
+// seen at the next request. When another process could write to the database (cacheVersion is
+// undefined), every read goes to the database.
+import { cacheVersion } from "@tally/db";
+
+export class ReadCache<K, V> {
+  /** Loads in flight are shared: a burst of requests for one key makes one query. */
+  private readonly entries = new Map<K, Promise<V>>();
+  private version = -1;
+  private readonly tables: readonly string[];
+  private readonly maxEntries: number;
+
+  constructor(tables: readonly string[], maxEntries = 20_000) {
+    this.tables = tables;
+    this.maxEntries = maxEntries;
+  }
+
+  get(db: object, key: K, load: () => Promise<V>): Promise<V> {
+    const version = cacheVersion(db, this.tables);
+    if (version === undefined) return load();
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    const cached = this.entries.get(key);
+    if (cached) return cached;
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    const loading = load();
+    this.entries.set(key, loading);
+    // A failed read is not kept.
+    loading.catch(() => {
+      if (this.entries.get(key) === loading) this.entries.delete(key);
+    });
+    return loading;
+  }
+}
+
+/** One cache per database object, over reads of `tables`. */
+export function cachePerDatabase<K, V>(tables: readonly string[], maxEntries?: number): (db: object) => ReadCache<K, V> {
+  const caches = new WeakMap<object, ReadCache<K, V>>();
+  return (db) => {
+    let cache = caches.get(db);
+    if (!cache) {
+      cache = new ReadCache<K, V>(tables, maxEntries);
+      caches.set(db, cache);
+    }
+    return cache;
+  };
+}

@@ -1,0 +1,208 @@
+// The COPY import's reader for plain CSV files (no quote character anywhere, the common export):
+// one pass in Node splits each line at commas, checks it exactly as the csv-parse path does (same
+// rules, same messages, same line numbers: blank lines skipped but counted, the header is line 1)
+// and groups consecutive rows of one invoice; then the JSON endpoint's checks per invoice (zod
+// only for an invoice a cheap check doubts) and the member ids. A file with a quote anywhere
+// returns null: it needs a real CSV parser (the COPY staging in SQL, or csv-parse).
+
+import type { Readable } from "node:stream";
+import { members } from "@tally/db";
+import { and, eq, inArray } from "drizzle-orm";
+import type { Ctx } from "../context.ts";
+import { invoiceRow } from "./import-invoices.ts";
+
+export interface PlainInvoice {
+  /** Line number of the invoice's first row. */
+  row: number;
+  memberId: string;
+  invoiceId: string;
+  status: "paid" | "voided";
+  /** ISO instant. */
+  at: string;
+  lines: { code: string; amount: string }[];
+}
+
+export interface PlainRead {
+  rows: number;
+  invoices: number;
+  /** Invoices without errors, a known member, first of their id and status in the file. */
+  valid: PlainInvoice[];
+  /** Invoices without errors that repeat an earlier one (skipped, as the JSON endpoint does). */
+  repeats: number;
+  errorCount: number;
+  /** Row errors by line number (all of them, sorted). */
+  errors: { row: number; message: string }[];
+}
+
+const money = /^-?\d+(\.\d{1,2})?$/;
+/** Larger files take the csv-parse path, which holds one chunk of invoices at a time. */
+export const MAX_COPY_INVOICES = 2_000_000;
+const dateLike = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** A field as csv-parse gives it with `trim`: "" when the column or the field is missing. */
+function field(f: string[], k: number): string {
+  if (k < 0) return "";
+  const v = f[k];
+  if (v === undefined || v === "") return "";
+  return v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32 ? v.trim() : v;
+}
+
+interface Group {
+  row: number;
+  m: string;
+  i: string;
+  d: string;
+  s: string;
+  lines: { code: string; amount: string }[];
+  bad: boolean;
+}
+
+export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<PlainRead | null> {
+  let col: Record<string, number> | null = null;
+  let lineNo = 0;
+  let rows = 0;
+  let partial = "";
+  let odd = false;
+  let idx = { member: -1, invoice: -1, date: -1, status: -1, code: -1, amount: -1 };
+  let lastDate: string | null = null;
+  let lastDateOk = false;
+  const groups: Group[] = [];
+  let current: Group | undefined;
+  let currentKey = "";
+  const errors: { row: number; message: string }[] = [];
+
+  const record = (raw: string) => {
+    lineNo++;
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (col === null) {
+      if (line === "") {
+        odd = true; // a blank line before the header: left to csv-parse
+        return;
+      }
+      const names = line
+        .replace(/^\uFEFF/, "")
+        .split(",")
+        .map((c) => c.trim().toLowerCase());
+      col = {};
+      names.forEach((n, k) => {
+        col![n] = k; // a repeated name: the last one wins, as with csv-parse's columns
+      });
+      const k = (name: string) => col![name] ?? -1;
+      idx = {
+        member: k("member_id"),
+        invoice: k("invoice_id"),
+        date: k("date"),
+        status: k("status"),
+        code: k("code"),
+        amount: k("amount"),
+      };
+      return;
+    }
+    if (line === "") return; // csv-parse skips empty lines (their numbers still count)
+    rows++;
+    const f = line.split(",");
+    const memberId = field(f, idx.member);
+    const invoiceId = field(f, idx.invoice);
+    const date = field(f, idx.date);
+    const rawStatus = (field(f, idx.status) || "paid").toLowerCase();
+    const status = rawStatus === "refunded" ? "voided" : rawStatus;
+    const code = field(f, idx.code);
+    const amount = field(f, idx.amount);
+    if (date !== lastDate) {
+      lastDate = date;
+      lastDateOk = dateLike.test(date);
+    }
+    const problems: string[] = [];
+    if (!memberId) problems.push("member_id is missing");
+    if (!invoiceId) problems.push("invoice_id is missing");
+    if (!lastDateOk) problems.push("date must be YYYY-MM-DD");
+    if (status !== "paid" && status !== "voided") problems.push(`status must be paid, voided or refunded (got "${rawStatus}")`);
+    let clean = amount;
+    if (status === "paid") {
+      if (!code) problems.push("code is missing");
+      if (amount.includes("$") || amount.includes(",")) clean = amount.replace(/[$,]/g, "");
+      if (!money.test(clean)) problems.push(`amount must be a dollar amount like 125.00 (got "${amount}")`);
+    }
+    const key = `${memberId}|${invoiceId}|${status}`;
+    if (!current || key !== currentKey) {
+      current = { row: lineNo, m: memberId, i: invoiceId, d: date, s: status, lines: [], bad: false };
+      currentKey = key;
+      groups.push(current);
+    }
+    if (problems.length > 0) {
+      current.bad = true;
+      errors.push({ row: lineNo, message: problems.join("; ") });
+    } else if (status === "paid") current.lines.push({ code, amount: clean });
+  };
+
+  for await (const chunk of open()) {
+    const text = partial + (typeof chunk === "string" ? chunk : (chunk as Buffer).toString("utf8"));
+    if (text.includes('"')) return null;
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+      record(text.slice(start, nl));
+      start = nl + 1;
+    }
+    partial = text.slice(start);
+    if (groups.length > MAX_COPY_INVOICES) return null;
+  }
+  if (partial !== "") record(partial);
+  if (col === null || odd || rows === 0) return null;
+
+  // The JSON endpoint's checks, per invoice: the exact zod messages when a cheap check doubts it.
+  const atOf = new Map<string, string | null>();
+  const at = (d: string) => {
+    let v = atOf.get(d);
+    if (v === undefined) {
+      const ok = invoiceRow.shape.date.safeParse(d).success;
+      v = ok ? (d.length === 10 ? `${d}T12:00:00.000Z` : new Date(d).toISOString()) : null;
+      atOf.set(d, v);
+    }
+    return v;
+  };
+  const checked: (Group & { at: string })[] = [];
+  for (const g of groups) {
+    if (g.bad) continue;
+    const when = at(g.d);
+    const plain =
+      when !== null && g.m.length <= 200 && g.i.length <= 200 && g.lines.length <= 1000 && g.lines.every((l) => l.code.length <= 64);
+    if (!plain) {
+      const r = invoiceRow.safeParse({ externalMemberId: g.m, invoiceId: g.i, date: g.d, status: g.s, lines: g.lines });
+      if (!r.success) {
+        errors.push({ row: g.row, message: r.error.issues.map((x) => `${x.path.join(".") || "row"}: ${x.message}`).join("; ") });
+        continue;
+      }
+    }
+    checked.push({ ...g, at: when! });
+  }
+
+  // Member ids: one query for all of them; only members (not leads or merged records) earn.
+  const ids = [...new Set(checked.map((g) => g.m))];
+  const memberOf = new Map<string, string>();
+  for (let k = 0; k < ids.length; k += 5000) {
+    const found = await ctx.db
+      .select({ id: members.id, externalId: members.externalId, status: members.status })
+      .from(members)
+      .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.externalId, ids.slice(k, k + 5000))));
+    for (const m of found) if (m.status === "member") memberOf.set(m.externalId!, m.id);
+  }
+  const valid: PlainInvoice[] = [];
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (const g of checked) {
+    const memberId = memberOf.get(g.m);
+    if (!memberId) {
+      errors.push({ row: g.row, message: `unknown member ${g.m}` });
+      continue;
+    }
+    const ext = `${g.i}\u0000${g.s}`;
+    if (seen.has(ext)) {
+      repeats++;
+      continue;
+    }
+    seen.add(ext);
+    valid.push({ row: g.row, memberId, invoiceId: g.i, status: g.s as PlainInvoice["status"], at: g.at, lines: g.lines });
+  }
+  errors.sort((a, b) => a.row - b.row);
+  return { rows, invoices: groups.length, valid, repeats, errorCount: errors.length, errors };
+}
