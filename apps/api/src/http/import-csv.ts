@@ -20,22 +20,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Ctx } from "@tally/core";
+import type { CopyImportSummary, Ctx } from "@tally/core";
 import { canCopyImport, importCsvWithCopy, importInvoices } from "@tally/core";
 import { parse } from "csv-parse";
 import { setProgress } from "../jobs/queue.ts";
 
-export interface CsvImportSummary {
-  rows: number;
-  invoices: number;
-  imported: number;
-  skipped: number;
-  points: number;
-  errorCount: number;
-  /** The first 1000 row errors, with the line number in the file (the header is line 1). */
-  errors: { row: number; message: string }[];
-  runIds: string[];
-}
+/** What an import reports, whichever reader ran (the same shape as the COPY path's). */
+export type CsvImportSummary = CopyImportSummary;
 
 interface Invoice {
   row: number;

@@ -87,6 +87,8 @@ const kioskDeviceQuery = perDatabase((db: Db) =>
 );
 
 type KioskRow = Awaited<ReturnType<ReturnType<typeof kioskDeviceQuery>["execute"]>>[number];
+/** Devices whose last-seen time is being written now. */
+const touching = new Set<string>();
 const kioskDeviceCache = cachePerDatabase<string, KioskRow | undefined>(["kiosk_devices", "practices"]);
 
 export async function resolveKioskDevice(db: Db, token: string, now = new Date()): Promise<KioskPrincipal | null> {
@@ -96,8 +98,14 @@ export async function resolveKioskDevice(db: Db, token: string, now = new Date()
     async () => (await kioskDeviceQuery(db).execute({ tokenHash: hashToken(token) }))[0],
   );
   if (!row || row.revokedAt) return null;
-  if (!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) {
-    await db.update(kioskDevices).set({ lastSeenAt: now }).where(eq(kioskDevices.id, row.id));
+  if ((!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) && !touching.has(row.id)) {
+    // One touch at a time per device: the requests arriving meanwhile read the same stale row.
+    touching.add(row.id);
+    try {
+      await db.update(kioskDevices).set({ lastSeenAt: now }).where(eq(kioskDevices.id, row.id));
+    } finally {
+      touching.delete(row.id);
+    }
   }
   return { kind: "kiosk", deviceId: row.id, name: row.name, practiceId: row.practiceId, practiceTimezone: row.timezone };
 }

@@ -22,6 +22,17 @@ export type KioskIdentifyResult =
 
 export const digitsOnly = (s: string) => s.replace(/\D/g, "");
 
+/** The subject of the per-person lockout: the card, phone or QR code tried, within the practice. */
+export function kioskPersonSubject(practiceId: string, input: KioskIdentifyInput): string {
+  const key =
+    input.method === "card"
+      ? `card:${input.cardNumber.trim()}`
+      : input.method === "phone"
+        ? `phone:${digitsOnly(input.phone)}`
+        : `qr:${input.token.slice(0, 64)}`;
+  return `${practiceId}:${key}`;
+}
+
 export async function identifyAtKiosk(
   ctx: Ctx,
   input: KioskIdentifyInput,
@@ -30,13 +41,7 @@ export async function identifyAtKiosk(
   if (ctx.actor.kind !== "kiosk") throw new DomainError("FORBIDDEN", "Only a paired kiosk can do this.");
   const now = options.now ?? new Date();
   const device: Subject = { scope: "kiosk_device", subject: ctx.actor.id, practiceId: ctx.practiceId };
-  const key =
-    input.method === "card"
-      ? `card:${input.cardNumber.trim()}`
-      : input.method === "phone"
-        ? `phone:${digitsOnly(input.phone)}`
-        : `qr:${input.token.slice(0, 64)}`;
-  const person: Subject = { scope: "kiosk_subject", subject: `${ctx.practiceId}:${key}`, practiceId: ctx.practiceId };
+  const person: Subject = { scope: "kiosk_subject", subject: kioskPersonSubject(ctx.practiceId, input), practiceId: ctx.practiceId };
 
   const locks = await lockStates(ctx.db, [device, person], now);
   if (locks.locked) return { status: "see_front_desk", reason: "locked" };
@@ -78,7 +83,7 @@ export async function identifyAtKiosk(
         actor: ctx.actor,
         action: "kiosk.lockout",
         targetType: d.justLocked ? "kiosk_device" : "kiosk_subject",
-        targetId: d.justLocked ? ctx.actor.id : key.split(":")[0],
+        targetId: d.justLocked ? ctx.actor.id : input.method,
         details: { device: ctx.actor.id, method: input.method },
       }),
     );

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@tally/db";
 import { applyEvent } from "@tally/rules";
 import { sql } from "drizzle-orm";
-import { digitsOnly, identifyAtKiosk, type KioskIdentifyInput } from "../auth/kiosk-identify.ts";
+import { identifyAtKiosk, type KioskIdentifyInput, kioskPersonSubject } from "../auth/kiosk-identify.ts";
 import { readMemberQrToken } from "../auth/tokens.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -21,6 +21,7 @@ import { type Effect, freshMemberState, type MemberState } from "../events/engin
 import { planEffects, toEngineEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import type { EventInput } from "../events/schemas.ts";
+import { entryRow } from "../ledger/append.ts";
 import { authorize } from "../permissions.ts";
 import { jsonRows, query } from "../sql.ts";
 import { type KioskCheckInResult, kioskCheckIn } from "./kiosk-check-in.ts";
@@ -52,17 +53,6 @@ export interface BatchItem {
   at: Date;
   qrSecret: string;
   memberId?: string;
-}
-
-/** The subject of the per-person lockout, as identifyAtKiosk names it. */
-function personSubject(ctx: Ctx, input: KioskIdentifyInput): string {
-  const key =
-    input.method === "card"
-      ? `card:${input.cardNumber.trim()}`
-      : input.method === "phone"
-        ? `phone:${digitsOnly(input.phone)}`
-        : `qr:${input.token.slice(0, 64)}`;
-  return `${ctx.practiceId}:${key}`;
 }
 
 interface Found {
@@ -158,7 +148,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
     const qrMember = item.input.method === "qr" ? readMemberQrToken(item.qrSecret, practiceId, item.input.token) : null;
     return {
       i,
-      subject: personSubject(ctx, item.input),
+      subject: kioskPersonSubject(practiceId, item.input),
       card: item.input.method === "card" ? item.input.cardNumber.trim() : null,
       member_id: qrMember,
       at: item.at.toISOString(),
@@ -339,20 +329,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
         payload: p.v.event,
         outcome: plan.outcomes[k],
       }));
-      const entryRows = plan.entries.map((e) => ({
-        id: e.id ?? null,
-        member_id: e.memberId,
-        kind: e.kind,
-        points: e.points,
-        idempotency_key: e.idempotencyKey,
-        at: e.at.toISOString(),
-        rule_name: e.ruleName ?? null,
-        rule_set_version_id: e.ruleSetVersionId ?? null,
-        event_id: e.eventId ?? null,
-        explanation: e.explanation ?? {},
-        note: e.note ?? null,
-        order_id: e.orderId ?? null,
-      }));
+      const entryRows = plan.entries.map(entryRow);
       const stateRows = [...engines].map(([member_id, engine]) => ({ member_id, state: engine.members[member_id] }));
       // Everything in one statement: the events with their outcome, the ledger entries (new keys
       // only) and the cached balances moved by exactly what was inserted, the engine states, one

@@ -34,27 +34,30 @@ export interface AppendedEntry {
   idempotencyKey: string;
 }
 
+/** An entry as a row of the set-based inserts (`jsonb_to_recordset`, snake_case columns). */
+export const entryRow = (e: NewEntry) => ({
+  id: e.id ?? null,
+  member_id: e.memberId,
+  kind: e.kind,
+  points: e.points,
+  idempotency_key: e.idempotencyKey,
+  at: e.at.toISOString(),
+  rule_name: e.ruleName ?? null,
+  rule_set_version_id: e.ruleSetVersionId ?? null,
+  event_id: e.eventId ?? null,
+  explanation: e.explanation ?? {},
+  note: e.note ?? null,
+  reverses_entry_id: e.reversesEntryId ?? null,
+  order_id: e.orderId ?? null,
+});
+
 /** Inserts the entries that are new (by idempotency key) and returns those; balances follow. */
 export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Promise<AppendedEntry[]> {
   if (entries.length === 0) return [];
   for (const e of entries) {
     if (!Number.isSafeInteger(e.points)) throw new Error(`ledger: points must be an integer, got ${e.points}`);
   }
-  const rows = entries.map((e) => ({
-    id: e.id ?? null,
-    member_id: e.memberId,
-    kind: e.kind,
-    points: e.points,
-    idempotency_key: e.idempotencyKey,
-    at: e.at.toISOString(),
-    rule_name: e.ruleName ?? null,
-    rule_set_version_id: e.ruleSetVersionId ?? null,
-    event_id: e.eventId ?? null,
-    explanation: e.explanation ?? {},
-    note: e.note ?? null,
-    reverses_entry_id: e.reversesEntryId ?? null,
-    order_id: e.orderId ?? null,
-  }));
+  const rows = entries.map(entryRow);
   const inserted = await query<{ id: string; member_id: string; points: number; idempotency_key: string }>(
     tx,
     sql`insert into ledger_entries (id, practice_id, member_id, kind, points, idempotency_key, at, rule_name, rule_set_version_id, event_id,
