@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cacheVersion, writtenTables } from "./client.ts";
+import { cacheVersion, runsOneAtATime, writtenTables } from "./client.ts";
 import { members, practices } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
@@ -17,6 +17,11 @@ describe(`database (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () =>
     expect(await t.ping()).toBe(true);
     await t.migrate();
     expect(await t.ping()).toBe(true);
+  });
+
+  it("says whether transactions run one after another (PGlite) or side by side (PostgreSQL)", () => {
+    expect(runsOneAtATime(t.db)).toBe(t.kind === "pglite");
+    expect(runsOneAtATime({})).toBe(false);
   });
 
   it("round-trips a practice and its members with snake_case columns and defaults", async () => {

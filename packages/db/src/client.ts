@@ -117,6 +117,12 @@ function notifyWrites(sql: postgres.Sql): () => void {
   };
 }
 
+/** Databases on one connection (PGlite): their transactions run one after another. */
+const oneConnection = new WeakSet<object>();
+
+/** True when the database runs one statement and one transaction at a time (embedded PGlite). */
+export const runsOneAtATime = (db: object): boolean => oneConnection.has(db);
+
 export const migrationsFolder = new URL("../drizzle", import.meta.url).pathname;
 
 export interface DatabaseOptions {
@@ -291,6 +297,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
   const counter = new WriteCounter(true);
   const db = drizzlePglite(countedPglite(client, counter), { schema, casing: "snake_case" }) as unknown as Db;
   counters.set(db, counter);
+  oneConnection.add(db);
   return {
     db,
     kind: "pglite",
