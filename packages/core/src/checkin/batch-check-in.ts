@@ -117,6 +117,29 @@ function welcomeQuery(
   );
 }
 
+interface CheckInRow {
+  visit_id: string;
+  member_id: string;
+  method: string;
+  event_id: string;
+  at: string;
+}
+
+/** The end of a batch's write: a `ci` CTE with one check_ins row per visit, then one audit row per check-in (by a kiosk). */
+const visitWrites = (
+  practiceId: string,
+  device: string,
+  checkIns: CheckInRow[],
+  audits: { member_id: string; details: Record<string, unknown> }[],
+) =>
+  sql`ci as (
+        insert into check_ins (id, practice_id, member_id, location_id, method, event_id, at)
+        select x.visit_id, ${practiceId}::uuid, x.member_id, null, x.method::check_in_method, x.event_id, x.at
+        from jsonb_to_recordset(${jsonRows(checkIns)}) as x(visit_id uuid, member_id uuid, method text, event_id uuid, at timestamptz))
+      insert into audit_log (practice_id, actor_kind, actor_id, action, target_type, target_id, details)
+      select ${practiceId}::uuid, 'kiosk', ${device}, 'checkin.checkIn', 'member', x.member_id, x.details
+      from jsonb_to_recordset(${jsonRows(audits)}) as x(member_id text, details jsonb)`;
+
 const instantRewardsOf = (coupons: unknown): InstantReward[] =>
   (parsed<[string, string | null, string | null, string | null][] | null>(coupons) ?? []).map(([coupon, rule, expiresAt, title]) => ({
     coupon,
@@ -295,7 +318,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
     for (const e of plan.entries)
       if (!Number.isSafeInteger(e.points)) throw new Error(`ledger: points must be an integer, got ${e.points}`);
 
-    const checkIns: { visit_id: string; member_id: string; method: string; event_id: string; at: string }[] = [];
+    const checkIns: CheckInRow[] = [];
     const audits: { member_id: string; details: Record<string, unknown> }[] = [];
     if (fast) {
       const eventOf = new Map(planned.map((p, k) => [p.v.i, { ...p, outcome: plan.outcomes[k]! }]));
@@ -356,13 +379,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
               insert into member_engine_states (member_id, practice_id, state)
               select x.member_id, ${practiceId}::uuid, x.state from jsonb_to_recordset(${jsonRows(stateRows)}) as x(member_id uuid, state jsonb)
               on conflict (member_id) do update set state = excluded.state, updated_at = now()),
-            ci as (
-              insert into check_ins (id, practice_id, member_id, location_id, method, event_id, at)
-              select x.visit_id, ${practiceId}::uuid, x.member_id, null, x.method::check_in_method, x.event_id, x.at
-              from jsonb_to_recordset(${jsonRows(checkIns)}) as x(visit_id uuid, member_id uuid, method text, event_id uuid, at timestamptz))
-          insert into audit_log (practice_id, actor_kind, actor_id, action, target_type, target_id, details)
-          select ${practiceId}::uuid, ${ctx.actor.kind}, ${device}, 'checkin.checkIn', 'member', x.member_id, x.details
-          from jsonb_to_recordset(${jsonRows(audits)}) as x(member_id text, details jsonb)`,
+            ${visitWrites(practiceId, device, checkIns, audits)}`,
       );
       return results;
     }
@@ -391,15 +408,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
       audits.push({ member_id: v.member.id, details: { method, eventId, pointsEarned } });
       results[v.i] = welcome(v, w, { eventId, pointsEarned, balance: w.balance ?? 0, state: w.state });
     }
-    await tx.execute(
-      sql`with ci as (
-            insert into check_ins (id, practice_id, member_id, location_id, method, event_id, at)
-            select x.visit_id, ${practiceId}::uuid, x.member_id, null, x.method::check_in_method, x.event_id, x.at
-            from jsonb_to_recordset(${jsonRows(checkIns)}) as x(visit_id uuid, member_id uuid, method text, event_id uuid, at timestamptz))
-          insert into audit_log (practice_id, actor_kind, actor_id, action, target_type, target_id, details)
-          select ${practiceId}::uuid, ${ctx.actor.kind}, ${device}, 'checkin.checkIn', 'member', x.member_id, x.details
-          from jsonb_to_recordset(${jsonRows(audits)}) as x(member_id text, details jsonb)`,
-    );
+    await tx.execute(sql`with ${visitWrites(practiceId, device, checkIns, audits)}`);
     return results;
   });
 }

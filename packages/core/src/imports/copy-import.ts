@@ -31,7 +31,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { pgCode } from "../events/batch.ts";
 import { type Effect, freshMemberState, type MemberState } from "../events/engine.ts";
-import { type EffectPlan, type EventOutcome, planEffects, storeEffects, toEngineEvent } from "../events/process-event.ts";
+import { type EffectPlan, type EventOutcome, emptyOutcome, planEffects, storeEffects, toEngineEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import type { EventInput } from "../events/schemas.ts";
 import { appendEntries, lockBalances, type NewEntry } from "../ledger/append.ts";
@@ -695,17 +695,7 @@ async function writeChunk(
               reversals.push({ member: e.member, rule: e.rule, points: e.points, reverses: e.reverses, entryId: entry.id! });
             } else if (e.type === "rejected") rejected.push({ member: e.member, reason: e.reason });
           }
-          outcome = JSON.stringify({
-            awards,
-            reversals,
-            coupons: [],
-            phases: [],
-            pending: [],
-            closed: [],
-            redemptions: [],
-            adjustments: [],
-            rejected,
-          });
+          outcome = JSON.stringify({ ...emptyOutcome(), awards, reversals, rejected });
         } else {
           // Coupons, phases, requests: the pipeline's own planning (below), written after the events.
           generic.push({ eventId, at, effects });
