@@ -6,7 +6,7 @@ import { and, eq, ne } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { writeAuthAudit } from "./audit.ts";
-import { clearFailures, lockStates, recordFailure, type Subject } from "./lockouts.ts";
+import { attemptFailed, clearFailures, refundAttempt, type Subject, takeAttempt } from "./lockouts.ts";
 import { readMemberQrToken } from "./tokens.ts";
 
 export type KioskIdentifyInput =
@@ -43,8 +43,15 @@ export async function identifyAtKiosk(
   const device: Subject = { scope: "kiosk_device", subject: ctx.actor.id, practiceId: ctx.practiceId };
   const person: Subject = { scope: "kiosk_subject", subject: kioskPersonSubject(ctx.practiceId, input), practiceId: ctx.practiceId };
 
-  const locks = await lockStates(ctx.db, [device, person], now);
-  if (locks.locked) return { status: "see_front_desk", reason: "locked" };
+  // Attempts are counted before the guess is evaluated (device first, then the card/phone/code
+  // tried), so however many arrive at once, no more than the limit are ever evaluated.
+  const onDevice = await takeAttempt(ctx.db, device, now);
+  if (!onDevice.allowed) return { status: "see_front_desk", reason: "locked" };
+  const onPerson = await takeAttempt(ctx.db, person, now);
+  if (!onPerson.allowed) {
+    await refundAttempt(ctx.db, onDevice);
+    return { status: "see_front_desk", reason: "locked" };
+  }
 
   const live = and(eq(members.practiceId, ctx.practiceId), ne(members.status, "merged"));
   let found: { id: string }[] = [];
@@ -66,16 +73,20 @@ export async function identifyAtKiosk(
       .select({ id: members.id })
       .from(members)
       .where(and(live, eq(members.phone, digitsOnly(input.phone)), eq(members.birthday, input.birthday)));
-    if (found.length > 1) return { status: "see_front_desk", reason: "ambiguous" };
+    if (found.length > 1) {
+      await Promise.all([refundAttempt(ctx.db, onDevice), clearFailures(ctx.db, person)]);
+      return { status: "see_front_desk", reason: "ambiguous" };
+    }
   }
 
   const [match] = found;
   if (match) {
-    if (locks.withFailures.includes(person)) await clearFailures(ctx.db, person);
+    // A right guess: the device's attempt no longer counts and the person's counter starts again.
+    await Promise.all([refundAttempt(ctx.db, onDevice), clearFailures(ctx.db, person)]);
     return { status: "found", memberId: match.id, method: input.method };
   }
 
-  const [d, p] = [await recordFailure(ctx.db, device, now), await recordFailure(ctx.db, person, now)];
+  const [d, p] = [await attemptFailed(ctx.db, onDevice, now), await attemptFailed(ctx.db, onPerson, now)];
   if (d.justLocked || p.justLocked) {
     await ctx.db.transaction((tx) =>
       writeAuthAudit(tx, {

@@ -2,7 +2,7 @@
 // In-memory rate limits in the API slow a single process down; these hold across restarts and
 // processes, and are what the "locked, see the front desk" answers come from.
 import { authLockouts, type Db } from "@tally/db";
-import { and, eq, gt, or, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import { type LockoutScope, lockoutRules } from "./policy.ts";
 
 export interface Subject {
@@ -48,7 +48,7 @@ export async function recordFailure(db: Db, { scope, subject, practiceId }: Subj
     .onConflictDoUpdate({
       target: [authLockouts.scope, authLockouts.subject],
       set: {
-        failures: sql`case when ${stale} then 1 else ${authLockouts.failures} + 1 end`,
+        failures: sql`case when ${stale} then 1 else least(${authLockouts.failures} + 1, ${rule.maxFailures + 1}) end`,
         windowStartedAt: sql`case when ${stale} then ${now.toISOString()}::timestamptz else ${authLockouts.windowStartedAt} end`,
         updatedAt: now,
       },
@@ -62,6 +62,73 @@ export async function recordFailure(db: Db, { scope, subject, practiceId }: Subj
     .where(and(eq(authLockouts.id, row.id), sql`${authLockouts.failures} >= ${rule.maxFailures}`))
     .returning({ id: authLockouts.id });
   return { justLocked: locked.length > 0 };
+}
+
+/** One attempt taken on a subject before its guess is evaluated. */
+export interface Attempt {
+  subject: Subject;
+  /** Whether the guess may be evaluated: not locked, and within the limit of attempts. */
+  allowed: boolean;
+  /** This attempt's number in the current window (1 for the first). */
+  count: number;
+}
+
+/**
+ * Counts an attempt on a subject BEFORE its guess is evaluated, in one atomic upsert: of any
+ * number of concurrent attempts, only the first `maxFailures` of a window get a number within the
+ * limit, so no more than that many guesses are ever evaluated. Attempts on a locked subject are
+ * refused and not counted. Settle each allowed attempt with `attemptFailed` or `attemptSucceeded`.
+ */
+export async function takeAttempt(db: Db, s: Subject, now = new Date()): Promise<Attempt> {
+  const rule = lockoutRules[s.scope];
+  const nowIso = now.toISOString();
+  const windowStart = new Date(now.getTime() - rule.windowMs).toISOString();
+  const locked = sql`${authLockouts.lockedUntil} > ${nowIso}::timestamptz`;
+  const stale = sql`${authLockouts.windowStartedAt} < ${windowStart}::timestamptz`;
+  const [row] = await db
+    .insert(authLockouts)
+    .values({ practiceId: s.practiceId ?? null, scope: s.scope, subject: s.subject, failures: 1, windowStartedAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [authLockouts.scope, authLockouts.subject],
+      set: {
+        failures: sql`case when ${locked} then ${authLockouts.failures} when ${stale} then 1 else least(${authLockouts.failures} + 1, ${rule.maxFailures + 1}) end`,
+        windowStartedAt: sql`case when ${locked} or not ${stale} then ${authLockouts.windowStartedAt} else ${nowIso}::timestamptz end`,
+        updatedAt: now,
+      },
+    })
+    .returning({ failures: authLockouts.failures, lockedUntil: authLockouts.lockedUntil });
+  const isLocked = !!row?.lockedUntil && row.lockedUntil > now;
+  const count = row?.failures ?? 1;
+  return { subject: s, allowed: !isLocked && count <= rule.maxFailures, count };
+}
+
+/** The guess was wrong: the attempt stays counted, and the last allowed one starts the lockout.
+ * Returns whether this failure started it (to alert staff once). */
+export async function attemptFailed(db: Db, attempt: Attempt, now = new Date()): Promise<{ justLocked: boolean }> {
+  const rule = lockoutRules[attempt.subject.scope];
+  if (attempt.count < rule.maxFailures) return { justLocked: false };
+  const locked = await db
+    .update(authLockouts)
+    .set({ lockedUntil: new Date(now.getTime() + rule.lockMs), failures: 0, windowStartedAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(authLockouts.scope, attempt.subject.scope),
+        eq(authLockouts.subject, attempt.subject.subject),
+        or(isNull(authLockouts.lockedUntil), lte(authLockouts.lockedUntil, now)),
+      ),
+    )
+    .returning({ id: authLockouts.id });
+  return { justLocked: locked.length > 0 };
+}
+
+/** The attempt was not a wrong guess (refused elsewhere, or right): it no longer counts. */
+export async function refundAttempt(db: Db, attempt: Attempt): Promise<void> {
+  await db
+    .update(authLockouts)
+    .set({ failures: sql`${authLockouts.failures} - 1` })
+    .where(
+      and(eq(authLockouts.scope, attempt.subject.scope), eq(authLockouts.subject, attempt.subject.subject), gt(authLockouts.failures, 0)),
+    );
 }
 
 /** A success forgets earlier failures (but never lifts an active lockout early). */
