@@ -16,6 +16,7 @@ export const permissions = {
   "practices.listLocations": [...staff, "kiosk"],
   "staff.list": admin,
   "audit.list": admin,
+  "kiosks.unlockDevice": admin,
   "members.create": staff,
   "members.update": staff,
   "members.get": [...staff, "member"],

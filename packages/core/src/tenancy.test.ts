@@ -2,6 +2,7 @@
 // row did not exist; lookups by card, token or code find nothing across practices.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeAction, decideApproval } from "./approvals/approvals.ts";
+import { createKioskPairing, unlockKioskDevice } from "./auth/kiosk-devices.ts";
 import { runBacktest } from "./backtest/backtest.ts";
 import { listCoupons, useCoupon } from "./catalog/coupons.ts";
 import { setEligibleItem, upsertEligibleItems } from "./catalog/eligible-items.ts";
@@ -24,6 +25,7 @@ import { mergeMembers } from "./members/merge-members.ts";
 import { recordConsent } from "./members/record-consent.ts";
 import { searchMembers } from "./members/search-members.ts";
 import { connectCard, findMemberByCard, setTags, updateMember } from "./members/update-member.ts";
+import { type Action, permissions } from "./permissions.ts";
 import { createLocation, updateLocation } from "./practices/practices.ts";
 import { cancelOrder, fulfilOrder } from "./redemption/orders.ts";
 import { redeemReward } from "./redemption/redeem-reward.ts";
@@ -82,6 +84,7 @@ describe("tenancy: no verb crosses practices", () => {
     ids.referralToken = (await inviteReferral({ ctx: a.team, input: { campaignId: ids.campaign, referrerId: ana.id } })).token;
     ids.activity = (await saveActivity({ ctx: a.admin, input: { kind: "contest", title: "Photo" } })).id;
     ids.review = (await submitReview({ ctx: a.asMember(ana.id), input: { memberId: ana.id, rating: 5 } })).review.id;
+    ids.device = (await createKioskPairing(a.admin, { name: "Front desk" })).deviceId;
     ids.invitationToken = (await createInvitation({ ctx: a.team, input: { memberId: ids.other, email: "liam@a.test" } })).token;
   });
   afterAll(() => t?.dispose());
@@ -169,6 +172,7 @@ describe("tenancy: no verb crosses practices", () => {
     ["engagement.participate (member)", (c) => participate({ ctx: c.system, input: { memberId: ids.member!, activityId: ids.activity! } })],
     ["engagement.submitReview", (c) => submitReview({ ctx: c.system, input: { memberId: ids.member!, rating: 5 } })],
     ["engagement.publishReview", (c) => publishReview({ ctx: c.team, input: { id: ids.review! } })],
+    ["kiosks.unlockDevice", (c) => unlockKioskDevice(c.admin, { deviceId: ids.device! })],
     ["checkin.checkIn (staff)", (c) => checkIn({ ctx: c.team, input: { method: "staff", memberId: ids.member! } })],
     ["checkin.checkIn (card)", (c) => checkIn({ ctx: c.kiosk, input: { method: "card", card: "40000007" } })],
     ["checkin.checkIn (phone)", (c) => checkIn({ ctx: c.kiosk, input: { method: "phone", phone: "2175550101", birthday: "1990-01-01" } })],
@@ -181,6 +185,54 @@ describe("tenancy: no verb crosses practices", () => {
       await expect(call(ctx)).rejects.toMatchObject({ code: "NOT_FOUND" });
     });
   }
+
+  // Every action is either called above with practice A's ids, or takes no id of a tenant-owned
+  // row (it works on the caller's practice only). A new action must be placed in one or the other.
+  const noForeignIds: Record<string, string> = {
+    "practices.get": "the caller's practice",
+    "practices.updateSettings": "the caller's practice",
+    "practices.createLocation": "creates in the caller's practice",
+    "practices.listLocations": "lists the caller's practice",
+    "staff.list": "lists the caller's practice",
+    "audit.list": "lists the caller's practice",
+    "members.create": "creates in the caller's practice",
+    "members.search": "covered by the lookup test below",
+    "members.listTags": "lists the caller's practice",
+    "members.findByCard": "covered by the lookup test below",
+    "members.registerLead": "creates in the caller's practice",
+    "members.listLeads": "lists the caller's practice",
+    "members.listBirthdays": "lists the caller's practice",
+    "members.runBirthdays": "a job over the caller's practice",
+    "rules.save": "creates a version in the caller's practice",
+    "rules.listVersions": "lists the caller's practice",
+    "events.list": "lists the caller's practice",
+    "catalog.upsertEligibleItems": "by code, in the caller's practice",
+    "catalog.enableAllEligibleItems": "the caller's practice",
+    "catalog.listEligibleItems": "lists the caller's practice",
+    "catalog.createReward": "creates in the caller's practice",
+    "catalog.listRewards": "lists the caller's practice",
+    "redemption.listOrders": "lists the caller's practice",
+    "coupons.expire": "a job over the caller's practice",
+    "approvals.list": "lists the caller's practice",
+    "engagement.listSurveyQuestions": "lists the caller's practice",
+    "engagement.manageReferrals": "campaigns by name in the caller's practice",
+    "engagement.list": "lists the caller's practice",
+    "reports.view": "the caller's practice",
+    "notifications.mailbox": "lists the caller's practice",
+    "imports.invoices": "rows name members by external id, within the caller's practice (imports/ tests)",
+  };
+  it("every action is either called with another practice's ids or takes none", () => {
+    const called = new Set(cases.map(([name]) => name.split(" ")[0]));
+    // Verbs whose test name is not their action's name.
+    const aliases: Record<string, Action> = {
+      "engagement.saveSurveyQuestion": "engagement.manageSurvey",
+      "engagement.setQrCodeActive": "engagement.manageQrCodes",
+      "engagement.saveActivity": "engagement.manageMarketplace",
+    };
+    for (const [name, action] of Object.entries(aliases)) if (called.has(name)) called.add(action);
+    const unplaced = (Object.keys(permissions) as Action[]).filter((a) => !called.has(a) && !(a in noForeignIds));
+    expect(unplaced).toEqual([]);
+  });
 
   it("lookups and lists in practice B see none of practice A", async () => {
     expect(await findMemberByCard({ ctx: b.kiosk, input: { card: "40000007" } })).toBeNull();

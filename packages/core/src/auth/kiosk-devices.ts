@@ -1,10 +1,11 @@
 // Kiosk pairing: an admin creates a device and gets a short one-time code; the tablet trades the
 // code for a long-lived device token (sent as `Authorization: Bearer`). Revoking cuts it off.
-import { type Db, kioskDevices, practices } from "@tally/db";
+import { authLockouts, type Db, kioskDevices, practices } from "@tally/db";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { cachePerDatabase } from "../cache.ts";
 import { type Ctx, requireStaff } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { authorize } from "../permissions.ts";
 import { perDatabase } from "../sql.ts";
 import { writeAuthAudit } from "./audit.ts";
 import { touchEveryMs } from "./policy.ts";
@@ -140,6 +141,31 @@ export async function revokeKioskDevice(ctx: Ctx, input: { deviceId: string }) {
       practiceId: ctx.practiceId,
       actor: ctx.actor,
       action: "kiosk.revoke",
+      targetType: "kiosk_device",
+      targetId: d.id,
+    });
+    return { ok: true as const };
+  });
+}
+
+/** Lifts a kiosk device's lockout early (an admin checked the person at the desk): only a
+ *  device of this practice, audited. */
+export async function unlockKioskDevice(ctx: Ctx, input: { deviceId: string }) {
+  authorize(ctx, "kiosks.unlockDevice");
+  return ctx.db.transaction(async (tx) => {
+    const [d] = await tx
+      .select({ id: kioskDevices.id })
+      .from(kioskDevices)
+      .where(and(eq(kioskDevices.id, input.deviceId), eq(kioskDevices.practiceId, ctx.practiceId)));
+    if (!d) throw new DomainError("NOT_FOUND", "No such kiosk.");
+    await tx
+      .update(authLockouts)
+      .set({ failures: 0, lockedUntil: null, updatedAt: new Date() })
+      .where(and(eq(authLockouts.scope, "kiosk_device"), eq(authLockouts.subject, d.id)));
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "kiosk.unlockDevice",
       targetType: "kiosk_device",
       targetId: d.id,
     });

@@ -1,6 +1,6 @@
 // Kiosk devices as the admin sees them: pair a new tablet (one-time code), list, revoke.
 
-import { createKioskPairing, listKioskDevices, revokeKioskDevice, unlock } from "@tally/core";
+import { createKioskPairing, listKioskDevices, revokeKioskDevice, unlockKioskDevice } from "@tally/core";
 import { z } from "zod";
 import { router, staffProcedure } from "../init.ts";
 
@@ -14,8 +14,5 @@ export const kiosksRouter = router({
     .mutation(({ ctx, input }) => createKioskPairing(ctx.core, input)),
   revoke: admin.input(z.object({ deviceId: z.uuid() })).mutation(({ ctx, input }) => revokeKioskDevice(ctx.core, input)),
   /** Lifts a kiosk lockout early (staff checked the person at the desk). */
-  unlockDevice: staffProcedure.input(z.object({ deviceId: z.uuid() })).mutation(async ({ ctx, input }) => {
-    await unlock(ctx.core.db, { scope: "kiosk_device", subject: input.deviceId });
-    return { ok: true as const };
-  }),
+  unlockDevice: admin.input(z.object({ deviceId: z.uuid() })).mutation(({ ctx, input }) => unlockKioskDevice(ctx.core, input)),
 });
