@@ -55,6 +55,7 @@ interface Patient {
   cardNumber: string;
   phone: string;
   birthday: string;
+  externalId: string;
 }
 
 let admin: ApiClient;
@@ -62,7 +63,15 @@ const patients: Patient[] = [];
 
 async function patient(card: string): Promise<Patient> {
   const m = (await admin.members.findByCard.query({ card })) as unknown as Patient;
-  return { id: m.id, firstName: m.firstName, lastName: m.lastName, cardNumber: m.cardNumber, phone: m.phone, birthday: m.birthday };
+  return {
+    id: m.id,
+    firstName: m.firstName,
+    lastName: m.lastName,
+    cardNumber: m.cardNumber,
+    phone: m.phone,
+    birthday: m.birthday,
+    externalId: m.externalId,
+  };
 }
 
 /** The whole screen fits: the page does not scroll and nothing inside the main area is cut off. */
@@ -319,19 +328,27 @@ describe("kiosk", () => {
 
     // The practice-management system reports a paid invoice while the patient is in the chair.
     const invoiceId = `kiosk-e2e-${Date.now()}`;
-    await admin.events.record.mutate({
-      id: invoiceId,
-      type: "invoice.paid",
-      at: new Date().toISOString(),
-      member: p.id,
-      invoice: {
-        id: invoiceId,
-        lines: [
-          { code: "EXAM", amount: "150.00" },
-          { code: "ADJ", amount: "250.00" },
+    // (Arbitrary events come only from an integration's API key, never from a staff session.)
+    const { key } = await admin.apiKeys.create.mutate({ name: `Kiosk e2e ${invoiceId}` });
+    const res = await fetch(`${baseURL}/api/v1/invoices`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        invoices: [
+          {
+            externalMemberId: p.externalId,
+            invoiceId,
+            date: new Date().toISOString(),
+            status: "paid",
+            lines: [
+              { code: "EXAM", amount: "150.00" },
+              { code: "ADJ", amount: "250.00" },
+            ],
+          },
         ],
-      },
+      }),
     });
+    expect(res.status).toBe(200);
 
     await checkInByCard(page, p);
     const rewards = page.getByRole("region", { name: "Rewards unlocked" });

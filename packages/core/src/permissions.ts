@@ -43,7 +43,10 @@ export const permissions = {
   "rules.listVersions": staff,
   "rules.getVersion": staff,
   "rules.backtest": admin,
-  "events.record": [...staff, "integration"],
+  // Arbitrary events (any type, any points) only from an integration's API key: staff record what
+  // the desk needs through verbs with their own limits (check-in, survey, consent, ledger.adjust,
+  // the practice's manual rewards through approvals).
+  "events.record": ["integration"],
   "events.list": staff,
   "catalog.upsertEligibleItems": admin,
   "catalog.setEligibleItem": admin,

@@ -75,7 +75,7 @@ describe("kioskCheckIn", () => {
 
   it("shows an instant reward unlocked by an invoice paid during the visit, with its expiry, on the next check-in", async () => {
     await recordEvent({
-      ctx: p.admin,
+      ctx: p.system,
       input: {
         id: "inv-1",
         type: "invoice.paid",
@@ -96,7 +96,7 @@ describe("kioskCheckIn", () => {
   it("counts perfect surveys toward milestones and offers the survey when the practice has one", async () => {
     for (const [i, day] of ["27", "28", "29"].entries()) {
       await recordEvent({
-        ctx: p.admin,
+        ctx: p.system,
         input: { id: `s-${i}`, type: "survey.submitted", at: `2026-11-${day}T10:00:00Z`, member: ana, survey: { answers: [true, true] } },
       });
     }

@@ -33,17 +33,17 @@ describe("dashboardSummary", () => {
   it("counts today's check-ins, pending approvals and this week's points in the practice timezone", async () => {
     const now = new Date("2026-11-18T16:00:00Z"); // Wednesday 10:00 in Chicago
     await recordEvent({
-      ctx: p.team,
+      ctx: p.system,
       input: { id: "c1", type: "visit.checked_in", at: "2026-11-18T15:00:00Z", member: memberId, visit: { method: "card" } } as never,
     });
     // Yesterday evening in Chicago, but "today" in UTC: not today's check-in, still this week.
     await recordEvent({
-      ctx: p.team,
+      ctx: p.system,
       input: { id: "c2", type: "visit.checked_in", at: "2026-11-18T03:00:00Z", member: memberId, visit: { method: "card" } } as never,
     });
     // Last week (Sunday): outside the week.
     await recordEvent({
-      ctx: p.team,
+      ctx: p.system,
       input: { id: "c3", type: "visit.checked_in", at: "2026-11-15T18:00:00Z", member: memberId, visit: { method: "card" } } as never,
     });
     await adjustPoints({ ctx: p.team, input: { memberId, points: 5, note: "goodwill", at: new Date("2026-11-18T15:30:00Z") } });
