@@ -1,6 +1,8 @@
 // @tally/core: every business rule and every write. One folder per module, verbs called as
 // `verb({ ctx, input })`; zod input schemas are exported beside them for the API to reuse.
 
+// Local time in the practice's zone: its one home is @tally/rules (pure); re-exported for the API.
+export { addDays, isIsoDate, localDate, localHour, startOfLocalDay } from "@tally/rules";
 export * from "./approvals/approvals.ts";
 export * from "./audit/list-audit.ts";
 export * from "./auth/index.ts";

@@ -33,3 +33,16 @@ export { format, formatExpr, formatRule } from "./format/format.ts";
 export { type ParseResult, parse } from "./parser/parse.ts";
 export { type Scenario, ScenarioError, type ScenarioMember, validateScenario } from "./simulate/scenario.ts";
 export { type SimulationErrors, type SimulationOutput, type SimulationResult, simulate } from "./simulate/simulate.ts";
+export {
+  addDays,
+  ageOn,
+  clockFor,
+  type Instant,
+  isIsoDate,
+  isValidTimezone,
+  LocalClock,
+  localDate,
+  localHour,
+  startOfLocalDay,
+  weekStart,
+} from "./time.ts";

@@ -1,6 +1,7 @@
-// Local calendar dates in a practice's IANA timezone. Intl formatting is slow, so the UTC
-// offset is cached per quarter hour (every real offset change falls on such a boundary; a
-// bucket whose two ends disagree is never cached).
+// Local time in a practice's IANA timezone: the one home of these rules for the engine, core, the
+// API's jobs and the apps (periods use the practice's zone, never the server's or the browser's).
+// Intl formatting is slow, so the UTC offset is cached per quarter hour (every real offset change
+// falls on such a boundary; a bucket whose two ends disagree is never cached).
 
 const QUARTER = 15 * 60 * 1000;
 
@@ -60,6 +61,19 @@ export class LocalClock {
   date(ms: number): string {
     return isoDate(new Date(ms + this.offset(ms)));
   }
+
+  /** Local hour of the day, 0-23. */
+  hour(ms: number): number {
+    return new Date(ms + this.offset(ms)).getUTCHours();
+  }
+
+  /** The instant local midnight starts `date` (YYYY-MM-DD); two passes settle a DST change. */
+  startOfDay(date: string): Date {
+    const guess = Date.parse(`${date}T00:00:00Z`);
+    let t = guess - this.offset(guess);
+    t = guess - this.offset(t);
+    return new Date(t);
+  }
 }
 
 function isoDate(d: Date): string {
@@ -104,4 +118,38 @@ export function ageOn(birthday: string, date: string): number {
 
 export function durationMs(amount: number, unit: "minute" | "hour" | "day"): number {
   return amount * (unit === "minute" ? 60_000 : unit === "hour" ? 3_600_000 : 86_400_000);
+}
+
+/** An instant as the types that cross the wire carry it (Date, ISO string or epoch ms). */
+export type Instant = Date | string | number;
+
+const msOf = (at: Instant) => (at instanceof Date ? at.getTime() : typeof at === "number" ? at : Date.parse(at));
+
+/** The calendar date (YYYY-MM-DD) of an instant in the zone. */
+export function localDate(at: Instant, timezone: string): string {
+  return clockFor(timezone).date(msOf(at));
+}
+
+/** The hour of the day (0-23) of an instant in the zone. */
+export function localHour(at: Instant, timezone: string): number {
+  return clockFor(timezone).hour(msOf(at));
+}
+
+/** The UTC instant local midnight starts `date` (YYYY-MM-DD) in the zone. */
+export function startOfLocalDay(date: string, timezone: string): Date {
+  return clockFor(timezone).startOfDay(date);
+}
+
+/** The calendar date `days` days after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + days);
+  return isoDate(new Date(t));
+}
+
+/** A YYYY-MM-DD string that names a real calendar date. */
+export function isIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return isoDate(d) === s;
 }

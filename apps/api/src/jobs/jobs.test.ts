@@ -1,3 +1,4 @@
+import { addDays, localDate, startOfLocalDay } from "@tally/core";
 import { seedDemo } from "@tally/core/seed";
 import { issuedCoupons, jobs, members, practices } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
@@ -8,7 +9,6 @@ import { createDeps } from "../app.ts";
 import { createLogger } from "../logger.ts";
 import { createMailer } from "../mail.ts";
 import { defaultHandlers } from "./handlers.ts";
-import { addDays, localDate, startOfLocalDay } from "./local-time.ts";
 import { claim, complete, enqueue, fail } from "./queue.ts";
 import { scheduleDaily, startWorker } from "./worker.ts";
 

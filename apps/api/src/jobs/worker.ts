@@ -2,11 +2,10 @@
 // local midnight (idempotent through singleton keys, so any number of processes may run it) and
 // a worker loop that claims due jobs and runs their handlers.
 
-import { digestRecipients } from "@tally/core";
+import { addDays, digestRecipients, localDate, localHour, startOfLocalDay } from "@tally/core";
 import { practices } from "@tally/db";
 import { eq } from "drizzle-orm";
 import type { AppDeps } from "../trpc/context.ts";
-import { addDays, localDate, startOfLocalDay } from "./local-time.ts";
 import { claim, complete, enqueue, fail, type Job, releaseStale } from "./queue.ts";
 
 export type JobHandler = (job: Job, deps: AppDeps) => Promise<unknown>;
@@ -19,7 +18,7 @@ export async function scheduleDaily(deps: AppDeps, now = new Date()) {
   for (const p of all) {
     const today = localDate(now, p.timezone);
     const yesterday = addDays(today, -1);
-    const hour = new Intl.DateTimeFormat("en-US", { timeZone: p.timezone, hour: "2-digit", hourCycle: "h23" }).format(now);
+    const hour = String(localHour(now, p.timezone)).padStart(2, "0");
     await enqueue(db, { queue: "birthdays", practiceId: p.id, payload: { date: today }, singletonKey: `birthdays:${p.id}:${today}` });
     await enqueue(db, { queue: "digest", practiceId: p.id, payload: { date: yesterday }, singletonKey: `digest:${p.id}:${yesterday}` });
     await enqueue(db, { queue: "coupons.expire", practiceId: p.id, payload: {}, singletonKey: `coupons.expire:${p.id}:${today}T${hour}` });

@@ -2,12 +2,12 @@
 // referral converts (`referral.converted` with the referrer, so `to referrer` awards them).
 import { randomBytes } from "node:crypto";
 import { referralCampaigns, referrals } from "@tally/db";
+import { localDate } from "@tally/rules";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { processEvent } from "../events/process-event.ts";
-import { localDate } from "../members/birthdays.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";

@@ -2,6 +2,7 @@
 // `member.birthday` once per member per year (Feb 29 birthdays count on Feb 28 in other years).
 
 import { members } from "@tally/db";
+import { localDate } from "@tally/rules";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -10,11 +11,6 @@ import { loadSetup } from "../events/program.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { publicMember } from "./shared.ts";
-
-/** The calendar date (YYYY-MM-DD) at this instant in a timezone. */
-export function localDate(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
-}
 
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 

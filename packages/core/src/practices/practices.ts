@@ -1,6 +1,7 @@
 // Program settings and locations of the acting practice. Every query is scoped by ctx.practiceId.
 
 import { locations, practices, type Tx } from "@tally/db";
+import { isValidTimezone } from "@tally/rules";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -33,14 +34,7 @@ export async function getPractice({ ctx }: { ctx: Ctx; input?: unknown }) {
   return publicPractice(await loadPractice(ctx.db, ctx.practiceId));
 }
 
-const timezone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, "not an IANA timezone");
+const timezone = z.string().refine(isValidTimezone, "not an IANA timezone");
 
 export const updateSettingsInput = z.object({
   name: z.string().trim().min(1).max(200).optional(),

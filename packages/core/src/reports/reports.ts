@@ -3,6 +3,7 @@
 // per-day series in the practice's timezone. CSV export of each table.
 
 import { events, ledgerEntries, orders } from "@tally/db";
+import { addDays, localDate } from "@tally/rules";
 import { stringify } from "csv-stringify/sync";
 import { and, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -128,11 +129,9 @@ export async function dailySeries({ ctx, input }: { ctx: Ctx; input: Input<typeo
     .groupBy(sql`1`);
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const visits = new Map(checkins.map((c) => [c.day, n(c.n)]));
-  const local = (d: Date) =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
   const out = [];
-  const last = local(new Date(to.getTime() - 1));
-  for (let d = local(from); d <= last; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
+  const last = localDate(to.getTime() - 1, tz);
+  for (let d = localDate(from, tz); d <= last; d = addDays(d, 1)) {
     const r = byDay.get(d);
     out.push({
       day: d,

@@ -2,8 +2,8 @@
 // checked rule set plus the practice settings it runs under.
 import type { AccumulateMode, Clause, EarnMode, Expr, Items, LimitPeriod, Prize, Rule, RuleSet } from "../ast/ast.ts";
 import type { EvalContext } from "../engine/context.ts";
-import { clockFor, durationMs, type LocalClock } from "../engine/time.ts";
 import type { ProgramStatus } from "../engine/types.ts";
+import { clockFor, durationMs, type LocalClock } from "../time.ts";
 import { fieldGetters } from "./fields.ts";
 
 export interface ProgramSettings {

@@ -1,6 +1,6 @@
 // How each field of the catalog is read at evaluation time.
 import type { EvalContext } from "../engine/context.ts";
-import { ageOn } from "../engine/time.ts";
+import { ageOn } from "../time.ts";
 
 export type Getter = (c: EvalContext) => unknown;
 

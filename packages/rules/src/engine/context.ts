@@ -1,7 +1,7 @@
 // What a compiled condition reads: one context per event (and member), with the expensive
 // facts (local date, invoice totals) computed only when a rule asks for them.
 
-import type { LocalClock } from "./time.ts";
+import type { LocalClock } from "../time.ts";
 import type { EngineEvent, InvoiceLine, MemberState, WindowState } from "./types.ts";
 
 export interface InvoiceFacts {

@@ -3,8 +3,8 @@
 // it without touching its input (it copies only the members the event touches).
 import type { CompiledEarn, CompiledMilestone, CompiledPrize, CompiledReward, Program } from "../compile/compile.ts";
 import { surveyFacts } from "../compile/fields.ts";
+import { weekStart } from "../time.ts";
 import { EvalContext, type InvoiceFacts } from "./context.ts";
-import { weekStart } from "./time.ts";
 import type {
   AwardRecord,
   Effect,

@@ -2,9 +2,9 @@
 // malformed file gets a message naming the exact place, not a stack trace.
 import { eventsByName } from "../check/catalog.ts";
 import { parseCents } from "../engine/engine.ts";
-import { isValidTimezone } from "../engine/time.ts";
 import type { EngineEvent, ProgramStatus } from "../engine/types.ts";
 import { isValidDate } from "../parser/parse.ts";
+import { isValidTimezone } from "../time.ts";
 
 export interface ScenarioMember {
   id: string;

@@ -1,10 +1,10 @@
 // The report's date range from the URL (?from=YYYY-MM-DD&to=YYYY-MM-DD, inclusive local days).
-import { addDays, localDay, startOfLocalDay } from "#lib/dates.js";
+import { addDays, localDate, startOfLocalDay } from "@tally/rules/time";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function rangeFrom(url: URL, timeZone: string) {
-  const today = localDay(new Date(), timeZone);
+  const today = localDate(new Date(), timeZone);
   let to = url.searchParams.get("to") ?? "";
   let from = url.searchParams.get("from") ?? "";
   if (!DAY.test(to)) to = today;

@@ -1,7 +1,7 @@
 import { error, fail } from "@sveltejs/kit";
 import type { Diagnostic } from "@tally/rules";
+import { addDays, isIsoDate, localDate, startOfLocalDay } from "@tally/rules/time";
 import { appendRule, builderValuesFrom, buildRule } from "#lib/rules/builder.js";
-import { isDate, localDate, nextDate, startOfDay } from "#lib/rules/dates.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -33,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
     coupons: rewards.filter((r) => r.kind === "coupon" && r.couponCode).map((r) => r.couponCode as string),
     timezone: practice.timezone,
     pointCostCentiCents: practice.pointCostCentiCents,
-    defaultRange: { from: localDate(practice.timezone, new Date(), 90), to: localDate(practice.timezone) },
+    defaultRange: { from: addDays(localDate(new Date(), practice.timezone), -90), to: localDate(new Date(), practice.timezone) },
   };
 };
 
@@ -132,8 +132,8 @@ export const actions: Actions = {
     const to = String(form.get("to") ?? "");
     const range = { from, to };
     const errors: Record<string, string> = {};
-    if (!isDate(from)) errors.from = "Choose the first day to replay.";
-    if (!isDate(to)) errors.to = "Choose the last day to replay.";
+    if (!isIsoDate(from)) errors.from = "Choose the first day to replay.";
+    if (!isIsoDate(to)) errors.to = "Choose the last day to replay.";
     if (!errors.from && !errors.to && from > to) errors.to = "The last day must be on or after the first day.";
     if (!source.trim()) errors.source = "Write the draft rules to backtest first.";
     if (Object.keys(errors).length > 0) return fail(400, { action: "backtest", source, range, backtestErrors: errors, message: null });
@@ -143,8 +143,8 @@ export const actions: Actions = {
     try {
       const result = await client.adminRules.backtest.mutate({
         source,
-        from: startOfDay(from, timezone),
-        to: startOfDay(nextDate(to), timezone),
+        from: startOfLocalDay(from, timezone),
+        to: startOfLocalDay(addDays(to, 1), timezone),
       });
       return { action: "backtest", source, range, backtest: result };
     } catch (e) {

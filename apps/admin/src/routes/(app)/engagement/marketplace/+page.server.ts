@@ -1,5 +1,5 @@
 import { fail } from "@sveltejs/kit";
-import { isDate, nextDate, startOfDay } from "#lib/rules/dates.js";
+import { addDays, isIsoDate, startOfLocalDay } from "@tally/rules/time";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -26,8 +26,8 @@ export const actions: Actions = {
     const errors: Record<string, string> = {};
     if (!kinds.includes(values.kind as (typeof kinds)[number])) errors.kind = "Choose contest, survey or social post.";
     if (!values.title) errors.title = "Give the activity a title patients will see.";
-    if (values.startsOn && !isDate(values.startsOn)) errors.startsOn = "Choose a date, or leave it empty.";
-    if (values.endsOn && !isDate(values.endsOn)) errors.endsOn = "Choose a date, or leave it empty.";
+    if (values.startsOn && !isIsoDate(values.startsOn)) errors.startsOn = "Choose a date, or leave it empty.";
+    if (values.endsOn && !isIsoDate(values.endsOn)) errors.endsOn = "Choose a date, or leave it empty.";
     if (!errors.startsOn && !errors.endsOn && values.startsOn && values.endsOn && values.startsOn > values.endsOn)
       errors.endsOn = "The last day must be on or after the first day.";
     if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null });
@@ -39,8 +39,8 @@ export const actions: Actions = {
         title: values.title,
         description: values.description,
         active: values.active,
-        startsAt: values.startsOn ? startOfDay(values.startsOn, timezone) : null,
-        endsAt: values.endsOn ? startOfDay(nextDate(values.endsOn), timezone) : null,
+        startsAt: values.startsOn ? startOfLocalDay(values.startsOn, timezone) : null,
+        endsAt: values.endsOn ? startOfLocalDay(addDays(values.endsOn, 1), timezone) : null,
       });
     } catch (e) {
       return fail(400, { values, errors, message: messageOf(e) });

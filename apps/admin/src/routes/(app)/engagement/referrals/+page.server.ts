@@ -1,5 +1,5 @@
 import { fail } from "@sveltejs/kit";
-import { isDate } from "#lib/rules/dates.js";
+import { isIsoDate } from "@tally/rules/time";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -37,8 +37,8 @@ export const actions: Actions = {
     const errors: Record<string, string> = {};
     if (!values.name) errors.name = "Name the campaign, e.g. spring. Rules can test it as referral.campaign.";
     if (values.kind === "seasonal") {
-      if (!isDate(values.startsOn)) errors.startsOn = "A seasonal campaign needs its first day.";
-      if (!isDate(values.endsOn)) errors.endsOn = "A seasonal campaign needs its last day.";
+      if (!isIsoDate(values.startsOn)) errors.startsOn = "A seasonal campaign needs its first day.";
+      if (!isIsoDate(values.endsOn)) errors.endsOn = "A seasonal campaign needs its last day.";
       if (!errors.startsOn && !errors.endsOn && values.startsOn > values.endsOn)
         errors.endsOn = "The last day must be on or after the first day.";
     }
