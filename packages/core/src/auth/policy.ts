@@ -38,3 +38,7 @@ export type LockoutScope = keyof typeof lockoutRules;
 
 /** Touch last_seen_at at most this often, so a busy session is not a write per request. */
 export const touchEveryMs = minute;
+
+/** How often a session's last-seen time is written: the idle timeout can only be as exact as
+ *  this, so at most 5 seconds (and a tenth of a very short idle limit), never `touchEveryMs`. */
+export const sessionTouchEveryMs = (idleMs: number) => Math.max(250, Math.min(touchEveryMs, 5_000, idleMs / 10));

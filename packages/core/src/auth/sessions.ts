@@ -6,7 +6,7 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { cachePerDatabase } from "../cache.ts";
 import type { Actor } from "../context.ts";
 import { perDatabase } from "../sql.ts";
-import { type AuthPolicy, defaultAuthPolicy, touchEveryMs } from "./policy.ts";
+import { type AuthPolicy, defaultAuthPolicy, sessionTouchEveryMs } from "./policy.ts";
 import { hashToken, randomToken } from "./tokens.ts";
 
 export interface NewSession {
@@ -166,7 +166,7 @@ export async function resolveMemberSession(
 
 async function isLive(db: Db, row: { id: string; lastSeenAt: Date; expiresAt: Date; revokedAt: Date | null }, idleMs: number, now: Date) {
   if (row.revokedAt || row.expiresAt <= now || row.lastSeenAt.getTime() + idleMs <= now.getTime()) return false;
-  if (now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) {
+  if (now.getTime() - row.lastSeenAt.getTime() >= sessionTouchEveryMs(idleMs)) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.id));
   }
   return true;
