@@ -5,11 +5,14 @@ export type * from "./ast/ast.ts";
 export { stripPositions } from "./ast/ast.ts";
 export {
   type EventInfo,
+  type EventType,
   events,
   eventsByName,
+  eventTypes,
   type FieldInfo,
   fieldsFor,
   instantFields,
+  isEventType,
   memberFields,
   type ValueType,
   writableEvents,

@@ -32,7 +32,13 @@ export const instantFields: FieldInfo[] = [
   { name: "visit.points", type: "number", description: "points awarded in the visit window" },
 ];
 
-export const events: EventInfo[] = [
+/** Keeps each event's name as its literal type, so `EventType` is the union of the catalog's names. */
+function defineEvents<const N extends string>(list: (EventInfo & { name: N })[]): (EventInfo & { name: N })[] {
+  return list;
+}
+
+/** The one catalog of event types: the checker, core's event schemas and the editor's highlighter read it. */
+export const events = defineEvents([
   {
     name: "invoice.paid",
     description: "an invoice was fully paid",
@@ -138,13 +144,18 @@ export const events: EventInfo[] = [
     writableOn: false,
     fields: [{ name: "redemption.points", type: "number", description: "points redeemed" }],
   },
-];
+]);
 
 export const eventsByName: ReadonlyMap<string, EventInfo> = new Map(events.map((e) => [e.name, e]));
 
 export const writableEvents: string[] = events.filter((e) => e.writableOn).map((e) => e.name);
 
 export type EventType = (typeof events)[number]["name"];
+
+/** Every event type in catalog order, as a non-empty tuple (what `z.enum` takes). */
+export const eventTypes = events.map((e) => e.name) as [EventType, ...EventType[]];
+
+export const isEventType = (name: string): name is EventType => eventsByName.has(name);
 
 /** Fields a condition on this event may read (member fields included). */
 export function fieldsFor(event: string | "instant"): FieldInfo[] {

@@ -1,3 +1,4 @@
+import { eventTypes } from "@tally/rules";
 import { describe, expect, test } from "vitest";
 import { highlightHtml, offsetOf, positionOf, tokenize } from "./highlight.ts";
 
@@ -30,6 +31,11 @@ describe("tokenize", () => {
       "2026-12-01": "date",
       "{": "punct",
     });
+  });
+
+  test("every event type of the rules catalog is an event, a near miss is not", () => {
+    for (const type of eventTypes) expect(tokenize(`on ${type} {`)[2]).toEqual({ kind: "event", text: type });
+    expect(tokenize("on visit.checked {")[2]).toEqual({ kind: "field", text: "visit.checked" });
   });
 
   test("never fails on odd input", () => {

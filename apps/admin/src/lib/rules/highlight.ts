@@ -1,6 +1,9 @@
 // Syntax highlighting for the rule editor: a small scanner that splits source into classed
 // segments (keywords, strings, money, ...) and marks the characters diagnostics point at.
 // It never fails: anything it does not recognise is plain text, the checker reports errors.
+// Event names come from the rules package's catalog, the one list of event types.
+
+import { isEventType } from "@tally/rules";
 
 export type TokenKind = "keyword" | "event" | "field" | "string" | "money" | "number" | "date" | "comment" | "operator" | "punct" | "text";
 
@@ -16,21 +19,6 @@ const keywords = new Set(
     "coupon for unlimited limited every perfect surveys phase after minute minutes hour hours day days and or not in has tag true false"
   ).split(" "),
 );
-
-const eventNames = new Set([
-  "invoice.paid",
-  "invoice.voided",
-  "visit.checked_in",
-  "consent.given",
-  "survey.submitted",
-  "referral.converted",
-  "review.posted",
-  "qr.scanned",
-  "marketplace.participated",
-  "member.registered",
-  "member.first_login",
-  "member.birthday",
-]);
 
 const patterns: [TokenKind | "space" | "word", RegExp][] = [
   ["space", /[ \t\r\n]+/y],
@@ -62,7 +50,7 @@ export function tokenize(source: string): Token[] {
       i += text.length;
       if (kind === "space") push("text", text);
       else if (kind === "word")
-        push(eventNames.has(text) ? "event" : keywords.has(text) ? "keyword" : text.includes(".") ? "field" : "text", text);
+        push(isEventType(text) ? "event" : keywords.has(text) ? "keyword" : text.includes(".") ? "field" : "text", text);
       else push(kind, text);
       continue outer;
     }
