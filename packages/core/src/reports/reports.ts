@@ -4,13 +4,13 @@
 
 import { events, ledgerEntries, orders } from "@tally/db";
 import { addDays, localDate } from "@tally/rules";
-import { stringify } from "csv-stringify/sync";
 import { and, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
 import { type Input, parseInput } from "../verb.ts";
+import { toCsv } from "./csv.ts";
 
 export const reportInput = z
   .object({ from: z.coerce.date(), to: z.coerce.date() })
@@ -163,7 +163,7 @@ export async function exportReportCsv({ ctx, input }: { ctx: Ctx; input: Input<t
     const s = await pointsReport({ ctx, input: range });
     records = [{ ...s, from: s.from.toISOString(), to: s.to.toISOString(), liability: (s.liabilityCents / 100).toFixed(2) }];
   }
-  const csv = stringify(records, { header: true, columns: records[0] ? Object.keys(records[0]) : ["empty"] });
+  const csv = toCsv(records);
   return {
     filename: `${q.report}-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`,
     contentType: "text/csv",

@@ -1,6 +1,6 @@
 // Sign-in, sign-out and passwords for staff (admin app) and patients (portal). Each sign-in
-// returns the session token too, so a SvelteKit form action can set the cookie on its own
-// response; direct callers get the Set-Cookie header.
+// returns the session token too to server-side callers, so a SvelteKit form action can set the
+// cookie on its own response; browsers get only the Set-Cookie header (session-answer.ts).
 
 import {
   acceptInvitationAndSignIn,
@@ -16,6 +16,7 @@ import { z } from "zod";
 import { memberCookie, staffCookie } from "../context.ts";
 import { clearSessionCookie, setSessionCookie } from "../cookies.ts";
 import { limitRate, memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
+import { sessionAnswer } from "../session-answer.ts";
 
 const Email = z.string().trim().min(3).max(254);
 const Password = z.string().min(1).max(200);
@@ -40,7 +41,7 @@ const memberRouter = router({
         replaces: ctx.tokens.member,
       });
       setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
-      return result;
+      return sessionAnswer(ctx, result);
     }),
 
   /** Accepting a personal invitation registers the member and signs them in. */
@@ -53,7 +54,7 @@ const memberRouter = router({
         replaces: ctx.tokens.member,
       });
       setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
-      return result;
+      return sessionAnswer(ctx, result);
     }),
 
   /** Self-registration ("I never received a number or code"): a lead with limited access until
@@ -77,7 +78,7 @@ const memberRouter = router({
       limitRate(ctx, "signIn");
       const result = await registerLeadAndSignIn(ctx.database.db, input, { policy: ctx.config.authPolicy, replaces: ctx.tokens.member });
       setSessionCookie(ctx, memberCookie, result.token, result.expiresAt);
-      return result;
+      return sessionAnswer(ctx, result);
     }),
 
   me: memberProcedure.meta({ allowLead: true }).query(({ ctx }) => ({
@@ -117,7 +118,7 @@ export const authRouter = router({
         replaces: ctx.tokens.staff,
       });
       setSessionCookie(ctx, staffCookie, result.token, result.expiresAt);
-      return result;
+      return sessionAnswer(ctx, result);
     }),
 
   me: staffProcedure.meta({ allowPasswordChange: true }).query(({ ctx }) => ({
