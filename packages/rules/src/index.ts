@@ -21,6 +21,7 @@ export { type CheckOptions, type CheckResult, check, checkAst, hasErrors } from 
 export { type CompiledRule, CompileError, compile, type Program, type ProgramSettings } from "./compile/compile.ts";
 export { describeRule } from "./describe.ts";
 export { type Diagnostic, type DiagnosticCode, formatDiagnostic, type Severity, type Span } from "./diagnostics/diagnostic.ts";
+export * from "./domain/index.ts";
 export {
   applyEvent,
   evaluate,
