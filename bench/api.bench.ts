@@ -37,8 +37,8 @@ async function serve(engine: "pglite" | "postgres") {
   const { createDatabase } = await import("@tally/db");
   const { createTestDatabase } = await import("@tally/db/testing");
   const { seedDemo, demoLogins } = await import("@tally/core/seed");
-  const { createApp } = await import("../apps/api/src/app.ts");
-  const { createLogger } = await import("../apps/api/src/logger.ts");
+  const { createApp } = await import("@tally/api/app");
+  const { createLogger } = await import("@tally/api/logger");
 
   const database =
     engine === "postgres" ? await createTestDatabase({ max: 10 }) : Object.assign(createDatabase(), { dispose: async () => {} });
@@ -184,7 +184,7 @@ async function bench(engine: "pglite" | "postgres"): Promise<Figure[]> {
       target: "kiosk check-in (kioskCheckin.checkIn)",
       ...(await run("check-in", {
         // The procedure the kiosk app calls (identification, the visit, the welcome and a survey ticket).
-        url: `http://127.0.0.1:${ready.apiPort}/trpc/kioskCheckin.checkIn`,
+        url: `http://127.0.0.1:${ready.apiPort}/trpc/checkin.byKiosk`,
         connections,
         duration,
         method: "POST",

@@ -6,13 +6,13 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/import.bench.ts [--lines 1000000]
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
+import { createApp } from "@tally/api/app";
+import { createLogger } from "@tally/api/logger";
 import { seedDemo } from "@tally/core/seed";
 import { ledgerEntries, members } from "@tally/db";
 import { createTestDatabase } from "@tally/db/testing";
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createApp } from "../apps/api/src/app.ts";
-import { createLogger } from "../apps/api/src/logger.ts";
 
 const { values: args } = parseArgs({
   options: { lines: { type: "string", default: "1000000" }, members: { type: "string", default: "1000" } },

@@ -56,17 +56,17 @@ describe("portal extras", () => {
 
   beforeAll(async () => {
     staff = await staffClient();
-    await staff.programs.updateSettings.mutate({ status: "on" });
+    await staff.practice.updateSettings.mutate({ status: "on" });
     await staff.rules.save.mutate({ source: rules, note: "portal extras e2e", publish: true });
-    poster = await staff.adminEngagement.createQrCode.mutate({ code: posterCode, label: "Poster in the waiting room" });
-    const off = await staff.adminEngagement.createQrCode.mutate({ code: `OLD-${stamp}`.toUpperCase(), label: "Last year's poster" });
-    await staff.adminEngagement.setQrCodeActive.mutate({ id: off.id, active: false });
+    poster = await staff.engagement.createQrCode.mutate({ code: posterCode, label: "Poster in the waiting room" });
+    const off = await staff.engagement.createQrCode.mutate({ code: `OLD-${stamp}`.toUpperCase(), label: "Last year's poster" });
+    await staff.engagement.setQrCodeActive.mutate({ id: off.id, active: false });
     switchedOff = off;
   });
 
   afterAll(async () => {
     // Leave the practice as the seed made it (test mode).
-    await staff?.programs.updateSettings.mutate({ status: "test" });
+    await staff?.practice.updateSettings.mutate({ status: "test" });
   });
 
   test("a printed QR code: signed out, sign in, back on the scan with the points; once only; unknown and switched-off codes", async () => {

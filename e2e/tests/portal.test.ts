@@ -48,7 +48,7 @@ describe("portal", () => {
 
   beforeAll(async () => {
     staff = await staffClient();
-    await staff.programs.updateSettings.mutate({
+    await staff.practice.updateSettings.mutate({
       status: "on",
       programDescription: "Earn points for every visit with your pet, and trade them for treats, grooming and gift cards.",
     });
@@ -90,7 +90,7 @@ describe("portal", () => {
 
   afterAll(async () => {
     // Leave the practice as the seed made it (test mode).
-    await staff?.programs.updateSettings.mutate({ status: "test" });
+    await staff?.practice.updateSettings.mutate({ status: "test" });
   });
 
   test("welcome page on a phone: both ways to sign in and ways to register", async () => {
@@ -222,11 +222,11 @@ describe("portal", () => {
   });
 
   test("refer a friend, take part in a contest and leave a review", async () => {
-    await staff.adminEngagement.createReferralCampaign.mutate({
+    await staff.engagement.createReferralCampaign.mutate({
       name: `Bring a friend ${stamp}`,
       description: "Both of you get points when your friend's pet has a first visit.",
     });
-    await staff.adminEngagement.saveActivity.mutate({
+    await staff.engagement.saveActivity.mutate({
       kind: "contest",
       title: `Cutest pet photo ${stamp}`,
       description: "Send us your pet's best photo.",
@@ -264,7 +264,7 @@ describe("portal", () => {
   });
 
   test("test mode hides the balance and refuses redemption", async () => {
-    await staff.programs.updateSettings.mutate({ status: "test" });
+    await staff.practice.updateSettings.mutate({ status: "test" });
     const { page, problems, close } = await openPage(browser(), viewports.phone, { isMobile: true });
     await signIn(page);
     await page.getByText("Our rewards program is getting ready.").waitFor();

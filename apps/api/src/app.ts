@@ -3,6 +3,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Database } from "@tally/db";
 import { Hono, type Context as HonoContext } from "hono";
 import { type ApiConfig, defaultConfig } from "./config.ts";
+import { requestIdOf } from "./errors.ts";
 import { trpcCsrf } from "./http/csrf.ts";
 import { integrationRoutes } from "./http/integrations.ts";
 import { LiveBus } from "./live.ts";
@@ -119,7 +120,7 @@ export function createApp(options: AppOptions) {
           () => isSecure(c, config.secureCookies),
         ),
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "trpc error");
+        if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path, requestId: requestIdOf(error) }, "trpc error");
       },
     }),
   );

@@ -37,7 +37,7 @@ describe("live staff prompt (SSE) and metrics", () => {
       return text;
     };
     await new Promise((r) => setTimeout(r, 50));
-    await kiosk.checkin.checkIn.mutate({ method: "card", cardNumber: "40000000" });
+    await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: "40000000" });
     const text = await read(mine.res, /checked_in/, 3000);
     expect(text).toMatch(/"type":"checked_in"/);
     expect(text).toMatch(/"name":"Ana B\."/);

@@ -82,6 +82,7 @@ export const permissions = {
   "checkin.checkIn": ["kiosk", ...staff],
   "reports.view": staff,
   "imports.invoices": ["admin", "integration"],
+  "notifications.mailbox": admin,
 } as const satisfies Record<string, readonly Principal[]>;
 
 export type Action = keyof typeof permissions;

@@ -2,13 +2,13 @@
 import { auditLog, type Tx } from "@tally/db";
 import type { z } from "zod";
 import type { Ctx } from "./context.ts";
-import { DomainError } from "./errors.ts";
+import { DomainError, describeIssues } from "./errors.ts";
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    throw new DomainError("INVALID_INPUT", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), { issues });
+    throw new DomainError("INVALID_INPUT", describeIssues(result.error.issues), { issues });
   }
   return result.data;
 }

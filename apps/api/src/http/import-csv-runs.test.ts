@@ -1,4 +1,4 @@
-// The import history (adminImports.runs) tells the same story as the upload's answer: every file
+// The import history (imports.runs) tells the same story as the upload's answer: every file
 // row, the invoices imported and skipped, and the bad rows the CSV check caught, by line number.
 import { Readable } from "node:stream";
 import { systemCtx } from "@tally/core";
@@ -31,20 +31,20 @@ describe("CSV import runs carry the row errors", () => {
       "PMS-10001,R-4,2026-03-07,paid,CLEAN,40.00",
     ].join("\n");
     expect((await postCsv(csv)).status).toBe(200);
-    const [run] = await admin.adminImports.runs.query({ limit: 1 });
+    const [run] = await admin.imports.runs.query({ limit: 1 });
     expect(run).toMatchObject({ source: "csv", rows: 4, imported: 2, skipped: 0 });
     expect(run!.errors.map((e) => e.row)).toEqual([3, 4]);
     expect(run!.errors[0]!.message).toMatch(/amount must be a dollar amount/);
 
     await postCsv(csv);
-    const [again] = await admin.adminImports.runs.query({ limit: 1 });
+    const [again] = await admin.imports.runs.query({ limit: 1 });
     expect(again).toMatchObject({ rows: 4, imported: 0, skipped: 2 });
     expect(again!.errors.map((e) => e.row)).toEqual([3, 4]);
   });
 
   it("records a run for a file whose every row is bad", async () => {
     await postCsv("member_id,invoice_id,date,status,code,amount\nPMS-10000,R-9,someday,paid,CLEAN,5.00");
-    const [run] = await admin.adminImports.runs.query({ limit: 1 });
+    const [run] = await admin.imports.runs.query({ limit: 1 });
     expect(run).toMatchObject({ rows: 1, imported: 0, skipped: 0 });
     expect(run!.errors).toEqual([{ row: 2, message: "date must be YYYY-MM-DD" }]);
   });
@@ -61,7 +61,7 @@ describe("CSV import runs carry the row errors", () => {
     // The csv-parse path's chunks (on PostgreSQL the COPY path takes a file whole, in one run).
     const summary = await importCsv(ctx, Readable.from([csv]), { chunkInvoices: 2, parser: true });
     expect(summary.runIds).toHaveLength(2);
-    const runs = await admin.adminImports.runs.query({ limit: 2 });
+    const runs = await admin.imports.runs.query({ limit: 2 });
     const byId = new Map(runs.map((r) => [r.id, r]));
     expect(byId.get(summary.runIds[0]!)).toMatchObject({
       rows: 3,

@@ -1,5 +1,5 @@
 import { members } from "@tally/db";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultHandlers } from "../jobs/handlers.ts";
 import { startWorker } from "../jobs/worker.ts";
@@ -23,6 +23,9 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
       headers: { cookie: admin.cookieHeader(), "content-type": "text/csv", ...headers },
       body: csv,
     });
+
+  const importJob = async (id: string) =>
+    (await (await h.request(`/api/v1/imports/${id}`, { headers: { cookie: admin.cookieHeader() } })).json()) as Record<string, unknown>;
 
   beforeAll(async () => {
     h = await createHarness();
@@ -78,7 +81,7 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
       expect(summary.errors[1]!.message).toMatch(/unknown member NOBODY/);
       expect(await balance()).toBe(32);
 
-      const progress = await admin.imports.get.query({ id: summary.jobId });
+      const progress = await importJob(summary.jobId);
       expect(progress).toMatchObject({ status: "done", processed: 5, total: 5 });
 
       expect(((await (await postCsv(csv)).json()) as { imported: number }).imported).toBe(0);
@@ -98,7 +101,7 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
       let job: { status: string; processed: number } = { status: "running", processed: 0 };
       for (let i = 0; i < 100 && job.status === "running"; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        job = (await (await h.request(`/api/v1/imports/${jobId}`, { headers: { cookie: admin.cookieHeader() } })).json()) as typeof job;
+        job = (await importJob(jobId)) as typeof job;
       }
       expect(job).toMatchObject({ status: "done", processed: 300 });
     });
@@ -109,7 +112,7 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
       const { jobId, runAt } = (await res.json()) as { jobId: string; runAt: string };
       const worker = startWorker(h.app.deps, { "import.invoices": defaultHandlers["import.invoices"]! }, { autostart: false });
       await worker.tick(new Date(Date.parse(runAt) + 1000));
-      expect((await admin.imports.get.query({ id: jobId }))?.status).toBe("done");
+      expect((await importJob(jobId)).status).toBe("done");
       expect(await balance()).toBe(23);
     });
   });
@@ -118,6 +121,35 @@ describe("invoice import (JSON endpoint and CSV upload)", () => {
     it("refuses a body that is not an invoice list, and unsupported upload types", async () => {
       expect((await postJson({ nope: true })).status).toBe(400);
       expect((await postCsv("x", { "content-type": "application/json" })).status).toBe(415);
+    });
+
+    it("answers 404 for an unknown import, and for another practice's", async () => {
+      for (const id of [crypto.randomUUID(), "not-an-id"]) {
+        const res = await h.request(`/api/v1/imports/${id}`, { headers: { authorization: `Bearer ${key}` } });
+        expect(res.status).toBe(404);
+        expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+      }
+      const vet = await h.staff("admin", "paws-claws");
+      const vetKey = (await vet.apiKeys.create.mutate({ name: "vet-404" })).key;
+      const { jobId } = (await (await postCsv("member_id,invoice_id,date,code,amount\nPMS-10000,Z-1,2026-03-09,CLEAN,1.00")).json()) as {
+        jobId: string;
+      };
+      expect((await h.request(`/api/v1/imports/${jobId}`, { headers: { authorization: `Bearer ${vetKey}` } })).status).toBe(404);
+    });
+
+    it("answers an unexpected error with 500, a request id and no SQL", async () => {
+      await h.t.db.execute(sql`alter table jobs rename to jobs_away`);
+      try {
+        const res = await h.request(`/api/v1/imports/${crypto.randomUUID()}`, { headers: { authorization: `Bearer ${key}` } });
+        expect(res.status).toBe(500);
+        const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+        expect(body.error.code).toBe("INTERNAL_SERVER_ERROR");
+        expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(body.error.message).toContain(body.error.requestId);
+        expect(JSON.stringify(body)).not.toMatch(/select|jobs|params/i);
+      } finally {
+        await h.t.db.execute(sql`alter table jobs_away rename to jobs`);
+      }
     });
   });
 

@@ -1,7 +1,9 @@
 // tRPC setup: context type, error mapping from domain errors (done once, here), and the
-// procedures by caller: public, staff (role via meta), member, kiosk, integration.
-import { type Ctx, errorCodes, isDomainError } from "@tally/core";
+// procedures by caller: public, staff (role via meta), member, kiosk. Integrations (API keys)
+// use the plain HTTP endpoints in http/integrations.ts.
+import { type Ctx, describeIssues, httpStatusOf, isDomainError } from "@tally/core";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { requestIdOf, unexpectedMessage, validationIssues } from "../errors.ts";
 import type { Context } from "./context.ts";
 
 const trpcCodeFor: Record<number, TRPCError["code"]> = {
@@ -11,7 +13,7 @@ const trpcCodeFor: Record<number, TRPCError["code"]> = {
   404: "NOT_FOUND",
   409: "CONFLICT",
   422: "UNPROCESSABLE_CONTENT",
-  423: "FORBIDDEN",
+  423: "FORBIDDEN", // tRPC has no LOCKED; appCode says LOCKED and data.httpStatus 423
   429: "TOO_MANY_REQUESTS",
 };
 
@@ -34,15 +36,24 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
+    // Domain errors keep their message and say their code (appCode) and status; a validation
+    // error becomes one readable line; anything unexpected a generic message with the request id
+    // it is logged under (app.ts), never its own text (which can hold SQL and parameters).
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      const domain = isDomainError(cause);
+      const issues = error.code === "BAD_REQUEST" ? validationIssues(cause) : undefined;
+      const requestId = error.code === "INTERNAL_SERVER_ERROR" ? requestIdOf(error) : undefined;
       return {
         ...shape,
+        message: requestId ? unexpectedMessage(requestId) : issues ? describeIssues(issues) : shape.message,
         data: {
           ...shape.data,
           stack: undefined,
-          appCode: isDomainError(cause) || cause instanceof PasswordChangeRequired ? cause.code : undefined,
-          details: isDomainError(cause) ? cause.details : undefined,
+          httpStatus: domain ? httpStatusOf(cause) : shape.data.httpStatus,
+          appCode: domain || cause instanceof PasswordChangeRequired ? cause.code : issues ? "INVALID_INPUT" : undefined,
+          details: domain ? cause.details : undefined,
+          requestId,
         },
       };
     },
@@ -53,7 +64,7 @@ function mapDomainError<R extends { ok: boolean }>(result: R): R {
   if (!result.ok) {
     const cause = (result as unknown as { error: TRPCError }).error.cause;
     if (isDomainError(cause)) {
-      throw new TRPCError({ code: trpcCodeFor[errorCodes[cause.code]] ?? "BAD_REQUEST", message: cause.message, cause });
+      throw new TRPCError({ code: trpcCodeFor[httpStatusOf(cause)] ?? "BAD_REQUEST", message: cause.message, cause });
     }
   }
   return result;
@@ -65,7 +76,6 @@ function mapDomainError<R extends { ok: boolean }>(result: R): R {
 export const router = t.router;
 export const middleware = t.middleware;
 export const publicProcedure = t.procedure.use(async ({ next }) => mapDomainError(await next()));
-export const createCallerFactory = t.createCallerFactory;
 
 const unauthorized = (message = "Please sign in.") => new TRPCError({ code: "UNAUTHORIZED", message });
 
@@ -100,14 +110,6 @@ export const kioskProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!kiosk) throw unauthorized("This kiosk is not paired.");
   const core: Ctx = { db: ctx.database.db, practiceId: kiosk.practiceId, actor: { kind: "kiosk", id: kiosk.deviceId } };
   return mapDomainError(await next({ ctx: { kiosk, core } }));
-});
-
-/** A practice-management integration (API key). */
-export const integrationProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const key = await ctx.auth.apiKey();
-  if (!key) throw unauthorized("A valid API key is required.");
-  const core: Ctx = { db: ctx.database.db, practiceId: key.practiceId, actor: { kind: "integration", id: key.keyId } };
-  return mapDomainError(await next({ ctx: { apiKey: key, core } }));
 });
 
 /** Counts one attempt for this client address; refuses when over the per-process limit. */

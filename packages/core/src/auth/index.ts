@@ -7,6 +7,7 @@ export * from "./kiosk-identify.ts";
 export * from "./lockouts.ts";
 export * from "./member-registration.ts";
 export * from "./member-sign-in.ts";
+export * from "./password-reset.ts";
 export * from "./policy.ts";
 export * from "./sessions.ts";
 export * from "./staff-sign-in.ts";

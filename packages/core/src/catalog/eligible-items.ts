@@ -2,7 +2,7 @@
 // or name look sensitive (euthanasia, cremation, ...) are flagged, and enabling them warns.
 
 import { eligibleItems } from "@tally/db";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
@@ -121,11 +121,4 @@ export async function enableAllEligibleItems({ ctx, input }: { ctx: Ctx; input: 
           .map((s) => ({ code: s.code, message: `"${s.name}" (${s.code}) is sensitive and was left disabled.` }));
     return { enabled: enabled.length, warnings };
   });
-}
-
-export async function eligibleItemsByIds(ctx: Ctx, ids: string[]) {
-  return ctx.db
-    .select()
-    .from(eligibleItems)
-    .where(and(eq(eligibleItems.practiceId, ctx.practiceId), inArray(eligibleItems.id, ids)));
 }

@@ -14,7 +14,7 @@ import { BatchConflict, pgCode, processMemberEvents } from "../events/batch.ts";
 import { loadSetup } from "../events/program.ts";
 import { type EventInput, invoiceLine } from "../events/schemas.ts";
 import { authorize } from "../permissions.ts";
-import { audit, parseInput } from "../verb.ts";
+import { audit } from "../verb.ts";
 
 export const invoiceRow = z.object({
   /** Row number in the source file (1-based, as the user sees it); defaults to the position. */
@@ -185,4 +185,3 @@ export async function importInvoices({
 }
 
 export const importInvoicesInput = z.object({ rows: z.array(z.unknown()).max(2_000_000) });
-export const parseImportInput = (input: unknown) => parseInput(importInvoicesInput, input);

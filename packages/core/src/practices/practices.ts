@@ -5,6 +5,7 @@ import { isValidTimezone } from "@tally/rules";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
@@ -32,6 +33,24 @@ export function publicPractice(p: Practice) {
 export async function getPractice({ ctx }: { ctx: Ctx; input?: unknown }) {
   authorize(ctx, "practices.get");
   return publicPractice(await loadPractice(ctx.db, ctx.practiceId));
+}
+
+export const getPublicPracticeInput = z.object({ slug: z.string().min(1).max(100) });
+
+/** What the apps show about a practice before anyone signs in (by its address, no actor). */
+export async function getPublicPractice({ db, input }: { db: Ctx["db"]; input: Input<typeof getPublicPracticeInput> }) {
+  const { slug } = parseInput(getPublicPracticeInput, input);
+  const [p] = await db
+    .select({
+      name: practices.name,
+      timezone: practices.timezone,
+      status: practices.status,
+      programDescription: practices.programDescription,
+    })
+    .from(practices)
+    .where(eq(practices.slug, slug));
+  if (!p) throw new DomainError("NOT_FOUND", "No practice with that address.");
+  return p;
 }
 
 const timezone = z.string().refine(isValidTimezone, "not an IANA timezone");

@@ -5,7 +5,7 @@ import type { LayoutServerLoad } from "./$types";
 export const load: LayoutServerLoad = async (event) => {
   const staff = event.locals.staff!;
   const client = api(event);
-  const practice = await client.programs.get.query().catch(() => null);
+  const practice = await client.practice.get.query().catch(() => null);
   return {
     staff,
     practice: practice

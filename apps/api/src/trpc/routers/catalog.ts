@@ -1,4 +1,4 @@
-// Rewards catalog and eligible billing codes.
+// Rewards catalog and eligible billing codes; the rewards a member can redeem.
 import {
   createReward,
   createRewardInput,
@@ -16,12 +16,14 @@ import {
   upsertEligibleItems,
   upsertEligibleItemsInput,
 } from "@tally/core";
-import { router, staffProcedure } from "../init.ts";
+import { memberProcedure, router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });
 
 export const catalogRouter = router({
   rewards: staffProcedure.input(listRewardsInput.optional()).query(({ ctx, input }) => listRewards({ ctx: ctx.core, input })),
+  /** The catalog as a member sees it. */
+  offered: memberProcedure.query(({ ctx }) => listRewards({ ctx: ctx.core })),
   createReward: admin.input(createRewardInput).mutation(({ ctx, input }) => createReward({ ctx: ctx.core, input })),
   updateReward: admin.input(updateRewardInput).mutation(({ ctx, input }) => updateReward({ ctx: ctx.core, input })),
   deleteReward: admin.input(deleteRewardInput).mutation(({ ctx, input }) => deleteReward({ ctx: ctx.core, input })),

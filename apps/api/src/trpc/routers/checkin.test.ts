@@ -36,10 +36,10 @@ describe("kiosk pairing and check-in", () => {
     });
 
     it("checks in by card and shows only first name, last initial, balance, progress and coupons", async () => {
-      const r = await kiosk.checkin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! });
+      const r = await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: ana.cardNumber! });
       expect(r.status).toBe("checked_in");
       if (r.status !== "checked_in") return;
-      expect(Object.keys(r.member).sort()).toEqual([
+      expect(Object.keys(r.welcome).sort()).toEqual([
         "balance",
         "firstName",
         "instantRewards",
@@ -48,17 +48,17 @@ describe("kiosk pairing and check-in", () => {
         "pointsEarned",
         "surveyAvailable",
       ]);
-      expect(r.member).toMatchObject({ firstName: "Ana", lastInitial: "B" });
+      expect(r.welcome).toMatchObject({ firstName: "Ana", lastInitial: "B" });
     });
 
     it("checks in by phone + birth date and by the portal's QR code", async () => {
-      const byPhone = await kiosk.checkin.checkIn.mutate({ method: "phone", phone: ana.phone!, birthday: ana.birthday! });
+      const byPhone = await kiosk.checkin.byKiosk.mutate({ method: "phone", phone: ana.phone!, birthday: ana.birthday! });
       expect(byPhone.status).toBe("checked_in");
       const patient = h.client();
       await patient.auth.member.signIn.mutate({ practice: "bright-smiles", cardNumber: ana.cardNumber!, birthday: ana.birthday! });
-      const { token } = await patient.portal.checkinCode.query();
-      expect((await kiosk.checkin.checkIn.mutate({ method: "qr", token })).status).toBe("checked_in");
-      const forged = await kiosk.checkin.checkIn.mutate({ method: "qr", token: token.replace(/.$/, (c) => (c === "A" ? "B" : "A")) });
+      const { token } = await patient.checkin.myCode.query();
+      expect((await kiosk.checkin.byKiosk.mutate({ method: "qr", token })).status).toBe("checked_in");
+      const forged = await kiosk.checkin.byKiosk.mutate({ method: "qr", token: token.replace(/.$/, (c) => (c === "A" ? "B" : "A")) });
       expect(forged.status).toBe("not_found");
     });
 
@@ -69,7 +69,7 @@ describe("kiosk pairing and check-in", () => {
         for await (const e of h.app.deps.bus.subscribe(h.practiceIds["bright-smiles"]!, ac.signal)) events.push(e);
       })().catch(() => {});
       await new Promise((r) => setTimeout(r, 10));
-      await kiosk.checkin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! });
+      await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: ana.cardNumber! });
       ac.abort();
       await listening;
       expect(events).toContainEqual(expect.objectContaining({ type: "checked_in", name: "Ana B.", method: "card" }));
@@ -93,12 +93,12 @@ describe("kiosk pairing and check-in", () => {
         for await (const e of h.app.deps.bus.subscribe(practiceId, ac.signal)) announced.push(e);
       })().catch(() => {});
       await new Promise((r) => setTimeout(r, 10));
-      const results = await Promise.all(cards.map((cardNumber) => kiosk.checkin.checkIn.mutate({ method: "card", cardNumber })));
+      const results = await Promise.all(cards.map((cardNumber) => kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber })));
       await new Promise((r) => setTimeout(r, 10));
       ac.abort();
       await listening;
       expect(results.map((r) => r.status)).toEqual(cards.map(() => "checked_in"));
-      expect(results.map((r) => (r.status === "checked_in" ? r.member.firstName : null))).toEqual(
+      expect(results.map((r) => (r.status === "checked_in" ? r.welcome.firstName : null))).toEqual(
         [...patients, ...patients.slice(0, 6)].map((m) => m.firstName),
       );
       expect((await count(checkIns)) - visitsBefore).toBe(cards.length);
@@ -117,8 +117,8 @@ describe("kiosk pairing and check-in", () => {
 
   describe("errors", () => {
     it("answers a wrong birth date exactly like an unknown phone", async () => {
-      const wrongDate = await kiosk.checkin.checkIn.mutate({ method: "phone", phone: ana.phone!, birthday: "1901-01-01" });
-      const unknown = await kiosk.checkin.checkIn.mutate({ method: "phone", phone: "5550000000", birthday: ana.birthday! });
+      const wrongDate = await kiosk.checkin.byKiosk.mutate({ method: "phone", phone: ana.phone!, birthday: "1901-01-01" });
+      const unknown = await kiosk.checkin.byKiosk.mutate({ method: "phone", phone: "5550000000", birthday: ana.birthday! });
       expect(wrongDate).toEqual(unknown);
       expect(wrongDate.status).toBe("not_found");
     });
@@ -127,7 +127,7 @@ describe("kiosk pairing and check-in", () => {
       for (const firstName of ["Twin", "Twain"]) {
         await admin.members.create.mutate({ firstName, lastName: "Family", phone: "(217) 555-7777", birthday: "2015-05-05" });
       }
-      const r = await kiosk.checkin.checkIn.mutate({ method: "phone", phone: "2175557777", birthday: "2015-05-05" });
+      const r = await kiosk.checkin.byKiosk.mutate({ method: "phone", phone: "2175557777", birthday: "2015-05-05" });
       expect(r.status).toBe("see_front_desk");
       expect(JSON.stringify(r)).not.toMatch(/Twin|Twain|Family/);
     });
@@ -144,12 +144,12 @@ describe("kiosk pairing and check-in", () => {
       const [other] = await h.t.db.select().from(members).where(eq(members.externalId, "PMS-10002"));
       const results = [];
       for (let i = 0; i < 6; i++) {
-        results.push((await kiosk.checkin.checkIn.mutate({ method: "phone", phone: other!.phone!, birthday: `1950-01-0${i + 1}` })).status);
+        results.push((await kiosk.checkin.byKiosk.mutate({ method: "phone", phone: other!.phone!, birthday: `1950-01-0${i + 1}` })).status);
       }
       expect(results.slice(0, 4)).toEqual(["not_found", "not_found", "not_found", "not_found"]);
       expect(results.slice(4)).toEqual(["see_front_desk", "see_front_desk"]);
       // Even the right birth date is refused while locked.
-      expect((await kiosk.checkin.checkIn.mutate({ method: "phone", phone: other!.phone!, birthday: other!.birthday! })).status).toBe(
+      expect((await kiosk.checkin.byKiosk.mutate({ method: "phone", phone: other!.phone!, birthday: other!.birthday! })).status).toBe(
         "see_front_desk",
       );
       const alerts = await h.t.db.select().from(auditLog).where(eq(auditLog.action, "kiosk.lockout"));
@@ -158,18 +158,18 @@ describe("kiosk pairing and check-in", () => {
 
     it("locks a device after repeated failures of any kind", async () => {
       const k = await pair(admin, "Waiting room");
-      for (let i = 0; i < 10; i++) await k.checkin.checkIn.mutate({ method: "card", cardNumber: `999000${i}` });
-      expect((await k.checkin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! })).status).toBe("see_front_desk");
+      for (let i = 0; i < 10; i++) await k.checkin.byKiosk.mutate({ method: "card", cardNumber: `999000${i}` });
+      expect((await k.checkin.byKiosk.mutate({ method: "card", cardNumber: ana.cardNumber! })).status).toBe("see_front_desk");
       await admin.kiosks.unlockDevice.mutate({ deviceId: (await k.checkin.device.query()).id });
-      expect((await k.checkin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! })).status).toBe("checked_in");
+      expect((await k.checkin.byKiosk.mutate({ method: "card", cardNumber: ana.cardNumber! })).status).toBe("checked_in");
     });
 
     it("keeps a kiosk inside its practice and away from staff procedures", async () => {
       const vetAdmin = await h.staff("admin", "paws-claws");
       const vetKiosk = await pair(vetAdmin, "Vet desk");
       // Card 40000000 exists in both practices: each kiosk finds only its own patient.
-      const r = await vetKiosk.checkin.checkIn.mutate({ method: "card", cardNumber: "40000000" });
-      expect(r.status === "checked_in" && r.member.firstName).toBe("Riley");
+      const r = await vetKiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: "40000000" });
+      expect(r.status === "checked_in" && r.welcome.firstName).toBe("Riley");
       await expect(vetKiosk.members.findByCard.query({ card: "40000000" })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
       await expect(vetKiosk.kiosks.list.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
     });
@@ -179,7 +179,7 @@ describe("kiosk pairing and check-in", () => {
       const { id } = await k.checkin.device.query();
       await admin.kiosks.revoke.mutate({ deviceId: id });
       await expect(k.checkin.device.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
-      await expect(h.client().checkin.checkIn.mutate({ method: "card", cardNumber: "1" })).rejects.toMatchObject({
+      await expect(h.client().checkin.byKiosk.mutate({ method: "card", cardNumber: "1" })).rejects.toMatchObject({
         data: { code: "UNAUTHORIZED" },
       });
       const team = await h.staff("team_member");

@@ -1,10 +1,21 @@
-// The kiosk's procedures: pairing (with a one-time code from the admin app), then, with its
-// device token, identifying a patient and checking them in. A kiosk only ever sees first name,
-// last initial, balance, progress and coupons.
-
-import { checkIn, checkInInput, getPractice, kioskCheckInBatched, pairKiosk } from "@tally/core";
+// Check-in: staff at the desk, or a paired kiosk (device token) for the patient in front of it.
+// The kiosk identifies the patient (card, QR code, phone + birth date), records the visit and
+// answers with what its result screen shows: a kiosk only ever sees first name, last initial,
+// balance, progress and coupons. A short-lived visit ticket, bound to the device and patient,
+// lets the patient take the compliance survey right after. Patients get their QR code here.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import {
+  checkIn,
+  checkInInput,
+  getPractice,
+  kioskCheckInBatched,
+  listSurveyQuestions,
+  memberQrToken,
+  pairKiosk,
+  submitSurvey,
+} from "@tally/core";
 import { z } from "zod";
-import { kioskProcedure, limitRate, publicProcedure, router, staffProcedure } from "../init.ts";
+import { kioskProcedure, limitRate, memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD");
 
@@ -14,8 +25,29 @@ export const identifyInput = z.discriminatedUnion("method", [
   z.object({ method: z.literal("phone"), phone: z.string().trim().min(7).max(32), birthday: IsoDate }),
 ]);
 
-const notFoundMessage = "We could not find you. Please check and try again, or see the front desk.";
-const deskMessage = "Please see the front desk — we'll check you in there.";
+const ticketMs = 5 * 60_000;
+
+function signTicket(secret: string, deviceId: string, memberId: string, expires: number) {
+  return createHmac("sha256", secret).update(`kiosk-visit:${deviceId}:${memberId}:${expires}`).digest("base64url").slice(0, 32);
+}
+
+export function visitTicket(secret: string, deviceId: string, memberId: string, now = Date.now()): string {
+  const expires = now + ticketMs;
+  return `v1.${memberId}.${expires}.${signTicket(secret, deviceId, memberId, expires)}`;
+}
+
+/** The member id of a valid, unexpired ticket issued to this device, or null. */
+export function readVisitTicket(secret: string, deviceId: string, ticket: string, now = Date.now()): string | null {
+  const [version, memberId, expiresText, signature] = ticket.split(".");
+  const expires = Number(expiresText);
+  if (version !== "v1" || !memberId || !signature || !Number.isFinite(expires) || expires < now) return null;
+  const expected = Buffer.from(signTicket(secret, deviceId, memberId, expires));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? memberId : null;
+}
+
+const ticketInput = z.object({ ticket: z.string().min(1).max(200) });
+const expired = { status: "expired" as const };
 
 export const checkinRouter = router({
   /** Staff check a patient in at the desk (by card, QR, phone + birth date, or by picking them). */
@@ -33,6 +65,7 @@ export const checkinRouter = router({
     return result;
   }),
 
+  /** Pairs a kiosk with the one-time code from the admin app; answers its device token. */
   pair: publicProcedure
     .input(
       z.object({
@@ -57,12 +90,12 @@ export const checkinRouter = router({
     };
   }),
 
-  /** Identifies the patient and checks them in. "Not found" and "wrong birth date" are one answer. */
-  checkIn: kioskProcedure.input(identifyInput).mutation(async ({ ctx, input }) => {
+  /** Identifies the patient and records the visit. "Not found" and "wrong birth date" are one answer. */
+  byKiosk: kioskProcedure.input(identifyInput).mutation(async ({ ctx, input }) => {
     limitRate(ctx, "identify", ctx.kiosk.deviceId);
     // Batched with the check-ins arriving meanwhile (one transaction for many kiosk visits).
     const found = await kioskCheckInBatched(ctx.core, input, { qrSecret: ctx.config.qrSecret });
-    if (found.status === "not_found") return { status: "not_found" as const, message: notFoundMessage };
+    if (found.status === "not_found") return { status: "not_found" as const };
     if (found.status === "see_front_desk") {
       if (found.lockedNow) {
         ctx.bus.publish({
@@ -73,22 +106,59 @@ export const checkinRouter = router({
           method: input.method,
         });
       }
-      return { status: "see_front_desk" as const, message: deskMessage };
+      return { status: "see_front_desk" as const, reason: found.reason };
     }
     const welcome = found.welcome;
     ctx.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).");
     const name = `${welcome.firstName} ${welcome.lastInitial}.`;
-    const at = new Date().toISOString();
-    const base = { practiceId: ctx.kiosk.practiceId, at, memberId: found.memberId, name };
-    ctx.bus.publish({ type: "checked_in", ...base, method: found.method, points: welcome.pointsEarned });
-    if (welcome.instantRewards.length > 0) {
-      ctx.bus.publish({
-        type: "instant_unlocked",
-        ...base,
-        coupons: welcome.instantRewards.map((c) => ({ code: c.coupon, expiresAt: c.expiresAt?.toISOString() ?? null })),
-      });
-    }
-    const { eventId: _e, ...shown } = welcome;
-    return { status: "checked_in" as const, member: shown };
+    ctx.bus.publish({
+      type: "checked_in",
+      practiceId: ctx.kiosk.practiceId,
+      at: new Date().toISOString(),
+      memberId: found.memberId,
+      name,
+      method: found.method,
+      points: welcome.pointsEarned,
+    });
+    const { eventId: _eventId, ...shown } = welcome;
+    return {
+      status: "checked_in" as const,
+      welcome: shown,
+      surveyTicket: welcome.surveyAvailable ? visitTicket(ctx.config.qrSecret, ctx.kiosk.deviceId, found.memberId) : null,
+    };
   }),
+
+  /** The practice's compliance survey questions, for the patient holding this visit ticket. */
+  visitSurvey: kioskProcedure.input(ticketInput).query(async ({ ctx, input }) => {
+    if (!readVisitTicket(ctx.config.qrSecret, ctx.kiosk.deviceId, input.ticket)) return expired;
+    const questions = await listSurveyQuestions({ ctx: ctx.core });
+    return { status: "ok" as const, questions: questions.map((q) => ({ id: q.id, text: q.text })) };
+  }),
+
+  submitVisitSurvey: kioskProcedure
+    .input(
+      ticketInput.extend({
+        answers: z
+          .array(z.object({ questionId: z.uuid(), positive: z.boolean() }))
+          .min(1)
+          .max(100),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const memberId = readVisitTicket(ctx.config.qrSecret, ctx.kiosk.deviceId, input.ticket);
+      if (!memberId) return expired;
+      const result = await submitSurvey({ ctx: ctx.core, input: { memberId, answers: input.answers } });
+      const points = result.awards.filter((a) => a.member === memberId).reduce((sum, a) => sum + a.points, 0);
+      return {
+        status: "submitted" as const,
+        perfect: result.perfect,
+        pointsEarned: points,
+        phases: result.phases.filter((p) => p.member === memberId).map((p) => p.phase),
+      };
+    }),
+
+  /** The patient's QR code to show at the kiosk (signed member id, valid for this practice only). */
+  myCode: memberProcedure.query(({ ctx }) => ({
+    token: memberQrToken(ctx.config.qrSecret, ctx.member.practiceId, ctx.member.actor.id),
+  })),
 });

@@ -1,6 +1,7 @@
-// The thin domain routers (members, ledger, leads, portal, orders): wiring, roles and tenancy.
+// The thin domain routers (members, ledger, leads, redemption, mailbox): wiring, roles, tenancy
+// and the error mapping (domain, validation, unexpected).
 import { members } from "@tally/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type TestClient } from "../../testing/harness.ts";
 
@@ -36,12 +37,12 @@ describe("domain routers", () => {
       const reward = await admin.catalog.createReward.mutate({ name: "Movie ticket", pointsPrice: 100, kind: "in_house" });
       const patient = h.client();
       await patient.auth.member.signIn.mutate({ practice: "bright-smiles", cardNumber: ana.cardNumber!, birthday: ana.birthday! });
-      const home = await patient.portal.home.query();
+      const home = await patient.members.home.query();
       expect(home).toMatchObject({ firstName: "Ana", canRedeem: true });
       expect(home.balance).toBeGreaterThanOrEqual(100);
-      const r = await patient.portal.redeem.mutate({ rewardId: reward.id });
+      const r = await patient.redemption.redeemMine.mutate({ rewardId: reward.id });
       expect(r.points).toBe(100);
-      const orders = await team.orders.list.query({ status: "pending" });
+      const orders = await team.redemption.orders.query({ status: "pending" });
       expect(JSON.stringify(orders)).toMatch(/Movie ticket/);
     });
 
@@ -57,10 +58,10 @@ describe("domain routers", () => {
         password: "lena-passphrase-1",
       });
       expect(r.status).toBe("lead");
-      expect((await lead.portal.home.query()).status).toBe("lead");
-      await expect(lead.portal.catalog.query()).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+      expect((await lead.members.home.query()).status).toBe("lead");
+      await expect(lead.catalog.offered.query()).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
       await admin.leads.convert.mutate({ id: r.memberId });
-      expect((await lead.portal.catalog.query()).length).toBeGreaterThanOrEqual(0);
+      expect((await lead.catalog.offered.query()).length).toBeGreaterThanOrEqual(0);
     });
 
     it("invites a member by email and signs them in on acceptance", async () => {
@@ -82,8 +83,8 @@ describe("domain routers", () => {
       const [sam] = await h.t.db.select().from(members).where(eq(members.externalId, "VET-2"));
       await h.t.db.update(members).set({ birthday: "1980-02-02" }).where(eq(members.id, sam!.id));
       await p.auth.member.signIn.mutate({ practice: "paws-claws", cardNumber: "50000001", birthday: "1980-02-02" });
-      expect(await p.portal.home.query()).toMatchObject({ balance: null, canRedeem: false, practice: { status: "test" } });
-      expect(await p.portal.history.query()).toEqual([]);
+      expect(await p.members.home.query()).toMatchObject({ balance: null, canRedeem: false, practice: { status: "test" } });
+      expect(await p.members.myActivity.query()).toEqual([]);
     });
 
     it("maps a redemption beyond the balance to a domain error", async () => {
@@ -94,7 +95,33 @@ describe("domain routers", () => {
     });
 
     it("rejects invalid input before the verb runs", async () => {
-      await expect(team.ledger.balance.query({ memberId: "not-a-uuid" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
+      await expect(team.ledger.balance.query({ memberId: "not-a-uuid" })).rejects.toMatchObject({
+        message: "memberId: not a valid uuid",
+        data: { code: "BAD_REQUEST", appCode: "INVALID_INPUT" },
+      });
+    });
+
+    it("answers an unexpected error with a generic message and a request id, never the SQL", async () => {
+      const logged: unknown[] = [];
+      const log = h.app.deps.log;
+      const original = log.error.bind(log);
+      log.error = ((obj: unknown, ...rest: unknown[]) => {
+        logged.push(obj);
+        return original(obj as never, ...(rest as []));
+      }) as typeof log.error;
+      await h.t.db.execute(sql`alter table dev_mailbox rename to dev_mailbox_away`);
+      try {
+        const e = await admin.mailbox.list.query().catch((x) => x);
+        expect(e.data).toMatchObject({ code: "INTERNAL_SERVER_ERROR", httpStatus: 500 });
+        expect(e.data.requestId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(e.message).toContain(e.data.requestId);
+        expect(e.message).not.toMatch(/select|dev_mailbox|params/i);
+        // The detail is logged, under the same request id.
+        expect(logged).toContainEqual(expect.objectContaining({ requestId: e.data.requestId }));
+      } finally {
+        await h.t.db.execute(sql`alter table dev_mailbox_away rename to dev_mailbox`);
+        log.error = original;
+      }
     });
   });
 
@@ -111,7 +138,7 @@ describe("domain routers", () => {
         data: { code: "FORBIDDEN" },
       });
       await expect(h.client().members.search.query({ q: "a" })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
-      await expect(h.client().portal.home.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+      await expect(h.client().members.home.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
     });
 
     it("never lets a patient session act as staff", async () => {

@@ -1,5 +1,5 @@
-// Recorded events: staff record one by hand (e.g. a consent), and list what happened.
-import { listEvents, listEventsInput, recordEvent, recordEventInput } from "@tally/core";
+// Events staff record by hand (e.g. a consent given on paper), evaluated by the rules.
+import { recordEvent, recordEventInput } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const eventsRouter = router({
@@ -8,5 +8,4 @@ export const eventsRouter = router({
     ctx.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).");
     return result;
   }),
-  list: staffProcedure.input(listEventsInput).query(({ ctx, input }) => listEvents({ ctx: ctx.core, input })),
 });

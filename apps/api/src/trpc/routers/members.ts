@@ -1,5 +1,7 @@
-// Members as staff manage them: search, profile, create, update, tags, cards, consents,
-// invitations, merging duplicates, birthdays.
+// Members: as staff manage them (search, profile and its tabs, create, tags, cards, invitations,
+// merging duplicates), and a signed-in patient's own home, profile, coupons, orders, milestones,
+// activity, requests, consents and notification preferences (always the session's own member:
+// no member procedure takes a member id).
 import {
   connectCard,
   connectCardInput,
@@ -8,46 +10,56 @@ import {
   createMember,
   createMemberInput,
   findByCardInput,
+  findMember,
   findMemberByCard,
+  getBalance,
   getMember,
   getMemberInput,
-  listBirthdays,
-  listBirthdaysInput,
+  getPractice,
   listTags,
+  memberActionRequests,
+  memberActivity,
+  memberConsents,
+  memberCoupons,
+  memberMilestones,
+  memberOrders,
+  memberOverviewInput,
   mergeMembers,
   mergeMembersInput,
+  publicMember,
   recordConsent,
-  recordConsentInput,
   searchMembers,
   searchMembersInput,
+  setEmailUpdates,
   setTags,
   setTagsInput,
-  updateMember,
-  updateMemberInput,
 } from "@tally/core";
-import { router, staffProcedure } from "../init.ts";
+import { z } from "zod";
+import { memberProcedure, router, staffProcedure } from "../init.ts";
+
+const Limit = z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 });
+/** Leads (self-registered, not yet converted) may see their home page and profile only. */
+const leadOk = memberProcedure.meta({ allowLead: true });
 
 export const membersRouter = router({
   search: staffProcedure.input(searchMembersInput.optional()).query(({ ctx, input }) => searchMembers({ ctx: ctx.core, input })),
   get: staffProcedure.input(getMemberInput).query(({ ctx, input }) => getMember({ ctx: ctx.core, input })),
   create: staffProcedure.input(createMemberInput).mutation(({ ctx, input }) => createMember({ ctx: ctx.core, input })),
-  update: staffProcedure.input(updateMemberInput).mutation(({ ctx, input }) => updateMember({ ctx: ctx.core, input })),
   /** The practice's member tags with counts, for the list's tag filter. */
   tags: staffProcedure.query(({ ctx }) => listTags({ ctx: ctx.core })),
   setTags: staffProcedure.input(setTagsInput).mutation(({ ctx, input }) => setTags({ ctx: ctx.core, input })),
   connectCard: staffProcedure.input(connectCardInput).mutation(({ ctx, input }) => connectCard({ ctx: ctx.core, input })),
   findByCard: staffProcedure.input(findByCardInput).query(({ ctx, input }) => findMemberByCard({ ctx: ctx.core, input })),
-  recordConsent: staffProcedure.input(recordConsentInput).mutation(({ ctx, input }) => recordConsent({ ctx: ctx.core, input })),
   /** Returns the single-use token; the admin app builds the portal link and the API emails it. */
   invite: staffProcedure.input(createInvitationInput).mutation(async ({ ctx, input }) => {
     const inv = await createInvitation({ ctx: ctx.core, input });
     const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;
-    const practice = await ctx.core.db.query.practices.findFirst({ where: (p, { eq }) => eq(p.id, ctx.core.practiceId) });
-    const link = `${base}/portal/invite?practice=${practice?.slug ?? ""}&token=${inv.token}`;
+    const practice = await getPractice({ ctx: ctx.core });
+    const link = `${base}/portal/invite?practice=${practice.slug}&token=${inv.token}`;
     await ctx.mailer.send({
       practiceId: ctx.core.practiceId,
       to: inv.email,
-      subject: `Your invitation to ${practice?.name ?? "our rewards program"}`,
+      subject: `Your invitation to ${practice.name}`,
       text: `Hello ${inv.memberName},\n\nYou are invited to join our rewards program. Register here:\n${link}\n\nThe link works once and expires on ${inv.expiresAt.toUTCString()}.`,
     });
     return { ...inv, link };
@@ -56,5 +68,62 @@ export const membersRouter = router({
     .meta({ role: "admin" })
     .input(mergeMembersInput)
     .mutation(({ ctx, input }) => mergeMembers({ ctx: ctx.core, input })),
-  birthdays: staffProcedure.input(listBirthdaysInput.optional()).query(({ ctx, input }) => listBirthdays({ ctx: ctx.core, input })),
+  /** The profile's tabs. */
+  milestones: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberMilestones({ ctx: ctx.core, input })),
+  coupons: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input })),
+
+  /** Practice, greeting and balance. In test mode patients see no balance (SPEC: program status);
+   *  when the program is off they still see it but cannot redeem. */
+  home: leadOk.query(async ({ ctx }) => {
+    const practice = await getPractice({ ctx: ctx.core });
+    const isMember = ctx.member.status === "member";
+    const balance =
+      isMember && practice.status !== "test"
+        ? (await getBalance({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })).balance
+        : null;
+    return {
+      practice: { name: practice.name, slug: practice.slug, status: practice.status, programDescription: practice.programDescription },
+      firstName: ctx.member.firstName,
+      status: ctx.member.status,
+      balance,
+      canRedeem: isMember && practice.status === "on",
+    };
+  }),
+  profile: leadOk.query(async ({ ctx }) => {
+    const m = publicMember(await findMember(ctx.core.db, ctx.core, ctx.member.actor.id));
+    return {
+      firstName: m.firstName,
+      lastName: m.lastName,
+      email: m.email,
+      phone: m.phone,
+      birthday: m.birthday,
+      cardNumber: m.cardNumber,
+      registered: m.registered,
+      status: m.status,
+    };
+  }),
+  myCoupons: memberProcedure
+    .input(Limit)
+    .query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  myOrders: memberProcedure
+    .input(Limit)
+    .query(({ ctx, input }) => memberOrders({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  myRequests: memberProcedure
+    .input(Limit)
+    .query(({ ctx, input }) => memberActionRequests({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  myMilestones: memberProcedure.query(({ ctx }) => memberMilestones({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })),
+  /** Ledger lines with the event behind each; empty unless the program is on (test mode hides points). */
+  myActivity: memberProcedure.input(Limit).query(async ({ ctx, input }) => {
+    const p = await getPractice({ ctx: ctx.core });
+    if (p.status !== "on") return [];
+    return memberActivity({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } });
+  }),
+  myConsents: memberProcedure.query(({ ctx }) => memberConsents({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })),
+  /** Giving media consent (full) sends `consent.given` through the pipeline: rules award it. */
+  giveConsent: memberProcedure
+    .input(z.object({ kind: z.enum(["media"]), full: z.boolean().default(true) }))
+    .mutation(({ ctx, input }) => recordConsent({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  setEmailUpdates: memberProcedure
+    .input(z.object({ enabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setEmailUpdates({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
 });

@@ -1,23 +1,18 @@
-// Public facts about a practice that the apps show before anyone signs in.
-
-import { DomainError } from "@tally/core";
-import { practices } from "@tally/db";
-import { eq } from "drizzle-orm";
-import { z } from "zod";
-import { publicProcedure, router } from "../init.ts";
+// The practice: what the apps show before anyone signs in, the program settings staff manage
+// (status on/off/test, description, point cost), and the facts a patient's pages need.
+import { getPractice, getPublicPractice, getPublicPracticeInput, updateSettings, updateSettingsInput } from "@tally/core";
+import { memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
 
 export const practiceRouter = router({
-  public: publicProcedure.input(z.object({ slug: z.string().min(1).max(100) })).query(async ({ ctx, input }) => {
-    const [p] = await ctx.database.db
-      .select({
-        name: practices.name,
-        timezone: practices.timezone,
-        status: practices.status,
-        programDescription: practices.programDescription,
-      })
-      .from(practices)
-      .where(eq(practices.slug, input.slug));
-    if (!p) throw new DomainError("NOT_FOUND", "No practice with that address.");
-    return p;
+  public: publicProcedure.input(getPublicPracticeInput).query(({ ctx, input }) => getPublicPractice({ db: ctx.database.db, input })),
+  get: staffProcedure.query(({ ctx }) => getPractice({ ctx: ctx.core })),
+  updateSettings: staffProcedure
+    .meta({ role: "admin" })
+    .input(updateSettingsInput)
+    .mutation(({ ctx, input }) => updateSettings({ ctx: ctx.core, input })),
+  /** For the member's pages: the timezone to format dates, and what to show. */
+  mine: memberProcedure.meta({ allowLead: true }).query(async ({ ctx }) => {
+    const p = await getPractice({ ctx: ctx.core });
+    return { name: p.name, slug: p.slug, timezone: p.timezone, status: p.status, programDescription: p.programDescription };
   }),
 });

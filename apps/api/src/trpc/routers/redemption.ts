@@ -1,22 +1,25 @@
-// Redemption by staff for a member, and the orders fulfilment queue.
+// Redemption: staff redeem for a member at the desk, a member redeems for themself in the portal;
+// the orders fulfilment queue (with member names), fulfil and cancel.
 import {
   cancelOrder,
   cancelOrderInput,
   fulfilOrder,
   fulfilOrderInput,
-  listOrders,
+  listOrderQueue,
   listOrdersInput,
   redeemReward,
   redeemRewardInput,
 } from "@tally/core";
-import { router, staffProcedure } from "../init.ts";
+import { z } from "zod";
+import { memberProcedure, router, staffProcedure } from "../init.ts";
 
 export const redemptionRouter = router({
   redeem: staffProcedure.input(redeemRewardInput).mutation(({ ctx, input }) => redeemReward({ ctx: ctx.core, input })),
-});
-
-export const ordersRouter = router({
-  list: staffProcedure.input(listOrdersInput.optional()).query(({ ctx, input }) => listOrders({ ctx: ctx.core, input })),
-  fulfil: staffProcedure.input(fulfilOrderInput).mutation(({ ctx, input }) => fulfilOrder({ ctx: ctx.core, input })),
-  cancel: staffProcedure.input(cancelOrderInput).mutation(({ ctx, input }) => cancelOrder({ ctx: ctx.core, input })),
+  /** The engine refuses it in test mode or when points are short. */
+  redeemMine: memberProcedure
+    .input(z.object({ rewardId: z.uuid(), idempotencyKey: z.string().min(1).max(200).optional() }))
+    .mutation(({ ctx, input }) => redeemReward({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
+  orders: staffProcedure.input(listOrdersInput.optional()).query(({ ctx, input }) => listOrderQueue({ ctx: ctx.core, input })),
+  fulfilOrder: staffProcedure.input(fulfilOrderInput).mutation(({ ctx, input }) => fulfilOrder({ ctx: ctx.core, input })),
+  cancelOrder: staffProcedure.input(cancelOrderInput).mutation(({ ctx, input }) => cancelOrder({ ctx: ctx.core, input })),
 });

@@ -1,5 +1,7 @@
-// The practice's rule sets: check (diagnostics as you type), save a draft version, publish, list.
+// The practice's rule sets: check (diagnostics as you type), save a draft version, publish, list,
+// and backtest a draft (or a saved version) over the recorded events against the active version.
 import {
+  backtestInput,
   checkRules,
   checkRulesInput,
   getRuleSetVersion,
@@ -7,6 +9,7 @@ import {
   listRuleSetVersions,
   publishRuleSet,
   publishRuleSetInput,
+  runBacktest,
   saveRuleSet,
   saveRuleSetInput,
 } from "@tally/core";
@@ -20,4 +23,5 @@ export const rulesRouter = router({
   publish: admin.input(publishRuleSetInput).mutation(({ ctx, input }) => publishRuleSet({ ctx: ctx.core, input })),
   versions: staffProcedure.query(({ ctx }) => listRuleSetVersions({ ctx: ctx.core })),
   version: staffProcedure.input(getRuleSetVersionInput).query(({ ctx, input }) => getRuleSetVersion({ ctx: ctx.core, input })),
+  backtest: admin.input(backtestInput).mutation(({ ctx, input }) => runBacktest({ ctx: ctx.core, input })),
 });

@@ -7,8 +7,8 @@ import { resolve } from "$app/paths";
 import { errorCodeOf, forgetDevice, kioskApi } from "./api.ts";
 import { startVisit } from "./visits.ts";
 
-type Identify = ApiInputs["kioskCheckin"]["checkIn"];
-export type Welcome = Extract<ApiOutputs["kioskCheckin"]["checkIn"], { status: "checked_in" }>["welcome"];
+type Identify = ApiInputs["checkin"]["byKiosk"];
+export type Welcome = Extract<ApiOutputs["checkin"]["byKiosk"], { status: "checked_in" }>["welcome"];
 
 type Event = Parameters<typeof kioskApi>[0];
 
@@ -16,9 +16,9 @@ export async function attemptCheckIn(event: Event, lang: Lang, input: Identify, 
   const t = messages[lang];
   const api = kioskApi(event);
   if (!api) redirect(303, withLang(resolve("/pair"), lang));
-  let answer: ApiOutputs["kioskCheckin"]["checkIn"];
+  let answer: ApiOutputs["checkin"]["byKiosk"];
   try {
-    answer = await api.kioskCheckin.checkIn.mutate(input);
+    answer = await api.checkin.byKiosk.mutate(input);
   } catch (error) {
     const code = errorCodeOf(error);
     if (code === "UNAUTHORIZED") {

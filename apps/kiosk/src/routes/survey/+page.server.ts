@@ -12,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
   // Rendering the answer to the form just sent: the ticket is spent, the thanks need no questions.
   if (!ticket && event.request.method === "POST") return { questions: [], idle: 10 };
   if (!ticket || !api) redirect(303, resolve("/"));
-  const survey = await api.kioskCheckin.survey.query({ ticket });
+  const survey = await api.checkin.visitSurvey.query({ ticket });
   if (survey.status !== "ok" || survey.questions.length === 0) redirect(303, resolve("/"));
   return { questions: survey.questions, idle: 60 };
 };
@@ -26,12 +26,12 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const values: Record<string, string> = {};
     for (const [key, value] of form) if (key.startsWith("q_")) values[key.slice(2)] = String(value);
-    const survey = await api.kioskCheckin.survey.query({ ticket });
+    const survey = await api.checkin.visitSurvey.query({ ticket });
     if (survey.status !== "ok") return fail(410, { errors: { form: t.surveyExpired }, values });
     const missing = survey.questions.filter((q) => values[q.id] !== "yes" && values[q.id] !== "no");
     if (missing.length > 0)
       return fail(400, { errors: { form: t.answerAll, ...Object.fromEntries(missing.map((q) => [q.id, t.answerAll])) }, values });
-    const result = await api.kioskCheckin.submitSurvey.mutate({
+    const result = await api.checkin.submitVisitSurvey.mutate({
       ticket,
       answers: survey.questions.map((q) => ({ questionId: q.id, positive: values[q.id] === "yes" })),
     });

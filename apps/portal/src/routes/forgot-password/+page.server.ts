@@ -10,7 +10,7 @@ export const actions: Actions = {
     const email = String((await event.request.formData()).get("email") ?? "").trim();
     if (!EMAIL.test(email)) return fail(400, { email, error: "Enter the email address you registered with.", message: null, sent: false });
     try {
-      await api(event).portalAccount.requestPasswordReset.mutate({ practice: practiceSlug(event.url, event.cookies), email });
+      await api(event).auth.member.requestPasswordReset.mutate({ practice: practiceSlug(event.url, event.cookies), email });
     } catch (error) {
       return fail(400, { email, error: null, message: messageOf(error), sent: false });
     }

@@ -14,7 +14,7 @@ export const actions: Actions = {
     const { password, errors } = parseNewPassword(form);
     if (Object.keys(errors).length > 0) return fail(400, { errors, message: null as string | null });
     try {
-      await api(event).portalAccount.resetPassword.mutate({ token, password });
+      await api(event).auth.member.resetPassword.mutate({ token, password });
     } catch (error) {
       return fail(400, { errors, message: messageOf(error) });
     }

@@ -5,9 +5,9 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const admin = event.locals.staff?.role === "admin";
   const [campaigns, activities, qrCodes] = await Promise.all([
-    client.adminEngagement.referralCampaigns.query(),
-    client.adminEngagement.activities.query(),
-    admin ? client.adminEngagement.qrCodes.query() : Promise.resolve(null),
+    client.engagement.referralCampaigns.query(),
+    client.engagement.activities.query(),
+    admin ? client.engagement.qrCodes.query() : Promise.resolve(null),
   ]);
   return {
     admin,

@@ -8,7 +8,7 @@ export const load: PageServerLoad = async (event) => {
   const jobId = event.url.searchParams.get("job");
   const cookie = event.request.headers.get("cookie") ?? "";
   const [runs, job] = await Promise.all([
-    api(event).adminImports.runs.query({ limit: 25 }),
+    api(event).imports.runs.query({ limit: 25 }),
     jobId ? importJob(cookie, jobId) : Promise.resolve(null),
   ]);
   return { runs, job, file: event.url.searchParams.get("file") ?? "" };

@@ -4,7 +4,7 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const status = (["pending", "fulfilled", "cancelled"] as const).find((s) => s === event.url.searchParams.get("status")) ?? "pending";
-  const orders = await api(event).adminOrders.queue.query({ status, limit: 200 });
+  const orders = await api(event).redemption.orders.query({ status, limit: 200 });
   return { status, orders };
 };
 
@@ -14,7 +14,7 @@ export const actions: Actions = {
     const orderId = String(form.get("orderId") ?? "");
     const note = String(form.get("note") ?? "").trim();
     try {
-      await api(event).orders.fulfil.mutate({ orderId, note: note || undefined });
+      await api(event).redemption.fulfilOrder.mutate({ orderId, note: note || undefined });
       return { done: { action: "fulfilled", reward: String(form.get("reward") ?? "The order") } };
     } catch (e) {
       return fail(400, { error: messageOf(e) });
@@ -25,7 +25,7 @@ export const actions: Actions = {
     const orderId = String(form.get("orderId") ?? "");
     const reason = String(form.get("reason") ?? "").trim() || "Cancelled by staff";
     try {
-      await api(event).orders.cancel.mutate({ orderId, reason });
+      await api(event).redemption.cancelOrder.mutate({ orderId, reason });
       return { done: { action: "cancelled", reward: String(form.get("reward") ?? "The order") } };
     } catch (e) {
       return fail(400, { error: messageOf(e) });

@@ -22,7 +22,7 @@ async function readiness(client: ReturnType<typeof api>) {
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const [practice, ready] = await Promise.all([client.programs.get.query(), readiness(client)]);
+  const [practice, ready] = await Promise.all([client.practice.get.query(), readiness(client)]);
   return {
     practice,
     pointCost: formatPointCost(practice.pointCostCentiCents),
@@ -58,7 +58,7 @@ export const actions: Actions = {
       }
     }
     try {
-      await client.programs.updateSettings.mutate({ status });
+      await client.practice.updateSettings.mutate({ status });
     } catch (e) {
       return fail(400, { action: "status", status, needsConfirm: false, message: messageOf(e) });
     }
@@ -79,7 +79,7 @@ export const actions: Actions = {
     if (values.programDescription.length > 5000) errors.programDescription = "Keep the description under 5,000 characters.";
     if (Object.keys(errors).length > 0) return fail(400, { action: "settings", values, errors, message: null });
     try {
-      await api(event).programs.updateSettings.mutate({
+      await api(event).practice.updateSettings.mutate({
         programDescription: values.programDescription.trim(),
         pointCostCentiCents: cost as number,
       });

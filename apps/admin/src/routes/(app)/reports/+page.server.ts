@@ -5,6 +5,6 @@ import { rangeFrom } from "./range.js";
 export const load: PageServerLoad = async (event) => {
   const { practice } = await event.parent();
   const range = rangeFrom(event.url, practice.timezone);
-  const report = await api(event).adminReports.overview.query({ from: range.start, to: range.end });
+  const report = await api(event).reports.overview.query({ from: range.start, to: range.end });
   return { range: { from: range.from, to: range.to }, report };
 };

@@ -4,13 +4,13 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const status = (["submitted", "published", "hidden"] as const).find((s) => s === event.url.searchParams.get("status")) ?? "submitted";
-  return { status, reviews: await api(event).adminReviews.list.query({ status }) };
+  return { status, reviews: await api(event).engagement.reviews.query({ status }) };
 };
 
 const decide = (publish: boolean) => async (event: Parameters<Actions[string]>[0]) => {
   const form = await event.request.formData();
   try {
-    await api(event).adminReviews.publish.mutate({ id: String(form.get("id") ?? ""), publish });
+    await api(event).engagement.publishReview.mutate({ id: String(form.get("id") ?? ""), publish });
     return { done: publish ? "Published." : "Hidden." };
   } catch (e) {
     return fail(400, { error: messageOf(e) });

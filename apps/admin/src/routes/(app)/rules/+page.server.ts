@@ -9,7 +9,7 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const [versions, practice, rewards] = await Promise.all([
     client.rules.versions.query(),
-    client.programs.get.query(),
+    client.practice.get.query(),
     client.catalog.rewards.query({ includeDisabled: true }),
   ]);
   const wanted = event.url.searchParams.get("version");
@@ -139,9 +139,9 @@ export const actions: Actions = {
     if (Object.keys(errors).length > 0) return fail(400, { action: "backtest", source, range, backtestErrors: errors, message: null });
 
     const client = api(event);
-    const { timezone } = await client.programs.get.query();
+    const { timezone } = await client.practice.get.query();
     try {
-      const result = await client.adminRules.backtest.mutate({
+      const result = await client.rules.backtest.mutate({
         source,
         from: startOfLocalDay(from, timezone),
         to: startOfLocalDay(addDays(to, 1), timezone),

@@ -15,9 +15,7 @@ export const load: PageServerLoad = async (event) => {
     filters: { action: action ?? "", from: from ?? "" },
     staff: tab === "staff" ? await client.staff.list.query() : [],
     audit:
-      tab === "audit"
-        ? await client.adminAudit.list.query({ action, from: from ? new Date(`${from}T00:00:00Z`) : undefined, limit: 200 })
-        : [],
+      tab === "audit" ? await client.audit.list.query({ action, from: from ? new Date(`${from}T00:00:00Z`) : undefined, limit: 200 }) : [],
     kiosks: tab === "kiosks" ? await client.kiosks.list.query() : [],
     keys: tab === "keys" ? await client.apiKeys.list.query() : [],
     mailbox: tab === "mailbox" ? await client.mailbox.list.query({ limit: 50 }) : null,

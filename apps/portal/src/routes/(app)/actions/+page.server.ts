@@ -6,9 +6,9 @@ export const load: PageServerLoad = async (event) => {
   if (event.locals.member?.status !== "member") return { lead: true, prompts: [], requests: [], activities: [] };
   const client = api(event);
   const [prompts, requests, activities] = await Promise.all([
-    client.portal.actions.query(),
-    client.portalMember.requests.query({ limit: 100 }),
-    client.portalMember.marketplace.query(),
+    client.approvals.actions.query(),
+    client.members.myRequests.query({ limit: 100 }),
+    client.engagement.marketplace.query(),
   ]);
   return { lead: false, prompts, requests, activities };
 };
@@ -21,7 +21,7 @@ export const actions: Actions = {
     if (!response)
       return fail(400, { rule, kind: "action" as const, error: "Write your answer first, then press Complete.", confirmation: null });
     try {
-      const done = await api(event).portal.completeAction.mutate({ rule, response });
+      const done = await api(event).approvals.completeAction.mutate({ rule, response });
       return { rule, kind: "action" as const, error: null, confirmation: done.confirmation ?? "Thanks! The practice will check it soon." };
     } catch (error) {
       const message =
@@ -34,7 +34,7 @@ export const actions: Actions = {
     const activityId = String(form.get("activityId") ?? "");
     const response = String(form.get("response") ?? "").trim();
     try {
-      const result = await api(event).portalMember.participate.mutate({ activityId, response });
+      const result = await api(event).engagement.participate.mutate({ activityId, response });
       const points = result.awards.filter((a) => a.member === event.locals.member?.id).reduce((sum, a) => sum + a.points, 0);
       return {
         rule: activityId,

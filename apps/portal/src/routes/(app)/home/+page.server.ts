@@ -3,14 +3,14 @@ import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const home = await client.portal.home.query();
+  const home = await client.members.home.query();
   const welcome = event.url.searchParams.get("welcome") === "1";
   if (home.status !== "member") return { home, welcome, coupons: [], milestones: [], activity: [], catalog: [] };
   const [coupons, milestones, activity, catalog] = await Promise.all([
-    client.portalMember.coupons.query({ limit: 20 }),
-    client.portalMember.milestones.query(),
-    client.portalMember.activity.query({ limit: 8 }),
-    client.portal.catalog.query(),
+    client.members.myCoupons.query({ limit: 20 }),
+    client.members.myMilestones.query(),
+    client.members.myActivity.query({ limit: 8 }),
+    client.catalog.offered.query(),
   ]);
   return {
     home,

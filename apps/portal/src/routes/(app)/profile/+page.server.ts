@@ -5,9 +5,9 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const profile = await client.portal.profile.query();
+  const profile = await client.members.profile.query();
   if (profile.status !== "member") return { profile, consents: null, checkin: null };
-  const [consents, { token }] = await Promise.all([client.portalMember.consents.query(), client.portal.checkinCode.query()]);
+  const [consents, { token }] = await Promise.all([client.members.myConsents.query(), client.checkin.myCode.query()]);
   // The kiosk reads the token itself (camera) or takes it typed, exactly as written under the code.
   return { profile, consents, checkin: { token, svg: await qrSvg(token) } };
 };
@@ -19,7 +19,7 @@ export const actions: Actions = {
     if (form.get("agree") !== "yes")
       return fail(400, { section: "consent" as const, message: "Tick the box to give your consent.", ok: null });
     try {
-      const r = await api(event).portalMember.giveConsent.mutate({ kind: "media", full: true });
+      const r = await api(event).members.giveConsent.mutate({ kind: "media", full: true });
       const points = r.awards.filter((a) => a.member === event.locals.member?.id).reduce((s, a) => s + a.points, 0);
       return {
         section: "consent" as const,
@@ -34,7 +34,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const enabled = form.get("emailUpdates") === "on";
     try {
-      await api(event).portalMember.setEmailUpdates.mutate({ enabled });
+      await api(event).members.setEmailUpdates.mutate({ enabled });
       return {
         section: "notifications" as const,
         message: null,

@@ -6,7 +6,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const load: PageServerLoad = async (event) => {
   if (event.locals.member?.status !== "member") return { lead: true, campaigns: [], referrals: [] };
-  const { campaigns, referrals } = await api(event).portalMember.referrals.query();
+  const { campaigns, referrals } = await api(event).engagement.myReferrals.query();
   return { lead: false, campaigns, referrals };
 };
 
@@ -27,7 +27,7 @@ export const actions: Actions = {
         emailed: false,
       });
     try {
-      const r = await api(event).portalMember.refer.mutate({ campaignId, inviteeName, inviteeEmail: inviteeEmail || undefined });
+      const r = await api(event).engagement.refer.mutate({ campaignId, inviteeName, inviteeEmail: inviteeEmail || undefined });
       return { values: { inviteeName: "", inviteeEmail: "" }, errors: {}, message: null, link: r.link, emailed: r.emailed };
     } catch (error) {
       return fail(400, { values, errors: {}, message: messageOf(error), link: null, emailed: false });

@@ -12,7 +12,7 @@ export const actions: Actions = {
     if (!Number.isInteger(rating) || rating < 1 || rating > 5)
       return fail(400, { values: { body }, error: "Choose how many stars, from 1 to 5.", message: null, points: 0, sent: false });
     try {
-      const r = await api(event).portalMember.review.mutate({ rating, body });
+      const r = await api(event).engagement.submitReview.mutate({ rating, body });
       const points = r.awards.filter((a) => a.member === event.locals.member?.id).reduce((s, a) => s + a.points, 0);
       return { values: { body: "" }, error: null, message: "Thank you for your review! The practice reads every one.", points, sent: true };
     } catch (error) {

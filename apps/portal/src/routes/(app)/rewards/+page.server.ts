@@ -5,12 +5,12 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const home = await client.portal.home.query();
+  const home = await client.members.home.query();
   if (home.status !== "member") return { home, rewards: [], orders: [], coupons: [], confirm: null, confirmKey: "" };
   const [rewards, orders, coupons] = await Promise.all([
-    client.portal.catalog.query(),
-    client.portalMember.orders.query({ limit: 20 }),
-    client.portalMember.coupons.query({ limit: 20 }),
+    client.catalog.offered.query(),
+    client.members.myOrders.query({ limit: 20 }),
+    client.members.myCoupons.query({ limit: 20 }),
   ]);
   // Without JavaScript, "Redeem" links to ?confirm=<id>, which shows the question on the page.
   const confirmId = event.url.searchParams.get("confirm");
@@ -56,7 +56,7 @@ export const actions: Actions = {
     const idempotencyKey = String(form.get("key") ?? "") || undefined;
     if (!/^[0-9a-f-]{36}$/i.test(rewardId)) return fail(400, { message: "Pick a reward to redeem.", redeemed: null });
     try {
-      const result = await api(event).portal.redeem.mutate({ rewardId, idempotencyKey });
+      const result = await api(event).redemption.redeemMine.mutate({ rewardId, idempotencyKey });
       return {
         message: null,
         redeemed: {

@@ -7,7 +7,7 @@ const kinds = ["contest", "survey", "social_post"] as const;
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const [activities, practice] = await Promise.all([client.adminEngagement.activities.query(), client.programs.get.query()]);
+  const [activities, practice] = await Promise.all([client.engagement.activities.query(), client.practice.get.query()]);
   return { activities, timezone: practice.timezone, admin: event.locals.staff?.role === "admin" };
 };
 
@@ -31,9 +31,9 @@ export const actions: Actions = {
     if (!errors.startsOn && !errors.endsOn && values.startsOn && values.endsOn && values.startsOn > values.endsOn)
       errors.endsOn = "The last day must be on or after the first day.";
     if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null });
-    const { timezone } = await api(event).programs.get.query();
+    const { timezone } = await api(event).practice.get.query();
     try {
-      await api(event).adminEngagement.saveActivity.mutate({
+      await api(event).engagement.saveActivity.mutate({
         ...(values.id ? { id: values.id } : {}),
         kind: values.kind as (typeof kinds)[number],
         title: values.title,

@@ -4,7 +4,7 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   if (event.locals.staff?.role !== "admin") error(403, "Only an admin can manage QR codes. Ask an admin of your practice.");
-  const [codes, practice] = await Promise.all([api(event).adminEngagement.qrCodes.query(), api(event).programs.get.query()]);
+  const [codes, practice] = await Promise.all([api(event).engagement.qrCodes.query(), api(event).practice.get.query()]);
   return { codes: codes.map(({ token: _token, ...c }) => c), timezone: practice.timezone };
 };
 
@@ -18,7 +18,7 @@ export const actions: Actions = {
       errors.code = "Use letters, digits, dashes and underscores only, like SUMMER-2026.";
     if (Object.keys(errors).length > 0) return fail(400, { action: "create", values, errors, message: null, created: null });
     try {
-      const qr = await api(event).adminEngagement.createQrCode.mutate(values);
+      const qr = await api(event).engagement.createQrCode.mutate(values);
       return {
         action: "create",
         created: { id: qr.id, code: qr.code },
@@ -40,7 +40,7 @@ export const actions: Actions = {
     const id = String(form.get("id") ?? "");
     const active = form.get("active") === "yes";
     try {
-      const qr = await api(event).adminEngagement.setQrCodeActive.mutate({ id, active });
+      const qr = await api(event).engagement.setQrCodeActive.mutate({ id, active });
       return {
         action: "active",
         created: null,

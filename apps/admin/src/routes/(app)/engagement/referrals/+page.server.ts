@@ -6,9 +6,9 @@ import type { Actions, PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const [campaigns, referrals, practice] = await Promise.all([
-    client.adminEngagement.referralCampaigns.query(),
-    client.adminEngagement.referrals.query({}),
-    client.programs.get.query(),
+    client.engagement.referralCampaigns.query(),
+    client.engagement.referrals.query({}),
+    client.practice.get.query(),
   ]);
   const counts = new Map<string, { invited: number; converted: number }>();
   for (const r of referrals) {
@@ -44,7 +44,7 @@ export const actions: Actions = {
     }
     if (Object.keys(errors).length > 0) return fail(400, { action: "create", values, errors, message: null, link: null });
     try {
-      await api(event).adminEngagement.createReferralCampaign.mutate({
+      await api(event).engagement.createReferralCampaign.mutate({
         name: values.name,
         kind: values.kind,
         description: values.description,
@@ -83,7 +83,7 @@ export const actions: Actions = {
     }
     const referrer = rows[0]!;
     try {
-      const created = await client.adminEngagement.inviteReferral.mutate({
+      const created = await client.engagement.inviteReferral.mutate({
         campaignId: values.campaignId,
         referrerId: referrer.id,
         inviteeName: values.inviteeName,

@@ -23,10 +23,10 @@ export const load: PageServerLoad = async (event) => {
   }
   const [ledger, milestones, coupons, surveys, questions] = await Promise.all([
     client.ledger.history.query({ memberId, limit: 100 }),
-    client.adminMembers.milestones.query({ memberId }),
-    tab === "coupons" ? client.adminMembers.coupons.query({ memberId }) : Promise.resolve([]),
-    tab === "surveys" ? client.adminMembers.surveys.query({ memberId }) : Promise.resolve([]),
-    client.adminEngagement.surveyQuestions.query({ includeInactive: false }),
+    client.members.milestones.query({ memberId }),
+    tab === "coupons" ? client.members.coupons.query({ memberId }) : Promise.resolve([]),
+    tab === "surveys" ? client.engagement.surveyResponses.query({ memberId }) : Promise.resolve([]),
+    client.engagement.surveyQuestions.query({ includeInactive: false }),
   ]);
   return {
     tab,
@@ -77,7 +77,7 @@ export const actions: Actions = {
       return fail(400, { survey: { missing, message: "Answer every question (Yes or No) before submitting." } });
     }
     try {
-      const result = await api(event).adminMembers.submitSurvey.mutate({
+      const result = await api(event).engagement.submitSurvey.mutate({
         memberId: event.params.id,
         answers: answers.map((a) => ({ questionId: a.questionId, positive: a.value === "yes" })),
       });

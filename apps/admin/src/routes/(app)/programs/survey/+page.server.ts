@@ -3,7 +3,7 @@ import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
-  const questions = await api(event).adminEngagement.surveyQuestions.query({ includeInactive: true });
+  const questions = await api(event).engagement.surveyQuestions.query({ includeInactive: true });
   return { questions };
 };
 
@@ -25,7 +25,7 @@ export const actions: Actions = {
     if (!Number.isInteger(position) || position < 0 || position > 1000) errors.position = "Use a whole number from 0 to 1000.";
     if (Object.keys(errors).length > 0) return fail(400, { id: values.id ?? "new", values, errors, message: null });
     try {
-      await api(event).adminEngagement.saveSurveyQuestion.mutate({ id: values.id, text: values.text, position, active: values.active });
+      await api(event).engagement.saveSurveyQuestion.mutate({ id: values.id, text: values.text, position, active: values.active });
     } catch (e) {
       return fail(400, { id: values.id ?? "new", values, errors, message: messageOf(e) });
     }

@@ -11,7 +11,7 @@ export const GET: RequestHandler = async (event) => {
   const report = reports.find((r) => r === event.url.searchParams.get("report")) ?? "daily";
   const range = rangeFrom(event.url, staff.timezone);
   try {
-    const out = await api(event).adminReports.csv.query({ report, from: range.start, to: range.end });
+    const out = await api(event).reports.csv.query({ report, from: range.start, to: range.end });
     return new Response(out.csv, {
       headers: {
         "content-type": "text/csv; charset=utf-8",

@@ -4,7 +4,7 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const [versions, practice] = await Promise.all([client.rules.versions.query(), client.programs.get.query()]);
+  const [versions, practice] = await Promise.all([client.rules.versions.query(), client.practice.get.query()]);
   const ids = new Set(versions.map((v) => v.id));
   const pick = (key: string, fallback: string | undefined) => {
     const wanted = event.url.searchParams.get(key);

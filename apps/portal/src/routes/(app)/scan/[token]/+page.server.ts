@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
   else if (token.length < 8 || token.length > 300) outcome = { kind: "unknown" };
   else {
     try {
-      const r = await api(event).portalScan.scan.mutate({ token });
+      const r = await api(event).engagement.scanQrCode.mutate({ token });
       outcome = r.firstScan ? { kind: "collected", points: r.points, code: r.code } : { kind: "already", code: r.code };
     } catch (error) {
       const code = codeOf(error);

@@ -6,7 +6,7 @@ import type { PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   if (event.locals.staff?.role !== "admin") error(403, "Only an admin can print QR codes. Ask an admin of your practice.");
   const client = api(event);
-  const [codes, practice] = await Promise.all([client.adminEngagement.qrCodes.query(), client.programs.get.query()]);
+  const [codes, practice] = await Promise.all([client.engagement.qrCodes.query(), client.practice.get.query()]);
   const qr = codes.find((c) => c.id === event.params.id);
   if (!qr) error(404, "This QR code does not exist. Go back to QR codes and create it.");
   // The printed code opens the portal's scan page, so a phone camera is all a patient needs.

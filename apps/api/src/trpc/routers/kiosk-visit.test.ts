@@ -2,9 +2,9 @@ import { members, surveyQuestions } from "@tally/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type TestClient } from "../../testing/harness.ts";
-import { readVisitTicket, visitTicket } from "./kiosk-checkin.ts";
+import { readVisitTicket, visitTicket } from "./checkin.ts";
 
-describe("kioskCheckin", () => {
+describe("kiosk visit: check-in and survey", () => {
   let h: Harness;
   let admin: TestClient;
   let kiosk: TestClient;
@@ -36,7 +36,7 @@ describe("kioskCheckin", () => {
   afterAll(async () => h?.dispose());
 
   it("records the visit: points earned now, balance, and nothing more than first name and initial", async () => {
-    const r = await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! });
+    const r = await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: ana.cardNumber! });
     expect(r.status).toBe("checked_in");
     if (r.status !== "checked_in") return;
     expect(r.welcome).toMatchObject({ firstName: "Ana", lastInitial: "B", pointsEarned: 10, balance: 10, surveyAvailable: false });
@@ -54,8 +54,8 @@ describe("kioskCheckin", () => {
 
   it("answers not_found, then see_front_desk (locked) after repeated failures", async () => {
     for (let i = 0; i < 4; i++)
-      expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({ status: "not_found" });
-    expect(await kiosk.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: "99999999" })).toEqual({
+      expect(await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: "99999999" })).toEqual({ status: "not_found" });
+    expect(await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: "99999999" })).toEqual({
       status: "see_front_desk",
       reason: "locked",
     });
@@ -66,18 +66,18 @@ describe("kioskCheckin", () => {
       .insert(surveyQuestions)
       .values({ practiceId: h.practiceIds["bright-smiles"]!, text: "Did you brush?" })
       .returning();
-    const r = await kiosk.kioskCheckin.checkIn.mutate({ method: "phone", phone: ana.phone!, birthday: ana.birthday! });
+    const r = await kiosk.checkin.byKiosk.mutate({ method: "phone", phone: ana.phone!, birthday: ana.birthday! });
     if (r.status !== "checked_in") throw new Error(r.status);
     expect(r.surveyTicket).toBeTruthy();
     const ticket = r.surveyTicket!;
-    expect(await other.kioskCheckin.survey.query({ ticket })).toEqual({ status: "expired" });
-    expect(await kiosk.kioskCheckin.survey.query({ ticket })).toEqual({ status: "ok", questions: [{ id: q!.id, text: "Did you brush?" }] });
-    const done = await kiosk.kioskCheckin.submitSurvey.mutate({ ticket, answers: [{ questionId: q!.id, positive: true }] });
+    expect(await other.checkin.visitSurvey.query({ ticket })).toEqual({ status: "expired" });
+    expect(await kiosk.checkin.visitSurvey.query({ ticket })).toEqual({ status: "ok", questions: [{ id: q!.id, text: "Did you brush?" }] });
+    const done = await kiosk.checkin.submitVisitSurvey.mutate({ ticket, answers: [{ questionId: q!.id, positive: true }] });
     expect(done).toMatchObject({ status: "submitted", perfect: true });
   });
 
   it("refuses callers that are not a paired kiosk", async () => {
-    await expect(admin.kioskCheckin.checkIn.mutate({ method: "card", cardNumber: ana.cardNumber! })).rejects.toMatchObject({
+    await expect(admin.checkin.byKiosk.mutate({ method: "card", cardNumber: ana.cardNumber! })).rejects.toMatchObject({
       data: { code: "UNAUTHORIZED" },
     });
   });

@@ -1,0 +1,10 @@
+// The audit log viewer (admins): who changed what, with filters.
+import { listAudit, listAuditInput } from "@tally/core";
+import { router, staffProcedure } from "../init.ts";
+
+export const auditRouter = router({
+  list: staffProcedure
+    .meta({ role: "admin" })
+    .input(listAuditInput.optional())
+    .query(({ ctx, input }) => listAudit({ ctx: ctx.core, input })),
+});

@@ -1,0 +1,36 @@
+// Reports for the admin app: the dashboard (four figures, recent check-ins and unlocked instant
+// rewards, a daily series), totals with dollar liability, redemptions by reward, top rules, CSV.
+import {
+  dailySeries,
+  dashboardSummary,
+  exportCsvInput,
+  exportReportCsv,
+  pointsReport,
+  redemptionsByReward,
+  reportInput,
+  topRules,
+} from "@tally/core";
+import { z } from "zod";
+import { router, staffProcedure } from "../init.ts";
+
+export const reportsRouter = router({
+  dashboard: staffProcedure.query(({ ctx }) => dashboardSummary({ ctx: ctx.core })),
+  /** One row per local day for the last `days` days, today included. */
+  series: staffProcedure
+    .input(z.object({ days: z.number().int().min(7).max(366).default(30) }).default({ days: 30 }))
+    .query(({ ctx, input }) => {
+      const to = new Date();
+      const from = new Date(to.getTime() - input.days * 86_400_000);
+      return dailySeries({ ctx: ctx.core, input: { from, to } });
+    }),
+  overview: staffProcedure.input(reportInput).query(async ({ ctx, input }) => {
+    const [summary, daily, rewards, rules] = await Promise.all([
+      pointsReport({ ctx: ctx.core, input }),
+      dailySeries({ ctx: ctx.core, input }),
+      redemptionsByReward({ ctx: ctx.core, input }),
+      topRules({ ctx: ctx.core, input: { ...input, limit: 10 } }),
+    ]);
+    return { summary, daily, rewards, rules };
+  }),
+  csv: staffProcedure.input(exportCsvInput).query(({ ctx, input }) => exportReportCsv({ ctx: ctx.core, input })),
+});
