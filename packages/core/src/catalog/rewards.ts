@@ -15,7 +15,7 @@ const rewardFields = {
   description: z.string().max(5000).default(""),
   imageUrl: z.url().max(2000).nullable().optional(),
   enabled: z.boolean().default(true),
-  valueCents: z.number().int().positive().nullable().optional(),
+  valueCents: z.number().int().positive().max(100_000_000).nullable().optional(),
   providerSku: z.string().max(200).nullable().optional(),
   couponCode: z.string().trim().min(1).max(100).nullable().optional(),
   couponValidDays: z.number().int().positive().max(3650).nullable().optional(),

@@ -12,13 +12,14 @@ import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import { findMember, type MemberRow, normalizeCardNumber, normalizePhone } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
+import { calendarDate, text } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 
 export const checkInInput = z.discriminatedUnion("method", [
   z.object({ method: z.literal("card"), card: z.string().min(1).max(200), locationId: z.uuid().optional() }),
   /** The member's QR code from the portal: `tally:member:<id>` or their card number. */
   z.object({ method: z.literal("qr"), code: z.string().min(1).max(300), locationId: z.uuid().optional() }),
-  z.object({ method: z.literal("phone"), phone: z.string().min(4).max(40), birthday: z.iso.date(), locationId: z.uuid().optional() }),
+  z.object({ method: z.literal("phone"), phone: text().min(4).max(40), birthday: calendarDate(), locationId: z.uuid().optional() }),
   z.object({ method: z.literal("staff"), memberId: z.uuid(), locationId: z.uuid().optional() }),
 ]);
 

@@ -11,6 +11,7 @@ import { processEvent } from "../events/process-event.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
+import { calendarDate } from "../schemas.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
 export const createCampaignInput = z
@@ -18,8 +19,8 @@ export const createCampaignInput = z
     name: z.string().trim().min(1).max(100),
     kind: z.enum(["standard", "seasonal"]).default("standard"),
     description: z.string().max(2000).default(""),
-    startsOn: z.iso.date().optional(),
-    endsOn: z.iso.date().optional(),
+    startsOn: calendarDate().optional(),
+    endsOn: calendarDate().optional(),
   })
   .refine((c) => c.kind === "standard" || (c.startsOn && c.endsOn), { message: "a seasonal campaign needs startsOn and endsOn" })
   .refine((c) => !c.startsOn || !c.endsOn || c.startsOn <= c.endsOn, { message: "startsOn must not be after endsOn" });

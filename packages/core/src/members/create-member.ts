@@ -4,18 +4,19 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
+import { calendarDate, text } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { normalizeCardNumber, normalizeEmail, normalizePhone, publicMember } from "./shared.ts";
 
 export const memberFields = {
-  firstName: z.string().trim().min(1).max(100),
-  lastName: z.string().trim().min(1).max(100),
+  firstName: text().trim().min(1).max(100),
+  lastName: text().trim().min(1).max(100),
   email: z.email().max(320).nullable().optional(),
-  phone: z.string().max(40).nullable().optional(),
-  birthday: z.iso.date().nullable().optional(),
-  cardNumber: z.string().max(200).nullable().optional(),
-  externalId: z.string().trim().min(1).max(200).nullable().optional(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+  phone: text().max(40).nullable().optional(),
+  birthday: calendarDate().nullable().optional(),
+  cardNumber: text().max(200).nullable().optional(),
+  externalId: text().trim().min(1).max(200).nullable().optional(),
+  tags: z.array(text().trim().min(1).max(50)).max(50).optional(),
 };
 
 export const createMemberInput = z.object(memberFields);

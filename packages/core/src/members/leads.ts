@@ -9,6 +9,7 @@ import type { Ctx } from "../context.ts";
 import { convertReferral } from "../engagement/referrals.ts";
 import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
+import { calendarDate } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { mergeInto } from "./merge-members.ts";
 import { searchMembers } from "./search-members.ts";
@@ -19,7 +20,7 @@ export const registerLeadInput = z.object({
   lastName: z.string().trim().min(1).max(100),
   email: z.email().max(320),
   phone: z.string().max(40).optional(),
-  birthday: z.iso.date().optional(),
+  birthday: calendarDate().optional(),
   note: z.string().max(2000).default(""),
   /** The token of the friend's referral link the lead came through. Kept only when it is an
    *  invited (not yet converted) referral of this practice; anything else is ignored, never an error. */

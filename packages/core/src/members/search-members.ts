@@ -6,12 +6,13 @@ import { and, arrayContains, asc, count, eq, ilike, or, type SQL, sql } from "dr
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
+import { text } from "../schemas.ts";
 import { type Input, parseInput } from "../verb.ts";
 import { publicMember } from "./shared.ts";
 
 export const searchMembersInput = z.object({
-  q: z.string().trim().max(200).default(""),
-  tag: z.string().trim().min(1).max(50).optional(),
+  q: text().trim().max(200).default(""),
+  tag: text().trim().min(1).max(50).optional(),
   registered: z.boolean().optional(),
   status: z.enum(["member", "lead"]).default("member"),
   page: z.number().int().min(1).default(1),
