@@ -3,6 +3,7 @@
 // through the engine, which awards the oldest pending request of that member for that rule).
 import { randomUUID } from "node:crypto";
 import { actionRequests, members } from "@tally/db";
+import { pointsGiven } from "@tally/rules";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -135,7 +136,7 @@ export async function decideApproval({ ctx, input }: { ctx: Ctx; input: Input<ty
       action: "approvals.decide",
       targetType: "action_request",
       targetId: requestId,
-      details: { decision, status: after?.status, points: result.awards.reduce((s, a) => s + a.points, 0) },
+      details: { decision, status: after?.status, points: pointsGiven(result, req.memberId) },
     });
     return { requestId, status: after?.status ?? req.status, awards: result.awards, closed: result.closed };
   });

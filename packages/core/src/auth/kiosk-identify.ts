@@ -2,6 +2,7 @@
 // "Not found" and "wrong birth date" are one answer; repeated failures lock the device and the
 // card/phone tried, and alert staff once; a shared family phone sends the patient to the desk.
 import { members } from "@tally/db";
+import { normalizeCardNumber, normalizePhone } from "@tally/rules";
 import { and, eq, ne } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -20,15 +21,16 @@ export type KioskIdentifyResult =
   /** Locked out, or several people share the phone: a person at the desk helps. */
   | { status: "see_front_desk"; reason: "locked" | "ambiguous" };
 
-export const digitsOnly = (s: string) => s.replace(/\D/g, "");
+/** The card number as stored: swipe track data and separators removed (unchanged when not a card number). */
+const cardOf = (raw: string) => normalizeCardNumber(raw) ?? raw.trim();
 
 /** The subject of the per-person lockout: the card, phone or QR code tried, within the practice. */
 export function kioskPersonSubject(practiceId: string, input: KioskIdentifyInput): string {
   const key =
     input.method === "card"
-      ? `card:${input.cardNumber.trim()}`
+      ? `card:${cardOf(input.cardNumber)}`
       : input.method === "phone"
-        ? `phone:${digitsOnly(input.phone)}`
+        ? `phone:${normalizePhone(input.phone)}`
         : `qr:${input.token.slice(0, 64)}`;
   return `${practiceId}:${key}`;
 }
@@ -59,7 +61,7 @@ export async function identifyAtKiosk(
     found = await ctx.db
       .select({ id: members.id })
       .from(members)
-      .where(and(live, eq(members.cardNumber, input.cardNumber.trim())));
+      .where(and(live, eq(members.cardNumber, cardOf(input.cardNumber))));
   } else if (input.method === "qr") {
     const memberId = readMemberQrToken(options.qrSecret, ctx.practiceId, input.token);
     if (memberId)
@@ -72,7 +74,7 @@ export async function identifyAtKiosk(
     found = await ctx.db
       .select({ id: members.id })
       .from(members)
-      .where(and(live, eq(members.phone, digitsOnly(input.phone)), eq(members.birthday, input.birthday)));
+      .where(and(live, eq(members.phone, normalizePhone(input.phone)), eq(members.birthday, input.birthday)));
     if (found.length > 1) {
       await Promise.all([refundAttempt(ctx.db, onDevice), clearFailures(ctx.db, person)]);
       return { status: "see_front_desk", reason: "ambiguous" };

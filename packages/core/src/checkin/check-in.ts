@@ -3,23 +3,23 @@
 // result screen shows.
 import { randomUUID } from "node:crypto";
 import { checkIns, issuedCoupons, memberBalances, memberEngineStates, members, type Tx } from "@tally/db";
+import { balanceForPatient, milestonesOf, pointsGiven } from "@tally/rules";
 import { and, eq, gt, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import type { MemberState, Program } from "../events/engine.ts";
+import type { MemberState } from "../events/engine.ts";
 import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import { findMember, type MemberRow, normalizeCardNumber, normalizePhone } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
-import { calendarDate, text } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 
 export const checkInInput = z.discriminatedUnion("method", [
   z.object({ method: z.literal("card"), card: z.string().min(1).max(200), locationId: z.uuid().optional() }),
   /** The member's QR code from the portal: `tally:member:<id>` or their card number. */
   z.object({ method: z.literal("qr"), code: z.string().min(1).max(300), locationId: z.uuid().optional() }),
-  z.object({ method: z.literal("phone"), phone: text().min(4).max(40), birthday: calendarDate(), locationId: z.uuid().optional() }),
+  z.object({ method: z.literal("phone"), phone: z.string().min(4).max(40), birthday: z.iso.date(), locationId: z.uuid().optional() }),
   z.object({ method: z.literal("staff"), memberId: z.uuid(), locationId: z.uuid().optional() }),
 ]);
 
@@ -48,24 +48,6 @@ async function resolveMember(tx: Tx, ctx: Ctx, input: z.output<typeof checkInInp
 }
 
 /** Progress toward each milestone, from the member's engine state. */
-export function milestoneProgress(program: Program, state: MemberState | undefined) {
-  return program.rules
-    .filter((r) => r.kind === "milestone")
-    .map((r) => {
-      const s = state?.milestones[r.name] ?? { tally: 0, phase: 0, achieved: [] };
-      const step = r.program === "unlimited" ? r.steps[0] : r.steps[s.phase];
-      return {
-        rule: r.name,
-        program: r.program,
-        perfectSurveys: s.tally,
-        target: step?.count ?? null,
-        nextPhase: r.program === "limited" ? (step?.name ?? null) : null,
-        achieved: s.achieved,
-        complete: r.program === "limited" && !step,
-      };
-    });
-}
-
 /** A visit: the `visit.checked_in` event through the pipeline (points, instant-reward windows)
  * and its row in check_ins (the profile's Visits tab), whoever checked the patient in. */
 export async function recordVisit(
@@ -148,10 +130,10 @@ export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof ch
       visitId,
       memberId: member.id,
       displayName: `${member.firstName} ${member.lastName.slice(0, 1)}.`,
-      pointsEarned: outcome.awards.reduce((s, a) => s + a.points, 0),
-      // Test mode: patients see no balance.
-      balance: patientFacing && setup.practice.status !== "on" ? null : (balance?.balance ?? 0),
-      milestones: milestoneProgress(setup.program, state?.state as MemberState | undefined),
+      pointsEarned: pointsGiven(outcome, member.id),
+      // Patients see what the program status lets them (patientVisibility); staff see everything.
+      balance: patientFacing ? balanceForPatient(setup.practice.status, balance?.balance ?? 0) : (balance?.balance ?? 0),
+      milestones: milestonesOf(setup.program, state?.state as MemberState | undefined),
       unlockedCoupons: unlocked.map((c) => ({ id: c.id, coupon: c.coupon, rule: c.ruleName, expiresAt: c.expiresAt })),
     };
   });

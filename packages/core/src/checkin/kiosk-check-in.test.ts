@@ -65,8 +65,16 @@ describe("kioskCheckIn", () => {
     const profile = await getMember({ ctx: p.admin, input: { id: ana } });
     expect(profile.visits.map((v) => [v.method, v.at.toISOString()])).toContainEqual(["card", at.toISOString()]);
     expect(r.milestones).toEqual([
-      { rule: "Keep it up", phase: null, current: 0, target: 5, phasesDone: 0, phasesTotal: 0 },
-      { rule: "Braces journey", phase: "Bracket Buddy", current: 0, target: 2, phasesDone: 0, phasesTotal: 2 },
+      expect.objectContaining({ name: "Keep it up", nextPhase: null, tally: 0, target: 5, phasesDone: 0, phasesTotal: 0, finished: false }),
+      expect.objectContaining({
+        name: "Braces journey",
+        nextPhase: "Bracket Buddy",
+        tally: 0,
+        target: 2,
+        phasesDone: 0,
+        phasesTotal: 2,
+        finished: false,
+      }),
     ]);
     // Once per day: a second check-in the same day earns nothing more.
     const again = await kioskCheckIn({ ctx: p.kiosk, input: { memberId: ana, method: "phone", at: new Date("2026-11-23T15:05:00Z") } });
@@ -104,8 +112,8 @@ describe("kioskCheckIn", () => {
     const r = await kioskCheckIn({ ctx: p.kiosk, input: { memberId: ana, method: "card", at: new Date("2026-11-30T10:00:00Z") } });
     expect(r.surveyAvailable).toBe(true);
     expect(r.milestones).toEqual([
-      { rule: "Keep it up", phase: null, current: 3, target: 5, phasesDone: 0, phasesTotal: 0 },
-      { rule: "Braces journey", phase: "Aligner Ace", current: 1, target: 3, phasesDone: 1, phasesTotal: 2 },
+      expect.objectContaining({ name: "Keep it up", nextPhase: null, tally: 3, target: 5, phasesDone: 0, phasesTotal: 0 }),
+      expect.objectContaining({ name: "Braces journey", nextPhase: "Aligner Ace", tally: 1, target: 3, phasesDone: 1, phasesTotal: 2 }),
     ]);
   });
 

@@ -2,6 +2,7 @@
 // event (it may earn points and opens instant-reward windows); the answer is the little a kiosk
 // may show: first name, last initial, points earned now, balance, milestone progress and the
 // instant rewards ready to use.
+import { pointsGiven } from "@tally/rules";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { loadSetup } from "../events/program.ts";
@@ -37,7 +38,7 @@ export async function kioskCheckIn({ ctx, input }: { ctx: Ctx; input: Input<type
     if (member.status === "member") {
       const { outcome } = await recordVisit(tx, ctx, { member, method: data.method, at, setup });
       eventId = outcome.eventId;
-      pointsEarned = outcome.awards.filter((a) => a.member === member.id).reduce((sum, a) => sum + a.points, 0);
+      pointsEarned = pointsGiven(outcome, member.id);
     }
     await audit(tx, ctx, {
       action: "checkin.checkIn",

@@ -3,23 +3,15 @@
 // with their expiry. Nothing else (no full name, no contact details, no history).
 
 import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, surveyQuestions, type Tx } from "@tally/db";
+import { balanceForPatient, type MilestoneProgress, milestonesOf } from "@tally/rules";
 import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { MemberState, Program } from "../events/engine.ts";
 import { loadSetup, type PipelineSetup } from "../events/program.ts";
 import { notFound } from "../verb.ts";
 
-export interface MilestoneProgress {
-  rule: string;
-  /** The phase being worked toward (limited programs); null for an unlimited program. */
-  phase: string | null;
-  /** Perfect surveys counted toward the next prize, and how many it takes. */
-  current: number;
-  target: number;
-  /** Limited programs: phases reached and in all. */
-  phasesDone: number;
-  phasesTotal: number;
-}
+// Milestone progress has one definition and shape, in @tally/rules (re-exported for batch check-in).
+export { type MilestoneProgress, milestonesOf } from "@tally/rules";
 
 export interface InstantReward {
   coupon: string;
@@ -32,7 +24,7 @@ export interface InstantReward {
 export interface KioskWelcome {
   firstName: string;
   lastInitial: string;
-  /** Null while the program is in test mode (or off): patients do not see balances then. */
+  /** Null while the program is in test mode: patients do not see balances then (patientVisibility). */
   balance: number | null;
   milestones: MilestoneProgress[];
   instantRewards: InstantReward[];
@@ -45,34 +37,6 @@ export function instantRuleNames(program: Program): Set<string> {
   const names = new Set<string>();
   for (const rule of program.rules) if (rule.kind === "instant") names.add(rule.name);
   return names;
-}
-
-/** Progress toward each milestone, as the kiosk shows it, from the member's engine state. */
-export function milestonesOf(program: Program, state: MemberState | null | undefined): MilestoneProgress[] {
-  const milestones: MilestoneProgress[] = [];
-  for (const rule of program.rules) {
-    if (rule.kind !== "milestone") continue;
-    const st = state?.milestones?.[rule.name] ?? { tally: 0, phase: 0, achieved: [] };
-    if (rule.program === "unlimited") {
-      const step = rule.steps[0];
-      if (step) milestones.push({ rule: rule.name, phase: null, current: st.tally, target: step.count, phasesDone: 0, phasesTotal: 0 });
-    } else {
-      const step = rule.steps[st.phase];
-      const total = rule.steps.length;
-      // Every phase reached: show the program as complete.
-      if (!step) milestones.push({ rule: rule.name, phase: null, current: 1, target: 1, phasesDone: total, phasesTotal: total });
-      else
-        milestones.push({
-          rule: rule.name,
-          phase: step.name,
-          current: st.tally,
-          target: step.count,
-          phasesDone: st.phase,
-          phasesTotal: total,
-        });
-    }
-  }
-  return milestones;
 }
 
 export async function kioskWelcome(
@@ -134,7 +98,7 @@ export async function kioskWelcome(
   return {
     firstName: m.firstName,
     lastInitial: m.lastName.slice(0, 1).toUpperCase(),
-    balance: loaded.practice.status === "on" ? (m.balance ?? 0) : null,
+    balance: balanceForPatient(loaded.practice.status, m.balance ?? 0),
     milestones,
     instantRewards: coupons.map((c) => ({ coupon: c.coupon, title: titles.get(c.coupon) ?? null, rule: c.rule, expiresAt: c.expiresAt })),
     surveyAvailable: question !== undefined,

@@ -67,7 +67,7 @@ describe("engagement, approvals and check-in", () => {
     expect(r.pointsEarned).toBe(10);
     expect(r.balance).toBe(10);
     expect(r.milestones).toEqual([
-      expect.objectContaining({ rule: "Braces journey", perfectSurveys: 0, target: 2, nextPhase: "Bracket Buddy" }),
+      expect.objectContaining({ name: "Braces journey", tally: 0, target: 2, nextPhase: "Bracket Buddy", finished: false }),
     ]);
     expect(r.unlockedCoupons.map((c) => c.coupon)).toEqual(["free-whitening"]);
     const again = await checkIn({ ctx: p.kiosk, input: { method: "phone", phone: "(217) 555-0101", birthday: "1990-04-02" } });

@@ -2,7 +2,7 @@
 // `member.birthday` once per member per year (Feb 29 birthdays count on Feb 28 in other years).
 
 import { members } from "@tally/db";
-import { localDate } from "@tally/rules";
+import { localDate, pointsGiven } from "@tally/rules";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -70,7 +70,7 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
         { setup, source: "job" },
       );
       if (!r.duplicate) celebrated.push(m.id);
-      awarded += r.awards.reduce((s, a) => s + a.points, 0);
+      awarded += pointsGiven(r, m.id);
     }
     await audit(tx, ctx, { action: "members.runBirthdays", details: { date: today, members: celebrated.length, points: awarded } });
     return { date: today, members: celebrated, points: awarded };

@@ -2,6 +2,7 @@
 // pending requests — what the admin profile and the portal home show.
 
 import { actionRequests, checkIns, consents, issuedCoupons, memberBalances, memberPhases } from "@tally/db";
+import { patientVisibility } from "@tally/rules";
 import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -51,8 +52,8 @@ export async function getMember({ ctx, input }: { ctx: Ctx; input: Input<typeof 
     .select()
     .from(actionRequests)
     .where(and(eq(actionRequests.memberId, id), eq(actionRequests.practiceId, ctx.practiceId), eq(actionRequests.status, "pending")));
-  // Test mode: patients see no balance (staff see everything).
-  const hideBalance = ctx.actor.kind === "member" && practice.status !== "on";
+  // Patients see what the program status lets them (staff see everything).
+  const hideBalance = ctx.actor.kind === "member" && !patientVisibility(practice.status).showBalance;
   return {
     member: publicMember(m),
     balance: hideBalance ? null : (balanceRow?.balance ?? 0),

@@ -13,6 +13,7 @@ import {
   participations,
   rewards,
 } from "@tally/db";
+import { type MilestoneState, milestonesOf } from "@tally/rules";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -108,13 +109,7 @@ export async function memberActionRequests({ ctx, input }: { ctx: Ctx; input: Ov
     .limit(q.limit);
 }
 
-interface StoredMilestone {
-  tally?: number;
-  phase?: number;
-  achieved?: string[];
-}
-
-/** Milestone programs of the active rule set with this member's tally toward the next step. */
+/** Milestone programs of the active rule set with this member's progress (one shape: @tally/rules). */
 export async function memberMilestones({ ctx, input }: { ctx: Ctx; input: OverviewInput }) {
   const q = await begin(ctx, input);
   const { program } = await loadSetup(ctx.db, ctx.practiceId);
@@ -122,28 +117,7 @@ export async function memberMilestones({ ctx, input }: { ctx: Ctx; input: Overvi
     .select({ state: memberEngineStates.state })
     .from(memberEngineStates)
     .where(eq(memberEngineStates.memberId, q.memberId));
-  const stored = ((row?.state ?? {}) as { milestones?: Record<string, StoredMilestone> }).milestones ?? {};
-  return program.rules
-    .filter((r) => r.kind === "milestone")
-    .map((r) => {
-      const s = stored[r.name] ?? {};
-      const phaseIndex = r.program === "limited" ? (s.phase ?? 0) : 0;
-      const step = r.steps[Math.min(phaseIndex, r.steps.length - 1)]!;
-      const finished = r.program === "limited" && phaseIndex >= r.steps.length;
-      return {
-        name: r.name,
-        program: r.program,
-        /** The phase being worked on (limited), null when unlimited or all done. */
-        nextPhase: finished ? null : step.name,
-        /** Phases achieved so far, in order (shown as the member's current phase). */
-        achieved: s.achieved ?? [],
-        tally: finished ? step.count : (s.tally ?? 0),
-        target: step.count,
-        prizePoints: step.prize.points,
-        prizeCoupons: step.prize.coupons,
-        finished,
-      };
-    });
+  return milestonesOf(program, row?.state as { milestones?: Record<string, Partial<MilestoneState>> } | null);
 }
 
 /** Ledger entries with the type of the event behind each (for "+24 pts — visit on May 1"). */

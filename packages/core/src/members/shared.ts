@@ -2,6 +2,7 @@
 // lookups, and card-number normalisation for swipers and scanners.
 
 import { members, type Tx } from "@tally/db";
+import * as identifiers from "@tally/rules/domain";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -50,27 +51,15 @@ export async function findMembers(db: Tx | Ctx["db"], ctx: Ctx, ids: string[]): 
   return new Map(rows.map((m) => [m.id, m]));
 }
 
-/**
- * Card swipers and barcode scanners type sentinels around the number: track 1 `%B<digits>^NAME^...?`,
- * track 2 `;<digits>=...?`. Keep the account number only, as digits.
- */
+/** The card number as stored (one normaliser: @tally/rules), or INVALID_INPUT. */
 export function normalizeCardNumber(raw: string): string {
-  let s = raw.trim();
-  const track1 = /^%B?([^^?]*)/.exec(s);
-  const track2 = /^;([^=?]*)/.exec(s);
-  if (s.startsWith("%") && track1) s = track1[1] ?? "";
-  else if (s.startsWith(";") && track2) s = track2[1] ?? "";
-  const digits = s.replace(/\D/g, "");
-  if (digits.length < 4 || digits.length > 32)
-    throw new DomainError("INVALID_INPUT", "That does not look like a rewards card number.", { card: raw });
-  return digits;
+  const card = identifiers.normalizeCardNumber(raw);
+  if (card === null) throw new DomainError("INVALID_INPUT", "That does not look like a rewards card number.", { card: raw });
+  return card;
 }
 
-/** Phones are stored as digits so a search by a few digits matches however they were typed. */
-export const normalizePhone = (raw: string | null | undefined) => {
-  if (raw == null) return raw;
-  const digits = raw.replace(/\D/g, "");
-  return digits.length === 11 && digits.startsWith("1") ? digits.slice(1) : digits;
-};
+/** Phones are stored as digits, NANP country code dropped (one normaliser: @tally/rules). */
+export const normalizePhone = <T extends string | null | undefined>(raw: T): T =>
+  (raw == null ? raw : identifiers.normalizePhone(raw)) as T;
 
 export const normalizeEmail = (raw: string | null | undefined) => (raw == null ? raw : raw.trim().toLowerCase());
