@@ -33,3 +33,50 @@ export function perDatabase<D extends object, T>(build: (db: D) => T): (db: D) =
     return q;
   };
 }
+
+/** The postgres.js client under drizzle (a transaction's own client inside a transaction). */
+export interface RawSql {
+  unsafe(query: string, params?: unknown[]): Promise<Record<string, unknown>[]> & { writable(): Promise<import("node:stream").Writable> };
+}
+
+/** The postgres.js client of this database or transaction; null on PGlite (no COPY there). */
+export function rawClient(db: unknown): RawSql | null {
+  const client = (db as { session?: { client?: unknown } }).session?.client as { unsafe?: unknown } | undefined;
+  return client && typeof client.unsafe === "function" ? (client as unknown as RawSql) : null;
+}
+
+/** A field of COPY's text format (null as `\N`). */
+export const copyText = (s: string | null) =>
+  s === null
+    ? "\\N"
+    : /[\\\t\n\r]/.test(s)
+      ? s.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!)
+      : s;
+
+/**
+ * `COPY ... FROM STDIN` of the chunks. postgres.js reports an error that arrives after the last
+ * chunk (a unique violation found at the end, say) only to the query's reject, never to the
+ * stream, which then never finishes: the reject is hooked so that such an error ends the wait.
+ */
+export async function copyIn(pg: RawSql, statement: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  const q = pg.unsafe(statement) as ReturnType<RawSql["unsafe"]> & { reject?: (e: unknown) => void };
+  let fail!: (e: unknown) => void;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
+  const reject = q.reject;
+  if (typeof reject === "function")
+    q.reject = (e: unknown) => {
+      fail(e);
+      return reject(e);
+    };
+  const target = await Promise.race([q.writable(), failed]);
+  target.once("error", fail);
+  for await (const chunk of chunks) {
+    if (!target.write(chunk)) await Promise.race([new Promise((r) => target.once("drain", r)), failed]);
+  }
+  const done = new Promise<void>((resolve) => target.once("finish", resolve));
+  target.end();
+  await Promise.race([done, failed]);
+}

@@ -25,16 +25,20 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export async function audit(tx: Tx, ctx: Ctx, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    practiceId: ctx.practiceId,
-    actorKind: ctx.actor.kind,
-    actorId: ctx.actor.id,
-    action: entry.action,
-    targetType: entry.targetType ?? null,
-    targetId: entry.targetId ?? null,
-    details: entry.details ?? {},
-  });
+/** The one insert of audit rows: by the acting user, in the caller's transaction. */
+export async function audit(tx: Tx, ctx: Pick<Ctx, "practiceId" | "actor">, ...entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(auditLog).values(
+    entries.map((entry) => ({
+      practiceId: ctx.practiceId,
+      actorKind: ctx.actor.kind,
+      actorId: ctx.actor.id,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      details: entry.details ?? {},
+    })),
+  );
 }
 
 export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found.`);

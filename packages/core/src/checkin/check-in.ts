@@ -9,17 +9,18 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import type { MemberState } from "../events/engine.ts";
-import { processEvent } from "../events/process-event.ts";
-import { loadSetup } from "../events/program.ts";
+import { loadSetup, type PipelineSetup } from "../events/program.ts";
+import { type RecordedEvent, type RecordOptions, recordEvents } from "../events/record-events.ts";
 import { findMember, type MemberRow, normalizeCardNumber, normalizePhone } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
+import { calendarDate, text } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 
 export const checkInInput = z.discriminatedUnion("method", [
   z.object({ method: z.literal("card"), card: z.string().min(1).max(200), locationId: z.uuid().optional() }),
   /** The member's QR code from the portal: `tally:member:<id>` or their card number. */
   z.object({ method: z.literal("qr"), code: z.string().min(1).max(300), locationId: z.uuid().optional() }),
-  z.object({ method: z.literal("phone"), phone: z.string().min(4).max(40), birthday: z.iso.date(), locationId: z.uuid().optional() }),
+  z.object({ method: z.literal("phone"), phone: text().min(4).max(40), birthday: calendarDate(), locationId: z.uuid().optional() }),
   z.object({ method: z.literal("staff"), memberId: z.uuid(), locationId: z.uuid().optional() }),
 ]);
 
@@ -48,37 +49,64 @@ async function resolveMember(tx: Tx, ctx: Ctx, input: z.output<typeof checkInInp
 }
 
 /** Progress toward each milestone, from the member's engine state. */
-/** A visit: the `visit.checked_in` event through the pipeline (points, instant-reward windows)
- * and its row in check_ins (the profile's Visits tab), whoever checked the patient in. */
+export interface Visit {
+  memberId: string;
+  method: "card" | "qr" | "phone" | "staff";
+  at: Date;
+  locationId?: string;
+}
+
+/** Visits: each a `visit.checked_in` event through the pipeline (points, instant-reward windows)
+ * and a row in check_ins (the profile's Visits tab), whoever checked the patient in. */
+export async function recordVisits(
+  tx: Tx,
+  ctx: Ctx,
+  visits: Visit[],
+  options: Pick<RecordOptions, "setup" | "members" | "statesAfter"> = {},
+): Promise<{ visitId: string; outcome: RecordedEvent }[]> {
+  const ids = visits.map(() => randomUUID());
+  const recorded = await recordEvents(
+    tx,
+    ctx,
+    visits.map((v, i) => ({
+      id: `checkin:${ids[i]}`,
+      type: "visit.checked_in",
+      at: v.at.toISOString(),
+      member: v.memberId,
+      visit: { method: v.method },
+    })),
+    { ...options, source: ctx.actor.kind },
+  );
+  await tx.insert(checkIns).values(
+    visits.map((v, i) => ({
+      id: ids[i]!,
+      practiceId: ctx.practiceId,
+      memberId: v.memberId,
+      locationId: v.locationId ?? null,
+      method: v.method,
+      eventId: recorded[i]!.eventId,
+      at: v.at,
+    })),
+  );
+  return visits.map((_, i) => ({ visitId: ids[i]!, outcome: recorded[i]! }));
+}
+
+/** One visit (the desk, a kiosk check-in on its own). */
 export async function recordVisit(
   tx: Tx,
   ctx: Ctx,
-  visit: {
-    member: MemberRow;
-    method: "card" | "qr" | "phone" | "staff";
-    at: Date;
-    locationId?: string;
-    setup?: Awaited<ReturnType<typeof loadSetup>>;
-  },
+  visit: { member: MemberRow; method: Visit["method"]; at: Date; locationId?: string; setup?: PipelineSetup },
 ) {
-  const memberId = visit.member.id;
-  const visitId = randomUUID();
-  const outcome = await processEvent(
+  const [done] = await recordVisits(
     tx,
     ctx,
-    { id: `checkin:${visitId}`, type: "visit.checked_in", at: visit.at.toISOString(), member: memberId, visit: { method: visit.method } },
-    { setup: visit.setup, source: ctx.actor.kind, members: new Map([[memberId, visit.member]]) },
+    [{ memberId: visit.member.id, method: visit.method, at: visit.at, locationId: visit.locationId }],
+    {
+      setup: visit.setup,
+      members: new Map([[visit.member.id, visit.member]]),
+    },
   );
-  await tx.insert(checkIns).values({
-    id: visitId,
-    practiceId: ctx.practiceId,
-    memberId,
-    locationId: visit.locationId ?? null,
-    method: visit.method,
-    eventId: outcome.eventId,
-    at: visit.at,
-  });
-  return { visitId, outcome };
+  return done!;
 }
 
 export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof checkInInput> }) {

@@ -4,10 +4,11 @@
 
 import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, surveyQuestions, type Tx } from "@tally/db";
 import { balanceForPatient, type MilestoneProgress, milestonesOf } from "@tally/rules";
-import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { MemberState, Program } from "../events/engine.ts";
 import { loadSetup, type PipelineSetup } from "../events/program.ts";
+import { jsonRows, query } from "../sql.ts";
 import { notFound } from "../verb.ts";
 
 // Milestone progress has one definition and shape, in @tally/rules (re-exported for batch check-in).
@@ -103,4 +104,60 @@ export async function kioskWelcome(
     instantRewards: coupons.map((c) => ({ coupon: c.coupon, title: titles.get(c.coupon) ?? null, rule: c.rule, expiresAt: c.expiresAt })),
     surveyAvailable: question !== undefined,
   };
+}
+
+/** What the welcome shows beyond the pipeline's result, for many check-ins at once. */
+export interface WelcomeExtras {
+  /** As stored now (for visits that recorded no event: a lead). */
+  balance: number | null;
+  state: MemberState | null;
+  instantRewards: InstantReward[];
+  surveyAvailable: boolean;
+}
+
+const parsed = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
+
+/** Per visit (member and time): the stored balance and state, the active instant-reward coupons
+ * at that time (with their catalog titles), and whether a survey is offered. One query. */
+export async function welcomeExtras(
+  db: Tx | Ctx["db"],
+  ctx: Ctx,
+  program: Program,
+  visits: { memberId: string; at: Date }[],
+): Promise<WelcomeExtras[]> {
+  if (visits.length === 0) return [];
+  const rows = visits.map((v, i) => ({ i, member_id: v.memberId, at: v.at.toISOString() }));
+  const names = JSON.stringify([...instantRuleNames(program)]);
+  const P = ctx.practiceId;
+  const found = await query<{ i: number; balance: number | null; state: unknown; coupons: unknown; survey: unknown }>(
+    db,
+    sql`with x as (select * from jsonb_to_recordset(${jsonRows(rows)}) as x(i int, member_id uuid, at timestamptz))
+        select x.i, b.balance, s.state,
+               exists (select 1 from survey_questions q where q.practice_id = ${P}::uuid and q.active) as survey,
+               (select json_agg(json_build_array(c.coupon, c.rule_name, c.expires_at,
+                         (select r.name from rewards r where r.practice_id = c.practice_id and r.deleted_at is null and r.coupon_code = c.coupon limit 1))
+                       order by c.expires_at)
+                  from issued_coupons c
+                 where c.member_id = x.member_id and c.practice_id = ${P}::uuid and c.status = 'active'
+                   and c.rule_name in (select jsonb_array_elements_text(${names}::jsonb)) and (c.expires_at is null or c.expires_at > x.at)) as coupons
+        from x
+        left join member_balances b on b.member_id = x.member_id
+        left join member_engine_states s on s.member_id = x.member_id`,
+  );
+  const out: WelcomeExtras[] = [];
+  for (const r of found) {
+    const coupons = parsed<[string, string | null, string | null, string | null][] | null>(r.coupons) ?? [];
+    out[Number(r.i)] = {
+      balance: r.balance === null ? null : Number(r.balance),
+      state: parsed<MemberState | null>(r.state),
+      instantRewards: coupons.map(([coupon, rule, expiresAt, title]) => ({
+        coupon,
+        title,
+        rule,
+        expiresAt: expiresAt === null ? null : new Date(expiresAt),
+      })),
+      surveyAvailable: r.survey === true || r.survey === "t" || r.survey === "true",
+    };
+  }
+  return out;
 }

@@ -2,16 +2,16 @@
 // Each bad row is reported with its row number while the good rows import. Re-importing the same
 // rows awards nothing twice: event ids derive from invoice ids (`invoice:<id>:paid|voided`).
 //
-// Fast path: rows are grouped by member and a hundred members go through per transaction with
-// the pipeline's bulk path (events/batch.ts): same effects as recording the events one by one.
-// Two such transactions run at a time (their members never overlap).
+// Rows are grouped by member; whole members go through the write pipeline (recordEvents) in
+// transactions of about CHUNK_EVENTS events, two at a time (their members never overlap). The
+// pipeline's store step takes COPY for large chunks on PostgreSQL: same rows either way.
 
 import { importRuns, members } from "@tally/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import { BatchConflict, pgCode, processMemberEvents } from "../events/batch.ts";
 import { loadSetup } from "../events/program.ts";
+import { recordEvents, withRetry } from "../events/record-events.ts";
 import { type EventInput, invoiceLine } from "../events/schemas.ts";
 import { authorize } from "../permissions.ts";
 import { audit } from "../verb.ts";
@@ -42,24 +42,13 @@ export interface ImportResult extends ImportProgress {
   points: number;
 }
 
-const MEMBERS_PER_TX = 100;
+/** Events per transaction (whole members): large enough for COPY, small enough to retry. */
+const CHUNK_EVENTS = 20_000;
 const TX_IN_FLIGHT = 2;
 
-/**
- * Another writer recorded one of the batch's events first (BatchConflict), or two writers
- * deadlocked on the same event: the transaction rolled back whole, so running it again is safe,
- * and the events recorded meanwhile are skipped then.
- */
-async function withRetry<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await run();
-    } catch (err) {
-      const retry = err instanceof BatchConflict || pgCode(err) === "40P01" || pgCode(err) === "40001";
-      if (!retry || i >= attempts) throw err;
-    }
-  }
-}
+/** Points an event's awards and reversals moved (an import's total). */
+const pointsMoved = (o: { awards: { points: number }[]; reversals: { points: number }[] }) =>
+  o.awards.reduce((a, x) => a + x.points, 0) + o.reversals.reduce((a, x) => a + x.points, 0);
 
 interface Pending {
   row: number;
@@ -134,33 +123,74 @@ export async function importInvoices({
   for (const list of byMember.values()) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a) - rank(b));
   rowErrors.sort((a, b) => a.row - b.row);
 
-  const progress: ImportProgress = { total: rows.length, processed: rowErrors.length, imported: 0, skipped: 0, errors: rowErrors.length };
-  const [run] = await ctx.db
+  return recordInvoiceRun(ctx, {
+    lists: [...byMember.values()].map((list) => list.map((p) => p.input as unknown as EventInput)),
+    total: rows.length,
+    rowErrors,
+    parseErrors,
+    fileRows: fileRows ?? rows.length,
+    source,
+    onProgress,
+  });
+}
+
+/**
+ * Records an import run's invoice events (each list one member's, in processing order) through
+ * the write pipeline: whole members per transaction, about CHUNK_EVENTS events each, two in
+ * flight; then the run's counts, errors and audit row. Every reader of invoices ends here.
+ */
+export async function recordInvoiceRun(
+  ctx: Ctx,
+  run: {
+    lists: EventInput[][];
+    /** Rows (or invoices) the caller counts as the whole; errors count as processed. */
+    total: number;
+    rowErrors: { row: number; message: string }[];
+    parseErrors?: { row: number; message: string }[];
+    /** Repeats the reader dropped already (counted as skipped). */
+    repeats?: number;
+    fileRows: number;
+    source: string;
+    onProgress?: (p: ImportProgress) => void;
+  },
+): Promise<ImportResult> {
+  const { rowErrors, parseErrors = [], source } = run;
+  const progress: ImportProgress = {
+    total: run.total,
+    processed: rowErrors.length + (run.repeats ?? 0),
+    imported: 0,
+    skipped: run.repeats ?? 0,
+    errors: rowErrors.length,
+  };
+  const [created] = await ctx.db
     .insert(importRuns)
-    .values({ practiceId: ctx.practiceId, source, rows: fileRows ?? rows.length })
+    .values({ practiceId: ctx.practiceId, source, rows: run.fileRows })
     .returning({ id: importRuns.id });
+  const runId = created!.id;
   const setup = await loadSetup(ctx.db, ctx.practiceId);
   let points = 0;
 
   // Two transactions in flight (disjoint members, so they never wait on each other): the
   // engine and JSON work of one overlaps with the database writing the other. PGlite has one
   // connection and runs them one after the other.
-  const memberList = [...byMember.keys()].sort();
-  const groups: string[][] = [];
-  for (let i = 0; i < memberList.length; i += MEMBERS_PER_TX) groups.push(memberList.slice(i, i + MEMBERS_PER_TX));
+  const groups: EventInput[][] = [];
+  for (const list of run.lists) {
+    if (groups.length === 0 || groups.at(-1)!.length >= CHUNK_EVENTS) groups.push([]);
+    groups.at(-1)!.push(...list);
+  }
   let next = 0;
   let failed = false;
   const worker = async () => {
     while (!failed && next < groups.length) {
-      const group = groups[next++]!;
-      const chunk = group.map((id) => [id, byMember.get(id)!.map((p) => p.input as unknown as EventInput)] as const);
+      const chunk = groups[next++]!;
       try {
-        const stats = await withRetry(() => ctx.db.transaction((tx) => processMemberEvents(tx, ctx, setup, chunk, source)));
-        progress.imported += stats.imported;
-        progress.skipped += stats.skipped;
-        progress.processed += stats.imported + stats.skipped;
-        points += stats.points;
-        onProgress?.({ ...progress });
+        const recorded = await withRetry(() => ctx.db.transaction((tx) => recordEvents(tx, ctx, chunk, { setup, source })));
+        const imported = recorded.filter((r) => !r.duplicate);
+        progress.imported += imported.length;
+        progress.skipped += recorded.length - imported.length;
+        progress.processed += recorded.length;
+        for (const r of imported) points += pointsMoved(r);
+        run.onProgress?.({ ...progress });
       } catch (err) {
         failed = true;
         throw err;
@@ -173,15 +203,15 @@ export async function importInvoices({
     await tx
       .update(importRuns)
       .set({ imported: progress.imported, skipped: progress.skipped, errors: runErrors.slice(0, 10_000), finishedAt: new Date() })
-      .where(eq(importRuns.id, run!.id));
+      .where(eq(importRuns.id, runId));
     await audit(tx, ctx, {
       action: "imports.invoices",
       targetType: "import_run",
-      targetId: run!.id,
-      details: { rows: fileRows ?? rows.length, imported: progress.imported, skipped: progress.skipped, errors: runErrors.length, points },
+      targetId: runId,
+      details: { rows: run.fileRows, imported: progress.imported, skipped: progress.skipped, errors: runErrors.length, points },
     });
   });
-  return { ...progress, runId: run!.id, rowErrors, points };
+  return { ...progress, runId, rowErrors, points };
 }
 
 export const importInvoicesInput = z.object({ rows: z.array(z.unknown()).max(2_000_000) });

@@ -1,7 +1,8 @@
-// The COPY import (PostgreSQL): row errors by line number while good rows import (plain files
-// read in Node, files with quotes staged with COPY), exactly-once on re-import and across the
-// JSON import and recordEvent, a later void, concurrent imports of one file, and the files it
-// leaves to the csv-parse path (having written nothing).
+// The plain CSV reader's import (PGlite and PostgreSQL): row errors by line number while good rows
+// import, the ledger's one shape (one entry per invoice and rule, with its explanation; a
+// reversal names its entry), exactly-once on re-import and across the JSON import and
+// recordEvent, a later void, concurrent imports of one file, and the files it leaves to the
+// csv-parse reader (having written nothing).
 
 import { Readable } from "node:stream";
 import { events, importRuns, ledgerEntries, memberBalances } from "@tally/db";
@@ -10,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordEvent } from "../events/record-event.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
+import { query } from "../sql.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { importCsvWithCopy } from "./copy-import.ts";
 import { importInvoices } from "./import-invoices.ts";
+import { importPlainCsv as importCsvWithCopy } from "./import-plain-csv.ts";
 
-describe("CSV import through COPY (postgres)", () => {
+describe("CSV import through the plain reader", () => {
   let t: TestDatabase;
   let p: TestPractice;
   let idOf: Map<string, string>;
@@ -69,14 +71,10 @@ describe("CSV import through COPY (postgres)", () => {
       "M-2,A-5,someday,paid,CLEAN,10.00", // 8: not a date at all
       "M-3,A-6,2026-03-03,pending,CLEAN,10.00", // 9: bad status
       "M-3,A-7,2026-03-03,paid,,10.00", // 10: no code
-      " M-4 , A-8 ,2026-03-04, PAID , FILL ,$1,234.50", // 11: padded, dollar sign and comma: 123 points
+      " M-4 , A-8 ,2026-03-04, PAID , FILL ,$1234.50", // 11: padded, dollar sign: 123 points
       "M-5,A-9,2026-03-05T09:30:00+02:00,paid,CLEAN,40", // 12: an instant: 4 points
     ]);
-    // Row 11 has seven fields once split at commas: COPY refuses it, so use a quoted amount instead.
-    const rows = await (async () => {
-      const text = (await open().toArray()).join("").replace("$1,234.50", '"$1,234.50"');
-      return () => Readable.from([text]);
-    })();
+    const rows = open;
     const before = await ledger();
     const r = (await importCsvWithCopy(p.admin, rows))!;
     expect(r).not.toBeNull();
@@ -100,6 +98,17 @@ describe("CSV import through COPY (postgres)", () => {
       invoice: { id: "A-8", lines: [{ code: "FILL", amount: "1234.50" }] },
     });
     expect(ev!.outcome).toMatchObject({ awards: [{ rule: "Spend", points: 123 }] });
+    // One ledger entry per invoice and rule, with its explanation and rule version, as every door books it.
+    const entries = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.eventId, ev!.id));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      kind: "earn",
+      points: 123,
+      ruleName: "Spend",
+      idempotencyKey: `ev:${ev!.id}:Spend:${idOf.get("M-4")}`,
+    });
+    expect(entries[0]!.ruleSetVersionId).not.toBeNull();
+    expect(entries[0]!.explanation).toMatchObject({ rule: "Spend" });
     const [run] = await t.db.select().from(importRuns).where(eq(importRuns.id, r.runIds[0]!));
     expect(run).toMatchObject({ rows: 11, imported: 3, skipped: 0 });
     expect(run!.errors.map((e) => e.row)).toEqual([4, 6, 7, 8, 9, 10]);
@@ -180,6 +189,17 @@ describe("CSV import through COPY (postgres)", () => {
     });
     expect(voided).toMatchObject({ imported: 1, points: -9 });
     expect(await balanceOf("M-11")).toBe(3);
+    // The reversal names the entry it takes back.
+    const [paid] = await t.db
+      .select()
+      .from(events)
+      .where(and(eq(events.practiceId, p.id), eq(events.externalId, "invoice:C-1:paid")));
+    const [award] = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.eventId, paid!.id));
+    const [reversal] = await t.db
+      .select()
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.practiceId, p.id), eq(ledgerEntries.kind, "reversal"), eq(ledgerEntries.reversesEntryId, award!.id)));
+    expect(reversal).toMatchObject({ points: -9, ruleName: "Spend" });
     // Voiding again (CSV this time) changes nothing.
     const again = (await importCsvWithCopy(p.admin, file(["M-11,C-1,2026-05-10,voided,,"])))!;
     expect(again).toMatchObject({ imported: 0, skipped: 1, points: 0 });
@@ -251,9 +271,10 @@ describe("CSV import through COPY (postgres)", () => {
     expect(r.errors).toEqual([{ row: 4, message: 'amount must be a dollar amount like 125.00 (got "")' }]);
   });
 
-  it("leaves files with quotes that COPY cannot number exactly to the csv-parse path, writing nothing", async () => {
+  it("leaves files with quotes or blank lines to the csv-parse reader, writing nothing", async () => {
     const before = await ledger();
-    const [{ n: runsBefore }] = (await t.db.execute(sql`select count(*)::int n from import_runs`)) as unknown as [{ n: number }];
+    const runs = async () => (await query<{ n: number }>(t.db, sql`select count(*)::int n from import_runs`))[0]!.n;
+    const runsBefore = await runs();
     const cases = [
       file(['M-30,E-1,2026-07-01,paid,"CLEAN",10.00'], '"member_id",invoice_id,date,status,code,amount'), // quoted header
       () =>
@@ -263,10 +284,10 @@ describe("CSV import through COPY (postgres)", () => {
       file(['M-30,E-1,2026-07-01,paid,"CLEAN",10.00,extra']), // ragged
       file(['M-30,E-1,2026-07-01,paid,"CLE\nAN",10.00']), // a record over two lines
       file(['M-30,E-1,2026-07-01,paid,"CLEAN",10.00', "M-30,E-2,2026-07-01,paid,CLEAN,10.00", "M-30,E-1,2026-07-01,paid,XRAY,10.00"]), // lines apart
+      () => Readable.from(["\nmember_id,invoice_id,date,status,code,amount\nM-30,E-1,2026-07-01,paid,CLEAN,10.00\n"]), // blank line before the header
     ];
     for (const open of cases) expect(await importCsvWithCopy(p.admin, open)).toBeNull();
-    const [{ n: runsAfter }] = (await t.db.execute(sql`select count(*)::int n from import_runs`)) as unknown as [{ n: number }];
-    expect(runsAfter).toBe(runsBefore);
+    expect(await runs()).toBe(runsBefore);
     expect(await ledger()).toEqual(before);
   });
 });

@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 import { members } from "@tally/db";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
+import { checkInvoiceRow, columnName } from "./csv-rows.ts";
 import { invoiceRow } from "./import-invoices.ts";
 
 export interface PlainInvoice {
@@ -34,10 +35,8 @@ export interface PlainRead {
   errors: { row: number; message: string }[];
 }
 
-const money = /^-?\d+(\.\d{1,2})?$/;
 /** Larger files take the csv-parse path, which holds one chunk of invoices at a time. */
 export const MAX_COPY_INVOICES = 2_000_000;
-const dateLike = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/;
 
 /** A field as csv-parse gives it with `trim`: "" when the column or the field is missing. */
 function field(f: string[], k: number): string {
@@ -64,8 +63,6 @@ export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<Plai
   let partial = "";
   let odd = false;
   let idx = { member: -1, invoice: -1, date: -1, status: -1, code: -1, amount: -1 };
-  let lastDate: string | null = null;
-  let lastDateOk = false;
   const groups: Group[] = [];
   let current: Group | undefined;
   let currentKey = "";
@@ -79,10 +76,7 @@ export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<Plai
         odd = true; // a blank line before the header: left to csv-parse
         return;
       }
-      const names = line
-        .replace(/^\uFEFF/, "")
-        .split(",")
-        .map((c) => c.trim().toLowerCase());
+      const names = line.split(",").map(columnName);
       col = {};
       names.forEach((n, k) => {
         col![n] = k; // a repeated name: the last one wins, as with csv-parse's columns
@@ -101,38 +95,31 @@ export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<Plai
     if (line === "") return; // csv-parse skips empty lines (their numbers still count)
     rows++;
     const f = line.split(",");
-    const memberId = field(f, idx.member);
-    const invoiceId = field(f, idx.invoice);
-    const date = field(f, idx.date);
-    const rawStatus = (field(f, idx.status) || "paid").toLowerCase();
-    const status = rawStatus === "refunded" ? "voided" : rawStatus;
-    const code = field(f, idx.code);
-    const amount = field(f, idx.amount);
-    if (date !== lastDate) {
-      lastDate = date;
-      lastDateOk = dateLike.test(date);
-    }
-    const problems: string[] = [];
-    if (!memberId) problems.push("member_id is missing");
-    if (!invoiceId) problems.push("invoice_id is missing");
-    if (!lastDateOk) problems.push("date must be YYYY-MM-DD");
-    if (status !== "paid" && status !== "voided") problems.push(`status must be paid, voided or refunded (got "${rawStatus}")`);
-    let clean = amount;
-    if (status === "paid") {
-      if (!code) problems.push("code is missing");
-      if (amount.includes("$") || amount.includes(",")) clean = amount.replace(/[$,]/g, "");
-      if (!money.test(clean)) problems.push(`amount must be a dollar amount like 125.00 (got "${amount}")`);
-    }
-    const key = `${memberId}|${invoiceId}|${status}`;
+    const { problems, row, key } = checkInvoiceRow({
+      member_id: field(f, idx.member),
+      invoice_id: field(f, idx.invoice),
+      date: field(f, idx.date),
+      status: field(f, idx.status),
+      code: field(f, idx.code),
+      amount: field(f, idx.amount),
+    });
     if (!current || key !== currentKey) {
-      current = { row: lineNo, m: memberId, i: invoiceId, d: date, s: status, lines: [], bad: false };
+      current = {
+        row: lineNo,
+        m: field(f, idx.member),
+        i: field(f, idx.invoice),
+        d: field(f, idx.date),
+        s: key.slice(key.lastIndexOf("|") + 1),
+        lines: [],
+        bad: false,
+      };
       currentKey = key;
       groups.push(current);
     }
-    if (problems.length > 0) {
+    if (!row) {
       current.bad = true;
       errors.push({ row: lineNo, message: problems.join("; ") });
-    } else if (status === "paid") current.lines.push({ code, amount: clean });
+    } else if (row.status === "paid") current.lines.push({ code: row.code, amount: row.amount });
   };
 
   for await (const chunk of open()) {

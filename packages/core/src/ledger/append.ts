@@ -1,10 +1,13 @@
-// The only way points are written: append entries (skipping any whose idempotency key exists)
-// and move the cached balance by exactly what was inserted, in the caller's transaction.
+// The only writer of the ledger: every entry, whatever the path, is inserted here, and the cached
+// balance moves by exactly what was inserted, in the caller's transaction. One row shape; three
+// ways to store it (the caller's size and engine choose): `appendEntries` (one statement, new
+// keys only), `ledgerWrites` (the same insert as part of a larger statement) and `copyEntries`
+// (COPY, for large batches of entries whose keys are new by construction).
 
 import { ledgerEntries, memberBalances, type Tx } from "@tally/db";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
-import { jsonRows, query } from "../sql.ts";
+import { copyIn, copyText, jsonRows, query, type RawSql } from "../sql.ts";
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type EntryKind = LedgerEntry["kind"];
@@ -51,24 +54,100 @@ export const entryRow = (e: NewEntry) => ({
   order_id: e.orderId ?? null,
 });
 
+const checkPoints = (entries: NewEntry[]) => {
+  for (const e of entries) {
+    if (!Number.isSafeInteger(e.points)) throw new Error(`ledger: points must be an integer, got ${e.points}`);
+    if (e.kind === "reversal" && !e.reversesEntryId) throw new Error(`ledger: reversal ${e.idempotencyKey} names no entry`);
+  }
+};
+
+/** The one insert of entries (new idempotency keys only), as SQL to run alone or inside a statement. */
+const insertEntries = (ctx: Ctx, entries: NewEntry[]) =>
+  sql`insert into ledger_entries (id, practice_id, member_id, kind, points, idempotency_key, at, rule_name, rule_set_version_id, event_id,
+                                  explanation, note, reverses_entry_id, order_id, actor_kind, actor_id)
+      select coalesce(x.id, gen_random_uuid()), ${ctx.practiceId}::uuid, x.member_id, x.kind, x.points, x.idempotency_key, x.at, x.rule_name, x.rule_set_version_id, x.event_id,
+             x.explanation, x.note, x.reverses_entry_id, x.order_id, ${ctx.actor.kind}, ${ctx.actor.id}
+      from jsonb_to_recordset(${jsonRows(entries.map(entryRow))}) as x(id uuid, member_id uuid, kind ledger_entry_kind, points integer, idempotency_key text,
+           at timestamptz, rule_name text, rule_set_version_id uuid, event_id uuid, explanation jsonb, note text,
+           reverses_entry_id uuid, order_id uuid)
+      on conflict (practice_id, idempotency_key) do nothing`;
+
+/**
+ * The entries' insert and the balance move as common table expressions (`le`, `bal`) for a
+ * statement that writes more (the event pipeline writes events, entries, balances and engine
+ * states in one statement). The balances must exist (locked by `lockBalances`).
+ */
+export function ledgerWrites(ctx: Ctx, entries: NewEntry[]): SQL {
+  checkPoints(entries);
+  return sql`le as (${insertEntries(ctx, entries)} returning member_id, points),
+    bal as (
+      update member_balances b set balance = b.balance + d.delta, updated_at = now()
+      from (select member_id, sum(points)::int as delta from le group by member_id) d
+      where b.member_id = d.member_id)`;
+}
+
+const COPY_COLUMNS =
+  "id, practice_id, member_id, kind, points, idempotency_key, at, rule_name, rule_set_version_id, event_id, explanation, note, reverses_entry_id, order_id, actor_kind, actor_id";
+
+/**
+ * Large batches whose keys are new by construction (entries of events inserted in this same
+ * transaction): COPY, then the balances (which must exist, locked) move by the sums. A key that
+ * exists after all fails the COPY and rolls the caller's transaction back.
+ */
+export async function copyEntries(pg: RawSql, tx: Tx, ctx: Ctx, entries: NewEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  checkPoints(entries);
+  const P = ctx.practiceId;
+  const actor = `${copyText(ctx.actor.kind)}\t${copyText(ctx.actor.id)}`;
+  const delta = new Map<string, number>();
+  for (const e of entries) delta.set(e.memberId, (delta.get(e.memberId) ?? 0) + e.points);
+  await copyIn(
+    pg,
+    `copy ledger_entries (${COPY_COLUMNS}) from stdin`,
+    (function* () {
+      for (let i = 0; i < entries.length; i += 2000) {
+        let out = "";
+        for (const e of entries.slice(i, i + 2000)) {
+          out += `${e.id ?? crypto.randomUUID()}\t${P}\t${e.memberId}\t${e.kind}\t${e.points}\t${copyText(e.idempotencyKey)}\t${e.at.toISOString()}\t${copyText(e.ruleName ?? null)}\t${copyText(e.ruleSetVersionId ?? null)}\t${copyText(e.eventId ?? null)}\t${copyText(JSON.stringify(e.explanation ?? {}))}\t${copyText(e.note ?? null)}\t${copyText(e.reversesEntryId ?? null)}\t${copyText(e.orderId ?? null)}\t${actor}\n`;
+        }
+        yield out;
+      }
+    })(),
+  );
+  const moves = [...delta].filter(([, d]) => d !== 0).map(([member_id, delta]) => ({ member_id, delta }));
+  for (let i = 0; i < moves.length; i += 5000)
+    await tx.execute(
+      sql`update member_balances b set balance = b.balance + x.delta, updated_at = now()
+          from jsonb_to_recordset(${jsonRows(moves.slice(i, i + 5000))}) as x(member_id uuid, delta integer) where b.member_id = x.member_id`,
+    );
+}
+
+/**
+ * Each reversal names the entry it takes back: the entry keyed `reversesKey` in its explanation,
+ * in this batch or already stored.
+ */
+export async function resolveReversals(tx: Tx, ctx: Ctx, entries: NewEntry[]): Promise<void> {
+  const reversals = entries.filter((e) => e.kind === "reversal" && !e.reversesEntryId);
+  if (reversals.length === 0) return;
+  const idOf = new Map(entries.map((e) => [e.idempotencyKey, e.id ?? null]));
+  const missing = [...new Set(reversals.map((e) => String(e.explanation?.reversesKey)).filter((k) => !idOf.get(k)))];
+  for (let i = 0; i < missing.length; i += 5000) {
+    const stored = await tx
+      .select({ id: ledgerEntries.id, key: ledgerEntries.idempotencyKey })
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), inArray(ledgerEntries.idempotencyKey, missing.slice(i, i + 5000))));
+    for (const o of stored) idOf.set(o.key, o.id);
+  }
+  for (const e of reversals) e.reversesEntryId = idOf.get(String(e.explanation?.reversesKey)) ?? null;
+}
+
 /** Inserts the entries that are new (by idempotency key) and returns those; balances follow. */
 export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Promise<AppendedEntry[]> {
   if (entries.length === 0) return [];
-  for (const e of entries) {
-    if (!Number.isSafeInteger(e.points)) throw new Error(`ledger: points must be an integer, got ${e.points}`);
-  }
-  const rows = entries.map(entryRow);
+  checkPoints(entries);
   const inserted = await query<{ id: string; member_id: string; points: number; idempotency_key: string }>(
     tx,
-    sql`insert into ledger_entries (id, practice_id, member_id, kind, points, idempotency_key, at, rule_name, rule_set_version_id, event_id,
-                                    explanation, note, reverses_entry_id, order_id, actor_kind, actor_id)
-        select coalesce(x.id, gen_random_uuid()), ${ctx.practiceId}::uuid, x.member_id, x.kind, x.points, x.idempotency_key, x.at, x.rule_name, x.rule_set_version_id, x.event_id,
-               x.explanation, x.note, x.reverses_entry_id, x.order_id, ${ctx.actor.kind}, ${ctx.actor.id}
-        from jsonb_to_recordset(${jsonRows(rows)}) as x(id uuid, member_id uuid, kind ledger_entry_kind, points integer, idempotency_key text,
-             at timestamptz, rule_name text, rule_set_version_id uuid, event_id uuid, explanation jsonb, note text,
-             reverses_entry_id uuid, order_id uuid)
-        on conflict (practice_id, idempotency_key) do nothing
-        returning id, member_id, points, idempotency_key`,
+    sql`${insertEntries(ctx, entries)} returning id, member_id, points, idempotency_key`,
   );
   const written = inserted.map((r) => ({ id: r.id, memberId: r.member_id, points: Number(r.points), idempotencyKey: r.idempotency_key }));
   const delta = new Map<string, number>();

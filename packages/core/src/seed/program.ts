@@ -11,8 +11,8 @@ import { saveActivity } from "../engagement/marketplace.ts";
 import { createQrCode } from "../engagement/qr-codes.ts";
 import { convertReferral, createReferralCampaign, inviteReferral } from "../engagement/referrals.ts";
 import { saveSurveyQuestion } from "../engagement/surveys.ts";
-import { processMemberEvents } from "../events/batch.ts";
 import { loadSetup } from "../events/program.ts";
+import { recordEvents } from "../events/record-events.ts";
 import type { EventInput } from "../events/schemas.ts";
 import { birthdayIn } from "../members/birthdays.ts";
 import { cancelOrder, fulfilOrder } from "../redemption/orders.ts";
@@ -374,9 +374,9 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
   const eventIds = new Map<string, string>();
   const ids = [...perMember.keys()];
   for (let i = 0; i < ids.length; i += 50) {
-    const chunk = ids.slice(i, i + 50).map((id) => [id, perMember.get(id)!] as const);
-    const stats = await db.transaction((tx) => processMemberEvents(tx, ctx, setup, chunk, "seed"));
-    for (const [k, v] of stats.eventIds) eventIds.set(k, v);
+    const chunk = ids.slice(i, i + 50).flatMap((id) => perMember.get(id)!);
+    const recorded = await db.transaction((tx) => recordEvents(tx, ctx, chunk, { setup, source: "seed" }));
+    for (const r of recorded) if (!r.duplicate) eventIds.set(r.externalId, r.eventId);
   }
   const withEvent = <T extends { ext: string }>(rows: T[]) => rows.map(({ ext, ...r }) => ({ ...r, eventId: eventIds.get(ext) ?? null }));
   const insertAll = async <T>(rows: T[], insert: (batch: T[]) => Promise<unknown>) => {

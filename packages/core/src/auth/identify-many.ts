@@ -1,0 +1,77 @@
+// Kiosk identification for many check-ins at once (the kiosk batcher): per item, whether the
+// device or the person tried is locked, and the live member the card or QR code names. Anything
+// that needs counting an attempt (an unknown card, a person with failed attempts to clear) is
+// answered `single`: `identifyAtKiosk` does it one by one, with its atomic attempt counters.
+
+import type { Tx } from "@tally/db";
+import { sql } from "drizzle-orm";
+import type { Ctx } from "../context.ts";
+import { jsonRows, query } from "../sql.ts";
+import { type KioskIdentifyInput, kioskPersonSubject } from "./kiosk-identify.ts";
+import { readMemberQrToken } from "./tokens.ts";
+
+export interface IdentifyItem {
+  input: KioskIdentifyInput;
+  at: Date;
+  qrSecret: string;
+  /** Set when the patient was identified already (phone and birth date go one by one). */
+  memberId?: string;
+}
+
+export type Identified =
+  | { status: "found"; memberId: string; lead: boolean; firstName: string; lastName: string }
+  | { status: "locked" }
+  /** Unknown, or earlier failed attempts to clear: `identifyAtKiosk` must see it. */
+  | { status: "single" };
+
+const truthy = (value: unknown) => value === true || value === "t" || value === "true";
+
+export async function identifyMany(db: Tx | Ctx["db"], ctx: Ctx, items: IdentifyItem[]): Promise<Identified[]> {
+  const { practiceId } = ctx;
+  const device = ctx.actor.id;
+  const lookups = items.map((item, i) => {
+    if (item.memberId) return { i, subject: null, card: null, member_id: item.memberId, at: item.at.toISOString() };
+    const qrMember = item.input.method === "qr" ? readMemberQrToken(item.qrSecret, practiceId, item.input.token) : null;
+    return {
+      i,
+      subject: kioskPersonSubject(practiceId, item.input),
+      card: item.input.method === "card" ? item.input.cardNumber.trim() : null,
+      member_id: qrMember,
+      at: item.at.toISOString(),
+    };
+  });
+  const rows = await query<{
+    i: number;
+    id: string | null;
+    status: string | null;
+    first_name: string | null;
+    last_name: string | null;
+    locked: unknown;
+    failures: unknown;
+  }>(
+    db,
+    sql`with x as (select * from jsonb_to_recordset(${jsonRows(lookups)}) as x(i int, subject text, card text, member_id uuid, at timestamptz))
+        select x.i, m.id, m.status, m.first_name, m.last_name,
+               x.subject is not null and (coalesce(l.locked_until > x.at, false) or exists (
+                 select 1 from auth_lockouts d where d.scope = 'kiosk_device' and d.subject = ${device} and d.locked_until > x.at)) as locked,
+               coalesce(l.failures > 0, false) as failures
+        from x
+        left join auth_lockouts l on x.subject is not null and l.scope = 'kiosk_subject' and l.subject = x.subject
+        left join lateral (
+          (select id, status, first_name, last_name from members
+            where practice_id = ${practiceId}::uuid and card_number = x.card and status <> 'merged' limit 1)
+          union all
+          (select id, status, first_name, last_name from members
+            where practice_id = ${practiceId}::uuid and id = x.member_id and status <> 'merged')
+          limit 1
+        ) m on true`,
+  );
+  const out: Identified[] = items.map(() => ({ status: "single" }));
+  for (const r of rows) {
+    const i = Number(r.i);
+    if (truthy(r.locked)) out[i] = { status: "locked" };
+    else if (r.id && !truthy(r.failures))
+      out[i] = { status: "found", memberId: r.id, lead: r.status === "lead", firstName: r.first_name!, lastName: r.last_name! };
+  }
+  return out;
+}

@@ -1,0 +1,225 @@
+// The write pipeline. Every event, whatever its door (desk, kiosk and its batches, portal, the JSON
+// endpoint, CSV imports, the nightly job, the seed), is recorded by `recordEvents`, in the caller's
+// transaction:
+//
+//   identify the members → lock balances, then engine states (member id order) → skip what is
+//   recorded already → engine, event by event in the given order → plan the effects → store
+//
+// The store step (store.ts) chooses how rows are written (one statement, or COPY for large
+// batches on PostgreSQL); the rows are the same either way: one event row with its outcome, one
+// ledger entry per (event, rule, recipient) with its explanation and rule version.
+//
+// Events may arrive in any order; each is judged by its own `at` against the state built so far.
+// For events recorded in time order the outcome is exactly `tally simulate` on the same sequence.
+
+import { randomBytes } from "node:crypto";
+import { memberEngineStates, type Tx } from "@tally/db";
+import { applyEvent } from "@tally/rules";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { lockBalances } from "../ledger/append.ts";
+import { findMembers, type MemberRow } from "../members/shared.ts";
+import { query } from "../sql.ts";
+import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
+import { type EventOutcome, emptyOutcome, planEffects, toEngineEvent } from "./process-event.ts";
+import { loadSetup, type PipelineSetup } from "./program.ts";
+import type { EventInput } from "./schemas.ts";
+import { type NewEvent, type StoreStrategy, storeEvents, storeStrategyFor } from "./store.ts";
+
+export interface RecordOptions {
+  /** Who recorded it: api, csv, import, kiosk, staff, member, seed, job... (the actor's kind by default). */
+  source?: string;
+  setup?: PipelineSetup;
+  /** Links a redemption entry to the order it paid for. */
+  orderId?: string;
+  note?: string;
+  /** The member rows, when the caller has just read them (saves reading them again). */
+  members?: Map<string, MemberRow>;
+  /** Return the first outcome of events recorded before (per-request callers); bulk callers skip it. */
+  priorOutcomes?: boolean;
+  /** Also return each new event's members' states right after it (a kiosk shows them). */
+  statesAfter?: boolean;
+  /** Overrides the store strategy chosen by size and engine (tests compare them). */
+  strategy?: StoreStrategy;
+}
+
+export interface RecordedEvent extends EventOutcome {
+  eventId: string;
+  externalId: string;
+  /** True when this external id was recorded before: the first outcome is returned, nothing runs. */
+  duplicate: boolean;
+  /** With `statesAfter`: the involved members' engine states right after this event. */
+  statesAfter?: Record<string, MemberState>;
+}
+
+/**
+ * Another transaction recorded one of these external ids after this one looked (only possible
+ * for an id reused across members): the transaction must roll back; running it again is safe.
+ */
+export class RecordedMeanwhile extends DomainError {
+  constructor(cause: unknown) {
+    super("CONFLICT", "This event was recorded by another request at the same moment. Please try again.");
+    this.cause = cause;
+  }
+}
+
+/** The members an event touches: its member, and a referral's referrer. */
+function involvedIn(input: EventInput): string[] {
+  if (input.type !== "referral.converted") return [input.member];
+  if (!input.referral?.referrer) throw new DomainError("INVALID_INPUT", "A referral needs its referrer.");
+  if (input.referral.referrer === input.member) throw new DomainError("INVALID_INPUT", "A member cannot refer themself.");
+  return [input.member, input.referral.referrer];
+}
+
+/** Event ids in increasing order (time-ordered, version 7 layout): index inserts stay at the right edge. */
+export function eventIdSource(): () => string {
+  const ts = Date.now().toString(16).padStart(12, "0");
+  const r = randomBytes(4).toString("hex");
+  const prefix = `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${r.slice(0, 3)}-${(8 + (Number.parseInt(r[3]!, 16) & 3)).toString(16)}${r.slice(4, 7)}-`;
+  let n = Number.parseInt(randomBytes(2).toString("hex"), 16) * 2 ** 24;
+  return () => `${prefix}${(n++).toString(16).padStart(12, "0")}`;
+}
+
+const CHUNK = 5000;
+const chunksOf = <T>(list: T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
+
+export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], options: RecordOptions = {}): Promise<RecordedEvent[]> {
+  if (inputs.length === 0) return [];
+  const P = ctx.practiceId;
+
+  // 1. Identify: every member involved exists here and may earn.
+  const involved = inputs.map(involvedIn);
+  const ids = [...new Set(involved.flat())].sort();
+  let found = options.members;
+  if (!found || !ids.every((id) => found!.has(id))) {
+    found = new Map();
+    for (const chunk of chunksOf(ids)) for (const [k, v] of await findMembers(tx, ctx, chunk)) found.set(k, v);
+  }
+  for (const id of ids) {
+    const m = found.get(id);
+    if (!m) throw new DomainError("NOT_FOUND", "Member not found.", { member: id });
+    if (m.status === "merged")
+      throw new DomainError("CONFLICT", "This member was merged into another record.", { member: id, mergedInto: m.mergedIntoId });
+    if (m.status === "lead")
+      throw new DomainError("FORBIDDEN", "A lead earns nothing until an admin converts it to a member.", { member: id });
+  }
+
+  // 2. Lock: balances (member id order), then engine states — every writer takes them in this
+  // order, so concurrent events on the same members queue and never deadlock.
+  const balances = new Map<string, number>();
+  for (const chunk of chunksOf(ids)) for (const [k, v] of await lockBalances(tx, P, chunk)) balances.set(k, v);
+  const stored = new Map<string, MemberState>();
+  for (const chunk of chunksOf(ids)) {
+    const rows = await tx
+      .select({ memberId: memberEngineStates.memberId, state: memberEngineStates.state })
+      .from(memberEngineStates)
+      .where(and(eq(memberEngineStates.practiceId, P), inArray(memberEngineStates.memberId, chunk)))
+      .for("update");
+    for (const r of rows) stored.set(r.memberId, r.state as MemberState);
+  }
+
+  // 3. What is recorded already (looked up under the locks: an event of these members recorded by
+  // a transaction that held them is visible now). The same id twice in this batch: the first wins.
+  const prior = new Map<string, { id: string; outcome: unknown }>();
+  const withOutcome = options.priorOutcomes ?? inputs.length <= 64;
+  for (const chunk of chunksOf([...new Set(inputs.map((e) => e.id))])) {
+    const rows = await query<{ id: string; external_id: string; outcome: unknown }>(
+      tx,
+      sql`select e.id, e.external_id, ${withOutcome ? sql`e.outcome` : sql`null`} as outcome
+          from jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb) as x(id)
+          join events e on e.practice_id = ${P}::uuid and e.external_id = x.id`,
+    );
+    for (const r of rows)
+      prior.set(r.external_id, { id: r.id, outcome: typeof r.outcome === "string" ? JSON.parse(r.outcome) : r.outcome });
+  }
+
+  // 4. The engine, event by event, over the members' persisted state (the database is
+  // authoritative for the profile and the balance: refunds, merges and cancellations write the
+  // ledger outside the engine).
+  const setup = options.setup ?? (await loadSetup(tx, P));
+  const states: Record<string, MemberState> = {};
+  for (const id of ids) {
+    const m = found.get(id)!;
+    const profile = { tags: m.tags, birthday: m.birthday, registered: m.registered };
+    states[id] = { ...(stored.get(id) ?? freshMemberState(profile)), ...profile, balance: balances.get(id) ?? 0 };
+  }
+  const engine = { members: states, processed: {} as Record<string, true> };
+  const nextId = eventIdSource();
+  const fresh: { index: number; eventId: string; at: Date; effects: Effect[] }[] = [];
+  const firstOf = new Map<string, number>();
+  const touched = new Set<string>();
+  const statesAfter = new Map<number, Record<string, MemberState>>();
+  inputs.forEach((input, index) => {
+    if (prior.has(input.id) || firstOf.has(input.id)) return;
+    firstOf.set(input.id, index);
+    const eventId = nextId();
+    const effects: Effect[] = [];
+    applyEvent(setup.program, engine, toEngineEvent(eventId, input), effects);
+    fresh.push({ index, eventId, at: new Date(input.at), effects });
+    for (const id of involved[index]!) touched.add(id);
+    if (options.statesAfter)
+      statesAfter.set(index, Object.fromEntries(involved[index]!.map((id) => [id, structuredClone(engine.members[id]!)])));
+  });
+
+  // 5. Plan every effect (ids chosen up front, so each event row is written once, whole), 6. store.
+  const plan = planEffects(ctx, fresh, setup.versionId, options);
+  const events: NewEvent[] = fresh.map((f, k) => ({ id: f.eventId, input: inputs[f.index]!, outcome: plan.outcomes[k]! }));
+  if (events.length > 0) {
+    try {
+      await storeEvents(
+        tx,
+        ctx,
+        {
+          events,
+          plan,
+          states: [...touched].sort().map((memberId) => ({ memberId, state: engine.members[memberId]! })),
+          versionId: setup.versionId,
+          source: options.source ?? ctx.actor.kind,
+        },
+        options.strategy ?? storeStrategyFor(tx, events.length),
+      );
+    } catch (err) {
+      if (pgCode(err) === "23505") throw new RecordedMeanwhile(err);
+      throw err;
+    }
+  }
+
+  const outcomeOf = new Map(fresh.map((f, k) => [f.index, { eventId: f.eventId, outcome: plan.outcomes[k]! }]));
+  return inputs.map((input, index) => {
+    const mine = outcomeOf.get(index);
+    if (mine) {
+      const recorded: RecordedEvent = { ...mine.outcome, eventId: mine.eventId, externalId: input.id, duplicate: false };
+      if (options.statesAfter) recorded.statesAfter = statesAfter.get(index);
+      return recorded;
+    }
+    const before = prior.get(input.id);
+    if (before) {
+      return { ...emptyOutcome(), ...(before.outcome as Partial<EventOutcome>), eventId: before.id, externalId: input.id, duplicate: true };
+    }
+    const first = outcomeOf.get(firstOf.get(input.id)!)!;
+    return { ...first.outcome, eventId: first.eventId, externalId: input.id, duplicate: true };
+  });
+}
+
+/** The SQLSTATE of a database error (drizzle wraps the driver's error as its cause). */
+export function pgCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+/** Deadlocks, serialisation failures and events recorded meanwhile: the transaction rolled back whole; run it again. */
+export const isRetryable = (err: unknown) => err instanceof RecordedMeanwhile || ["40P01", "40001", "23505"].includes(pgCode(err) ?? "");
+
+/** Runs a transaction of the pipeline again while it fails for a reason a retry fixes. */
+export async function withRetry<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isRetryable(err) || i >= attempts) throw err;
+    }
+  }
+}

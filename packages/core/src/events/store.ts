@@ -1,0 +1,111 @@
+// The pipeline's store step: new events (with their outcome), every effect and the members' new
+// engine states, in the caller's transaction. One shape of data; how it is written depends on
+// size and engine only:
+//  - `statement`: up to a few thousand events, everything in one statement (CTEs over
+//    `jsonb_to_recordset`): events, ledger entries and balances, engine states. Works on PGlite
+//    and PostgreSQL; a kiosk check-in or a desk event is one round trip here.
+//  - `copy`: larger batches on PostgreSQL: COPY for events and ledger entries, set-based upserts
+//    for balances and states.
+// Coupons, phases and manual requests (rare) follow as their own statements either way.
+
+import { issuedCoupons, type Tx } from "@tally/db";
+import { sql } from "drizzle-orm";
+import type { Ctx } from "../context.ts";
+import { copyEntries, ledgerWrites, resolveReversals } from "../ledger/append.ts";
+import { copyIn, copyText, jsonRows, rawClient } from "../sql.ts";
+import type { MemberState } from "./engine.ts";
+import type { EffectPlan, EventOutcome } from "./process-event.ts";
+import type { EventInput } from "./schemas.ts";
+
+export interface NewEvent {
+  id: string;
+  input: EventInput;
+  outcome: EventOutcome;
+}
+
+export interface StoreBatch {
+  events: NewEvent[];
+  plan: EffectPlan;
+  states: { memberId: string; state: MemberState }[];
+  versionId: string | null;
+  source: string;
+}
+
+/** Batches at least this large take COPY on PostgreSQL. */
+export const COPY_FROM = 2000;
+/** Most events per statement on the `statement` path (one JSON parameter each for events and entries). */
+const PER_STATEMENT = 2000;
+
+export type StoreStrategy = "statement" | "copy";
+
+export const storeStrategyFor = (tx: Tx, events: number): StoreStrategy => (events >= COPY_FROM && rawClient(tx) ? "copy" : "statement");
+
+export async function storeEvents(tx: Tx, ctx: Ctx, batch: StoreBatch, strategy = storeStrategyFor(tx, batch.events.length)) {
+  const { plan } = batch;
+  await resolveReversals(tx, ctx, plan.entries);
+  if (strategy === "copy") await storeByCopy(tx, ctx, batch);
+  else await storeByStatement(tx, ctx, batch);
+  if (plan.coupons.length > 0) {
+    for (let i = 0; i < plan.coupons.length; i += 2000) await tx.insert(issuedCoupons).values(plan.coupons.slice(i, i + 2000));
+  }
+  for (const write of plan.sideWrites) await write(tx);
+}
+
+const eventRow = (e: NewEvent) => ({
+  id: e.id,
+  external_id: e.input.id,
+  type: e.input.type,
+  at: e.input.at,
+  member_id: e.input.member,
+  payload: e.input,
+  outcome: e.outcome,
+});
+
+const insertEvents = (ctx: Ctx, batch: StoreBatch, events: NewEvent[]) =>
+  sql`insert into events (id, practice_id, external_id, type, at, member_id, payload, outcome, rule_set_version_id, source)
+      select x.id, ${ctx.practiceId}::uuid, x.external_id, x.type, x.at, x.member_id, x.payload, x.outcome, ${batch.versionId}::uuid, ${batch.source}
+      from jsonb_to_recordset(${jsonRows(events.map(eventRow))}) as x(id uuid, external_id text, type text, at timestamptz, member_id uuid, payload jsonb, outcome jsonb)`;
+
+const upsertStates = (ctx: Ctx, states: StoreBatch["states"]) =>
+  sql`insert into member_engine_states (member_id, practice_id, state)
+      select x.member_id, ${ctx.practiceId}::uuid, x.state
+      from jsonb_to_recordset(${jsonRows(states.map((s) => ({ member_id: s.memberId, state: s.state })))}) as x(member_id uuid, state jsonb)
+      on conflict (member_id) do update set state = excluded.state, updated_at = now()`;
+
+async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
+  const { events, plan, states } = batch;
+  for (let i = 0; i < events.length; i += PER_STATEMENT) {
+    const chunk = events.slice(i, i + PER_STATEMENT);
+    const ids = new Set(chunk.map((e) => e.id));
+    const entries = plan.entries.filter((e) => ids.has(e.eventId!));
+    const last = i + PER_STATEMENT >= events.length;
+    // Events, their entries and balances, and (with the last chunk) the engine states: one statement.
+    await tx.execute(
+      sql`with ev as (${insertEvents(ctx, batch, chunk)}),
+               ${entries.length > 0 ? sql`${ledgerWrites(ctx, entries)},` : sql``}
+               st as (${last && states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
+          select 1`,
+    );
+  }
+}
+
+async function storeByCopy(tx: Tx, ctx: Ctx, batch: StoreBatch) {
+  const pg = rawClient(tx)!;
+  const P = ctx.practiceId;
+  const version = copyText(batch.versionId);
+  const source = copyText(batch.source);
+  await copyIn(
+    pg,
+    "copy events (id, practice_id, external_id, type, at, member_id, payload, outcome, rule_set_version_id, source) from stdin",
+    (function* () {
+      for (let i = 0; i < batch.events.length; i += 2000) {
+        let out = "";
+        for (const e of batch.events.slice(i, i + 2000))
+          out += `${e.id}\t${P}\t${copyText(e.input.id)}\t${copyText(e.input.type)}\t${e.input.at}\t${e.input.member}\t${copyText(JSON.stringify(e.input))}\t${copyText(JSON.stringify(e.outcome))}\t${version}\t${source}\n`;
+        yield out;
+      }
+    })(),
+  );
+  await copyEntries(pg, tx, ctx, batch.plan.entries);
+  for (let i = 0; i < batch.states.length; i += 1000) await tx.execute(upsertStates(ctx, batch.states.slice(i, i + 1000)));
+}
