@@ -1,4 +1,5 @@
 import { fail } from "@sveltejs/kit";
+import { pointsGiven } from "@tally/rules/domain";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -19,7 +20,7 @@ const decide = (decision: "approve" | "reject") => async (event: Parameters<Acti
   const name = String(form.get("name") ?? "the patient");
   try {
     const result = await api(event).approvals.decide.mutate({ requestId, decision });
-    const points = result.awards.reduce((s, a) => s + a.points, 0);
+    const points = pointsGiven(result);
     return { done: { decision, name, points, status: result.status } };
   } catch (e) {
     return fail(400, { error: messageOf(e), requestId });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { error, fail } from "@sveltejs/kit";
+import { pointsGiven } from "@tally/rules/domain";
 import { checkInShown, parseTags } from "#lib/members/profile.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
@@ -84,7 +85,7 @@ export const actions: Actions = {
       return {
         surveyDone: {
           perfect: result.perfect,
-          points: result.awards.reduce((s, a) => s + a.points, 0),
+          points: pointsGiven(result, event.params.id),
           awards: result.awards.map((a) => ({ rule: a.rule, points: a.points })),
           phases: result.phases.map((p) => ({ rule: p.rule, phase: p.phase })),
           coupons: result.coupons.map((c) => c.coupon),
