@@ -1,9 +1,12 @@
 // The HTTP surface: tRPC at /trpc, health, metrics, and the few plain endpoints integrations need.
-import { getConnInfo } from "@hono/node-server/conninfo";
+import { timingSafeEqual } from "node:crypto";
 import type { Database } from "@tally/db";
-import { Hono, type Context as HonoContext } from "hono";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { type ApiConfig, defaultConfig } from "./config.ts";
-import { requestIdOf } from "./errors.ts";
+import { limitBody, rejectionResponse, tooLargeRejection } from "./http/body-limits.ts";
+import { clientAddress, type InProcessEnv, isSecure, ProxyTrust, requestHost } from "./http/client-address.ts";
 import { trpcCsrf } from "./http/csrf.ts";
 import { integrationRoutes } from "./http/integrations.ts";
 import { LiveBus } from "./live.ts";
@@ -12,7 +15,6 @@ import { createMailer, type Mailer } from "./mail.ts";
 import { Metrics, routeOf } from "./metrics.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { type AppDeps, createContext } from "./trpc/context.ts";
-import { secured, securityHeaders, trpcHandler } from "./trpc/http.ts";
 import { appRouter } from "./trpc/root.ts";
 
 export interface AppOptions {
@@ -36,24 +38,18 @@ export function createDeps(options: AppOptions): AppDeps {
   };
 }
 
-const loopback = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-
-/** The client's address; X-Forwarded-For is believed only from loopback (the SvelteKit apps). */
-export function clientAddress(c: HonoContext): string {
-  let remote = "local";
-  try {
-    remote = getConnInfo(c).remote.address ?? "local";
-  } catch {
-    // app.request() in tests has no socket.
-  }
-  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded && (remote === "local" || loopback.has(remote)) ? forwarded : remote;
-}
-
-export function isSecure(c: HonoContext, setting: ApiConfig["secureCookies"]): boolean {
-  if (setting !== "auto") return setting;
-  return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
-}
+/** Hands a Request to the app in process, on behalf of the browser at `clientAddress`. A form
+ *  (an upload) is serialised first: undici's multipart stream fails with an unhandled rejection
+ *  when its reader stops early, as a refused upload's does. */
+export const inProcessFetch =
+  (app: { fetch(request: Request, env: InProcessEnv): Response | Promise<Response> }) =>
+  async (request: Request, clientAddress?: string): Promise<Response> => {
+    if (request.body && request.headers.get("content-type")?.startsWith("multipart/form-data")) {
+      const body = await request.arrayBuffer();
+      request = new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
+    }
+    return app.fetch(request, { tallyClientAddress: clientAddress || "local" });
+  };
 
 /** One cookie's value from a Cookie header (what a session lookup needs, without parsing the rest). */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -77,22 +73,38 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
+/**
+ * The headers every response of this server carries. It serves only JSON and text (the apps'
+ * HTML comes from SvelteKit, which sets its own), so this is OWASP's set for REST responses:
+ * never cached (balances and profiles are personal), never sniffed, framed or downgraded.
+ */
+export const securityHeaders: Readonly<Record<string, string>> = {
+  "cache-control": "no-store",
+  "content-security-policy": "frame-ancestors 'none'",
+  "strict-transport-security": "max-age=15552000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+};
+
+/** Constant-time comparison of two secrets. */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 export function createApp(options: AppOptions) {
   const deps = createDeps(options);
   const { database, log, metrics, config } = deps;
   const app = new Hono();
-  // One middleware for every response: latency metrics and the security headers (the fast tRPC
-  // path writes those itself, see trpc/http.ts).
+  // One middleware for every response: latency metrics and the security headers.
   app.use("*", async (c, next) => {
     const start = performance.now();
     await next();
-    const res = c.res;
-    if (!secured.has(res)) {
-      const headers = res.headers;
-      for (const name in securityHeaders) headers.set(name, securityHeaders[name]!);
-      headers.delete("x-powered-by");
-    }
-    metrics.observeRequest(c.req.method, routeOf(c.req.path), res.status, (performance.now() - start) / 1000);
+    const headers = c.res.headers;
+    for (const name in securityHeaders) headers.set(name, securityHeaders[name]!);
+    headers.delete("x-powered-by");
+    metrics.observeRequest(c.req.method, routeOf(c.req.path), c.res.status, (performance.now() - start) / 1000);
   });
 
   app.get("/health", async (c) => {
@@ -100,31 +112,58 @@ export function createApp(options: AppOptions) {
     return c.json({ status: ok ? "ok" : "degraded", database: { kind: database.kind, reachable: ok } }, ok ? 200 : 503);
   });
 
-  app.get("/metrics", (c) => c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  // Metrics name routes and volumes: only for the bearer of METRICS_TOKEN or an address in
+  // METRICS_ALLOW. Neither configured: nobody.
+  const metricsAllow = new ProxyTrust(config.metrics.allow);
+  app.get("/metrics", (c) => {
+    const { token } = config.metrics;
+    const auth = c.req.header("authorization") ?? "";
+    const bearer = auth.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : undefined;
+    const allowed =
+      (token !== undefined && bearer !== undefined && sameSecret(bearer, token)) || metricsAllow.trusts(clientAddress(c, config));
+    if (!allowed) {
+      const message = token ? "Send the metrics token (Authorization: Bearer ...)." : "Metrics are not available from this address.";
+      return c.json(
+        { error: { code: token ? "UNAUTHORIZED" : "FORBIDDEN", message } },
+        token ? 401 : 403,
+        token ? { "www-authenticate": "Bearer" } : {},
+      );
+    }
+    return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" });
+  });
 
-  // Only POST can change state (queries are GET): the check runs for POST only.
-  app.on("POST", "/trpc/*", trpcCsrf({ allowedOrigins: config.allowedOrigins, publicUrl: config.publicUrl }));
-  app.all(
+  // Only POST can change state (queries are GET): the check runs for POST only. Calls are small:
+  // a body is refused before it is parsed when it is larger than maxJsonBytes.
+  app.on(
+    "POST",
     "/trpc/*",
-    trpcHandler({
+    bodyLimit({ maxSize: config.maxJsonBytes, onError: (c) => rejectionResponse(c, tooLargeRejection(config.maxJsonBytes)) }),
+    trpcCsrf({ allowedOrigins: config.allowedOrigins, publicUrl: config.publicUrl, host: (c) => requestHost(c, config) }),
+  );
+  app.all("/trpc/*", (c) =>
+    fetchRequestHandler({
       endpoint: "/trpc",
+      req: c.req.raw,
       router: appRouter,
       // tRPC's FormData/binary inputs are not used: mutations are JSON only (see trpcCsrf).
-      createContext: (c, resHeaders) =>
+      createContext: ({ resHeaders }) =>
         createContext(
           deps,
           c.req.raw,
           resHeaders,
           (name) => cookieValue(c.req.header("cookie"), name),
-          () => clientAddress(c),
-          () => isSecure(c, config.secureCookies),
+          () => clientAddress(c, config),
+          () => isSecure(c, config),
         ),
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path, requestId: requestIdOf(error) }, "trpc error");
+        if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "trpc error");
       },
     }),
   );
 
+  // Uploads are streamed: limitBody counts them as the endpoint reads (see http/body-limits.ts).
+  app.post("/api/v1/invoices", limitBody({ maxBytes: config.maxUploadBytes }));
+  app.post("/api/v1/imports", limitBody({ maxBytes: config.maxUploadBytes, csv: true }));
   app.route("/api/v1", integrationRoutes(deps));
 
   app.get("/", (c) => c.redirect("/admin"));

@@ -6,8 +6,15 @@
  *   // in a load or form action:
  *   const api = createApiClient({
  *     url: env.TALLY_API_URL,                               // e.g. http://127.0.0.1:3000 (server.ts sets it)
- *     headers: { cookie: request.headers.get("cookie") ?? "", "x-forwarded-for": getClientAddress() },
+ *     headers: { cookie: request.headers.get("cookie") ?? "" },
+ *     clientAddress: getClientAddress(),                    // the browser's, for rate limits and lockouts
  *   });
+ *
+ * When the apps are served by the API's own process (server.ts), the calls never touch a socket:
+ * server.ts registers its app (registerInProcessApi) before it loads the apps, and a client whose
+ * url is that process's own address hands each Request to it, with the browser's address beside
+ * it (not in a header, so nothing a browser sends can change it). Any other url goes over HTTP with
+ * X-Forwarded-For, which that API believes only from proxies its TRUST_PROXY names.
  *   const me = await api.auth.me.query();
  *
  * Signing in from a form action: call `auth.signIn.mutate({ email, password })` (patients:
@@ -38,14 +45,57 @@ export const sessionCookieOptions = (secure: boolean) => ({ path: "/", httpOnly:
 export interface ApiClientOptions {
   /** The API's origin, without /trpc. */
   url: string;
-  /** Sent with every request: the browser's cookie header, x-forwarded-for, or a kiosk's authorization. */
+  /** Sent with every request: the browser's cookie header, or a kiosk's authorization. */
   headers?: Record<string, string> | (() => Record<string, string>);
+  /** The address of the browser on whose behalf the calls are made (SvelteKit's getClientAddress()). */
+  clientAddress?: string;
   fetch?: typeof fetch;
 }
 
-export function createApiClient({ url, headers, fetch: customFetch }: ApiClientOptions) {
+/** The API of this very process, as server.ts registers it. */
+export interface InProcessApi {
+  /** The origin the apps are told to call (TALLY_API_URL); calls to it are handed over directly. */
+  origin: string;
+  fetch(request: Request, clientAddress: string | undefined): Promise<Response>;
+}
+
+const inProcessKey = Symbol.for("tally.api.in-process");
+type WithInProcess = { [inProcessKey]?: InProcessApi };
+
+export function registerInProcessApi(api: InProcessApi | undefined) {
+  (globalThis as WithInProcess)[inProcessKey] = api ? { ...api, origin: new URL(api.origin).origin } : undefined;
+}
+
+function inProcessApi(url: string): InProcessApi | undefined {
+  const api = (globalThis as WithInProcess)[inProcessKey];
+  if (!api) return undefined;
+  try {
+    return new URL(url).origin === api.origin ? api : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * fetch for calls to the API at `url`: handed to the API in this process when it is the one at
+ * that address, over HTTP (the address in X-Forwarded-For) otherwise. For the apps' few plain
+ * HTTP calls (CSV uploads, the live feed relay).
+ */
+export function apiFetch(url: string, clientAddress?: string): typeof fetch {
+  const local = inProcessApi(url);
+  if (local) return (input, init) => local.fetch(new Request(input, init), clientAddress);
+  return (input, init) => {
+    if (!clientAddress) return fetch(input, init);
+    const headers = new Headers(init?.headers);
+    headers.set("x-forwarded-for", clientAddress);
+    return fetch(input, { ...init, headers });
+  };
+}
+
+export function createApiClient({ url, headers, clientAddress, fetch: customFetch }: ApiClientOptions) {
   const endpoint = `${url.replace(/\/$/, "")}/trpc`;
   const headerFn = () => (typeof headers === "function" ? headers() : (headers ?? {}));
+  customFetch ??= apiFetch(url, clientAddress);
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({

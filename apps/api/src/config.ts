@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AuthPolicy, defaultAuthPolicy } from "@tally/core";
 import type { Env } from "./env.ts";
+import type { TrustProxy } from "./http/client-address.ts";
 
 export interface ApiConfig {
   authPolicy: AuthPolicy;
@@ -16,6 +17,13 @@ export interface ApiConfig {
   secureCookies: boolean | "auto";
   /** In-memory per-process limits (per client address) on sign-in and kiosk identification. */
   rateLimits: { signIn: Limit; identify: Limit; pair: Limit };
+  /** Which peers' X-Forwarded-For/-Host/-Proto are believed (TRUST_PROXY); false: none. */
+  trustProxy: TrustProxy;
+  /** Largest body of a tRPC call, and of an upload (CSV, JSON invoice batch). */
+  maxJsonBytes: number;
+  maxUploadBytes: number;
+  /** Who may read /metrics: a bearer token and/or addresses; neither means nobody. */
+  metrics: { token?: string; allow: string[] };
 }
 
 export interface Limit {
@@ -33,6 +41,10 @@ export const defaultConfig: ApiConfig = {
     identify: { max: 30, windowMs: 60_000 },
     pair: { max: 10, windowMs: 60_000 },
   },
+  trustProxy: false,
+  maxJsonBytes: 1024 * 1024,
+  maxUploadBytes: 50 * 1024 * 1024,
+  metrics: { allow: [] },
 };
 
 /** A secret that survives restarts without configuration: generated once into the data folder. */
@@ -57,5 +69,8 @@ export function configFromEnv(env: Env): ApiConfig {
     allowedOrigins: env.ALLOWED_ORIGINS,
     publicUrl: env.PUBLIC_URL,
     rateLimits: { ...defaultConfig.rateLimits, signIn: { max: env.SIGN_IN_PER_MINUTE, windowMs: minute } },
+    trustProxy: env.TRUST_PROXY,
+    maxUploadBytes: Math.round(env.MAX_UPLOAD_MB * 1024 * 1024),
+    metrics: { token: env.METRICS_TOKEN, allow: env.METRICS_ALLOW },
   };
 }

@@ -1,6 +1,7 @@
 // The API's configuration, read and validated once; nothing else reads process.env.
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseTrustProxy } from "./http/client-address.ts";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 
@@ -50,6 +51,40 @@ const Env = z.object({
   STAFF_SESSION_HOURS: z.coerce.number().int().positive().default(12),
   MEMBER_IDLE_DAYS: z.coerce.number().int().positive().default(7),
   MEMBER_SESSION_DAYS: z.coerce.number().int().positive().default(30),
+  /** Which peers may tell us the client's address, host and protocol (X-Forwarded-*): unset trusts
+   *  nobody (the socket's address counts); a number of proxy hops; or proxies' addresses/CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed instanceof Error) {
+        ctx.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  /** Largest CSV upload (and JSON invoice batch) in megabytes. */
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(50),
+  /** Bearer token that may read /metrics. */
+  METRICS_TOKEN: z
+    .string()
+    .min(16, "METRICS_TOKEN must be at least 16 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Addresses / CIDR ranges that may read /metrics without the token (comma-separated). */
+  METRICS_ALLOW: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      if (!value.trim()) return [] as string[];
+      const parsed = parseTrustProxy(value);
+      if (parsed instanceof Error || !Array.isArray(parsed)) {
+        ctx.addIssue({ code: "custom", message: "METRICS_ALLOW must list addresses, CIDR ranges or loopback" });
+        return z.NEVER;
+      }
+      return [...parsed];
+    }),
 });
 
 export type Env = z.infer<typeof Env>;

@@ -76,9 +76,11 @@ describe("live staff prompt (SSE) and metrics", () => {
     expect(body).toMatch(/UNAUTHORIZED/);
   });
 
-  it("serves Prometheus metrics", async () => {
+  it("serves Prometheus metrics to the bearer of the metrics token", async () => {
     await h.request("/health");
-    const res = await h.request("/metrics");
+    const token = "live-test-metrics-token";
+    h.app.deps.config.metrics = { token, allow: [] };
+    const res = await h.request("/metrics", { headers: { authorization: `Bearer ${token}` } });
     const text = await res.text();
     expect(res.headers.get("content-type")).toMatch(/text\/plain/);
     expect(text).toMatch(/tally_http_requests_total\{method="GET",route="\/health",status="200"\} \d+/);

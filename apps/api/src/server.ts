@@ -7,9 +7,11 @@ import { pathToFileURL } from "node:url";
 import { getRequestListener } from "@hono/node-server";
 import { demoLogins, seedDemo } from "@tally/core/seed";
 import { createDatabase } from "@tally/db";
-import { createApp } from "./app.ts";
+import { createApp, inProcessFetch } from "./app.ts";
+import { registerInProcessApi } from "./client.ts";
 import { configFromEnv } from "./config.ts";
 import { readEnv, repoRoot } from "./env.ts";
+import { ProxyTrust } from "./http/client-address.ts";
 import { defaultHandlers } from "./jobs/handlers.ts";
 import { startWorker } from "./jobs/worker.ts";
 import { createLogger } from "./logger.ts";
@@ -17,6 +19,8 @@ import { createMailer } from "./mail.ts";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 const appNames = ["admin", "portal", "kiosk"] as const;
+/** Carries the client's address from this listener to adapter-node's getClientAddress(). */
+const clientAddressHeader = "x-tally-client-address";
 
 async function loadAppHandlers(log: ReturnType<typeof createLogger>) {
   const handlers = new Map<string, NodeHandler>();
@@ -49,8 +53,15 @@ export async function main() {
   const worker = env.TALLY_JOBS === "on" ? startWorker(app.deps, defaultHandlers) : undefined;
   const api = getRequestListener(app.fetch);
   const server = createServer();
-  // The apps call the API over loopback, server side.
-  process.env.TALLY_API_URL ??= `http://127.0.0.1:${env.PORT}`;
+  // The apps' server-side calls are handed to the app in this process (no socket), unless
+  // TALLY_API_URL sends them to another API.
+  const own = `http://127.0.0.1:${env.PORT}`;
+  process.env.TALLY_API_URL ??= own;
+  registerInProcessApi({ origin: own, fetch: inProcessFetch(app) });
+  // The browser's address as the apps see it (getClientAddress()): the socket's peer, or what
+  // the proxies TRUST_PROXY names forwarded. Written here over whatever the request carried.
+  const trust = new ProxyTrust(env.TRUST_PROXY);
+  process.env.ADDRESS_HEADER = clientAddressHeader;
   // adapter-node assumes https unless a protocol header says otherwise; tell it what we serve,
   // so SvelteKit's same-origin check on form posts compares against the real origin.
   process.env.PROTOCOL_HEADER ??= "x-forwarded-proto";
@@ -63,6 +74,11 @@ export async function main() {
     const handler = handlers.get(prefix);
     if (handler) {
       req.headers["x-forwarded-proto"] = protocol;
+      const forwarded = req.headers["x-forwarded-for"];
+      req.headers[clientAddressHeader] = trust.clientAddress(
+        req.socket.remoteAddress ?? "local",
+        Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
+      );
       handler(req, res, () => api(req, res));
     } else api(req, res);
   });

@@ -2,10 +2,11 @@
 // state (POST) must be JSON — a cross-site HTML form cannot send application/json, and a
 // cross-site fetch with it needs a CORS preflight this server never grants — and a browser's
 // Origin (or Sec-Fetch-Site) must be this site. Server-to-server calls (the SvelteKit apps'
-// loads and actions) send no Origin and pass.
-import type { MiddlewareHandler } from "hono";
+// loads and actions) send no Origin and pass. The host the Origin is compared with is the
+// request's own; X-Forwarded-Host counts only from a proxy TRUST_PROXY names (`host`).
+import type { Context, MiddlewareHandler } from "hono";
 
-export function trpcCsrf(options: { allowedOrigins: string[]; publicUrl?: string }): MiddlewareHandler {
+export function trpcCsrf(options: { allowedOrigins: string[]; publicUrl?: string; host: (c: Context) => string }): MiddlewareHandler {
   const allowed = new Set(options.allowedOrigins);
   if (options.publicUrl) allowed.add(new URL(options.publicUrl).origin);
   return async (c, next) => {
@@ -16,12 +17,10 @@ export function trpcCsrf(options: { allowedOrigins: string[]; publicUrl?: string
     }
     const origin = c.req.header("origin");
     if (origin && origin !== "null") {
-      const self = new URL(c.req.url);
-      const forwardedHost = c.req.header("x-forwarded-host");
+      const host = options.host(c);
       const sameHost = (() => {
         try {
-          const o = new URL(origin);
-          return o.host === (forwardedHost ?? self.host);
+          return new URL(origin).host === host;
         } catch {
           return false;
         }

@@ -1,8 +1,9 @@
 // Test harness: a migrated database with the demo seed, the app, and typed clients that go
-// through the real HTTP surface (app.fetch) with a cookie jar per client.
+// through the real HTTP surface (app.fetch) with a cookie jar per client, handed over in process
+// as the SvelteKit apps' calls are (the client's address beside the request, not in a header).
 import { demoLogins, seedDemo } from "@tally/core/seed";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
-import { type AppOptions, createApp } from "../app.ts";
+import { type AppOptions, createApp, inProcessFetch } from "../app.ts";
 import { createApiClient } from "../client.ts";
 import { createLogger } from "../logger.ts";
 
@@ -10,7 +11,8 @@ export interface Harness {
   t: TestDatabase;
   app: ReturnType<typeof createApp>;
   practiceIds: Record<string, string>;
-  /** A client with its own cookie jar (Set-Cookie from responses is kept). */
+  /** A client with its own cookie jar (Set-Cookie from responses is kept), calling in process on
+   *  behalf of a browser at `ip` (default 10.0.0.1). */
   client(options?: { headers?: Record<string, string>; ip?: string }): TestClient;
   /** A signed-in staff client (demo login by role and practice). */
   staff(role?: "admin" | "team_member", practice?: "bright-smiles" | "paws-claws"): Promise<TestClient>;
@@ -27,15 +29,16 @@ export async function createHarness(options: { members?: number; config?: AppOpt
   await t.claimExclusive();
   const seed = await seedDemo(t.db, { members: options.members ?? 5 });
   const app = createApp({ database: t, log: createLogger("silent"), config: options.config });
+  const handOver = inProcessFetch(app);
 
   const client = (opts: { headers?: Record<string, string>; ip?: string } = {}): TestClient => {
     const jar = new Map<string, string>();
     const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     const api = createApiClient({
       url: "http://tally.test",
-      headers: () => ({ ...(jar.size ? { cookie: cookieHeader() } : {}), "x-forwarded-for": opts.ip ?? "10.0.0.1", ...opts.headers }),
+      headers: () => ({ ...(jar.size ? { cookie: cookieHeader() } : {}), ...opts.headers }),
       fetch: async (input, init) => {
-        const res = await app.fetch(new Request(input as string, init as RequestInit));
+        const res = await handOver(new Request(input as string, init as RequestInit), opts.ip ?? "10.0.0.1");
         for (const c of res.headers.getSetCookie()) {
           const [pair] = c.split(";");
           const [name, ...rest] = pair!.split("=");

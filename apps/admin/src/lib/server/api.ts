@@ -1,5 +1,6 @@
 // The typed API client for loads and actions: forwards the browser's cookies and address so the
-// API sees the staff session, and turns API errors into sentences for the page.
+// API sees the staff session (and rate-limits the real client), and turns API errors into
+// sentences for the page. Served by the API's process, the calls are handed over in process.
 import { type ApiClient, appCodeOf, createApiClient } from "@tally/api/client";
 import { TRPCClientError } from "@trpc/client";
 import { TALLY_API_URL } from "$app/env/private";
@@ -19,7 +20,8 @@ export function api(event: EventLike): ApiClient {
   }
   return createApiClient({
     url: TALLY_API_URL,
-    headers: { cookie, ...(address ? { "x-forwarded-for": address } : {}), "user-agent": event.request.headers.get("user-agent") ?? "" },
+    headers: { cookie, "user-agent": event.request.headers.get("user-agent") ?? "" },
+    clientAddress: address || undefined,
   });
 }
 

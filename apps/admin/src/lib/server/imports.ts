@@ -1,5 +1,7 @@
 // Invoice CSV imports go to the API's HTTP endpoint (uploads are not tRPC): the upload returns a
-// job id at once, and the job reports processed / total until its summary is ready.
+// job id at once, and the job reports processed / total until its summary is ready. Like the
+// typed client, these calls are handed to the API in process when it serves this app.
+import { apiFetch } from "@tally/api/client";
 import { TALLY_API_URL } from "$app/env/private";
 
 export interface ImportSummary {
@@ -21,12 +23,13 @@ export interface ImportJob {
   lastError: string | null;
 }
 
+const callApi: typeof fetch = (input, init) => apiFetch(TALLY_API_URL)(input, init);
 const endpoint = (path: string) => `${TALLY_API_URL.replace(/\/$/, "")}/api/v1/imports${path}`;
 
 export async function startImport(cookie: string, file: File): Promise<{ jobId: string } | { error: string; status: number }> {
   const body = new FormData();
   body.set("file", file, file.name);
-  const response = await fetch(endpoint(""), { method: "POST", headers: { cookie }, body });
+  const response = await callApi(endpoint(""), { method: "POST", headers: { cookie }, body });
   const json = (await response.json().catch(() => null)) as { jobId?: string; error?: { message: string } } | null;
   if (!response.ok || !json?.jobId)
     return { error: json?.error?.message ?? "The import could not start. Try again in a moment.", status: response.status };
@@ -34,7 +37,7 @@ export async function startImport(cookie: string, file: File): Promise<{ jobId: 
 }
 
 export async function importJob(cookie: string, id: string): Promise<ImportJob | null> {
-  const response = await fetch(endpoint(`/${encodeURIComponent(id)}`), { headers: { cookie } });
+  const response = await callApi(endpoint(`/${encodeURIComponent(id)}`), { headers: { cookie } });
   if (!response.ok) return null;
   return (await response.json()) as ImportJob;
 }

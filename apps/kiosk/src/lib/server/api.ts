@@ -27,7 +27,7 @@ function clientAddress(event: EventLike): string {
 /** A client without a device (pairing only). */
 export function publicApi(event: EventLike): ApiClient {
   const address = clientAddress(event);
-  return createApiClient({ url: TALLY_API_URL, headers: address ? { "x-forwarded-for": address } : {} });
+  return createApiClient({ url: TALLY_API_URL, clientAddress: address || undefined });
 }
 
 /** A client acting as this paired kiosk; null when the kiosk is not paired. */
@@ -37,7 +37,8 @@ export function kioskApi(event: EventLike): ApiClient | null {
   const address = clientAddress(event);
   return createApiClient({
     url: TALLY_API_URL,
-    headers: { authorization: `Bearer ${token}`, ...(address ? { "x-forwarded-for": address } : {}) },
+    headers: { authorization: `Bearer ${token}` },
+    clientAddress: address || undefined,
   });
 }
 

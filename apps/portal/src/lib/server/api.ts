@@ -22,9 +22,9 @@ export function api(event: EventLike): ApiClient {
     url: TALLY_API_URL,
     headers: {
       cookie: event.request.headers.get("cookie") ?? "",
-      ...(address ? { "x-forwarded-for": address } : {}),
       "user-agent": event.request.headers.get("user-agent") ?? "",
     },
+    clientAddress: address || undefined,
   });
 }
 
