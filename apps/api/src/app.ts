@@ -5,6 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ApiConfig, defaultConfig } from "./config.ts";
+import { requestIdOf } from "./errors.ts";
 import { limitBody, rejectionResponse, tooLargeRejection } from "./http/body-limits.ts";
 import { clientAddress, type InProcessEnv, isSecure, ProxyTrust, requestHost } from "./http/client-address.ts";
 import { trpcCsrf } from "./http/csrf.ts";
@@ -156,7 +157,7 @@ export function createApp(options: AppOptions) {
           () => isSecure(c, config),
         ),
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "trpc error");
+        if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path, requestId: requestIdOf(error) }, "trpc error");
       },
     }),
   );

@@ -1,32 +1,23 @@
-// CSV invoice import. On PostgreSQL the file goes through core's COPY path (importCsvWithCopy:
-// a plain file read in Node, a quoted one staged with COPY and checked in SQL; events written by
-// COPY, points booked per member and rule for the run). On PGlite, or for a quoted file COPY
-// cannot number exactly (quoted header, blank lines, ragged rows, records spanning lines),
-// csv-parse reads it: rows are checked one by one (a bad row is reported with its line number and
-// skips only its own invoice), grouped into invoices, and handed to core's importInvoices in
-// chunks while the job row records progress. Both report the same row errors and messages.
-// Exactly-once comes from core: event ids derive from invoice ids, so a re-import skips them.
-//
-// Expected columns (header row, any order, case-insensitive):
-//   member_id   the practice-management id of the member (members.external_id)
-//   invoice_id  the invoice; its lines are consecutive rows
-//   date        YYYY-MM-DD or an ISO instant
-//   status      paid (default) | voided | refunded (a refund voids the invoice)
-//   code        billing code of the line (paid invoices)
-//   amount      line amount in dollars, e.g. 125.00
+// CSV invoice import. A plain file (no quote character: the usual export) is read by core's plain
+// reader (importPlainCsv); any other shape (quotes, records spanning lines, blank lines before the
+// header) by csv-parse here. Both check each row with core's one row-rule table (checkInvoiceRow:
+// same rules, messages and line numbers), and both hand the invoices to core's write pipeline
+// (events recorded one per invoice, the ledger one entry per invoice and rule; large chunks are
+// stored with COPY on PostgreSQL). A bad row is reported with its line number and skips only its
+// own invoice. Exactly-once comes from core: event ids derive from invoice ids.
+// Columns: see core's imports/csv-rows.ts.
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { CopyImportSummary, Ctx } from "@tally/core";
-import { canCopyImport, DomainError, importCsvWithCopy, importInvoices } from "@tally/core";
+import type { CsvImportSummary, Ctx } from "@tally/core";
+import { CSV_COLUMNS, checkInvoiceRow, DomainError, importInvoices, importPlainCsv } from "@tally/core";
 import { CsvError, parse } from "csv-parse";
 import { setProgress } from "../jobs/queue.ts";
 
-/** What an import reports, whichever reader ran (the same shape as the COPY path's). */
-export type CsvImportSummary = CopyImportSummary;
+export type { CsvImportSummary };
 
 interface Invoice {
   row: number;
@@ -41,9 +32,6 @@ interface Invoice {
 /** The longest line (and record) an invoice CSV may have: real ones are a few hundred bytes. */
 export const maxCsvRecordBytes = 64 * 1024;
 
-const money = /^-?\d+(\.\d{1,2})?$/;
-const dateLike = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/;
-
 export async function importCsv(
   ctx: Ctx,
   source: Readable | AsyncIterable<Uint8Array | string>,
@@ -57,7 +45,7 @@ export async function importCsv(
     parser?: boolean;
   } = {},
 ): Promise<CsvImportSummary> {
-  if (options.parser || !canCopyImport(ctx.db)) return parseCsv(ctx, source, options);
+  if (options.parser) return parseCsv(ctx, source, options);
   let file = options.file;
   if (file && "destroy" in source) source.destroy(); // read from the file instead
   let spooled: string | undefined;
@@ -69,7 +57,7 @@ export async function importCsv(
     }
     const path = file;
     let lastReport = 0;
-    const fast = await importCsvWithCopy(ctx, () => createReadStream(path), {
+    const fast = await importPlainCsv(ctx, () => createReadStream(path), {
       source: options.source ?? "csv",
       onProgress: (done) => {
         if (!options.jobId || Date.now() - lastReport < 500) return;
@@ -105,6 +93,7 @@ async function parseCsv(
 
   let pending: Invoice[] = [];
   let current: Invoice | undefined;
+  let currentKey = "";
   let rowsDone = 0;
   let lastReport = 0;
   // This chunk's bad rows go to core too, so the recorded import run lists them with its own.
@@ -156,42 +145,29 @@ async function parseCsv(
   for await (const { record, info } of readable(parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>)) {
     summary.rows++;
     const row = info.lines;
-    const memberId = record.member_id ?? "";
-    const invoiceId = record.invoice_id ?? "";
-    const rawStatus = (record.status || "paid").toLowerCase();
-    const status = rawStatus === "refunded" ? "voided" : rawStatus;
-    const problems: string[] = [];
-    if (!memberId) problems.push("member_id is missing");
-    if (!invoiceId) problems.push("invoice_id is missing");
-    if (!dateLike.test(record.date ?? "")) problems.push("date must be YYYY-MM-DD");
-    if (status !== "paid" && status !== "voided") problems.push(`status must be paid, voided or refunded (got "${rawStatus}")`);
-    if (status === "paid") {
-      if (!record.code) problems.push("code is missing");
-      if (!money.test((record.amount ?? "").replace(/[$,]/g, "")))
-        problems.push(`amount must be a dollar amount like 125.00 (got "${record.amount ?? ""}")`);
-    }
-
-    const key = `${memberId}|${invoiceId}|${status}`;
-    if (!current || `${current.externalMemberId}|${current.invoiceId}|${current.status}` !== key) {
+    const fields = Object.fromEntries(CSV_COLUMNS.map((c) => [c, record[c] ?? ""])) as Parameters<typeof checkInvoiceRow>[0];
+    const { problems, row: checked, key } = checkInvoiceRow(fields);
+    if (!current || currentKey !== key) {
+      currentKey = key;
       if (pending.length >= chunkInvoices) await flush(1);
       current = {
         row,
-        externalMemberId: memberId,
-        invoiceId,
-        date: record.date ?? "",
-        status: status as Invoice["status"],
+        externalMemberId: fields.member_id,
+        invoiceId: fields.invoice_id,
+        date: fields.date,
+        status: key.slice(key.lastIndexOf("|") + 1) as Invoice["status"],
         lines: [],
         bad: false,
       };
       pending.push(current);
       summary.invoices++;
     }
-    if (problems.length > 0) {
+    if (!checked) {
       current.bad = true;
       addError(row, problems.join("; "));
       if (parseErrors.length < 10_000) parseErrors.push({ row, message: problems.join("; ") });
-    } else if (status === "paid") {
-      current.lines.push({ code: record.code!, amount: record.amount!.replace(/[$,]/g, "") });
+    } else if (checked.status === "paid") {
+      current.lines.push({ code: checked.code, amount: checked.amount });
     }
   }
   await flush();

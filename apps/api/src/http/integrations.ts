@@ -11,12 +11,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type Ctx, importInvoices, isDomainError, resolveApiKey, resolveStaffSession } from "@tally/core";
-import { jobs, practices } from "@tally/db";
-import { and, eq } from "drizzle-orm";
+import { type Ctx, getImportJob, getPractice, importInvoices, importJobQueue, resolveApiKey, resolveStaffSession } from "@tally/core";
+import { jobs } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { Hono, type Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
-import { z } from "zod";
+import { errorResponse } from "../errors.ts";
 import { addDays, localDate, startOfLocalDay } from "../jobs/local-time.ts";
 import { complete, enqueue, fail } from "../jobs/queue.ts";
 import { type AppDeps, staffCookie } from "../trpc/context.ts";
@@ -61,14 +61,11 @@ function crossSite(c: HonoContext, deps: AppDeps): boolean {
   }
 }
 
-const domainError = (c: HonoContext, e: unknown) => {
-  if (isDomainError(e))
-    return c.json({ error: { code: e.code, message: e.message, details: e.details } }, e.code === "FORBIDDEN" ? 403 : 400);
-  throw e;
-};
-
 export function integrationRoutes(deps: AppDeps) {
   const api = new Hono();
+  // Whatever a handler throws answers like a tRPC error would (errors.ts): a domain error with its
+  // status (404, 423, 429, ...), an unexpected one a generic 500 with a request id.
+  api.onError((e, c) => errorResponse(c, e, deps.log));
 
   api.post("/invoices", async (c) => {
     const caller = await callerOf(deps, c, false);
@@ -81,14 +78,10 @@ export function integrationRoutes(deps: AppDeps) {
     if (!body || !Array.isArray(body.invoices) || body.invoices.length === 0 || body.invoices.length > maxInvoicesPerRequest) {
       return c.json({ error: { code: "INVALID_INPUT", message: 'Send {"invoices": [...]} with 1 to 50,000 invoices.' } }, 400);
     }
-    try {
-      const result = await importInvoices({ ctx: caller.ctx, input: body.invoices, source: "api" });
-      deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", body.invoices.length);
-      deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", result.imported);
-      return c.json(result);
-    } catch (e) {
-      return domainError(c, e);
-    }
+    const result = await importInvoices({ ctx: caller.ctx, input: body.invoices, source: "api" });
+    deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", body.invoices.length);
+    deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", result.imported);
+    return c.json(result);
   });
 
   api.post("/imports", async (c) => {
@@ -112,13 +105,12 @@ export function integrationRoutes(deps: AppDeps) {
 
     const { db } = deps.database;
     if (nightly) {
-      const [p] = await db.select({ timezone: practices.timezone }).from(practices).where(eq(practices.id, caller.ctx.practiceId));
-      const tz = p?.timezone ?? "UTC";
+      const tz = (await getPractice({ ctx: caller.ctx })).timezone;
       // 02:00 local tonight: after the day's invoices are closed in the practice-management system.
       const runAt = new Date(startOfLocalDay(addDays(localDate(new Date(), tz), 1), tz).getTime() + 2 * 3_600_000);
       const csv = (await stream.toArray()).join("");
       const job = await enqueue(db, {
-        queue: "import.invoices",
+        queue: importJobQueue,
         practiceId: caller.ctx.practiceId,
         runAt,
         payload: { csv, actor: caller.ctx.actor },
@@ -141,7 +133,7 @@ export function integrationRoutes(deps: AppDeps) {
     });
     await pipeline(stream, countLines, createWriteStream(file));
     const job = (await enqueue(db, {
-      queue: "import.invoices",
+      queue: importJobQueue,
       practiceId: caller.ctx.practiceId,
       payload: { uploaded: true, actor: caller.ctx.actor },
       total: Math.max(0, lines + (endsWithNewline ? 0 : 1) - 1),
@@ -167,33 +159,13 @@ export function integrationRoutes(deps: AppDeps) {
       work.catch((err) => deps.log.error({ err, job: job.id }, "import failed"));
       return c.json({ jobId: job.id, status: "running", total: job.total }, 202);
     }
-    try {
-      return c.json({ jobId: job.id, status: "done", ...(await work) });
-    } catch (e) {
-      return domainError(c, e);
-    }
+    return c.json({ jobId: job.id, status: "done", ...(await work) });
   });
 
   api.get("/imports/:id", async (c) => {
     const caller = await callerOf(deps, c, true);
     if (caller instanceof Response) return caller;
-    const id = c.req.param("id");
-    if (!z.uuid().safeParse(id).success) return c.json({ error: { code: "NOT_FOUND", message: "No such import." } }, 404);
-    const [job] = await deps.database.db
-      .select({
-        id: jobs.id,
-        status: jobs.status,
-        processed: jobs.processed,
-        total: jobs.total,
-        result: jobs.result,
-        lastError: jobs.lastError,
-        createdAt: jobs.createdAt,
-        runAt: jobs.runAt,
-        finishedAt: jobs.finishedAt,
-      })
-      .from(jobs)
-      .where(and(eq(jobs.id, id), eq(jobs.practiceId, caller.ctx.practiceId), eq(jobs.queue, "import.invoices")));
-    if (!job) return c.json({ error: { code: "NOT_FOUND", message: "No such import." } }, 404);
+    const job = await getImportJob({ ctx: caller.ctx, input: { id: c.req.param("id") } });
     return c.json(job);
   });
 
