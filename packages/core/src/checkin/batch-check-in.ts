@@ -7,6 +7,7 @@
 // the single path, item by item, so one bad check-in never fails the others.
 
 import { type Db, runsOneAtATime, type Tx } from "@tally/db";
+import { balanceForPatient, pointsGiven } from "@tally/rules";
 import { type Identified, type IdentifyItem, identifyMany } from "../auth/identify-many.ts";
 import { identifyAtKiosk, type KioskIdentifyInput } from "../auth/kiosk-identify.ts";
 import type { Ctx } from "../context.ts";
@@ -81,7 +82,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
     const audits = taken.map((t, k) => {
       const { method } = items[t.i]!.input;
       const outcome = eventOf.get(t.i);
-      const pointsEarned = outcome ? pointsGivenTo(outcome, t.member.memberId) : 0;
+      const pointsEarned = outcome ? pointsGiven(outcome, t.member.memberId) : 0;
       const extra = extras[k]!;
       const after = outcome?.statesAfter?.[t.member.memberId];
       results[t.i] = {
@@ -91,8 +92,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
         welcome: {
           firstName: t.member.firstName,
           lastInitial: t.member.lastName.slice(0, 1).toUpperCase(),
-          // Test mode (or off): patients do not see balances.
-          balance: setup.practice.status === "on" ? (after?.balance ?? extra.balance ?? 0) : null,
+          balance: balanceForPatient(setup.practice.status, after?.balance ?? extra.balance ?? 0),
           milestones: milestonesOf(setup.program, after ?? extra.state),
           instantRewards: extra.instantRewards,
           surveyAvailable: extra.surveyAvailable,
@@ -111,10 +111,6 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
     return results;
   });
 }
-
-/** Points an event's awards gave this member. */
-const pointsGivenTo = (outcome: { awards: { member: string; points: number }[] }, memberId: string) =>
-  outcome.awards.filter((a) => a.member === memberId).reduce((sum, a) => sum + a.points, 0);
 
 /** The member's check-in alone, after the batch could not take it. */
 function single(ctx: Ctx, item: BatchItem): Promise<KioskVisitResult> {

@@ -1,26 +1,9 @@
 // The event input: the scenario format of SPEC §6, with member ids being member UUIDs.
+import { eventTypes } from "@tally/rules";
 import { z } from "zod";
 
-export const eventTypes = [
-  "invoice.paid",
-  "invoice.voided",
-  "visit.checked_in",
-  "consent.given",
-  "survey.submitted",
-  "referral.converted",
-  "review.posted",
-  "qr.scanned",
-  "marketplace.participated",
-  "member.registered",
-  "member.first_login",
-  "member.birthday",
-  "action.completed",
-  "action.approved",
-  "action.rejected",
-  "points.adjusted",
-  "points.redeemed",
-] as const;
-export type EventType = (typeof eventTypes)[number];
+// The event types are the rules language's catalog (one list for the checker, the API and the admin highlighter).
+export { type EventType, eventTypes } from "@tally/rules";
 
 /** Dollars as a decimal string ("15.00") or a number; converted to cents only inside the engine. */
 const money = z.union([z.string().regex(/^-?(\d+|\d{1,3}(,\d{3})+)(\.\d{1,2})?$/, "a dollar amount like 15.00"), z.number().finite()]);
@@ -42,9 +25,9 @@ export const recordEventInput = z.object({
   qr: z.object({ code: z.string().max(200).optional() }).optional(),
   activity: z.object({ kind: z.enum(["contest", "survey", "social_post"]).optional(), id: z.string().max(200).optional() }).optional(),
   action: z.object({ name: z.string().min(1).max(200), response: z.string().max(2000).optional() }).optional(),
-  adjustment: z.object({ points: z.number().int(), note: z.string().max(2000).optional() }).optional(),
+  adjustment: z.object({ points: z.number().int().min(-10_000_000).max(10_000_000), note: z.string().max(2000).optional() }).optional(),
   // The engine refuses non-positive redemptions itself (`invalid_points`).
-  redemption: z.object({ points: z.number().int(), reward: z.string().max(200).optional() }).optional(),
+  redemption: z.object({ points: z.number().int().max(10_000_000), reward: z.string().max(200).optional() }).optional(),
 });
 export type RecordEventInput = z.input<typeof recordEventInput>;
 export type EventInput = z.output<typeof recordEventInput>;
