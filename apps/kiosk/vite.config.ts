@@ -8,6 +8,24 @@ export default defineConfig({
   plugins: [
     sveltekit({
       adapter: adapter(),
+      // Content Security Policy (mode auto: nonces for SvelteKit's inline scripts on rendered
+      // pages, hashes on prerendered ones). Inline style attributes (chart bars) stay allowed;
+      // scripts only from this origin. Framing is refused here and by X-Frame-Options (hooks).
+      csp: {
+        mode: "auto",
+        directives: {
+          "default-src": ["self"],
+          "script-src": ["self"],
+          "style-src": ["self", "unsafe-inline"],
+          "img-src": ["self", "data:", "blob:"],
+          "font-src": ["self"],
+          "connect-src": ["self"],
+          "object-src": ["none"],
+          "base-uri": ["self"],
+          "form-action": ["self"],
+          "frame-ancestors": ["none"],
+        },
+      },
       // Absolute URLs: server redirects and links mean the same thing from every depth and from data requests.
       paths: { base: "/kiosk", relative: false },
     }),

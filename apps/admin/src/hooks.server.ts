@@ -31,5 +31,19 @@ export const handle: Handle = async ({ event, resolve: render }) => {
   if (event.route.id?.startsWith("/(app)") && event.locals.staff?.mustChangePassword) {
     redirect(303, href("/change-password"));
   }
-  return render(event);
+  return secure(await render(event), Boolean(event.locals.staff || event.cookies.get("tally_staff")));
 };
+
+/** Headers for every page: no framing (with CSP frame-ancestors), no MIME sniffing; and a signed-in
+ *  page is never stored (a shared computer's back button or a proxy must not show it again). */
+function secure(response: Response, signedIn: boolean): Response {
+  try {
+    response.headers.set("x-frame-options", "DENY");
+    response.headers.set("x-content-type-options", "nosniff");
+    response.headers.set("referrer-policy", "same-origin");
+    if (signedIn) response.headers.set("cache-control", "no-store");
+  } catch {
+    // Immutable headers (a fetched response passed through): leave them.
+  }
+  return response;
+}

@@ -13,6 +13,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   try {
     response.headers.set("cache-control", "no-store");
     response.headers.set("referrer-policy", "no-referrer");
+    response.headers.set("x-frame-options", "DENY");
+    response.headers.set("x-content-type-options", "nosniff");
   } catch {
     // Immutable headers (a fetched response passed through): leave them.
   }

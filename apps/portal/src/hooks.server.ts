@@ -24,5 +24,19 @@ export const handle: Handle = async ({ event, resolve }) => {
     const also = practice ? `&practice=${encodeURIComponent(practice)}` : "";
     redirect(303, `${href("/")}?next=${encodeURIComponent(event.url.pathname + event.url.search)}${also}`);
   }
-  return resolve(event);
+  return secure(await resolve(event), Boolean(event.locals.member || event.cookies.get(memberCookie)));
 };
+
+/** Headers for every page: no framing (with CSP frame-ancestors), no MIME sniffing; and a signed-in
+ *  page is never stored (a shared computer's back button or a proxy must not show it again). */
+function secure(response: Response, signedIn: boolean): Response {
+  try {
+    response.headers.set("x-frame-options", "DENY");
+    response.headers.set("x-content-type-options", "nosniff");
+    response.headers.set("referrer-policy", "same-origin");
+    if (signedIn) response.headers.set("cache-control", "no-store");
+  } catch {
+    // Immutable headers (a fetched response passed through): leave them.
+  }
+  return response;
+}
