@@ -37,6 +37,7 @@ describe("sign-in answers", () => {
   it("a server-side caller still gets the token to set its own cookie", async () => {
     const res = await signIn({});
     const token = res.headers.get("set-cookie")!.split(";")[0]!.split("=")[1]!;
-    expect((await res.json()).result.data.token).toBe(token);
+    const json = (await res.json()) as { result: { data: { token?: string } } };
+    expect(json.result.data.token).toBe(token);
   });
 });
