@@ -17,7 +17,7 @@ export default defineConfig({
           "default-src": ["self"],
           "script-src": ["self"],
           "style-src": ["self", "unsafe-inline"],
-          "img-src": ["self", "data:", "blob:"],
+          "img-src": ["self", "data:", "blob:", "https:"],
           "font-src": ["self"],
           "connect-src": ["self"],
           "object-src": ["none"],
