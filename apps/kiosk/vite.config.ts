@@ -15,7 +15,8 @@ export default defineConfig({
         mode: "auto",
         directives: {
           "default-src": ["self"],
-          "script-src": ["self"],
+          // Svelte marks server-rendered images with onload/onerror="this.__e=event" (replayed on hydration).
+          "script-src": ["self", "unsafe-hashes", "sha256-7dQwUgLau1NFCCGjfn9FsYptB6ZtWxJin6VohGIu20I="],
           "style-src": ["self", "unsafe-inline"],
           "img-src": ["self", "data:", "blob:", "https:"],
           "font-src": ["self"],

@@ -40,7 +40,11 @@ describe("batched kiosk check-in (postgres)", () => {
     const rows = await makeMembers(
       t,
       p.id,
-      Array.from({ length: count }, (_, i) => ({ firstName: `M${i}`, lastName: "Kiosk", cardNumber: `${tag}-${1000 + i}` })),
+      Array.from({ length: count }, (_, i) => ({
+        firstName: `M${i}`,
+        lastName: "Kiosk",
+        cardNumber: `${[...tag].map((c) => c.charCodeAt(0)).join("")}${1000 + i}`,
+      })),
     );
     return {
       ctx: { ...p.kiosk, actor: { kind: "kiosk", id: `${tag}-device` } },
