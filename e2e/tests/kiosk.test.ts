@@ -61,8 +61,10 @@ interface Patient {
 let admin: ApiClient;
 const patients: Patient[] = [];
 
-async function patient(card: string): Promise<Patient> {
-  const m = (await admin.members.findByCard.query({ card })) as unknown as Patient;
+/** A demo member by external id (the seed draws card numbers at random: they are credentials). */
+async function patient(externalId: string): Promise<Patient> {
+  const { items } = await admin.members.search.query({ q: externalId });
+  const m = items.find((x) => x.externalId === externalId) as unknown as Patient;
   return {
     id: m.id,
     firstName: m.firstName,
@@ -144,8 +146,8 @@ describe("kiosk", () => {
       }
       await admin.rules.save.mutate({ source: `${source}\n${rules}`, note: "kiosk e2e", publish: true });
     }
-    // Demo members 3 to 6 (cards 40000000 + 7 i): nobody else's tests touch them.
-    for (const i of [3, 4, 5, 6]) patients.push(await patient(String(40000000 + i * 7)));
+    // Demo members 3 to 6 (PMS-10003 to PMS-10006): nobody else's tests touch them.
+    for (const i of [3, 4, 5, 6]) patients.push(await patient(`PMS-${10000 + i}`));
   });
 
   test("an unpaired kiosk shows only the pairing screen; a code from the admin pairs it and it stays paired", async () => {

@@ -37,7 +37,9 @@ describe("live staff prompt (SSE) and metrics", () => {
       return text;
     };
     await new Promise((r) => setTimeout(r, 50));
-    await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: "40000000" });
+    // Ana Bell is the demo's first member (PMS-10000); her card number is drawn at random by the seed.
+    const anaCard = (await admin.members.search.query({ q: "PMS-10000" })).items.find((m) => m.externalId === "PMS-10000")!.cardNumber!;
+    await kiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: anaCard });
     const text = await read(mine.res, /checked_in/, 3000);
     expect(text).toMatch(/"type":"checked_in"/);
     expect(text).toMatch(/"name":"Ana B\."/);
@@ -55,7 +57,7 @@ describe("live staff prompt (SSE) and metrics", () => {
       signal: ac.signal,
     });
     await new Promise((r) => setTimeout(r, 50));
-    const [ana] = (await admin.members.search.query({ q: "40000000" })).items;
+    const ana = (await admin.members.search.query({ q: "PMS-10000" })).items.find((m) => m.externalId === "PMS-10000");
     await admin.checkin.byStaff.mutate({ method: "staff", memberId: ana!.id });
     const reader = res.body!.getReader();
     let text = "";

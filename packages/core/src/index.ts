@@ -35,6 +35,7 @@ export * from "./ledger/adjust-points.ts";
 export { type LedgerEntry, ledgerSum } from "./ledger/append.ts";
 export * from "./ledger/balance.ts";
 export * from "./members/birthdays.ts";
+export * from "./members/card-number.ts";
 export * from "./members/create-member.ts";
 export * from "./members/get-member.ts";
 export * from "./members/invitations.ts";

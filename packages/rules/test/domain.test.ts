@@ -3,7 +3,11 @@ import { describe, expect, test } from "vitest";
 import {
   balanceForPatient,
   compile,
+  failsCardCheck,
+  ISSUED_CARD_DIGITS,
   isFullPhone,
+  isLuhnValid,
+  luhnCheckDigit,
   milestonesOf,
   normalizeCardNumber,
   normalizePhone,
@@ -51,6 +55,26 @@ describe("normalizeCardNumber", () => {
     ["abc", null],
   ])("%j -> %j", (raw, want) => {
     expect(normalizeCardNumber(raw)).toBe(want);
+  });
+});
+
+describe("card check digit (Luhn)", () => {
+  test("the textbook numbers", () => {
+    expect(luhnCheckDigit("7992739871")).toBe(3);
+    expect(isLuhnValid("79927398713")).toBe(true);
+    expect(isLuhnValid("79927398710")).toBe(false);
+    expect(isLuhnValid("4111111111111111")).toBe(true);
+    expect(isLuhnValid("")).toBe(false);
+    expect(isLuhnValid("12a4")).toBe(false);
+  });
+  test("only numbers of the issued length are refused by their check digit", () => {
+    const payload = "123456789012";
+    const good = payload + luhnCheckDigit(payload);
+    const bad = payload + ((luhnCheckDigit(payload) + 1) % 10);
+    expect(good).toHaveLength(ISSUED_CARD_DIGITS);
+    expect(failsCardCheck(good)).toBe(false);
+    expect(failsCardCheck(bad)).toBe(true);
+    expect(failsCardCheck("40000007")).toBe(false); // an older card: looked up as it is
   });
 });
 

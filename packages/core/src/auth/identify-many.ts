@@ -7,7 +7,7 @@ import type { Tx } from "@tally/db";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { jsonRows, query } from "../sql.ts";
-import { type KioskIdentifyInput, kioskPersonSubject } from "./kiosk-identify.ts";
+import { cardOf, type KioskIdentifyInput, kioskPersonSubject, refusedCard } from "./kiosk-identify.ts";
 import { readMemberQrToken } from "./tokens.ts";
 
 export interface IdentifyItem {
@@ -35,7 +35,9 @@ export async function identifyMany(db: Tx | Ctx["db"], ctx: Ctx, items: Identify
     return {
       i,
       subject: kioskPersonSubject(practiceId, item.input),
-      card: item.input.method === "card" ? item.input.cardNumber.trim() : null,
+      // The single path's normaliser; a card refused by its check digit is looked up by no one
+      // (answered `single`: identifyAtKiosk counts it against the device).
+      card: item.input.method === "card" && !refusedCard(item.input) ? cardOf(item.input.cardNumber) : null,
       member_id: qrMember,
       at: item.at.toISOString(),
     };

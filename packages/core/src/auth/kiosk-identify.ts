@@ -2,7 +2,7 @@
 // "Not found" and "wrong birth date" are one answer; repeated failures lock the device and the
 // card/phone tried, and alert staff once; a shared family phone sends the patient to the desk.
 import { members } from "@tally/db";
-import { normalizeCardNumber, normalizePhone } from "@tally/rules";
+import { failsCardCheck, normalizeCardNumber, normalizePhone } from "@tally/rules";
 import { and, eq, ne } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -22,7 +22,10 @@ export type KioskIdentifyResult =
   | { status: "see_front_desk"; reason: "locked" | "ambiguous" };
 
 /** The card number as stored: swipe track data and separators removed (unchanged when not a card number). */
-const cardOf = (raw: string) => normalizeCardNumber(raw) ?? raw.trim();
+export const cardOf = (raw: string) => normalizeCardNumber(raw) ?? raw.trim();
+
+/** A card the kiosk refuses without looking it up: the length Tally issues with a wrong check digit. */
+export const refusedCard = (input: KioskIdentifyInput) => input.method === "card" && failsCardCheck(cardOf(input.cardNumber));
 
 /** The subject of the per-person lockout: the card, phone or QR code tried, within the practice. */
 export function kioskPersonSubject(practiceId: string, input: KioskIdentifyInput): string {
@@ -49,6 +52,16 @@ export async function identifyAtKiosk(
   // tried), so however many arrive at once, no more than the limit are ever evaluated.
   const onDevice = await takeAttempt(ctx.db, device, now);
   if (!onDevice.allowed) return { status: "see_front_desk", reason: "locked" };
+  // A card number with a wrong check digit is nobody's: no lookup, and no per-card counter (the
+  // number names no one), but it is a failed attempt of this device.
+  if (refusedCard(input)) {
+    const d = await attemptFailed(ctx.db, onDevice, now);
+    if (d.justLocked) {
+      await lockoutAudit(ctx, "kiosk_device", ctx.actor.id, input.method);
+      return { status: "see_front_desk", reason: "locked", lockedNow: true };
+    }
+    return { status: "not_found" };
+  }
   const onPerson = await takeAttempt(ctx.db, person, now);
   if (!onPerson.allowed) {
     await refundAttempt(ctx.db, onDevice);
@@ -90,17 +103,22 @@ export async function identifyAtKiosk(
 
   const [d, p] = [await attemptFailed(ctx.db, onDevice, now), await attemptFailed(ctx.db, onPerson, now)];
   if (d.justLocked || p.justLocked) {
-    await ctx.db.transaction((tx) =>
-      writeAuthAudit(tx, {
-        practiceId: ctx.practiceId,
-        actor: ctx.actor,
-        action: "kiosk.lockout",
-        targetType: d.justLocked ? "kiosk_device" : "kiosk_subject",
-        targetId: d.justLocked ? ctx.actor.id : input.method,
-        details: { device: ctx.actor.id, method: input.method },
-      }),
-    );
+    await lockoutAudit(ctx, d.justLocked ? "kiosk_device" : "kiosk_subject", d.justLocked ? ctx.actor.id : input.method, input.method);
     return { status: "see_front_desk", reason: "locked", lockedNow: true };
   }
   return { status: "not_found" };
+}
+
+/** The one alert of a lockout (audit `kiosk.lockout`). */
+function lockoutAudit(ctx: Ctx, targetType: "kiosk_device" | "kiosk_subject", targetId: string, method: KioskIdentifyInput["method"]) {
+  return ctx.db.transaction((tx) =>
+    writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "kiosk.lockout",
+      targetType,
+      targetId,
+      details: { device: ctx.actor.id, method },
+    }),
+  );
 }

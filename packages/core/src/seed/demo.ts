@@ -1,11 +1,14 @@
 // The demo practice that `npm start` seeds on first run: "Bright Smiles Orthodontics" with staff
 // and members, and a second small practice that proves tenants never see each other.
-// Deterministic (seeded PRNG) so screenshots and tests see the same data every time. The full
+// Deterministic (seeded PRNG) so screenshots and tests see the same data every time, except the
+// rewards-card numbers: a card identifies a patient at the kiosk, so every seed draws new ones
+// (newCardNumber, node:crypto); tests look a member's card up by name or external id. The full
 // demo (seed/program.ts) adds the rule set, catalog, engagement and a year of events, recorded
 // through the event pipeline so every ledger line is real.
 
 import { type Db, locations, memberBalances, members, practices, staffUsers } from "@tally/db";
 import { eq } from "drizzle-orm";
+import { newCardNumber } from "../members/card-number.ts";
 import { hashPassword } from "../passwords.ts";
 import { seedProgram, seedVetProgram } from "./program.ts";
 
@@ -192,7 +195,7 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
       email: `${first}.${last}.${i}@example.com`.toLowerCase(),
       phone: `217555${String(1000 + i).padStart(4, "0")}`,
       birthday: `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
-      cardNumber: String(40000000 + i * 7),
+      cardNumber: newCardNumber(),
       tags: pick(tagSets),
       registered: rand() < 0.7,
     });
@@ -209,7 +212,7 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
         lastName: "Stone",
         email: "riley@example.com",
         phone: "3035550199",
-        cardNumber: "40000000",
+        cardNumber: newCardNumber(),
         tags: ["dog"],
       },
       {
@@ -219,7 +222,7 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
         lastName: "Ortiz",
         email: "sam@example.com",
         phone: "3035550111",
-        cardNumber: "50000001",
+        cardNumber: newCardNumber(),
         tags: ["cat"],
       },
     ])

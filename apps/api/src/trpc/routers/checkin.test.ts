@@ -167,10 +167,11 @@ describe("kiosk pairing and check-in", () => {
     it("keeps a kiosk inside its practice and away from staff procedures", async () => {
       const vetAdmin = await h.staff("admin", "paws-claws");
       const vetKiosk = await pair(vetAdmin, "Vet desk");
-      // Card 40000000 exists in both practices: each kiosk finds only its own patient.
-      const r = await vetKiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: "40000000" });
+      // The same card number in both practices (cards are unique per practice only): each kiosk finds only its own patient.
+      await h.t.db.update(members).set({ cardNumber: ana.cardNumber }).where(eq(members.externalId, "VET-1"));
+      const r = await vetKiosk.checkin.byKiosk.mutate({ method: "card", cardNumber: ana.cardNumber! });
       expect(r.status === "checked_in" && r.welcome.firstName).toBe("Riley");
-      await expect(vetKiosk.members.findByCard.query({ card: "40000000" })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+      await expect(vetKiosk.members.findByCard.query({ card: ana.cardNumber! })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
       await expect(vetKiosk.kiosks.list.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
     });
 

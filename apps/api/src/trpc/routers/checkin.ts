@@ -1,9 +1,9 @@
 // Check-in: staff at the desk, or a paired kiosk (device token) for the patient in front of it.
 // The kiosk identifies the patient (card, QR code, phone + birth date), records the visit and
 // answers with what its result screen shows: a kiosk only ever sees first name, last initial,
-// balance, progress and coupons. A short-lived visit ticket, bound to the device and patient,
-// lets the patient take the compliance survey right after. Patients get their QR code here.
-import { createHmac, timingSafeEqual } from "node:crypto";
+// balance, progress and coupons, never a member id. A short-lived visit ticket (opaque: encrypted,
+// bound to the device) lets the patient take the compliance survey right after. Patients get their QR code here.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import {
   checkIn,
   checkInInput,
@@ -27,23 +27,37 @@ export const identifyInput = z.discriminatedUnion("method", [
 
 const ticketMs = 5 * 60_000;
 
-function signTicket(secret: string, deviceId: string, memberId: string, expires: number) {
-  return createHmac("sha256", secret).update(`kiosk-visit:${deviceId}:${memberId}:${expires}`).digest("base64url").slice(0, 32);
-}
+// The visit ticket is opaque to the kiosk: the member id and expiry encrypted and authenticated
+// (AES-256-GCM, a key derived from SESSION_SECRET, the device id as associated data), so the kiosk
+// never learns who it checked in, a ticket works on its own device only, and the server needs no table.
+const ticketKey = (secret: string) => createHmac("sha256", secret).update("kiosk-visit-ticket/v2").digest();
 
 export function visitTicket(secret: string, deviceId: string, memberId: string, now = Date.now()): string {
-  const expires = now + ticketMs;
-  return `v1.${memberId}.${expires}.${signTicket(secret, deviceId, memberId, expires)}`;
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", ticketKey(secret), iv);
+  cipher.setAAD(Buffer.from(`kiosk-visit:${deviceId}`));
+  const body = Buffer.concat([cipher.update(`${now + ticketMs}.${memberId}`, "utf8"), cipher.final()]);
+  return `v2.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url")}`;
 }
 
 /** The member id of a valid, unexpired ticket issued to this device, or null. */
 export function readVisitTicket(secret: string, deviceId: string, ticket: string, now = Date.now()): string | null {
-  const [version, memberId, expiresText, signature] = ticket.split(".");
-  const expires = Number(expiresText);
-  if (version !== "v1" || !memberId || !signature || !Number.isFinite(expires) || expires < now) return null;
-  const expected = Buffer.from(signTicket(secret, deviceId, memberId, expires));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? memberId : null;
+  const [version, packed, ...rest] = ticket.split(".");
+  if (version !== "v2" || !packed || rest.length > 0) return null;
+  const raw = Buffer.from(packed, "base64url");
+  if (raw.length < 12 + 16 + 3) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", ticketKey(secret), raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(`kiosk-visit:${deviceId}`));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    const text = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString("utf8");
+    const dot = text.indexOf(".");
+    const expires = Number(text.slice(0, dot));
+    const memberId = text.slice(dot + 1);
+    return dot > 0 && memberId && Number.isFinite(expires) && expires >= now ? memberId : null;
+  } catch {
+    return null; // forged, altered, another device's or another secret's
+  }
 }
 
 const ticketInput = z.object({ ticket: z.string().min(1).max(200) });

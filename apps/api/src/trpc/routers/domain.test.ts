@@ -82,7 +82,7 @@ describe("domain routers", () => {
       const p = h.client();
       const [sam] = await h.t.db.select().from(members).where(eq(members.externalId, "VET-2"));
       await h.t.db.update(members).set({ birthday: "1980-02-02" }).where(eq(members.id, sam!.id));
-      await p.auth.member.signIn.mutate({ practice: "paws-claws", cardNumber: "50000001", birthday: "1980-02-02" });
+      await p.auth.member.signIn.mutate({ practice: "paws-claws", cardNumber: sam!.cardNumber!, birthday: "1980-02-02" });
       expect(await p.members.home.query()).toMatchObject({ balance: null, canRedeem: false, practice: { status: "test" } });
       expect(await p.members.myActivity.query()).toEqual([]);
     });

@@ -82,11 +82,43 @@ describe("kiosk visit: check-in and survey", () => {
     });
   });
 
-  it("tickets expire and cannot be forged", () => {
-    const t = visitTicket("s", "d", "m", 1_000);
-    expect(readVisitTicket("s", "d", t, 2_000)).toBe("m");
+  it("tickets are opaque, expire and cannot be forged or moved to another device", () => {
+    const member = "0190f1d2-aaaa-7bbb-8ccc-123456789abc";
+    const t = visitTicket("s", "d", member, 1_000);
+    expect(t).not.toContain(member);
+    expect(Buffer.from(t.slice(3), "base64url").toString("latin1")).not.toContain(member);
+    expect(visitTicket("s", "d", member, 1_000)).not.toBe(t); // a fresh one each time: not linkable
+    expect(readVisitTicket("s", "d", t, 2_000)).toBe(member);
     expect(readVisitTicket("s", "d", t, 1_000 + 5 * 60_000 + 1)).toBeNull();
-    expect(readVisitTicket("s", "d", t.replace(".m.", ".x."), 2_000)).toBeNull();
+    expect(readVisitTicket("s", "other-device", t, 2_000)).toBeNull();
     expect(readVisitTicket("other", "d", t, 2_000)).toBeNull();
+    const raw = Buffer.from(t.slice(3), "base64url");
+    raw[14]! ^= 1;
+    expect(readVisitTicket("s", "d", `v2.${raw.toString("base64url")}`, 2_000)).toBeNull();
+    expect(readVisitTicket("s", "d", `v1.${member}.${1_000 + 60_000}.xxxxxxxx`, 2_000)).toBeNull();
+    expect(readVisitTicket("s", "d", "v2.", 2_000)).toBeNull();
+  });
+
+  it("no kiosk answer carries a member id: not the check-in, not the ticket, not the survey", async () => {
+    const ids = (await h.t.db.select({ id: members.id }).from(members)).map((m) => m.id);
+    const leaks = (value: unknown) => {
+      const text = JSON.stringify(value);
+      return ids.filter((id) => text.includes(id) || text.includes(id.replaceAll("-", "")));
+    };
+    const answers: unknown[] = [];
+    for (const input of [
+      { method: "card" as const, cardNumber: ana.cardNumber! },
+      { method: "phone" as const, phone: ana.phone!, birthday: ana.birthday! },
+    ]) {
+      const r = await kiosk.checkin.byKiosk.mutate(input);
+      expect(r.status).toBe("checked_in");
+      if (r.status !== "checked_in") continue;
+      expect(Object.keys(r).sort()).toEqual(["status", "surveyTicket", "welcome"]);
+      expect(r.surveyTicket).toMatch(/^v2\.[\w-]+$/);
+      expect(Buffer.from(r.surveyTicket!.slice(3), "base64url").toString("latin1")).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+      answers.push(r, await kiosk.checkin.visitSurvey.query({ ticket: r.surveyTicket! }));
+    }
+    answers.push(await kiosk.checkin.device.query());
+    expect(answers.flatMap(leaks)).toEqual([]);
   });
 });
