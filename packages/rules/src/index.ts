@@ -27,6 +27,7 @@ export {
   evaluate,
   initialMemberState,
   initialState,
+  linesSignature,
   membersTouchedBy,
   orderEvents,
   parseCents,

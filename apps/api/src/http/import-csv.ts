@@ -85,7 +85,17 @@ async function parseCsv(
   // import much faster on files with many invoices per member; progress still moves per
   // transaction through core's onProgress.
   const chunkInvoices = options.chunkInvoices ?? 100_000;
-  const summary: CsvImportSummary = { rows: 0, invoices: 0, imported: 0, skipped: 0, points: 0, errorCount: 0, errors: [], runIds: [] };
+  const summary: CsvImportSummary = {
+    rows: 0,
+    invoices: 0,
+    imported: 0,
+    revised: 0,
+    skipped: 0,
+    points: 0,
+    errorCount: 0,
+    errors: [],
+    runIds: [],
+  };
   const addError = (row: number, message: string) => {
     summary.errorCount++;
     if (summary.errors.length < 1000) summary.errors.push({ row, message });
@@ -121,6 +131,7 @@ async function parseCsv(
     });
     rowsDone = summary.rows - carry;
     summary.imported += result.imported;
+    summary.revised += result.revised;
     summary.skipped += result.skipped;
     summary.points += result.points;
     summary.runIds.push(result.runId);

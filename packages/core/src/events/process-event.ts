@@ -35,6 +35,8 @@ export interface ProcessOptions {
   note?: string;
   /** The member rows, when the caller has just read them (saves reading them again). */
   members?: Map<string, MemberRow>;
+  /** Refuse the same external id with a different payload (see recordEvents). */
+  conflictOnChange?: boolean;
 }
 
 export const emptyOutcome = (): EventOutcome => ({

@@ -14,7 +14,7 @@
 
 import { randomBytes } from "node:crypto";
 import { memberEngineStates, type Tx } from "@tally/db";
-import { applyEvent } from "@tally/rules";
+import { applyEvent, linesSignature } from "@tally/rules";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -38,6 +38,12 @@ export interface RecordOptions {
   members?: Map<string, MemberRow>;
   /** Return the first outcome of events recorded before (per-request callers); bulk callers skip it. */
   priorOutcomes?: boolean;
+  /**
+   * The same external id with a different payload is refused (CONFLICT naming what differs)
+   * instead of answering the first outcome: `events.record`. Invoices are never refused: the
+   * same invoice id paid with other lines is a revision (SPEC 5).
+   */
+  conflictOnChange?: boolean;
   /** Also return each new event's members' states right after it (a kiosk shows them). */
   statesAfter?: boolean;
   /** Overrides the store strategy chosen by size and engine (tests compare them). */
@@ -51,6 +57,8 @@ export interface RecordedEvent extends EventOutcome {
   duplicate: boolean;
   /** With `statesAfter`: the involved members' engine states right after this event. */
   statesAfter?: Record<string, MemberState>;
+  /** An invoice paid again with other lines (recorded under `<id>~<revised event>`). */
+  revision?: boolean;
 }
 
 /**
@@ -121,17 +129,18 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
 
   // 3. What is recorded already (looked up under the locks: an event of these members recorded by
   // a transaction that held them is visible now). The same id twice in this batch: the first wins.
-  const prior = new Map<string, { id: string; outcome: unknown }>();
+  const prior = new Map<string, { id: string; outcome: unknown; payload?: unknown }>();
   const withOutcome = options.priorOutcomes ?? inputs.length <= 64;
+  const withPayload = options.conflictOnChange === true;
   for (const chunk of chunksOf([...new Set(inputs.map((e) => e.id))])) {
-    const rows = await query<{ id: string; external_id: string; outcome: unknown }>(
+    const rows = await query<{ id: string; external_id: string; outcome: unknown; payload: unknown }>(
       tx,
-      sql`select e.id, e.external_id, ${withOutcome ? sql`e.outcome` : sql`null`} as outcome
+      sql`select e.id, e.external_id, ${withOutcome ? sql`e.outcome` : sql`null`} as outcome, ${withPayload ? sql`e.payload` : sql`null`} as payload
           from jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb) as x(id)
           join events e on e.practice_id = ${P}::uuid and e.external_id = x.id`,
     );
-    for (const r of rows)
-      prior.set(r.external_id, { id: r.id, outcome: typeof r.outcome === "string" ? JSON.parse(r.outcome) : r.outcome });
+    const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+    for (const r of rows) prior.set(r.external_id, { id: r.id, outcome: json(r.outcome), payload: json(r.payload) });
   }
 
   // 4. The engine, event by event, over the members' persisted state (the database is
@@ -150,9 +159,20 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   const firstOf = new Map<string, number>();
   const touched = new Set<string>();
   const statesAfter = new Map<number, Record<string, MemberState>>();
+  const asStored: EventInput[] = [...inputs];
+  const revised = new Set<number>();
   inputs.forEach((input, index) => {
-    if (prior.has(input.id) || firstOf.has(input.id)) return;
-    firstOf.set(input.id, index);
+    if (prior.has(input.id) || firstOf.has(input.id)) {
+      // The same invoice id paid with other lines than its current revision: a revision, recorded
+      // under an id of its own (deterministic, so the same revised file twice records it once).
+      const revises = input.type === "invoice.paid" ? revisedBy(engine.members[input.member], input) : null;
+      if (revises === null) {
+        if (options.conflictOnChange && prior.has(input.id)) refuseChanged(input, prior.get(input.id)!.payload);
+        return;
+      }
+      asStored[index] = { ...input, id: `${input.id}~${revises}` };
+      revised.add(index);
+    } else firstOf.set(input.id, index);
     const eventId = nextId();
     const effects: Effect[] = [];
     applyEvent(setup.program, engine, toEngineEvent(eventId, input), effects);
@@ -164,7 +184,7 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
 
   // 5. Plan every effect (ids chosen up front, so each event row is written once, whole), 6. store.
   const plan = planEffects(ctx, fresh, setup.versionId, options);
-  const events: NewEvent[] = fresh.map((f, k) => ({ id: f.eventId, input: inputs[f.index]!, outcome: plan.outcomes[k]! }));
+  const events: NewEvent[] = fresh.map((f, k) => ({ id: f.eventId, input: asStored[f.index]!, outcome: plan.outcomes[k]! }));
   if (events.length > 0) {
     try {
       await storeEvents(
@@ -189,7 +209,8 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   return inputs.map((input, index) => {
     const mine = outcomeOf.get(index);
     if (mine) {
-      const recorded: RecordedEvent = { ...mine.outcome, eventId: mine.eventId, externalId: input.id, duplicate: false };
+      const recorded: RecordedEvent = { ...mine.outcome, eventId: mine.eventId, externalId: asStored[index]!.id, duplicate: false };
+      if (revised.has(index)) recorded.revision = true;
       if (options.statesAfter) recorded.statesAfter = statesAfter.get(index);
       return recorded;
     }
@@ -200,6 +221,28 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
     const first = outcomeOf.get(firstOf.get(input.id)!)!;
     return { ...first.outcome, eventId: first.eventId, externalId: input.id, duplicate: true };
   });
+}
+
+/** The engine id of the invoice revision this payment revises, or null (first payment, same lines, voided). */
+function revisedBy(m: MemberState | undefined, input: EventInput): string | null {
+  const record = m?.invoices[input.invoice!.id];
+  if (!record || record.voided === true || record.sig === undefined) return null;
+  return record.sig === linesSignature(input.invoice!.lines ?? []) ? null : record.event;
+}
+
+/** A reused event id with another payload: refused, naming the fields that differ. */
+function refuseChanged(input: EventInput, before: unknown) {
+  if (before === undefined || before === null) return;
+  const was = before as Record<string, unknown>;
+  const now = input as unknown as Record<string, unknown>;
+  const differs = [...new Set([...Object.keys(was), ...Object.keys(now)])]
+    .filter((k) => k !== "id" && JSON.stringify(was[k] ?? null) !== JSON.stringify(now[k] ?? null))
+    .sort();
+  if (differs.length > 0)
+    throw new DomainError("CONFLICT", `Event ${input.id} was recorded before with a different ${differs.join(", ")}.`, {
+      id: input.id,
+      differs,
+    });
 }
 
 /** The SQLSTATE of a database error (drizzle wraps the driver's error as its cause). */

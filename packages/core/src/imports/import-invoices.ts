@@ -32,6 +32,8 @@ export interface ImportProgress {
   total: number;
   processed: number;
   imported: number;
+  /** Of the imported: invoices paid again with other lines (SPEC 5 revisions). */
+  revised: number;
   skipped: number;
   errors: number;
 }
@@ -159,6 +161,7 @@ export async function recordInvoiceRun(
     total: run.total,
     processed: rowErrors.length + (run.repeats ?? 0),
     imported: 0,
+    revised: 0,
     skipped: run.repeats ?? 0,
     errors: rowErrors.length,
   };
@@ -187,6 +190,7 @@ export async function recordInvoiceRun(
         const recorded = await withRetry(() => ctx.db.transaction((tx) => recordEvents(tx, ctx, chunk, { setup, source })));
         const imported = recorded.filter((r) => !r.duplicate);
         progress.imported += imported.length;
+        progress.revised += imported.filter((r) => r.revision).length;
         progress.skipped += recorded.length - imported.length;
         progress.processed += recorded.length;
         for (const r of imported) points += pointsMoved(r);
@@ -208,7 +212,14 @@ export async function recordInvoiceRun(
       action: "imports.invoices",
       targetType: "import_run",
       targetId: runId,
-      details: { rows: run.fileRows, imported: progress.imported, skipped: progress.skipped, errors: runErrors.length, points },
+      details: {
+        rows: run.fileRows,
+        imported: progress.imported,
+        revised: progress.revised,
+        skipped: progress.skipped,
+        errors: runErrors.length,
+        points,
+      },
     });
   });
   return { ...progress, runId, rowErrors, points };

@@ -207,6 +207,80 @@ describe("CSV import through the plain reader", () => {
     await balancesMatch();
   });
 
+  it("an invoice id paid again with other lines is a revision; the same lines, or only another date, change nothing", async () => {
+    const first = (await importCsvWithCopy(p.admin, file(["M-13,R-1,2026-05-01,paid,CLEAN,100.00"])))!;
+    expect(first).toMatchObject({ imported: 1, revised: 0, points: 10 });
+    // Insurance paid more: the practice-management system keeps the invoice id.
+    const revised = (await importCsvWithCopy(
+      p.admin,
+      file(["M-13,R-1,2026-05-01,paid,CLEAN,100.00", "M-13,R-1,2026-05-01,paid,XRAY,40.00"]),
+    ))!;
+    expect(revised).toMatchObject({ imported: 1, revised: 1, points: -10 + 14 });
+    expect(await balanceOf("M-13")).toBe(14);
+    // The reversal names the first revision's entry.
+    const [firstEvent] = await t.db
+      .select()
+      .from(events)
+      .where(and(eq(events.practiceId, p.id), eq(events.externalId, "invoice:R-1:paid")));
+    const [firstEntry] = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.eventId, firstEvent!.id));
+    const [reversal] = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.reversesEntryId, firstEntry!.id));
+    expect(reversal).toMatchObject({ kind: "reversal", points: -10 });
+    // The same revised file again, and the same lines on another date: nothing.
+    const again = (await importCsvWithCopy(
+      p.admin,
+      file(["M-13,R-1,2026-05-01,paid,CLEAN,100.00", "M-13,R-1,2026-05-01,paid,XRAY,40.00"]),
+    ))!;
+    expect(again).toMatchObject({ imported: 0, revised: 0, skipped: 1, points: 0 });
+    const redated = await importInvoices({
+      ctx: p.admin,
+      input: [
+        {
+          externalMemberId: "M-13",
+          invoiceId: "R-1",
+          date: "2026-05-09",
+          status: "paid",
+          lines: [
+            { code: "XRAY", amount: "40" },
+            { code: "CLEAN", amount: "100.00" },
+          ],
+        },
+      ],
+    });
+    expect(redated).toMatchObject({ imported: 0, revised: 0, skipped: 1, points: 0 });
+    // The JSON endpoint revises too; a void then reverses the latest revision only.
+    const json = await importInvoices({
+      ctx: p.admin,
+      input: [
+        { externalMemberId: "M-13", invoiceId: "R-1", date: "2026-05-10", status: "paid", lines: [{ code: "CLEAN", amount: "250.00" }] },
+      ],
+    });
+    expect(json).toMatchObject({ imported: 1, revised: 1, points: -14 + 25 });
+    const voided = await importInvoices({
+      ctx: p.admin,
+      input: [{ externalMemberId: "M-13", invoiceId: "R-1", date: "2026-05-11", status: "voided" }],
+    });
+    expect(voided).toMatchObject({ imported: 1, points: -25 });
+    expect(await balanceOf("M-13")).toBe(0);
+    await balancesMatch();
+  });
+
+  it("events.record refuses a reused event id with another payload, naming what differs", async () => {
+    const input = {
+      id: "visit-77",
+      type: "visit.checked_in" as const,
+      at: "2026-05-01T10:00:00.000Z",
+      member: idOf.get("M-14")!,
+      visit: { method: "card" as const },
+    };
+    const integration = { ...p.system, actor: { kind: "integration" as const, id: "key-1" } };
+    expect((await recordEvent({ ctx: integration, input })).duplicate).toBe(false);
+    expect((await recordEvent({ ctx: integration, input })).duplicate).toBe(true);
+    await expect(recordEvent({ ctx: integration, input: { ...input, at: "2026-05-02T10:00:00.000Z" } })).rejects.toMatchObject({
+      code: "CONFLICT",
+      details: { differs: ["at"] },
+    });
+  });
+
   it("four imports of the same file at once award every invoice once", async () => {
     const rows: string[] = [];
     let expected = 0;
@@ -264,10 +338,10 @@ describe("CSV import through the plain reader", () => {
         "\r\n",
         "M-31,G-2,2026-07-01,paid,CLEAN\r\n", // line 4: no amount
         "M-31,G-3,2026-07-02,paid,CLEAN,20.00\r\n",
-        "M-31,G-1,2026-07-03,paid,XRAY,30.00", // line 6: G-1 again, later: skipped; no final newline
+        "M-31,G-1,2026-07-03,paid,XRAY,30.00", // line 6: G-1 again, later, other lines: a revision; no final newline
       ]),
     ))!;
-    expect(r).toMatchObject({ rows: 4, invoices: 4, imported: 2, skipped: 1, points: 1 + 2, errorCount: 1 });
+    expect(r).toMatchObject({ rows: 4, invoices: 4, imported: 3, revised: 1, skipped: 0, points: 1 + 2 - 1 + 3, errorCount: 1 });
     expect(r.errors).toEqual([{ row: 4, message: 'amount must be a dollar amount like 125.00 (got "")' }]);
   });
 

@@ -17,6 +17,8 @@ export interface CsvImportSummary {
   rows: number;
   invoices: number;
   imported: number;
+  /** Of the imported: invoices paid again with other lines (revisions). */
+  revised: number;
   skipped: number;
   points: number;
   errorCount: number;
@@ -75,6 +77,7 @@ export async function importPlainCsv(
     rows: plain.rows,
     invoices: plain.invoices,
     imported: result.imported,
+    revised: result.revised,
     skipped: result.skipped,
     points: result.points,
     errorCount: plain.errorCount,

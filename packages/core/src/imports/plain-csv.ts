@@ -7,6 +7,7 @@
 
 import type { Readable } from "node:stream";
 import { members } from "@tally/db";
+import { linesSignature } from "@tally/rules";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { checkInvoiceRow, columnName } from "./csv-rows.ts";
@@ -182,7 +183,8 @@ export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<Plai
       errors.push({ row: g.row, message: `unknown member ${g.m}` });
       continue;
     }
-    const ext = `${g.i}\u0000${g.s}`;
+    // A repeat with the same lines is skipped here; with other lines it is a revision (the pipeline's).
+    const ext = `${g.i}\u0000${g.s}\u0000${g.s === "paid" ? linesSignature(g.lines) : ""}`;
     if (seen.has(ext)) {
       repeats++;
       continue;

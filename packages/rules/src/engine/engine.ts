@@ -146,6 +146,26 @@ export function parseCents(amount: string | number): number {
   return neg ? -cents : cents;
 }
 
+/**
+ * An invoice's lines as a short signature: the same lines in any order (amounts compared in
+ * cents) give the same one. Total cents, line count and a 32-bit FNV-1a hash of the sorted lines.
+ */
+export function linesSignature(lines: readonly InvoiceLine[]): string {
+  const parts = lines.map((l) => `${l.code}\u0000${parseCents(l.amount)}`).sort();
+  let h = 0x811c9dc5;
+  let total = 0;
+  for (const l of lines) total += parseCents(l.amount);
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      h ^= part.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    h ^= 0x1e;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `${total}.${lines.length}.${h.toString(36)}`;
+}
+
 /** Reused for every invoice (the engine is synchronous): one allocation less on the hot path. */
 const scratchFacts: InvoiceFacts = { id: "", total: 0, eligible: 0, lines: [], codes: null };
 
@@ -236,11 +256,18 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
   if (ev.type === "invoice.paid") {
     const inv = ev.invoice!;
     const previous = m.invoices[inv.id];
-    if (previous !== undefined && previous.voided !== true) return; // paid already: nothing twice
+    const sig = linesSignature(inv.lines ?? []);
+    if (previous !== undefined && previous.voided !== true) {
+      // Paid already with the same lines (or recorded before signatures existed): nothing twice.
+      if (previous.sig === undefined || previous.sig === sig) return;
+      // A revision (SPEC 5): what the previous revision awarded is reversed, as a void would,
+      // then the new lines are evaluated as a payment.
+      voidInvoice(m, ev, out);
+    }
     facts = invoiceFacts(p, inv.id, inv.lines ?? []);
     m.paidInvoices += 1;
     m.lifetimeSpend += facts.eligible;
-    record = { event: ev.id, total: facts.total, eligible: facts.eligible, awards: NO_AWARDS };
+    record = { event: ev.id, total: facts.total, eligible: facts.eligible, awards: NO_AWARDS, sig };
     m.invoices[inv.id] = record;
     const ts = p.totalSpendRules;
     if (ts.length > 0) {

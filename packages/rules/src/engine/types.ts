@@ -41,6 +41,8 @@ export interface InvoiceRecord {
   bases?: Record<string, number>;
   settled?: Record<string, number>;
   voided?: boolean;
+  /** The lines' signature (linesSignature): the same id paid with other lines is a revision. */
+  sig?: string;
 }
 
 export interface AwardRecord {
