@@ -11,6 +11,10 @@ const admin = ["admin"] as const;
 export const permissions = {
   "practices.get": [...staff, "member", "kiosk", "integration"],
   "practices.updateSettings": admin,
+  "practices.setLogo": admin,
+  "practices.setDefault": admin,
+  /** A new practice: the operator's CLI (system actor) or the first-run setup page only. */
+  "practices.create": [],
   "practices.createLocation": admin,
   "practices.updateLocation": admin,
   "practices.listLocations": [...staff, "kiosk"],

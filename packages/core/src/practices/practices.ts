@@ -1,13 +1,17 @@
 // Program settings and locations of the acting practice. Every query is scoped by ctx.practiceId.
 
 import { locations, practices, type Tx } from "@tally/db";
-import { isValidTimezone } from "@tally/rules";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
+import { logoUrlOf } from "./logo.ts";
+import { ianaTimezone, isDefaultPractice } from "./onboarding.ts";
+
+export * from "./logo.ts";
+export * from "./onboarding.ts";
 
 export type Practice = typeof practices.$inferSelect;
 
@@ -27,12 +31,19 @@ export function publicPractice(p: Practice) {
     status: p.status,
     programDescription: p.programDescription,
     pointCostCentiCents: p.pointCostCentiCents,
+    address: p.address,
+    phone: p.phone,
   };
 }
 
 export async function getPractice({ ctx }: { ctx: Ctx; input?: unknown }) {
   authorize(ctx, "practices.get");
-  return publicPractice(await loadPractice(ctx.db, ctx.practiceId));
+  const [p, logoUrl, isDefault] = await Promise.all([
+    loadPractice(ctx.db, ctx.practiceId),
+    logoUrlOf(ctx.db, ctx.practiceId),
+    isDefaultPractice(ctx.db, ctx.practiceId),
+  ]);
+  return { ...publicPractice(p), logoUrl, isDefault };
 }
 
 export const getPublicPracticeInput = z.object({ slug: z.string().min(1).max(100) });
@@ -42,6 +53,7 @@ export async function getPublicPractice({ db, input }: { db: Ctx["db"]; input: I
   const { slug } = parseInput(getPublicPracticeInput, input);
   const [p] = await db
     .select({
+      id: practices.id,
       name: practices.name,
       timezone: practices.timezone,
       status: practices.status,
@@ -50,10 +62,11 @@ export async function getPublicPractice({ db, input }: { db: Ctx["db"]; input: I
     .from(practices)
     .where(eq(practices.slug, slug));
   if (!p) throw new DomainError("NOT_FOUND", "No practice with that address.");
-  return p;
+  const { id, ...rest } = p;
+  return { ...rest, logoUrl: await logoUrlOf(db, id) };
 }
 
-const timezone = z.string().refine(isValidTimezone, "not an IANA timezone");
+const timezone = ianaTimezone;
 
 export const updateSettingsInput = z.object({
   name: z.string().trim().min(1).max(200).optional(),
@@ -62,6 +75,8 @@ export const updateSettingsInput = z.object({
   timezone: timezone.optional(),
   /** What one point costs the practice, in hundredths of a cent (1000 = $0.10). */
   pointCostCentiCents: z.number().int().min(0).max(10_000_000).optional(),
+  address: z.string().trim().max(500).optional(),
+  phone: z.string().trim().max(50).optional(),
 });
 
 export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Input<typeof updateSettingsInput> }) {
