@@ -31,6 +31,10 @@ export const permissions = {
   "members.findByCard": [...staff, "kiosk"],
   "members.recordConsent": [...staff, "member"],
   "members.merge": admin,
+  /** Patient import: the admin's CSV upload and the integration API's upsert by PMS id. */
+  "members.import": ["admin", "integration"],
+  /** Suggested merges an import found, reviewed like a merge. */
+  "members.reviewMerges": admin,
   "members.registerLead": ["member", "kiosk", "integration"],
   "members.listLeads": staff,
   "members.convertLead": admin,
