@@ -22,6 +22,7 @@ import { complete, enqueue, fail } from "../jobs/queue.ts";
 import { type AppDeps, staffCookie } from "../trpc/context.ts";
 import { requestHost } from "./client-address.ts";
 import { importCsv } from "./import-csv.ts";
+import { patientRoutes } from "./patients.ts";
 
 const maxInvoicesPerRequest = 50_000;
 
@@ -168,6 +169,9 @@ export function integrationRoutes(deps: AppDeps) {
     const job = await getImportJob({ ctx: caller.ctx, input: { id: c.req.param("id") } });
     return c.json(job);
   });
+
+  // Patients: the upsert by PMS id and the CSV staging (http/patients.ts).
+  api.route("/", patientRoutes(deps));
 
   return api;
 }

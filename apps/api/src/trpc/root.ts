@@ -17,6 +17,7 @@ import { ledgerRouter } from "./routers/ledger.ts";
 import { liveRouter } from "./routers/live.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { membersRouter } from "./routers/members.ts";
+import { patientImportsRouter } from "./routers/patient-imports.ts";
 import { practiceRouter } from "./routers/practice.ts";
 import { redemptionRouter } from "./routers/redemption.ts";
 import { reportsRouter } from "./routers/reports.ts";
@@ -28,6 +29,7 @@ export const appRouter = router({
   auth: authRouter,
   staff: staffRouter,
   members: membersRouter,
+  patientImports: patientImportsRouter,
   leads: leadsRouter,
   approvals: approvalsRouter,
   ledger: ledgerRouter,
