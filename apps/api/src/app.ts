@@ -1,5 +1,7 @@
 // The HTTP surface: tRPC at /trpc, health, metrics, and the few plain endpoints integrations need.
-import { timingSafeEqual } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Database } from "@tally/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
@@ -10,6 +12,9 @@ import { limitBody, rejectionResponse, tooLargeRejection } from "./http/body-lim
 import { clientAddress, type InProcessEnv, isSecure, ProxyTrust, requestHost } from "./http/client-address.ts";
 import { trpcCsrf } from "./http/csrf.ts";
 import { integrationRoutes } from "./http/integrations.ts";
+import { mediaRoutes } from "./http/media.ts";
+import { jobDefinitions } from "./jobs/handlers.ts";
+import { createJobs, type JobsConfig } from "./jobs/runtime.ts";
 import { LiveBus } from "./live.ts";
 import type { Logger } from "./logger.ts";
 import { createMailer, type Mailer } from "./mail.ts";
@@ -17,6 +22,7 @@ import { Metrics, routeOf } from "./metrics.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { type AppDeps, createContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/root.ts";
+import { logoUploadJsonBytes } from "./trpc/routers/practice.ts";
 
 export interface AppOptions {
   database: Database;
@@ -25,10 +31,13 @@ export interface AppOptions {
   bus?: LiveBus;
   mailer?: Mailer;
   metrics?: Metrics;
+  /** Background jobs: TALLY_JOBS (`background`), the spool folder, test overrides. By default no
+   *  background work (uploads and dead letters only) and a fresh spool folder. */
+  jobs?: Partial<JobsConfig>;
 }
 
 export function createDeps(options: AppOptions): AppDeps {
-  return {
+  const deps: AppDeps = {
     database: options.database,
     log: options.log,
     config: { ...defaultConfig, ...options.config },
@@ -36,7 +45,16 @@ export function createDeps(options: AppOptions): AppDeps {
     limiter: new RateLimiter(),
     metrics: options.metrics ?? new Metrics(),
     mailer: options.mailer ?? createMailer(options.database.db, { from: "Tally <no-reply@tally.local>" }),
+    jobs: undefined as never,
   };
+  deps.jobs = createJobs(() => deps, {
+    definitions: jobDefinitions,
+    background: false,
+    spoolDir: join(tmpdir(), `tally-spool-${randomUUID()}`),
+    exclusive: true,
+    ...options.jobs,
+  });
+  return deps;
 }
 
 /** Hands a Request to the app in process, on behalf of the browser at `clientAddress`. A form
@@ -103,7 +121,9 @@ export function createApp(options: AppOptions) {
     const start = performance.now();
     await next();
     const headers = c.res.headers;
-    for (const name in securityHeaders) headers.set(name, securityHeaders[name]!);
+    // Served images (/media) keep their own caching and stricter CSP; everything else gets these.
+    const own = c.req.path.startsWith("/media/");
+    for (const name in securityHeaders) if (!(own && headers.has(name))) headers.set(name, securityHeaders[name]!);
     headers.delete("x-powered-by");
     metrics.observeRequest(c.req.method, routeOf(c.req.path), c.res.status, (performance.now() - start) / 1000);
   });
@@ -135,10 +155,19 @@ export function createApp(options: AppOptions) {
 
   // Only POST can change state (queries are GET): the check runs for POST only. Calls are small:
   // a body is refused before it is parsed when it is larger than maxJsonBytes.
+  // The one larger call is a logo upload (base64 of up to 5 MB).
+  const jsonLimit = bodyLimit({
+    maxSize: config.maxJsonBytes,
+    onError: (c) => rejectionResponse(c, tooLargeRejection(config.maxJsonBytes)),
+  });
+  const logoLimit = bodyLimit({
+    maxSize: logoUploadJsonBytes,
+    onError: (c) => rejectionResponse(c, tooLargeRejection(logoUploadJsonBytes)),
+  });
   app.on(
     "POST",
     "/trpc/*",
-    bodyLimit({ maxSize: config.maxJsonBytes, onError: (c) => rejectionResponse(c, tooLargeRejection(config.maxJsonBytes)) }),
+    (c, next) => (c.req.path === "/trpc/practice.setLogo" ? logoLimit : jsonLimit)(c, next),
     trpcCsrf({ allowedOrigins: config.allowedOrigins, publicUrl: config.publicUrl, host: (c) => requestHost(c, config) }),
   );
   app.all("/trpc/*", (c) =>
@@ -166,6 +195,8 @@ export function createApp(options: AppOptions) {
   app.post("/api/v1/invoices", limitBody({ maxBytes: config.maxUploadBytes }));
   app.post("/api/v1/imports", limitBody({ maxBytes: config.maxUploadBytes, csv: true }));
   app.route("/api/v1", integrationRoutes(deps));
+
+  app.route("/media", mediaRoutes(deps));
 
   app.get("/", (c) => c.redirect("/admin"));
   return Object.assign(app, { deps });

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getRequestListener } from "@hono/node-server";
+import { issueSetupToken } from "@tally/core";
 import { demoLogins, seedDemo } from "@tally/core/seed";
 import { createDatabase } from "@tally/db";
 import { createApp, inProcessFetch } from "./app.ts";
@@ -12,10 +13,10 @@ import { registerInProcessApi } from "./client.ts";
 import { configFromEnv } from "./config.ts";
 import { readEnv, repoRoot } from "./env.ts";
 import { ProxyTrust } from "./http/client-address.ts";
-import { defaultHandlers } from "./jobs/handlers.ts";
-import { startWorker } from "./jobs/worker.ts";
+import { spoolDirFor } from "./jobs/runtime.ts";
 import { createLogger } from "./logger.ts";
 import { createMailer } from "./mail.ts";
+import { writePidFile } from "./pid-file.ts";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 const appNames = ["admin", "portal", "kiosk"] as const;
@@ -41,16 +42,27 @@ export async function main() {
   const log = createLogger(env.LOG_LEVEL);
   const database = createDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.TALLY_DATA_DIR });
   await database.migrate();
+  // The operator's CLI must not open the embedded database while this process has it open.
+  const removePidFile = database.kind === "pglite" ? writePidFile(env.TALLY_DATA_DIR) : () => {};
   // Read caches (sessions, balances) are exact only while this is the database's one server.
-  if (!(await database.claimExclusive())) log.warn("another Tally server uses this database: in-memory read caches are off");
+  const exclusive = await database.claimExclusive();
+  if (!exclusive) log.warn("another Tally server uses this database: in-memory read caches are off");
   if (env.TALLY_SEED === "auto") {
     const seed = await seedDemo(database.db);
     if (seed.seeded) log.info({ practices: Object.keys(seed.practiceIds) }, "seeded the demo practices");
   }
 
   const mailer = createMailer(database.db, { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
-  const app = createApp({ database, log, config: configFromEnv(env), mailer });
-  const worker = env.TALLY_JOBS === "on" ? startWorker(app.deps, defaultHandlers) : undefined;
+  // Jobs (pg-boss): uploads and dead letters in every process; with TALLY_JOBS=on also the
+  // background queues and the schedules. Starting sweeps the upload spool folder.
+  const app = createApp({
+    database,
+    log,
+    config: configFromEnv(env),
+    mailer,
+    jobs: { background: env.TALLY_JOBS === "on", spoolDir: spoolDirFor(database, env.TALLY_DATA_DIR), exclusive },
+  });
+  await app.deps.jobs.start();
   const api = getRequestListener(app.fetch);
   const server = createServer();
   // The apps' server-side calls are handed to the app in this process (no socket), unless
@@ -88,6 +100,21 @@ export async function main() {
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const base = env.PUBLIC_URL ?? `http://localhost:${port}`;
   log.info({ port, database: database.kind }, "tally is listening");
+  // An empty install (TALLY_SEED=never): the first-run setup page opens with a one-time token
+  // printed here (only its hash is stored; a restart prints a new one).
+  const setup = await issueSetupToken(database.db);
+  if (setup) {
+    log.warn({ expiresAt: setup.expiresAt }, "no practice yet: open the setup link printed on the console");
+    console.log(
+      [
+        "",
+        "This install has no practice yet. Set it up in the admin app (the link works once, for 24 hours):",
+        `  ${base}/admin/setup?token=${setup.token}`,
+        "or create one from the command line while the server is stopped: pnpm tally practice create --help",
+        "",
+      ].join("\n"),
+    );
+  }
   if (process.stdout.isTTY || process.env.TALLY_BANNER === "1") {
     console.log(
       [
@@ -97,8 +124,9 @@ export async function main() {
         `  Portal  ${base}/portal`,
         `  Kiosk   ${base}/kiosk`,
         `  API     ${base}/trpc   Health ${base}/health`,
-        "Demo logins (admin app):",
-        ...demoLogins.map((l) => `  ${l.email} / ${l.password}  (${l.role}, ${l.practice})`),
+        ...(env.TALLY_SEED === "auto"
+          ? ["Demo logins (admin app):", ...demoLogins.map((l) => `  ${l.email} / ${l.password}  (${l.role}, ${l.practice})`)]
+          : []),
         "",
       ].join("\n"),
     );
@@ -110,9 +138,10 @@ export async function main() {
     closing = true;
     log.info({ signal }, "shutting down");
     server.close(async () => {
-      await worker?.stop();
+      await app.deps.jobs.stop();
       mailer.close();
       await database.close();
+      removePidFile();
       process.exit(0);
     });
     server.closeIdleConnections();
