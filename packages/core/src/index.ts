@@ -61,5 +61,6 @@ export * from "./redemption/orders.ts";
 export * from "./redemption/redeem-reward.ts";
 export * from "./reports/dashboard-summary.ts";
 export * from "./reports/reports.ts";
+export * from "./reports/shortfalls.ts";
 export * from "./rules/rule-sets.ts";
 export { parseInput } from "./verb.ts";

@@ -21,6 +21,7 @@ import { DomainError } from "../errors.ts";
 import { lockBalances } from "../ledger/append.ts";
 import { findMembers, type MemberRow } from "../members/shared.ts";
 import { query } from "../sql.ts";
+import { audit } from "../verb.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
 import { type EventOutcome, emptyOutcome, planEffects, toEngineEvent } from "./process-event.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
@@ -161,6 +162,7 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   const statesAfter = new Map<number, Record<string, MemberState>>();
   const asStored: EventInput[] = [...inputs];
   const revised = new Set<number>();
+  const shortfalls: { eventId: string; member: string; externalId: string }[] = [];
   inputs.forEach((input, index) => {
     if (prior.has(input.id) || firstOf.has(input.id)) {
       // The same invoice id paid with other lines than its current revision: a revision, recorded
@@ -178,6 +180,15 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
     applyEvent(setup.program, engine, toEngineEvent(eventId, input), effects);
     fresh.push({ index, eventId, at: new Date(input.at), effects });
     for (const id of involved[index]!) touched.add(id);
+    // A reversal that leaves a balance below zero (SPEC 5: allowed, a redemption never is) is a
+    // shortfall: written to the audit log, and the member shows in staff's shortfall report.
+    for (const e of effects)
+      if (
+        e.type === "reversal" &&
+        engine.members[e.member]!.balance < 0 &&
+        !shortfalls.some((x) => x.eventId === eventId && x.member === e.member)
+      )
+        shortfalls.push({ eventId, member: e.member, externalId: asStored[index]!.id });
     if (options.statesAfter)
       statesAfter.set(index, Object.fromEntries(involved[index]!.map((id) => [id, structuredClone(engine.members[id]!)])));
   });
@@ -203,6 +214,17 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
       if (pgCode(err) === "23505") throw new RecordedMeanwhile(err);
       throw err;
     }
+    if (shortfalls.length > 0)
+      await audit(
+        tx,
+        ctx,
+        ...shortfalls.map((x) => ({
+          action: "ledger.shortfall",
+          targetType: "member",
+          targetId: x.member,
+          details: { event: x.eventId, externalId: x.externalId, balance: engine.members[x.member]!.balance },
+        })),
+      );
   }
 
   const outcomeOf = new Map(fresh.map((f, k) => [f.index, { eventId: f.eventId, outcome: plan.outcomes[k]! }]));

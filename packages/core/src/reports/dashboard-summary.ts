@@ -7,6 +7,7 @@ import { and, desc, eq, gt, gte, isNotNull, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
+import { shortfallTotals } from "./shortfalls.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -82,6 +83,8 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
     .orderBy(desc(issuedCoupons.issuedAt))
     .limit(10);
 
+  const shortfalls = await shortfallTotals(ctx);
+
   const points = (outcome: Record<string, unknown>) =>
     ((outcome.awards as { points?: number }[] | undefined) ?? []).reduce((s, a) => s + n(a.points), 0);
   return {
@@ -90,6 +93,8 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
     pendingApprovals: n(pending?.n),
     openOrders: n(open?.n),
     pointsIssuedThisWeek: n(issued?.n),
+    /** Members whose balance a reversal left below zero, and the points they owe in all. */
+    shortfalls,
     recentCheckIns: recentCheckIns.map((c) => ({
       id: c.id,
       at: c.at,

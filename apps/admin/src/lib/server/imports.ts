@@ -8,6 +8,8 @@ export interface ImportSummary {
   rows: number;
   invoices: number;
   imported: number;
+  /** Of the imported: invoices paid again with other lines (revisions); absent in older results. */
+  revised?: number;
   skipped: number;
   points: number;
   errorCount: number;

@@ -5,6 +5,7 @@ import {
   dashboardSummary,
   exportCsvInput,
   exportReportCsv,
+  listShortfalls,
   pointsReport,
   redemptionsByReward,
   reportInput,
@@ -32,5 +33,7 @@ export const reportsRouter = router({
     ]);
     return { summary, daily, rewards, rules };
   }),
+  /** Members whose balance a reversal left below zero, with what they owe. */
+  shortfalls: staffProcedure.query(({ ctx }) => listShortfalls({ ctx: ctx.core })),
   csv: staffProcedure.input(exportCsvInput).query(({ ctx, input }) => exportReportCsv({ ctx: ctx.core, input })),
 });
