@@ -13,7 +13,8 @@ import { registerInProcessApi } from "./client.ts";
 import { configFromEnv } from "./config.ts";
 import { readEnv, repoRoot } from "./env.ts";
 import { ProxyTrust } from "./http/client-address.ts";
-import { spoolDirFor } from "./jobs/runtime.ts";
+import { defaultHandlers } from "./jobs/handlers.ts";
+import { startWorker } from "./jobs/worker.ts";
 import { createLogger } from "./logger.ts";
 import { createMailer } from "./mail.ts";
 import { writePidFile } from "./pid-file.ts";
@@ -45,24 +46,15 @@ export async function main() {
   // The operator's CLI must not open the embedded database while this process has it open.
   const removePidFile = database.kind === "pglite" ? writePidFile(env.TALLY_DATA_DIR) : () => {};
   // Read caches (sessions, balances) are exact only while this is the database's one server.
-  const exclusive = await database.claimExclusive();
-  if (!exclusive) log.warn("another Tally server uses this database: in-memory read caches are off");
+  if (!(await database.claimExclusive())) log.warn("another Tally server uses this database: in-memory read caches are off");
   if (env.TALLY_SEED === "auto") {
     const seed = await seedDemo(database.db);
     if (seed.seeded) log.info({ practices: Object.keys(seed.practiceIds) }, "seeded the demo practices");
   }
 
   const mailer = createMailer(database.db, { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
-  // Jobs (pg-boss): uploads and dead letters in every process; with TALLY_JOBS=on also the
-  // background queues and the schedules. Starting sweeps the upload spool folder.
-  const app = createApp({
-    database,
-    log,
-    config: configFromEnv(env),
-    mailer,
-    jobs: { background: env.TALLY_JOBS === "on", spoolDir: spoolDirFor(database, env.TALLY_DATA_DIR), exclusive },
-  });
-  await app.deps.jobs.start();
+  const app = createApp({ database, log, config: configFromEnv(env), mailer });
+  const worker = env.TALLY_JOBS === "on" ? startWorker(app.deps, defaultHandlers) : undefined;
   const api = getRequestListener(app.fetch);
   const server = createServer();
   // The apps' server-side calls are handed to the app in this process (no socket), unless
@@ -138,7 +130,7 @@ export async function main() {
     closing = true;
     log.info({ signal }, "shutting down");
     server.close(async () => {
-      await app.deps.jobs.stop();
+      await worker?.stop();
       mailer.close();
       await database.close();
       removePidFile();
