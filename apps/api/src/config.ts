@@ -68,7 +68,11 @@ export function configFromEnv(env: Env): ApiConfig {
     qrSecret: env.SESSION_SECRET ?? persistentSecret(env.TALLY_DATA_DIR),
     allowedOrigins: env.ALLOWED_ORIGINS,
     publicUrl: env.PUBLIC_URL,
-    rateLimits: { ...defaultConfig.rateLimits, signIn: { max: env.SIGN_IN_PER_MINUTE, windowMs: minute } },
+    rateLimits: {
+      ...defaultConfig.rateLimits,
+      signIn: { max: env.SIGN_IN_PER_MINUTE, windowMs: minute },
+      identify: { max: env.KIOSK_IDENTIFY_PER_MINUTE, windowMs: minute },
+    },
     trustProxy: env.TRUST_PROXY,
     maxUploadBytes: Math.round(env.MAX_UPLOAD_MB * 1024 * 1024),
     metrics: { token: env.METRICS_TOKEN, allow: env.METRICS_ALLOW },

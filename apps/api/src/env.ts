@@ -48,6 +48,8 @@ const Env = z.object({
   STAFF_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   /** Sign-in attempts allowed per client address per minute (in memory, per process). */
   SIGN_IN_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Kiosk identification attempts (card, QR, phone) per kiosk per minute (in memory, per process). */
+  KIOSK_IDENTIFY_PER_MINUTE: z.coerce.number().int().positive().default(30),
   STAFF_SESSION_HOURS: z.coerce.number().int().positive().default(12),
   MEMBER_IDLE_DAYS: z.coerce.number().int().positive().default(7),
   MEMBER_SESSION_DAYS: z.coerce.number().int().positive().default(30),

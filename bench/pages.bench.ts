@@ -1,0 +1,165 @@
+// Page loads through the apps' real path: a browser's request to a SvelteKit page, whose server
+// load or form action calls the API, served by the product's own server process
+// (apps/api/src/server.ts, as `npm start` runs it). 20 users at once, each loading one page
+// after another for the duration; p50/p99 of the page's full answer and pages per second.
+//
+//   admin member page   GET  /admin/members/<id>                  (staff session cookie)
+//   portal sign-in      GET  /portal/                              (no session: the practice's sign-in page)
+//   kiosk welcome       POST /kiosk/check-in/card, then GET /kiosk/welcome (a paired kiosk; a card each time)
+//
+//   node bench/pages.bench.ts [--root DIR] [--duration 10] [--users 20]
+//
+// `--root` starts the server of another checkout (built with `pnpm turbo run build`), so one
+// sitting measures two versions with the same driver (a checkout without the
+// KIOSK_IDENTIFY_PER_MINUTE setting needs its identify limit raised by hand for the kiosk page).
+// Embedded PGlite, the demo seed.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values: args } = parseArgs({
+  options: {
+    root: { type: "string", default: resolve(import.meta.dirname, "..") },
+    duration: { type: "string", default: "10" },
+    users: { type: "string", default: "20" },
+    pages: { type: "string", default: "member,portal,kiosk" },
+  },
+});
+const root = resolve(args.root);
+const seconds = Number(args.duration);
+const users = Number(args.users);
+
+const freePort = () =>
+  new Promise<number>((done) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const dataDir = mkdtempSync(join(tmpdir(), "tally-pages-"));
+const server: ChildProcess = spawn(process.execPath, [join(root, "apps/api/src/server.ts")], {
+  cwd: root,
+  env: {
+    ...process.env,
+    PORT: String(port),
+    TALLY_DATA_DIR: dataDir,
+    TALLY_JOBS: "off",
+    LOG_LEVEL: "warn",
+    SIGN_IN_PER_MINUTE: "1000000",
+    KIOSK_IDENTIFY_PER_MINUTE: "1000000",
+    DATABASE_URL: "",
+  },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+const stop = () => {
+  server.kill("SIGTERM");
+  rmSync(dataDir, { recursive: true, force: true });
+};
+process.on("exit", stop);
+
+for (let i = 0; ; i++) {
+  if (i > 600) throw new Error("the server did not start in 60 s");
+  const ok = await fetch(`${base}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const trpc = async (path: string, body: unknown, cookie = "") => {
+  const res = await fetch(`${base}/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return { res, data: ((await res.json()) as { result: { data: unknown } }).result.data };
+};
+const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]!);
+
+const signIn = await trpc("auth.signIn", { email: "admin@brightsmiles.test", password: "demo-admin-2026" });
+const staff = cookieOf(signIn.res).join("; ");
+const search = await fetch(`${base}/trpc/members.search?input=${encodeURIComponent(JSON.stringify({ q: "" }))}`, {
+  headers: { cookie: staff },
+});
+const members = ((await search.json()) as { result: { data: { items: { id: string; cardNumber: string | null; status: string }[] } } })
+  .result.data.items;
+const member = members[0]!;
+const cards = members.filter((m) => m.cardNumber && m.status === "member").map((m) => m.cardNumber!);
+const pairing = (await trpc("kiosks.createPairing", { name: "pages bench" }, staff)).data as { code: string };
+const device = ((await trpc("checkin.pair", { code: pairing.code })).data as { token: string }).token;
+
+type Load = (n: number) => Promise<void>;
+const expectOk = async (res: Response, what: string) => {
+  await res.arrayBuffer();
+  if (res.status >= 400) throw new Error(`${what}: ${res.status}`);
+};
+const pages: Record<string, { title: string; load: Load }> = {
+  member: {
+    title: "admin member page",
+    load: async () => expectOk(await fetch(`${base}/admin/members/${member.id}`, { headers: { cookie: staff } }), "member page"),
+  },
+  portal: {
+    title: "portal sign-in (home)",
+    load: async () => expectOk(await fetch(`${base}/portal/`), "portal"),
+  },
+  kiosk: {
+    title: "kiosk check-in → welcome",
+    load: async (n) => {
+      const posted = await fetch(`${base}/kiosk/check-in/card`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie: `tally_kiosk=${device}`, origin: base, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ card: cards[n % cards.length]! }),
+      });
+      await posted.arrayBuffer();
+      if (posted.status !== 303) throw new Error(`kiosk check-in: ${posted.status}`);
+      const visit = cookieOf(posted).join("; ");
+      await expectOk(await fetch(`${base}/kiosk/welcome`, { headers: { cookie: `tally_kiosk=${device}; ${visit}` } }), "welcome");
+    },
+  },
+};
+
+async function measure(load: Load) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  // A short warm-up, then `users` loops for the duration.
+  for (let i = 0; i < 20; i++) await load(n++).catch(() => errors++);
+  errors = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: users }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          await load(n++);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors };
+}
+
+console.log(`| page (${users} users, ${seconds} s, ${root}) | pages/s | p50 ms | p99 ms | errors |`);
+console.log("|---|---:|---:|---:|---:|");
+for (const name of args.pages.split(",")) {
+  const page = pages[name];
+  if (!page) throw new Error(`unknown page ${name}`);
+  const r = await measure(page.load);
+  console.log(`| ${page.title} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`);
+}
+stop();
+process.exit(0);
