@@ -55,6 +55,7 @@ export * from "./notifications/list-mailbox.ts";
 export * from "./passwords.ts";
 export * from "./permissions.ts";
 export * from "./practices/practices.ts";
+export * from "./redemption/gift-card-outbox.ts";
 export * from "./redemption/gift-cards.ts";
 export * from "./redemption/list-order-queue.ts";
 export * from "./redemption/orders.ts";

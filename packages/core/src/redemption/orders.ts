@@ -1,7 +1,8 @@
 // The fulfilment queue for in-house prizes: pending -> fulfilled, or cancelled with the points
-// refunded as a new ledger entry (never by touching the redemption entry).
+// refunded as a new ledger entry (never by touching the redemption entry). Gift cards are worked
+// by the outbox (gift-card-outbox.ts), which refunds through the same `refundOrder`.
 
-import { orders } from "@tally/db";
+import { orders, type Tx } from "@tally/db";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -48,6 +49,7 @@ export async function fulfilOrder({ ctx, input }: { ctx: Ctx; input: Input<typeo
       .for("update");
     if (!order) throw notFound("Order");
     if (order.status !== "pending") throw new DomainError("CONFLICT", `This order is already ${order.status}.`);
+    assertNotInOutbox(order);
     const [row] = await tx
       .update(orders)
       .set({ status: "fulfilled", fulfilledAt: new Date(), decidedBy: ctx.actor.id, note: note ?? order.note })
@@ -72,30 +74,56 @@ export async function cancelOrder({ ctx, input }: { ctx: Ctx; input: Input<typeo
     if (!order) throw notFound("Order");
     if (order.status !== "pending")
       throw new DomainError("CONFLICT", `Only a pending order can be cancelled; this one is ${order.status}.`);
-    const now = new Date();
-    const [refund] = await appendEntries(tx, ctx, [
-      {
-        memberId: order.memberId,
-        kind: "refund",
-        points: order.points,
-        idempotencyKey: `order:${orderId}:refund`,
-        at: now,
-        orderId,
-        note: reason,
-        explanation: { order: orderId, reward: order.rewardName, reason },
-      },
-    ]);
-    const [row] = await tx
-      .update(orders)
-      .set({ status: "cancelled", cancelledAt: now, decidedBy: ctx.actor.id, note: reason })
-      .where(eq(orders.id, orderId))
-      .returning();
-    await audit(tx, ctx, {
-      action: "redemption.cancelOrder",
-      targetType: "order",
-      targetId: orderId,
-      details: { reason, refundEntryId: refund?.id, points: order.points },
-    });
-    return { order: row!, refundEntryId: refund?.id ?? null };
+    assertNotInOutbox(order);
+    return refundOrder(tx, ctx, order, reason, "redemption.cancelOrder");
   });
+}
+
+type Order = typeof orders.$inferSelect;
+
+/** A pending gift card belongs to the outbox (it may be at the provider right now): staff neither
+ *  fulfil nor cancel it; a final failure refunds it (gift-card-outbox.ts). */
+function assertNotInOutbox(order: Order) {
+  if (order.rewardKind === "gift_card")
+    throw new DomainError("CONFLICT", "This gift card is being issued by the provider; it is refunded automatically if issuing fails.");
+}
+
+/**
+ * The one refund path: the points back as a new `refund` entry (never by touching the redemption
+ * entry; at most once per order by its idempotency key) and the order cancelled with the reason,
+ * audited. The caller holds the order row locked and has checked it is pending.
+ */
+export async function refundOrder(
+  tx: Tx,
+  ctx: Ctx,
+  order: Order,
+  reason: string,
+  action: string,
+  extra: { fulfilment?: Record<string, unknown> } = {},
+) {
+  const now = new Date();
+  const [refund] = await appendEntries(tx, ctx, [
+    {
+      memberId: order.memberId,
+      kind: "refund",
+      points: order.points,
+      idempotencyKey: `order:${order.id}:refund`,
+      at: now,
+      orderId: order.id,
+      note: reason,
+      explanation: { order: order.id, reward: order.rewardName, reason },
+    },
+  ]);
+  const [row] = await tx
+    .update(orders)
+    .set({ status: "cancelled", cancelledAt: now, decidedBy: ctx.actor.id, note: reason, ...extra })
+    .where(eq(orders.id, order.id))
+    .returning();
+  await audit(tx, ctx, {
+    action,
+    targetType: "order",
+    targetId: order.id,
+    details: { reason, refundEntryId: refund?.id, points: order.points },
+  });
+  return { order: row!, refundEntryId: refund?.id ?? null };
 }

@@ -1,6 +1,7 @@
 // Redeeming a catalog reward for points. Exact under concurrency: the member's balance row is
 // locked (SELECT ... FOR UPDATE) before the engine checks it, so simultaneous requests queue and
-// a balance never goes below zero. A client idempotency key makes retries safe.
+// a balance never goes below zero. A client idempotency key makes retries safe. Gift cards are
+// committed as pending orders and issued after commit by the outbox (gift-card-outbox.ts).
 import { randomUUID } from "node:crypto";
 import { issuedCoupons, memberBalances, orders, rewards, type Tx } from "@tally/db";
 import { and, eq } from "drizzle-orm";
@@ -15,7 +16,6 @@ import { withIdempotency } from "../idempotency.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
-import { giftCardProvider } from "./gift-cards.ts";
 
 export const redeemRewardInput = z.object({
   memberId: z.uuid(),
@@ -74,14 +74,9 @@ export async function redeemReward({ ctx, input }: { ctx: Ctx; input: Input<type
       let fulfilment: Record<string, unknown> = {};
       let status: "pending" | "fulfilled" = "pending";
       if (reward.kind === "gift_card") {
-        const card = await giftCardProvider().issue({
-          orderId,
-          sku: reward.providerSku ?? "",
-          valueCents: reward.valueCents ?? 0,
-          recipient: { name: `${member.firstName} ${member.lastName}`, email: member.email },
-        });
-        fulfilment = { ...card, valueCents: reward.valueCents };
-        status = "fulfilled";
+        // Issued after commit by the outbox (gift-card-outbox.ts): no network call while the
+        // member's balance is locked, and the order id is the provider's idempotency key.
+        fulfilment = { outbox: { attempts: 0, nextAttemptAt: now.toISOString() } };
       } else if (reward.kind === "coupon") {
         const expiresAt = reward.couponValidDays ? new Date(now.getTime() + reward.couponValidDays * 86_400_000) : null;
         const [coupon] = await tx

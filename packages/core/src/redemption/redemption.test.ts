@@ -6,6 +6,8 @@ import { createReward, deleteReward, listRewards, updateReward } from "../catalo
 import { adjustPoints } from "../ledger/adjust-points.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { fulfilPendingGiftCards } from "./gift-card-outbox.ts";
+import { sandboxGiftCards } from "./gift-cards.ts";
 import { cancelOrder, fulfilOrder, listOrders } from "./orders.ts";
 import { redeemReward } from "./redeem-reward.ts";
 
@@ -62,10 +64,13 @@ describe("redemption", () => {
     expect(await ledgerSum(t.db, p.id, ana)).toBe(850);
   });
 
-  it("gift cards are fulfilled by the sandbox provider; coupons are issued with an expiry", async () => {
+  it("gift cards are issued after commit by the outbox (sandbox provider); coupons are issued with an expiry", async () => {
     const g = await redeemReward({ ctx: p.team, input: { memberId: ana, rewardId: card } });
-    expect(g.status).toBe("fulfilled");
-    expect(String(g.fulfilment.claimCode)).toMatch(/^SBX-/);
+    expect(g.status).toBe("pending");
+    expect(await fulfilPendingGiftCards(t.db, sandboxGiftCards)).toMatchObject({ fulfilled: 1 });
+    const [issued] = await listOrders({ ctx: p.team, input: { memberId: ana, status: "fulfilled" } });
+    expect(issued!.id).toBe(g.orderId);
+    expect(String(issued!.fulfilment.claimCode)).toMatch(/^SBX-/);
     const c = await redeemReward({ ctx: p.team, input: { memberId: ana, rewardId: coupon } });
     expect(c.status).toBe("fulfilled");
     const coupons = await listCoupons({ ctx: p.asMember(ana), input: { memberId: ana } });
