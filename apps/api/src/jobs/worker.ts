@@ -6,6 +6,7 @@ import { addDays, digestRecipients, localDate, localHour, startOfLocalDay } from
 import { practices } from "@tally/db";
 import { eq } from "drizzle-orm";
 import type { AppDeps } from "../trpc/context.ts";
+import { runGiftCardOutbox } from "./gift-card-outbox.ts";
 import { claim, complete, enqueue, fail, type Job, releaseStale } from "./queue.ts";
 
 export type JobHandler = (job: Job, deps: AppDeps) => Promise<unknown>;
@@ -77,6 +78,8 @@ export function startWorker(deps: AppDeps, handlers: JobHandlers, options: { pol
       await releaseStale(db, undefined, now);
       await scheduleDaily(deps, now);
     }
+    // Gift cards redeemed since the last tick are issued after their redemption committed (outbox).
+    await runGiftCardOutbox(deps);
     let ran = 0;
     for (;;) {
       const batch = await claim(db, queues, 5, now);
