@@ -5,6 +5,11 @@ declare global {
       /** The signed-in staff user (set by hooks.server.ts on pages inside the (app) group). */
       staff: StaffUser | null;
     }
+    interface Error {
+      message: string;
+      /** Set by requireAdmin: the page exists but is for admins only. */
+      adminOnly?: boolean;
+    }
   }
 
   interface StaffUser {

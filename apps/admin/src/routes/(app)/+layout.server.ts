@@ -9,7 +9,7 @@ export const load: LayoutServerLoad = async (event) => {
   return {
     staff,
     practice: practice
-      ? { name: practice.name, timezone: practice.timezone, status: practice.status as string }
-      : { name: "Your practice", timezone: staff.timezone, status: "on" },
+      ? { name: practice.name, timezone: practice.timezone, status: practice.status as string, logoUrl: practice.logoUrl }
+      : { name: "Your practice", timezone: staff.timezone, status: "on", logoUrl: null as string | null },
   };
 };

@@ -3,7 +3,15 @@ import { sessionCookieOptions, staffCookie } from "@tally/api/client";
 import { href } from "#lib/paths.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import { parseSignIn, type SignInResult, safeNext } from "#lib/sign-in.js";
-import type { Actions } from "./$types";
+import type { Actions, PageServerLoad } from "./$types";
+
+// An install without a practice has nobody to sign in yet: the setup page explains what to do.
+export const load: PageServerLoad = async (event) => {
+  const status = await api(event)
+    .practice.setupStatus.query()
+    .catch(() => ({ needed: false }));
+  if (status.needed) redirect(303, href("/setup"));
+};
 
 export const actions: Actions = {
   signIn: async (event) => {

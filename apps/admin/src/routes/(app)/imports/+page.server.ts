@@ -2,9 +2,11 @@ import { fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { api } from "#lib/server/api.js";
 import { importJob, startImport } from "#lib/server/imports.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
+  requireAdmin(event, "Imports");
   const jobId = event.url.searchParams.get("job");
   const cookie = event.request.headers.get("cookie") ?? "";
   const [runs, job] = await Promise.all([

@@ -1,6 +1,7 @@
 import { fail } from "@sveltejs/kit";
 import { exchangeRates, formatPointCost, parsePointCost } from "#lib/programs/format.js";
 import { api, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 const statuses = ["on", "off", "test"] as const;
@@ -21,6 +22,7 @@ async function readiness(client: ReturnType<typeof api>) {
 }
 
 export const load: PageServerLoad = async (event) => {
+  requireAdmin(event, "Program settings");
   const client = api(event);
   const [practice, ready] = await Promise.all([client.practice.get.query(), readiness(client)]);
   return {

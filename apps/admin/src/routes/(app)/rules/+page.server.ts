@@ -3,9 +3,11 @@ import type { Diagnostic } from "@tally/rules";
 import { addDays, isIsoDate, localDate, startOfLocalDay } from "@tally/rules/time";
 import { appendRule, builderValuesFrom, buildRule } from "#lib/rules/builder.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
+  requireAdmin(event, "Rules");
   const client = api(event);
   const [versions, practice, rewards] = await Promise.all([
     client.rules.versions.query(),

@@ -1,17 +1,24 @@
-import { error, fail } from "@sveltejs/kit";
+import { fail } from "@sveltejs/kit";
+import { timezones } from "#lib/practice-form.js";
+import { formatPointCost, parsePointCost } from "#lib/programs/format.js";
 import { api, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
-const tabs = ["staff", "audit", "kiosks", "keys", "mailbox"] as const;
+const tabs = ["practice", "staff", "audit", "kiosks", "keys", "mailbox"] as const;
+const maxLogoBytes = 5 * 1024 * 1024;
 
 export const load: PageServerLoad = async (event) => {
-  if (event.locals.staff?.role !== "admin") error(403, "Settings are for admins. Ask an admin of your practice.");
+  requireAdmin(event, "Settings");
   const tab = tabs.find((t) => t === event.url.searchParams.get("tab")) ?? "staff";
   const client = api(event);
   const action = event.url.searchParams.get("action")?.trim() || undefined;
   const from = event.url.searchParams.get("from") || undefined;
   return {
     tab,
+    timezones,
+    welcome: event.url.searchParams.has("welcome"),
+    settings: tab === "practice" ? await client.practice.get.query() : null,
     filters: { action: action ?? "", from: from ?? "" },
     staff: tab === "staff" ? await client.staff.list.query() : [],
     audit:
@@ -31,6 +38,65 @@ const run = async <T>(fn: () => Promise<T>) => {
 };
 
 export const actions: Actions = {
+  savePractice: async (event) => {
+    const form = await event.request.formData();
+    const text = (key: string) => String(form.get(key) ?? "").trim();
+    const values = {
+      name: text("name"),
+      timezone: text("timezone"),
+      address: text("address"),
+      phone: text("phone"),
+      pointCost: text("pointCost"),
+    };
+    const errors: Record<string, string> = {};
+    if (!values.name) errors.name = "Enter the practice's name as patients know it.";
+    if (!timezones.includes(values.timezone) && values.timezone !== "UTC")
+      errors.timezone = "Choose the practice's time zone from the list.";
+    if (values.address.length > 500) errors.address = "Keep the address under 500 characters.";
+    if (values.phone.length > 50) errors.phone = "Keep the phone number under 50 characters.";
+    const cost = parsePointCost(values.pointCost);
+    if (cost === null) errors.pointCost = "Enter what one point costs in dollars, like 0.10 (up to four decimals).";
+    if (Object.keys(errors).length) return fail(400, { practice: { values, errors, message: null as string | null } });
+    const r = await run(() =>
+      api(event).practice.updateSettings.mutate({
+        name: values.name,
+        timezone: values.timezone,
+        address: values.address,
+        phone: values.phone,
+        pointCostCentiCents: cost as number,
+      }),
+    );
+    if (r.error) return fail(400, { practice: { values, errors, message: r.error } });
+    return {
+      done: `Saved. Point cost ${formatPointCost(r.ok!.pointCostCentiCents)}; times now follow ${r.ok!.timezone.replaceAll("_", " ")}.`,
+    };
+  },
+  uploadLogo: async (event) => {
+    const form = await event.request.formData();
+    const file = form.get("logo");
+    if (!(file instanceof File) || file.size === 0) return fail(400, { logoError: "Choose an image file (PNG, JPEG, WebP, GIF or SVG)." });
+    if (file.size > maxLogoBytes) return fail(400, { logoError: "The file is larger than 5 MB. Choose a smaller image." });
+    const dataBase64 = Buffer.from(await file.arrayBuffer()).toString("base64");
+    const r = await run(() => api(event).practice.setLogo.mutate({ dataBase64 }));
+    if (r.error) return fail(400, { logoError: r.error });
+    return { done: `The logo is saved (${r.ok!.width} × ${r.ok!.height} px) and shows in the admin app, the portal and the kiosk.` };
+  },
+  removeLogo: async (event) => {
+    const r = await run(() => api(event).practice.removeLogo.mutate());
+    if (r.error) return fail(400, { error: r.error });
+    return { done: "The logo is removed." };
+  },
+  setDefault: async (event) => {
+    const form = await event.request.formData();
+    const isDefault = form.get("isDefault") === "true";
+    const r = await run(() => api(event).practice.setDefault.mutate({ isDefault }));
+    if (r.error) return fail(400, { error: r.error });
+    return {
+      done: isDefault
+        ? "The portal and the kiosk open with this practice when a link does not name one."
+        : "This practice is no longer the default.",
+    };
+  },
   createStaff: async (event) => {
     const form = await event.request.formData();
     const values = {

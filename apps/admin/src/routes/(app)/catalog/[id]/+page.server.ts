@@ -2,9 +2,11 @@ import { error, fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { parseReward, rewardValuesFrom, rewardValuesOf } from "#lib/programs/reward-form.js";
 import { api, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
+  requireAdmin(event, "Catalog rewards");
   const rewards = await api(event).catalog.rewards.query({ includeDisabled: true });
   const reward = rewards.find((r) => r.id === event.params.id);
   if (!reward) error(404, "This reward is not in the catalog (it may have been deleted). Go back to the catalog to find it.");

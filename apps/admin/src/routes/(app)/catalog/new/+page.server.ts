@@ -2,9 +2,12 @@ import { fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { emptyReward, parseReward, type RewardKind, rewardValuesFrom } from "#lib/programs/reward-form.js";
 import { api, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = ({ url }) => {
+export const load: PageServerLoad = (event) => {
+  const { url } = event;
+  requireAdmin(event, "Catalog rewards");
   const kind = url.searchParams.get("kind");
   return { values: emptyReward(kind === "coupon" || kind === "gift_card" ? (kind as RewardKind) : "in_house") };
 };

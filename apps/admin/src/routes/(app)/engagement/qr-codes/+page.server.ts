@@ -1,9 +1,10 @@
-import { error, fail } from "@sveltejs/kit";
+import { fail } from "@sveltejs/kit";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
-  if (event.locals.staff?.role !== "admin") error(403, "Only an admin can manage QR codes. Ask an admin of your practice.");
+  requireAdmin(event, "QR codes");
   const [codes, practice] = await Promise.all([api(event).engagement.qrCodes.query(), api(event).practice.get.query()]);
   return { codes: codes.map(({ token: _token, ...c }) => c), timezone: practice.timezone };
 };

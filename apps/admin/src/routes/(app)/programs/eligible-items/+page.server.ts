@@ -1,9 +1,11 @@
 import { fail } from "@sveltejs/kit";
 import { pageOf } from "#lib/programs/paging.js";
 import { api, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
+  requireAdmin(event, "Eligible billing codes");
   const items = await api(event).catalog.eligibleItems.query();
   const q = (event.url.searchParams.get("q") ?? "").trim();
   const needle = q.toLowerCase();

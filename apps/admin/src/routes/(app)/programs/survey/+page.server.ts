@@ -1,8 +1,10 @@
 import { fail } from "@sveltejs/kit";
 import { api, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
+  requireAdmin(event, "Survey questions");
   const questions = await api(event).engagement.surveyQuestions.query({ includeInactive: true });
   return { questions };
 };

@@ -1,8 +1,10 @@
 import { fail } from "@sveltejs/kit";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
+  requireAdmin(event, "Rule versions");
   const client = api(event);
   const [versions, practice] = await Promise.all([client.rules.versions.query(), client.practice.get.query()]);
   const ids = new Set(versions.map((v) => v.id));

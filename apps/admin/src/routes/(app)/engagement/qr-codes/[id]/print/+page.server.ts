@@ -1,10 +1,11 @@
 import { error } from "@sveltejs/kit";
 import QRCode from "qrcode";
 import { api } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
-  if (event.locals.staff?.role !== "admin") error(403, "Only an admin can print QR codes. Ask an admin of your practice.");
+  requireAdmin(event, "QR codes");
   const client = api(event);
   const [codes, practice] = await Promise.all([client.engagement.qrCodes.query(), client.practice.get.query()]);
   const qr = codes.find((c) => c.id === event.params.id);
