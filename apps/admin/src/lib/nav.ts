@@ -12,6 +12,8 @@ export const navItems: NavItem[] = [
   { href: "/", label: "Dashboard" },
   { href: "/members", label: "Members" },
   { href: "/members/leads", label: "Leads", sub: true },
+  { href: "/members/import", label: "Import patients", sub: true, adminOnly: true },
+  { href: "/members/merge-suggestions", label: "Suggested merges", sub: true, adminOnly: true },
   { href: "/approvals", label: "Approvals" },
   { href: "/orders", label: "Orders" },
   { href: "/rules", label: "Rules", adminOnly: true },
