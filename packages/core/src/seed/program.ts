@@ -451,7 +451,8 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
     const who = rich[i % rich.length];
     if (!who) break;
     const r = await redeemReward({ ctx: asStaff, input: { memberId: who.memberId, rewardId: rewardIds.get(name)! } }).catch(() => null);
-    if (r?.status === "pending") orderIds.push(r.orderId);
+    // In-house prizes wait for the front desk; gift cards wait for the outbox (the server's job runner issues them).
+    if (r?.status === "pending" && r.kind === "in_house") orderIds.push(r.orderId);
   }
   if (orderIds[3]) await fulfilOrder({ ctx: asStaff, input: { orderId: orderIds[3], note: "Picked up at the front desk" } });
   if (orderIds[4]) await cancelOrder({ ctx: asStaff, input: { orderId: orderIds[4], reason: "Out of stock — points refunded" } });
