@@ -13,7 +13,12 @@ export const load: LayoutServerLoad = async (event) => {
       practiceName: p.name,
     };
   } catch {
+    // An install without any practice yet (TALLY_SEED=never, before setup): say so, kindly.
+    const fallback = await api(event)
+      .practice.default.query()
+      .catch(() => undefined);
     return {
+      notSetUp: fallback === null,
       practice: { slug, name: TALLY_PRACTICE_NAME, status: "on" as const, timezone: "America/Chicago", programDescription: "" },
       practiceName: TALLY_PRACTICE_NAME,
     };
