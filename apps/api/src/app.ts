@@ -1,5 +1,7 @@
 // The HTTP surface: tRPC at /trpc, health, metrics, and the few plain endpoints integrations need.
-import { timingSafeEqual } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Database } from "@tally/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
@@ -11,6 +13,8 @@ import { clientAddress, type InProcessEnv, isSecure, ProxyTrust, requestHost } f
 import { trpcCsrf } from "./http/csrf.ts";
 import { integrationRoutes } from "./http/integrations.ts";
 import { mediaRoutes } from "./http/media.ts";
+import { jobDefinitions } from "./jobs/handlers.ts";
+import { createJobs, type JobsConfig } from "./jobs/runtime.ts";
 import { LiveBus } from "./live.ts";
 import type { Logger } from "./logger.ts";
 import { createMailer, type Mailer } from "./mail.ts";
@@ -27,10 +31,13 @@ export interface AppOptions {
   bus?: LiveBus;
   mailer?: Mailer;
   metrics?: Metrics;
+  /** Background jobs: TALLY_JOBS (`background`), the spool folder, test overrides. By default no
+   *  background work (uploads and dead letters only) and a fresh spool folder. */
+  jobs?: Partial<JobsConfig>;
 }
 
 export function createDeps(options: AppOptions): AppDeps {
-  return {
+  const deps: AppDeps = {
     database: options.database,
     log: options.log,
     config: { ...defaultConfig, ...options.config },
@@ -38,7 +45,16 @@ export function createDeps(options: AppOptions): AppDeps {
     limiter: new RateLimiter(),
     metrics: options.metrics ?? new Metrics(),
     mailer: options.mailer ?? createMailer(options.database.db, { from: "Tally <no-reply@tally.local>" }),
+    jobs: undefined as never,
   };
+  deps.jobs = createJobs(() => deps, {
+    definitions: jobDefinitions,
+    background: false,
+    spoolDir: join(tmpdir(), `tally-spool-${randomUUID()}`),
+    exclusive: true,
+    ...options.jobs,
+  });
+  return deps;
 }
 
 /** Hands a Request to the app in process, on behalf of the browser at `clientAddress`. A form

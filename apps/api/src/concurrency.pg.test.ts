@@ -1,9 +1,12 @@
-// Concurrency-sensitive API behaviour on real PostgreSQL: job claiming, one-time pairing codes,
+// Concurrency-sensitive API behaviour on real PostgreSQL: jobs whose lease runs out, one-time pairing codes,
 // lockout counting and exactly-once imports under parallel requests.
-import { authLockouts, events, jobs, ledgerEntries, members } from "@tally/db";
+import { authLockouts, events, ledgerEntries, members } from "@tally/db";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claim, enqueue } from "./jobs/queue.ts";
+import { createDeps } from "./app.ts";
+import { jobDefinitions } from "./jobs/handlers.ts";
+import { deadLetterQueue, type JobDefinition } from "./jobs/runtime.ts";
+import { createLogger } from "./logger.ts";
 import { createHarness, type Harness, type TestClient } from "./testing/harness.ts";
 
 describe("concurrency on PostgreSQL", () => {
@@ -15,18 +18,50 @@ describe("concurrency on PostgreSQL", () => {
   });
   afterAll(async () => h?.dispose());
 
-  it("never hands one job to two workers (FOR UPDATE SKIP LOCKED)", async () => {
-    for (let i = 0; i < 40; i++) await enqueue(h.t.db, { queue: "pg.claim", payload: { i } });
-    const claimed = (await Promise.all(Array.from({ length: 8 }, () => claim(h.t.db, ["pg.claim"], 10)))).flat();
-    const ids = claimed.map((j) => j.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(40);
-    const [{ running }] = (await h.t.db
-      .select({ running: sql<number>`count(*)::int` })
-      .from(jobs)
-      .where(and(eq(jobs.queue, "pg.claim"), eq(jobs.status, "running")))) as [{ running: number }];
-    expect(running).toBe(40);
-  });
+  it("never runs a job beside itself when its lease runs out while the worker still runs", async () => {
+    // pg-boss leases are time-based: after expireInSeconds it fails the attempt and retries the job,
+    // and another process may claim the retry while the first handler still runs (a stalled worker
+    // that ignores its abort signal). Two processes here; the handler stalls 3 s on a 1 s lease. The
+    // per-job advisory lock turns the overlapping retry into a failed attempt (retried later), so
+    // the job may run again after the first attempt, never beside it.
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    const stall: JobDefinition = {
+      name: "pg.stall",
+      runs: "always",
+      options: { expireInSeconds: 1, retryLimit: 6, retryDelay: 1, retryBackoff: true, retryDelayMax: 1 },
+      handler: async () => {
+        running++;
+        runs++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 3_000));
+        running--;
+        return null;
+      },
+    };
+    const definitions = [stall, jobDefinitions.find((d) => d.name === deadLetterQueue)!] as JobDefinition<never>[];
+    const processes = [0, 1].map(() =>
+      createDeps({
+        database: h.t,
+        log: createLogger("silent"),
+        jobs: { definitions, pollingIntervalSeconds: 0.5, boss: { superviseIntervalSeconds: 1 } },
+      }),
+    );
+    try {
+      await processes[0]!.jobs.start();
+      const id = await processes[0]!.jobs.send(h.t.db, "pg.stall", { practiceId: h.practiceIds["bright-smiles"]! });
+      await processes[1]!.jobs.start();
+      const end = Date.now() + 25_000;
+      while (Date.now() < end && runs < 2) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect(runs).toBeGreaterThanOrEqual(2); // retried after the lease ran out...
+      expect(most).toBe(1); // ...but never beside the attempt still running
+      expect(id).toBeTruthy();
+    } finally {
+      for (const p of processes) await p.jobs.stop();
+    }
+  }, 60_000);
 
   it("lets a pairing code pair exactly one of many racing tablets", async () => {
     const { code } = await admin.kiosks.createPairing.mutate({ name: "Race" });

@@ -13,8 +13,7 @@ import { registerInProcessApi } from "./client.ts";
 import { configFromEnv } from "./config.ts";
 import { readEnv, repoRoot } from "./env.ts";
 import { ProxyTrust } from "./http/client-address.ts";
-import { defaultHandlers } from "./jobs/handlers.ts";
-import { startWorker } from "./jobs/worker.ts";
+import { spoolDirFor } from "./jobs/runtime.ts";
 import { createLogger } from "./logger.ts";
 import { createMailer } from "./mail.ts";
 import { writePidFile } from "./pid-file.ts";
@@ -46,15 +45,24 @@ export async function main() {
   // The operator's CLI must not open the embedded database while this process has it open.
   const removePidFile = database.kind === "pglite" ? writePidFile(env.TALLY_DATA_DIR) : () => {};
   // Read caches (sessions, balances) are exact only while this is the database's one server.
-  if (!(await database.claimExclusive())) log.warn("another Tally server uses this database: in-memory read caches are off");
+  const exclusive = await database.claimExclusive();
+  if (!exclusive) log.warn("another Tally server uses this database: in-memory read caches are off");
   if (env.TALLY_SEED === "auto") {
     const seed = await seedDemo(database.db);
     if (seed.seeded) log.info({ practices: Object.keys(seed.practiceIds) }, "seeded the demo practices");
   }
 
   const mailer = createMailer(database.db, { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
-  const app = createApp({ database, log, config: configFromEnv(env), mailer });
-  const worker = env.TALLY_JOBS === "on" ? startWorker(app.deps, defaultHandlers) : undefined;
+  // Jobs (pg-boss): uploads and dead letters in every process; with TALLY_JOBS=on also the
+  // background queues and the schedules. Starting sweeps the upload spool folder.
+  const app = createApp({
+    database,
+    log,
+    config: configFromEnv(env),
+    mailer,
+    jobs: { background: env.TALLY_JOBS === "on", spoolDir: spoolDirFor(database, env.TALLY_DATA_DIR), exclusive },
+  });
+  await app.deps.jobs.start();
   const api = getRequestListener(app.fetch);
   const server = createServer();
   // The apps' server-side calls are handed to the app in this process (no socket), unless
@@ -130,7 +138,7 @@ export async function main() {
     closing = true;
     log.info({ signal }, "shutting down");
     server.close(async () => {
-      await worker?.stop();
+      await app.deps.jobs.stop();
       mailer.close();
       await database.close();
       removePidFile();

@@ -28,6 +28,10 @@ export interface Database {
    * held on a connection of its own until close(). False when another process holds it.
    */
   claimExclusive(): Promise<boolean>;
+  /** The embedded PGlite instance itself (for pg-boss's PGlite backend); absent on PostgreSQL. */
+  pglite?: PGlite;
+  /** The PostgreSQL connection string (for pg-boss's own pool); absent on PGlite. */
+  url?: string;
 }
 
 /** The tables a statement writes: null for a read, "all" when the text does not say. */
@@ -258,6 +262,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
     return {
       db,
       kind: "postgres",
+      url,
       migrate: () => migratePostgres(db as never, { migrationsFolder }),
       ping: async () => {
         try {
@@ -301,6 +306,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
   return {
     db,
     kind: "pglite",
+    pglite: client,
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     ping: async () => {
       try {

@@ -14,8 +14,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { CsvImportSummary, Ctx } from "@tally/core";
 import { CSV_COLUMNS, checkInvoiceRow, DomainError, importInvoices, importPlainCsv } from "@tally/core";
+import { type Db, jobs } from "@tally/db";
 import { CsvError, parse } from "csv-parse";
-import { setProgress } from "../jobs/queue.ts";
+import { eq } from "drizzle-orm";
 
 export type { CsvImportSummary };
 
@@ -43,6 +44,8 @@ export async function importCsv(
     file?: string;
     /** Skip the COPY path (tests of the csv-parse path on PostgreSQL). */
     parser?: boolean;
+    /** Aborted when the job's lease is gone: the import stops between transactions. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<CsvImportSummary> {
   if (options.parser) return parseCsv(ctx, source, options);
@@ -59,7 +62,9 @@ export async function importCsv(
     let lastReport = 0;
     const fast = await importPlainCsv(ctx, () => createReadStream(path), {
       source: options.source ?? "csv",
+      jobId: options.jobId,
       onProgress: (done) => {
+        options.signal?.throwIfAborted();
         if (!options.jobId || Date.now() - lastReport < 500) return;
         lastReport = Date.now();
         void setProgress(ctx.db, options.jobId, done).catch(() => {});
@@ -79,7 +84,7 @@ export async function importCsv(
 async function parseCsv(
   ctx: Ctx,
   source: Readable | AsyncIterable<Uint8Array | string>,
-  options: { jobId?: string; chunkInvoices?: number; source?: string },
+  options: { jobId?: string; chunkInvoices?: number; source?: string; signal?: AbortSignal },
 ): Promise<CsvImportSummary> {
   // Large chunks: core rewrites each member's engine state once per call, so fewer, larger calls
   // import much faster on files with many invoices per member; progress still moves per
@@ -122,7 +127,9 @@ async function parseCsv(
       source: options.source ?? "csv",
       fileRows: batchRows,
       parseErrors: chunkErrors,
+      jobId: options.jobId,
       onProgress: (p) => {
+        options.signal?.throwIfAborted();
         // Rows of this batch done so far, in proportion to its invoices; at most every 500 ms.
         if (!options.jobId || Date.now() - lastReport < 500) return;
         lastReport = Date.now();
@@ -155,6 +162,7 @@ async function parseCsv(
 
   for await (const { record, info } of readable(parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>)) {
     summary.rows++;
+    if ((summary.rows & 1023) === 0) options.signal?.throwIfAborted();
     const row = info.lines;
     const fields = Object.fromEntries(CSV_COLUMNS.map((c) => [c, record[c] ?? ""])) as Parameters<typeof checkInvoiceRow>[0];
     const { problems, row: checked, key } = checkInvoiceRow(fields);
@@ -184,6 +192,14 @@ async function parseCsv(
   await flush();
   summary.errors.sort((a, b) => a.row - b.row);
   return summary;
+}
+
+/** The import job's live progress (the admin app polls it). */
+export async function setProgress(db: Db, id: string, processed: number, total?: number | null) {
+  await db
+    .update(jobs)
+    .set(total === undefined ? { processed } : { processed, total })
+    .where(eq(jobs.id, id));
 }
 
 /** csv-parse's own errors (a record over the size limit, a broken quote) as a 400 that names the line. */

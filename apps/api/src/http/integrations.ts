@@ -5,23 +5,31 @@
 //                              summary; `?when=nightly` queues it for 02:00 practice time
 //   GET  /api/v1/imports/:id   progress and result of an import job
 // The practice always comes from the key or the session, never from the request body.
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type Ctx, getImportJob, getPractice, importInvoices, importJobQueue, resolveApiKey, resolveStaffSession } from "@tally/core";
+import {
+  addDays,
+  type Ctx,
+  getImportJob,
+  getPractice,
+  importInvoices,
+  importJobQueue,
+  localDate,
+  resolveApiKey,
+  resolveStaffSession,
+  startOfLocalDay,
+} from "@tally/core";
 import { jobs } from "@tally/db";
-import { eq } from "drizzle-orm";
 import { Hono, type Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
 import { errorResponse } from "../errors.ts";
-import { addDays, localDate, startOfLocalDay } from "../jobs/local-time.ts";
-import { complete, enqueue, fail } from "../jobs/queue.ts";
+import { importOutcome } from "../jobs/import-job.ts";
+import { PermanentJobError } from "../jobs/runtime.ts";
 import { type AppDeps, staffCookie } from "../trpc/context.ts";
 import { requestHost } from "./client-address.ts";
-import { importCsv } from "./import-csv.ts";
 import { patientRoutes } from "./patients.ts";
 
 const maxInvoicesPerRequest = 50_000;
@@ -105,24 +113,29 @@ export function integrationRoutes(deps: AppDeps) {
     }
 
     const { db } = deps.database;
+    // pg-boss must be up before a transaction sends through it (PGlite: one connection).
+    await deps.jobs.start();
+    const jobId = randomUUID();
+    const record = { id: jobId, practiceId: caller.ctx.practiceId, queue: importJobQueue, status: "pending" as const };
+    const data = { practiceId: caller.ctx.practiceId, actor: caller.ctx.actor };
     if (nightly) {
       const tz = (await getPractice({ ctx: caller.ctx })).timezone;
       // 02:00 local tonight: after the day's invoices are closed in the practice-management system.
       const runAt = new Date(startOfLocalDay(addDays(localDate(new Date(), tz), 1), tz).getTime() + 2 * 3_600_000);
       const csv = (await stream.toArray()).join("");
-      const job = await enqueue(db, {
-        queue: importJobQueue,
-        practiceId: caller.ctx.practiceId,
-        runAt,
-        payload: { csv, actor: caller.ctx.actor },
+      // The record and the job commit together (or not at all).
+      await db.transaction(async (tx) => {
+        await tx.insert(jobs).values({ ...record, runAt, payload: { nightly: true } });
+        await deps.jobs.send(tx, "import.nightly", { ...data, csv }, { id: jobId, startAfter: runAt });
       });
-      return c.json({ jobId: job!.id, status: "pending", runAt }, 202);
+      return c.json({ jobId, status: "pending", runAt }, 202);
     }
 
-    // The upload is spooled to a temporary file at disk speed (counting its rows for progress),
-    // then imported from there: a long import never holds the upload open, and the admin app
-    // polls the job for processed / total. `?wait=true` answers with the summary instead.
-    const file = join(await mkdtemp(join(tmpdir(), "tally-import-")), "upload.csv");
+    // The upload is spooled to a file at disk speed (counting its rows for progress), then a job
+    // imports it from there (any API process on this machine, TALLY_JOBS=off included): a long
+    // import never holds the upload open, and the admin app polls the job for processed / total.
+    // `?wait=true` answers with the summary instead.
+    const file = deps.jobs.spoolFile(jobId);
     let lines = 0;
     let endsWithNewline = true;
     const countLines = new Transform({
@@ -132,35 +145,25 @@ export function integrationRoutes(deps: AppDeps) {
         done(null, chunk);
       },
     });
-    await pipeline(stream, countLines, createWriteStream(file));
-    const job = (await enqueue(db, {
-      queue: importJobQueue,
-      practiceId: caller.ctx.practiceId,
-      payload: { uploaded: true, actor: caller.ctx.actor },
-      total: Math.max(0, lines + (endsWithNewline ? 0 : 1) - 1),
-    }))!;
-    // Marked running right away, so no worker picks it up: this process does the work.
-    await db.update(jobs).set({ status: "running", lockedAt: new Date(), attempts: 1 }).where(eq(jobs.id, job.id));
-    const work = (async () => {
-      try {
-        const summary = await importCsv(caller.ctx, createReadStream(file), { jobId: job.id, file });
-        await db.update(jobs).set({ processed: summary.rows, total: summary.rows }).where(eq(jobs.id, job.id));
-        await complete(db, job.id, summary);
-        deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", summary.rows);
-        deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", summary.imported);
-        return summary;
-      } catch (e) {
-        await fail(db, { ...job, attempts: job.maxAttempts }, e);
-        throw e;
-      } finally {
-        await rm(dirname(file), { recursive: true, force: true });
-      }
-    })();
-    if (c.req.query("wait") !== "true") {
-      work.catch((err) => deps.log.error({ err, job: job.id }, "import failed"));
-      return c.json({ jobId: job.id, status: "running", total: job.total }, 202);
+    let total = 0;
+    try {
+      await pipeline(stream, countLines, createWriteStream(file));
+      total = Math.max(0, lines + (endsWithNewline ? 0 : 1) - 1);
+      await db.transaction(async (tx) => {
+        await tx.insert(jobs).values({ ...record, total, payload: { upload: true } });
+        await deps.jobs.send(tx, "import.upload", { ...data, file }, { id: jobId });
+      });
+    } catch (e) {
+      await rm(file, { force: true });
+      throw e;
     }
-    return c.json({ jobId: job.id, status: "done", ...(await work) });
+    if (c.req.query("wait") !== "true") return c.json({ jobId, status: "pending", total }, 202);
+    const outcome = await deps.jobs.waitFor(jobId, () => importOutcome(db, jobId));
+    if (outcome.status === "failed") {
+      const error = outcome.error instanceof PermanentJobError && outcome.error.original ? outcome.error.original : outcome.error;
+      return errorResponse(c, error, deps.log);
+    }
+    return c.json({ jobId, status: "done", ...(outcome.result as object) });
   });
 
   api.get("/imports/:id", async (c) => {

@@ -1,6 +1,6 @@
 // The gift-card outbox's periodic run (core's fulfilPendingGiftCards): pending gift-card orders
 // are issued by the configured provider after their redemption committed, retried with backoff,
-// refunded on final failure. Called by the worker loop on each tick; safe in several processes.
+// refunded on final failure. Run every minute by the `gift-cards.fulfil` job (handlers.ts); safe in several processes.
 import { fulfilPendingGiftCards, giftCardProvider } from "@tally/core";
 import type { AppDeps } from "../trpc/context.ts";
 

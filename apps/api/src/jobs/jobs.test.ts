@@ -1,68 +1,155 @@
-import { addDays, localDate, startOfLocalDay } from "@tally/core";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { listFailedJobs, systemCtx } from "@tally/core";
 import { seedDemo } from "@tally/core/seed";
-import { issuedCoupons, jobs, members, practices } from "@tally/db";
+import { importRuns, issuedCoupons, jobs, members, practices } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../app.ts";
 import { createLogger } from "../logger.ts";
 import { createMailer } from "../mail.ts";
-import { defaultHandlers } from "./handlers.ts";
-import { claim, complete, enqueue, fail } from "./queue.ts";
-import { scheduleDaily, startWorker } from "./worker.ts";
+import type { AppDeps } from "../trpc/context.ts";
+import { jobDefinitions } from "./handlers.ts";
+import type { ImportJobData } from "./import-job.ts";
+import type { Job, JobDefinition } from "./runtime.ts";
 
-describe("job queue and schedules", () => {
+const rowsOf = (r: unknown) => (Array.isArray(r) ? r : ((r as { rows: unknown[] }).rows ?? [])) as Record<string, unknown>[];
+const until = async (what: () => Promise<boolean>, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (!(await what())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe("jobs on pg-boss", () => {
   let t: TestDatabase;
+  let practiceIds: Record<string, string>;
+  const open: AppDeps[] = [];
+  const depsWith = (jobsConfig: Parameters<typeof createDeps>[0]["jobs"] = {}, mailer?: AppDeps["mailer"]) => {
+    const deps = createDeps({ database: t, log: createLogger("silent"), mailer, jobs: { pollingIntervalSeconds: 0.5, ...jobsConfig } });
+    open.push(deps);
+    return deps;
+  };
   beforeAll(async () => {
     t = await createTestDatabase();
-    await seedDemo(t.db, { members: 3 });
+    practiceIds = (await seedDemo(t.db, { members: 3 })).practiceIds;
   });
-  afterAll(async () => t?.dispose());
-
-  it("enqueues a singleton once and claims each job once", async () => {
-    const a = await enqueue(t.db, { queue: "test.once", singletonKey: "once:1" });
-    const b = await enqueue(t.db, { queue: "test.once", singletonKey: "once:1" });
-    expect(a).not.toBeNull();
-    expect(b).toBeNull();
-    const [first, second] = [await claim(t.db, ["test.once"]), await claim(t.db, ["test.once"])];
-    expect(first.map((j) => j.id)).toEqual([a!.id]);
-    expect(second).toEqual([]);
-    await complete(t.db, a!.id, { ok: true });
+  afterAll(async () => {
+    for (const d of open) await d.jobs.stop();
+    await t?.dispose();
   });
 
-  it("retries a failed job with backoff, then leaves it failed", async () => {
-    const job = await enqueue(t.db, { queue: "test.fail", maxAttempts: 2 });
-    let [claimed] = await claim(t.db, ["test.fail"]);
-    await fail(t.db, claimed!, new Error("boom"));
-    const [retry] = await t.db.select().from(jobs).where(eq(jobs.id, job!.id));
-    expect(retry).toMatchObject({ status: "pending", lastError: "boom", attempts: 1 });
-    [claimed] = await claim(t.db, ["test.fail"], 5, new Date(Date.now() + 60_000));
-    await fail(t.db, claimed!, new Error("boom again"));
-    const [dead] = await t.db.select().from(jobs).where(eq(jobs.id, job!.id));
-    expect(dead?.status).toBe("failed");
+  it("enqueues in the caller's transaction: a rolled-back transaction leaves no job", async () => {
+    const deps = depsWith();
+    await deps.jobs.start();
+    const practiceId = practiceIds["bright-smiles"]!;
+    const kept = await t.db.transaction((tx) => deps.jobs.send(tx, "digest.send", { practiceId, to: "kept@example.com" }));
+    let dropped: string | null = null;
+    await expect(
+      t.db.transaction(async (tx) => {
+        dropped = await deps.jobs.send(tx, "digest.send", { practiceId, to: "dropped@example.com" });
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(kept).toBeTruthy();
+    expect(dropped).toBeTruthy();
+    const found = rowsOf(await t.db.execute(sql`select id::text from pgboss.job where id::text in (${kept}, ${dropped})`)).map((r) => r.id);
+    expect(found).toEqual([kept]);
+    await deps.jobs.boss.deleteJob("digest.send", kept!);
+    await deps.jobs.stop();
   });
 
-  it("computes local midnight in the practice's timezone", () => {
-    expect(startOfLocalDay("2026-03-08", "America/Chicago").toISOString()).toBe("2026-03-08T06:00:00.000Z");
-    expect(startOfLocalDay("2026-03-09", "America/Chicago").toISOString()).toBe("2026-03-09T05:00:00.000Z"); // after DST starts
-    expect(localDate(new Date("2026-01-02T05:30:00Z"), "America/Chicago")).toBe("2026-01-01");
-    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
+  it("retries an import whose worker never completes within its lease, then fails it and its import run", async () => {
+    const practiceId = practiceIds["bright-smiles"]!;
+    let attempts = 0;
+    // The worker takes the job, starts its run, and never completes (a hung or dead process): the
+    // lease (1 s here) runs out, pg-boss retries it, the retry hangs too, and the job fails for good.
+    const hang: JobDefinition<ImportJobData> = {
+      name: "import.upload",
+      runs: "always",
+      handler: async (job: Job<ImportJobData>) => {
+        attempts++;
+        if (attempts === 1) await t.db.insert(importRuns).values({ practiceId, source: "csv", rows: 1, jobId: job.id });
+        await new Promise((_, reject) => job.signal.addEventListener("abort", () => reject(new Error("lease ran out"))));
+      },
+    };
+    const deps = depsWith({
+      definitions: jobDefinitions.map((d) => (d.name === "import.upload" ? (hang as JobDefinition<never>) : d)),
+      queueOptions: { "import.upload": { expireInSeconds: 1, retryLimit: 1, retryDelay: 1, retryBackoff: true, retryDelayMax: 1 } },
+      boss: { superviseIntervalSeconds: 1 },
+    });
+    await deps.jobs.start();
+    const jobId = crypto.randomUUID();
+    const file = deps.jobs.spoolFile(jobId);
+    await writeFile(file, "member_id,invoice_id,date,code,amount\nPMS-10000,H-1,2026-03-09,CLEAN,30.00\n");
+    await t.db.transaction(async (tx) => {
+      await tx.insert(jobs).values({ id: jobId, practiceId, queue: "import.invoices", status: "pending", total: 1 });
+      await deps.jobs.send(tx, "import.upload", { practiceId, actor: { kind: "system", id: "system" }, file }, { id: jobId });
+    });
+    await until(async () => (await t.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]?.status === "failed");
+    expect(attempts).toBe(2);
+    const [state] = rowsOf(await t.db.execute(sql`select state, retry_count from pgboss.job where id = ${jobId}`));
+    expect(state).toMatchObject({ state: "failed", retry_count: 1 });
+    const [run] = await t.db.select().from(importRuns).where(eq(importRuns.jobId, jobId));
+    expect(run?.finishedAt).not.toBeNull();
+    expect(run?.error).toMatch(/exceeded|lease/);
+    expect(existsSync(file)).toBe(false);
+    // The admin app's dead letters: the practice's failed jobs with their error and time.
+    const failed = await listFailedJobs({ ctx: systemCtx(t.db, practiceId) });
+    expect(failed.find((f) => f.id === jobId)).toMatchObject({ queue: "import.upload", attempts: 2, failedAt: expect.any(Date) });
+    expect(await listFailedJobs({ ctx: systemCtx(t.db, practiceIds["paws-claws"]!) })).toEqual([]);
+    await deps.jobs.stop();
   });
 
-  it("schedules birthdays and the digest once per practice per local day", async () => {
-    const deps = createDeps({ database: t, log: createLogger("silent") });
-    const now = new Date("2026-06-01T05:10:00Z"); // 00:10 in Chicago, 23:10 the day before in Denver
-    await scheduleDaily(deps, now);
-    await scheduleDaily(deps, now);
-    const rows = await t.db.select().from(jobs);
-    const keys = rows.map((r) => r.singletonKey).filter((k) => k?.startsWith("birthdays") || k?.startsWith("digest"));
-    expect(keys.filter((k) => k?.startsWith("birthdays")).length).toBe(2);
-    expect(keys.some((k) => k?.endsWith(":2026-06-01") && k.startsWith("birthdays"))).toBe(true); // Chicago
-    expect(keys.some((k) => k?.endsWith(":2026-05-31") && k.startsWith("birthdays"))).toBe(true); // Denver
+  it("sweeps the spool folder at start: files without a queued or running job go", async () => {
+    const spoolDir = join(tmpdir(), `tally-spool-test-${crypto.randomUUID()}`);
+    await mkdir(spoolDir, { recursive: true });
+    const practiceId = practiceIds["bright-smiles"]!;
+    const first = depsWith({ spoolDir });
+    await first.jobs.start();
+    // A job queued for later (its upload must stay) and two leftovers of a crash.
+    const queued = crypto.randomUUID();
+    await t.db.transaction((tx) =>
+      first.jobs.send(
+        tx,
+        "import.upload",
+        { practiceId, file: join(spoolDir, `${queued}.csv`) },
+        { id: queued, startAfter: new Date(Date.now() + 3_600_000) },
+      ),
+    );
+    await first.jobs.stop();
+    for (const id of [queued, crypto.randomUUID(), crypto.randomUUID()]) await writeFile(join(spoolDir, `${id}.csv`), "x");
+    const second = depsWith({ spoolDir });
+    await second.jobs.start();
+    expect(await readdir(spoolDir)).toEqual([`${queued}.csv`]);
+    await second.jobs.boss.deleteJob("import.upload", queued);
+    await second.jobs.stop();
   });
 
-  it("the hourly coupon job expires each practice's coupons past their expiry", async () => {
+  it("schedules the daily and hourly jobs per practice in its timezone, and drops a deleted practice's", async () => {
+    const deps = depsWith({ background: true });
+    await deps.jobs.start();
+    const all = await t.db.select({ id: practices.id, timezone: practices.timezone }).from(practices);
+    const schedules = await deps.jobs.boss.getSchedules();
+    for (const name of ["birthdays", "digest", "coupons.expire"]) {
+      const mine = schedules.filter((s) => s.name === name);
+      expect(new Set(mine.map((s) => `${s.key} ${s.timezone}`))).toEqual(new Set(all.map((p) => `${p.id} ${p.timezone}`)));
+    }
+    expect(schedules.find((s) => s.name === "birthdays")?.cron).toBe("0 0 * * *");
+    expect(schedules.find((s) => s.name === "coupons.expire")?.cron).toBe("0 * * * *");
+    expect(schedules.filter((s) => s.name === "schedules.sync")).toHaveLength(1);
+    await deps.jobs.boss.schedule("birthdays", "0 0 * * *", { practiceId: "gone" }, { key: "gone" });
+    await deps.jobs.syncSchedules();
+    expect((await deps.jobs.boss.getSchedules("birthdays")).map((s) => s.key)).not.toContain("gone");
+    await deps.jobs.stop();
+  });
+
+  it("the hourly coupon job expires the practice's coupons past their expiry", async () => {
     const [member] = await t.db.select().from(members).limit(1);
     const hour = 3_600_000;
     const issue = async (key: string, expiresAt: Date) =>
@@ -81,25 +168,20 @@ describe("job queue and schedules", () => {
       )[0]!.id;
     const gone = await issue("gone", new Date(Date.now() - hour));
     const valid = await issue("valid", new Date(Date.now() + hour));
-    const deps = createDeps({ database: t, log: createLogger("silent") });
-    const worker = startWorker(deps, { "coupons.expire": defaultHandlers["coupons.expire"]! }, { autostart: false });
-    expect(await worker.tick(new Date())).toBeGreaterThanOrEqual(1);
+    const deps = depsWith({ background: true });
+    await deps.jobs.start();
+    const id = await deps.jobs.send(t.db, "coupons.expire", { practiceId: member!.practiceId });
+    await until(async () => (await deps.jobs.boss.getJobById("coupons.expire", id!))?.state === "completed");
+    expect((await deps.jobs.boss.getJobById("coupons.expire", id!))?.output).toEqual({ expired: 1 });
     const rows = await t.db
       .select()
       .from(issuedCoupons)
       .where(inArray(issuedCoupons.id, [gone, valid]));
     expect(Object.fromEntries(rows.map((r) => [r.coupon, r.status]))).toEqual({ gone: "expired", valid: "active" });
-    // One job per practice ran; the member's practice reports the coupon it expired.
-    const all = await t.db.select({ id: practices.id }).from(practices);
-    const done = await t.db
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.queue, "coupons.expire"), eq(jobs.status, "done")));
-    expect(new Set(done.map((j) => j.practiceId))).toEqual(new Set(all.map((p) => p.id)));
-    expect(done.filter((j) => j.practiceId === member!.practiceId).map((j) => j.result)).toContainEqual({ expired: 1 });
+    await deps.jobs.stop();
   });
 
-  it("sends mail through a real SMTP server", async () => {
+  it("sends the digest mail through a real SMTP server", async () => {
     const received: string[] = [];
     const server = new SMTPServer({
       authOptional: true,
@@ -116,17 +198,21 @@ describe("job queue and schedules", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.server.address() as { port: number }).port;
     const mailer = createMailer(t.db, { smtpUrl: `smtp://127.0.0.1:${port}`, from: "Tally <no-reply@tally.test>" });
-    const deps = createDeps({ database: t, log: createLogger("silent"), mailer });
-    await enqueue(t.db, {
-      queue: "digest.send",
-      payload: { to: "ana@example.com", firstName: "Ana", points: 25, balance: 125, practiceName: "Bright Smiles", date: "2026-06-01" },
+    const deps = depsWith({ background: true }, mailer);
+    await deps.jobs.start();
+    await deps.jobs.send(t.db, "digest.send", {
+      practiceId: practiceIds["bright-smiles"]!,
+      to: "ana@example.com",
+      firstName: "Ana",
+      points: 25,
+      balance: 125,
+      practiceName: "Bright Smiles",
+      date: "2026-06-01",
     });
-    const { digestSendHandler } = await import("./worker.ts");
-    const worker = startWorker(deps, { "digest.send": digestSendHandler }, { autostart: false });
-    expect(await worker.tick()).toBeGreaterThanOrEqual(1);
+    await until(async () => received.length > 0);
+    await deps.jobs.stop();
     mailer.close();
     await new Promise<void>((r) => server.close(() => r()));
-    expect(received).toHaveLength(1);
     expect(received[0]).toMatch(/Subject: You earned 25 points at Bright Smiles/);
     expect(received[0]).toMatch(/balance is now 125 points/);
   });

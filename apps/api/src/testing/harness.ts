@@ -66,7 +66,10 @@ export async function createHarness(options: { members?: number; config?: AppOpt
       return c;
     },
     request: async (path, init) => app.fetch(new Request(`http://tally.test${path}`, init)),
-    dispose: () => t.dispose(),
+    dispose: async () => {
+      await app.deps.jobs.stop();
+      await t.dispose();
+    },
   };
 }
 

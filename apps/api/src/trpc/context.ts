@@ -14,6 +14,7 @@ import {
 } from "@tally/core";
 import type { Database } from "@tally/db";
 import type { ApiConfig } from "../config.ts";
+import type { Jobs } from "../jobs/runtime.ts";
 import type { LiveBus } from "../live.ts";
 import type { Logger } from "../logger.ts";
 import type { Mailer } from "../mail.ts";
@@ -32,6 +33,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   metrics: Metrics;
   mailer: Mailer;
+  /** Background jobs (pg-boss): enqueue, start, stop (jobs/runtime.ts). */
+  jobs: Jobs;
 }
 
 /** What procedures may add to the response's headers (a fetch Headers object fits). */

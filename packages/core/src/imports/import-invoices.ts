@@ -67,6 +67,7 @@ export async function importInvoices({
   source = "import",
   fileRows,
   parseErrors = [],
+  jobId,
 }: {
   ctx: Ctx;
   input: { rows: unknown[] } | unknown[];
@@ -74,6 +75,8 @@ export async function importInvoices({
   source?: string;
   /** Rows of the source file behind this call, bad ones included (a CSV parser's count); recorded on the run. */
   fileRows?: number;
+  /** The background job running this import (recorded on the run, so a failed job fails its runs). */
+  jobId?: string;
   /** Row errors found before the rows got here (a CSV parser's): recorded with the run, not repeated in the result. */
   parseErrors?: { row: number; message: string }[];
 }): Promise<ImportResult> {
@@ -131,6 +134,7 @@ export async function importInvoices({
     rowErrors,
     parseErrors,
     fileRows: fileRows ?? rows.length,
+    jobId,
     source,
     onProgress,
   });
@@ -153,6 +157,8 @@ export async function recordInvoiceRun(
     repeats?: number;
     fileRows: number;
     source: string;
+    /** The background job running this import (see importRuns.jobId). */
+    jobId?: string;
     onProgress?: (p: ImportProgress) => void;
   },
 ): Promise<ImportResult> {
@@ -167,7 +173,7 @@ export async function recordInvoiceRun(
   };
   const [created] = await ctx.db
     .insert(importRuns)
-    .values({ practiceId: ctx.practiceId, source, rows: run.fileRows })
+    .values({ practiceId: ctx.practiceId, source, rows: run.fileRows, jobId: run.jobId ?? null })
     .returning({ id: importRuns.id });
   const runId = created!.id;
   const setup = await loadSetup(ctx.db, ctx.practiceId);

@@ -30,7 +30,7 @@ export interface CsvImportSummary {
 export async function importPlainCsv(
   ctx: Ctx,
   open: () => Readable,
-  options: { source?: string; onProgress?: (rowsDone: number, rowsTotal: number) => void } = {},
+  options: { source?: string; jobId?: string; onProgress?: (rowsDone: number, rowsTotal: number) => void } = {},
 ): Promise<CsvImportSummary | null> {
   authorize(ctx, "imports.invoices");
   const plain = await readPlainCsv(ctx, open);
@@ -71,6 +71,7 @@ export async function importPlainCsv(
     repeats: plain.repeats,
     fileRows: plain.rows,
     source: options.source ?? "csv",
+    jobId: options.jobId,
     onProgress: (p) => options.onProgress?.(Math.round((plain.rows * (p.imported + p.skipped)) / Math.max(1, invoicesTotal)), plain.rows),
   });
   return {

@@ -27,5 +27,7 @@ export async function listImportRuns({ ctx, input }: { ctx: Ctx; input?: Input<t
     errors: r.errors,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
+    /** Set when the run's job failed before the run finished (crash, expiry, error). */
+    error: r.error,
   }));
 }

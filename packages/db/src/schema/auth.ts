@@ -2,7 +2,6 @@
 // devices, integration API keys, failed-attempt lockouts, the job queue and the dev mailbox.
 // Secrets (session tokens, device tokens, API keys, pairing codes) are stored only as SHA-256
 // hashes, so a copy of the database cannot be replayed as a login.
-import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./columns.ts";
 import { members } from "./members.ts";
@@ -104,8 +103,9 @@ export const authLockouts = pgTable(
 
 export const jobStatus = pgEnum("job_status", ["pending", "running", "done", "failed"]);
 
-/** The background job queue (claimed with FOR UPDATE SKIP LOCKED; works on PGlite and PostgreSQL).
- *  `singleton_key` makes scheduling idempotent (one birthday run per practice per local day). */
+/** What people watch of a background job (invoice imports): status, progress and result, keyed by
+ *  the pg-boss job id (pg-boss, in its own `pgboss` schema, runs the job: claims, leases, retries,
+ *  schedules). Written by the API's job handlers; read by core's getImportJob. */
 export const jobs = pgTable(
   "jobs",
   {
@@ -116,22 +116,15 @@ export const jobs = pgTable(
     status: jobStatus().notNull().default("pending"),
     runAt: at().notNull().defaultNow(),
     attempts: integer().notNull().default(0),
-    maxAttempts: integer().notNull().default(3),
-    singletonKey: text(),
     /** Progress for long jobs (imports): processed / total rows, shown by the admin app. */
     processed: integer().notNull().default(0),
     total: integer(),
     result: jsonb(),
     lastError: text(),
-    lockedAt: at(),
     createdAt: createdAt(),
     finishedAt: at(),
   },
-  (t) => [
-    index("jobs_ready_idx").on(t.status, t.runAt),
-    index("jobs_practice_idx").on(t.practiceId),
-    uniqueIndex("jobs_singleton_key").on(t.singletonKey).where(sql`${t.singletonKey} is not null`),
-  ],
+  (t) => [index("jobs_practice_idx").on(t.practiceId)],
 );
 
 /** Outgoing email kept in the database when no SMTP server is configured (shown in the admin app). */

@@ -210,8 +210,12 @@ export const importRuns = pgTable(
     imported: integer().notNull().default(0),
     skipped: integer().notNull().default(0),
     errors: jsonb().$type<{ row: number; message: string }[]>().notNull().default([]),
+    /** The background job (jobs.id, the pg-boss job id) that ran this import, if any. */
+    jobId: uuid(),
+    /** Set with finishedAt when the run did not finish: its job failed (crash, expiry, error). */
+    error: text(),
     startedAt: createdAt(),
     finishedAt: timestamp({ withTimezone: true, mode: "date" }),
   },
-  (t) => [index("import_runs_practice_idx").on(t.practiceId)],
+  (t) => [index("import_runs_practice_idx").on(t.practiceId), index("import_runs_job_idx").on(t.jobId)],
 );

@@ -1,6 +1,6 @@
 // Invoice import history for the admin Imports page: each run with its counts and row errors.
 // Uploads and their progress are POST / GET /api/v1/imports (see http/integrations.ts).
-import { listImportRuns, listImportRunsInput } from "@tally/core";
+import { listFailedJobs, listFailedJobsInput, listImportRuns, listImportRunsInput } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const importsRouter = router({
@@ -8,4 +8,9 @@ export const importsRouter = router({
     .meta({ role: "admin" })
     .input(listImportRunsInput.optional())
     .query(({ ctx, input }) => listImportRuns({ ctx: ctx.core, input })),
+  /** Background jobs of the practice that failed for good (dead letters), with error and time. */
+  failedJobs: staffProcedure
+    .meta({ role: "admin" })
+    .input(listFailedJobsInput.optional())
+    .query(({ ctx, input }) => listFailedJobs({ ctx: ctx.core, input })),
 });
