@@ -6,6 +6,7 @@
 import type { Tx } from "@tally/db";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
+import type { EarningMember } from "../events/record-events.ts";
 import { jsonRows, query } from "../sql.ts";
 import { cardOf, type KioskIdentifyInput, kioskPersonSubject, refusedCard } from "./kiosk-identify.ts";
 import { readMemberQrToken } from "./tokens.ts";
@@ -19,7 +20,15 @@ export interface IdentifyItem {
 }
 
 export type Identified =
-  | { status: "found"; memberId: string; lead: boolean; firstName: string; lastName: string }
+  | {
+      status: "found";
+      memberId: string;
+      lead: boolean;
+      firstName: string;
+      lastName: string;
+      /** What the pipeline reads of the member (saves it reading the row again). */
+      member: EarningMember;
+    }
   | { status: "locked" }
   /** Unknown, or earlier failed attempts to clear: `identifyAtKiosk` must see it. */
   | { status: "single" };
@@ -48,22 +57,25 @@ export async function identifyMany(db: Tx | Ctx["db"], ctx: Ctx, items: Identify
     status: string | null;
     first_name: string | null;
     last_name: string | null;
+    tags: unknown;
+    birthday: string | null;
+    registered: unknown;
     locked: unknown;
     failures: unknown;
   }>(
     db,
     sql`with x as (select * from jsonb_to_recordset(${jsonRows(lookups)}) as x(i int, subject text, card text, member_id uuid, at timestamptz))
-        select x.i, m.id, m.status, m.first_name, m.last_name,
+        select x.i, m.id, m.status, m.first_name, m.last_name, to_jsonb(m.tags) as tags, m.birthday::text as birthday, m.registered,
                x.subject is not null and (coalesce(l.locked_until > x.at, false) or exists (
                  select 1 from auth_lockouts d where d.scope = 'kiosk_device' and d.subject = ${device} and d.locked_until > x.at)) as locked,
                coalesce(l.failures > 0, false) as failures
         from x
         left join auth_lockouts l on x.subject is not null and l.scope = 'kiosk_subject' and l.subject = x.subject
         left join lateral (
-          (select id, status, first_name, last_name from members
+          (select id, status, first_name, last_name, tags, birthday, registered from members
             where practice_id = ${practiceId}::uuid and card_number = x.card and status <> 'merged' limit 1)
           union all
-          (select id, status, first_name, last_name from members
+          (select id, status, first_name, last_name, tags, birthday, registered from members
             where practice_id = ${practiceId}::uuid and id = x.member_id and status <> 'merged')
           limit 1
         ) m on true`,
@@ -72,8 +84,18 @@ export async function identifyMany(db: Tx | Ctx["db"], ctx: Ctx, items: Identify
   for (const r of rows) {
     const i = Number(r.i);
     if (truthy(r.locked)) out[i] = { status: "locked" };
-    else if (r.id && !truthy(r.failures))
-      out[i] = { status: "found", memberId: r.id, lead: r.status === "lead", firstName: r.first_name!, lastName: r.last_name! };
+    else if (r.id && !truthy(r.failures)) {
+      const tags = (typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags) as string[];
+      const status = r.status as EarningMember["status"];
+      out[i] = {
+        status: "found",
+        memberId: r.id,
+        lead: status === "lead",
+        firstName: r.first_name!,
+        lastName: r.last_name!,
+        member: { id: r.id, status, mergedIntoId: null, tags, birthday: r.birthday, registered: truthy(r.registered) },
+      };
+    }
   }
   return out;
 }

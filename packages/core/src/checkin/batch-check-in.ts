@@ -17,7 +17,7 @@ import { authorize } from "../permissions.ts";
 import { audit } from "../verb.ts";
 import { recordVisits } from "./check-in.ts";
 import { type KioskCheckInResult, kioskCheckIn } from "./kiosk-check-in.ts";
-import { milestonesOf, welcomeExtras } from "./kiosk-welcome.ts";
+import { type MilestoneProgress, milestonesOf, welcomeExtras } from "./kiosk-welcome.ts";
 
 export interface KioskVisitOptions {
   qrSecret: string;
@@ -66,48 +66,66 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
     // A lead (self-registered, not yet converted) earns nothing: the visit is still welcomed. A
     // member twice in the batch: the visits run in arrival order, each shown the state after it.
     const earners = taken.filter((t) => !t.member.lead);
+    const shown = new Map<number, { balance: number; milestones: MilestoneProgress[] }>();
     const recorded = await recordVisits(
       tx,
       ctx,
       earners.map((t) => ({ memberId: t.member.memberId, method: items[t.i]!.input.method, at: items[t.i]!.at })),
-      { setup, statesAfter: true },
+      {
+        setup,
+        members: new Map(earners.map((t) => [t.member.memberId, t.member.member])),
+        // What this visit's screen shows: the state right after it (a member twice in the batch
+        // sees each visit's own).
+        afterEach: (k, states) => {
+          const state = states[earners[k]!.member.memberId]!;
+          shown.set(earners[k]!.i, { balance: state.balance, milestones: milestonesOf(setup.program, state) });
+        },
+      },
     );
     const eventOf = new Map(earners.map((t, k) => [t.i, recorded[k]!.outcome]));
-    const extras = await welcomeExtras(
-      tx,
-      ctx,
-      setup.program,
-      taken.map((t) => ({ memberId: t.member.memberId, at: items[t.i]!.at })),
-    );
-    const audits = taken.map((t, k) => {
-      const { method } = items[t.i]!.input;
+    const audits = taken.map((t) => {
       const outcome = eventOf.get(t.i);
-      const pointsEarned = outcome ? pointsGiven(outcome, t.member.memberId) : 0;
-      const extra = extras[k]!;
-      const after = outcome?.statesAfter?.[t.member.memberId];
-      results[t.i] = {
-        status: "checked_in",
-        memberId: t.member.memberId,
-        method,
-        welcome: {
-          firstName: t.member.firstName,
-          lastInitial: t.member.lastName.slice(0, 1).toUpperCase(),
-          balance: balanceForPatient(setup.practice.status, after?.balance ?? extra.balance ?? 0),
-          milestones: milestonesOf(setup.program, after ?? extra.state),
-          instantRewards: extra.instantRewards,
-          surveyAvailable: extra.surveyAvailable,
-          eventId: outcome?.eventId ?? null,
-          pointsEarned,
-        },
-      };
       return {
         action: "checkin.checkIn",
         targetType: "member",
         targetId: t.member.memberId,
-        details: { method, eventId: outcome?.eventId ?? null, pointsEarned },
+        details: {
+          method: items[t.i]!.input.method,
+          eventId: outcome?.eventId ?? null,
+          pointsEarned: outcome ? pointsGiven(outcome, t.member.memberId) : 0,
+        },
       };
     });
-    await audit(tx, ctx, ...audits);
+    // Sent together: the welcome data as it stands after the batch, and the audit rows.
+    const [extras] = await Promise.all([
+      welcomeExtras(
+        tx,
+        ctx,
+        setup.program,
+        taken.map((t) => ({ memberId: t.member.memberId, at: items[t.i]!.at })),
+      ),
+      audit(tx, ctx, ...audits),
+    ]);
+    taken.forEach((t, k) => {
+      const outcome = eventOf.get(t.i);
+      const extra = extras[k]!;
+      const after = shown.get(t.i);
+      results[t.i] = {
+        status: "checked_in",
+        memberId: t.member.memberId,
+        method: items[t.i]!.input.method,
+        welcome: {
+          firstName: t.member.firstName,
+          lastInitial: t.member.lastName.slice(0, 1).toUpperCase(),
+          balance: balanceForPatient(setup.practice.status, after?.balance ?? extra.balance ?? 0),
+          milestones: after?.milestones ?? milestonesOf(setup.program, extra.state),
+          instantRewards: extra.instantRewards,
+          surveyAvailable: extra.surveyAvailable,
+          eventId: outcome?.eventId ?? null,
+          pointsEarned: outcome ? pointsGiven(outcome, t.member.memberId) : 0,
+        },
+      };
+    });
     return results;
   });
 }

@@ -62,7 +62,7 @@ export async function recordVisits(
   tx: Tx,
   ctx: Ctx,
   visits: Visit[],
-  options: Pick<RecordOptions, "setup" | "members" | "statesAfter"> = {},
+  options: Pick<RecordOptions, "setup" | "members" | "afterEach"> = {},
 ): Promise<{ visitId: string; outcome: RecordedEvent }[]> {
   const ids = visits.map(() => randomUUID());
   const recorded = await recordEvents(
@@ -75,7 +75,8 @@ export async function recordVisits(
       member: v.memberId,
       visit: { method: v.method },
     })),
-    { ...options, source: ctx.actor.kind },
+    // Visit ids are random: nothing can be recorded under them yet.
+    { ...options, source: ctx.actor.kind, fresh: true },
   );
   await tx.insert(checkIns).values(
     visits.map((v, i) => ({

@@ -82,7 +82,7 @@ export function planEffects(
   ctx: Ctx,
   items: { eventId: string; at: Date; effects: Effect[] }[],
   versionId: string | null,
-  options: ProcessOptions,
+  options: Pick<ProcessOptions, "orderId" | "note">,
 ): EffectPlan {
   const plan: EffectPlan = { outcomes: [], entries: [], entrySlots: [], coupons: [], couponSlots: [], sideWrites: [] };
   const { entries, coupons, sideWrites } = plan;

@@ -13,9 +13,9 @@
 // For events recorded in time order the outcome is exactly `tally simulate` on the same sequence.
 
 import { randomBytes } from "node:crypto";
-import { memberEngineStates, type Tx } from "@tally/db";
+import type { Tx } from "@tally/db";
 import { applyEvent, linesSignature } from "@tally/rules";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { lockBalances } from "../ledger/append.ts";
@@ -36,7 +36,9 @@ export interface RecordOptions {
   orderId?: string;
   note?: string;
   /** The member rows, when the caller has just read them (saves reading them again). */
-  members?: Map<string, MemberRow>;
+  members?: Map<string, EarningMember>;
+  /** The external ids are new by construction (a kiosk visit's random id): skip looking them up. */
+  fresh?: boolean;
   /** Return the first outcome of events recorded before (per-request callers); bulk callers skip it. */
   priorOutcomes?: boolean;
   /**
@@ -45,8 +47,9 @@ export interface RecordOptions {
    * same invoice id paid with other lines is a revision (SPEC 5).
    */
   conflictOnChange?: boolean;
-  /** Also return each new event's members' states right after it (a kiosk shows them). */
-  statesAfter?: boolean;
+  /** Called after each new event is applied, with the states of its members as they stand then
+   *  (read them there: they change with the next event). The kiosk shows them. */
+  afterEach?: (index: number, states: Record<string, MemberState>) => void;
   /** Overrides the store strategy chosen by size and engine (tests compare them). */
   strategy?: StoreStrategy;
 }
@@ -56,8 +59,6 @@ export interface RecordedEvent extends EventOutcome {
   externalId: string;
   /** True when this external id was recorded before: the first outcome is returned, nothing runs. */
   duplicate: boolean;
-  /** With `statesAfter`: the involved members' engine states right after this event. */
-  statesAfter?: Record<string, MemberState>;
   /** An invoice paid again with other lines (recorded under `<id>~<revised event>`). */
   revision?: boolean;
 }
@@ -90,6 +91,9 @@ export function eventIdSource(): () => string {
   return () => `${prefix}${(n++).toString(16).padStart(12, "0")}`;
 }
 
+/** What the pipeline reads of a member. */
+export type EarningMember = Pick<MemberRow, "id" | "status" | "mergedIntoId" | "tags" | "birthday" | "registered">;
+
 const CHUNK = 5000;
 const chunksOf = <T>(list: T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
 
@@ -97,43 +101,36 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   if (inputs.length === 0) return [];
   const P = ctx.practiceId;
 
-  // 1. Identify: every member involved exists here and may earn.
   const involved = inputs.map(involvedIn);
   const ids = [...new Set(involved.flat())].sort();
-  let found = options.members;
-  if (!found || !ids.every((id) => found!.has(id))) {
-    found = new Map();
-    for (const chunk of chunksOf(ids)) for (const [k, v] of await findMembers(tx, ctx, chunk)) found.set(k, v);
-  }
-  for (const id of ids) {
-    const m = found.get(id);
-    if (!m) throw new DomainError("NOT_FOUND", "Member not found.", { member: id });
-    if (m.status === "merged")
-      throw new DomainError("CONFLICT", "This member was merged into another record.", { member: id, mergedInto: m.mergedIntoId });
-    if (m.status === "lead")
-      throw new DomainError("FORBIDDEN", "A lead earns nothing until an admin converts it to a member.", { member: id });
-  }
-
   // 2. Lock: balances (member id order), then engine states — every writer takes them in this
-  // order, so concurrent events on the same members queue and never deadlock.
+  // order, so concurrent events on the same members queue and never deadlock. The states, the
+  // member rows and the recorded ids are read under the balance locks; a batch of one chunk
+  // sends those reads together (one round trip: the database runs them in the order sent).
+  // 3. What is recorded already is looked up under the locks (an event of these members recorded
+  // by a transaction that held them is visible now). The same id twice in this batch: the first wins.
+  let found: Map<string, EarningMember> | undefined = options.members;
+  if (found && !ids.every((id) => found!.has(id))) found = undefined;
   const balances = new Map<string, number>();
-  for (const chunk of chunksOf(ids)) for (const [k, v] of await lockBalances(tx, P, chunk)) balances.set(k, v);
   const stored = new Map<string, MemberState>();
-  for (const chunk of chunksOf(ids)) {
-    const rows = await tx
-      .select({ memberId: memberEngineStates.memberId, state: memberEngineStates.state })
-      .from(memberEngineStates)
-      .where(and(eq(memberEngineStates.practiceId, P), inArray(memberEngineStates.memberId, chunk)))
-      .for("update");
-    for (const r of rows) stored.set(r.memberId, r.state as MemberState);
-  }
-
-  // 3. What is recorded already (looked up under the locks: an event of these members recorded by
-  // a transaction that held them is visible now). The same id twice in this batch: the first wins.
   const prior = new Map<string, { id: string; outcome: unknown; payload?: unknown }>();
   const withOutcome = options.priorOutcomes ?? inputs.length <= 64;
   const withPayload = options.conflictOnChange === true;
-  for (const chunk of chunksOf([...new Set(inputs.map((e) => e.id))])) {
+  const externalIds = options.fresh ? [] : [...new Set(inputs.map((e) => e.id))];
+  const readStates = async (chunk: string[]) => {
+    const rows = await query<{ member_id: string; state: unknown }>(
+      tx,
+      sql`select member_id, state from member_engine_states
+          where practice_id = ${P}::uuid and member_id in (select (jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))::uuid)
+          for update`,
+    );
+    for (const r of rows) stored.set(r.member_id, (typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState);
+  };
+  const readMembers = async (chunk: string[]) => {
+    found ??= new Map();
+    for (const [k, v] of await findMembers(tx, ctx, chunk)) found.set(k, v);
+  };
+  const readPrior = async (chunk: string[]) => {
     const rows = await query<{ id: string; external_id: string; outcome: unknown; payload: unknown }>(
       tx,
       sql`select e.id, e.external_id, ${withOutcome ? sql`e.outcome` : sql`null`} as outcome, ${withPayload ? sql`e.payload` : sql`null`} as payload
@@ -142,6 +139,31 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
     );
     const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
     for (const r of rows) prior.set(r.external_id, { id: r.id, outcome: json(r.outcome), payload: json(r.payload) });
+  };
+  if (ids.length <= CHUNK && externalIds.length <= CHUNK) {
+    const [locked] = await Promise.all([
+      lockBalances(tx, P, ids),
+      readStates(ids),
+      found ? null : readMembers(ids),
+      externalIds.length > 0 ? readPrior(externalIds) : null,
+    ]);
+    for (const [k, v] of locked) balances.set(k, v);
+  } else {
+    for (const chunk of chunksOf(ids)) for (const [k, v] of await lockBalances(tx, P, chunk)) balances.set(k, v);
+    for (const chunk of chunksOf(ids)) await readStates(chunk);
+    if (!found) for (const chunk of chunksOf(ids)) await readMembers(chunk);
+    for (const chunk of chunksOf(externalIds)) await readPrior(chunk);
+  }
+
+  // 1. Identify: every member involved exists here and may earn (checked once the reads are in:
+  // nothing has been written yet, and the caller's transaction rolls the locks back).
+  for (const id of ids) {
+    const m = found!.get(id);
+    if (!m) throw new DomainError("NOT_FOUND", "Member not found.", { member: id });
+    if (m.status === "merged")
+      throw new DomainError("CONFLICT", "This member was merged into another record.", { member: id, mergedInto: m.mergedIntoId });
+    if (m.status === "lead")
+      throw new DomainError("FORBIDDEN", "A lead earns nothing until an admin converts it to a member.", { member: id });
   }
 
   // 4. The engine, event by event, over the members' persisted state (the database is
@@ -150,7 +172,7 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   const setup = options.setup ?? (await loadSetup(tx, P));
   const states: Record<string, MemberState> = {};
   for (const id of ids) {
-    const m = found.get(id)!;
+    const m = found!.get(id)!;
     const profile = { tags: m.tags, birthday: m.birthday, registered: m.registered };
     states[id] = { ...(stored.get(id) ?? freshMemberState(profile)), ...profile, balance: balances.get(id) ?? 0 };
   }
@@ -159,7 +181,6 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   const fresh: { index: number; eventId: string; at: Date; effects: Effect[] }[] = [];
   const firstOf = new Map<string, number>();
   const touched = new Set<string>();
-  const statesAfter = new Map<number, Record<string, MemberState>>();
   const asStored: EventInput[] = [...inputs];
   const revised = new Set<number>();
   const shortfalls: { eventId: string; member: string; externalId: string }[] = [];
@@ -189,8 +210,7 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
         !shortfalls.some((x) => x.eventId === eventId && x.member === e.member)
       )
         shortfalls.push({ eventId, member: e.member, externalId: asStored[index]!.id });
-    if (options.statesAfter)
-      statesAfter.set(index, Object.fromEntries(involved[index]!.map((id) => [id, structuredClone(engine.members[id]!)])));
+    if (options.afterEach) options.afterEach(index, Object.fromEntries(involved[index]!.map((id) => [id, engine.members[id]!])));
   });
 
   // 5. Plan every effect (ids chosen up front, so each event row is written once, whole), 6. store.
@@ -233,7 +253,6 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
     if (mine) {
       const recorded: RecordedEvent = { ...mine.outcome, eventId: mine.eventId, externalId: asStored[index]!.id, duplicate: false };
       if (revised.has(index)) recorded.revision = true;
-      if (options.statesAfter) recorded.statesAfter = statesAfter.get(index);
       return recorded;
     }
     const before = prior.get(input.id);

@@ -8,7 +8,7 @@ import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
 import { text } from "../schemas.ts";
 import { type Input, parseInput } from "../verb.ts";
-import { publicMember } from "./shared.ts";
+import { normalizePhone, publicMember } from "./shared.ts";
 
 export const searchMembersInput = z.object({
   q: text().trim().max(200).default(""),
@@ -38,7 +38,8 @@ export async function searchMembers({ ctx, input }: { ctx: Ctx; input?: Input<ty
       ilike(members.externalId, like),
     ];
     if (digits.length >= 2 && digits.length === word.replace(/[\s().+-]/g, "").length) {
-      alternatives.push(ilike(members.phone, `%${digits}%`), ilike(members.cardNumber, `%${digits}%`));
+      // Phones are stored normalised (a leading US "1" dropped): search the same way.
+      alternatives.push(ilike(members.phone, `%${normalizePhone(digits)}%`), ilike(members.cardNumber, `%${digits}%`));
     }
     where.push(or(...alternatives)!);
   }

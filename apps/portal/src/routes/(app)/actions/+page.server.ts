@@ -1,4 +1,5 @@
 import { fail } from "@sveltejs/kit";
+import { pointsGiven } from "@tally/rules/domain";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -35,7 +36,7 @@ export const actions: Actions = {
     const response = String(form.get("response") ?? "").trim();
     try {
       const result = await api(event).engagement.participate.mutate({ activityId, response });
-      const points = result.awards.filter((a) => a.member === event.locals.member?.id).reduce((sum, a) => sum + a.points, 0);
+      const points = pointsGiven(result, event.locals.member?.id);
       return {
         rule: activityId,
         kind: "activity" as const,

@@ -1,4 +1,5 @@
 import { fail } from "@sveltejs/kit";
+import { pointsGiven } from "@tally/rules/domain";
 import { api, messageOf } from "#lib/server/api.js";
 import { qrSvg } from "#lib/server/qr.js";
 import type { Actions, PageServerLoad } from "./$types";
@@ -20,7 +21,7 @@ export const actions: Actions = {
       return fail(400, { section: "consent" as const, message: "Tick the box to give your consent.", ok: null });
     try {
       const r = await api(event).members.giveConsent.mutate({ kind: "media", full: true });
-      const points = r.awards.filter((a) => a.member === event.locals.member?.id).reduce((s, a) => s + a.points, 0);
+      const points = pointsGiven(r, event.locals.member?.id);
       return {
         section: "consent" as const,
         message: null,

@@ -1,4 +1,5 @@
 import { fail } from "@sveltejs/kit";
+import { pointsGiven } from "@tally/rules/domain";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -13,7 +14,7 @@ export const actions: Actions = {
       return fail(400, { values: { body }, error: "Choose how many stars, from 1 to 5.", message: null, points: 0, sent: false });
     try {
       const r = await api(event).engagement.submitReview.mutate({ rating, body });
-      const points = r.awards.filter((a) => a.member === event.locals.member?.id).reduce((s, a) => s + a.points, 0);
+      const points = pointsGiven(r, event.locals.member?.id);
       return { values: { body: "" }, error: null, message: "Thank you for your review! The practice reads every one.", points, sent: true };
     } catch (error) {
       return fail(400, { values: { body }, error: null, message: messageOf(error), points: 0, sent: false });
