@@ -26,14 +26,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(options: { timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { timeoutMs?: number; env?: Record<string, string>; logName?: string } = {},
+): Promise<RunningServer> {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < 24) throw new Error(`e2e needs Node 24 (server.ts runs TypeScript natively); this is Node ${process.version}`);
 
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "tally-e2e-"));
   mkdirSync(resultsDir, { recursive: true });
-  const logFile = join(resultsDir, "server.log");
+  const logFile = join(resultsDir, options.logName ?? "server.log");
   const log = createWriteStream(logFile);
 
   const child = spawn(process.execPath, ["apps/api/src/server.ts"], {
@@ -49,6 +51,7 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
       NODE_ENV: "production",
       // Every browser and API client of the run signs in from 127.0.0.1, many times a minute.
       SIGN_IN_PER_MINUTE: "10000",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
