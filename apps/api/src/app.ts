@@ -167,7 +167,17 @@ export function createApp(options: AppOptions) {
   app.on(
     "POST",
     "/trpc/*",
-    (c, next) => (c.req.path === "/trpc/practice.setLogo" ? logoLimit : jsonLimit)(c, next),
+    (c, next) => {
+      const limit = c.req.path === "/trpc/practice.setLogo" ? logoLimit : jsonLimit;
+      // A declared length is checked as it stands (the body stays untouched for tRPC to read);
+      // only a chunked body is counted as it streams.
+      const length = c.req.header("content-length");
+      if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+        const max = limit === logoLimit ? logoUploadJsonBytes : config.maxJsonBytes;
+        return Number(length) > max ? rejectionResponse(c, tooLargeRejection(max)) : next();
+      }
+      return limit(c, next);
+    },
     trpcCsrf({ allowedOrigins: config.allowedOrigins, publicUrl: config.publicUrl, host: (c) => requestHost(c, config) }),
   );
   app.all("/trpc/*", (c) =>

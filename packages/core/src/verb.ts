@@ -1,5 +1,6 @@
 // What every verb shares: input validation into INVALID_INPUT, one transaction, one audit row.
-import { auditLog, type Tx } from "@tally/db";
+import type { Tx } from "@tally/db";
+import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Ctx } from "./context.ts";
 import { DomainError, describeIssues } from "./errors.ts";
@@ -25,19 +26,19 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** The one insert of audit rows: by the acting user, in the caller's transaction. */
+/** The one insert of audit rows: by the acting user, in the caller's transaction (one statement). */
 export async function audit(tx: Tx, ctx: Pick<Ctx, "practiceId" | "actor">, ...entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.insert(auditLog).values(
-    entries.map((entry) => ({
-      practiceId: ctx.practiceId,
-      actorKind: ctx.actor.kind,
-      actorId: ctx.actor.id,
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      details: entry.details ?? {},
-    })),
+  const rows = entries.map((e) => ({
+    action: e.action,
+    target_type: e.targetType ?? null,
+    target_id: e.targetId ?? null,
+    details: e.details ?? {},
+  }));
+  await tx.execute(
+    sql`insert into audit_log (practice_id, actor_kind, actor_id, action, target_type, target_id, details)
+        select ${ctx.practiceId}::uuid, ${ctx.actor.kind}, ${ctx.actor.id}, x.action, x.target_type, x.target_id, x.details
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(action text, target_type text, target_id text, details jsonb)`,
   );
 }
 

@@ -12,7 +12,7 @@ import { type Identified, type IdentifyItem, identifyMany } from "../auth/identi
 import { identifyAtKiosk, type KioskIdentifyInput } from "../auth/kiosk-identify.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { loadSetup } from "../events/program.ts";
+import { cachedSetup } from "../events/program.ts";
 import { authorize } from "../permissions.ts";
 import { audit } from "../verb.ts";
 import { recordVisits } from "./check-in.ts";
@@ -53,8 +53,9 @@ export type BatchItem = IdentifyItem;
 export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(KioskVisitResult | null)[]> {
   if (ctx.actor.kind !== "kiosk") throw new DomainError("FORBIDDEN", "Only a paired kiosk can do this.");
   authorize(ctx, "checkin.checkIn");
+  const setup = await cachedSetup(ctx.db, ctx.practiceId);
   return ctx.db.transaction(async (tx) => {
-    const [identified, setup] = await Promise.all([identifyMany(tx, ctx, items), loadSetup(tx, ctx.practiceId)]);
+    const identified = await identifyMany(tx, ctx, items);
     const results: (KioskVisitResult | null)[] = items.map(() => null);
     const taken: { i: number; member: Extract<Identified, { status: "found" }> }[] = [];
     identified.forEach((found, i) => {

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { checkIns, issuedCoupons, memberBalances, memberEngineStates, members, type Tx } from "@tally/db";
 import { balanceForPatient, milestonesOf, pointsGiven } from "@tally/rules";
-import { and, eq, gt, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -14,6 +14,7 @@ import { type RecordedEvent, type RecordOptions, recordEvents } from "../events/
 import { findMember, type MemberRow, normalizeCardNumber, normalizePhone } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
 import { calendarDate, text } from "../schemas.ts";
+import { jsonRows } from "../sql.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 
 export const checkInInput = z.discriminatedUnion("method", [
@@ -78,16 +79,18 @@ export async function recordVisits(
     // Visit ids are random: nothing can be recorded under them yet.
     { ...options, source: ctx.actor.kind, fresh: true },
   );
-  await tx.insert(checkIns).values(
-    visits.map((v, i) => ({
-      id: ids[i]!,
-      practiceId: ctx.practiceId,
-      memberId: v.memberId,
-      locationId: v.locationId ?? null,
-      method: v.method,
-      eventId: recorded[i]!.eventId,
-      at: v.at,
-    })),
+  const rows = visits.map((v, i) => ({
+    id: ids[i]!,
+    member_id: v.memberId,
+    location_id: v.locationId ?? null,
+    method: v.method,
+    event_id: recorded[i]!.eventId,
+    at: v.at.toISOString(),
+  }));
+  await tx.execute(
+    sql`insert into check_ins (id, practice_id, member_id, location_id, method, event_id, at)
+        select x.id, ${ctx.practiceId}::uuid, x.member_id, x.location_id, x.method::check_in_method, x.event_id, x.at
+        from jsonb_to_recordset(${jsonRows(rows)}) as x(id uuid, member_id uuid, location_id uuid, method text, event_id uuid, at timestamptz)`,
   );
   return visits.map((_, i) => ({ visitId: ids[i]!, outcome: recorded[i]! }));
 }

@@ -4,6 +4,7 @@
 
 import { eligibleItems, practices, ruleSetVersions, type Tx } from "@tally/db";
 import { and, eq, sql } from "drizzle-orm";
+import { cachePerDatabase } from "../cache.ts";
 import type { Ctx } from "../context.ts";
 import { notFound } from "../verb.ts";
 import { compileSource, type Program } from "./engine.ts";
@@ -46,6 +47,17 @@ export function programFor(
     cache.set(cacheKey, program);
   }
   return program;
+}
+
+const setups = cachePerDatabase<string, PipelineSetup>(["practices", "rule_set_versions", "eligible_items"], 1000);
+
+/**
+ * The pipeline setup through the exact read cache of this database (kiosk batches and other hot
+ * paths, outside a transaction): served only while nothing has written to the practice, rule set
+ * or eligible-code tables since it was read.
+ */
+export function cachedSetup(db: Ctx["db"], practiceId: string): Promise<PipelineSetup> {
+  return setups(db).get(db, practiceId, () => loadSetup(db, practiceId));
 }
 
 /** The practice, its active rule set and its eligible codes in one query (every event runs this). */

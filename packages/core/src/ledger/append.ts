@@ -5,7 +5,7 @@
 // (COPY, for large batches of entries whose keys are new by construction).
 
 import { ledgerEntries, memberBalances, type Tx } from "@tally/db";
-import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { copyIn, copyText, jsonRows, query, type RawSql } from "../sql.ts";
 
@@ -174,25 +174,27 @@ export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Prom
 export async function lockBalances(tx: Tx, practiceId: string, memberIds: string[]): Promise<Map<string, number>> {
   const ids = [...new Set(memberIds)].sort();
   if (ids.length === 0) return new Map();
+  const list = JSON.stringify(ids);
   const lock = () =>
-    tx
-      .select({ memberId: memberBalances.memberId, balance: memberBalances.balance })
-      .from(memberBalances)
-      .where(and(eq(memberBalances.practiceId, practiceId), inArray(memberBalances.memberId, ids)))
-      .orderBy(asc(memberBalances.memberId))
-      .for("update");
+    query<{ member_id: string; balance: number }>(
+      tx,
+      sql`select member_id, balance from member_balances
+          where practice_id = ${practiceId}::uuid and member_id in (select (jsonb_array_elements_text(${list}::jsonb))::uuid)
+          order by member_id
+          for update`,
+    );
   // Usually every row exists and one statement does it; missing rows are created (in id order,
   // after the existing ones are held) and the set is locked again.
   let rows = await lock();
   if (rows.length < ids.length) {
-    const have = new Set(rows.map((r) => r.memberId));
+    const have = new Set(rows.map((r) => r.member_id));
     await tx
       .insert(memberBalances)
       .values(ids.filter((id) => !have.has(id)).map((memberId) => ({ memberId, practiceId, balance: 0 })))
       .onConflictDoNothing();
     rows = await lock();
   }
-  return new Map(rows.map((r) => [r.memberId, r.balance]));
+  return new Map(rows.map((r) => [r.member_id, Number(r.balance)]));
 }
 
 /** The balance derived from entries (what the cache must always equal). */
