@@ -81,6 +81,10 @@ export interface PatientImportSummary {
 const LISTED = 1000;
 /** Rows per lookup query and per write transaction. */
 const CHUNK = 2000;
+/** Rows per lookup of the members they touch or match. */
+const LOOKUP_CHUNK = 10_000;
+/** The share of the progress bar the plan takes (the lookups), the rest is the writes. */
+const PLAN_SHARE = 0.3;
 
 const fieldWords: Record<Stored, string> = {
   firstName: "first name",
@@ -112,23 +116,33 @@ function changesOf(known: Known, next: Omit<Known, "id" | "externalId">): Stored
   return out;
 }
 
-const texts = (values: Iterable<string>) => sql`(select jsonb_array_elements_text(${JSON.stringify([...values])}::jsonb))`;
+const anyOf = (values: Iterable<string>) => sql`any(array(select jsonb_array_elements_text(${JSON.stringify([...values])}::jsonb)))`;
 
-/** Members (not merged) of the practice holding any of these PMS ids, cards, emails or phones. */
+/** Members (not merged) of the practice holding any of these PMS ids, cards, emails or phones:
+ *  one index scan per kind of key (a union; an OR of the four would scan the table). */
 async function lookUp(
   db: Tx | Ctx["db"],
   ctx: Ctx,
   keys: { pmsIds: Set<string>; cards: Set<string>; emails: Set<string>; phones: Set<string> },
 ): Promise<Known[]> {
-  return query<Known>(
-    db,
-    sql`select id, external_id as "externalId", first_name as "firstName", last_name as "lastName", email, phone,
-          birthday::text as birthday, card_number as "cardNumber", tags
-        from members
-        where practice_id = ${ctx.practiceId} and status <> 'merged'
-          and (external_id in ${texts(keys.pmsIds)} or card_number in ${texts(keys.cards)}
-               or email in ${texts(keys.emails)} or phone in ${texts(keys.phones)})`,
-  );
+  const parts = (
+    [
+      ["external_id", keys.pmsIds],
+      ["card_number", keys.cards],
+      ["email", keys.emails],
+      ["phone", keys.phones],
+    ] as const
+  )
+    .filter(([, values]) => values.size > 0)
+    .map(
+      ([column, values]) =>
+        sql`select id, external_id as "externalId", first_name as "firstName", last_name as "lastName", email, phone,
+              birthday::text as birthday, card_number as "cardNumber", tags
+            from members
+            where practice_id = ${ctx.practiceId} and status <> 'merged' and ${sql.raw(column)} = ${anyOf(values)}`,
+    );
+  if (parts.length === 0) return [];
+  return query<Known>(db, sql.join(parts, sql` union `));
 }
 
 interface Planned {
@@ -196,9 +210,10 @@ export async function planPatientRows(
 
   // 2. The members these rows touch or match, a chunk of rows per query.
   const known = new Map<string, Known>();
-  for (let i = 0; i < valid.length; i += CHUNK) {
+  for (let i = 0; i < valid.length; i += LOOKUP_CHUNK) {
+    options.onProgress?.(Math.round(((PLAN_SHARE * i) / valid.length) * input.length), input.length);
     const keys = { pmsIds: new Set<string>(), cards: new Set<string>(), emails: new Set<string>(), phones: new Set<string>() };
-    for (const { p } of valid.slice(i, i + CHUNK)) {
+    for (const { p } of valid.slice(i, i + LOOKUP_CHUNK)) {
       keys.pmsIds.add(p.pmsId);
       if (p.cardNumber) keys.cards.add(p.cardNumber);
       if (p.email) keys.emails.add(p.email);
@@ -221,7 +236,7 @@ export async function planPatientRows(
       sql`select s.retired_external_id as "pmsId", m.first_name || ' ' || m.last_name as name
           from merge_suggestions s join members m on m.id = s.survivor_id
           where s.practice_id = ${ctx.practiceId} and s.status = 'merged'
-            and s.retired_external_id in ${texts(unknown.slice(i, i + CHUNK * 5))}`,
+            and s.retired_external_id = ${anyOf(unknown.slice(i, i + CHUNK * 5))}`,
     );
     for (const r of rows) retired.set(r.pmsId, r.name);
   }
@@ -314,7 +329,7 @@ export async function planPatientRows(
     const rows = await query<{ pairKey: string }>(
       ctx.db,
       sql`select pair_key as "pairKey" from merge_suggestions
-          where practice_id = ${ctx.practiceId} and pair_key in ${texts(existingPairs.slice(i, i + CHUNK * 5))}`,
+          where practice_id = ${ctx.practiceId} and pair_key = ${anyOf(existingPairs.slice(i, i + CHUNK * 5))}`,
     );
     for (const r of rows) before.add(r.pairKey);
   }
@@ -322,7 +337,7 @@ export async function planPatientRows(
   planned.pairs = fresh.map(({ view: _view, ...pair }) => pair);
   summary.suggestions = fresh.slice(0, LISTED).map((s) => s.view);
   summary.suggested = planned.pairs.length;
-  options.onProgress?.(0, input.length);
+  options.onProgress?.(Math.round(PLAN_SHARE * input.length), input.length);
   return planned;
 }
 
@@ -350,18 +365,21 @@ export async function applyPatientPlan(
   for (let i = 0; i < work.length; i += CHUNK) {
     const chunk = work.slice(i, i + CHUNK);
     await ctx.db.transaction(async (tx) => {
-      // Members other imports changed since the plan are read again under a lock.
-      const current = new Map(
-        (
-          await query<Known>(
-            tx,
-            sql`select id, external_id as "externalId", first_name as "firstName", last_name as "lastName", email, phone,
-                  birthday::text as birthday, card_number as "cardNumber", tags
-                from members where practice_id = ${ctx.practiceId} and external_id in ${texts(chunk.map((w) => w.p.pmsId))}
-                order by id for update`,
-          )
-        ).map((m) => [m.externalId!, m]),
-      );
+      // The members as they are now, locked: another import or API call may have changed them
+      // (or created them) since the plan.
+      const lock = async (pmsIds: string[]) =>
+        new Map(
+          (
+            await query<Known>(
+              tx,
+              sql`select id, external_id as "externalId", first_name as "firstName", last_name as "lastName", email, phone,
+                    birthday::text as birthday, card_number as "cardNumber", tags
+                  from members where practice_id = ${ctx.practiceId} and external_id = ${anyOf(pmsIds)}
+                  order by id for update`,
+            )
+          ).map((m) => [m.externalId!, m]),
+        );
+      const current = await lock(chunk.map((w) => w.p.pmsId));
       const inserts = chunk.filter((w) => !current.has(w.p.pmsId));
       const created = inserts.length
         ? await query<{ id: string; externalId: string }>(
@@ -382,27 +400,51 @@ export async function applyPatientPlan(
           .onConflictDoNothing();
       const made = new Set(created.map((m) => m.externalId));
       for (const m of created) ids.set(m.externalId, m.id);
+      // Not inserted: a concurrent import or call created the PMS id just now (then this row
+      // updates it), or another member holds the card.
+      const raced = await lock(inserts.filter((w) => !made.has(w.p.pmsId)).map((w) => w.p.pmsId));
+      for (const [pmsId, m] of raced) current.set(pmsId, m);
       for (const w of inserts) {
-        if (made.has(w.p.pmsId)) continue;
-        // Another member took the PMS id (a concurrent import: update it next time) or the card.
+        if (made.has(w.p.pmsId) || current.has(w.p.pmsId)) continue;
         summary.created--;
         summary.rejected++;
         summary.createdRows = summary.createdRows.filter((r) => r.row !== w.row);
         if (summary.errors.length < LISTED)
-          summary.errors.push({
-            row: w.row,
-            message: `card number ${w.p.cardNumber} or PMS id ${w.p.pmsId} was just taken by another member`,
-          });
+          summary.errors.push({ row: w.row, message: `card number ${w.p.cardNumber} was just given to another member` });
       }
-      const updates = chunk
-        .filter((w) => current.has(w.p.pmsId))
-        .map((w) => {
-          const m = current.get(w.p.pmsId)!;
-          ids.set(w.p.pmsId, m.id);
-          const next = after(m, w.p);
-          return changesOf(m, next).length > 0 ? { id: m.id, ...asJson(next) } : null;
-        })
-        .filter((u) => u !== null);
+      const updates: ({ id: string } & ReturnType<typeof asJson>)[] = [];
+      for (const w of chunk) {
+        const m = current.get(w.p.pmsId);
+        if (!m) continue;
+        ids.set(w.p.pmsId, m.id);
+        const next = after(m, w.p);
+        const changes = changesOf(m, next);
+        const plannedUpdate = w.id !== undefined;
+        // Counts follow what this row does now, not what the plan expected.
+        if (!plannedUpdate) {
+          summary.created--;
+          summary.createdRows = summary.createdRows.filter((r) => r.row !== w.row);
+        }
+        if (changes.length > 0) {
+          updates.push({ id: m.id, ...asJson(next) });
+          if (!plannedUpdate) {
+            summary.updated++;
+            if (summary.updatedRows.length < LISTED)
+              summary.updatedRows.push({
+                row: w.row,
+                pmsId: w.p.pmsId,
+                name: `${w.p.firstName} ${w.p.lastName}`,
+                changes: changes.map((c) => fieldWords[c]),
+              });
+          }
+        } else {
+          summary.unchanged++;
+          if (plannedUpdate) {
+            summary.updated--;
+            summary.updatedRows = summary.updatedRows.filter((r) => r.row !== w.row);
+          }
+        }
+      }
       if (updates.length > 0)
         await tx.execute(sql`
           update members m set first_name = v.first_name, last_name = v.last_name, email = v.email, phone = v.phone,
@@ -412,7 +454,8 @@ export async function applyPatientPlan(
             as v(id uuid, first_name text, last_name text, email text, phone text, birthday text, card_number text, tags jsonb)
           where m.id = v.id and m.practice_id = ${ctx.practiceId}`);
     });
-    options.onProgress?.(Math.min(summary.rows, chunk.at(-1)!.row), summary.rows);
+    const done = Math.min(1, (i + chunk.length) / work.length);
+    options.onProgress?.(Math.round((PLAN_SHARE + (1 - PLAN_SHARE) * done) * summary.rows), summary.rows);
   }
   summary.errors.sort((a, b) => a.row - b.row);
 
@@ -422,7 +465,7 @@ export async function applyPatientPlan(
       const rows = await query<{ id: string; externalId: string }>(
         ctx.db,
         sql`select id, external_id as "externalId" from members
-            where practice_id = ${ctx.practiceId} and external_id in ${texts(new Set(missing.map((r) => r.slice(4))))}`,
+            where practice_id = ${ctx.practiceId} and external_id = ${anyOf(new Set(missing.map((r) => r.slice(4))))}`,
       );
       for (const r of rows) ids.set(r.externalId, r.id);
     }
