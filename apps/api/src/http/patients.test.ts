@@ -45,6 +45,24 @@ describe("patients: PUT /api/v1/members/{pmsId} and the CSV import", () => {
     const rows = await h.t.db.select().from(members).where(eq(members.externalId, "PUT-1"));
     expect(rows).toHaveLength(2);
     expect(new Set(rows.map((r) => r.practiceId)).size).toBe(2);
+
+    // Invoice imports find the upserted patient by its PMS id.
+    const invoices = await h.request("/api/v1/invoices", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        invoices: [
+          {
+            externalMemberId: "PUT-1",
+            invoiceId: "PUT-INV-1",
+            date: "2026-03-01",
+            status: "paid",
+            lines: [{ code: "CLEAN", amount: "80.00" }],
+          },
+        ],
+      }),
+    });
+    expect(await invoices.json()).toMatchObject({ imported: 1, rowErrors: [] });
   });
 
   it("answers bad input with the row rules' messages, and refuses without a key or with a staff cookie", async () => {
