@@ -113,6 +113,16 @@ describe("patient import", () => {
     expect(await pair.count()).toBe(1);
     expect(await pair.textContent()).toContain(`E2E-${run}-7`);
     await screenshot(page, "admin-merge-suggestions");
+    // The same list on a phone: both records and the three choices stay on screen.
+    const phone = await openPage(browser(), viewports.phone, { isMobile: true });
+    await signIn(phone.page, admin);
+    await phone.page.goto("/admin/members/merge-suggestions");
+    await phone.page.waitForLoadState("networkidle");
+    expect(await phone.page.getByTestId("merge-suggestion").count()).toBeGreaterThan(0);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewports.phone.width);
+    await screenshot(phone.page, "admin-merge-suggestions-phone");
+    expect(phone.problems).toEqual([]);
+    await phone.close();
     await submit(page, pair.getByRole("button", { name: "Two different people — keep both" }));
     await page.getByText("Kept as two people").waitFor();
     expect(
@@ -147,10 +157,6 @@ describe("patient import", () => {
     await page.getByTestId("dry-run").waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewports.phone.width);
     await screenshot(page, "admin-patient-import-dry-run-phone");
-    await page.goto("/admin/members/merge-suggestions");
-    await page.waitForLoadState("networkidle");
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewports.phone.width);
-    await screenshot(page, "admin-merge-suggestions-phone");
     expect(problems).toEqual([]);
     await close();
 
