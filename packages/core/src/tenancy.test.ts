@@ -1,5 +1,6 @@
 // Tenancy: every verb that takes an id refuses another practice's ids (NOT_FOUND), as if the
 // row did not exist; lookups by card, token or code find nothing across practices.
+import { mergeSuggestions } from "@tally/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeAction, decideApproval } from "./approvals/approvals.ts";
 import { createKioskPairing, unlockKioskDevice } from "./auth/kiosk-devices.ts";
@@ -22,6 +23,8 @@ import { getMember } from "./members/get-member.ts";
 import { acceptInvitation, createInvitation, recordFirstLogin } from "./members/invitations.ts";
 import { convertLead, registerLead } from "./members/leads.ts";
 import { mergeMembers } from "./members/merge-members.ts";
+import { resolveMergeSuggestion } from "./members/merge-suggestions.ts";
+import { dryRunPatientImport, getPatientImport, stagePatientImport, startPatientImport } from "./members/patient-import-files.ts";
 import { recordConsent } from "./members/record-consent.ts";
 import { searchMembers } from "./members/search-members.ts";
 import { connectCard, findMemberByCard, setTags, updateMember } from "./members/update-member.ts";
@@ -84,6 +87,14 @@ describe("tenancy: no verb crosses practices", () => {
     ids.referralToken = (await inviteReferral({ ctx: a.team, input: { campaignId: ids.campaign, referrerId: ana.id } })).token;
     ids.activity = (await saveActivity({ ctx: a.admin, input: { kind: "contest", title: "Photo" } })).id;
     ids.review = (await submitReview({ ctx: a.asMember(ana.id), input: { memberId: ana.id, rating: 5 } })).review.id;
+    ids.patientImport = (
+      await stagePatientImport({ ctx: a.admin, input: { fileName: "p.csv", csv: "PMS ID,First Name,Last Name\nT-1,Tia,Two\n" } })
+    ).id;
+    const [suggestion] = await t.db
+      .insert(mergeSuggestions)
+      .values({ practiceId: a.id, memberId: ids.member, otherId: ids.other!, pairKey: "tenancy", reason: "email", source: "csv" })
+      .returning();
+    ids.suggestion = suggestion!.id;
     ids.device = (await createKioskPairing(a.admin, { name: "Front desk" })).deviceId;
     ids.invitationToken = (await createInvitation({ ctx: a.team, input: { memberId: ids.other, email: "liam@a.test" } })).token;
   });
@@ -98,6 +109,28 @@ describe("tenancy: no verb crosses practices", () => {
     ["members.recordConsent", (c) => recordConsent({ ctx: c.team, input: { memberId: ids.member!, kind: "media" } })],
     ["members.merge (source)", (c) => mergeMembers({ ctx: c.admin, input: { sourceId: ids.member!, targetId: ids.bMember! } })],
     ["members.merge (target)", (c) => mergeMembers({ ctx: c.admin, input: { sourceId: ids.bMember!, targetId: ids.member! } })],
+    ["members.import (get)", (c) => getPatientImport({ ctx: c.admin, input: { id: ids.patientImport! } })],
+    [
+      "members.import (dry run)",
+      (c) =>
+        dryRunPatientImport({
+          ctx: c.admin,
+          input: { id: ids.patientImport!, mapping: { pmsId: "PMS ID", firstName: "First Name", lastName: "Last Name" } },
+        }),
+    ],
+    [
+      "members.import (start)",
+      (c) =>
+        startPatientImport({
+          ctx: c.admin,
+          input: { id: ids.patientImport!, mapping: { pmsId: "PMS ID", firstName: "First Name", lastName: "Last Name" } },
+        }),
+    ],
+    [
+      "members.reviewMerges (merge)",
+      (c) => resolveMergeSuggestion({ ctx: c.admin, input: { id: ids.suggestion!, decision: "merge", keepId: ids.member! } }),
+    ],
+    ["members.reviewMerges (keep)", (c) => resolveMergeSuggestion({ ctx: c.admin, input: { id: ids.suggestion!, decision: "keep" } })],
     ["members.convertLead", (c) => convertLead({ ctx: c.admin, input: { id: ids.lead! } })],
     ["members.createInvitation", (c) => createInvitation({ ctx: c.team, input: { memberId: ids.other! } })],
     [
