@@ -82,6 +82,16 @@ export async function stagePatientImport({ ctx, input }: { ctx: Ctx; input: Inpu
   if (csv.includes("\u0000")) throw new DomainError("INVALID_INPUT", "This is not a text file: export the patients as CSV.");
   const { headers, records } = readCsv(csv);
   if (records.length === 0) throw new DomainError("INVALID_INPUT", "The file has a header but no patients.");
+  // Files staged a day ago and never imported are not kept.
+  await ctx.db
+    .delete(patientImports)
+    .where(
+      and(
+        eq(patientImports.practiceId, ctx.practiceId),
+        eq(patientImports.status, "staged"),
+        sql`${patientImports.createdAt} < now() - interval '1 day'`,
+      ),
+    );
   const [row] = await ctx.db
     .insert(patientImports)
     .values({
