@@ -70,8 +70,6 @@ export const mergeSuggestions = pgTable(
   (t) => [
     uniqueIndex("merge_suggestions_pair_key").on(t.practiceId, t.pairKey),
     index("merge_suggestions_open_idx").on(t.practiceId, t.status),
-    index("merge_suggestions_retired_idx")
-      .on(t.practiceId, t.retiredExternalId)
-      .where(sql`${t.retiredExternalId} is not null`),
+    index("merge_suggestions_retired_idx").on(t.practiceId, t.retiredExternalId).where(sql`${t.retiredExternalId} is not null`),
   ],
 );
