@@ -224,6 +224,9 @@ describe("tenancy: no verb crosses practices", () => {
   const noForeignIds: Record<string, string> = {
     "practices.get": "the caller's practice",
     "practices.updateSettings": "the caller's practice",
+    "practices.setLogo": "the caller's practice's logo",
+    "practices.setDefault": "makes the caller's practice the install's default (or not)",
+    "practices.create": "the operator's CLI creates a new practice (system actor only)",
     "practices.createLocation": "creates in the caller's practice",
     "practices.listLocations": "lists the caller's practice",
     "staff.list": "lists the caller's practice",
