@@ -116,7 +116,13 @@ const pages: Record<string, { title: string; load: Load }> = {
       const posted = await fetch(`${base}/kiosk/check-in/card`, {
         method: "POST",
         redirect: "manual",
-        headers: { cookie: `tally_kiosk=${device}`, origin: base, "content-type": "application/x-www-form-urlencoded" },
+        // As a browser without JavaScript posts the form (an HTML answer: a 303 to the welcome page).
+        headers: {
+          cookie: `tally_kiosk=${device}`,
+          origin: base,
+          accept: "text/html",
+          "content-type": "application/x-www-form-urlencoded",
+        },
         body: new URLSearchParams({ card: cards[n % cards.length]! }),
       });
       await posted.arrayBuffer();
