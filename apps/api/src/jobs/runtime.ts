@@ -291,8 +291,12 @@ export function createJobs(deps: () => AppDeps, config: JobsConfig): Jobs {
         const check = () =>
           poll().then(
             (o) => {
-              if (o) done(o);
-              else timer = setTimeout(check, pollMs);
+              if (!o) timer = setTimeout(check, pollMs);
+              // A failure read from the record carries only its message: when this process ran the
+              // job, its own outcome (the original error, with its code) is about to arrive; wait
+              // one more interval for it before answering from the record.
+              else if (o.status === "failed") timer = setTimeout(() => done(o), pollMs);
+              else done(o);
             },
             (err) => {
               waiters.get(jobId)?.delete(done);

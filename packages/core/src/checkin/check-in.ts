@@ -2,7 +2,7 @@
 // staff choosing them), records the visit, runs `visit.checked_in`, and returns what the kiosk's
 // result screen shows.
 import { randomUUID } from "node:crypto";
-import { checkIns, issuedCoupons, memberBalances, memberEngineStates, members, type Tx } from "@tally/db";
+import { issuedCoupons, memberBalances, memberEngineStates, members, type Tx } from "@tally/db";
 import { balanceForPatient, milestonesOf, pointsGiven } from "@tally/rules";
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";

@@ -135,7 +135,7 @@ describe("first-run setup (API, empty install)", () => {
     const handOver = inProcessFetch(app);
     const c = createApiClient({
       url: "http://tally.test",
-      headers: () => (jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
+      headers: (): Record<string, string> => (jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
       fetch: async (input, init) => {
         const res = await handOver(new Request(input as string, init as RequestInit), "10.0.0.9");
         for (const cookie of res.headers.getSetCookie()) {

@@ -3,10 +3,11 @@ import { mappingFrom as mappingOf } from "#lib/members/patient-fields.js";
 import { href } from "#lib/paths.js";
 import { api, messageOf } from "#lib/server/api.js";
 import { stagePatients } from "#lib/server/patient-imports.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
-  if (event.locals.staff?.role !== "admin") error(403, "Only an admin can import patients.");
+  requireAdmin(event, "Patient imports");
   const client = api(event);
   const id = event.url.searchParams.get("id");
   const [recent, current, suggestions] = await Promise.all([

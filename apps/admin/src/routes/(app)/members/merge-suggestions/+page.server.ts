@@ -1,9 +1,10 @@
-import { error, fail } from "@sveltejs/kit";
+import { fail } from "@sveltejs/kit";
 import { api, messageOf } from "#lib/server/api.js";
+import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
-  if (event.locals.staff?.role !== "admin") error(403, "Only an admin can review suggested merges.");
+  requireAdmin(event, "Suggested merges");
   return await api(event).patientImports.suggestions.query({ limit: 100 });
 };
 
