@@ -8,7 +8,10 @@ const browser = useBrowser();
 
 function expectSecured(headers: Record<string, string>, where: string) {
   const csp = headers["content-security-policy"] ?? "";
-  expect(csp, where).toMatch(/script-src 'self' 'nonce-[^']+'/);
+  // Scripts: this origin and SvelteKit's nonce; the one inline handler allowed is Svelte's image
+  // hydration marker (onload/onerror="this.__e=event"), by its hash.
+  expect(csp, where).toMatch(/script-src 'self' ('unsafe-hashes' 'sha256-7dQwUgLau1NFCCGjfn9FsYptB6ZtWxJin6VohGIu20I=' )?'nonce-[^']+'/);
+  expect(csp, where).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   expect(csp, where).toMatch(/frame-ancestors 'none'/);
   expect(csp, where).toMatch(/object-src 'none'/);
   expect(headers["x-frame-options"], where).toBe("DENY");
