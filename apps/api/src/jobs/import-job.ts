@@ -55,11 +55,11 @@ export async function runImportJob(job: Job<ImportJobData>, deps: AppDeps) {
       source: csv === undefined ? "csv" : "nightly",
       signal: job.signal,
     });
+    if (file) await rm(file, { force: true });
     await db
       .update(jobs)
       .set({ status: "done", processed: summary.rows, total: summary.rows, result: summary, lastError: null, finishedAt: new Date() })
       .where(eq(jobs.id, job.id));
-    if (file) await rm(file, { force: true });
     deps.metrics.inc("tally_import_rows_total", "Invoice rows received by imports.", summary.rows);
     deps.metrics.inc("tally_events_processed_total", "Events recorded and evaluated (check-ins, imports, staff).", summary.imported);
     deps.jobs.settle(job.id, { status: "done", result: summary });
@@ -81,8 +81,9 @@ export async function runImportJob(job: Job<ImportJobData>, deps: AppDeps) {
 }
 
 async function failImport(deps: AppDeps, jobId: string, data: Partial<ImportJobData>, message: string, error?: unknown) {
-  await failImportJob(deps.database.db, jobId, message);
+  // The spooled file goes first: once the record says failed, nothing of the upload is left.
   if (data.file) await rm(data.file, { force: true });
+  await failImportJob(deps.database.db, jobId, message);
   deps.jobs.settle(jobId, { status: "failed", error: error ?? new Error(message) });
 }
 
