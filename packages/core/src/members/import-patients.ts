@@ -365,6 +365,9 @@ export async function applyPatientPlan(
   for (let i = 0; i < work.length; i += CHUNK) {
     const chunk = work.slice(i, i + CHUNK);
     await ctx.db.transaction(async (tx) => {
+      // One patient-import chunk of a practice at a time: two imports of one file would otherwise
+      // insert the same new records in one order and lock them in another (a deadlock).
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`patient-import:${ctx.practiceId}`}))`);
       // The members as they are now, locked: another import or API call may have changed them
       // (or created them) since the plan.
       const lock = async (pmsIds: string[]) =>
