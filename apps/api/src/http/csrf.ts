@@ -6,29 +6,42 @@
 // request's own; X-Forwarded-Host counts only from a proxy TRUST_PROXY names (`host`).
 import type { Context, MiddlewareHandler } from "hono";
 
-export function trpcCsrf(options: { allowedOrigins: string[]; publicUrl?: string; host: (c: Context) => string }): MiddlewareHandler {
+export interface SiteOptions {
+  allowedOrigins: string[];
+  publicUrl?: string;
+  /** The request's own host (X-Forwarded-Host only from a proxy TRUST_PROXY names). */
+  host: (c: Context) => string;
+}
+
+/**
+ * Whether a browser sent this request from another site's page: an Origin that is neither this
+ * host nor an allowed origin, a "null" Origin, or Sec-Fetch-Site: cross-site. Server-to-server
+ * calls send no Origin and pass. The one check for /trpc and the cookie-authenticated uploads.
+ */
+export function crossSiteCheck(options: SiteOptions): (c: Context) => boolean {
   const allowed = new Set(options.allowedOrigins);
   if (options.publicUrl) allowed.add(new URL(options.publicUrl).origin);
+  return (c) => {
+    const origin = c.req.header("origin");
+    if (origin === "null" || c.req.header("sec-fetch-site") === "cross-site") return true;
+    if (!origin) return false;
+    try {
+      return new URL(origin).host !== options.host(c) && !allowed.has(origin);
+    } catch {
+      return true;
+    }
+  };
+}
+
+export function trpcCsrf(options: SiteOptions): MiddlewareHandler {
+  const crossSite = crossSiteCheck(options);
   return async (c, next) => {
     if (c.req.method !== "POST") return next();
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/json") {
       return c.json({ error: { message: "Mutations must be sent as application/json.", code: "UNSUPPORTED_MEDIA_TYPE" } }, 415);
     }
-    const origin = c.req.header("origin");
-    if (origin && origin !== "null") {
-      const host = options.host(c);
-      const sameHost = (() => {
-        try {
-          return new URL(origin).host === host;
-        } catch {
-          return false;
-        }
-      })();
-      if (!sameHost && !allowed.has(origin)) return c.json({ error: { message: "Cross-site request refused.", code: "FORBIDDEN" } }, 403);
-    } else if (origin === "null" || c.req.header("sec-fetch-site") === "cross-site") {
-      return c.json({ error: { message: "Cross-site request refused.", code: "FORBIDDEN" } }, 403);
-    }
+    if (crossSite(c)) return c.json({ error: { message: "Cross-site request refused.", code: "FORBIDDEN" } }, 403);
     return next();
   };
 }

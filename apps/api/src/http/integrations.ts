@@ -30,6 +30,7 @@ import { importOutcome } from "../jobs/import-job.ts";
 import { PermanentJobError } from "../jobs/runtime.ts";
 import { type AppDeps, staffCookie } from "../trpc/context.ts";
 import { requestHost } from "./client-address.ts";
+import { crossSiteCheck } from "./csrf.ts";
 import { patientRoutes } from "./patients.ts";
 
 const maxInvoicesPerRequest = 50_000;
@@ -57,18 +58,12 @@ async function callerOf(deps: AppDeps, c: HonoContext, allowStaff: boolean): Pro
 }
 
 /** Cookie-authenticated uploads are the classic CSRF target: a browser's Origin must be ours. */
-function crossSite(c: HonoContext, deps: AppDeps): boolean {
-  const origin = c.req.header("origin");
-  if (c.req.header("sec-fetch-site") === "cross-site" || origin === "null") return true;
-  if (!origin) return false;
-  const allowed = new Set(deps.config.allowedOrigins);
-  if (deps.config.publicUrl) allowed.add(new URL(deps.config.publicUrl).origin);
-  try {
-    return new URL(origin).host !== requestHost(c, deps.config) && !allowed.has(origin);
-  } catch {
-    return true;
-  }
-}
+const crossSite = (c: HonoContext, deps: AppDeps) =>
+  crossSiteCheck({
+    allowedOrigins: deps.config.allowedOrigins,
+    publicUrl: deps.config.publicUrl,
+    host: (ctx) => requestHost(ctx, deps.config),
+  })(c);
 
 export function integrationRoutes(deps: AppDeps) {
   const api = new Hono();

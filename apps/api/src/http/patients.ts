@@ -15,6 +15,7 @@ import { errorResponse } from "../errors.ts";
 import { type AppDeps, staffCookie } from "../trpc/context.ts";
 import { limitBody, rejectionResponse, tooLargeRejection } from "./body-limits.ts";
 import { requestHost } from "./client-address.ts";
+import { crossSiteCheck } from "./csrf.ts";
 
 const maxPatientJson = 64 * 1024;
 
@@ -37,18 +38,12 @@ async function callerOf(deps: AppDeps, c: HonoContext, allowStaff: boolean, what
 }
 
 /** Cookie-authenticated uploads are the classic CSRF target: a browser's Origin must be ours. */
-function crossSite(c: HonoContext, deps: AppDeps): boolean {
-  const origin = c.req.header("origin");
-  if (c.req.header("sec-fetch-site") === "cross-site" || origin === "null") return true;
-  if (!origin) return false;
-  const allowed = new Set(deps.config.allowedOrigins);
-  if (deps.config.publicUrl) allowed.add(new URL(deps.config.publicUrl).origin);
-  try {
-    return new URL(origin).host !== requestHost(c, deps.config) && !allowed.has(origin);
-  } catch {
-    return true;
-  }
-}
+const crossSite = (c: HonoContext, deps: AppDeps) =>
+  crossSiteCheck({
+    allowedOrigins: deps.config.allowedOrigins,
+    publicUrl: deps.config.publicUrl,
+    host: (ctx) => requestHost(ctx, deps.config),
+  })(c);
 
 export function patientRoutes(deps: AppDeps) {
   const api = new Hono();
