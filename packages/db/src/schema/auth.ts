@@ -56,11 +56,38 @@ export const kioskDevices = pgTable(
     pairedAt: at(),
     lastSeenAt: at(),
     revokedAt: at(),
+    /** How this kiosk reads a patient's QR code: 'camera', 'scanner', or null (none: the kiosk
+     *  offers no QR screen; the short check-in code is typed on the keypad). */
+    qrReader: text(),
   },
   (t) => [
     index("kiosk_devices_practice_idx").on(t.practiceId),
     uniqueIndex("kiosk_devices_token_hash_key").on(t.tokenHash),
     uniqueIndex("kiosk_devices_pairing_code_hash_key").on(t.pairingCodeHash),
+  ],
+);
+
+/** A patient's short check-in code (typed on the kiosk keypad): 8 digits, valid for minutes, used
+ *  once. Only an HMAC of the code is stored (keyed by the server secret, so the small code space
+ *  cannot be reversed from a copy of the database); unique per practice, so a live code names one
+ *  patient. Used and expired rows are removed (use deletes the row). */
+export const checkInCodes = pgTable(
+  "check_in_codes",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    memberId: uuid()
+      .notNull()
+      .references(() => members.id),
+    codeHash: text().notNull(),
+    expiresAt: at().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("check_in_codes_practice_code_key").on(t.practiceId, t.codeHash),
+    index("check_in_codes_member_idx").on(t.memberId),
   ],
 );
 

@@ -18,6 +18,8 @@ export const practices = pgTable(
     /** Shown on the kiosk, the portal and in mail; free text as the practice writes it. */
     address: text().notNull().default(""),
     phone: text().notNull().default(""),
+    /** The language patients see first ('en' or 'es'): the kiosk's start screen returns to it. */
+    language: text().notNull().default("en"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
