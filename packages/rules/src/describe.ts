@@ -1,6 +1,8 @@
-// One plain-English line per rule, for the admin editor's preview pane.
-import type { Clause, Prize, Rule } from "./ast/ast.ts";
-import { formatExpr, money } from "./format/format.ts";
+// One plain-English line per rule, for the admin editor's preview pane. Everything a person reads
+// here is English: no field paths, operators or coupon codes (a coupon reads as its catalog name).
+import type { Clause, Expr, Prize, Rule } from "./ast/ast.ts";
+import { eventsByName, instantFields, memberFields } from "./check/catalog.ts";
+import { money } from "./format/format.ts";
 
 const eventPhrases: Record<string, string> = {
   "invoice.paid": "when an invoice is paid",
@@ -16,6 +18,146 @@ const eventPhrases: Record<string, string> = {
   "member.birthday": "on their birthday",
 };
 
+/** What a field is, as the subject of a sentence ("… is at least $300"). */
+const fieldNouns: Record<string, string> = {
+  "member.tags": "their tags",
+  "member.paid_invoices": "the number of invoices they have paid (this one included)",
+  "member.lifetime_spend": "their eligible spend over time (this visit included)",
+  "member.points": "their balance before this event",
+  "member.age": "their age",
+  "visit.spend": "their eligible spend since checking in",
+  "visit.points": "the points they earned since checking in",
+  "visit.method": "the way they check in",
+  "invoice.id": "the invoice number",
+  "invoice.total": "the invoice total",
+  "invoice.eligible_total": "the invoice's eligible total",
+  "invoice.codes": "the invoice's billing codes",
+  "consent.kind": "the kind of consent",
+  "survey.positive": "the number of positive answers",
+  "survey.questions": "the number of questions",
+  "referral.campaign": "the referral campaign",
+  "review.rating": "the rating",
+  "review.platform": "the review site",
+  "qr.code": "the QR code",
+  "activity.kind": "the activity",
+  "activity.id": "the activity",
+  "action.name": "the request",
+  "adjustment.points": "the points added",
+  "redemption.points": "the points redeemed",
+};
+
+/** Yes/no fields as a statement ("they have registered"), and its negation. */
+const boolPhrases: Record<string, [yes: string, no: string]> = {
+  "member.registered": ["they have registered", "they have not registered"],
+  "consent.full": ["the consent is full", "the consent is not full"],
+  "survey.perfect": ["every answer is positive", "not every answer is positive"],
+};
+
+/** Known text values in words. */
+const valueWords: Record<string, Record<string, string>> = {
+  "activity.kind": { contest: "a contest", survey: "a survey", social_post: "a social post" },
+  "visit.method": { card: "with their card", qr: "with a QR code", phone: "with their phone number", staff: "at the front desk" },
+  "review.platform": { google: "Google", facebook: "Facebook", yelp: "Yelp" },
+};
+
+const pointFields = new Set(["member.points", "visit.points", "adjustment.points", "redemption.points"]);
+const ageFields = new Set(["member.age"]);
+
+const comparisonWords: Record<string, string> = {
+  "=": "is",
+  "!=": "is not",
+  "<": "is less than",
+  "<=": "is at most",
+  ">": "is more than",
+  ">=": "is at least",
+};
+
+const arithmeticWords: Record<string, string> = { "+": "plus", "-": "minus", "*": "times", "/": "divided by" };
+
+const nounOf = (path: string): string => {
+  const known = fieldNouns[path];
+  if (known) return known;
+  // A field the catalog knows but this table does not: its description is English already.
+  const info = [...memberFields, ...instantFields, ...[...eventsByName.values()].flatMap((e) => e.fields)].find((f) => f.name === path);
+  return info?.description ?? "a value";
+};
+
+function valueText(e: Expr, field: string | null): string {
+  switch (e.kind) {
+    case "number":
+      if (field && pointFields.has(field)) return pts(e.value);
+      if (field && ageFields.has(field)) return `${e.value.toLocaleString("en-US")} years`;
+      return e.value.toLocaleString("en-US");
+    case "money":
+      return money(e.cents);
+    case "string":
+      return (field && valueWords[field]?.[e.value]) ?? `“${e.value}”`;
+    case "bool":
+      return e.value ? "yes" : "no";
+    case "list":
+      return orList(e.items.map((i) => valueText(i, field)));
+    default:
+      return say(e);
+  }
+}
+
+const orList = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? "nothing") : `${xs.slice(0, -1).join(", ")} or ${xs.at(-1)}`);
+
+const pathOf = (e: Expr): string | null => (e.kind === "path" ? e.path : null);
+
+/** A condition in words: `member.paid_invoices = 1` -> "this is their first paid invoice". */
+function say(e: Expr): string {
+  switch (e.kind) {
+    case "path":
+      return boolPhrases[e.path]?.[0] ?? `${nounOf(e.path)} is yes`;
+    case "not":
+      if (e.operand.kind === "path" && boolPhrases[e.operand.path]) return boolPhrases[e.operand.path]![1];
+      if (e.operand.kind === "hasTag") return tagged(e.operand.subject, e.operand.tag, false);
+      return `it is not the case that ${say(e.operand)}`;
+    case "hasTag":
+      return tagged(e.subject, e.tag, true);
+    case "binary":
+      return sayBinary(e);
+    default:
+      return valueText(e, null);
+  }
+}
+
+/** A tag test: about the member ("they have the tag …") or, rarely, something else. */
+function tagged(subject: Expr, tag: string, has: boolean): string {
+  if (subject.kind === "path" && subject.path === "member") return `they ${has ? "have" : "do not have"} the tag “${tag}”`;
+  return `${operand(subject)} ${has ? "has" : "does not have"} the tag “${tag}”`;
+}
+
+function sayBinary(e: Extract<Expr, { kind: "binary" }>): string {
+  const { op, left, right } = e;
+  if (op === "and" || op === "or") {
+    const part = (x: Expr) => (x.kind === "binary" && (x.op === "and" || x.op === "or") && x.op !== op ? `(${say(x)})` : say(x));
+    return `${part(left)} ${op} ${part(right)}`;
+  }
+  if (op in arithmeticWords) return `${operand(left)} ${arithmeticWords[op]} ${operand(right)}`;
+  if (op === "in") {
+    // "D1110" in invoice.codes -> the invoice's billing codes include “D1110”.
+    if (right.kind === "path") return `${nounOf(right.path)} include ${valueText(left, right.path)}`;
+    return `${operand(left)} is ${right.kind === "list" && right.items.length > 1 ? "one of " : ""}${valueText(right, pathOf(left))}`;
+  }
+  // Put the field first: `300 <= visit.spend` reads as "visit.spend >= 300".
+  const flipped: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!=" };
+  let [l, r, o] = [left, right, op as string];
+  if (l.kind !== "path" && r.kind === "path") [l, r, o] = [right, left, flipped[op] ?? op];
+  const field = pathOf(l);
+  if (field) {
+    const yesNo = boolPhrases[field];
+    if (yesNo && r.kind === "bool") return r.value === (o === "=") ? yesNo[0] : yesNo[1];
+    if (field === "member.paid_invoices" && r.kind === "number" && r.value === 1 && o === "=") return "this is their first paid invoice";
+    if (field === "visit.method" && r.kind === "string" && valueWords[field]![r.value] && (o === "=" || o === "!="))
+      return `they ${o === "=" ? "" : "do not "}check in ${valueWords[field]![r.value]}`;
+  }
+  return `${operand(l)} ${comparisonWords[o] ?? o} ${valueText(r, field)}`;
+}
+
+const operand = (e: Expr): string => (e.kind === "path" ? nounOf(e.path) : e.kind === "binary" ? say(e) : valueText(e, null));
+
 function get<K extends Clause["kind"]>(r: Rule, kind: K): Extract<Clause, { kind: K }> | undefined {
   return r.clauses.find((c) => c.kind === kind) as Extract<Clause, { kind: K }> | undefined;
 }
@@ -24,8 +166,29 @@ function pts(n: number): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? "point" : "points"}`;
 }
 
-function prize(p: Prize): string {
-  const parts = p.coupons.map((c) => `coupon "${c.name}"`);
+/** "ten-off" -> "Ten off", for a coupon the catalog has no name for. */
+const couponWords = (code: string) => {
+  const s = code.replace(/[-_]+/g, " ").trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+};
+
+/** Coupon display names by code (the catalog's names); a code without one reads as words. */
+type CouponNames = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+
+function couponName(code: string, names: CouponNames | undefined): string {
+  const named = names instanceof Map ? names.get(code) : (names as Record<string, string> | undefined)?.[code];
+  return `“${named ?? couponWords(code)}”`;
+}
+
+/** "2026-12-01" -> "Dec 1, 2026" (a calendar date: no time zone shifts it). */
+function day(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+}
+
+function prize(p: Prize, names: CouponNames | undefined): string {
+  const parts = p.coupons.map((c) => `the coupon ${couponName(c.name, names)}`);
   if (p.points !== null) parts.unshift(pts(p.points));
   return parts.join(" and ");
 }
@@ -39,49 +202,57 @@ function tail(r: Rule): string {
   const limit = get(r, "limit");
   if (limit) s += `, ${limit.count === 1 ? "once" : `at most ${limit.count} times`} per ${limit.per}`;
   const d = get(r, "during");
-  if (d) s += `, from ${d.from} to ${d.to}`;
+  if (d) s += `, from ${day(d.from)} to ${day(d.to)}`;
   return s;
 }
 
-export function describeRule(r: Rule): string {
-  const cond = (r.kind === "earn" || r.kind === "reward") && r.when ? `, if ${formatExpr(r.when)}` : "";
+/**
+ * The rule in plain English. `couponNames` gives the catalog's display names by coupon code
+ * (`"ten-off"` -> `"$10 off your next visit"`); a code the catalog does not name reads as words.
+ */
+export function describeRule(r: Rule, options: { couponNames?: CouponNames } = {}): string {
+  const names = options.couponNames;
+  const cond = (r.kind === "earn" || r.kind === "reward") && r.when ? `, if ${say(r.when)}` : "";
   switch (r.kind) {
     case "earn": {
       const rate = get(r, "rate");
-      if (!rate) return `Earn rule "${r.name}" (incomplete: no rate)`;
+      if (!rate) return `“${r.name}” is not finished: say how many points each dollar amount earns (for example 1 point per $10)`;
       const items = get(r, "items")?.items ?? "eligible";
-      const what = items === "eligible" ? "eligible spend" : items === "all" ? "all spend" : `spend on ${items.join(", ")}`;
+      const what = items === "eligible" ? "eligible spend" : items === "all" ? "all spend" : `spend on billing codes ${items.join(", ")}`;
       const total = get(r, "mode")?.mode === "total_spend";
       const min = get(r, "minimum");
       return `Patients earn ${pts(rate.points)} per ${money(rate.perCents)} of ${what}, ${total ? "on their total spend over time" : "per visit"}${min && !total ? `, from ${money(min.cents)}` : ""}${cond}${tail(r)}`;
     }
     case "reward": {
       const awards = r.clauses.filter((c): c is Extract<Clause, { kind: "award" }> => c.kind === "award");
-      const who = awards.map((a) => `${a.to === "referrer" ? "the referrer gets" : "patients get"} ${prize(a.prize)}`).join(" and ");
+      const who = awards.map((a) => `${a.to === "referrer" ? "the referrer gets" : "patients get"} ${prize(a.prize, names)}`).join(" and ");
       const first = who.charAt(0).toUpperCase() + who.slice(1);
       if (!r.event) {
         const prompt = get(r, "prompt");
-        return `${first || "Nothing is awarded"} when staff approve their answer to "${prompt?.text ?? "…"}"${tail(r)}`;
+        return `${first || "Nothing is awarded"} when staff approve their answer to “${prompt?.text ?? "…"}”${tail(r)}`;
       }
       const acc = get(r, "accumulate")?.mode ?? "yes";
       const accText =
         acc === "no" ? ", instead of spend points" : acc === "better_choice" ? ", or their spend points if those are more" : "";
-      return `${first || "Nothing is awarded"} ${eventPhrases[r.event.name] ?? `on ${r.event.name}`}${cond}${accText}${tail(r)}`;
+      const on = eventPhrases[r.event.name] ?? `when ${eventsByName.get(r.event.name)?.description ?? "this happens"}`;
+      return `${first || "Nothing is awarded"} ${on}${cond}${accText}${tail(r)}`;
     }
     case "instant": {
       const w = get(r, "window");
       const when = get(r, "when");
       const u = get(r, "unlock");
-      const coupons = u ? u.coupons.map((c) => `"${c.name}"`).join(" and ") : "coupons";
-      return `Within ${w ? dur(w.duration) : "…"} of checking in, once ${when ? formatExpr(when.expr) : "…"}, patients unlock ${u && u.coupons.length > 1 ? "coupons" : "coupon"} ${coupons}${u?.for ? ` for ${dur(u.for)}` : ""}${tail(r)}`;
+      const coupons = u && u.coupons.length > 0 ? u.coupons.map((c) => couponName(c.name, names)).join(" and ") : "…";
+      return `Within ${w ? dur(w.duration) : "…"} of checking in, once ${when ? say(when.expr) : "…"}, patients unlock ${u && u.coupons.length > 1 ? "the coupons" : "the coupon"} ${coupons}${u?.for ? ` for ${dur(u.for)}` : ""}${tail(r)}`;
     }
     case "milestone": {
       if (r.program === "unlimited") {
         const e = get(r, "every");
-        return e ? `Every ${e.count} perfect surveys, patients get ${prize(e.prize)}${tail(r)}` : `Milestone "${r.name}" (incomplete)`;
+        return e
+          ? `Every ${e.count} perfect surveys, patients get ${prize(e.prize, names)}${tail(r)}`
+          : `“${r.name}” is not finished: say after how many perfect surveys patients get what`;
       }
       const phases = r.clauses.filter((c): c is Extract<Clause, { kind: "phase" }> => c.kind === "phase");
-      return `Phases: ${phases.map((p) => `"${p.name}" after ${p.count} perfect surveys (${prize(p.prize)})`).join(", then ")}${tail(r)}`;
+      return `Phases: ${phases.map((p) => `“${p.name}” after ${p.count} perfect surveys (${prize(p.prize, names)})`).join(", then ")}${tail(r)}`;
     }
   }
 }

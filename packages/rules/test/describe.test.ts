@@ -27,7 +27,7 @@ describe("describeRule", () => {
     ],
     [
       'reward "F" on invoice.paid when member.paid_invoices = 1 { award 500 points accumulate no }',
-      "Patients get 500 points when an invoice is paid, if member.paid_invoices = 1, instead of spend points",
+      "Patients get 500 points when an invoice is paid, if this is their first paid invoice, instead of spend points",
     ],
     [
       'reward "R" on referral.converted { award 250 points to referrer award 100 points }',
@@ -35,11 +35,40 @@ describe("describeRule", () => {
     ],
     [
       'reward "H" on visit.checked_in { award 20 points limit once per day during 2026-12-01 to 2026-12-31 }',
-      "Patients get 20 points when they check in, once per day, from 2026-12-01 to 2026-12-31",
+      "Patients get 20 points when they check in, once per day, from Dec 1, 2026 to Dec 31, 2026",
     ],
     ['milestone "K" unlimited { every 5 perfect surveys award 200 points }', "Every 5 perfect surveys, patients get 200 points"],
   ])("%s", (src, text) => {
     expect(one(src)).toBe(text);
+  });
+
+  it.each([
+    [
+      'instant "Big" { window 4 hours when visit.spend >= $300 unlock coupon "ten-off" for 48 hours }',
+      "Within 4 hours of checking in, once their eligible spend since checking in is at least $300, patients unlock the coupon “$10 off your next visit” for 48 hours",
+    ],
+    [
+      'reward "C" on marketplace.participated when activity.kind = "contest" { award 20 points }',
+      "Patients get 20 points when they take part in a contest, survey or social post, if the activity is a contest",
+    ],
+    [
+      'reward "V" on visit.checked_in when member has tag "vip" and not member.registered or visit.method = "card" { award 5 points and coupon "movie-ticket" }',
+      "Patients get 5 points and the coupon “Movie ticket” when they check in, if (they have the tag “vip” and they have not registered) or they check in with their card",
+    ],
+    [
+      'reward "D" on invoice.paid when "D1110" in invoice.codes and invoice.total > $100 and member.points >= 50 { award 5 points }',
+      "Patients get 5 points when an invoice is paid, if the invoice's billing codes include “D1110” and the invoice total is more than $100 and their balance before this event is at least 50 points",
+    ],
+    [
+      'earn "E" on invoice.paid { minimum $20 }',
+      "“E” is not finished: say how many points each dollar amount earns (for example 1 point per $10)",
+    ],
+  ])("in plain English, with the catalog's coupon names: %s", (src, text) => {
+    const r = parse(src).ast.rules[0]!;
+    const said = describeRule(r, { couponNames: new Map([["ten-off", "$10 off your next visit"]]) });
+    expect(said).toBe(text);
+    // No field path, operator, code or "incomplete" marker reaches a person.
+    expect(said).not.toMatch(/\b(member|visit|invoice|activity|qr)\.[a-z_]+|>=|<=|!=| = |incomplete|ten-off|movie-ticket/);
   });
 });
 
