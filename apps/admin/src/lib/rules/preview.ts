@@ -16,13 +16,14 @@ export interface Analysis {
   rules: RulePreview[];
 }
 
-/** Checks the source as the API will (pass the practice's coupon names) and describes each rule. */
-export function analyse(source: string, catalog?: readonly string[]): Analysis {
+/** Checks the source as the API will (pass the practice's coupon codes) and describes each rule,
+ *  naming coupons by their catalog display names (`couponNames`: code -> name). */
+export function analyse(source: string, catalog?: readonly string[], couponNames?: Readonly<Record<string, string>>): Analysis {
   const { ast, diagnostics } = check(source, catalog && catalog.length > 0 ? { catalog } : {});
   const rules = ast.rules.map((r) => {
     let text: string;
     try {
-      text = describeRule(r);
+      text = describeRule(r, { couponNames });
     } catch {
       text = "This rule is incomplete; fix the errors to see what it does.";
     }

@@ -33,6 +33,10 @@ export const load: PageServerLoad = async (event) => {
     source: version?.source ?? "",
     active: active ? { id: active.id, version: active.version, publishedAt: active.publishedAt } : null,
     coupons: rewards.filter((r) => r.kind === "coupon" && r.couponCode).map((r) => r.couponCode as string),
+    /** The preview names coupons as patients read them, not by code. */
+    couponNames: Object.fromEntries(
+      rewards.filter((r) => r.kind === "coupon" && r.couponCode).map((r) => [r.couponCode as string, r.name]),
+    ),
     timezone: practice.timezone,
     pointCostCentiCents: practice.pointCostCentiCents,
     defaultRange: { from: addDays(localDate(new Date(), practice.timezone), -90), to: localDate(new Date(), practice.timezone) },
