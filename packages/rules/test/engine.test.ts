@@ -354,6 +354,32 @@ describe("voids, redemptions, adjustments, status", () => {
     ]);
     expect(out.balances.m1).toBe(3); // $30 still paid: 3 points
   });
+  it("total spend counts only the invoices on which its when and during held (SPEC 5)", () => {
+    const rules = 'earn "T" on invoice.paid when invoice.total >= $20 { rate 1 point per $10 mode total_spend }';
+    const out = run(rules, [
+      invoice("m1", at(0), "15.00", "i1"), // outside `when`: adds nothing, settles nothing
+      invoice("m1", at(1), "25.00", "i2"), // lifetime basis $25: 2 points
+      invoice("m1", at(2), "5.00", "i3"), // outside again
+      invoice("m1", at(3), "25.00", "i4"), // $50: 5 in all, 3 now
+    ]);
+    expect(awards(out)).toEqual(["m1:T:2", "m1:T:3"]);
+    const dated = run('earn "T" on invoice.paid { rate 1 point per $10 mode total_spend during 2026-03-03 to 2026-12-31 }', [
+      invoice("m1", at(0), "15.00"), // 2026-03-02: before the dates
+      invoice("m1", at(24), "15.00"), // $15 counted: 1 point
+    ]);
+    expect(awards(dated)).toEqual(["m1:T:1"]);
+  });
+  it("a void lowers the settled count by what that invoice settled, suppressed points included", () => {
+    const rules = `earn "T" on invoice.paid { rate 1 point per $10 mode total_spend }
+reward "First" on invoice.paid when member.paid_invoices = 1 { award 5 points accumulate no }`;
+    const out = run(rules, [
+      invoice("m1", at(0), "30.00", "i1"), // 3 points suppressed (settled)
+      invoice("m1", at(1), "20.00", "i2"), // $50: 5 in all, 2 now
+      ev("invoice.voided", "m1", at(2), { invoice: { id: "i1" } }), // $20 remain, 2 settled
+      invoice("m1", at(3), "10.00", "i3"), // $30: 3 in all, 1 now
+    ]);
+    expect(awards(out)).toEqual(["m1:First:5", "m1:T:2", "m1:T:1"]);
+  });
   it("voiding twice or an unknown invoice does nothing", () => {
     const out = run(SPEND, [
       invoice("m1", at(0), "100.00", "i1"),

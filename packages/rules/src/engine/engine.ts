@@ -269,15 +269,11 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
     m.lifetimeSpend += facts.eligible;
     record = { event: ev.id, total: facts.total, eligible: facts.eligible, awards: NO_AWARDS, sig };
     m.invoices[inv.id] = record;
-    const ts = p.totalSpendRules;
-    if (ts.length > 0) {
+    if (p.totalSpendRules.length > 0) {
+      // Filled in step 2: only invoices on which a total_spend rule's when and during hold add
+      // to its lifetime basis and settle its points (SPEC 5).
       record.bases = {};
       record.settled = {};
-      for (const r of ts) {
-        const b = basisOf(r, facts);
-        m.basis[r.name] = (m.basis[r.name] ?? 0) + b;
-        record.bases[r.name] = b;
-      }
     }
   } else if (ev.type === "member.registered") {
     m.registered = true;
@@ -301,9 +297,12 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
     const ok = facts !== null && (r.when === null || r.when(c)) && inDuring(r, c);
     applies[i] = ok;
     let pts = 0;
-    if (facts !== null && r.mode === "total_spend") {
-      // Computed even when the rule does not apply, so those points are settled, not paid later.
-      pts = Math.max(0, Math.floor((m.basis[r.name]! * r.rate) / r.per) - (m.settled[r.name] ?? 0));
+    if (ok && r.mode === "total_spend") {
+      const b = basisOf(r, facts!);
+      const lifetime = (m.basis[r.name] ?? 0) + b;
+      m.basis[r.name] = lifetime;
+      record!.bases![r.name] = b;
+      pts = Math.max(0, Math.floor((lifetime * r.rate) / r.per) - (m.settled[r.name] ?? 0));
     } else if (ok) {
       const basis = basisOf(r, facts!);
       pts = basis < r.minimum || basis <= 0 ? 0 : Math.floor((basis * r.rate) / r.per);
@@ -374,7 +373,7 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
     if (r.kind === "earn") {
       const i = earnIndex++;
       const pts = earned[i]!;
-      if (r.mode === "total_spend" && facts !== null) {
+      if (r.mode === "total_spend" && applies[i]) {
         m.settled[r.name] = (m.settled[r.name] ?? 0) + pts;
         record!.settled![r.name] = pts;
       }
