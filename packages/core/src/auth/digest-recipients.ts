@@ -1,7 +1,12 @@
 // Read-only query behind the daily digest job (kept here, beside the other API-only queries):
 // members of a practice who received points within a window, with what they got that day.
 // Members who turned email updates off (portal profile) are left out.
-import { consents, type Db, ledgerEntries, memberBalances, members } from "@tally/db";
+// The window is on when the points were recorded (the ledger row's createdAt), not on the event's
+// time: an overnight import of yesterday's invoices is in tomorrow's digest instead of never.
+// The program status decides whether patients may hear of points at all (patientVisibility): in
+// test mode they see no balance, so there is no digest.
+import { consents, type Db, ledgerEntries, memberBalances, members, practices } from "@tally/db";
+import { patientVisibility } from "@tally/rules";
 import { and, eq, gt, gte, isNotNull, lt, sql } from "drizzle-orm";
 import { emailUpdatesKind } from "../members/member-overview.ts";
 
@@ -14,6 +19,8 @@ export interface DigestRecipient {
 }
 
 export async function digestRecipients(db: Db, practiceId: string, from: Date, to: Date): Promise<DigestRecipient[]> {
+  const [practice] = await db.select({ status: practices.status }).from(practices).where(eq(practices.id, practiceId));
+  if (!practice || !patientVisibility(practice.status).showBalance) return [];
   const rows = await db
     .select({
       memberId: members.id,
@@ -28,8 +35,8 @@ export async function digestRecipients(db: Db, practiceId: string, from: Date, t
     .where(
       and(
         eq(ledgerEntries.practiceId, practiceId),
-        gte(ledgerEntries.at, from),
-        lt(ledgerEntries.at, to),
+        gte(ledgerEntries.createdAt, from),
+        lt(ledgerEntries.createdAt, to),
         gt(ledgerEntries.points, 0),
         isNotNull(members.email),
         eq(members.status, "member"),
