@@ -145,6 +145,8 @@ export const marketplaceActivities = pgTable(
     kind: activityKind().notNull(),
     title: text().notNull(),
     description: text().notNull().default(""),
+    /** A survey's questions, in order; every one needs an answer. Empty for contests and posts. */
+    questions: jsonb().$type<string[]>().notNull().default([]),
     active: boolean().notNull().default(true),
     startsAt: timestamp({ withTimezone: true, mode: "date" }),
     endsAt: timestamp({ withTimezone: true, mode: "date" }),
@@ -167,6 +169,8 @@ export const participations = pgTable(
       .notNull()
       .references(() => members.id),
     response: text().notNull().default(""),
+    /** A survey's answers, one per question, in the activity's order. */
+    answers: jsonb().$type<string[]>().notNull().default([]),
     eventId: uuid().references(() => events.id),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },

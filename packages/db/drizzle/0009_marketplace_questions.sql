@@ -1,0 +1,2 @@
+ALTER TABLE "marketplace_activities" ADD COLUMN "questions" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "participations" ADD COLUMN "answers" jsonb DEFAULT '[]'::jsonb NOT NULL;
