@@ -1,6 +1,7 @@
 // Authentication and access for the API: sessions, staff accounts, patient sign-in, kiosk
 // devices, integration API keys and lockouts.
 export * from "./api-keys.ts";
+export { CHECK_IN_CODE, checkInCodeOf, issueCheckInCode, useCheckInCode } from "./check-in-codes.ts";
 export * from "./digest-recipients.ts";
 export * from "./kiosk-devices.ts";
 export * from "./kiosk-identify.ts";

@@ -1,4 +1,5 @@
-// Who is at the kiosk: by rewards card, check-in QR code, or phone + date of birth.
+// Who is at the kiosk: by rewards card, check-in QR code (or its short typed form, the check-in
+// code), or phone + date of birth.
 // "Not found" and "wrong birth date" are one answer; repeated failures lock the device and the
 // card/phone tried, and alert staff once; a shared family phone sends the patient to the desk.
 import { members } from "@tally/db";
@@ -7,16 +8,23 @@ import { and, eq, ne } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { writeAuthAudit } from "./audit.ts";
+import { checkInCodeOf, useCheckInCode } from "./check-in-codes.ts";
 import { attemptFailed, clearFailures, refundAttempt, type Subject, takeAttempt } from "./lockouts.ts";
 import { readMemberQrToken } from "./tokens.ts";
 
 export type KioskIdentifyInput =
   | { method: "card"; cardNumber: string }
   | { method: "qr"; token: string }
+  /** The short check-in code from the portal (8 digits, minutes, once). */
+  | { method: "code"; code: string }
   | { method: "phone"; phone: string; birthday: string };
 
+/** How a visit is recorded: a check-in code is the QR code's typed form. */
+export type VisitMethod = "card" | "qr" | "phone";
+export const visitMethodOf = (input: KioskIdentifyInput): VisitMethod => (input.method === "code" ? "qr" : input.method);
+
 export type KioskIdentifyResult =
-  | { status: "found"; memberId: string; method: "card" | "qr" | "phone" }
+  | { status: "found"; memberId: string; method: VisitMethod }
   | { status: "not_found" }
   /** Locked out, or several people share the phone: a person at the desk helps. */
   | { status: "see_front_desk"; reason: "locked" | "ambiguous" };
@@ -34,7 +42,9 @@ export function kioskPersonSubject(practiceId: string, input: KioskIdentifyInput
       ? `card:${cardOf(input.cardNumber)}`
       : input.method === "phone"
         ? `phone:${normalizePhone(input.phone)}`
-        : `qr:${input.token.slice(0, 64)}`;
+        : input.method === "code"
+          ? `code:${checkInCodeOf(input.code) ?? input.code.slice(0, 16)}`
+          : `qr:${input.token.slice(0, 64)}`;
   return `${practiceId}:${key}`;
 }
 
@@ -43,6 +53,7 @@ export async function identifyAtKiosk(
   input: KioskIdentifyInput,
   options: { qrSecret: string; now?: Date },
 ): Promise<KioskIdentifyResult & { lockedNow?: boolean }> {
+  // A check-in code counts like any other guess: against the device and the code tried.
   if (ctx.actor.kind !== "kiosk") throw new DomainError("FORBIDDEN", "Only a paired kiosk can do this.");
   const now = options.now ?? new Date();
   const device: Subject = { scope: "kiosk_device", subject: ctx.actor.id, practiceId: ctx.practiceId };
@@ -82,6 +93,14 @@ export async function identifyAtKiosk(
         .select({ id: members.id })
         .from(members)
         .where(and(live, eq(members.id, memberId)));
+  } else if (input.method === "code") {
+    // Used up here, whether or not its patient is still a live member.
+    const memberId = await useCheckInCode(ctx.db, ctx.practiceId, input.code, { secret: options.qrSecret, now });
+    if (memberId)
+      found = await ctx.db
+        .select({ id: members.id })
+        .from(members)
+        .where(and(live, eq(members.id, memberId)));
   } else {
     // Both checks in one query, so a wrong birth date costs the same as an unknown phone.
     found = await ctx.db
@@ -98,7 +117,7 @@ export async function identifyAtKiosk(
   if (match) {
     // A right guess: the device's attempt no longer counts and the person's counter starts again.
     await Promise.all([refundAttempt(ctx.db, onDevice), clearFailures(ctx.db, person)]);
-    return { status: "found", memberId: match.id, method: input.method };
+    return { status: "found", memberId: match.id, method: visitMethodOf(input) };
   }
 
   const [d, p] = [await attemptFailed(ctx.db, onDevice, now), await attemptFailed(ctx.db, onPerson, now)];

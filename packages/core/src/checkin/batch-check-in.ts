@@ -9,7 +9,7 @@
 import { type Db, runsOneAtATime, type Tx } from "@tally/db";
 import { balanceForPatient, pointsGiven } from "@tally/rules";
 import { type Identified, type IdentifyItem, identifyMany } from "../auth/identify-many.ts";
-import { identifyAtKiosk, type KioskIdentifyInput } from "../auth/kiosk-identify.ts";
+import { identifyAtKiosk, type KioskIdentifyInput, type VisitMethod, visitMethodOf } from "../auth/kiosk-identify.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { cachedSetup } from "../events/program.ts";
@@ -26,7 +26,7 @@ export interface KioskVisitOptions {
 }
 
 export type KioskVisitResult =
-  | { status: "checked_in"; memberId: string; method: "card" | "qr" | "phone"; welcome: KioskCheckInResult }
+  | { status: "checked_in"; memberId: string; method: VisitMethod; welcome: KioskCheckInResult }
   | { status: "not_found" }
   /** Locked out, or several people share the phone; `lockedNow` when this attempt started the lockout. */
   | { status: "see_front_desk"; reason: "locked" | "ambiguous"; lockedNow?: boolean };
@@ -71,7 +71,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
     const recorded = await recordVisits(
       tx,
       ctx,
-      earners.map((t) => ({ memberId: t.member.memberId, method: items[t.i]!.input.method, at: items[t.i]!.at })),
+      earners.map((t) => ({ memberId: t.member.memberId, method: visitMethodOf(items[t.i]!.input), at: items[t.i]!.at })),
       {
         setup,
         members: new Map(earners.map((t) => [t.member.memberId, t.member.member])),
@@ -91,7 +91,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
         targetType: "member",
         targetId: t.member.memberId,
         details: {
-          method: items[t.i]!.input.method,
+          method: visitMethodOf(items[t.i]!.input),
           eventId: outcome?.eventId ?? null,
           pointsEarned: outcome ? pointsGiven(outcome, t.member.memberId) : 0,
         },
@@ -104,6 +104,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
         ctx,
         setup.program,
         taken.map((t) => ({ memberId: t.member.memberId, at: items[t.i]!.at })),
+        setup.practice.timezone,
       ),
       audit(tx, ctx, ...audits),
     ]);
@@ -114,7 +115,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
       results[t.i] = {
         status: "checked_in",
         memberId: t.member.memberId,
-        method: items[t.i]!.input.method,
+        method: visitMethodOf(items[t.i]!.input),
         welcome: {
           firstName: t.member.firstName,
           lastInitial: t.member.lastName.slice(0, 1).toUpperCase(),
@@ -122,6 +123,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
           milestones: after?.milestones ?? milestonesOf(setup.program, extra.state),
           instantRewards: extra.instantRewards,
           surveyAvailable: extra.surveyAvailable,
+          checkedInEarlierToday: extra.checkedInEarlierToday,
           eventId: outcome?.eventId ?? null,
           pointsEarned: outcome ? pointsGiven(outcome, t.member.memberId) : 0,
         },
@@ -135,7 +137,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
 function single(ctx: Ctx, item: BatchItem): Promise<KioskVisitResult> {
   if (!item.memberId) return kioskVisit(ctx, item.input, { qrSecret: item.qrSecret, now: item.at });
   const memberId = item.memberId;
-  const method = item.input.method;
+  const method = visitMethodOf(item.input);
   return kioskCheckIn({ ctx, input: { memberId, method, at: item.at } }).then((welcome) => ({
     status: "checked_in" as const,
     memberId,
@@ -181,9 +183,9 @@ export class KioskCheckInBatcher {
     authorize(ctx, "checkin.checkIn");
     const at = options.now ?? new Date();
     let memberId: string | undefined;
-    if (input.method === "phone") {
-      // Phone and birth date (a shared family phone, the same answer for a wrong date): identified
-      // on its own, then checked in with the batch.
+    if (input.method === "phone" || input.method === "code") {
+      // Phone and birth date (a shared family phone, the same answer for a wrong date), or a
+      // check-in code (used up as it is read): identified on its own, then checked in with the batch.
       const found = await identifyAtKiosk(ctx, input, { qrSecret: options.qrSecret, now: at });
       if (found.status !== "found") return found;
       memberId = found.memberId;

@@ -78,7 +78,29 @@ describe("kioskCheckIn", () => {
     ]);
     // Once per day: a second check-in the same day earns nothing more.
     const again = await kioskCheckIn({ ctx: p.kiosk, input: { memberId: ana, method: "phone", at: new Date("2026-11-23T15:05:00Z") } });
-    expect(again).toMatchObject({ pointsEarned: 0, balance: 10 });
+    expect(again).toMatchObject({ pointsEarned: 0, balance: 10, checkedInEarlierToday: true });
+    expect(r.checkedInEarlierToday).toBe(false);
+    // Still recorded: both visits are on the profile.
+    const after = await getMember({ ctx: p.admin, input: { id: ana } });
+    expect(after.visits.filter((v) => v.at.toISOString().startsWith("2026-11-23"))).toHaveLength(2);
+  });
+
+  it("says whether the patient checked in earlier the same practice day, on the batched path too", async () => {
+    const [di] = await makeMembers(t, p.id, [{ firstName: "Di", lastName: "Ray", cardNumber: "7002" }]);
+    const card = { method: "card" as const, cardNumber: "7002" };
+    // 23:30 and 00:30 in the practice's timezone (UTC here) are two days; 00:30 and 14:00 one.
+    const first = await kioskCheckInBatched(p.kiosk, card, { qrSecret: "test-secret", now: new Date("2026-11-24T23:30:00Z") });
+    const nextDay = await kioskCheckInBatched(p.kiosk, card, { qrSecret: "test-secret", now: new Date("2026-11-25T00:30:00Z") });
+    const sameDay = await kioskCheckInBatched(p.kiosk, card, { qrSecret: "test-secret", now: new Date("2026-11-25T14:00:00Z") });
+    const shown = [first, nextDay, sameDay].map(
+      (r) => r.status === "checked_in" && [r.welcome.pointsEarned, r.welcome.checkedInEarlierToday],
+    );
+    expect(shown).toEqual([
+      [10, false],
+      [10, false],
+      [0, true],
+    ]);
+    expect(di).toBeTruthy();
   });
 
   it("shows an instant reward unlocked by an invoice paid during the visit, with its expiry, on the next check-in", async () => {

@@ -4,7 +4,7 @@
 
 import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, surveyQuestions, type Tx } from "@tally/db";
 import { balanceForPatient, type MilestoneProgress, milestonesOf } from "@tally/rules";
-import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { MemberState, Program } from "../events/engine.ts";
 import { loadSetup, type PipelineSetup } from "../events/program.ts";
@@ -31,7 +31,15 @@ export interface KioskWelcome {
   instantRewards: InstantReward[];
   /** The practice has an active compliance survey the patient may take at the kiosk. */
   surveyAvailable: boolean;
+  /** The patient checked in earlier the same day (practice time): a visit that earns nothing
+   *  then says "already checked in today" (it is still recorded). */
+  checkedInEarlierToday: boolean;
 }
+
+/** Whether the member has a visit earlier than `at` on the same local day of the practice. */
+const earlierToday = (memberId: SQL, at: SQL, timezone: string) =>
+  sql`exists (select 1 from check_ins c where c.member_id = ${memberId} and c.at < ${at}
+        and (c.at at time zone ${timezone})::date = (${at} at time zone ${timezone})::date)`;
 
 /** The names of the program's instant rules (their coupons are the ones a kiosk shows). */
 export function instantRuleNames(program: Program): Set<string> {
@@ -95,6 +103,10 @@ export async function kioskWelcome(
     .from(surveyQuestions)
     .where(and(eq(surveyQuestions.practiceId, ctx.practiceId), eq(surveyQuestions.active, true)))
     .limit(1);
+  const [earlier] = await query<{ earlier: unknown }>(
+    db,
+    sql`select ${earlierToday(sql`${memberId}::uuid`, sql`${now.toISOString()}::timestamptz`, loaded.practice.timezone)} as earlier`,
+  );
 
   return {
     firstName: m.firstName,
@@ -103,8 +115,11 @@ export async function kioskWelcome(
     milestones,
     instantRewards: coupons.map((c) => ({ coupon: c.coupon, title: titles.get(c.coupon) ?? null, rule: c.rule, expiresAt: c.expiresAt })),
     surveyAvailable: question !== undefined,
+    checkedInEarlierToday: truthy(earlier?.earlier),
   };
 }
+
+const truthy = (value: unknown) => value === true || value === "t" || value === "true";
 
 /** What the welcome shows beyond the pipeline's result, for many check-ins at once. */
 export interface WelcomeExtras {
@@ -113,6 +128,7 @@ export interface WelcomeExtras {
   state: MemberState | null;
   instantRewards: InstantReward[];
   surveyAvailable: boolean;
+  checkedInEarlierToday: boolean;
 }
 
 const parsed = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
@@ -124,15 +140,16 @@ export async function welcomeExtras(
   ctx: Ctx,
   program: Program,
   visits: { memberId: string; at: Date }[],
+  timezone: string,
 ): Promise<WelcomeExtras[]> {
   if (visits.length === 0) return [];
   const rows = visits.map((v, i) => ({ i, member_id: v.memberId, at: v.at.toISOString() }));
   const names = JSON.stringify([...instantRuleNames(program)]);
   const P = ctx.practiceId;
-  const found = await query<{ i: number; balance: number | null; state: unknown; coupons: unknown; survey: unknown }>(
+  const found = await query<{ i: number; balance: number | null; state: unknown; coupons: unknown; survey: unknown; earlier: unknown }>(
     db,
     sql`with x as (select * from jsonb_to_recordset(${jsonRows(rows)}) as x(i int, member_id uuid, at timestamptz))
-        select x.i, b.balance, s.state,
+        select x.i, b.balance, s.state, ${earlierToday(sql`x.member_id`, sql`x.at`, timezone)} as earlier,
                exists (select 1 from survey_questions q where q.practice_id = ${P}::uuid and q.active) as survey,
                (select json_agg(json_build_array(c.coupon, c.rule_name, c.expires_at,
                          (select r.name from rewards r where r.practice_id = c.practice_id and r.deleted_at is null and r.coupon_code = c.coupon limit 1))
@@ -156,7 +173,8 @@ export async function welcomeExtras(
         rule,
         expiresAt: expiresAt === null ? null : new Date(expiresAt),
       })),
-      surveyAvailable: r.survey === true || r.survey === "t" || r.survey === "true",
+      surveyAvailable: truthy(r.survey),
+      checkedInEarlierToday: truthy(r.earlier),
     };
   }
   return out;
