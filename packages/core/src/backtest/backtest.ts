@@ -1,11 +1,18 @@
-// Backtest: run a draft rule set over the practice's recorded events in a date range, in memory
-// (nothing is written), and compare with the active version: points per rule, per member, and
-// the dollar cost at the practice's point cost. Members start the range with fresh engine state
-// (history before `from` is not replayed), for the draft and the active version alike.
+// Backtest: run a draft rule set over the practice's recorded events, in memory (nothing is
+// written), and compare with the active version: points and coupons per rule, per member, and
+// their dollar cost (points at the practice's point cost, coupons at their catalog value).
+//
+// What it replays (SPEC 5): every event of the practice in the order it was recorded, history
+// before `from` included, so each member reaches the range with the facts they really had (paid
+// invoices, lifetime spend, limits, milestone tallies, open windows, balance); late events are
+// judged against the state built so far, as the pipeline judged them. Only what events dated in
+// [from, to) produced is counted. Ledger entries written outside the engine (refunds of
+// cancelled orders, merges, expiry) move the replayed balances where they were recorded. So the
+// active version's backtest over a past period is what the ledger holds for it.
 
-import { events, members, ruleSetVersions } from "@tally/db";
-import { applyEvent, initialMemberState, initialState } from "@tally/rules";
-import { and, asc, eq, gte, lt } from "drizzle-orm";
+import { events, ledgerEntries, members, rewards, ruleSetVersions } from "@tally/db";
+import { applyEvent, type EngineEvent, type EngineState, initialMemberState, initialState, membersTouchedBy } from "@tally/rules";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { Effect, Program } from "../events/engine.ts";
@@ -27,60 +34,114 @@ export const backtestInput = z
   .refine((b) => b.source !== undefined || b.versionId !== undefined, { message: "give source or versionId" })
   .refine((b) => b.from < b.to, { message: "from must be before to" });
 
+export interface BacktestRule {
+  rule: string;
+  points: number;
+  awards: number;
+  coupons: number;
+  couponCostCents: number;
+  /** Points at the point cost plus the coupons' value. */
+  costCents: number;
+}
+
 export interface BacktestSide {
   points: number;
+  /** Points at the point cost plus the coupons' value. */
   costCents: number;
+  pointsCostCents: number;
   awards: number;
-  byRule: { rule: string; points: number; awards: number; costCents: number }[];
-  byMember: { memberId: string; name: string; points: number }[];
+  coupons: number;
+  couponCostCents: number;
+  byRule: BacktestRule[];
+  byMember: { memberId: string; name: string; points: number; coupons: number }[];
 }
 
-const costCents = (points: number, pointCostCentiCents: number) => Math.round((points * pointCostCentiCents) / 100);
+const pointsCost = (points: number, pointCostCentiCents: number) => Math.round((points * pointCostCentiCents) / 100);
 
-function run(
-  program: Program,
-  rows: (typeof events.$inferSelect)[],
-  profiles: Map<string, { tags: string[]; birthday: string | null; registered: boolean }>,
-) {
-  const state = initialState();
+/** Effects of events dated in the range, folded into the figures of one side. */
+class Tally {
+  private byRule = new Map<string, { points: number; awards: number; coupons: number; couponCostCents: number }>();
+  private byMember = new Map<string, { points: number; coupons: number }>();
+
+  private couponValue: Map<string, number>;
+
+  constructor(couponValue: Map<string, number>) {
+    this.couponValue = couponValue;
+  }
+
+  add(effects: Effect[]) {
+    for (const e of effects) {
+      if (e.type === "award" || e.type === "reversal") {
+        // An award of 0 points is not an award (SPEC 5 step 11): the ledger has no entry for it.
+        if (e.points === 0) continue;
+        const r = this.rule(e.rule);
+        r.points += e.points;
+        if (e.type === "award") r.awards++;
+        this.member(e.member).points += e.points;
+      } else if (e.type === "coupon") {
+        const r = this.rule(e.rule);
+        r.coupons++;
+        r.couponCostCents += this.couponValue.get(e.coupon) ?? 0;
+        this.member(e.member).coupons++;
+      }
+    }
+  }
+
+  private rule(name: string) {
+    let r = this.byRule.get(name);
+    if (!r) this.byRule.set(name, (r = { points: 0, awards: 0, coupons: 0, couponCostCents: 0 }));
+    return r;
+  }
+
+  private member(id: string) {
+    let m = this.byMember.get(id);
+    if (!m) this.byMember.set(id, (m = { points: 0, coupons: 0 }));
+    return m;
+  }
+
+  summary(names: Map<string, string>, pointCost: number): BacktestSide {
+    const byRule = [...this.byRule]
+      .map(([rule, v]) => ({ rule, ...v, costCents: pointsCost(v.points, pointCost) + v.couponCostCents }))
+      .sort((a, b) => b.costCents - a.costCents || b.points - a.points || a.rule.localeCompare(b.rule));
+    const points = byRule.reduce((s, r) => s + r.points, 0);
+    const couponCostCents = byRule.reduce((s, r) => s + r.couponCostCents, 0);
+    return {
+      points,
+      pointsCostCents: pointsCost(points, pointCost),
+      costCents: pointsCost(points, pointCost) + couponCostCents,
+      awards: byRule.reduce((s, r) => s + r.awards, 0),
+      coupons: byRule.reduce((s, r) => s + r.coupons, 0),
+      couponCostCents,
+      byRule,
+      byMember: [...this.byMember]
+        .map(([memberId, v]) => ({ memberId, name: names.get(memberId) ?? memberId, ...v }))
+        .sort((a, b) => b.points - a.points || b.coupons - a.coupons),
+    };
+  }
+}
+
+/** One rule set replayed: its engine state, and the tally of what fell in the range. */
+interface Replay {
+  program: Program;
+  state: EngineState;
+  tally: Tally;
+}
+
+type Profile = { tags: string[]; birthday: string | null; registered: boolean };
+
+function apply(replay: Replay, event: EngineEvent, profiles: Map<string, Profile>, counted: boolean) {
+  for (const id of membersTouchedBy(event)) {
+    if (!replay.state.members[id]) replay.state.members[id] = initialMemberState(profiles.get(id) ?? {});
+  }
   const effects: Effect[] = [];
-  for (const e of rows) {
-    for (const id of [e.memberId, (e.payload as { referral?: { referrer?: string } }).referral?.referrer]) {
-      if (id && !state.members[id]) state.members[id] = initialMemberState(profiles.get(id) ?? {});
-    }
-    applyEvent(program, state, toEngineEvent(e.id, e.payload as never), effects);
-  }
-  return effects;
+  applyEvent(replay.program, replay.state, event, effects);
+  // Every stored event has its own id: the processed set need not grow with the history.
+  delete replay.state.processed[event.id];
+  if (counted) replay.tally.add(effects);
 }
 
-function summarise(effects: Effect[], names: Map<string, string>, pointCost: number): BacktestSide {
-  const byRule = new Map<string, { points: number; awards: number }>();
-  const byMember = new Map<string, number>();
-  let points = 0;
-  let awards = 0;
-  for (const e of effects) {
-    if (e.type !== "award" && e.type !== "reversal") continue;
-    if (e.points === 0) continue;
-    const r = byRule.get(e.rule) ?? { points: 0, awards: 0 };
-    r.points += e.points;
-    if (e.type === "award") {
-      r.awards++;
-      awards++;
-    }
-    byRule.set(e.rule, r);
-    byMember.set(e.member, (byMember.get(e.member) ?? 0) + e.points);
-    points += e.points;
-  }
-  return {
-    points,
-    costCents: costCents(points, pointCost),
-    awards,
-    byRule: [...byRule].map(([rule, v]) => ({ rule, ...v, costCents: costCents(v.points, pointCost) })).sort((a, b) => b.points - a.points),
-    byMember: [...byMember]
-      .map(([memberId, p]) => ({ memberId, name: names.get(memberId) ?? memberId, points: p }))
-      .sort((a, b) => b.points - a.points),
-  };
-}
+/** Events read per query (tests make it small to cross many pages). */
+export const backtestPaging = { size: 5000 };
 
 export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestInput> }) {
   authorize(ctx, "rules.backtest");
@@ -98,18 +159,25 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
   // The backtest answers "what would it have cost": run as if the program were on.
   await compileForPractice(ctx.db, ctx.practiceId, source);
   const settings = { status: "on" as const, timezone: practice.timezone, eligible: await loadEligible(ctx.db, ctx.practiceId) };
-  const draft = programFor(source, `draft:${source.length}:${hash(source)}`, settings);
   const [active] = await ctx.db
     .select()
     .from(ruleSetVersions)
     .where(and(eq(ruleSetVersions.practiceId, ctx.practiceId), eq(ruleSetVersions.active, true)));
-  const current = programFor(active?.source ?? "", active?.id ?? "empty", settings);
 
-  const rows = await ctx.db
-    .select()
-    .from(events)
-    .where(and(eq(events.practiceId, ctx.practiceId), gte(events.at, q.from), lt(events.at, q.to)))
-    .orderBy(asc(events.at), asc(events.recordedAt));
+  // Each catalog coupon's dollar value (a coupon without one is worth $0).
+  const couponRows = await ctx.db
+    .select({ code: rewards.couponCode, valueCents: rewards.valueCents, deletedAt: rewards.deletedAt })
+    .from(rewards)
+    .where(and(eq(rewards.practiceId, ctx.practiceId), eq(rewards.kind, "coupon")));
+  const couponValue = new Map<string, number>();
+  for (const c of couponRows.sort((a, b) => Number(a.deletedAt !== null) - Number(b.deletedAt !== null)))
+    if (c.code && !couponValue.has(c.code)) couponValue.set(c.code, c.valueCents ?? 0);
+
+  const replayOf = (program: Program): Replay => ({ program, state: initialState(), tally: new Tally(couponValue) });
+  const activeReplay = replayOf(programFor(active?.source ?? "", active?.id ?? "empty", settings));
+  const draftReplay =
+    active && active.source === source ? null : replayOf(programFor(source, `draft:${source.length}:${hash(source)}`, settings));
+
   const people = await ctx.db
     .select({
       id: members.id,
@@ -121,32 +189,113 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
     })
     .from(members)
     .where(eq(members.practiceId, ctx.practiceId));
-  const profiles = new Map(people.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]));
+  const profiles = new Map<string, Profile>(people.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]));
   const names = new Map(people.map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
 
-  const draftSide = summarise(run(draft, rows, profiles), names, practice.pointCostCentiCents);
-  const activeSide = summarise(run(current, rows, profiles), names, practice.pointCostCentiCents);
+  // Nothing recorded after the last event dated before `to` can change what the range holds.
+  // Positions are microseconds since the epoch (the database's precision; a Date has only ms).
+  const micros = (column: unknown) => sql<string>`(extract(epoch from ${column}) * 1000000)::bigint::text`;
+  const until = sql`(select max(${events.recordedAt}) from ${events} where ${events.practiceId} = ${ctx.practiceId} and ${events.at} < ${q.to.toISOString()}::timestamptz)`;
+
+  // Points moved outside the engine, in the order they were written.
+  const outside = await ctx.db
+    .select({ memberId: ledgerEntries.memberId, points: ledgerEntries.points, position: micros(ledgerEntries.createdAt) })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), isNull(ledgerEntries.eventId), sql`${ledgerEntries.createdAt} <= ${until}`))
+    .orderBy(asc(ledgerEntries.createdAt), asc(ledgerEntries.id));
+  let nextOutside = 0;
+  const moveBalances = (before: bigint) => {
+    while (nextOutside < outside.length && BigInt(outside[nextOutside]!.position) < before) {
+      const x = outside[nextOutside++]!;
+      for (const r of [activeReplay, draftReplay]) {
+        if (!r) continue;
+        const m = (r.state.members[x.memberId] ??= initialMemberState(profiles.get(x.memberId) ?? {}));
+        m.balance += x.points;
+      }
+    }
+  };
+
+  let history = 0;
+  let counted = 0;
+  let later = 0;
+  let cursor: { position: string; id: string } | null = null;
+  for (;;) {
+    const page: { id: string; at: Date; payload: Record<string, unknown>; position: string }[] = await ctx.db
+      .select({ id: events.id, at: events.at, payload: events.payload, position: micros(events.recordedAt) })
+      .from(events)
+      .where(
+        and(
+          eq(events.practiceId, ctx.practiceId),
+          sql`${events.recordedAt} <= ${until}`,
+          cursor
+            ? sql`(${events.recordedAt}, ${events.id}) > (timestamptz 'epoch' + ${cursor.position}::bigint * interval '1 microsecond', ${cursor.id}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(asc(events.recordedAt), asc(events.id))
+      .limit(backtestPaging.size);
+    for (const e of page) {
+      moveBalances(BigInt(e.position));
+      const inRange = e.at >= q.from && e.at < q.to;
+      if (inRange) counted++;
+      else if (e.at < q.from) history++;
+      else later++;
+      const event = toEngineEvent(e.id, e.payload as never);
+      apply(activeReplay, event, profiles, inRange);
+      if (draftReplay) apply(draftReplay, event, profiles, inRange);
+    }
+    if (page.length < backtestPaging.size) break;
+    const tail: { id: string; position: string } = page[page.length - 1]!;
+    cursor = { position: tail.position, id: tail.id };
+  }
+
+  const activeSide = activeReplay.tally.summary(names, practice.pointCostCentiCents);
+  const draftSide = draftReplay ? draftReplay.tally.summary(names, practice.pointCostCentiCents) : activeSide;
   const rules = new Set([...draftSide.byRule.map((r) => r.rule), ...activeSide.byRule.map((r) => r.rule)]);
   const difference = [...rules]
     .map((rule) => {
-      const d = draftSide.byRule.find((r) => r.rule === rule)?.points ?? 0;
-      const a = activeSide.byRule.find((r) => r.rule === rule)?.points ?? 0;
-      return { rule, draft: d, active: a, difference: d - a };
+      const d = draftSide.byRule.find((r) => r.rule === rule);
+      const a = activeSide.byRule.find((r) => r.rule === rule);
+      return {
+        rule,
+        draft: d?.points ?? 0,
+        active: a?.points ?? 0,
+        difference: (d?.points ?? 0) - (a?.points ?? 0),
+        draftCoupons: d?.coupons ?? 0,
+        activeCoupons: a?.coupons ?? 0,
+        draftCostCents: d?.costCents ?? 0,
+        activeCostCents: a?.costCents ?? 0,
+        costDifferenceCents: (d?.costCents ?? 0) - (a?.costCents ?? 0),
+      };
     })
-    .sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference));
+    .sort((x, y) => Math.abs(y.costDifferenceCents) - Math.abs(x.costDifferenceCents) || Math.abs(y.difference) - Math.abs(x.difference));
   return {
     from: q.from,
     to: q.to,
-    events: rows.length,
+    /** Events dated in the range: what the figures count. */
+    events: counted,
+    /** What was replayed to get there: events dated before the range (they build the members'
+     *  facts) and events dated after it that were recorded before the range's last event. */
+    replayed: { history, inRange: counted, later, total: history + counted + later },
     pointCostCentiCents: practice.pointCostCentiCents,
     draft: draftSide,
     active: { versionId: active?.id ?? null, version: active?.version ?? null, ...activeSide },
-    difference: { points: draftSide.points - activeSide.points, costCents: draftSide.costCents - activeSide.costCents, byRule: difference },
+    difference: {
+      points: draftSide.points - activeSide.points,
+      coupons: draftSide.coupons - activeSide.coupons,
+      costCents: draftSide.costCents - activeSide.costCents,
+      byRule: difference,
+    },
   };
 }
+
+export type BacktestResult = Awaited<ReturnType<typeof runBacktest>>;
 
 function hash(s: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h.toString(16);
 }
+
+// Publishing's preview (rules added, removed, changed; the backtest's cost difference) lives beside it.
+export * from "./publish-preview.ts";
