@@ -58,8 +58,9 @@ export async function signInMember(db: Db, input: MemberSignInInput, options: Si
   const m = match.member;
   const session = await createSession(db, { kind: "member", practiceId: m.practiceId, memberId: m.id }, options);
   const firstLogin = m.firstLoginAt === null;
-  // The first sign-in sends `member.first_login` once (the core verb guards against repeats).
-  if (firstLogin && m.status === "member") {
+  // The first sign-in sends `member.first_login` once, and a member who never registered (signing in
+  // with their card) registers now: `member.registered` once (the core verb guards against repeats).
+  if ((firstLogin || !m.registered) && m.status === "member") {
     await recordFirstLogin({ ctx: { db, practiceId: m.practiceId, actor: { kind: "member", id: m.id } }, input: { memberId: m.id } });
   }
   await db.transaction(async (tx) => {

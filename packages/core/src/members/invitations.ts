@@ -11,6 +11,7 @@ import { processEvent } from "../events/process-event.ts";
 import { hashPassword } from "../passwords.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
+import { markRegistered } from "./registration.ts";
 import { findMember } from "./shared.ts";
 
 export const createInvitationInput = z.object({
@@ -79,14 +80,9 @@ export async function acceptInvitation({ ctx, input }: { ctx: Ctx; input: Input<
     if (inv.expiresAt <= now) throw new DomainError("CONFLICT", "This invitation has expired; ask the practice for a new one.");
     await tx
       .update(members)
-      .set({ registered: true, registeredAt: now, passwordHash: await hashPassword(data.password), email: inv.email, updatedAt: now })
+      .set({ passwordHash: await hashPassword(data.password), email: inv.email, updatedAt: now })
       .where(eq(members.id, inv.memberId));
-    const outcome = await processEvent(tx, ctx, {
-      id: `registered:${inv.memberId}`,
-      type: "member.registered",
-      at: now.toISOString(),
-      member: inv.memberId,
-    });
+    const { outcome } = await markRegistered(tx, ctx, inv.memberId, now);
     await audit(tx, ctx, {
       action: "members.acceptInvitation",
       targetType: "member",
@@ -99,12 +95,17 @@ export async function acceptInvitation({ ctx, input }: { ctx: Ctx; input: Input<
 
 export const recordFirstLoginInput = z.object({ memberId: z.uuid() });
 
-/** Called by the API on a member's sign-in: the first one sends `member.first_login` once. */
+/**
+ * Called on a member's sign-in: a member who was never registered (a patient signing in with their
+ * card for the first time) becomes registered (`member.registered`, once), and the first sign-in
+ * sends `member.first_login` once.
+ */
 export async function recordFirstLogin({ ctx, input }: { ctx: Ctx; input: Input<typeof recordFirstLoginInput> }) {
   authorize(ctx, "members.recordFirstLogin");
   const { memberId } = parseInput(recordFirstLoginInput, input);
   return inTx(ctx, async (tx) => {
     const now = new Date();
+    const registration = await markRegistered(tx, ctx, memberId, now);
     const [m] = await tx
       .update(members)
       .set({ firstLoginAt: now })
@@ -112,7 +113,15 @@ export async function recordFirstLogin({ ctx, input }: { ctx: Ctx; input: Input<
       .returning({ id: members.id });
     if (!m) {
       await findMember(tx, ctx, memberId);
-      return { first: false, awards: [] };
+      if (registration.registered) {
+        await audit(tx, ctx, {
+          action: "members.recordFirstLogin",
+          targetType: "member",
+          targetId: memberId,
+          details: { registered: true },
+        });
+      }
+      return { first: false, registered: registration.registered, awards: registration.outcome.awards };
     }
     const outcome = await processEvent(tx, ctx, {
       id: `first_login:${memberId}`,
@@ -120,7 +129,12 @@ export async function recordFirstLogin({ ctx, input }: { ctx: Ctx; input: Input<
       at: now.toISOString(),
       member: memberId,
     });
-    await audit(tx, ctx, { action: "members.recordFirstLogin", targetType: "member", targetId: memberId });
-    return { first: true, awards: outcome.awards };
+    await audit(tx, ctx, {
+      action: "members.recordFirstLogin",
+      targetType: "member",
+      targetId: memberId,
+      ...(registration.registered ? { details: { registered: true } } : {}),
+    });
+    return { first: true, registered: registration.registered, awards: [...registration.outcome.awards, ...outcome.awards] };
   });
 }

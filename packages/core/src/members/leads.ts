@@ -12,6 +12,7 @@ import { authorize } from "../permissions.ts";
 import { calendarDate } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { mergeInto } from "./merge-members.ts";
+import { markRegistered } from "./registration.ts";
 import { searchMembers } from "./search-members.ts";
 import { findMember, normalizeEmail, normalizePhone, publicMember } from "./shared.ts";
 
@@ -79,6 +80,11 @@ export async function listLeads({ ctx, input }: { ctx: Ctx; input?: Input<typeof
   return searchMembers({ ctx: { ...ctx, actor: ctx.actor }, input: { ...q, status: "lead" } });
 }
 
+const registeredFields = (m: { registered: boolean; registeredAt: Date | null }) => ({
+  registered: m.registered,
+  registeredAt: m.registeredAt,
+});
+
 export const convertLeadInput = z.object({
   id: z.uuid(),
   /** Merge into this existing member instead of creating a new one. */
@@ -90,7 +96,11 @@ export async function convertLead({ ctx, input }: { ctx: Ctx; input: Input<typeo
   const { id, mergeIntoId } = parseInput(convertLeadInput, input);
   return inTx(ctx, async (tx) => {
     const lead = await findMember(tx, ctx, id, { lock: true });
-    if (lead.status !== "lead") throw new DomainError("CONFLICT", "This record is not a lead.");
+    if (lead.status !== "lead")
+      throw new DomainError(
+        "CONFLICT",
+        lead.status === "member" && lead.leadNote !== null ? "This lead was already converted." : "This record is not a lead.",
+      );
     // The friend's referral the lead came through converts with it (awarding the referrer once),
     // unless it converted meanwhile or the lead is (merged into) the referrer.
     const withReferral = async (memberId: string) => {
@@ -102,6 +112,8 @@ export async function convertLead({ ctx, input }: { ctx: Ctx; input: Input<typeo
       // A lead never earned anything; merging keeps the survivor and hides the lead.
       await tx.update(members).set({ status: "member" }).where(eq(members.id, id));
       const result = await mergeInto(tx, ctx, id, mergeIntoId);
+      // The person behind the lead is the survivor: it is registered now (once: welcome points).
+      await markRegistered(tx, ctx, mergeIntoId);
       const referralId = await withReferral(mergeIntoId);
       await audit(tx, ctx, {
         action: "members.convertLead",
@@ -109,17 +121,20 @@ export async function convertLead({ ctx, input }: { ctx: Ctx; input: Input<typeo
         targetId: mergeIntoId,
         details: { leadId: id, merged: true, ...(referralId ? { referralId } : {}) },
       });
-      return result.member;
+      return { ...result.member, ...registeredFields(await findMember(tx, ctx, mergeIntoId)) };
     }
-    const [m] = await tx.update(members).set({ status: "member", updatedAt: new Date() }).where(eq(members.id, id)).returning();
+    await tx.update(members).set({ status: "member", updatedAt: new Date() }).where(eq(members.id, id));
     await tx.insert(memberBalances).values({ memberId: id, practiceId: ctx.practiceId, balance: 0 }).onConflictDoNothing();
+    // A converted lead is a registered member (they chose a password when they signed up).
+    await markRegistered(tx, ctx, id);
     const referralId = await withReferral(id);
+    const m = await findMember(tx, ctx, id);
     await audit(tx, ctx, {
       action: "members.convertLead",
       targetType: "member",
       targetId: id,
       details: { merged: false, ...(referralId ? { referralId } : {}) },
     });
-    return publicMember(m!);
+    return publicMember(m);
   });
 }
