@@ -6,6 +6,10 @@ export const variables = defineEnvVars({
     description: "Practice name shown before the kiosk is paired (afterwards the API provides it)",
     schema: (value) => value?.trim() || "Tally",
   },
+  TALLY_PRACTICE: {
+    description: "Slug of the practice whose name an unpaired kiosk shows; unset: the install's default practice (Settings → Practice)",
+    schema: (value) => value?.trim() ?? "",
+  },
   TALLY_API_URL: {
     description: "Origin of the Tally API (without /trpc); apps/api/src/server.ts sets it to its own loopback address",
     schema: (value) => value?.trim() || "http://127.0.0.1:3000",

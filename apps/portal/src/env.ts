@@ -7,8 +7,9 @@ export const variables = defineEnvVars({
     schema: (value) => value?.trim() || "Bright Smiles Orthodontics",
   },
   TALLY_PRACTICE: {
-    description: "Slug of the practice this portal serves when a link does not name one (?practice=slug)",
-    schema: (value) => value?.trim() || "bright-smiles",
+    description:
+      "Slug of the practice this portal serves when a link does not name one (?practice=slug); unset: the install's default practice (Settings → Practice)",
+    schema: (value) => value?.trim() ?? "",
   },
   TALLY_API_URL: {
     description: "Origin of the Tally API (without /trpc); apps/api/src/server.ts sets it to its own loopback address",

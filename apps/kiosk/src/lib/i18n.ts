@@ -86,6 +86,9 @@ const en = {
   // Idle
   backToStart: "Back to the start screen in {seconds} s",
   stillHere: "Touch the screen to keep going.",
+  // An install without a practice yet
+  notSetUpTitle: "Check-in is not set up yet",
+  notSetUpBody: "This practice is still getting its rewards program ready. Please see the front desk and we will check you in.",
 } as const;
 
 const es = {
@@ -163,6 +166,8 @@ const es = {
   surveyExpired: "La encuesta ha caducado. Pregunte en recepción si desea responderla.",
   backToStart: "Volverá a la pantalla de inicio en {seconds} s",
   stillHere: "Toque la pantalla para continuar.",
+  notSetUpTitle: "El registro aún no está configurado",
+  notSetUpBody: "Esta consulta aún está preparando su programa de recompensas. Por favor, acuda a recepción y le registraremos.",
 } as const satisfies Record<keyof typeof en, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import { redirect } from "@sveltejs/kit";
 import { messages, withLang } from "#lib/i18n.js";
 import { deviceInfo } from "#lib/server/device.js";
 import { languageOf } from "#lib/server/lang.js";
+import { unpairedPractice } from "#lib/server/practice.js";
 import { TALLY_PRACTICE_NAME } from "$app/env/private";
 import { resolve } from "$app/paths";
 import type { LayoutServerLoad } from "./$types";
@@ -10,7 +11,11 @@ export const load: LayoutServerLoad = async (event) => {
   const lang = languageOf(event);
   const t = messages[lang];
   const device = await deviceInfo(event);
+  if (device) return { practiceName: device.practiceName, paired: true, notSetUp: false, lang, t };
+  const practice = await unpairedPractice(event);
+  // An empty install (no practice yet): a kind "not set up" screen, nothing to pair with.
+  if (practice.notSetUp) return { practiceName: TALLY_PRACTICE_NAME, paired: false, notSetUp: true, lang, t };
   // Until an admin pairs it, the kiosk shows the pairing screen and nothing else.
-  if (!device && event.route.id !== "/pair") redirect(303, withLang(resolve("/pair"), lang));
-  return { practiceName: device?.practiceName ?? TALLY_PRACTICE_NAME, paired: device !== null, lang, t };
+  if (event.route.id !== "/pair") redirect(303, withLang(resolve("/pair"), lang));
+  return { practiceName: practice.name ?? TALLY_PRACTICE_NAME, paired: false, notSetUp: false, lang, t };
 };

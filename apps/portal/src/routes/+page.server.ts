@@ -1,7 +1,7 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { href, safeNext } from "#lib/paths.js";
 import { api, appCodeOf, messageOf, setMemberSession } from "#lib/server/api.js";
-import { practiceSlug } from "#lib/server/practice.js";
+import { requirePracticeSlug } from "#lib/server/practice.js";
 import { parseCardSignIn, parseEmailSignIn } from "#lib/sign-in.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -26,7 +26,7 @@ export const actions: Actions = {
     const { values, errors, password } = parseEmailSignIn(await event.request.formData());
     if (Object.keys(errors).length > 0) return fail(400, { method: "email" as const, values, errors });
     try {
-      const practice = practiceSlug(event.url, event.cookies);
+      const practice = await requirePracticeSlug(event);
       const session = await api(event).auth.member.signIn.mutate({ practice, email: values.email, password });
       setMemberSession(event.cookies, event.url, session);
     } catch (error) {
@@ -38,7 +38,7 @@ export const actions: Actions = {
     const { values, errors } = parseCardSignIn(await event.request.formData());
     if (Object.keys(errors).length > 0) return fail(400, { method: "card" as const, values, errors });
     try {
-      const practice = practiceSlug(event.url, event.cookies);
+      const practice = await requirePracticeSlug(event);
       const session = await api(event).auth.member.signIn.mutate({ practice, cardNumber: values.cardNumber, birthday: values.birthDate });
       setMemberSession(event.cookies, event.url, session);
     } catch (error) {

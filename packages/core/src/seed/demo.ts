@@ -6,7 +6,7 @@
 // demo (seed/program.ts) adds the rule set, catalog, engagement and a year of events, recorded
 // through the event pipeline so every ledger line is real.
 
-import { type Db, locations, memberBalances, members, practices, staffUsers } from "@tally/db";
+import { type Db, installation, locations, memberBalances, members, practices, staffUsers } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { newCardNumber } from "../members/card-number.ts";
 import { hashPassword } from "../passwords.ts";
@@ -161,6 +161,8 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
     })
     .returning();
   if (!bright || !paws) throw new Error("seed: practices were not created");
+  // The portal and kiosk open with the demo practice (Settings → Practice, `tally practice default`).
+  await db.insert(installation).values({ id: 1, defaultPracticeId: bright.id }).onConflictDoNothing();
 
   await db.insert(locations).values([
     { practiceId: bright.id, name: "Bright Smiles — Downtown", address: "120 Main St, Springfield, IL", phone: "2175550100" },

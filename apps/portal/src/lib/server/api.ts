@@ -30,8 +30,16 @@ export function api(event: EventLike): ApiClient {
 
 export { appCodeOf };
 
+/** No practice to act for: no link names one and the install has no default practice yet. */
+export class PracticeNotSetUp extends Error {
+  constructor() {
+    super("This rewards program is not set up yet. Please check back soon, or ask at the front desk.");
+  }
+}
+
 /** A sentence for people from any failed call; unexpected failures say what to do next. */
 export function messageOf(error: unknown, fallback = "Something went wrong on our side. Please try again in a moment."): string {
+  if (error instanceof PracticeNotSetUp) return error.message;
   if (error instanceof TRPCClientError) {
     const data = error.data as { code?: string } | undefined;
     if (data?.code === "BAD_REQUEST" && error.message.startsWith("["))

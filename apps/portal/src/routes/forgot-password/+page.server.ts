@@ -1,6 +1,6 @@
 import { fail } from "@sveltejs/kit";
 import { api, messageOf } from "#lib/server/api.js";
-import { practiceSlug } from "#lib/server/practice.js";
+import { requirePracticeSlug } from "#lib/server/practice.js";
 import type { Actions } from "./$types";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -10,7 +10,7 @@ export const actions: Actions = {
     const email = String((await event.request.formData()).get("email") ?? "").trim();
     if (!EMAIL.test(email)) return fail(400, { email, error: "Enter the email address you registered with.", message: null, sent: false });
     try {
-      await api(event).auth.member.requestPasswordReset.mutate({ practice: practiceSlug(event.url, event.cookies), email });
+      await api(event).auth.member.requestPasswordReset.mutate({ practice: await requirePracticeSlug(event), email });
     } catch (error) {
       return fail(400, { email, error: null, message: messageOf(error), sent: false });
     }

@@ -2,7 +2,7 @@ import { fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { parseNewPassword } from "#lib/registration.js";
 import { api, appCodeOf, messageOf, setMemberSession } from "#lib/server/api.js";
-import { practiceSlug } from "#lib/server/practice.js";
+import { requirePracticeSlug } from "#lib/server/practice.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 // The link in the invitation email: /portal/invite?practice=<slug>&token=<token>.
@@ -19,7 +19,7 @@ export const actions: Actions = {
     if (Object.keys(errors).length > 0) return fail(400, { errors, message: null as string | null });
     try {
       const session = await api(event).auth.member.acceptInvitation.mutate({
-        practice: practiceSlug(event.url, event.cookies),
+        practice: await requirePracticeSlug(event),
         token,
         password,
       });

@@ -2,7 +2,7 @@ import { fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { parseContactForm } from "#lib/registration.js";
 import { api, messageOf, setMemberSession } from "#lib/server/api.js";
-import { practiceSlug } from "#lib/server/practice.js";
+import { requirePracticeSlug } from "#lib/server/practice.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -20,7 +20,7 @@ export const actions: Actions = {
     if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null as string | null });
     try {
       const session = await api(event).auth.member.register.mutate({
-        practice: practiceSlug(event.url, event.cookies),
+        practice: await requirePracticeSlug(event),
         firstName: values.firstName,
         lastName: values.lastName,
         email: values.email,
