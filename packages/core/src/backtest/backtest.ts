@@ -89,13 +89,19 @@ class Tally {
 
   private rule(name: string) {
     let r = this.byRule.get(name);
-    if (!r) this.byRule.set(name, (r = { points: 0, awards: 0, coupons: 0, couponCostCents: 0 }));
+    if (!r) {
+      r = { points: 0, awards: 0, coupons: 0, couponCostCents: 0 };
+      this.byRule.set(name, r);
+    }
     return r;
   }
 
   private member(id: string) {
     let m = this.byMember.get(id);
-    if (!m) this.byMember.set(id, (m = { points: 0, coupons: 0 }));
+    if (!m) {
+      m = { points: 0, coupons: 0 };
+      this.byMember.set(id, m);
+    }
     return m;
   }
 
@@ -209,8 +215,8 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
       const x = outside[nextOutside++]!;
       for (const r of [activeReplay, draftReplay]) {
         if (!r) continue;
-        const m = (r.state.members[x.memberId] ??= initialMemberState(profiles.get(x.memberId) ?? {}));
-        m.balance += x.points;
+        r.state.members[x.memberId] ??= initialMemberState(profiles.get(x.memberId) ?? {});
+        r.state.members[x.memberId]!.balance += x.points;
       }
     }
   };
