@@ -84,6 +84,8 @@ export const permissions = {
   "engagement.convertReferral": [...staff],
   "engagement.manageMarketplace": admin,
   "engagement.participate": ["member"],
+  "engagement.listEntries": staff,
+  "engagement.drawWinner": admin,
   "engagement.submitReview": ["member"],
   "engagement.publishReview": staff,
   "engagement.list": [...staff, "member"],

@@ -10,7 +10,7 @@ import { setEligibleItem, upsertEligibleItems } from "./catalog/eligible-items.t
 import { createReward, deleteReward, updateReward } from "./catalog/rewards.ts";
 import { checkIn } from "./checkin/check-in.ts";
 import type { Ctx } from "./context.ts";
-import { participate, saveActivity } from "./engagement/marketplace.ts";
+import { drawWinner, listActivityEntries, participate, saveActivity } from "./engagement/marketplace.ts";
 import { createQrCode, scanQr, setQrCodeActive } from "./engagement/qr-codes.ts";
 import { convertReferral, createReferralCampaign, inviteReferral } from "./engagement/referrals.ts";
 import { publishReview, submitReview } from "./engagement/reviews.ts";
@@ -205,6 +205,8 @@ describe("tenancy: no verb crosses practices", () => {
     ["engagement.participate (member)", (c) => participate({ ctx: c.system, input: { memberId: ids.member!, activityId: ids.activity! } })],
     ["engagement.submitReview", (c) => submitReview({ ctx: c.system, input: { memberId: ids.member!, rating: 5 } })],
     ["engagement.publishReview", (c) => publishReview({ ctx: c.team, input: { id: ids.review! } })],
+    ["engagement.listEntries", (c) => listActivityEntries({ ctx: c.team, input: { activityId: ids.activity! } })],
+    ["engagement.drawWinner", (c) => drawWinner({ ctx: c.admin, input: { activityId: ids.activity! } })],
     ["kiosks.unlockDevice", (c) => unlockKioskDevice(c.admin, { deviceId: ids.device! })],
     ["checkin.checkIn (staff)", (c) => checkIn({ ctx: c.team, input: { method: "staff", memberId: ids.member! } })],
     ["checkin.checkIn (card)", (c) => checkIn({ ctx: c.kiosk, input: { method: "card", card: "40000007" } })],

@@ -151,9 +151,13 @@ describe("engagement, approvals and check-in", () => {
   it("marketplace participation counts once; reviews are submitted then published", async () => {
     const contest = await saveActivity({ ctx: p.admin, input: { kind: "contest", title: "Smile photo contest" } });
     expect(
-      (await participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id } })).awards.map((a) => a.points),
+      (
+        await participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id, response: "my smile photo" } })
+      ).awards.map((a) => a.points),
     ).toEqual([5]);
-    await expect(participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id } })).rejects.toMatchObject({
+    await expect(
+      participate({ ctx: p.asMember(liam.id), input: { memberId: liam.id, activityId: contest.id, response: "again" } }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
     const review = await submitReview({ ctx: p.asMember(liam.id), input: { memberId: liam.id, rating: 5, body: "Lovely staff" } });

@@ -1,6 +1,6 @@
 // Reviews: a member leaves one (`review.posted` lets rules reward it); staff publish it.
 import { randomUUID } from "node:crypto";
-import { members, reviews } from "@tally/db";
+import { type Db, members, practices, reviews } from "@tally/db";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -71,4 +71,37 @@ export async function listReviews({ ctx, input }: { ctx: Ctx; input?: { status?:
     .orderBy(desc(reviews.at))
     .limit(200)
     .then((rows) => rows.map((r) => ({ ...r.review, author: `${r.firstName} ${r.lastName.slice(0, 1)}.` })));
+}
+
+/**
+ * The practice's public review page (no sign-in): its published reviews, newest first, each with
+ * the author's first name and last initial only. Null when no practice has that slug.
+ */
+export async function publicReviews(db: Db, practiceSlug: string, limit = 50) {
+  const [practice] = await db
+    .select({ id: practices.id, name: practices.name, slug: practices.slug, address: practices.address, phone: practices.phone })
+    .from(practices)
+    .where(eq(practices.slug, practiceSlug));
+  if (!practice) return null;
+  const rows = await db
+    .select({
+      id: reviews.id,
+      rating: reviews.rating,
+      body: reviews.body,
+      at: reviews.at,
+      publishedAt: reviews.publishedAt,
+      firstName: members.firstName,
+      lastName: members.lastName,
+    })
+    .from(reviews)
+    .innerJoin(members, eq(members.id, reviews.memberId))
+    .where(and(eq(reviews.practiceId, practice.id), eq(reviews.status, "published")))
+    .orderBy(desc(reviews.publishedAt), desc(reviews.at))
+    .limit(Math.min(Math.max(limit, 1), 200));
+  const ratings = rows.map((r) => r.rating);
+  return {
+    practice: { name: practice.name, slug: practice.slug, address: practice.address, phone: practice.phone },
+    average: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10 : null,
+    reviews: rows.map(({ firstName, lastName, ...r }) => ({ ...r, author: `${firstName} ${lastName.slice(0, 1)}.` })),
+  };
 }
