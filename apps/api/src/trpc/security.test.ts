@@ -19,6 +19,7 @@ const PUBLIC = new Set<string>([
   "auth.member.resetPassword",
   "checkin.pair",
   "practice.public",
+  "engagement.publicReviews",
   "practice.default",
   "practice.setupStatus",
   "practice.completeSetup",

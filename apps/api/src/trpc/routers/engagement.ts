@@ -2,14 +2,18 @@
 // reviews. Staff manage them; a signed-in patient takes part (the member is always the
 // session's own: no member procedure takes a member id).
 import {
+  activityEntriesInput,
   createCampaignInput,
   createQrCode,
   createQrCodeInput,
   createReferralCampaign,
+  drawWinner,
+  drawWinnerInput,
   getPractice,
   inviteReferral,
   inviteReferralInput,
   listActivities,
+  listActivityEntries,
   listQrCodes,
   listReferralCampaigns,
   listReferrals,
@@ -19,6 +23,7 @@ import {
   listSurveyResponsesInput,
   memberParticipations,
   participate,
+  publicReviews,
   publishReview,
   publishReviewInput,
   saveActivity,
@@ -33,7 +38,7 @@ import {
   submitSurveyInput,
 } from "@tally/core";
 import { z } from "zod";
-import { memberProcedure, router, staffProcedure } from "../init.ts";
+import { memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
 
 const admin = staffProcedure.meta({ role: "admin" });
 
@@ -118,6 +123,10 @@ export const engagementRouter = router({
   // Marketplace activities (contests, surveys, social posts).
   activities: staffProcedure.query(({ ctx }) => listActivities({ ctx: ctx.core })),
   saveActivity: admin.input(saveActivityInput).mutation(({ ctx, input }) => saveActivity({ ctx: ctx.core, input })),
+  /** An activity's entries for staff (who, what they sent, when) and the winner draws made. */
+  entries: staffProcedure.input(activityEntriesInput).query(({ ctx, input }) => listActivityEntries({ ctx: ctx.core, input })),
+  /** Draw a winner (recorded with its seed), or replay a recorded draw from its seed. */
+  drawWinner: admin.input(drawWinnerInput).mutation(({ ctx, input }) => drawWinner({ ctx: ctx.core, input })),
   /** The activities a member can take part in (or took part in), with when they did. */
   marketplace: memberProcedure.query(async ({ ctx }) => {
     const [activities, done] = await Promise.all([
@@ -133,19 +142,32 @@ export const engagementRouter = router({
         kind: a.kind,
         title: a.title,
         description: a.description,
+        questions: a.questions,
         startsAt: a.startsAt,
         endsAt: a.endsAt,
         doneAt: doneAt.get(a.id) ?? null,
       }));
   }),
   participate: memberProcedure
-    .input(z.object({ activityId: z.uuid(), response: z.string().trim().max(5000).default("") }))
+    .input(
+      z.object({
+        activityId: z.uuid(),
+        response: z.string().trim().max(5000).default(""),
+        answers: z.array(z.string().trim().max(2000)).max(20).default([]),
+      }),
+    )
     .mutation(({ ctx, input }) => participate({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
 
   // Reviews: members write them, staff publish (or hide) them.
   reviews: staffProcedure
     .input(z.object({ status: z.enum(["submitted", "published", "hidden"]).optional() }).default({}))
     .query(({ ctx, input }) => listReviews({ ctx: ctx.core, input })),
+  /** Published reviews, for the portal (a member sees only published ones). */
+  publishedReviews: memberProcedure.meta({ allowLead: true }).query(({ ctx }) => listReviews({ ctx: ctx.core })),
+  /** The practice's public review page: published reviews, no sign-in. */
+  publicReviews: publicProcedure
+    .input(z.object({ slug: z.string().trim().min(1).max(100) }))
+    .query(async ({ ctx, input }) => (await publicReviews(ctx.database.db, input.slug)) ?? { practice: null, average: null, reviews: [] }),
   publishReview: staffProcedure.input(publishReviewInput).mutation(({ ctx, input }) => publishReview({ ctx: ctx.core, input })),
   submitReview: memberProcedure
     .input(z.object({ rating: z.number().int().min(1).max(5), body: z.string().trim().max(5000).default("") }))
