@@ -41,7 +41,7 @@ export function createDeps(options: AppOptions): AppDeps {
     database: options.database,
     log: options.log,
     config: { ...defaultConfig, ...options.config },
-    bus: options.bus ?? new LiveBus(),
+    bus: options.bus ?? new LiveBus(options.database),
     limiter: new RateLimiter(),
     metrics: options.metrics ?? new Metrics(),
     mailer: options.mailer ?? createMailer(options.database.db, { from: "Tally <no-reply@tally.local>" }),

@@ -28,6 +28,11 @@ export interface Database {
    * held on a connection of its own until close(). False when another process holds it.
    */
   claimExclusive(): Promise<boolean>;
+  /**
+   * Hears NOTIFY on a channel (PostgreSQL: on a connection of its own; notifications sent inside
+   * a transaction arrive once it commits). Answers the function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   /** The embedded PGlite instance itself (for pg-boss's PGlite backend); absent on PostgreSQL. */
   pglite?: PGlite;
   /** The PostgreSQL connection string (for pg-boss's own pool); absent on PGlite. */
@@ -289,6 +294,10 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
         counter.exclusive = true;
         return true;
       },
+      listen: async (channel, onMessage) => {
+        const { unlisten } = await sql.listen(channel, onMessage);
+        return unlisten;
+      },
       close: async () => {
         counter.exclusive = false;
         await lockHolder?.end({ timeout: 5 });
@@ -317,6 +326,10 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
       }
     },
     claimExclusive: async () => true,
+    listen: async (channel, onMessage) => {
+      const stop = await client.listen(channel, onMessage);
+      return stop;
+    },
     close: () => client.close(),
   };
 }

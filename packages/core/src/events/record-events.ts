@@ -23,6 +23,7 @@ import { findMembers, type MemberRow } from "../members/shared.ts";
 import { query } from "../sql.ts";
 import { audit } from "../verb.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
+import { announceUnlocks, type UnlockNotice } from "./live.ts";
 import { type EventOutcome, emptyOutcome, planEffects, toEngineEvent } from "./process-event.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
 import type { EventInput } from "./schemas.ts";
@@ -234,6 +235,22 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
       if (pgCode(err) === "23505") throw new RecordedMeanwhile(err);
       throw err;
     }
+    // Instant rewards that unlocked: the staff live prompt, once this transaction commits. A
+    // coupon already expired when it unlocked (a late import) reads as expired everywhere
+    // (coupons.ts) and prompts nobody.
+    if (plan.coupons.length > 0 && setup.program.instants.length > 0) {
+      const instant = new Set(setup.program.instants.map((i) => i.name));
+      const notices = new Map<string, UnlockNotice>();
+      const now = new Date();
+      for (const c of plan.coupons) {
+        if (!instant.has(c.ruleName ?? "") || (c.expiresAt && c.expiresAt <= now)) continue;
+        const key = `${c.eventId}|${c.memberId}`;
+        const notice = notices.get(key) ?? { practiceId: P, memberId: c.memberId, at: (c.issuedAt as Date).toISOString(), coupons: [] };
+        notice.coupons.push({ code: c.coupon, expiresAt: c.expiresAt?.toISOString() ?? null });
+        notices.set(key, notice);
+      }
+      if (notices.size > 0) await announceUnlocks(tx, [...notices.values()]);
+    }
     if (shortfalls.length > 0)
       await audit(
         tx,
@@ -276,8 +293,10 @@ function refuseChanged(input: EventInput, before: unknown) {
   if (before === undefined || before === null) return;
   const was = before as Record<string, unknown>;
   const now = input as unknown as Record<string, unknown>;
+  // A date-only invoice's instant is the importer's timing, not the source's (SPEC 5 step 6).
+  const ours = was.dateOnly === true ? ["id", "at", "dateOnly"] : ["id"];
   const differs = [...new Set([...Object.keys(was), ...Object.keys(now)])]
-    .filter((k) => k !== "id" && JSON.stringify(was[k] ?? null) !== JSON.stringify(now[k] ?? null))
+    .filter((k) => !ours.includes(k) && JSON.stringify(was[k] ?? null) !== JSON.stringify(now[k] ?? null))
     .sort();
   if (differs.length > 0)
     throw new DomainError("CONFLICT", `Event ${input.id} was recorded before with a different ${differs.join(", ")}.`, {

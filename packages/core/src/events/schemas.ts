@@ -15,6 +15,8 @@ export const recordEventInput = z.object({
   id: z.string().trim().min(1).max(300),
   type: z.enum(eventTypes),
   at: z.iso.datetime({ offset: true }).or(z.date().transform((d) => d.toISOString())),
+  /** The source gave only a date; `at` is the importer's timing of it (SPEC 5 step 6). */
+  dateOnly: z.literal(true).optional(),
   member: z.uuid(),
   invoice: z.object({ id: z.string().min(1).max(200), lines: z.array(invoiceLine).max(10_000).optional() }).optional(),
   visit: z.object({ method: z.enum(["card", "qr", "phone", "staff"]).optional() }).optional(),

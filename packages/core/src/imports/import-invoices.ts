@@ -6,22 +6,24 @@
 // transactions of about CHUNK_EVENTS events, two at a time (their members never overlap). The
 // pipeline's store step takes COPY for large chunks on PostgreSQL: same rows either way.
 
-import { importRuns, members } from "@tally/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { importRuns } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { loadSetup } from "../events/program.ts";
 import { recordEvents, withRetry } from "../events/record-events.ts";
 import { type EventInput, invoiceLine } from "../events/schemas.ts";
+import { resolveByPmsIds } from "../members/merge-members.ts";
 import { authorize } from "../permissions.ts";
 import { audit } from "../verb.ts";
+import { dateOnlyPlaceholder, timeDateOnly } from "./invoice-time.ts";
 
 export const invoiceRow = z.object({
   /** Row number in the source file (1-based, as the user sees it); defaults to the position. */
   row: z.number().int().positive().optional(),
   externalMemberId: z.string().trim().min(1).max(200),
   invoiceId: z.string().trim().min(1).max(200),
-  /** YYYY-MM-DD (taken as 12:00 UTC that day) or a full ISO instant. */
+  /** YYYY-MM-DD (timed by `timeDateOnly`: SPEC 5 step 6) or a full ISO instant. */
   date: z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
   status: z.enum(["paid", "voided"]),
   lines: z.array(invoiceLine).max(1000).default([]),
@@ -97,15 +99,9 @@ export async function importInvoices({
   });
 
   // Map external member ids (one query for all of them).
+  // A PMS id of a record merged into another leads to the survivor.
   const externalIds = [...new Set(valid.map((r) => r.externalMemberId))];
-  const memberIds = new Map<string, { id: string; status: string }>();
-  for (let i = 0; i < externalIds.length; i += 5000) {
-    const found = await ctx.db
-      .select({ id: members.id, externalId: members.externalId, status: members.status })
-      .from(members)
-      .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.externalId, externalIds.slice(i, i + 5000))));
-    for (const m of found) memberIds.set(m.externalId!, { id: m.id, status: m.status });
-  }
+  const memberIds = await resolveByPmsIds(ctx.db, ctx, externalIds);
   const byMember = new Map<string, Pending[]>();
   for (const r of valid) {
     const m = memberIds.get(r.externalMemberId);
@@ -113,19 +109,18 @@ export async function importInvoices({
       rowErrors.push({ row: r.row, message: `unknown member ${r.externalMemberId}` });
       continue;
     }
-    const at = r.date.length === 10 ? `${r.date}T12:00:00.000Z` : new Date(r.date).toISOString();
+    const dateOnly = r.date.length === 10;
+    const at = dateOnly ? dateOnlyPlaceholder(r.date) : new Date(r.date).toISOString();
     const externalId = `invoice:${r.invoiceId}:${r.status}`;
+    const when = dateOnly ? { at, dateOnly: true as const } : { at };
     const input =
       r.status === "paid"
-        ? { id: externalId, type: "invoice.paid", at, member: m.id, invoice: { id: r.invoiceId, lines: r.lines } }
-        : { id: externalId, type: "invoice.voided", at, member: m.id, invoice: { id: r.invoiceId } };
+        ? { id: externalId, type: "invoice.paid", ...when, member: m.id, invoice: { id: r.invoiceId, lines: r.lines } }
+        : { id: externalId, type: "invoice.voided", ...when, member: m.id, invoice: { id: r.invoiceId } };
     const list = byMember.get(m.id) ?? [];
     list.push({ row: r.row, memberId: m.id, externalId, at, input });
     byMember.set(m.id, list);
   }
-  // Time order; at the same instant a payment comes before its void.
-  const rank = (p: Pending) => (p.input.type === "invoice.paid" ? 0 : 1);
-  for (const list of byMember.values()) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a) - rank(b));
   rowErrors.sort((a, b) => a.row - b.row);
 
   return recordInvoiceRun(ctx, {
@@ -141,8 +136,8 @@ export async function importInvoices({
 }
 
 /**
- * Records an import run's invoice events (each list one member's, in processing order) through
- * the write pipeline: whole members per transaction, about CHUNK_EVENTS events each, two in
+ * Records an import run's invoice events (each list one member's, in file order; date-only ones
+ * are timed and each list put in time order first: `timeDateOnly`) through the write pipeline: whole members per transaction, about CHUNK_EVENTS events each, two in
  * flight; then the run's counts, errors and audit row. Every reader of invoices ends here.
  */
 export async function recordInvoiceRun(
@@ -177,6 +172,8 @@ export async function recordInvoiceRun(
     .returning({ id: importRuns.id });
   const runId = created!.id;
   const setup = await loadSetup(ctx.db, ctx.practiceId);
+  // Date-only invoices timed (SPEC 5 step 6); each member's list in time order, a payment before its void.
+  await timeDateOnly(ctx.db, ctx.practiceId, setup.practice.timezone, run.lists);
   let points = 0;
 
   // Two transactions in flight (disjoint members, so they never wait on each other): the

@@ -35,7 +35,7 @@ export async function importPlainCsv(
   authorize(ctx, "imports.invoices");
   const plain = await readPlainCsv(ctx, open);
   if (!plain) return null;
-  // Per member: time order, a payment before its void, file order.
+  // Per member, in file order (recordInvoiceRun times date-only rows and puts each list in time order).
   const byMember = new Map<string, typeof plain.valid>();
   for (const v of plain.valid) {
     const list = byMember.get(v.memberId);
@@ -44,22 +44,19 @@ export async function importPlainCsv(
   }
   const lists: EventInput[][] = [];
   for (const list of byMember.values()) {
-    list.sort(
-      (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || (a.status === b.status ? 0 : a.status === "paid" ? -1 : 1) || a.row - b.row,
-    );
     lists.push(
-      list.map(
-        (v): EventInput =>
-          v.status === "paid"
-            ? {
-                id: `invoice:${v.invoiceId}:paid`,
-                type: "invoice.paid",
-                at: v.at,
-                member: v.memberId,
-                invoice: { id: v.invoiceId, lines: v.lines },
-              }
-            : { id: `invoice:${v.invoiceId}:voided`, type: "invoice.voided", at: v.at, member: v.memberId, invoice: { id: v.invoiceId } },
-      ),
+      list.map((v): EventInput => {
+        const when = v.dateOnly ? { at: v.at, dateOnly: true as const } : { at: v.at };
+        return v.status === "paid"
+          ? {
+              id: `invoice:${v.invoiceId}:paid`,
+              type: "invoice.paid",
+              ...when,
+              member: v.memberId,
+              invoice: { id: v.invoiceId, lines: v.lines },
+            }
+          : { id: `invoice:${v.invoiceId}:voided`, type: "invoice.voided", ...when, member: v.memberId, invoice: { id: v.invoiceId } };
+      }),
     );
   }
   options.onProgress?.(0, plain.rows);

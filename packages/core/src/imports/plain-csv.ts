@@ -6,12 +6,12 @@
 // returns null: it needs a real CSV parser (the COPY staging in SQL, or csv-parse).
 
 import type { Readable } from "node:stream";
-import { members } from "@tally/db";
 import { linesSignature } from "@tally/rules";
-import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
+import { resolveByPmsIds } from "../members/merge-members.ts";
 import { checkInvoiceRow, columnName } from "./csv-rows.ts";
 import { invoiceRow } from "./import-invoices.ts";
+import { dateOnlyPlaceholder } from "./invoice-time.ts";
 
 export interface PlainInvoice {
   /** Line number of the invoice's first row. */
@@ -19,8 +19,9 @@ export interface PlainInvoice {
   memberId: string;
   invoiceId: string;
   status: "paid" | "voided";
-  /** ISO instant. */
+  /** ISO instant (a date-only row's placeholder until `timeDateOnly`). */
   at: string;
+  dateOnly: boolean;
   lines: { code: string; amount: string }[];
 }
 
@@ -143,7 +144,7 @@ export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<Plai
     let v = atOf.get(d);
     if (v === undefined) {
       const ok = invoiceRow.shape.date.safeParse(d).success;
-      v = ok ? (d.length === 10 ? `${d}T12:00:00.000Z` : new Date(d).toISOString()) : null;
+      v = ok ? (d.length === 10 ? dateOnlyPlaceholder(d) : new Date(d).toISOString()) : null;
       atOf.set(d, v);
     }
     return v;
@@ -166,14 +167,9 @@ export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<Plai
 
   // Member ids: one query for all of them; only members (not leads or merged records) earn.
   const ids = [...new Set(checked.map((g) => g.m))];
+  // A PMS id of a record merged into another leads to the survivor.
   const memberOf = new Map<string, string>();
-  for (let k = 0; k < ids.length; k += 5000) {
-    const found = await ctx.db
-      .select({ id: members.id, externalId: members.externalId, status: members.status })
-      .from(members)
-      .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.externalId, ids.slice(k, k + 5000))));
-    for (const m of found) if (m.status === "member") memberOf.set(m.externalId!, m.id);
-  }
+  for (const [pmsId, m] of await resolveByPmsIds(ctx.db, ctx, ids)) if (m.status === "member") memberOf.set(pmsId, m.id);
   const valid: PlainInvoice[] = [];
   const seen = new Set<string>();
   let repeats = 0;
@@ -190,7 +186,15 @@ export async function readPlainCsv(ctx: Ctx, open: () => Readable): Promise<Plai
       continue;
     }
     seen.add(ext);
-    valid.push({ row: g.row, memberId, invoiceId: g.i, status: g.s as PlainInvoice["status"], at: g.at, lines: g.lines });
+    valid.push({
+      row: g.row,
+      memberId,
+      invoiceId: g.i,
+      status: g.s as PlainInvoice["status"],
+      at: g.at,
+      dateOnly: g.d.length === 10,
+      lines: g.lines,
+    });
   }
   errors.sort((a, b) => a.row - b.row);
   return { rows, invoices: groups.length, valid, repeats, errorCount: errors.length, errors };
