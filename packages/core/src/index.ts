@@ -23,6 +23,7 @@ export * from "./engagement/reviews.ts";
 export * from "./engagement/surveys.ts";
 export * from "./errors.ts";
 export * from "./events/list-events.ts";
+export { LIVE_CHANNEL, readNotices, type UnlockNotice } from "./events/live.ts";
 export type { EventOutcome, ProcessedEvent } from "./events/process-event.ts";
 export * from "./events/record-event.ts";
 export * from "./events/schemas.ts";
