@@ -31,6 +31,7 @@ export const permissions = {
   "members.findByCard": [...staff, "kiosk"],
   "members.recordConsent": [...staff, "member"],
   "members.merge": admin,
+  "members.findDuplicates": staff,
   /** Patient import: the admin's CSV upload and the integration API's upsert by PMS id. */
   "members.import": ["admin", "integration"],
   /** Suggested merges an import found, reviewed like a merge. */
@@ -74,6 +75,8 @@ export const permissions = {
   "approvals.completeAction": ["member", ...staff],
   "approvals.list": staff,
   "approvals.decide": staff,
+  /** A manual reward completed and approved at the desk on the patient's behalf. */
+  "approvals.completeForMember": staff,
   "engagement.manageSurvey": admin,
   "engagement.listSurveyQuestions": [...staff, "kiosk"],
   "engagement.submitSurvey": [...staff, "kiosk"],
@@ -115,6 +118,11 @@ export function assertSelf(ctx: Ctx, memberId: string): void {
   if (ctx.actor.kind === "member" && ctx.actor.id !== memberId) {
     throw new DomainError("NOT_FOUND", "Member not found.");
   }
+}
+
+/** Every action a principal may do: what the apps show (the admin app hides every other button). */
+export function actionsFor(principal: Principal): Action[] {
+  return (Object.keys(permissions) as Action[]).filter((a) => (permissions[a] as readonly Principal[]).includes(principal));
 }
 
 export const can = (ctx: Ctx, action: Action) => {

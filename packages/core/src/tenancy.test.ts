@@ -2,7 +2,7 @@
 // row did not exist; lookups by card, token or code find nothing across practices.
 import { mergeSuggestions } from "@tally/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { completeAction, decideApproval } from "./approvals/approvals.ts";
+import { completeAction, completeForMember, decideApproval } from "./approvals/approvals.ts";
 import { createKioskPairing, unlockKioskDevice } from "./auth/kiosk-devices.ts";
 import { runBacktest } from "./backtest/backtest.ts";
 import { listCoupons, useCoupon } from "./catalog/coupons.ts";
@@ -22,7 +22,7 @@ import { createMember } from "./members/create-member.ts";
 import { getMember } from "./members/get-member.ts";
 import { acceptInvitation, createInvitation, recordFirstLogin } from "./members/invitations.ts";
 import { convertLead, registerLead } from "./members/leads.ts";
-import { mergeMembers } from "./members/merge-members.ts";
+import { findDuplicates, mergeMembers, mergePreview } from "./members/merge-members.ts";
 import { resolveMergeSuggestion } from "./members/merge-suggestions.ts";
 import { dryRunPatientImport, getPatientImport, stagePatientImport, startPatientImport } from "./members/patient-import-files.ts";
 import { recordConsent } from "./members/record-consent.ts";
@@ -109,6 +109,8 @@ describe("tenancy: no verb crosses practices", () => {
     ["members.recordConsent", (c) => recordConsent({ ctx: c.team, input: { memberId: ids.member!, kind: "media" } })],
     ["members.merge (source)", (c) => mergeMembers({ ctx: c.admin, input: { sourceId: ids.member!, targetId: ids.bMember! } })],
     ["members.merge (target)", (c) => mergeMembers({ ctx: c.admin, input: { sourceId: ids.bMember!, targetId: ids.member! } })],
+    ["members.merge (preview)", (c) => mergePreview({ ctx: c.admin, input: { sourceId: ids.member!, targetId: ids.bMember! } })],
+    ["members.findDuplicates", (c) => findDuplicates({ ctx: c.team, input: { memberId: ids.member! } })],
     ["members.import (get)", (c) => getPatientImport({ ctx: c.admin, input: { id: ids.patientImport! } })],
     [
       "members.import (dry run)",
@@ -172,6 +174,7 @@ describe("tenancy: no verb crosses practices", () => {
     ["coupons.list", (c) => listCoupons({ ctx: c.team, input: { memberId: ids.member! } })],
     ["coupons.use", (c) => useCoupon({ ctx: c.team, input: { couponId: ids.coupon! } })],
     ["approvals.completeAction", (c) => completeAction({ ctx: c.team, input: { memberId: ids.member!, rule: "Followed us" } })],
+    ["approvals.completeForMember", (c) => completeForMember({ ctx: c.team, input: { memberId: ids.member!, rule: "Followed us" } })],
     ["approvals.decide", (c) => decideApproval({ ctx: c.team, input: { requestId: ids.request!, decision: "approve" } })],
     ["engagement.saveSurveyQuestion", (c) => saveSurveyQuestion({ ctx: c.admin, input: { id: ids.question!, text: "X" } })],
     [

@@ -2,7 +2,7 @@
 // request), staff approve or reject it in the approvals queue (`action.approved` / `action.rejected`
 // through the engine, which awards the oldest pending request of that member for that rule).
 import { randomUUID } from "node:crypto";
-import { actionRequests, members } from "@tally/db";
+import { actionRequests, members, staffUsers } from "@tally/db";
 import { pointsGiven } from "@tally/rules";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import { DomainError } from "../errors.ts";
 import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import { throwIfRejected } from "../events/rejections.ts";
+import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
@@ -139,5 +140,115 @@ export async function decideApproval({ ctx, input }: { ctx: Ctx; input: Input<ty
       details: { decision, status: after?.status, points: pointsGiven(result, req.memberId) },
     });
     return { requestId, status: after?.status ?? req.status, awards: result.awards, closed: result.closed };
+  });
+}
+
+export const completeForMemberInput = z.object({
+  memberId: z.uuid(),
+  rule: z.string().trim().min(1).max(200),
+  /** What staff saw or were told (shown with the request). */
+  note: z.string().trim().max(2000).default(""),
+});
+
+const periodWords = { member: "per patient", day: "a day", week: "a week", month: "a month", year: "a year" } as const;
+
+/** "once per patient", "2 times a month". */
+export function limitWords(limit: { count: number; per: keyof typeof periodWords }): string {
+  return `${limit.count === 1 ? "once" : `${limit.count} times`} ${periodWords[limit.per]}`;
+}
+
+/**
+ * A manual reward completed on the patient's behalf at the desk: recorded as completed by staff
+ * (`action.completed`, source "staff") and approved in the same step (`action.approved`), so
+ * the rules decide — the limit and the program status apply as for a patient's own request. A
+ * request the patient already sent for the same reward is the one approved. Refusals say why.
+ */
+export async function completeForMember({ ctx, input }: { ctx: Ctx; input: Input<typeof completeForMemberInput> }) {
+  authorize(ctx, "approvals.completeForMember");
+  const data = parseInput(completeForMemberInput, input);
+  return inTx(ctx, async (tx) => {
+    const member = await findMember(tx, ctx, data.memberId);
+    if (member.status !== "member") throw new DomainError("CONFLICT", "Only members earn rewards: convert the lead first.");
+    const setup = await loadSetup(tx, ctx.practiceId);
+    const rule = setup.program.manual.get(data.rule);
+    if (!rule) throw notFound("Manual reward");
+    const refuse = (reason: string | undefined) => {
+      if (reason === "limit_reached")
+        throw new DomainError(
+          "LIMIT_REACHED",
+          `“${rule.name}” is limited to ${rule.limit ? limitWords(rule.limit) : "its limit"}: already used up.`,
+          {
+            reason,
+          },
+        );
+      if (reason === "inactive") throw new DomainError("CONFLICT", `“${rule.name}” is not running today.`, { reason });
+      if (reason === "program_off") throw new DomainError("PROGRAM_OFF", "The rewards program is off.", { reason });
+      if (reason) throw new DomainError("CONFLICT", `Refused: ${reason}`, { reason });
+    };
+    const [own] = await tx
+      .select({ id: actionRequests.id, requestedAt: actionRequests.requestedAt })
+      .from(actionRequests)
+      .where(
+        and(
+          eq(actionRequests.practiceId, ctx.practiceId),
+          eq(actionRequests.memberId, member.id),
+          eq(actionRequests.ruleName, rule.name),
+          eq(actionRequests.status, "pending"),
+        ),
+      )
+      .orderBy(asc(actionRequests.requestedAt))
+      .limit(1);
+    let requestId = own?.id ?? null;
+    if (!own) {
+      const [staff] =
+        ctx.actor.kind === "staff"
+          ? await tx.select({ name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.id, ctx.actor.id))
+          : [];
+      const response = `Completed at the desk by ${staff?.name ?? "staff"}${data.note ? `: ${data.note}` : ""}`;
+      const completed = await processEvent(
+        tx,
+        ctx,
+        {
+          id: `action:${randomUUID()}`,
+          type: "action.completed",
+          at: new Date().toISOString(),
+          member: member.id,
+          action: { name: rule.name, response },
+        },
+        { setup, source: "staff" },
+      );
+      refuse(completed.rejected[0]?.reason);
+      requestId = completed.pending[0]?.requestId ?? null;
+    }
+    const approved = await processEvent(
+      tx,
+      ctx,
+      {
+        id: `decision:${requestId ?? randomUUID()}`,
+        type: "action.approved",
+        at: new Date().toISOString(),
+        member: member.id,
+        action: { name: rule.name },
+      },
+      { setup, source: "staff" },
+    );
+    refuse(approved.rejected[0]?.reason);
+    const points = pointsGiven(approved, member.id);
+    await audit(tx, ctx, {
+      action: "approvals.completeForMember",
+      targetType: "action_request",
+      targetId: requestId,
+      details: { memberId: member.id, rule: rule.name, points, note: data.note, approvedPatientRequest: !!own },
+    });
+    return {
+      requestId,
+      rule: rule.name,
+      status: "approved" as const,
+      points,
+      coupons: approved.coupons.filter((c) => c.member === member.id).map((c) => c.coupon),
+      /** True when the patient had asked for it already (their request was approved). */
+      approvedPatientRequest: !!own,
+      requestedAt: own?.requestedAt ?? null,
+    };
   });
 }

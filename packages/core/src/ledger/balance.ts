@@ -1,7 +1,7 @@
 // Reading points: a member's balance and their ledger history with the "why" of each line.
 
-import { ledgerEntries, memberBalances, members } from "@tally/db";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { ledgerEntries, memberBalances, members, orders, staffUsers } from "@tally/db";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { cachePerDatabase } from "../cache.ts";
 import type { Ctx } from "../context.ts";
@@ -49,16 +49,26 @@ export async function ledgerHistory({ ctx, input }: { ctx: Ctx; input: Input<typ
   const q = parseInput(ledgerHistoryInput, input);
   assertSelf(ctx, q.memberId);
   await findMember(ctx.db, ctx, q.memberId);
-  const where = [eq(ledgerEntries.practiceId, ctx.practiceId), eq(ledgerEntries.memberId, q.memberId)];
+  // A survivor's history includes the records merged into it: their entries and the merge's pair
+  // of entries together sum to the balance moved, so the lines shown add up to the balance.
+  const merged = await ctx.db
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.practiceId, ctx.practiceId), eq(members.mergedIntoId, q.memberId)));
+  const ids = [q.memberId, ...merged.map((m) => m.id)];
+  const where = [eq(ledgerEntries.practiceId, ctx.practiceId), inArray(ledgerEntries.memberId, ids)];
   if (q.before) where.push(lt(ledgerEntries.at, q.before));
   const rows = await ctx.db
-    .select()
+    .select({ e: ledgerEntries, rewardName: orders.rewardName, staffName: staffUsers.name })
     .from(ledgerEntries)
+    .leftJoin(orders, eq(orders.id, ledgerEntries.orderId))
+    .leftJoin(staffUsers, and(eq(ledgerEntries.actorKind, "staff"), eq(sql`${staffUsers.id}::text`, ledgerEntries.actorId)))
     .where(and(...where))
     .orderBy(desc(ledgerEntries.at), desc(ledgerEntries.createdAt))
     .limit(q.limit);
-  return rows.map((e) => ({
+  return rows.map(({ e, rewardName, staffName }) => ({
     id: e.id,
+    memberId: e.memberId,
     kind: e.kind,
     points: e.points,
     ruleName: e.ruleName,
@@ -67,7 +77,9 @@ export async function ledgerHistory({ ctx, input }: { ctx: Ctx; input: Input<typ
     orderId: e.orderId,
     note: e.note,
     explanation: e.explanation,
-    why: explain(e.kind, e.points, e.explanation),
+    rewardName,
+    staffName,
+    why: explain(e.kind, e.points, e.explanation, { rewardName, staffName }),
     at: e.at,
   }));
 }
@@ -75,7 +87,12 @@ export async function ledgerHistory({ ctx, input }: { ctx: Ctx; input: Input<typ
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** One line of plain English: "why 37 points?". */
-export function explain(kind: string, points: number, x: Record<string, unknown>): string {
+export function explain(
+  kind: string,
+  points: number,
+  x: Record<string, unknown>,
+  who: { rewardName?: string | null; staffName?: string | null } = {},
+): string {
   const n = `${points} point${Math.abs(points) === 1 ? "" : "s"}`;
   if (kind === "earn" && typeof x.basis === "number" && typeof x.rate === "number" && typeof x.per === "number") {
     if (x.mode === "total_spend") {
@@ -86,8 +103,12 @@ export function explain(kind: string, points: number, x: Record<string, unknown>
   if (kind === "milestone") return `${n} from milestone "${x.rule}"${x.phase ? ` (phase ${x.phase})` : ""}`;
   if (kind === "reward") return `${n} from reward "${x.rule}"`;
   if (kind === "reversal") return `${n}: invoice voided, reverses "${x.rule}"`;
-  if (kind === "redemption") return `${n} redeemed`;
-  if (kind === "adjustment") return `${n} adjusted by staff${x.note ? `: ${x.note}` : ""}`;
+  if (kind === "redemption") return `${n} redeemed${who.rewardName ? ` for "${who.rewardName}"` : ""}`;
+  if (kind === "adjustment") {
+    if (x.mergedFrom) return `${n} moved from a duplicate record merged into this one`;
+    if (x.mergedInto) return `${n} moved to the record this duplicate was merged into`;
+    return `${n} adjusted by ${who.staffName ?? "staff"}${x.note ? `: ${x.note}` : ""}`;
+  }
   if (kind === "refund") return `${n} refunded${x.reason ? `: ${x.reason}` : ""}`;
   return n;
 }

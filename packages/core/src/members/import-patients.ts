@@ -227,7 +227,8 @@ export async function planPatientRows(
     if (m.externalId) byPms.set(m.externalId, m);
     if (m.cardNumber) byCard.set(m.cardNumber, m);
   }
-  // PMS ids a reviewed merge took off a duplicate: the survivor has them, the rows are skipped.
+  // PMS ids of duplicates staff merged (a reviewed suggestion, or a merge from the profile whose
+  // duplicate keeps its id and points at the survivor): the survivor is found, the rows are skipped.
   const retired = new Map<string, string>();
   const unknown = valid.filter(({ p }) => !byPms.has(p.pmsId)).map(({ p }) => p.pmsId);
   for (let i = 0; i < unknown.length; i += CHUNK * 5) {
@@ -236,7 +237,12 @@ export async function planPatientRows(
       sql`select s.retired_external_id as "pmsId", m.first_name || ' ' || m.last_name as name
           from merge_suggestions s join members m on m.id = s.survivor_id
           where s.practice_id = ${ctx.practiceId} and s.status = 'merged'
-            and s.retired_external_id = ${anyOf(unknown.slice(i, i + CHUNK * 5))}`,
+            and s.retired_external_id = ${anyOf(unknown.slice(i, i + CHUNK * 5))}
+          union all
+          select d.external_id as "pmsId", m.first_name || ' ' || m.last_name as name
+          from members d join members m on m.id = d.merged_into_id
+          where d.practice_id = ${ctx.practiceId} and d.status = 'merged'
+            and d.external_id = ${anyOf(unknown.slice(i, i + CHUNK * 5))}`,
     );
     for (const r of rows) retired.set(r.pmsId, r.name);
   }

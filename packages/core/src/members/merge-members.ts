@@ -1,9 +1,27 @@
 // Merging a duplicate into the member record that stays. Points move by appending a pair of
-// entries (never by rewriting history); the engine state, coupons, pending requests, visits and
-// consents follow; the duplicate stays as a hidden "merged" record pointing at the survivor.
+// entries (never by rewriting history); the engine state, coupons, orders, surveys, pending
+// requests, visits and consents follow; the duplicate stays as a hidden "merged" record pointing
+// at the survivor. Its PMS id moves to the survivor when the survivor has none; otherwise the
+// merged record keeps it, so a later patient or invoice import of that id finds the survivor
+// (resolveByPmsIds). Concurrent events on either member queue on the balance locks the merge
+// holds and, once it commits, are refused for the merged record (never applied to it unseen).
 
-import { actionRequests, checkIns, consents, issuedCoupons, memberEngineStates, memberPhases, members, type Tx } from "@tally/db";
-import { and, eq, inArray } from "drizzle-orm";
+import {
+  actionRequests,
+  checkIns,
+  consents,
+  issuedCoupons,
+  ledgerEntries,
+  memberBalances,
+  memberEngineStates,
+  memberPhases,
+  members,
+  orders,
+  surveyResponses,
+  type Tx,
+} from "@tally/db";
+import { and, asc, count, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -51,8 +69,14 @@ export function mergeStates(target: MemberState | undefined, source: MemberState
 
 export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: string) {
   if (sourceId === targetId) throw new DomainError("INVALID_INPUT", "A member cannot be merged into itself.");
-  const source = await findMember(tx, ctx, sourceId, { lock: true });
-  const target = await findMember(tx, ctx, targetId, { lock: true });
+  // Both rows locked in id order (two merges of the same pair queue instead of deadlocking).
+  const [first, second] = [sourceId, targetId].sort() as [string, string];
+  const locked = new Map([
+    [first, await findMember(tx, ctx, first, { lock: true })],
+    [second, await findMember(tx, ctx, second, { lock: true })],
+  ]);
+  const source = locked.get(sourceId)!;
+  const target = locked.get(targetId)!;
   if (source.status === "merged" || target.status === "merged")
     throw new DomainError("CONFLICT", "One of these records was already merged.");
   if (target.status !== "member") throw new DomainError("INVALID_INPUT", "Merge into a member, not a lead.");
@@ -95,7 +119,7 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
       .values({ memberId: targetId, practiceId: ctx.practiceId, state: merged })
       .onConflictDoUpdate({ target: memberEngineStates.memberId, set: { state: merged, updatedAt: now } });
   }
-  for (const table of [issuedCoupons, actionRequests, checkIns, consents] as const) {
+  for (const table of [issuedCoupons, actionRequests, checkIns, consents, orders, surveyResponses] as const) {
     await tx
       .update(table)
       .set({ memberId: targetId })
@@ -108,11 +132,24 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
       .values(phases.map((p) => ({ ...p, memberId: targetId })))
       .onConflictDoNothing();
 
-  // Identifiers move to the survivor when it has none, so imports and card swipes find it.
+  // Identifiers move to the survivor when it has none, so imports and card swipes find it; a PMS id
+  // the survivor cannot take stays on the merged record, which points at the survivor.
+  const pmsMoves = !target.externalId && !!source.externalId;
   await tx
     .update(members)
-    .set({ status: "merged", mergedIntoId: targetId, cardNumber: null, externalId: null, updatedAt: now })
+    .set({
+      status: "merged",
+      mergedIntoId: targetId,
+      cardNumber: null,
+      externalId: pmsMoves ? null : source.externalId,
+      updatedAt: now,
+    })
     .where(eq(members.id, sourceId));
+  // Records merged into the duplicate before now point at the survivor (one hop, always).
+  await tx
+    .update(members)
+    .set({ mergedIntoId: targetId, updatedAt: now })
+    .where(and(eq(members.practiceId, ctx.practiceId), eq(members.mergedIntoId, sourceId)));
   const [survivor] = await tx
     .update(members)
     .set({
@@ -127,7 +164,12 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
     })
     .where(eq(members.id, targetId))
     .returning();
-  return { member: publicMember(survivor!), pointsMoved: moved };
+  return {
+    member: publicMember(survivor!),
+    pointsMoved: moved,
+    /** The duplicate's PMS id when it stays on the merged record (leading to the survivor). */
+    aliasPmsId: pmsMoves ? null : source.externalId,
+  };
 }
 
 export async function mergeMembers({ ctx, input }: { ctx: Ctx; input: Input<typeof mergeMembersInput> }) {
@@ -139,8 +181,137 @@ export async function mergeMembers({ ctx, input }: { ctx: Ctx; input: Input<type
       action: "members.merge",
       targetType: "member",
       targetId,
-      details: { sourceId, pointsMoved: result.pointsMoved },
+      details: { sourceId, pointsMoved: result.pointsMoved, aliasPmsId: result.aliasPmsId },
     });
     return result;
   });
+}
+
+export const findDuplicatesInput = z.object({ memberId: z.uuid() });
+
+/** Members who may be the same person: the same name and birth date, or the same phone. */
+export async function findDuplicates({ ctx, input }: { ctx: Ctx; input: Input<typeof findDuplicatesInput> }) {
+  authorize(ctx, "members.findDuplicates");
+  const { memberId } = parseInput(findDuplicatesInput, input);
+  const m = await findMember(ctx.db, ctx, memberId);
+  if (m.status === "merged") return [];
+  const sameName = and(
+    sql`lower(${members.firstName}) = ${m.firstName.toLowerCase()}`,
+    sql`lower(${members.lastName}) = ${m.lastName.toLowerCase()}`,
+    eq(members.birthday, m.birthday ?? ""),
+  );
+  const matches = [m.birthday ? sameName : undefined, m.phone ? eq(members.phone, m.phone) : undefined].filter(Boolean);
+  if (matches.length === 0) return [];
+  const rows = await ctx.db
+    .select()
+    .from(members)
+    .where(and(eq(members.practiceId, ctx.practiceId), ne(members.id, m.id), ne(members.status, "merged"), or(...matches)))
+    .orderBy(asc(members.createdAt))
+    .limit(20);
+  return rows.map((d) => {
+    const reasons: string[] = [];
+    if (
+      m.birthday &&
+      d.birthday === m.birthday &&
+      d.firstName.toLowerCase() === m.firstName.toLowerCase() &&
+      d.lastName.toLowerCase() === m.lastName.toLowerCase()
+    )
+      reasons.push("same name and birth date");
+    if (m.phone && d.phone === m.phone) reasons.push("same phone");
+    return { ...publicMember(d), reasons };
+  });
+}
+
+export const mergePreviewInput = mergeMembersInput;
+
+/** What a merge will combine, for the confirm step: each record's points, history and identifiers. */
+export async function mergePreview({ ctx, input }: { ctx: Ctx; input: Input<typeof mergePreviewInput> }) {
+  authorize(ctx, "members.merge");
+  const { sourceId, targetId } = parseInput(mergePreviewInput, input);
+  if (sourceId === targetId) throw new DomainError("INVALID_INPUT", "A member cannot be merged into itself.");
+  const [source, target] = [await findMember(ctx.db, ctx, sourceId), await findMember(ctx.db, ctx, targetId)];
+  if (source.status === "merged" || target.status === "merged")
+    throw new DomainError("CONFLICT", "One of these records was already merged.");
+  const ids = [sourceId, targetId];
+  const countBy = async (table: typeof ledgerEntries | typeof checkIns | typeof orders | typeof surveyResponses) => {
+    const rows = await ctx.db
+      .select({ memberId: table.memberId, n: count() })
+      .from(table)
+      .where(and(eq(table.practiceId, ctx.practiceId), inArray(table.memberId, ids)))
+      .groupBy(table.memberId);
+    return (id: string) => rows.find((r) => r.memberId === id)?.n ?? 0;
+  };
+  const [lines, visits, orderCount, surveys] = await Promise.all([
+    countBy(ledgerEntries),
+    countBy(checkIns),
+    countBy(orders),
+    countBy(surveyResponses),
+  ]);
+  const coupons = await ctx.db
+    .select({ memberId: issuedCoupons.memberId, n: count() })
+    .from(issuedCoupons)
+    .where(and(eq(issuedCoupons.practiceId, ctx.practiceId), inArray(issuedCoupons.memberId, ids), eq(issuedCoupons.status, "active")))
+    .groupBy(issuedCoupons.memberId);
+  const balances = await ctx.db
+    .select({ memberId: memberBalances.memberId, balance: memberBalances.balance })
+    .from(memberBalances)
+    .where(inArray(memberBalances.memberId, ids));
+  const side = (m: typeof source) => ({
+    ...publicMember(m),
+    balance: balances.find((b) => b.memberId === m.id)?.balance ?? 0,
+    ledgerLines: lines(m.id),
+    visits: visits(m.id),
+    orders: orderCount(m.id),
+    surveys: surveys(m.id),
+    activeCoupons: coupons.find((c) => c.memberId === m.id)?.n ?? 0,
+  });
+  const s = side(source);
+  const t = side(target);
+  return {
+    source: s,
+    target: t,
+    after: {
+      balance: s.balance + t.balance,
+      externalId: target.externalId ?? source.externalId,
+      /** The duplicate's PMS id that will lead to the survivor from the merged record. */
+      aliasPmsId: target.externalId && source.externalId ? source.externalId : null,
+      cardNumber: target.cardNumber ?? source.cardNumber,
+      email: target.email ?? source.email,
+      phone: target.phone ?? source.phone,
+      birthday: target.birthday ?? source.birthday,
+      tags: normalizedTags([...target.tags, ...source.tags]),
+    },
+  };
+}
+
+/**
+ * Members by PMS id for imports: an id held by a merged record leads to the record it was merged
+ * into. Returns pmsId -> the member (status "member" or "lead") that receives what is imported.
+ */
+export async function resolveByPmsIds(
+  db: Tx | Ctx["db"],
+  ctx: Pick<Ctx, "practiceId">,
+  pmsIds: string[],
+): Promise<Map<string, { id: string; status: "member" | "lead" | "merged"; viaMerge: boolean }>> {
+  const out = new Map<string, { id: string; status: "member" | "lead" | "merged"; viaMerge: boolean }>();
+  if (pmsIds.length === 0) return out;
+  const survivor = alias(members, "survivor");
+  for (let i = 0; i < pmsIds.length; i += 5000) {
+    const rows = await db
+      .select({
+        externalId: members.externalId,
+        id: members.id,
+        status: members.status,
+        survivorId: survivor.id,
+        survivorStatus: survivor.status,
+      })
+      .from(members)
+      .leftJoin(survivor, eq(survivor.id, members.mergedIntoId))
+      .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.externalId, pmsIds.slice(i, i + 5000))));
+    for (const r of rows) {
+      if (r.status === "merged" && r.survivorId) out.set(r.externalId!, { id: r.survivorId, status: r.survivorStatus!, viaMerge: true });
+      else out.set(r.externalId!, { id: r.id, status: r.status, viaMerge: false });
+    }
+  }
+  return out;
 }

@@ -1,9 +1,10 @@
 // Editing a member's details, and the tag and card actions of the profile.
 
-import { members } from "@tally/db";
-import { and, eq } from "drizzle-orm";
+import { members, type Tx } from "@tally/db";
+import { and, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { conflictFrom, memberFields, normalizedTags } from "./create-member.ts";
@@ -17,23 +18,53 @@ export const updateMemberInput = z.object({
   phone: memberFields.phone,
   birthday: memberFields.birthday,
   externalId: memberFields.externalId,
+  cardNumber: memberFields.cardNumber,
 });
+
+/** The PMS id or card another record of the practice holds (a merged record keeps the PMS id it
+ *  had, pointing at its survivor): CONFLICT naming the field and who has it. */
+async function assertFree(tx: Tx, ctx: Ctx, id: string, field: "externalId" | "cardNumber", value: string) {
+  const column = field === "externalId" ? members.externalId : members.cardNumber;
+  const [holder] = await tx
+    .select({ firstName: members.firstName, lastName: members.lastName, status: members.status, mergedIntoId: members.mergedIntoId })
+    .from(members)
+    .where(and(eq(members.practiceId, ctx.practiceId), eq(column, value), ne(members.id, id)));
+  if (!holder) return;
+  const what = field === "externalId" ? `PMS id ${value}` : `Card ${value}`;
+  const who = `${holder.firstName} ${holder.lastName}`;
+  throw new DomainError(
+    "CONFLICT",
+    holder.status === "merged"
+      ? `${what} belongs to ${who}, a record merged into another member: it already leads to that member.`
+      : `${what} belongs to another member (${who}). Each member's ${field === "externalId" ? "PMS id" : "card"} is unique in the practice.`,
+    { field },
+  );
+}
 
 export async function updateMember({ ctx, input }: { ctx: Ctx; input: Input<typeof updateMemberInput> }) {
   authorize(ctx, "members.update");
   const { id, ...data } = parseInput(updateMemberInput, input);
   return inTx(ctx, async (tx) => {
-    await findMember(tx, ctx, id);
+    const before = await findMember(tx, ctx, id, { lock: true });
+    if (before.status === "merged") throw new DomainError("CONFLICT", "This record was merged into another member: edit that one.");
     const set: Partial<typeof members.$inferInsert> = { ...data, updatedAt: new Date() };
     if (data.email !== undefined) set.email = normalizeEmail(data.email);
-    if (data.phone !== undefined) set.phone = normalizePhone(data.phone);
+    if (data.phone !== undefined) set.phone = normalizePhone(data.phone) || null;
+    if (data.cardNumber !== undefined) set.cardNumber = data.cardNumber ? normalizeCardNumber(data.cardNumber) : null;
+    if (set.externalId) await assertFree(tx, ctx, id, "externalId", set.externalId);
+    if (set.cardNumber) await assertFree(tx, ctx, id, "cardNumber", set.cardNumber);
     const [m] = await tx
       .update(members)
       .set(set)
       .where(and(eq(members.id, id), eq(members.practiceId, ctx.practiceId)))
       .returning()
       .catch(conflictFrom);
-    await audit(tx, ctx, { action: "members.update", targetType: "member", targetId: id, details: data });
+    const changed = Object.fromEntries(
+      (Object.keys(data) as (keyof typeof data)[])
+        .filter((k) => before[k] !== set[k])
+        .map((k) => [k, { from: before[k], to: set[k] ?? null }]),
+    );
+    await audit(tx, ctx, { action: "members.update", targetType: "member", targetId: id, details: changed });
     return publicMember(m!);
   });
 }

@@ -1,5 +1,14 @@
 // Manual rewards: a member says "I did it" (a pending request), staff approve or reject it.
-import { completeAction, decideApproval, decideApprovalInput, listApprovals, listApprovalsInput, listManualRewards } from "@tally/core";
+import {
+  completeAction,
+  completeForMember,
+  completeForMemberInput,
+  decideApproval,
+  decideApprovalInput,
+  listApprovals,
+  listApprovalsInput,
+  listManualRewards,
+} from "@tally/core";
 import { z } from "zod";
 import { memberProcedure, router, staffProcedure } from "../init.ts";
 
@@ -7,6 +16,8 @@ export const approvalsRouter = router({
   list: staffProcedure.input(listApprovalsInput.optional()).query(({ ctx, input }) => listApprovals({ ctx: ctx.core, input })),
   decide: staffProcedure.input(decideApprovalInput).mutation(({ ctx, input }) => decideApproval({ ctx: ctx.core, input })),
   manualRewards: staffProcedure.query(({ ctx }) => listManualRewards({ ctx: ctx.core })),
+  /** A manual reward completed and approved at the desk on the patient's behalf. */
+  completeForMember: staffProcedure.input(completeForMemberInput).mutation(({ ctx, input }) => completeForMember({ ctx: ctx.core, input })),
   /** The manual rewards a member can complete (prompt, points, confirmation). */
   actions: memberProcedure.query(({ ctx }) => listManualRewards({ ctx: ctx.core })),
   /** Records a pending request for staff to approve; returns the confirmation text. */

@@ -5,11 +5,16 @@
 import {
   connectCard,
   connectCardInput,
+  consentHistory,
+  consentHistoryInput,
+  consentKinds,
   createInvitation,
   createInvitationInput,
   createMember,
   createMemberInput,
   findByCardInput,
+  findDuplicates,
+  findDuplicatesInput,
   findMember,
   findMemberByCard,
   getBalance,
@@ -26,13 +31,18 @@ import {
   memberOverviewInput,
   mergeMembers,
   mergeMembersInput,
+  mergePreview,
+  mergePreviewInput,
   publicMember,
   recordConsent,
+  recordConsentInput,
   searchMembers,
   searchMembersInput,
   setEmailUpdates,
   setTags,
   setTagsInput,
+  updateMember,
+  updateMemberInput,
 } from "@tally/core";
 import { z } from "zod";
 import { memberProcedure, router, staffProcedure } from "../init.ts";
@@ -45,6 +55,16 @@ export const membersRouter = router({
   search: staffProcedure.input(searchMembersInput.optional()).query(({ ctx, input }) => searchMembers({ ctx: ctx.core, input })),
   get: staffProcedure.input(getMemberInput).query(({ ctx, input }) => getMember({ ctx: ctx.core, input })),
   create: staffProcedure.input(createMemberInput).mutation(({ ctx, input }) => createMember({ ctx: ctx.core, input })),
+  /** Contact details, birth date, PMS id and card (each unique in the practice). */
+  update: staffProcedure.input(updateMemberInput).mutation(({ ctx, input }) => updateMember({ ctx: ctx.core, input })),
+  /** Consent recorded at the desk on the patient's behalf (media raises consent.given once). */
+  recordConsent: staffProcedure
+    .input(recordConsentInput.extend({ kind: z.enum(consentKinds) }))
+    .mutation(({ ctx, input }) => recordConsent({ ctx: ctx.core, input })),
+  /** Each consent with who recorded it and when. */
+  consents: staffProcedure.input(consentHistoryInput).query(({ ctx, input }) => consentHistory({ ctx: ctx.core, input })),
+  /** Possible duplicates: the same name and birth date, or the same phone. */
+  duplicates: staffProcedure.input(findDuplicatesInput).query(({ ctx, input }) => findDuplicates({ ctx: ctx.core, input })),
   /** The practice's member tags with counts, for the list's tag filter. */
   tags: staffProcedure.query(({ ctx }) => listTags({ ctx: ctx.core })),
   setTags: staffProcedure.input(setTagsInput).mutation(({ ctx, input }) => setTags({ ctx: ctx.core, input })),
@@ -68,6 +88,11 @@ export const membersRouter = router({
     .meta({ role: "admin" })
     .input(mergeMembersInput)
     .mutation(({ ctx, input }) => mergeMembers({ ctx: ctx.core, input })),
+  /** What a merge will combine (the confirm step). */
+  mergePreview: staffProcedure
+    .meta({ role: "admin" })
+    .input(mergePreviewInput)
+    .query(({ ctx, input }) => mergePreview({ ctx: ctx.core, input })),
   /** The profile's tabs. */
   milestones: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberMilestones({ ctx: ctx.core, input })),
   coupons: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input })),
