@@ -28,7 +28,7 @@ import { DomainError } from "../errors.ts";
 import type { MemberState } from "../events/engine.ts";
 import { appendEntries, lockBalances } from "../ledger/append.ts";
 import { authorize } from "../permissions.ts";
-import { audit, type Input, inTx, parseInput } from "../verb.ts";
+import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 import { normalizedTags } from "./create-member.ts";
 import { findMember, publicMember } from "./shared.ts";
 
@@ -69,14 +69,18 @@ export function mergeStates(target: MemberState | undefined, source: MemberState
 
 export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: string) {
   if (sourceId === targetId) throw new DomainError("INVALID_INPUT", "A member cannot be merged into itself.");
-  // Both rows locked in id order (two merges of the same pair queue instead of deadlocking).
-  const [first, second] = [sourceId, targetId].sort() as [string, string];
-  const locked = new Map([
-    [first, await findMember(tx, ctx, first, { lock: true })],
-    [second, await findMember(tx, ctx, second, { lock: true })],
-  ]);
-  const source = locked.get(sourceId)!;
-  const target = locked.get(targetId)!;
+  // Both rows locked in id order (two merges of the same pair queue instead of deadlocking), as
+  // FOR NO KEY UPDATE: an event of these members that holds its balance lock may still insert rows
+  // referencing them (a foreign key's KEY SHARE), so it finishes and the merge takes the balances.
+  const rows = await tx
+    .select()
+    .from(members)
+    .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.id, [sourceId, targetId])))
+    .orderBy(asc(members.id))
+    .for("no key update");
+  const source = rows.find((m) => m.id === sourceId);
+  const target = rows.find((m) => m.id === targetId);
+  if (!source || !target) throw notFound("Member");
   if (source.status === "merged" || target.status === "merged")
     throw new DomainError("CONFLICT", "One of these records was already merged.");
   if (target.status !== "member") throw new DomainError("INVALID_INPUT", "Merge into a member, not a lead.");
