@@ -122,6 +122,7 @@ export async function listKioskDevices(ctx: Ctx) {
       lastSeenAt: kioskDevices.lastSeenAt,
       revokedAt: kioskDevices.revokedAt,
       createdAt: kioskDevices.createdAt,
+      qrReader: kioskDevices.qrReader,
     })
     .from(kioskDevices)
     .where(eq(kioskDevices.practiceId, ctx.practiceId))
@@ -171,4 +172,42 @@ export async function unlockKioskDevice(ctx: Ctx, input: { deviceId: string }) {
     });
     return { ok: true as const };
   });
+}
+
+/** How a kiosk reads a patient's QR code: a camera, a scanner, or nothing (no QR screen; the
+ *  patient types the short check-in code instead). */
+export const QR_READERS = ["camera", "scanner"] as const;
+export type QrReader = (typeof QR_READERS)[number];
+
+/** An admin says whether this kiosk has a camera or scanner for QR codes (audited). */
+export async function setKioskQrReader(ctx: Ctx, input: { deviceId: string; qrReader: QrReader | null }) {
+  requireStaff(ctx, "admin");
+  return ctx.db.transaction(async (tx) => {
+    const [d] = await tx
+      .update(kioskDevices)
+      .set({ qrReader: input.qrReader })
+      .where(and(eq(kioskDevices.id, input.deviceId), eq(kioskDevices.practiceId, ctx.practiceId)))
+      .returning({ id: kioskDevices.id });
+    if (!d) throw new DomainError("NOT_FOUND", "No such kiosk.");
+    await writeAuthAudit(tx, {
+      practiceId: ctx.practiceId,
+      actor: ctx.actor,
+      action: "kiosk.setQrReader",
+      targetType: "kiosk_device",
+      targetId: d.id,
+      details: { qrReader: input.qrReader ?? "none" },
+    });
+    return { ok: true as const };
+  });
+}
+
+/** What the acting kiosk offers: its QR reader, if any. */
+export async function kioskSetup(ctx: Ctx): Promise<{ qrReader: QrReader | null }> {
+  if (ctx.actor.kind !== "kiosk") throw new DomainError("FORBIDDEN", "Only a paired kiosk can do this.");
+  const [d] = await ctx.db
+    .select({ qrReader: kioskDevices.qrReader })
+    .from(kioskDevices)
+    .where(and(eq(kioskDevices.id, ctx.actor.id), eq(kioskDevices.practiceId, ctx.practiceId)));
+  const reader = d?.qrReader;
+  return { qrReader: reader === "camera" || reader === "scanner" ? reader : null };
 }

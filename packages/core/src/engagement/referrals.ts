@@ -1,7 +1,10 @@
 // Referral campaigns (standard and seasonal) with invitation links. Points go out only when the
-// referral converts (`referral.converted` with the referrer, so `to referrer` awards them).
+// referral converts (`referral.converted` with the referrer, so `to referrer` awards them). A
+// campaign runs on a day when it is active (not ended by an admin) and the day is within its dates
+// (both ends included, the practice's calendar): `campaignRunning` is that rule, for the portal's
+// list and for inviting alike.
 import { randomBytes } from "node:crypto";
-import { referralCampaigns, referrals } from "@tally/db";
+import { referralCampaigns, referrals, type Tx } from "@tally/db";
 import { localDate } from "@tally/rules";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -43,13 +46,98 @@ export async function createReferralCampaign({ ctx, input }: { ctx: Ctx; input: 
   });
 }
 
-export async function listReferralCampaigns({ ctx }: { ctx: Ctx; input?: unknown }) {
+type Campaign = typeof referralCampaigns.$inferSelect;
+
+/** Whether a campaign runs on a calendar day (YYYY-MM-DD, the practice's): active and within its dates. */
+export function campaignRunning(c: Pick<Campaign, "active" | "startsOn" | "endsOn">, today: string): boolean {
+  return c.active && (!c.startsOn || c.startsOn <= today) && (!c.endsOn || today <= c.endsOn);
+}
+
+/** A campaign's name as people read it: the rules' name "back-to-school" reads "Back to school". */
+export function campaignTitle(name: string): string {
+  const words = name.replace(/[-_]+/g, " ").replace(/\s+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A calendar date as people read it: "Sep 15, 2026". */
+const readableDay = (isoDate: string) =>
+  new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" }).format(
+    new Date(`${isoDate}T12:00:00Z`),
+  );
+
+/** The practice's calendar day now. */
+async function practiceToday(db: Tx | Ctx["db"], practiceId: string, now: Date) {
+  const practice = await loadPractice(db, practiceId);
+  return localDate(now, practice.timezone);
+}
+
+/** The practice's campaigns, newest first; with `running`, only those running today (the portal's list). */
+export async function listReferralCampaigns({ ctx, input }: { ctx: Ctx; input?: { running?: boolean; now?: Date } }) {
   authorize(ctx, "engagement.list");
-  return ctx.db
+  const rows = await ctx.db
     .select()
     .from(referralCampaigns)
     .where(eq(referralCampaigns.practiceId, ctx.practiceId))
     .orderBy(desc(referralCampaigns.createdAt));
+  const today = await practiceToday(ctx.db, ctx.practiceId, input?.now ?? new Date());
+  const listed = rows.map((c) => ({ ...c, title: campaignTitle(c.name), running: campaignRunning(c, today) }));
+  return input?.running ? listed.filter((c) => c.running) : listed;
+}
+
+export const updateCampaignInput = z
+  .object({
+    id: z.uuid(),
+    description: z.string().max(2000).optional(),
+    kind: z.enum(["standard", "seasonal"]).optional(),
+    /** Null clears the date (a campaign without an end runs until an admin ends it). */
+    startsOn: calendarDate().nullable().optional(),
+    endsOn: calendarDate().nullable().optional(),
+  })
+  .refine((c) => !c.startsOn || !c.endsOn || c.startsOn <= c.endsOn, { message: "The start date must not be after the end date." });
+
+/** An admin edits a campaign's description, kind and dates (its name is what the rules test, so it stays). */
+export async function updateReferralCampaign({ ctx, input }: { ctx: Ctx; input: Input<typeof updateCampaignInput> }) {
+  authorize(ctx, "engagement.manageReferrals");
+  const { id, ...data } = parseInput(updateCampaignInput, input);
+  return inTx(ctx, async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(referralCampaigns)
+      .where(and(eq(referralCampaigns.id, id), eq(referralCampaigns.practiceId, ctx.practiceId)))
+      .for("update");
+    if (!before) throw notFound("Referral campaign");
+    const next = { ...before, ...data };
+    if (next.kind === "seasonal" && (!next.startsOn || !next.endsOn))
+      throw new DomainError("INVALID_INPUT", "A seasonal campaign needs a start date and an end date.");
+    if (next.startsOn && next.endsOn && next.startsOn > next.endsOn)
+      throw new DomainError("INVALID_INPUT", "The start date must not be after the end date.");
+    const [row] = await tx.update(referralCampaigns).set(data).where(eq(referralCampaigns.id, id)).returning();
+    await audit(tx, ctx, {
+      action: "engagement.updateReferralCampaign",
+      targetType: "referral_campaign",
+      targetId: id,
+      details: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, { from: before[k as keyof Campaign], to: v }])),
+    });
+    return row!;
+  });
+}
+
+export const endCampaignInput = z.object({ id: z.uuid() });
+
+/** An admin ends a campaign now: no new invitations; links already sent still convert. */
+export async function endReferralCampaign({ ctx, input }: { ctx: Ctx; input: Input<typeof endCampaignInput> }) {
+  authorize(ctx, "engagement.manageReferrals");
+  const { id } = parseInput(endCampaignInput, input);
+  return inTx(ctx, async (tx) => {
+    const [row] = await tx
+      .update(referralCampaigns)
+      .set({ active: false })
+      .where(and(eq(referralCampaigns.id, id), eq(referralCampaigns.practiceId, ctx.practiceId)))
+      .returning();
+    if (!row) throw notFound("Referral campaign");
+    await audit(tx, ctx, { action: "engagement.endReferralCampaign", targetType: "referral_campaign", targetId: id });
+    return row;
+  });
 }
 
 export const inviteReferralInput = z.object({
@@ -70,14 +158,16 @@ export async function inviteReferral({ ctx, input }: { ctx: Ctx; input: Input<ty
       .from(referralCampaigns)
       .where(and(eq(referralCampaigns.id, data.campaignId), eq(referralCampaigns.practiceId, ctx.practiceId)));
     if (!campaign) throw notFound("Referral campaign");
-    if (!campaign.active) throw new DomainError("CONFLICT", "This campaign has ended.");
-    if (campaign.kind === "seasonal") {
-      // Seasonal campaigns invite only within their dates (practice time).
-      const practice = await loadPractice(tx, ctx.practiceId);
-      const today = localDate(new Date(), practice.timezone);
-      if ((campaign.startsOn && today < campaign.startsOn) || (campaign.endsOn && today > campaign.endsOn)) {
-        throw new DomainError("CONFLICT", `This campaign runs from ${campaign.startsOn} to ${campaign.endsOn}.`);
-      }
+    // Invitations only while the campaign runs (its dates in the practice's calendar).
+    const today = await practiceToday(tx, ctx.practiceId, new Date());
+    if (!campaignRunning(campaign, today)) {
+      const title = campaignTitle(campaign.name);
+      if (campaign.active && campaign.startsOn && today < campaign.startsOn)
+        throw new DomainError("CONFLICT", `${title} starts on ${readableDay(campaign.startsOn)}.`);
+      throw new DomainError(
+        "CONFLICT",
+        campaign.active && campaign.endsOn ? `${title} ended on ${readableDay(campaign.endsOn)}.` : `${title} has ended.`,
+      );
     }
     const token = randomBytes(16).toString("base64url");
     const [row] = await tx

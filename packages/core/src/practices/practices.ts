@@ -33,6 +33,8 @@ export function publicPractice(p: Practice) {
     pointCostCentiCents: p.pointCostCentiCents,
     address: p.address,
     phone: p.phone,
+    /** The language patients see first (the kiosk's start screen returns to it). */
+    language: p.language === "es" ? ("es" as const) : ("en" as const),
   };
 }
 
@@ -77,6 +79,8 @@ export const updateSettingsInput = z.object({
   pointCostCentiCents: z.number().int().min(0).max(10_000_000).optional(),
   address: z.string().trim().max(500).optional(),
   phone: z.string().trim().max(50).optional(),
+  /** The language patients see first: the kiosk's start screen returns to it after each patient. */
+  language: z.enum(["en", "es"]).optional(),
 });
 
 export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Input<typeof updateSettingsInput> }) {

@@ -41,6 +41,7 @@ describe("kiosk pairing and check-in", () => {
       if (r.status !== "checked_in") return;
       expect(Object.keys(r.welcome).sort()).toEqual([
         "balance",
+        "checkedInEarlierToday",
         "firstName",
         "instantRewards",
         "lastInitial",
@@ -60,6 +61,32 @@ describe("kiosk pairing and check-in", () => {
       expect((await kiosk.checkin.byKiosk.mutate({ method: "qr", token })).status).toBe("checked_in");
       const forged = await kiosk.checkin.byKiosk.mutate({ method: "qr", token: token.replace(/.$/, (c) => (c === "A" ? "B" : "A")) });
       expect(forged.status).toBe("not_found");
+    });
+
+    it("checks in by the portal's short check-in code, once, and only a kiosk set up for QR offers the QR screen", async () => {
+      const patient = h.client();
+      await patient.auth.member.signIn.mutate({ practice: "bright-smiles", cardNumber: ana.cardNumber!, birthday: ana.birthday! });
+      const { code, expiresAt } = await patient.checkin.newCode.mutate();
+      expect(code).toMatch(/^\d{8}$/);
+      expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now());
+      const first = await kiosk.checkin.byKiosk.mutate({ method: "code", code: `${code.slice(0, 4)} ${code.slice(4)}` });
+      expect(first).toMatchObject({ status: "checked_in", welcome: { firstName: "Ana", checkedInEarlierToday: true } });
+      expect((await kiosk.checkin.byKiosk.mutate({ method: "code", code })).status).toBe("not_found");
+      // A new code replaces the earlier one.
+      const a = await patient.checkin.newCode.mutate();
+      const b = await patient.checkin.newCode.mutate();
+      expect((await kiosk.checkin.byKiosk.mutate({ method: "code", code: a.code })).status).toBe("not_found");
+      expect((await kiosk.checkin.byKiosk.mutate({ method: "code", code: b.code })).status).toBe("checked_in");
+      await expect(kiosk.checkin.byKiosk.mutate({ method: "code", code: "12ab5678" })).rejects.toMatchObject({
+        data: { code: "BAD_REQUEST" },
+      });
+
+      const device = await kiosk.checkin.device.query();
+      expect(device.qrReader).toBeNull();
+      await admin.kiosks.setQrReader.mutate({ deviceId: device.id, qrReader: "scanner" });
+      expect((await kiosk.checkin.device.query()).qrReader).toBe("scanner");
+      expect((await admin.kiosks.list.query()).find((d) => d.id === device.id)?.qrReader).toBe("scanner");
+      await admin.kiosks.setQrReader.mutate({ deviceId: device.id, qrReader: null });
     });
 
     it("tells staff live when a patient checks in", async () => {

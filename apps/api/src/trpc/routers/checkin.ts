@@ -8,7 +8,9 @@ import {
   checkIn,
   checkInInput,
   getPractice,
+  issueCheckInCode,
   kioskCheckInBatched,
+  kioskSetup,
   listSurveyQuestions,
   memberQrToken,
   pairKiosk,
@@ -22,6 +24,14 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD");
 export const identifyInput = z.discriminatedUnion("method", [
   z.object({ method: z.literal("card"), cardNumber: z.string().trim().min(1).max(64) }),
   z.object({ method: z.literal("qr"), token: z.string().trim().min(1).max(200) }),
+  /** The short check-in code from the portal (8 digits; spaces and dashes allowed). */
+  z.object({
+    method: z.literal("code"),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[\d\s-]{8,16}$/, "8 digits"),
+  }),
   z.object({ method: z.literal("phone"), phone: z.string().trim().min(7).max(32), birthday: IsoDate }),
 ]);
 
@@ -68,14 +78,8 @@ export const checkinRouter = router({
   byStaff: staffProcedure.input(checkInInput).mutation(async ({ ctx, input }) => {
     const result = await checkIn({ ctx: ctx.core, input });
     const base = { practiceId: ctx.core.practiceId, at: new Date().toISOString(), memberId: result.memberId, name: result.displayName };
+    // Instant rewards this visit unlocked reach the prompt from the pipeline (core events/live.ts).
     ctx.bus.publish({ type: "checked_in", ...base, method: input.method, points: result.pointsEarned });
-    if (result.unlockedCoupons.length > 0) {
-      ctx.bus.publish({
-        type: "instant_unlocked",
-        ...base,
-        coupons: result.unlockedCoupons.map((c) => ({ code: c.coupon, expiresAt: c.expiresAt?.toISOString() ?? null })),
-      });
-    }
     return result;
   }),
 
@@ -96,11 +100,13 @@ export const checkinRouter = router({
 
   /** Who this kiosk is (to show the practice's name, and to detect a revoked device). */
   device: kioskProcedure.query(async ({ ctx }) => {
-    const practice = await getPractice({ ctx: ctx.core });
+    const [practice, setup] = await Promise.all([getPractice({ ctx: ctx.core }), kioskSetup(ctx.core)]);
     return {
       id: ctx.kiosk.deviceId,
       name: ctx.kiosk.name,
-      practice: { name: practice.name, slug: practice.slug, status: practice.status },
+      /** camera or scanner: the kiosk offers its QR screen; null: the typed check-in code instead. */
+      qrReader: setup.qrReader,
+      practice: { name: practice.name, slug: practice.slug, status: practice.status, language: practice.language },
     };
   }),
 
@@ -170,6 +176,9 @@ export const checkinRouter = router({
         phases: result.phases.filter((p) => p.member === memberId).map((p) => p.phase),
       };
     }),
+
+  /** A new short check-in code for the patient (8 digits, a few minutes, once; the earlier one stops working). */
+  newCode: memberProcedure.mutation(({ ctx }) => issueCheckInCode(ctx.core, { secret: ctx.config.qrSecret })),
 
   /** The patient's QR code to show at the kiosk (signed member id, valid for this practice only). */
   myCode: memberProcedure.query(({ ctx }) => ({

@@ -9,6 +9,8 @@ import {
   createReferralCampaign,
   drawWinner,
   drawWinnerInput,
+  endCampaignInput,
+  endReferralCampaign,
   getPractice,
   inviteReferral,
   inviteReferralInput,
@@ -36,6 +38,8 @@ import {
   submitReview,
   submitSurvey,
   submitSurveyInput,
+  updateCampaignInput,
+  updateReferralCampaign,
 } from "@tally/core";
 import { z } from "zod";
 import { memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
@@ -76,6 +80,9 @@ export const engagementRouter = router({
   // Referrals.
   referralCampaigns: staffProcedure.query(({ ctx }) => listReferralCampaigns({ ctx: ctx.core })),
   createReferralCampaign: admin.input(createCampaignInput).mutation(({ ctx, input }) => createReferralCampaign({ ctx: ctx.core, input })),
+  updateReferralCampaign: admin.input(updateCampaignInput).mutation(({ ctx, input }) => updateReferralCampaign({ ctx: ctx.core, input })),
+  /** Ends a campaign now: no new invitations (links already sent still convert). */
+  endReferralCampaign: admin.input(endCampaignInput).mutation(({ ctx, input }) => endReferralCampaign({ ctx: ctx.core, input })),
   referrals: staffProcedure
     .input(z.object({ campaignId: z.uuid().optional() }).default({}))
     .query(({ ctx, input }) => listReferrals({ ctx: ctx.core, input })),
@@ -84,13 +91,17 @@ export const engagementRouter = router({
   /** Active referral campaigns and the member's own referrals (without their tokens). */
   myReferrals: memberProcedure.query(async ({ ctx }) => {
     const [campaigns, referrals] = await Promise.all([listReferralCampaigns({ ctx: ctx.core }), listReferrals({ ctx: ctx.core })]);
+    const titles = new Map(campaigns.map((c) => [c.id, c.title]));
     return {
+      // Every campaign running today (its dates in the practice's calendar), oldest first.
       campaigns: campaigns
-        .filter((c) => c.active)
-        .map((c) => ({ id: c.id, name: c.name, kind: c.kind, description: c.description, startsOn: c.startsOn, endsOn: c.endsOn })),
+        .filter((c) => c.running)
+        .reverse()
+        .map((c) => ({ id: c.id, title: c.title, kind: c.kind, description: c.description, startsOn: c.startsOn, endsOn: c.endsOn })),
       referrals: referrals.map((r) => ({
         id: r.id,
         campaignId: r.campaignId,
+        campaign: titles.get(r.campaignId) ?? "",
         inviteeName: r.inviteeName,
         inviteeEmail: r.inviteeEmail,
         status: r.status,

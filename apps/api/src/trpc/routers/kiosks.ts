@@ -1,6 +1,6 @@
 // Kiosk devices as the admin sees them: pair a new tablet (one-time code), list, revoke.
 
-import { createKioskPairing, listKioskDevices, revokeKioskDevice, unlockKioskDevice } from "@tally/core";
+import { createKioskPairing, listKioskDevices, QR_READERS, revokeKioskDevice, setKioskQrReader, unlockKioskDevice } from "@tally/core";
 import { z } from "zod";
 import { router, staffProcedure } from "../init.ts";
 
@@ -13,6 +13,10 @@ export const kiosksRouter = router({
     .input(z.object({ name: z.string().trim().min(1).max(80) }))
     .mutation(({ ctx, input }) => createKioskPairing(ctx.core, input)),
   revoke: admin.input(z.object({ deviceId: z.uuid() })).mutation(({ ctx, input }) => revokeKioskDevice(ctx.core, input)),
+  /** Whether the kiosk has a camera or scanner for QR codes (without one it offers the typed check-in code). */
+  setQrReader: admin
+    .input(z.object({ deviceId: z.uuid(), qrReader: z.enum(QR_READERS).nullable() }))
+    .mutation(({ ctx, input }) => setKioskQrReader(ctx.core, input)),
   /** Lifts a kiosk lockout early (staff checked the person at the desk). */
   unlockDevice: admin.input(z.object({ deviceId: z.uuid() })).mutation(({ ctx, input }) => unlockKioskDevice(ctx.core, input)),
 });
