@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatMoney, formatPoints, formatRelative } from "./format.ts";
+import {
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatDayTime,
+  formatDuration,
+  formatMethod,
+  formatMoney,
+  formatPhone,
+  formatPoints,
+  formatRelative,
+  formatTime,
+  localeOf,
+} from "./format.ts";
 
 describe("formatPoints", () => {
   it.each([
@@ -87,5 +100,69 @@ describe("formatDuration", () => {
     [2 * 86_400_000, "2 d"],
   ])("%i ms -> %s", (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
+  });
+});
+
+describe("dates and times in the practice's timezone and the reader's locale", () => {
+  const at = "2026-11-23T22:05:00Z"; // 4:05 PM in Chicago
+  const tz = "America/Chicago";
+
+  it("formats in English for staff and in Spanish for a patient who chose it", () => {
+    expect(formatDate(at, tz)).toBe("Nov 23, 2026");
+    expect(formatDateTime(at, tz)).toBe("Nov 23, 2026, 4:05 PM");
+    expect(formatTime(at, tz)).toBe("4:05 PM");
+    expect(formatDayTime(at, tz)).toBe("Nov 23, 4:05 PM");
+    const es = { locale: localeOf("es") };
+    expect(formatDate(at, tz, es)).toBe("23 nov 2026");
+    expect(formatDay(at, tz, { ...es, now: new Date("2026-12-01T00:00:00Z") })).toMatch(/^23 nov\.?$/);
+    expect(formatTime(at, tz, es)).toMatch(/^4:05\sp\.\s?m\.$/);
+  });
+
+  it("uses the practice's timezone, not the server's: late evening in Chicago is the same day there", () => {
+    expect(formatDate("2026-11-24T03:30:00Z", tz)).toBe("Nov 23, 2026");
+    expect(formatDate("2026-11-24T03:30:00Z", "UTC")).toBe("Nov 24, 2026");
+  });
+
+  it("shows a calendar date (an ISO day) as that day in any timezone, and nothing for no value", () => {
+    expect(formatDate("2026-12-01", "Pacific/Honolulu")).toBe("Dec 1, 2026");
+    expect(formatDate("2026-12-01", "Asia/Tokyo")).toBe("Dec 1, 2026");
+    expect(formatDate(null, tz)).toBe("");
+    expect(formatDateTime("", tz)).toBe("");
+  });
+
+  it("leaves the year out of a short day in the current year", () => {
+    const now = new Date("2026-06-01T00:00:00Z");
+    expect(formatDay("2026-05-01T15:00:00Z", "UTC", { now })).toBe("May 1");
+    expect(formatDay("2025-05-01T15:00:00Z", "UTC", { now })).toBe("May 1, 2025");
+  });
+
+  it("maps a language to its locale", () => {
+    expect(localeOf("es")).toBe("es-US");
+    expect(localeOf("en")).toBe("en-US");
+    expect(localeOf(undefined)).toBe("en-US");
+  });
+});
+
+describe("formatPhone", () => {
+  it.each([
+    ["2175550101", "(217) 555-0101"],
+    ["217.555.0101", "(217) 555-0101"],
+    ["+1 217 555 0101", "(217) 555-0101"],
+    ["12175550101", "(217) 555-0101"],
+    ["+44 20 7946 0958", "+44 20 7946 0958"],
+    ["555-0101", "555-0101"],
+    ["", ""],
+  ])("%s -> %s", (raw, shown) => {
+    expect(formatPhone(raw)).toBe(shown);
+  });
+});
+
+describe("formatMethod", () => {
+  it("names check-in methods in words, never as codes", () => {
+    expect(formatMethod("qr")).toBe("QR code");
+    expect(formatMethod("card")).toBe("Card");
+    expect(formatMethod("staff")).toBe("At the front desk");
+    expect(formatMethod("phone", { lang: "es" })).toBe("Teléfono y fecha de nacimiento");
+    expect(formatMethod("walk_in")).toBe("Walk in");
   });
 });

@@ -68,3 +68,93 @@ export function formatDuration(ms: number): string {
         : [`${minutes} min`];
   return parts.filter(Boolean).join(" ");
 }
+
+// ---- Dates, times, phones and check-in methods ------------------------------------------------
+// The one place the three apps turn dates, phone numbers and method codes into words. Staff pages
+// pass the practice's locale, patient pages the patient's language (`localeOf`), and every date is
+// shown in the practice's timezone (never the server's or the browser's).
+
+type DateLike = Date | string | number;
+
+/** The BCP 47 locale for a language Tally speaks: "es" -> "es-US", anything else -> "en-US". */
+export function localeOf(language: string | null | undefined): string {
+  return language?.toLowerCase().startsWith("es") ? "es-US" : "en-US";
+}
+
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A value as an instant; a calendar date ("2026-12-01") is that day, in any timezone. */
+function instant(value: DateLike, timeZone: string): { date: Date; timeZone: string } {
+  if (typeof value === "string" && CALENDAR_DATE.test(value)) return { date: new Date(`${value}T12:00:00Z`), timeZone: "UTC" };
+  return { date: new Date(value), timeZone };
+}
+
+/** "Nov 23, 2026" ("23 nov 2026" in Spanish); empty for no value. A calendar date is not shifted. */
+export function formatDate(value: DateLike | null | undefined, timeZone: string, options: FormatOptions = {}): string {
+  if (value == null || value === "") return "";
+  const at = instant(value, timeZone);
+  return new Intl.DateTimeFormat(options.locale ?? "en-US", { timeZone: at.timeZone, dateStyle: "medium" }).format(at.date);
+}
+
+/** "Nov 23, 2026, 4:05 PM"; empty for no value. */
+export function formatDateTime(value: DateLike | null | undefined, timeZone: string, options: FormatOptions = {}): string {
+  if (value == null || value === "") return "";
+  return new Intl.DateTimeFormat(options.locale ?? "en-US", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+}
+
+/** "4:05 PM". */
+export function formatTime(value: DateLike, timeZone: string, options: FormatOptions = {}): string {
+  return new Intl.DateTimeFormat(options.locale ?? "en-US", { timeZone, hour: "numeric", minute: "2-digit" }).format(new Date(value));
+}
+
+/** "May 1" this year, "May 1, 2025" another year: short dates in lists and feeds. */
+export function formatDay(value: DateLike, timeZone: string, options: FormatOptions & { now?: Date } = {}): string {
+  const at = instant(value, timeZone);
+  const locale = options.locale ?? "en-US";
+  const year = new Intl.DateTimeFormat(locale, { timeZone: at.timeZone, year: "numeric" });
+  const sameYear = year.format(at.date) === year.format(options.now ?? new Date());
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: at.timeZone,
+    month: "short",
+    day: "numeric",
+    ...(sameYear ? {} : { year: "numeric" }),
+  }).format(at.date);
+}
+
+/** "May 1, 3:05 PM": a moment in the next days or weeks (expiries). */
+export function formatDayTime(value: DateLike, timeZone: string, options: FormatOptions = {}): string {
+  return new Intl.DateTimeFormat(options.locale ?? "en-US", {
+    timeZone,
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+  }).format(new Date(value));
+}
+
+/**
+ * A phone number as people write it: North American numbers (10 digits, or 11 starting with 1)
+ * as "(217) 555-0101"; anything else as it was typed, trimmed. Empty for no value.
+ */
+export function formatPhone(raw: string | null | undefined): string {
+  if (!raw) return "";
+  const typed = raw.trim();
+  const digits = typed.replace(/\D/g, "");
+  // An international number other than +1 stays as typed.
+  if (typed.startsWith("+") && !digits.startsWith("1")) return typed;
+  const national = digits.length === 11 && digits.startsWith("1") ? digits.slice(1) : digits;
+  if (national.length === 10) return `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
+  return typed;
+}
+
+const methodWords = {
+  en: { card: "Card", qr: "QR code", phone: "Phone and birth date", staff: "At the front desk", code: "Check-in code" },
+  es: { card: "Tarjeta", qr: "Código QR", phone: "Teléfono y fecha de nacimiento", staff: "En recepción", code: "Código de registro" },
+} as const;
+
+/** A check-in method code in words: "qr" -> "QR code" ("Código QR"). An unknown code is capitalised. */
+export function formatMethod(method: string | null | undefined, options: { lang?: "en" | "es" } = {}): string {
+  if (!method) return "";
+  const words = methodWords[options.lang ?? "en"] as Record<string, string>;
+  return words[method] ?? method.charAt(0).toUpperCase() + method.slice(1).replace(/_/g, " ");
+}

@@ -9,4 +9,17 @@ export { default as EmptyState } from "./components/EmptyState.svelte";
 export { default as ProgressRing } from "./components/ProgressRing.svelte";
 export { default as TextArea } from "./components/TextArea.svelte";
 export { default as TextField } from "./components/TextField.svelte";
-export { formatDuration, formatMoney, formatPoints, formatRelative } from "./format.ts";
+export {
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatDayTime,
+  formatDuration,
+  formatMethod,
+  formatMoney,
+  formatPhone,
+  formatPoints,
+  formatRelative,
+  formatTime,
+  localeOf,
+} from "./format.ts";

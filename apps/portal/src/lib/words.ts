@@ -1,22 +1,15 @@
 // Plain words for the portal: each ledger line as a sentence ("+24 pts — visit on May 1"),
 // dates in the practice's timezone, and progress toward the next reward. Pure, so it is tested.
-import { formatPoints } from "@tally/ui/format";
+import { formatDayTime, formatDay as formatDayWith, formatPoints } from "@tally/ui/format";
 
-/** May 1 (this year) or May 1, 2025, in the practice's timezone. */
-export function formatDay(at: Date | string, timeZone: string, now: Date = new Date()): string {
-  const date = new Date(at);
-  const year = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric" });
-  const sameYear = year.format(date) === year.format(now);
-  return new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", ...(sameYear ? {} : { year: "numeric" }) }).format(
-    date,
-  );
+/** May 1 (this year) or May 1, 2025, in the practice's timezone (the one formatter, @tally/ui/format). */
+export function formatDay(at: Date | string, timeZone: string, now: Date = new Date(), locale?: string): string {
+  return formatDayWith(at, timeZone, { now, ...(locale ? { locale } : {}) });
 }
 
 /** May 1, 3:05 PM in the practice's timezone (for expiries). */
-export function formatDateTime(at: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(
-    new Date(at),
-  );
+export function formatDateTime(at: Date | string, timeZone: string, locale?: string): string {
+  return formatDayTime(at, timeZone, locale ? { locale } : {});
 }
 
 const eventWords: Record<string, string> = {
