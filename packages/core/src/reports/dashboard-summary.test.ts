@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeAction } from "../approvals/approvals.ts";
+import { createReward, listRewards } from "../catalog/rewards.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { adjustPoints } from "../ledger/adjust-points.ts";
+import { redeemReward } from "../redemption/redeem-reward.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { dashboardSummary } from "./dashboard-summary.ts";
@@ -58,5 +60,47 @@ describe("dashboardSummary", () => {
 
     const o = await dashboardSummary({ ctx: other.team, input: { now } });
     expect(o).toMatchObject({ checkInsToday: 0, pendingApprovals: 0, pointsIssuedThisWeek: 0, recentCheckIns: [] });
+  });
+
+  it("says where each recent coupon came from: an instant reward, a milestone, or bought with points", async () => {
+    const q = await makePractice(t);
+    const [m] = await makeMembers(t, q.id, [{ firstName: "Cy", lastName: "Dunn" }]);
+    await createReward({
+      ctx: q.admin,
+      input: { kind: "coupon", name: "Free whitening", pointsPrice: 10, couponCode: "free-whitening", couponValidDays: 30 },
+    });
+    await createReward({ ctx: q.admin, input: { kind: "coupon", name: "$10 off", pointsPrice: 10, couponCode: "ten-off" } });
+    await saveRuleSet({
+      ctx: q.admin,
+      input: {
+        source: `reward "Visit" on visit.checked_in { award 50 points }
+instant "Big visit" {
+  window 4 hours
+  when visit.points >= 50
+  unlock coupon "ten-off" for 48 hours
+}
+milestone "Surveys" unlimited {
+  every 1 perfect surveys award coupon "free-whitening"
+}`,
+        publish: true,
+      },
+    });
+    const now = new Date();
+    const at = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+    await recordEvent({ ctx: q.system, input: { id: "v1", type: "visit.checked_in", at: at(30), member: m!.id } as never });
+    await recordEvent({
+      ctx: q.system,
+      input: { id: "s1", type: "survey.submitted", at: at(20), member: m!.id, survey: { answers: [true] } } as never,
+    });
+    const [whitening] = (await listRewards({ ctx: q.admin })).filter((r) => r.couponCode === "free-whitening");
+    await redeemReward({ ctx: q.team, input: { memberId: m!.id, rewardId: whitening!.id } });
+
+    const s = await dashboardSummary({ ctx: q.team, input: { now: new Date(now.getTime() + 1000) } });
+    expect(s.recentCoupons.map((c) => [c.origin, c.coupon, c.couponName])).toEqual([
+      ["purchase", "free-whitening", "Free whitening"],
+      ["milestone", "free-whitening", "Free whitening"],
+      ["instant", "ten-off", "$10 off"],
+    ]);
+    expect(s.unlockedInstantRewards.map((c) => c.coupon)).toEqual(["ten-off"]);
   });
 });

@@ -1,12 +1,14 @@
-// The four figures at the top of the admin dashboard, and the recent check-ins and unlocked
-// instant rewards that seed its live feed. "Today" and "this week" (from Monday) are calendar
+// The four figures at the top of the admin dashboard, and the recent check-ins and coupons
+// (unlocked, won or bought) that seed its live feed. "Today" and "this week" (from Monday) are calendar
 // periods in the practice's timezone.
 
-import { actionRequests, events, issuedCoupons, ledgerEntries, members, orders } from "@tally/db";
-import { and, desc, eq, gt, gte, isNotNull, sql } from "drizzle-orm";
+import { actionRequests, events, issuedCoupons, ledgerEntries, members, orders, rewards, ruleSetVersions } from "@tally/db";
+import { parse } from "@tally/rules";
+import { and, desc, eq, gt, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
+import { checkInsCounted, issuedEntry } from "./reports.ts";
 import { shortfallTotals } from "./shortfalls.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -20,10 +22,30 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
   // Local midnight / Monday as instants: truncate the local wall time, then read it back in the zone.
   const startOf = (unit: "day" | "week") => sql`(date_trunc(${unit}, (${nowIso}::timestamptz at time zone ${tz})) at time zone ${tz})`;
 
+  // The same definitions as Reports: patients checked in today (each once), points issued.
   const [checkIns] = await ctx.db
-    .select({ n: sql`count(*)` })
+    .select({ n: checkInsCounted })
     .from(events)
-    .where(and(eq(events.practiceId, ctx.practiceId), eq(events.type, "visit.checked_in"), gte(events.at, startOf("day"))));
+    .where(
+      and(
+        eq(events.practiceId, ctx.practiceId),
+        eq(events.type, "visit.checked_in"),
+        gte(events.at, startOf("day")),
+        lt(events.at, sql`${startOf("day")} + interval '1 day'`),
+      ),
+    );
+  const checkedInToday = await ctx.db
+    .selectDistinct({ memberId: events.memberId })
+    .from(events)
+    .where(
+      and(
+        eq(events.practiceId, ctx.practiceId),
+        eq(events.type, "visit.checked_in"),
+        gte(events.at, startOf("day")),
+        lt(events.at, sql`${startOf("day")} + interval '1 day'`),
+      ),
+    )
+    .limit(5000);
   const [pending] = await ctx.db
     .select({ n: sql`count(*)` })
     .from(actionRequests)
@@ -36,11 +58,7 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
     .select({ n: sql`coalesce(sum(${ledgerEntries.points}), 0)` })
     .from(ledgerEntries)
     .where(
-      and(
-        eq(ledgerEntries.practiceId, ctx.practiceId),
-        sql`${ledgerEntries.kind} in ('earn', 'reward', 'milestone')`,
-        gte(ledgerEntries.at, startOf("week")),
-      ),
+      and(eq(ledgerEntries.practiceId, ctx.practiceId), issuedEntry, gte(ledgerEntries.at, startOf("week")), lte(ledgerEntries.at, now)),
     );
 
   const recentCheckIns = await ctx.db
@@ -58,8 +76,9 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
     .where(and(eq(events.practiceId, ctx.practiceId), eq(events.type, "visit.checked_in")))
     .orderBy(desc(events.at))
     .limit(10);
-  // Instant rewards are the coupons with a redemption window still open.
-  const unlocked = await ctx.db
+  // Coupons still usable, newest first: unlocked by an instant reward, won by a milestone or a
+  // reward, or bought with points. Each says which (the feed labels them by it).
+  const recent = await ctx.db
     .select({
       id: issuedCoupons.id,
       coupon: issuedCoupons.coupon,
@@ -69,6 +88,8 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
       memberId: issuedCoupons.memberId,
       firstName: members.firstName,
       lastName: members.lastName,
+      couponName: sql<string | null>`(select ${rewards.name} from ${rewards} where ${rewards.practiceId} = ${issuedCoupons.practiceId}
+        and ${rewards.kind} = 'coupon' and ${rewards.couponCode} = ${issuedCoupons.coupon} order by ${rewards.deletedAt} nulls first limit 1)`,
     })
     .from(issuedCoupons)
     .innerJoin(members, eq(members.id, issuedCoupons.memberId))
@@ -76,12 +97,25 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
       and(
         eq(issuedCoupons.practiceId, ctx.practiceId),
         eq(issuedCoupons.status, "active"),
-        isNotNull(issuedCoupons.expiresAt),
-        gt(issuedCoupons.expiresAt, now),
+        or(isNull(issuedCoupons.expiresAt), gt(issuedCoupons.expiresAt, now)),
+        lte(issuedCoupons.issuedAt, now),
       ),
     )
     .orderBy(desc(issuedCoupons.issuedAt))
     .limit(10);
+  const kinds = await ruleKinds(ctx);
+  const coupons = recent.map((u) => ({
+    id: u.id,
+    coupon: u.coupon,
+    /** The catalog's name for it (the code when the catalog has none). */
+    couponName: u.couponName ?? u.coupon,
+    rule: u.rule,
+    origin: couponOrigin(u.rule, kinds),
+    issuedAt: u.issuedAt,
+    expiresAt: u.expiresAt,
+    memberId: u.memberId,
+    name: `${u.firstName} ${u.lastName.slice(0, 1)}.`,
+  }));
 
   const shortfalls = await shortfallTotals(ctx);
 
@@ -90,6 +124,8 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
   return {
     timezone: tz,
     checkInsToday: n(checkIns?.n),
+    /** The patients checked in today (the live feed adds newcomers to the count, each once). */
+    checkedInToday: checkedInToday.map((c) => c.memberId).filter((id): id is string => id !== null),
     pendingApprovals: n(pending?.n),
     openOrders: n(open?.n),
     pointsIssuedThisWeek: n(issued?.n),
@@ -103,14 +139,26 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
       method: String((c.payload as { visit?: { method?: string } }).visit?.method ?? "staff"),
       points: points(c.outcome),
     })),
-    unlockedInstantRewards: unlocked.map((u) => ({
-      id: u.id,
-      coupon: u.coupon,
-      rule: u.rule,
-      issuedAt: u.issuedAt,
-      expiresAt: u.expiresAt,
-      memberId: u.memberId,
-      name: `${u.firstName} ${u.lastName.slice(0, 1)}.`,
-    })),
+    /** Coupons issued lately and still usable, each with where it came from. */
+    recentCoupons: coupons,
+    unlockedInstantRewards: coupons.filter((c) => c.origin === "instant" && c.expiresAt !== null),
   };
+}
+
+export type CouponOrigin = "instant" | "milestone" | "reward" | "purchase" | "rule";
+
+/** Where an issued coupon came from: bought with points (no rule), or the kind of rule that gave it. */
+export function couponOrigin(rule: string | null, kinds: Map<string, string>): CouponOrigin {
+  if (rule === null) return "purchase";
+  const kind = kinds.get(rule);
+  return kind === "instant" || kind === "milestone" || kind === "reward" ? kind : "rule";
+}
+
+/** Rule name -> kind (earn, reward, instant, milestone) in the active rule set. */
+async function ruleKinds(ctx: Ctx): Promise<Map<string, string>> {
+  const [active] = await ctx.db
+    .select({ source: ruleSetVersions.source })
+    .from(ruleSetVersions)
+    .where(and(eq(ruleSetVersions.practiceId, ctx.practiceId), eq(ruleSetVersions.active, true)));
+  return new Map((active ? parse(active.source).ast.rules : []).map((r) => [r.name, r.kind]));
 }

@@ -63,7 +63,7 @@ describe("reports", () => {
       { reward: "Mug", kind: "in_house", orders: 1, points: 100 },
     ]);
     const csv = await exportReportCsv({ ctx: p.team, input: { report: "daily", ...range } });
-    expect(csv.csv.split("\n")[0]).toBe("day,issued,redeemed,reversed,members,checkIns");
-    expect(csv.csv).toContain("2026-03-01,120,0,0,1,0");
+    expect(csv.csv.split("\n")[0]).toBe("day,issued,redeemed,reversed,adjusted,expired,members,checkIns");
+    expect(csv.csv).toContain("2026-03-01,120,0,0,0,0,1,0");
   });
 });

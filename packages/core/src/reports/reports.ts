@@ -1,10 +1,11 @@
 // Reports as queries over the ledger, orders and events: points issued / redeemed / reversed /
 // outstanding with the dollar liability, active members, redemptions by reward, top rules and a
-// per-day series in the practice's timezone. CSV export of each table.
+// per-day series in the practice's timezone. CSV export of each table. Every figure has one
+// definition here (the dashboard's figures use them too).
 
 import { events, ledgerEntries, orders } from "@tally/db";
 import { addDays, localDate } from "@tally/rules";
-import { and, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
@@ -16,27 +17,94 @@ export const reportInput = z
   .object({ from: z.coerce.date(), to: z.coerce.date() })
   .refine((r) => r.from < r.to, { message: "from must be before to" });
 
-const earned = sql`${ledgerEntries.kind} in ('earn', 'reward', 'milestone')`;
+// One definition per figure: each is an aggregate over the ledger entries (or check-in events)
+// of a set of days, used for the per-day table and summed for the range, so the summary always
+// equals the sum of its table.
+
+/** Points the rules gave (earn, reward, milestone entries): "issued". */
+export const issuedEntry = sql`${ledgerEntries.kind} in ('earn', 'reward', 'milestone')`;
+const figures = {
+  issued: sql`coalesce(sum(${ledgerEntries.points}) filter (where ${issuedEntry}), 0)`,
+  /** Points spent on rewards, less the points refunded for cancelled orders. */
+  redeemed: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} in ('redemption', 'refund')), 0)`,
+  /** Points taken back by voided or corrected invoices. */
+  reversed: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'reversal'), 0)`,
+  /** Staff adjustments, signed. */
+  adjusted: sql`coalesce(sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'adjustment'), 0)`,
+  expired: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'expiry'), 0)`,
+};
+/** A patient checking in twice in a day is one check-in that day. */
+export const checkInsCounted = sql`count(distinct ${events.memberId})`;
+
 const n = (v: unknown) => Number(v ?? 0);
 const liability = (points: number, centiCents: number) => Math.round((points * centiCents) / 100);
+
+export type DayFigures = {
+  day: string;
+  issued: number;
+  redeemed: number;
+  reversed: number;
+  adjusted: number;
+  expired: number;
+  /** Members with any points movement that day. */
+  members: number;
+  /** Patients checked in that day (each once). */
+  checkIns: number;
+};
+
+/** Check-ins per local day in [from, to): distinct patients per day. */
+export async function checkInsPerDay(ctx: Ctx, from: Date, to: Date, tz: string): Promise<Map<string, number>> {
+  const rows = await ctx.db
+    .select({ day: sql<string>`((${events.at} at time zone ${tz})::date)::text`, n: checkInsCounted })
+    .from(events)
+    .where(and(eq(events.practiceId, ctx.practiceId), eq(events.type, "visit.checked_in"), gte(events.at, from), lt(events.at, to)))
+    .groupBy(sql`1`);
+  return new Map(rows.map((c) => [c.day, n(c.n)]));
+}
+
+async function daysOf(ctx: Ctx, from: Date, to: Date, tz: string): Promise<DayFigures[]> {
+  const day = sql`(${ledgerEntries.at} at time zone ${tz})::date`;
+  const rows = await ctx.db
+    .select({
+      day: sql<string>`${day}::text`,
+      ...figures,
+      members: sql`count(distinct ${ledgerEntries.memberId})`,
+    })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to)))
+    // By position: the timezone is a bound parameter, so the expression would not match itself.
+    .groupBy(sql`1`);
+  const visits = await checkInsPerDay(ctx, from, to, tz);
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const out: DayFigures[] = [];
+  const last = localDate(to.getTime() - 1, tz);
+  for (let d = localDate(from, tz); d <= last; d = addDays(d, 1)) {
+    const r = byDay.get(d);
+    out.push({
+      day: d,
+      issued: n(r?.issued),
+      redeemed: n(r?.redeemed),
+      reversed: n(r?.reversed),
+      adjusted: n(r?.adjusted),
+      expired: n(r?.expired),
+      members: n(r?.members),
+      checkIns: visits.get(d) ?? 0,
+    });
+  }
+  return out;
+}
+
+const sum = (days: DayFigures[], key: Exclude<keyof DayFigures, "day" | "members">) => days.reduce((s, d) => s + d[key], 0);
 
 export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<typeof reportInput> }) {
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const practice = await loadPractice(ctx.db, ctx.practiceId);
-  const inRange = and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to));
-  const [totals] = await ctx.db
-    .select({
-      issued: sql`coalesce(sum(${ledgerEntries.points}) filter (where ${earned}), 0)`,
-      redeemed: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'redemption'), 0)`,
-      refunded: sql`coalesce(sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'refund'), 0)`,
-      reversed: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'reversal'), 0)`,
-      adjusted: sql`coalesce(sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'adjustment'), 0)`,
-      expired: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'expiry'), 0)`,
-      earners: sql`count(distinct ${ledgerEntries.memberId}) filter (where ${earned})`,
-    })
+  const days = await daysOf(ctx, from, to, practice.timezone);
+  const [distinct] = await ctx.db
+    .select({ earners: sql`count(distinct ${ledgerEntries.memberId}) filter (where ${issuedEntry})` })
     .from(ledgerEntries)
-    .where(inRange);
+    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to)));
   // Outstanding = every point still held at the end of the range.
   const [outstanding] = await ctx.db
     .select({ points: sql`coalesce(sum(${ledgerEntries.points}), 0)` })
@@ -47,35 +115,54 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
     .from(events)
     .where(and(eq(events.practiceId, ctx.practiceId), gte(events.at, from), lt(events.at, to)));
   const out = n(outstanding?.points);
+  const redeemed = sum(days, "redeemed");
   return {
     from,
     to,
     pointCostCentiCents: practice.pointCostCentiCents,
-    issued: n(totals?.issued),
-    redeemed: n(totals?.redeemed) - n(totals?.refunded),
-    reversed: n(totals?.reversed),
-    adjusted: n(totals?.adjusted),
-    expired: n(totals?.expired),
+    issued: sum(days, "issued"),
+    redeemed,
+    reversed: sum(days, "reversed"),
+    adjusted: sum(days, "adjusted"),
+    expired: sum(days, "expired"),
+    /** Patient check-ins: each patient once per day. */
+    checkIns: sum(days, "checkIns"),
     outstanding: out,
     liabilityCents: liability(out, practice.pointCostCentiCents),
-    redeemedCostCents: liability(n(totals?.redeemed) - n(totals?.refunded), practice.pointCostCentiCents),
+    redeemedCostCents: liability(redeemed, practice.pointCostCentiCents),
+    /** Distinct members with any event in the range (not a sum of days). */
     activeMembers: n(active?.members),
-    earningMembers: n(totals?.earners),
+    /** Distinct members who earned points in the range. */
+    earningMembers: n(distinct?.earners),
   };
 }
 
+/** Points redeemed per reward (less refunds), from the same ledger entries as "Points redeemed". */
 export async function redemptionsByReward({ ctx, input }: { ctx: Ctx; input: Input<typeof reportInput> }) {
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const rows = await ctx.db
-    .select({ reward: orders.rewardName, kind: orders.rewardKind, orders: sql`count(*)`, points: sql`sum(${orders.points})` })
-    .from(orders)
+    .select({
+      reward: orders.rewardName,
+      kind: orders.rewardKind,
+      orders: sql`count(*) filter (where ${ledgerEntries.kind} = 'redemption') - count(*) filter (where ${ledgerEntries.kind} = 'refund')`,
+      points: figures.redeemed,
+    })
+    .from(ledgerEntries)
+    .leftJoin(orders, eq(orders.id, ledgerEntries.orderId))
     .where(
-      and(eq(orders.practiceId, ctx.practiceId), ne(orders.status, "cancelled"), gte(orders.createdAt, from), lt(orders.createdAt, to)),
+      and(
+        eq(ledgerEntries.practiceId, ctx.practiceId),
+        sql`${ledgerEntries.kind} in ('redemption', 'refund')`,
+        gte(ledgerEntries.at, from),
+        lt(ledgerEntries.at, to),
+      ),
     )
     .groupBy(orders.rewardName, orders.rewardKind)
-    .orderBy(desc(sql`sum(${orders.points})`));
-  return rows.map((r) => ({ reward: r.reward, kind: r.kind, orders: n(r.orders), points: n(r.points) }));
+    .orderBy(desc(figures.redeemed));
+  return rows
+    .map((r) => ({ reward: r.reward ?? "Points redeemed without an order", kind: r.kind, orders: n(r.orders), points: n(r.points) }))
+    .filter((r) => r.points !== 0 || r.orders !== 0);
 }
 
 export async function topRules({ ctx, input }: { ctx: Ctx; input: Input<typeof reportInput> & { limit?: number } }) {
@@ -85,7 +172,7 @@ export async function topRules({ ctx, input }: { ctx: Ctx; input: Input<typeof r
     .select({
       rule: ledgerEntries.ruleName,
       points: sql`sum(${ledgerEntries.points})`,
-      awards: sql`count(*) filter (where ${earned})`,
+      awards: sql`count(*) filter (where ${issuedEntry})`,
       members: sql`count(distinct ${ledgerEntries.memberId})`,
     })
     .from(ledgerEntries)
@@ -108,41 +195,7 @@ export async function dailySeries({ ctx, input }: { ctx: Ctx; input: Input<typeo
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const practice = await loadPractice(ctx.db, ctx.practiceId);
-  const tz = practice.timezone;
-  const day = sql`(${ledgerEntries.at} at time zone ${tz})::date`;
-  const rows = await ctx.db
-    .select({
-      day: sql<string>`${day}::text`,
-      issued: sql`coalesce(sum(${ledgerEntries.points}) filter (where ${earned}), 0)`,
-      redeemed: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'redemption'), 0)`,
-      reversed: sql`coalesce(-sum(${ledgerEntries.points}) filter (where ${ledgerEntries.kind} = 'reversal'), 0)`,
-      members: sql`count(distinct ${ledgerEntries.memberId})`,
-    })
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to)))
-    // By position: the timezone is a bound parameter, so the expression would not match itself.
-    .groupBy(sql`1`);
-  const checkins = await ctx.db
-    .select({ day: sql<string>`((${events.at} at time zone ${tz})::date)::text`, n: sql`count(*)` })
-    .from(events)
-    .where(and(eq(events.practiceId, ctx.practiceId), eq(events.type, "visit.checked_in"), gte(events.at, from), lt(events.at, to)))
-    .groupBy(sql`1`);
-  const byDay = new Map(rows.map((r) => [r.day, r]));
-  const visits = new Map(checkins.map((c) => [c.day, n(c.n)]));
-  const out = [];
-  const last = localDate(to.getTime() - 1, tz);
-  for (let d = localDate(from, tz); d <= last; d = addDays(d, 1)) {
-    const r = byDay.get(d);
-    out.push({
-      day: d,
-      issued: n(r?.issued),
-      redeemed: n(r?.redeemed),
-      reversed: n(r?.reversed),
-      members: n(r?.members),
-      checkIns: visits.get(d) ?? 0,
-    });
-  }
-  return out;
+  return daysOf(ctx, from, to, practice.timezone);
 }
 
 export const exportCsvInput = z.object({
