@@ -22,10 +22,18 @@ export const actions: Actions = {
       startsOn: String(form.get("startsOn") ?? ""),
       endsOn: String(form.get("endsOn") ?? ""),
       active: form.get("active") === "yes",
+      /** A survey's questions, one a line. */
+      questions: String(form.get("questions") ?? ""),
     };
+    const questions = values.questions
+      .split(/\r?\n/)
+      .map((q) => q.trim())
+      .filter(Boolean);
     const errors: Record<string, string> = {};
     if (!kinds.includes(values.kind as (typeof kinds)[number])) errors.kind = "Choose contest, survey or social post.";
     if (!values.title) errors.title = "Give the activity a title patients will see.";
+    if (values.kind === "survey" && questions.length === 0) errors.questions = "Write the survey's questions, one a line.";
+    if (questions.length > 20) errors.questions = "A survey has at most 20 questions.";
     if (values.startsOn && !isIsoDate(values.startsOn)) errors.startsOn = "Choose a date, or leave it empty.";
     if (values.endsOn && !isIsoDate(values.endsOn)) errors.endsOn = "Choose a date, or leave it empty.";
     if (!errors.startsOn && !errors.endsOn && values.startsOn && values.endsOn && values.startsOn > values.endsOn)
@@ -38,6 +46,7 @@ export const actions: Actions = {
         kind: values.kind as (typeof kinds)[number],
         title: values.title,
         description: values.description,
+        questions: values.kind === "survey" ? questions : [],
         active: values.active,
         startsAt: values.startsOn ? startOfLocalDay(values.startsOn, timezone) : null,
         endsAt: values.endsOn ? startOfLocalDay(addDays(values.endsOn, 1), timezone) : null,
