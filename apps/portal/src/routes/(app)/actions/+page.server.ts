@@ -34,17 +34,30 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const activityId = String(form.get("activityId") ?? "");
     const response = String(form.get("response") ?? "").trim();
+    // A survey's answers, one field per question, in order (kept as typed when it is refused).
+    const answers = form.getAll("answer").map((a) => String(a).trim());
+    const kind = String(form.get("kind") ?? "");
+    const values = { response, answers };
+    if (kind === "contest" && !response)
+      return fail(400, {
+        rule: activityId,
+        kind: "activity" as const,
+        error: "Your entry is empty: write or link your entry first. An empty entry earns no points.",
+        confirmation: null,
+        values,
+      });
     try {
-      const result = await api(event).engagement.participate.mutate({ activityId, response });
+      const result = await api(event).engagement.participate.mutate({ activityId, response, answers });
       const points = pointsGiven(result, event.locals.member?.id);
       return {
         rule: activityId,
         kind: "activity" as const,
         error: null,
         confirmation: points > 0 ? `Thanks for taking part! ${points} points are yours.` : "Thanks for taking part!",
+        values: null,
       };
     } catch (error) {
-      return fail(400, { rule: activityId, kind: "activity" as const, error: messageOf(error), confirmation: null });
+      return fail(400, { rule: activityId, kind: "activity" as const, error: messageOf(error), confirmation: null, values });
     }
   },
 };
