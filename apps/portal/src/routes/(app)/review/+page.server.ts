@@ -3,7 +3,14 @@ import { pointsGiven } from "@tally/rules/domain";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = ({ locals }) => ({ lead: locals.member?.status !== "member" });
+/** The form, and the reviews the practice published (members read them here and on the public page). */
+export const load: PageServerLoad = async (event) => {
+  const published = await api(event).engagement.publishedReviews.query();
+  return {
+    lead: event.locals.member?.status !== "member",
+    published: published.map((r) => ({ id: r.id, rating: r.rating, body: r.body, author: r.author, at: r.at, publishedAt: r.publishedAt })),
+  };
+};
 
 export const actions: Actions = {
   review: async (event) => {
