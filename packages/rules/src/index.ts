@@ -6,6 +6,7 @@ export { stripPositions } from "./ast/ast.ts";
 export {
   type EventInfo,
   type EventType,
+  eventFields,
   events,
   eventsByName,
   eventTypes,
@@ -17,29 +18,49 @@ export {
   type ValueType,
   writableEvents,
 } from "./check/catalog.ts";
-export { type CheckOptions, type CheckResult, check, checkAst, hasErrors } from "./check/check.ts";
-export { type CompiledRule, CompileError, compile, type Program, type ProgramSettings } from "./compile/compile.ts";
+export { BOUNDS, type CheckOptions, type CheckResult, check, checkAst, hasErrors } from "./check/check.ts";
+export {
+  type CompiledDuration,
+  type CompiledExpire,
+  type CompiledRule,
+  type CompiledTier,
+  type CompiledTiers,
+  CompileError,
+  compile,
+  type Program,
+  type ProgramSettings,
+} from "./compile/compile.ts";
 export { describeRule } from "./describe.ts";
 export { type Diagnostic, type DiagnosticCode, formatDiagnostic, type Severity, type Span } from "./diagnostics/diagnostic.ts";
 export * from "./domain/index.ts";
 export {
   applyEvent,
   evaluate,
+  expireDue,
   initialMemberState,
   initialState,
   linesSignature,
+  MAX_AMOUNT,
+  MAX_INVOICE_CENTS,
   membersTouchedBy,
+  mulDivFloor,
+  nextExpiry,
   orderEvents,
   parseCents,
+  pointsNotYetAvailable,
+  qualifyingValue,
+  tierStatus,
+  upcomingExpirations,
 } from "./engine/engine.ts";
 export { awardKey, explainAward } from "./engine/explain.ts";
 export type * from "./engine/types.ts";
-export { format, formatExpr, formatRule } from "./format/format.ts";
+export { format, formatDeclaration, formatExpr, formatRule } from "./format/format.ts";
 export { type ParseResult, parse } from "./parser/parse.ts";
 export { type Scenario, ScenarioError, type ScenarioMember, validateScenario } from "./simulate/scenario.ts";
 export { type SimulationErrors, type SimulationOutput, type SimulationResult, simulate } from "./simulate/simulate.ts";
 export {
   addDays,
+  addDuration,
   ageOn,
   clockFor,
   type Instant,

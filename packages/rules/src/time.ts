@@ -67,6 +67,40 @@ export class LocalClock {
     return new Date(ms + this.offset(ms)).getUTCHours();
   }
 
+  /**
+   * The instant of a local wall-clock time (given as ms since the epoch, as if it were UTC). A time
+   * skipped by a daylight-saving change moves forward by the gap; a repeated one takes its first
+   * occurrence (SPEC 7).
+   */
+  fromLocal(local: number): number {
+    const before = this.offset(local - 86_400_000);
+    const after = this.offset(local + 86_400_000);
+    const a = local - before;
+    const b = local - after;
+    const aOk = a + this.offset(a) === local;
+    const bOk = b + this.offset(b) === local;
+    if (aOk && bOk) return Math.min(a, b);
+    if (aOk) return a;
+    if (bOk) return b;
+    return a; // in a gap: the earlier offset carries it past the change, forward by the gap
+  }
+
+  /** `months` calendar months after an instant: the same local day and time, clamped to the month's last day. */
+  addMonths(ms: number, months: number): number {
+    const local = ms + this.offset(ms);
+    const d = new Date(local);
+    const timeOfDay = local - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
+    const y = Math.floor(total / 12);
+    const m = total - y * 12;
+    const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+    const day = Math.min(d.getUTCDate(), last);
+    const target = Date.UTC(y, m, day) + timeOfDay;
+    // Date.UTC maps years 0-99 to 1900-1999; set the year explicitly for them.
+    const fixed = y >= 0 && y < 100 ? new Date(target).setUTCFullYear(y) : target;
+    return this.fromLocal(fixed);
+  }
+
   /** The instant local midnight starts `date` (YYYY-MM-DD); two passes settle a DST change. */
   startOfDay(date: string): Date {
     const guess = Date.parse(`${date}T00:00:00Z`);
@@ -116,8 +150,16 @@ export function ageOn(birthday: string, date: string): number {
   return date.slice(5) < birthday.slice(5) ? years - 1 : years;
 }
 
-export function durationMs(amount: number, unit: "minute" | "hour" | "day"): number {
-  return amount * (unit === "minute" ? 60_000 : unit === "hour" ? 3_600_000 : 86_400_000);
+export type DurationUnitName = "minute" | "hour" | "day" | "week" | "month";
+
+/** A fixed-length duration in ms (`month` is calendar-based: use addDuration for it). */
+export function durationMs(amount: number, unit: Exclude<DurationUnitName, "month">): number {
+  return amount * (unit === "minute" ? 60_000 : unit === "hour" ? 3_600_000 : unit === "day" ? 86_400_000 : 604_800_000);
+}
+
+/** An instant plus a duration: minutes, hours, days (24 hours), weeks (7 × 24 hours) or calendar months in the zone. */
+export function addDuration(ms: number, amount: number, unit: DurationUnitName, clock: LocalClock): number {
+  return unit === "month" ? clock.addMonths(ms, amount) : ms + durationMs(amount, unit);
 }
 
 /** An instant as the types that cross the wire carry it (Date, ISO string or epoch ms). */

@@ -32,6 +32,8 @@ describe("acceptance scenarios", () => {
       const out = simulate(scenario) as unknown as Record<string, unknown>;
       expect(compareExpect(scenario.expect ?? {}, out)).toEqual([]);
       if (!("errors" in out)) {
+        // SPEC 6's keys, plus `tiers` and `expirations` only when the rule set declares them (SPEC 7).
+        const rules = (scenario as { rules?: string }).rules ?? "";
         expect(Object.keys(out)).toEqual([
           "awards",
           "reversals",
@@ -41,6 +43,8 @@ describe("acceptance scenarios", () => {
           "redemptions",
           "adjustments",
           "rejected",
+          ...(/^\s*tiers\b/m.test(rules) ? ["tiers"] : []),
+          ...(/^\s*expire\b/m.test(rules) ? ["expirations"] : []),
           "balances",
         ]);
       }

@@ -17,7 +17,8 @@ export type Expr =
   | { kind: "hasTag"; subject: Expr; tag: string; span: Span }
   | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr; span: Span };
 
-export type DurationUnit = "minute" | "hour" | "day";
+/** `week` is 7 × 24 hours; `month` is a calendar month (same local day and time, clamped). */
+export type DurationUnit = "minute" | "hour" | "day" | "week" | "month";
 export interface Duration {
   amount: number;
   unit: DurationUnit;
@@ -27,6 +28,8 @@ export interface Duration {
 export interface CouponRef {
   name: string;
   span: Span;
+  /** In an award: how long the coupon lasts (`coupon "x" for 30 days`). */
+  for?: Duration;
 }
 
 /** What a rule gives: points, coupons, or both. */
@@ -40,6 +43,7 @@ export type Items = "eligible" | "all" | string[];
 export type EarnMode = "per_transaction" | "total_spend";
 export type AccumulateMode = "yes" | "no" | "better_choice";
 export type LimitPeriod = "member" | "day" | "week" | "month" | "year";
+export type CapPeriod = "invoice" | "day" | "week" | "month" | "year";
 export type Recipient = "member" | "referrer";
 
 export type Clause =
@@ -47,7 +51,8 @@ export type Clause =
   | { kind: "mode"; mode: EarnMode; span: Span }
   | { kind: "minimum"; cents: number; span: Span }
   | { kind: "items"; items: Items; span: Span }
-  | { kind: "during"; from: string; to: string; span: Span }
+  /** Dates YYYY-MM-DD, or with `yearly` month-days MM-DD (`during every year 12-15 to 01-05`). */
+  | { kind: "during"; from: string; to: string; yearly?: true; span: Span }
   | { kind: "award"; prize: Prize; to: Recipient | null; span: Span }
   | { kind: "accumulate"; mode: AccumulateMode; span: Span }
   | { kind: "limit"; count: number; per: LimitPeriod; span: Span }
@@ -57,7 +62,9 @@ export type Clause =
   | { kind: "when"; expr: Expr; span: Span }
   | { kind: "unlock"; coupons: CouponRef[]; for: Duration | null; span: Span }
   | { kind: "every"; count: number; prize: Prize; span: Span }
-  | { kind: "phase"; name: string; count: number; prize: Prize; span: Span };
+  | { kind: "phase"; name: string; count: number; prize: Prize; span: Span }
+  | { kind: "cap"; points: number; per: CapPeriod; span: Span }
+  | { kind: "available"; after: Duration; span: Span };
 
 export type ClauseKind = Clause["kind"];
 
@@ -93,6 +100,8 @@ export interface InstantRule extends RuleBase {
 export interface MilestoneRule extends RuleBase {
   kind: "milestone";
   program: "unlimited" | "limited";
+  /** A perfect survey counts toward the milestone only when this holds. */
+  when?: Expr;
 }
 
 export interface EventRef {
@@ -102,8 +111,39 @@ export interface EventRef {
 
 export type Rule = EarnRule | RewardRule | InstantRule | MilestoneRule;
 
+/** `expire points 12 months after earning` | `expire points after 18 months without activity`. */
+export interface ExpireDecl {
+  kind: "expire";
+  mode: "after_earning" | "inactivity";
+  months: number;
+  span: Span;
+}
+
+export interface TierDef {
+  name: string;
+  /** Cents (`by spend`) or a count (`by points`, `by visits`). */
+  from: number;
+  /** Whether the threshold was written as money. */
+  money: boolean;
+  /** The multiplier as written ("1.25"), exact decimal; null = 1. */
+  multiplier: string | null;
+  span: Span;
+}
+
+export interface TiersDecl {
+  kind: "tiers";
+  by: "spend" | "points" | "visits";
+  months: number;
+  tiers: TierDef[];
+  span: Span;
+}
+
+export type Declaration = ExpireDecl | TiersDecl;
+
 export interface RuleSet {
   rules: Rule[];
+  /** Program-wide declarations (SPEC 7), in source order; absent when there are none. */
+  declarations?: Declaration[];
 }
 
 /** Deep copy without any `span`/`nameSpan`/`recovered` keys: what "equal ignoring positions" means. */

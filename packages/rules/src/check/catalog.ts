@@ -24,6 +24,16 @@ export const memberFields: FieldInfo[] = [
   { name: "member.points", type: "number", description: "point balance before this event" },
   { name: "member.registered", type: "bool", description: "whether the member has registered" },
   { name: "member.age", type: "number", description: "age in years, when the birthday is known" },
+  { name: "member.birth_month", type: "number", description: "month of the birthday, 1 to 12, when the birthday is known" },
+  { name: "member.tier", type: "text", description: 'the member\'s tier for this event ("" without tiers)' },
+];
+
+/** Calendar fields of every event, in the practice timezone (SPEC 7). */
+export const eventFields: FieldInfo[] = [
+  { name: "event.weekday", type: "text", description: '"monday" to "sunday"' },
+  { name: "event.hour", type: "number", description: "hour of the day, 0 to 23" },
+  { name: "event.day", type: "number", description: "day of the month, 1 to 31" },
+  { name: "event.month", type: "number", description: "month, 1 to 12" },
 ];
 
 /** Readable only inside `instant ... when`. */
@@ -159,12 +169,12 @@ export const isEventType = (name: string): name is EventType => eventsByName.has
 
 /** Fields a condition on this event may read (member fields included). */
 export function fieldsFor(event: string | "instant"): FieldInfo[] {
-  if (event === "instant") return [...memberFields, ...instantFields];
-  return [...memberFields, ...(eventsByName.get(event)?.fields ?? [])];
+  if (event === "instant") return [...memberFields, ...eventFields, ...instantFields];
+  return [...memberFields, ...eventFields, ...(eventsByName.get(event)?.fields ?? [])];
 }
 
 export const allFieldNames: string[] = [
-  ...new Set([...memberFields, ...instantFields, ...events.flatMap((e) => e.fields)].map((f) => f.name)),
+  ...new Set([...memberFields, ...eventFields, ...instantFields, ...events.flatMap((e) => e.fields)].map((f) => f.name)),
 ];
 
 export function levenshtein(a: string, b: string): number {

@@ -1,6 +1,6 @@
 // The type checker: every semantic error of a rule set, all of them, each with a position,
 // a stable code and, where it helps, a hint. Runs on whatever the parser could recover.
-import type { Clause, ClauseKind, CouponRef, Expr, Prize, Rule, RuleSet, Span } from "../ast/ast.ts";
+import type { Clause, ClauseKind, CouponRef, Declaration, Duration, Expr, Prize, Rule, RuleSet, Span, TiersDecl } from "../ast/ast.ts";
 import { byPosition, type Diagnostic, type DiagnosticCode, diagnostic, type Severity } from "../diagnostics/diagnostic.ts";
 import { parse } from "../parser/parse.ts";
 import { allFieldNames, closest, eventsByName, fieldsFor, instantFields, writableEvents } from "./catalog.ts";
@@ -19,6 +19,16 @@ export interface CheckResult {
 export function check(source: string, options: CheckOptions = {}): CheckResult {
   const parsed = parse(source);
   const diagnostics = [...parsed.diagnostics, ...checkAst(parsed.ast, options)];
+  if (parsed.ast.rules.length === 0 && !parsed.ast.declarations?.length && !hasErrors(diagnostics))
+    diagnostics.push(
+      diagnostic(
+        "EMPTY_RULE_SET",
+        { line: 1, column: 1, endLine: 1, endColumn: 1 },
+        "the rule set is empty: nothing earns or awards points",
+        'add a rule, like: earn "Spend points" on invoice.paid { rate 1 point per $10 }',
+        "warning",
+      ),
+    );
   diagnostics.sort(byPosition);
   return { ast: parsed.ast, diagnostics };
 }
@@ -41,7 +51,7 @@ type Ty =
   | "error";
 
 const allowed: Record<string, ReadonlySet<ClauseKind>> = {
-  earn: new Set(["rate", "mode", "minimum", "items", "during"]),
+  earn: new Set(["rate", "mode", "minimum", "items", "during", "cap", "available"]),
   reward: new Set(["award", "accumulate", "limit", "prompt", "confirmation", "during"]),
   // `during` everywhere: "any rule can be limited to a date range" (SPEC section 3).
   instant: new Set(["window", "when", "unlock", "during"]),
@@ -65,7 +75,31 @@ const clauseHome: Record<ClauseKind, string> = {
   unlock: "instant rules",
   every: "unlimited milestones",
   phase: "limited milestones",
+  cap: "earn rules",
+  available: "earn rules",
 };
+
+// Bounds (SPEC 7): every amount the engine computes stays an exact integer.
+export const BOUNDS = {
+  award: 1_000_000,
+  ratePoints: 10_000,
+  cap: 10_000_000,
+  /** Cents: $100,000,000. */
+  money: 10_000_000_000,
+  count: 1_000_000_000,
+  months: 120,
+} as const;
+
+/** The longest duration of each unit within 10 years (365.25 days a year). */
+const maxDuration: Record<Duration["unit"], number> = {
+  minute: 5_259_600,
+  hour: 87_660,
+  day: 3_652,
+  week: 521,
+  month: 120,
+};
+
+const MULTIPLIER = /^\d+(\.\d{1,2})?$/;
 
 const exampleOf: Partial<Record<ClauseKind, string>> = {
   rate: "rate 1 point per $10",
@@ -96,6 +130,7 @@ class Checker {
   }
 
   run(ast: RuleSet): void {
+    this.declarations(ast.declarations ?? []);
     for (const r of ast.rules) if (r.kind === "earn") this.earnEvents.add(r.event.name);
     const seen = new Map<string, Rule>();
     for (const rule of ast.rules) {
@@ -114,8 +149,93 @@ class Checker {
     }
   }
 
+  private declarations(list: Declaration[]): void {
+    const first = new Map<string, Declaration>();
+    for (const d of list) {
+      const prev = first.get(d.kind);
+      if (prev) {
+        this.report(
+          "DUPLICATE_DECLARATION",
+          d.span,
+          `a rule set has at most one ${d.kind} line`,
+          `the first one is on line ${prev.span.line}; keep one`,
+        );
+        continue;
+      }
+      first.set(d.kind, d);
+      if (d.months < 1 || d.months > BOUNDS.months)
+        this.report(
+          "OUT_OF_RANGE",
+          d.span,
+          `${d.months} months is out of range`,
+          `write a number of months from 1 to ${BOUNDS.months} (10 years)`,
+        );
+      if (d.kind === "tiers") this.tiers(d);
+    }
+  }
+
+  private tiers(d: TiersDecl): void {
+    if (d.tiers.length === 0) {
+      this.report("INVALID_TIERS", d.span, "tiers need at least one tier", 'add: tier "Member" from $0');
+      return;
+    }
+    const names = new Set<string>();
+    let last = -1;
+    d.tiers.forEach((t, i) => {
+      if (t.name.trim() === "") this.report("EMPTY_NAME", t.span, "a tier needs a name", 'write it like: tier "Gold" from $1,000');
+      else if (names.has(t.name))
+        this.report("INVALID_TIERS", t.span, `there is already a tier named "${t.name}"`, "tier names must be unique");
+      names.add(t.name);
+      if (d.by === "spend" && !t.money) this.report("MONEY_NUMBER_MIX", t.span, "tiers by spend start at an amount", `write $${t.from}`);
+      else if (d.by !== "spend" && t.money)
+        this.report("MONEY_NUMBER_MIX", t.span, `tiers by ${d.by} start at a count, not an amount`, `write ${Math.floor(t.from / 100)}`);
+      else if (t.from > (t.money ? BOUNDS.money : BOUNDS.count))
+        this.report(
+          "OUT_OF_RANGE",
+          t.span,
+          "this threshold is too large",
+          t.money ? "amounts go up to $100,000,000" : "counts go up to 1,000,000,000",
+        );
+      if (i === 0 && t.from !== 0)
+        this.report(
+          "INVALID_TIERS",
+          t.span,
+          "the first tier starts at 0",
+          `write: tier ${JSON.stringify(t.name)} from ${t.money ? "$0" : "0"}`,
+        );
+      else if (i > 0 && t.from <= last)
+        this.report("INVALID_TIERS", t.span, "each tier starts above the one before it", "list tiers from the lowest threshold up");
+      last = t.from;
+      if (t.multiplier !== null) {
+        const v = Number(t.multiplier);
+        if (!MULTIPLIER.test(t.multiplier) || v < 1 || v > 10)
+          this.report(
+            "OUT_OF_RANGE",
+            t.span,
+            `multiplier ${t.multiplier} is out of range`,
+            "a multiplier is from 1 to 10 with at most two decimals, like 1.25",
+          );
+      }
+    });
+  }
+
+  private duration(d: Duration, what: string): void {
+    if (d.amount > maxDuration[d.unit])
+      this.report(
+        "OUT_OF_RANGE",
+        d.span,
+        `${what} is longer than 10 years`,
+        `write at most ${maxDuration[d.unit].toLocaleString("en-US")} ${d.unit}s`,
+      );
+  }
+
+  private money(cents: number, span: Span): void {
+    if (cents > BOUNDS.money) this.report("OUT_OF_RANGE", span, "this amount is too large", "amounts go up to $100,000,000");
+  }
+
   private rule(rule: Rule): void {
     let context: string | null = null; // the event whose fields `when` may read
+    if (rule.kind === "milestone" && rule.when) this.condition(rule.when, "survey.submitted");
     if (rule.kind === "earn" || (rule.kind === "reward" && rule.event)) {
       const ev = rule.event!;
       const known = this.event(ev.name, ev.span, rule.kind);
@@ -235,9 +355,27 @@ class Checker {
             c.perCents <= 0 ? "a rate needs an amount above $0" : "a rate needs at least 1 point",
             "write it like: rate 1 point per $10",
           );
+        else if (c.points > BOUNDS.ratePoints)
+          this.report(
+            "OUT_OF_RANGE",
+            c.span,
+            `a rate of ${c.points} points is too large`,
+            "a rate gives at most 10,000 points per $0.01 or more",
+          );
+        this.money(c.perCents, c.span);
+        break;
+      case "minimum":
+        this.money(c.cents, c.span);
+        break;
+      case "cap":
+        if (c.points <= 0) this.report("INVALID_COUNT", c.span, "a cap of 0 never lets the rule award", "write a cap of at least 1 point");
+        else if (c.points > BOUNDS.cap) this.report("OUT_OF_RANGE", c.span, "this cap is too large", "a cap is at most 10,000,000 points");
+        break;
+      case "available":
+        this.duration(c.after, "the waiting time");
         break;
       case "during":
-        if (c.to < c.from)
+        if (!c.yearly && c.to < c.from)
           this.report(
             "DURING_REVERSED",
             c.span,
@@ -248,6 +386,7 @@ class Checker {
       case "limit":
         if (c.count <= 0)
           this.report("INVALID_LIMIT", c.span, "a limit of 0 never lets the rule award", "write limit once per ... or remove the limit");
+        else if (c.count > BOUNDS.count) this.report("OUT_OF_RANGE", c.span, "this limit is too large", "counts go up to 1,000,000,000");
         break;
       case "award":
         if (c.to === "referrer" && !(rule.kind === "reward" && rule.event?.name === "referral.converted"))
@@ -271,6 +410,7 @@ class Checker {
       case "window":
         if (c.duration.amount <= 0)
           this.report("INVALID_COUNT", c.span, "a window must last longer than 0", "write it like: window 4 hours");
+        this.duration(c.duration, "the window");
         break;
       case "when":
         this.condition(c.expr, "instant");
@@ -285,10 +425,21 @@ class Checker {
             `add it: unlock ${c.coupons.map((x) => `coupon ${JSON.stringify(x.name)}`).join(", ")} for 48 hours`,
           );
         else if (c.for.amount <= 0) this.report("INVALID_COUNT", c.for.span, "coupons must stay unlocked for longer than 0");
+        else this.duration(c.for, "the coupons' lifetime");
+        for (const x of c.coupons)
+          if (x.for)
+            this.report(
+              "TYPE_MISMATCH",
+              x.for.span,
+              "an instant rule's coupons share one lifetime",
+              "write it once, after the last coupon",
+            );
         break;
       case "every":
       case "phase":
         if (c.count <= 0) this.report("INVALID_COUNT", c.span, "the number of perfect surveys must be at least 1");
+        else if (c.count > BOUNDS.count)
+          this.report("OUT_OF_RANGE", c.span, "this number of surveys is too large", "counts go up to 1,000,000,000");
         this.prize(c.prize);
         break;
       default:
@@ -299,6 +450,13 @@ class Checker {
   private prize(p: Prize): void {
     if ((p.points ?? 0) === 0 && p.coupons.length === 0)
       this.report("NO_EFFECT", p.span, "this awards nothing: 0 points", undefined, "warning");
+    if ((p.points ?? 0) > BOUNDS.award)
+      this.report("OUT_OF_RANGE", p.span, `an award of ${p.points} points is too large`, "an award is at most 1,000,000 points");
+    for (const c of p.coupons) {
+      if (!c.for) continue;
+      if (c.for.amount <= 0) this.report("INVALID_COUNT", c.for.span, "a coupon must last longer than 0");
+      else this.duration(c.for, "the coupon's lifetime");
+    }
     this.coupons(p.coupons);
   }
 
@@ -333,6 +491,7 @@ class Checker {
       case "number":
         return "number";
       case "money":
+        this.money(e.cents, e.span);
         return "money";
       case "string":
         return "text";

@@ -1,9 +1,22 @@
 // AST -> a program of plain data and closures (never eval / new Function). A program is a
 // checked rule set plus the practice settings it runs under.
-import type { AccumulateMode, Clause, EarnMode, Expr, Items, LimitPeriod, Prize, Rule, RuleSet } from "../ast/ast.ts";
+import type {
+  AccumulateMode,
+  CapPeriod,
+  Clause,
+  DurationUnit,
+  EarnMode,
+  Expr,
+  Items,
+  LimitPeriod,
+  Prize,
+  Rule,
+  RuleSet,
+  TiersDecl,
+} from "../ast/ast.ts";
 import type { EvalContext } from "../engine/context.ts";
 import type { ProgramStatus } from "../engine/types.ts";
-import { clockFor, durationMs, type LocalClock } from "../time.ts";
+import { clockFor, type LocalClock } from "../time.ts";
 import { fieldGetters } from "./fields.ts";
 
 export interface ProgramSettings {
@@ -17,15 +30,30 @@ export interface ProgramSettings {
 export type Pred = (c: EvalContext) => boolean;
 type Val = (c: EvalContext) => unknown;
 
+/** A duration as written; months are calendar months (time.ts addDuration). */
+export interface CompiledDuration {
+  amount: number;
+  unit: DurationUnit;
+}
+
 export interface CompiledPrize {
   points: number;
   coupons: string[];
+  /** Per coupon (same order): its lifetime from the awarding event, or null (never expires). */
+  couponFor: (CompiledDuration | null)[];
+}
+
+/** Dates YYYY-MM-DD, or with `yearly` month-days MM-DD that may wrap the new year. */
+export interface CompiledDuring {
+  from: string;
+  to: string;
+  yearly?: true;
 }
 
 interface Base {
   index: number;
   name: string;
-  during: { from: string; to: string } | null;
+  during: CompiledDuring | null;
 }
 
 export interface CompiledEarn extends Base {
@@ -39,6 +67,9 @@ export interface CompiledEarn extends Base {
   items: Items;
   /** For `items [...]`: the listed codes. */
   codes: ReadonlySet<string> | null;
+  cap: { points: number; per: CapPeriod } | null;
+  /** `available after`: the points can be redeemed only from the award's time + this. */
+  availableAfter: CompiledDuration | null;
 }
 
 export interface CompiledAward {
@@ -63,14 +94,36 @@ export interface CompiledMilestone extends Base {
   program: "unlimited" | "limited";
   /** Unlimited: one step repeated; limited: the phases in order. */
   steps: { name: string | null; count: number; prize: CompiledPrize }[];
+  /** A perfect survey counts only when this holds. */
+  when: Pred | null;
 }
 
 export interface CompiledInstant extends Base {
   kind: "instant";
-  windowMs: number;
+  window: CompiledDuration;
   when: Pred;
   coupons: string[];
-  forMs: number | null;
+  for: CompiledDuration | null;
+}
+
+export interface CompiledExpire {
+  mode: "after_earning" | "inactivity";
+  months: number;
+}
+
+export interface CompiledTier {
+  name: string;
+  /** Cents or a count. */
+  from: number;
+  /** The multiplier in hundredths (1.25 -> 125): exact decimal arithmetic. */
+  hundredths: number;
+}
+
+export interface CompiledTiers {
+  by: TiersDecl["by"];
+  months: number;
+  /** Lowest threshold first. */
+  tiers: CompiledTier[];
 }
 
 export type CompiledRule = CompiledEarn | CompiledReward | CompiledMilestone | CompiledInstant;
@@ -97,6 +150,15 @@ export interface Program {
   manual: ReadonlyMap<string, CompiledReward>;
   /** Earn rules in total_spend mode: the only ones whose per-invoice basis must be kept. */
   totalSpendRules: CompiledEarn[];
+  /** SPEC 7: points expiry and tiers, null when the rule set does not declare them. */
+  expire: CompiledExpire | null;
+  tiers: CompiledTiers | null;
+  /** Points one event can give at most besides earn rules (rewards and milestones): bounds checks. */
+  maxFixedPoints: number;
+  /** Points per cent of basis at most, over every earn rule and the largest multiplier. */
+  maxPointsPerCent: number;
+  /** Some feature needs each event's instant (expiry, tiers, `available after`). */
+  timed: boolean;
 }
 
 export class CompileError extends Error {}
@@ -130,10 +192,29 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
   }
   for (const plan of plans.values()) {
     plan.needsContext = plan.rules.some(
-      (r) => r.kind === "milestone" || r.during !== null || r.when !== null || (r.kind === "reward" && r.limit !== null),
+      (r) =>
+        r.kind === "milestone" ||
+        r.during !== null ||
+        r.when !== null ||
+        (r.kind === "reward" && r.limit !== null) ||
+        (r.kind === "earn" && r.cap !== null),
     );
   }
   const eligible = settings.eligible === undefined || settings.eligible === "all" ? null : new Set(settings.eligible);
+  const decls = ast.declarations ?? [];
+  const ex = decls.find((d) => d.kind === "expire");
+  const td = decls.find((d): d is TiersDecl => d.kind === "tiers");
+  const tiers: CompiledTiers | null = td
+    ? { by: td.by, months: td.months, tiers: td.tiers.map((t) => ({ name: t.name, from: t.from, hundredths: hundredths(t.multiplier) })) }
+    : null;
+  const maxMultiplier = tiers ? Math.max(...tiers.tiers.map((t) => t.hundredths)) / 100 : 1;
+  let maxFixedPoints = 0;
+  let maxPointsPerCent = 0;
+  for (const r of rules) {
+    if (r.kind === "reward") for (const a of r.awards) maxFixedPoints += a.prize.points;
+    else if (r.kind === "milestone") maxFixedPoints += Math.max(0, ...r.steps.map((x) => x.prize.points));
+    else if (r.kind === "earn") maxPointsPerCent += (r.rate / r.per) * maxMultiplier;
+  }
   return {
     rules,
     status: settings.status ?? "on",
@@ -144,7 +225,19 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
     instants: rules.filter((r): r is CompiledInstant => r.kind === "instant"),
     manual: new Map(rules.filter((r): r is CompiledReward => r.kind === "reward" && r.event === null).map((r) => [r.name, r])),
     totalSpendRules: rules.filter((r): r is CompiledEarn => r.kind === "earn" && r.mode === "total_spend"),
+    expire: ex ? { mode: ex.mode, months: ex.months } : null,
+    tiers,
+    maxFixedPoints,
+    maxPointsPerCent,
+    timed: ex !== undefined || tiers !== null || rules.some((r) => r.kind === "earn" && r.availableAfter !== null),
   };
+}
+
+/** "1.25" -> 125, null -> 100 (checked: at most two decimals). */
+function hundredths(m: string | null): number {
+  if (m === null) return 100;
+  const [whole = "0", frac = ""] = m.split(".");
+  return Number(whole) * 100 + Number(`${frac}00`.slice(0, 2));
 }
 
 function find<K extends Clause["kind"]>(r: Rule, kind: K): Extract<Clause, { kind: K }> | undefined {
@@ -152,17 +245,23 @@ function find<K extends Clause["kind"]>(r: Rule, kind: K): Extract<Clause, { kin
 }
 
 function prize(p: Prize): CompiledPrize {
-  return { points: p.points ?? 0, coupons: p.coupons.map((c) => c.name) };
+  return {
+    points: p.points ?? 0,
+    coupons: p.coupons.map((c) => c.name),
+    couponFor: p.coupons.map((c) => (c.for ? { amount: c.for.amount, unit: c.for.unit } : null)),
+  };
 }
 
 function compileRule(r: Rule, index: number): CompiledRule {
   const d = find(r, "during");
-  const during = d ? { from: d.from, to: d.to } : null;
+  const during: CompiledDuring | null = d ? (d.yearly ? { from: d.from, to: d.to, yearly: true } : { from: d.from, to: d.to }) : null;
   switch (r.kind) {
     case "earn": {
       const rate = find(r, "rate");
       if (!rate) throw new CompileError(`earn rule "${r.name}" has no rate`);
       const items = find(r, "items")?.items ?? "eligible";
+      const cap = find(r, "cap");
+      const available = find(r, "available");
       return {
         kind: "earn",
         index,
@@ -176,6 +275,8 @@ function compileRule(r: Rule, index: number): CompiledRule {
         minimum: find(r, "minimum")?.cents ?? 0,
         items,
         codes: Array.isArray(items) ? new Set(items) : null,
+        cap: cap ? { points: cap.points, per: cap.per } : null,
+        availableAfter: available ? { amount: available.after.amount, unit: available.after.unit } : null,
       };
     }
     case "reward": {
@@ -208,10 +309,10 @@ function compileRule(r: Rule, index: number): CompiledRule {
         index,
         name: r.name,
         during,
-        windowMs: durationMs(w.duration.amount, w.duration.unit),
+        window: { amount: w.duration.amount, unit: w.duration.unit },
         when: pred(when.expr),
         coupons: unlock.coupons.map((c) => c.name),
-        forMs: unlock.for ? durationMs(unlock.for.amount, unlock.for.unit) : null,
+        for: unlock.for ? { amount: unlock.for.amount, unit: unlock.for.unit } : null,
       };
     }
     case "milestone": {
@@ -220,7 +321,7 @@ function compileRule(r: Rule, index: number): CompiledRule {
           ? r.clauses.filter((c) => c.kind === "every").map((c) => ({ name: null, count: c.count, prize: prize(c.prize) }))
           : r.clauses.filter((c) => c.kind === "phase").map((c) => ({ name: c.name, count: c.count, prize: prize(c.prize) }));
       if (steps.length === 0) throw new CompileError(`milestone "${r.name}" has no steps`);
-      return { kind: "milestone", index, name: r.name, during, program: r.program, steps };
+      return { kind: "milestone", index, name: r.name, during, program: r.program, steps, when: r.when ? pred(r.when) : null };
     }
   }
 }

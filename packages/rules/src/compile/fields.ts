@@ -2,6 +2,8 @@
 import type { EvalContext } from "../engine/context.ts";
 import { ageOn } from "../time.ts";
 
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
+
 export type Getter = (c: EvalContext) => unknown;
 
 export const fieldGetters: Record<string, Getter> = {
@@ -11,6 +13,12 @@ export const fieldGetters: Record<string, Getter> = {
   "member.points": (c) => c.pointsBefore,
   "member.registered": (c) => c.member.registered,
   "member.age": (c) => (c.member.birthday ? ageOn(c.member.birthday, c.date) : undefined),
+  "member.birth_month": (c) => (c.member.birthday ? Number(c.member.birthday.slice(5, 7)) : undefined),
+  "member.tier": (c) => c.member.tier ?? "",
+  "event.weekday": (c) => WEEKDAYS[new Date(`${c.date}T00:00:00Z`).getUTCDay()],
+  "event.hour": (c) => c.hour,
+  "event.day": (c) => Number(c.date.slice(8, 10)),
+  "event.month": (c) => Number(c.date.slice(5, 7)),
   "invoice.id": (c) => c.invoice?.id ?? c.event.invoice?.id,
   "invoice.total": (c) => c.invoice?.total,
   "invoice.eligible_total": (c) => c.invoice?.eligible,

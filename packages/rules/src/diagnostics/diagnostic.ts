@@ -33,7 +33,11 @@ export type DiagnosticCode =
   | "DURING_REVERSED"
   | "EMPTY_NAME"
   | "TOO_COMPLEX"
-  | "NO_EFFECT";
+  | "NO_EFFECT"
+  | "OUT_OF_RANGE"
+  | "DUPLICATE_DECLARATION"
+  | "INVALID_TIERS"
+  | "EMPTY_RULE_SET";
 
 export interface Span {
   line: number;

@@ -10,6 +10,9 @@ export interface InvoiceFacts {
   eligible: number;
   lines: readonly InvoiceLine[];
   codes: string[] | null;
+  /** Sum and largest of the lines' absolute amounts (range checks). */
+  absSum: number;
+  absMax: number;
 }
 
 export class EvalContext {
@@ -39,6 +42,11 @@ export class EvalContext {
   get date(): string {
     this.day ??= this.clock.date(this.at);
     return this.day;
+  }
+
+  /** The event's hour (0-23) in the practice timezone. */
+  get hour(): number {
+    return this.clock.hour(this.at);
   }
 
   codes(): string[] {

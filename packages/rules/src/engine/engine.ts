@@ -1,11 +1,20 @@
 // The pure evaluation engine (SPEC section 5): program + state + event -> effects + new state.
 // `applyEvent` is the in-place core that the simulator and the benchmark run; `evaluate` wraps
 // it without touching its input (it copies only the members the event touches).
-import type { CompiledEarn, CompiledMilestone, CompiledPrize, CompiledReward, Program } from "../compile/compile.ts";
+import type {
+  CompiledDuring,
+  CompiledEarn,
+  CompiledMilestone,
+  CompiledPrize,
+  CompiledReward,
+  CompiledTier,
+  Program,
+} from "../compile/compile.ts";
 import { surveyFacts } from "../compile/fields.ts";
-import { weekStart } from "../time.ts";
+import { addDuration, weekStart } from "../time.ts";
 import { EvalContext, type InvoiceFacts } from "./context.ts";
 import type {
+  AwardEffect,
   AwardRecord,
   Effect,
   EngineEvent,
@@ -13,10 +22,18 @@ import type {
   EvaluateResult,
   InvoiceLine,
   InvoiceRecord,
+  Lot,
   MemberProfile,
   MemberState,
   Why,
 } from "./types.ts";
+
+/** 2^53 − 1: every amount stays an exact integer (SPEC 7). */
+export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
+/** An invoice whose total is over $10,000,000 is refused with amount_out_of_range. */
+export const MAX_INVOICE_CENTS = 1_000_000_000;
+/** Above this, an event is run on a copy of its members' states and refused if an amount leaves the range. */
+const RISK = 2 ** 50;
 
 export function initialState(): EngineState {
   return { members: {}, processed: {} };
@@ -85,29 +102,282 @@ export function applyEvent(p: Program, s: EngineState, ev: EngineEvent, out: Eff
   if (s.processed[ev.id] === true) return;
   s.processed[ev.id] = true;
   const m = memberOf(s, ev.member);
+  const at = p.timed ? Date.parse(ev.at) : Number.NaN;
+  const referrer = ev.type === "referral.converted" ? ev.referral?.referrer : undefined;
+  // Expirations due at or before the event come first: an event never sees points due to expire.
+  if (p.expire !== null && p.status !== "off") {
+    expireDue(p, m, ev.member, at, out, ev.id);
+    const rm = referrer !== undefined && referrer !== ev.member ? s.members[referrer] : undefined;
+    if (rm !== undefined) expireDue(p, rm, referrer!, at, out, ev.id);
+  }
+  let facts: InvoiceFacts | null = null;
+  let risky = Math.abs(m.balance) > RISK - p.maxFixedPoints;
+  if (ev.type === "invoice.paid") {
+    facts = invoiceFacts(p, ev.invoice!.id, ev.invoice!.lines ?? []);
+    if (facts.absMax > MAX_INVOICE_CENTS || Math.abs(facts.total) > MAX_INVOICE_CENTS || Number.isNaN(facts.total)) {
+      out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "amount_out_of_range" });
+      return;
+    }
+    let basis = facts.absSum;
+    if (p.totalSpendRules.length > 0) for (const r of p.totalSpendRules) basis = Math.max(basis, (m.basis[r.name] ?? 0) + facts.absSum);
+    if (basis * p.maxPointsPerCent > RISK / 4) risky = true;
+  } else if (ev.type === "points.adjusted") {
+    const pts = ev.adjustment?.points ?? 0;
+    if (Math.abs(pts) > MAX_AMOUNT || (Number.isInteger(pts) && !Number.isSafeInteger(m.balance + pts))) {
+      out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "amount_out_of_range" });
+      return;
+    }
+  } else if (referrer !== undefined) {
+    const rm = s.members[referrer];
+    if (rm !== undefined && Math.abs(rm.balance) > RISK - p.maxFixedPoints) risky = true;
+  }
+  if (!risky) {
+    processEvent(p, s, m, ev, at, facts, out);
+    return;
+  }
+  // Near the edge of exact integers: run on copies, refuse the whole event if an amount leaves the range.
+  const ids = membersTouchedBy(ev);
+  const saved = ids.map((id) => [id, s.members[id] === undefined ? undefined : structuredClone(s.members[id])] as const);
+  const mark = out.length;
+  processEvent(p, s, m, ev, at, facts === null ? null : { ...facts }, out);
+  let inRange = ids.every((id) => s.members[id] === undefined || Number.isSafeInteger(s.members[id]!.balance));
+  for (let i = mark; i < out.length && inRange; i++) {
+    const e = out[i]!;
+    if ("points" in e && typeof e.points === "number" && !Number.isSafeInteger(e.points)) inRange = false;
+  }
+  if (inRange) return;
+  for (const [id, copy] of saved) {
+    if (copy === undefined) delete s.members[id];
+    else s.members[id] = copy;
+  }
+  out.length = mark;
+  out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "amount_out_of_range" });
+}
+
+function processEvent(
+  p: Program,
+  s: EngineState,
+  m: MemberState,
+  ev: EngineEvent,
+  at: number,
+  facts: InvoiceFacts | null,
+  out: Effect[],
+): void {
+  if (p.tiers !== null) tierStep(p, m, ev, at, out);
   switch (ev.type) {
     case "invoice.voided":
-      voidInvoice(m, ev, out);
+      voidInvoice(p, m, ev, out);
       break;
     case "points.redeemed":
-      redeem(p, m, ev, out);
+      redeem(p, m, ev, at, out);
       break;
     case "points.adjusted":
-      adjust(m, ev, out);
+      adjust(p, m, ev, at, out);
       break;
     case "action.completed":
     case "action.approved":
     case "action.rejected":
-      manual(p, m, ev, out);
+      manual(p, m, ev, at, out);
       break;
     default:
-      ruleEvent(p, s, m, ev, out);
+      ruleEvent(p, s, m, ev, at, facts, out);
+  }
+  if (p.tiers?.by === "visits" && ev.type === "visit.checked_in") {
+    m.visitTimes ??= [];
+    m.visitTimes.push(at);
   }
   if (p.instants.length > 0) {
     instants(p, m, ev, ev.member, out);
     const referrer = ev.type === "referral.converted" ? ev.referral?.referrer : undefined;
     if (referrer !== undefined && referrer !== ev.member && s.members[referrer] !== undefined)
       instants(p, s.members[referrer], ev, referrer, out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact arithmetic
+
+/** floor(a × b ÷ c) for non-negative integers, exact beyond 2^53 (BigInt only when needed). */
+export function mulDivFloor(a: number, b: number, c: number): number {
+  const x = a * b;
+  if (x <= MAX_AMOUNT) return Math.floor(x / c);
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}
+
+/** floor(points × multiplier) with the multiplier in hundredths: decimal arithmetic, never floating point. */
+function multiply(points: number, hundredths: number): number {
+  return hundredths === 100 ? points : mulDivFloor(points, hundredths, 100);
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+// ---------------------------------------------------------------------------------------------
+// Tiers (SPEC 7, step 2a)
+
+/** The tier whose threshold is the highest at or below `value` (tiers are sorted, the first from 0). */
+function tierFor(tiers: readonly CompiledTier[], value: number): CompiledTier {
+  let t = tiers[0]!;
+  for (const x of tiers) if (x.from <= value) t = x;
+  return t;
+}
+
+/** The qualifying value over the trailing window (at − N months, at], counting what the state holds so far. */
+export function qualifyingValue(p: Program, m: MemberState, at: number): number {
+  const t = p.tiers;
+  if (t === null) return 0;
+  const from = p.clock.addMonths(at, -t.months);
+  let sum = 0;
+  if (t.by === "spend") {
+    for (const id in m.invoices) {
+      const r = m.invoices[id]!;
+      if (r.voided !== true && r.at !== undefined && r.at > from && r.at <= at) sum += r.eligible;
+    }
+  } else if (t.by === "points") {
+    for (const a of m.tierAwards ?? []) if (a.at > from && a.at <= at) sum += a.points;
+  } else {
+    const days = new Set<string>();
+    for (const v of m.visitTimes ?? []) if (v > from && v <= at) days.add(p.clock.date(v));
+    sum = days.size;
+  }
+  return sum;
+}
+
+/** The member's tier as of an instant (apps show the tier as of now): name, value, and what the next tier needs. */
+export function tierStatus(
+  p: Program,
+  m: MemberState,
+  at: number,
+): { tier: string; value: number; next: { tier: string; from: number; needed: number } | null } | null {
+  if (p.tiers === null) return null;
+  const value = qualifyingValue(p, m, at);
+  const tier = tierFor(p.tiers.tiers, value);
+  const next = p.tiers.tiers.find((x) => x.from > value);
+  return { tier: tier.name, value, next: next ? { tier: next.name, from: next.from, needed: next.from - value } : null };
+}
+
+function tierStep(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Effect[]): void {
+  const value = qualifyingValue(p, m, at);
+  const tier = tierFor(p.tiers!.tiers, value).name;
+  if (tier === m.tier) return;
+  out.push({ type: "tier", event: ev.id, member: ev.member, tier, from: m.tier ?? null, value });
+  m.tier = tier;
+}
+
+function multiplierOf(p: Program, m: MemberState): number {
+  if (p.tiers === null || m.tier === undefined) return 100;
+  for (const t of p.tiers.tiers) if (t.name === m.tier) return t.hundredths;
+  return 100;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lots and expiry (SPEC 7)
+
+/** Applies every expiration of this member due at or before `until` (ms), in order of due instant. */
+export function expireDue(p: Program, m: MemberState, memberId: string, until: number, out: Effect[], eventId = ""): void {
+  const ex = p.expire;
+  if (ex === null || p.status === "off") return;
+  if (ex.mode === "after_earning") {
+    const lots = m.lots;
+    if (lots === undefined) return;
+    while (lots.length > 0 && lots[0]!.exp <= until) {
+      const lot = lots.shift()!;
+      const x = Math.min(lot.left, Math.max(0, m.balance));
+      if (x <= 0) continue;
+      m.balance -= x;
+      out.push({
+        type: "expiration",
+        event: eventId,
+        member: memberId,
+        points: -x,
+        at: iso(lot.exp),
+        why: { kind: "lot", earned: iso(lot.at), awarded: lot.left },
+      });
+    }
+    return;
+  }
+  if (m.lastActivity === undefined || m.lastActivity === null) return;
+  const due = p.clock.addMonths(m.lastActivity, ex.months);
+  if (due > until) return;
+  const last = m.lastActivity;
+  m.lastActivity = null;
+  const x = Math.max(0, m.balance);
+  if (x <= 0) return;
+  m.balance -= x;
+  out.push({
+    type: "expiration",
+    event: eventId,
+    member: memberId,
+    points: -x,
+    at: iso(due),
+    why: { kind: "inactivity", lastActivity: iso(last) },
+  });
+}
+
+/** When this member's next expiration is due (ms), or Infinity. */
+export function nextExpiry(p: Program, m: MemberState): number {
+  const ex = p.expire;
+  if (ex === null) return Number.POSITIVE_INFINITY;
+  if (ex.mode === "after_earning") return m.lots?.[0]?.exp ?? Number.POSITIVE_INFINITY;
+  return m.lastActivity === undefined || m.lastActivity === null ? Number.POSITIVE_INFINITY : p.clock.addMonths(m.lastActivity, ex.months);
+}
+
+/** The points that will expire next, soonest first (what apps show): each lot's remainder, or the balance after inactivity. */
+export function upcomingExpirations(p: Program, m: MemberState, limit = 3): { points: number; at: string }[] {
+  const ex = p.expire;
+  if (ex === null || m.balance <= 0) return [];
+  if (ex.mode === "inactivity") {
+    const due = nextExpiry(p, m);
+    return Number.isFinite(due) ? [{ points: m.balance, at: iso(due) }] : [];
+  }
+  const result: { points: number; at: string }[] = [];
+  let balance = m.balance;
+  for (const lot of m.lots ?? []) {
+    if (result.length >= limit || balance <= 0) break;
+    const x = Math.min(lot.left, balance);
+    balance -= x;
+    if (x > 0) result.push({ points: x, at: iso(lot.exp) });
+  }
+  return result;
+}
+
+/** What every positive award does under expiry: open a lot, count as activity. Returns the lot id. */
+function openLot(p: Program, m: MemberState, at: number, points: number): number | undefined {
+  const ex = p.expire!;
+  if (ex.mode === "inactivity") {
+    if (m.lastActivity === undefined || m.lastActivity === null || at > m.lastActivity) m.lastActivity = at;
+    return undefined;
+  }
+  const id = (m.lotSeq ?? 0) + 1;
+  m.lotSeq = id;
+  const lot: Lot = { id, at, exp: p.clock.addMonths(at, ex.months), left: points };
+  m.lots ??= [];
+  const lots = m.lots;
+  // Earliest expiry first, ties the earlier award: a late event's lot goes to its place.
+  let i = lots.length;
+  while (i > 0 && (lots[i - 1]!.exp > lot.exp || (lots[i - 1]!.exp === lot.exp && lots[i - 1]!.at > lot.at))) i--;
+  lots.splice(i, 0, lot);
+  return id;
+}
+
+/** Takes points from the lots: the given lot first (a reversal's own award), then the earliest expiry. */
+function consumeLots(m: MemberState, points: number, first?: number): void {
+  const lots = m.lots;
+  if (lots === undefined || points <= 0) return;
+  let rest = points;
+  if (first !== undefined) {
+    const i = lots.findIndex((l) => l.id === first);
+    if (i >= 0) {
+      const take = Math.min(rest, lots[i]!.left);
+      lots[i]!.left -= take;
+      rest -= take;
+      if (lots[i]!.left === 0) lots.splice(i, 1);
+    }
+  }
+  while (rest > 0 && lots.length > 0) {
+    const take = Math.min(rest, lots[0]!.left);
+    lots[0]!.left -= take;
+    rest -= take;
+    if (lots[0]!.left === 0) lots.shift();
   }
 }
 
@@ -167,19 +437,26 @@ export function linesSignature(lines: readonly InvoiceLine[]): string {
 }
 
 /** Reused for every invoice (the engine is synchronous): one allocation less on the hot path. */
-const scratchFacts: InvoiceFacts = { id: "", total: 0, eligible: 0, lines: [], codes: null };
+const scratchFacts: InvoiceFacts = { id: "", total: 0, eligible: 0, lines: [], codes: null, absSum: 0, absMax: 0 };
 
 function invoiceFacts(p: Program, id: string, lines: readonly InvoiceLine[]): InvoiceFacts {
   const eligibleCodes = p.eligible;
   let total = 0;
   let eligible = 0;
+  let absSum = 0;
+  let absMax = 0;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const cents = parseCents(l.amount);
     total += cents;
     if (eligibleCodes === null || eligibleCodes.has(l.code)) eligible += cents;
+    const abs = cents < 0 ? -cents : cents;
+    absSum += abs;
+    if (abs > absMax) absMax = abs;
   }
   const f = scratchFacts;
+  f.absSum = absSum;
+  f.absMax = Number.isNaN(absSum) ? Number.POSITIVE_INFINITY : absMax;
   f.id = id;
   f.total = total;
   f.eligible = eligible;
@@ -199,10 +476,24 @@ function basisOf(rule: CompiledEarn, f: InvoiceFacts): number {
 // ---------------------------------------------------------------------------------------------
 // Rule events
 
-function inDuring(r: { during: { from: string; to: string } | null }, c: EvalContext): boolean {
-  if (r.during === null) return true;
+function inDuring(r: { during: CompiledDuring | null }, c: EvalContext): boolean {
+  const w = r.during;
+  if (w === null) return true;
   const d = c.date;
-  return d >= r.during.from && d <= r.during.to;
+  if (w.yearly !== true) return d >= w.from && d <= w.to;
+  // Month-days: [from, to], wrapping through 12-31 when to < from.
+  const md = d.slice(5);
+  return w.from <= w.to ? md >= w.from && md <= w.to : md >= w.from || md <= w.to;
+}
+
+function capKey(rule: CompiledEarn, c: EvalContext): string | null {
+  const per = rule.cap!.per;
+  if (per === "invoice") return null;
+  const d = c.date;
+  if (per === "day") return `${rule.name}|${d}`;
+  if (per === "week") return `${rule.name}|week of ${weekStart(d)}`;
+  if (per === "month") return `${rule.name}|${d.slice(0, 7)}`;
+  return `${rule.name}|${d.slice(0, 4)}`;
 }
 
 function limitKey(rule: CompiledReward, c: EvalContext): string {
@@ -225,6 +516,7 @@ function addAward(record: InvoiceRecord, a: AwardRecord): void {
 
 const earnedScratch: number[] = [];
 const appliesScratch: boolean[] = [];
+const settlesScratch: number[] = [];
 
 interface Grant {
   memberId: string;
@@ -241,16 +533,49 @@ interface Fired {
   size: number;
 }
 
-function award(out: Effect[], ev: EngineEvent, memberId: string, m: MemberState, rule: string, points: number, why: Why): void {
+/** Books an award; under expiry or `tiers by points` also its lot / activity / tier entry. Returns the lot id. */
+function award(
+  p: Program,
+  out: Effect[],
+  ev: EngineEvent,
+  memberId: string,
+  m: MemberState,
+  rule: string,
+  points: number,
+  why: Why,
+  at: number,
+): number | undefined {
   m.balance += points;
   out.push({ type: "award", event: ev.id, member: memberId, rule, points, why });
+  if (p.tiers?.by === "points") {
+    m.tierAwards ??= [];
+    m.tierAwards.push({ at, event: ev.id, rule, points });
+  }
+  return p.expire === null ? undefined : openLot(p, m, at, points);
 }
 
 function coupons(out: Effect[], ev: EngineEvent, memberId: string, rule: string, names: string[], expires: string | null): void {
   for (const coupon of names) out.push({ type: "coupon", event: ev.id, member: memberId, rule, coupon, expires });
 }
 
-function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+/** A reward's or milestone's coupons: each expires at the event's time + its own `for`, or never. */
+function prizeCoupons(p: Program, out: Effect[], ev: EngineEvent, memberId: string, rule: string, prize: CompiledPrize): void {
+  for (let i = 0; i < prize.coupons.length; i++) {
+    const d = prize.couponFor[i];
+    const expires = d ? iso(addDuration(Date.parse(ev.at), d.amount, d.unit, p.clock)) : null;
+    out.push({ type: "coupon", event: ev.id, member: memberId, rule, coupon: prize.coupons[i]!, expires });
+  }
+}
+
+function ruleEvent(
+  p: Program,
+  s: EngineState,
+  m: MemberState,
+  ev: EngineEvent,
+  at: number,
+  paid: InvoiceFacts | null,
+  out: Effect[],
+): void {
   let facts: InvoiceFacts | null = null;
   let record: InvoiceRecord | null = null;
   if (ev.type === "invoice.paid") {
@@ -262,12 +587,13 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
       if (previous.sig === undefined || previous.sig === sig) return;
       // A revision (SPEC 5): what the previous revision awarded is reversed, as a void would,
       // then the new lines are evaluated as a payment.
-      voidInvoice(m, ev, out);
+      voidInvoice(p, m, ev, out);
     }
-    facts = invoiceFacts(p, inv.id, inv.lines ?? []);
+    facts = paid ?? invoiceFacts(p, inv.id, inv.lines ?? []);
     m.paidInvoices += 1;
     m.lifetimeSpend += facts.eligible;
     record = { event: ev.id, total: facts.total, eligible: facts.eligible, awards: NO_AWARDS, sig };
+    if (p.tiers !== null) record.at = at;
     m.invoices[inv.id] = record;
     if (p.totalSpendRules.length > 0) {
       // Filled in step 2: only invoices on which a total_spend rule's when and during hold add
@@ -290,6 +616,8 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
   const earns = plan.earns;
   const earned = earnedScratch;
   const applies = appliesScratch;
+  const settles = settlesScratch;
+  const mult = p.tiers === null ? 100 : multiplierOf(p, m);
   let E = 0;
   let anyEarnApplies = false;
   for (let i = 0; i < earns.length; i++) {
@@ -302,10 +630,18 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
       const lifetime = (m.basis[r.name] ?? 0) + b;
       m.basis[r.name] = lifetime;
       record!.bases![r.name] = b;
-      pts = Math.max(0, Math.floor((lifetime * r.rate) / r.per) - (m.settled[r.name] ?? 0));
+      // Settled before the multiplier; what the multiplier adds or the cap drops is not.
+      pts = Math.max(0, mulDivFloor(Math.max(0, lifetime), r.rate, r.per) - (m.settled[r.name] ?? 0));
+      settles[i] = pts;
     } else if (ok) {
       const basis = basisOf(r, facts!);
-      pts = basis < r.minimum || basis <= 0 ? 0 : Math.floor((basis * r.rate) / r.per);
+      pts = basis < r.minimum || basis <= 0 ? 0 : mulDivFloor(basis, r.rate, r.per);
+    }
+    if (pts > 0 && mult !== 100) pts = multiply(pts, mult);
+    if (pts > 0 && r.cap !== null) {
+      const key = capKey(r, c);
+      const room = r.cap.points - (key === null ? 0 : (m.caps?.[key] ?? 0));
+      if (pts > room) pts = Math.max(0, room);
     }
     earned[i] = pts;
     if (ok) {
@@ -374,8 +710,9 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
       const i = earnIndex++;
       const pts = earned[i]!;
       if (r.mode === "total_spend" && applies[i]) {
-        m.settled[r.name] = (m.settled[r.name] ?? 0) + pts;
-        record!.settled![r.name] = pts;
+        const settled = settles[i]!;
+        m.settled[r.name] = (m.settled[r.name] ?? 0) + settled;
+        record!.settled![r.name] = settled;
       }
       if (!applies[i] || suppressE || pts <= 0) continue;
       const basis = basisOf(r, facts!);
@@ -389,11 +726,30 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
               lifetimeBasis: m.basis[r.name]!,
               rate: r.rate,
               per: r.per,
-              settledBefore: m.settled[r.name]! - pts,
+              settledBefore: m.settled[r.name]! - settles[i]!,
             }
           : { kind: "earn", mode: "per_transaction", items: r.items, basis, rate: r.rate, per: r.per, minimum: r.minimum };
-      award(out, ev, ev.member, m, r.name, pts, why);
-      addAward(record!, { rule: r.name, points: pts });
+      const lot = award(p, out, ev, ev.member, m, r.name, pts, why, at);
+      const a: AwardRecord = { rule: r.name, points: pts };
+      if (lot !== undefined) a.lot = lot;
+      const effect = out[out.length - 1] as AwardEffect;
+      if (mult !== 100) effect.multiplier = mult;
+      if (r.cap !== null) {
+        const key = capKey(r, c);
+        if (key !== null) {
+          m.caps ??= {};
+          const caps = m.caps;
+          caps[key] = (caps[key] ?? 0) + pts;
+          a.capKey = key;
+        }
+      }
+      if (r.availableAfter !== null) {
+        const until = addDuration(at, r.availableAfter.amount, r.availableAfter.unit, p.clock);
+        effect.available = iso(until);
+        m.unavailable ??= [];
+        m.unavailable.push({ until, event: ev.id, rule: r.name, points: pts });
+      }
+      addAward(record!, a);
     } else if (r.kind === "reward") {
       if (fired === null) continue;
       const f = fired.find((x) => x.rule === r);
@@ -401,27 +757,38 @@ function ruleEvent(p: Program, s: EngineState, m: MemberState, ev: EngineEvent, 
       for (const g of f.grants) {
         if (g.limitKey !== null) g.member.limits[g.limitKey] = (g.member.limits[g.limitKey] ?? 0) + 1;
         if (g.prize.points > 0) {
-          award(out, ev, g.memberId, g.member, r.name, g.prize.points, {
-            kind: "reward",
-            on: ev.type,
-            accumulate: r.accumulate,
-            recipient: g.to,
-          });
+          const lot = award(
+            p,
+            out,
+            ev,
+            g.memberId,
+            g.member,
+            r.name,
+            g.prize.points,
+            {
+              kind: "reward",
+              on: ev.type,
+              accumulate: r.accumulate,
+              recipient: g.to,
+            },
+            at,
+          );
           if (record !== null && g.memberId === ev.member) {
             const a: AwardRecord = { rule: r.name, points: g.prize.points };
             if (g.limitKey !== null) a.limitKey = g.limitKey;
+            if (lot !== undefined) a.lot = lot;
             addAward(record, a);
           }
         }
-        coupons(out, ev, g.memberId, r.name, g.prize.coupons, null);
+        prizeCoupons(p, out, ev, g.memberId, r.name, g.prize);
       }
-    } else if (!off && ev.type === "survey.submitted" && inDuring(r, c)) {
-      milestone(r, m, ev, out);
+    } else if (!off && ev.type === "survey.submitted" && inDuring(r, c) && (r.when === null || r.when(c))) {
+      milestone(p, r, m, ev, at, out);
     }
   }
 }
 
-function milestone(r: CompiledMilestone, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+function milestone(p: Program, r: CompiledMilestone, m: MemberState, ev: EngineEvent, at: number, out: Effect[]): void {
   if (!surveyFacts({ event: ev }).perfect) return;
   let st = m.milestones[r.name];
   if (st === undefined) {
@@ -441,9 +808,9 @@ function milestone(r: CompiledMilestone, m: MemberState, ev: EngineEvent, out: E
     step.name === null
       ? { kind: "milestone", perfectSurveys: step.count }
       : { kind: "milestone", perfectSurveys: step.count, phase: step.name };
-  if (step.prize.points > 0) award(out, ev, ev.member, m, r.name, step.prize.points, why);
+  if (step.prize.points > 0) award(p, out, ev, ev.member, m, r.name, step.prize.points, why, at);
   if (step.name !== null) out.push({ type: "phase", event: ev.id, member: ev.member, rule: r.name, phase: step.name });
-  coupons(out, ev, ev.member, r.name, step.prize.coupons, null);
+  prizeCoupons(p, out, ev, ev.member, r.name, step.prize);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,7 +824,14 @@ function instants(p: Program, m: MemberState, ev: EngineEvent, memberId: string,
     let w = m.windows[inst.name];
     if (self && ev.type === "visit.checked_in") {
       // A new check-in replaces any open window.
-      w = { event: ev.id, start: at, end: at + inst.windowMs, spend: 0, points: 0, unlocked: false };
+      w = {
+        event: ev.id,
+        start: at,
+        end: addDuration(at, inst.window.amount, inst.window.unit, p.clock),
+        spend: 0,
+        points: 0,
+        unlocked: false,
+      };
       m.windows[inst.name] = w;
     }
     if (w === undefined) continue;
@@ -476,7 +850,14 @@ function instants(p: Program, m: MemberState, ev: EngineEvent, memberId: string,
     c.window = w;
     if (inDuring(inst, c) && inst.when(c)) {
       w.unlocked = true;
-      coupons(out, ev, memberId, inst.name, inst.coupons, inst.forMs === null ? null : new Date(at + inst.forMs).toISOString());
+      coupons(
+        out,
+        ev,
+        memberId,
+        inst.name,
+        inst.coupons,
+        inst.for === null ? null : iso(addDuration(at, inst.for.amount, inst.for.unit, p.clock)),
+      );
     }
   }
 }
@@ -495,7 +876,7 @@ function pointsOf(ev: EngineEvent, out: Effect[], memberId: string): number {
 // ---------------------------------------------------------------------------------------------
 // Voids, redemptions, adjustments (steps 8 and 9)
 
-function voidInvoice(m: MemberState, ev: EngineEvent, out: Effect[]): void {
+function voidInvoice(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): void {
   const id = ev.invoice?.id;
   const rec = id === undefined ? undefined : m.invoices[id];
   if (rec === undefined || rec.voided === true) return;
@@ -505,6 +886,12 @@ function voidInvoice(m: MemberState, ev: EngineEvent, out: Effect[]): void {
   for (const a of rec.awards) {
     m.balance -= a.points;
     if (a.limitKey !== undefined && (m.limits[a.limitKey] ?? 0) > 0) m.limits[a.limitKey]! -= 1;
+    // SPEC 7: the cap room of the award's period is freed; its lot gives back first; points not
+    // yet available are taken from those; `tiers by points` counts the award less its reversal.
+    if (a.capKey !== undefined && m.caps?.[a.capKey] !== undefined) m.caps[a.capKey] = Math.max(0, m.caps[a.capKey]! - a.points);
+    if (p.expire?.mode === "after_earning") consumeLots(m, a.points, a.lot);
+    if (m.unavailable !== undefined) takeBack(m.unavailable, rec.event, a.rule, a.points);
+    if (m.tierAwards !== undefined) takeBack(m.tierAwards, rec.event, a.rule, a.points);
     out.push({ type: "reversal", event: ev.id, member: ev.member, rule: a.rule, points: -a.points, reverses: rec.event });
   }
   // total_spend: the invoice's basis leaves the lifetime total, and what it settled (awarded,
@@ -513,7 +900,32 @@ function voidInvoice(m: MemberState, ev: EngineEvent, out: Effect[]): void {
   if (rec.settled !== undefined) for (const [rule, pts] of Object.entries(rec.settled)) m.settled[rule] = (m.settled[rule] ?? 0) - pts;
 }
 
-function redeem(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+/** Lowers the (event, rule) entry of a list by what a reversal took back. */
+function takeBack(list: { event: string; rule: string; points: number }[], event: string, rule: string, points: number): void {
+  for (const x of list) {
+    if (x.event === event && x.rule === rule) {
+      x.points = Math.max(0, x.points - points);
+      return;
+    }
+  }
+}
+
+/** Points awarded with `available after` that may not be redeemed yet at `at` (less what was reversed). */
+export function pointsNotYetAvailable(m: MemberState, at: number): number {
+  const list = m.unavailable;
+  if (list === undefined || list.length === 0) return 0;
+  let locked = 0;
+  let keep = 0;
+  for (const x of list) {
+    if (x.until > at) locked += x.points;
+    // Long available ones are dropped; recent ones stay for an event that arrives late.
+    if (x.until > at - 90 * 86_400_000) list[keep++] = x;
+  }
+  list.length = keep;
+  return locked;
+}
+
+function redeem(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Effect[]): void {
   const points = ev.redemption?.points ?? 0;
   const reason =
     p.status === "off"
@@ -522,7 +934,7 @@ function redeem(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): voi
         ? "test_mode"
         : !Number.isInteger(points) || points <= 0
           ? "invalid_points"
-          : points > m.balance
+          : points > m.balance - (m.unavailable === undefined ? 0 : pointsNotYetAvailable(m, Number.isNaN(at) ? Date.parse(ev.at) : at))
             ? "insufficient_points"
             : null;
   if (reason !== null) {
@@ -531,12 +943,20 @@ function redeem(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): voi
   }
   m.balance -= points;
   out.push({ type: "redemption", event: ev.id, member: ev.member, points: -points });
+  if (p.expire !== null) {
+    if (p.expire.mode === "after_earning") consumeLots(m, points);
+    else if (m.lastActivity === undefined || m.lastActivity === null || at > m.lastActivity) m.lastActivity = at;
+  }
 }
 
-function adjust(m: MemberState, ev: EngineEvent, out: Effect[]): void {
+function adjust(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Effect[]): void {
   const points = ev.adjustment?.points ?? 0;
   if (!Number.isInteger(points) || points === 0) return;
   m.balance += points;
+  if (p.expire !== null) {
+    if (points > 0) openLot(p, m, at, points);
+    else if (p.expire.mode === "after_earning") consumeLots(m, -points);
+  }
   const e: Effect = { type: "adjustment", event: ev.id, member: ev.member, points };
   if (ev.adjustment?.note !== undefined) e.note = ev.adjustment.note;
   out.push(e);
@@ -545,7 +965,7 @@ function adjust(m: MemberState, ev: EngineEvent, out: Effect[]): void {
 // ---------------------------------------------------------------------------------------------
 // Manual rewards (step 7)
 
-function manual(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): void {
+function manual(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Effect[]): void {
   const name = ev.action?.name;
   const rule = name === undefined ? undefined : p.manual.get(name);
   if (rule === undefined) return;
@@ -602,7 +1022,7 @@ function manual(p: Program, m: MemberState, ev: EngineEvent, out: Effect[]): voi
     if (a.to !== "member") continue;
     const why: Why =
       req.response === undefined ? { kind: "manual", request: req.event } : { kind: "manual", request: req.event, response: req.response };
-    if (a.prize.points > 0) award(out, ev, ev.member, m, rule.name, a.prize.points, why);
-    coupons(out, ev, ev.member, rule.name, a.prize.coupons, null);
+    if (a.prize.points > 0) award(p, out, ev, ev.member, m, rule.name, a.prize.points, why, at);
+    prizeCoupons(p, out, ev, ev.member, rule.name, a.prize);
   }
 }

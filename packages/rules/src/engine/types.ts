@@ -43,6 +43,8 @@ export interface InvoiceRecord {
   voided?: boolean;
   /** The lines' signature (linesSignature): the same id paid with other lines is a revision. */
   sig?: string;
+  /** When it was paid (ms), kept for `tiers by spend`. */
+  at?: number;
 }
 
 export interface AwardRecord {
@@ -50,6 +52,19 @@ export interface AwardRecord {
   points: number;
   /** The limit counter this award incremented, if the rule has a limit. */
   limitKey?: string;
+  /** The cap counter (`${rule}|${period}`) this award used, if the earn rule has a cap. */
+  capKey?: string;
+  /** The lot this award opened (`expire points N months after earning`). */
+  lot?: number;
+}
+
+/** Points that expire together (SPEC 7, `expire points N months after earning`). */
+export interface Lot {
+  id: number;
+  /** When it was awarded, and when what is left of it expires (ms). */
+  at: number;
+  exp: number;
+  left: number;
 }
 
 export interface PendingRequest {
@@ -96,6 +111,22 @@ export interface MemberState {
   pending: PendingRequest[];
   /** instant rule name -> the open visit window. */
   windows: Record<string, WindowState>;
+  // SPEC 7. All optional: states saved before these existed read as "none yet".
+  /** The tier the member last held (absent before their first event under tiers). */
+  tier?: string;
+  /** `${rule}|${period}` -> points an earn rule's cap has used. */
+  caps?: Record<string, number>;
+  /** Open lots, earliest expiry first (ties: the earlier award). */
+  lots?: Lot[];
+  lotSeq?: number;
+  /** Last activity (ms) for `expire ... without activity`; null once its expiry has run. */
+  lastActivity?: number | null;
+  /** Points awarded with `available after` that may not be redeemed yet. */
+  unavailable?: { until: number; event: string; rule: string; points: number }[];
+  /** `tiers by points`: awards by earn, reward and milestone rules, net of their reversals. */
+  tierAwards?: { at: number; event: string; rule: string; points: number }[];
+  /** `tiers by visits`: check-in instants (ms). */
+  visitTimes?: number[];
 }
 
 export interface EngineState {
@@ -145,6 +176,33 @@ export interface AwardEffect {
   rule: string;
   points: number;
   why: Why;
+  /** `available after`: the ISO instant from which these points may be redeemed. */
+  available?: string;
+  /** The tier multiplier applied to an earn rule's points, in hundredths (absent: none). */
+  multiplier?: number;
+}
+/** Points that expired (SPEC 7): a lot's remainder, or the whole balance after inactivity. */
+export interface ExpirationEffect {
+  type: "expiration";
+  /** The event before which it was applied; "" when applied by a sweep (expireDue). */
+  event: string;
+  member: string;
+  /** Negative. */
+  points: number;
+  /** ISO instant it was due. */
+  at: string;
+  why: { kind: "lot"; earned: string; awarded: number } | { kind: "inactivity"; lastActivity: string };
+}
+/** The member's tier for this event differs from the one they last held (SPEC 7). */
+export interface TierEffect {
+  type: "tier";
+  event: string;
+  member: string;
+  tier: string;
+  /** null for the member's first event under tiers. */
+  from: string | null;
+  /** The qualifying value over the trailing window (cents, points or visit days). */
+  value: number;
 }
 export interface ReversalEffect {
   type: "reversal";
@@ -199,7 +257,15 @@ export interface AdjustmentEffect {
   note?: string;
 }
 /** invalid_points: a redemption of 0 or fewer points; inactive: a manual reward outside its `during` dates. */
-export type RejectReason = "insufficient_points" | "program_off" | "test_mode" | "limit_reached" | "invalid_points" | "inactive";
+export type RejectReason =
+  | "insufficient_points"
+  | "program_off"
+  | "test_mode"
+  | "limit_reached"
+  | "invalid_points"
+  | "inactive"
+  /** SPEC 7: an invoice over $10,000,000, or amounts beyond ±(2^53 − 1); the whole event is refused. */
+  | "amount_out_of_range";
 export interface RejectedEffect {
   type: "rejected";
   event: string;
@@ -216,7 +282,9 @@ export type Effect =
   | RequestClosedEffect
   | RedemptionEffect
   | AdjustmentEffect
-  | RejectedEffect;
+  | RejectedEffect
+  | ExpirationEffect
+  | TierEffect;
 
 export interface EvaluateResult {
   effects: Effect[];

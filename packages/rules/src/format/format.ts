@@ -1,10 +1,22 @@
 // AST -> canonical source. parse(format(ast)) equals ast (ignoring positions): parentheses are
 // written exactly where the tree's shape needs them, numbers and texts in a form that lexes
 // back to the same value. Comments are not part of the AST and are not kept.
-import type { Clause, Duration, Expr, Prize, Rule, RuleSet } from "../ast/ast.ts";
+import type { Clause, Declaration, Duration, Expr, Prize, Rule, RuleSet } from "../ast/ast.ts";
 
 export function format(ast: RuleSet): string {
-  return ast.rules.map(formatRule).join("\n");
+  return [...(ast.declarations ?? []).map(formatDeclaration), ...ast.rules.map(formatRule)].join("\n");
+}
+
+export function formatDeclaration(d: Declaration): string {
+  if (d.kind === "expire")
+    return d.mode === "after_earning"
+      ? `expire points ${d.months} months after earning\n`
+      : `expire points after ${d.months} months without activity\n`;
+  const lines = d.tiers.map(
+    (t) =>
+      `  tier ${quote(t.name)} from ${t.money ? money(t.from) : t.from}${t.multiplier === null ? "" : ` multiplier ${t.multiplier}`}\n`,
+  );
+  return `tiers by ${d.by} over ${d.months} months {\n${lines.join("")}}\n`;
 }
 
 export function formatRule(r: Rule): string {
@@ -20,7 +32,7 @@ export function formatRule(r: Rule): string {
       head = `instant ${quote(r.name)}`;
       break;
     case "milestone":
-      head = `milestone ${quote(r.name)} ${r.program}`;
+      head = `milestone ${quote(r.name)} ${r.program}${r.when ? ` when ${formatExpr(r.when)}` : ""}`;
       break;
   }
   return `${head} {\n${r.clauses.map((c) => `  ${formatClause(c)}\n`).join("")}}\n`;
@@ -37,7 +49,11 @@ export function formatClause(c: Clause): string {
     case "items":
       return `items ${Array.isArray(c.items) ? `[${c.items.map(quote).join(", ")}]` : c.items}`;
     case "during":
-      return `during ${c.from} to ${c.to}`;
+      return `during ${c.yearly ? "every year " : ""}${c.from} to ${c.to}`;
+    case "cap":
+      return `cap ${points(c.points)} per ${c.per}`;
+    case "available":
+      return `available after ${duration(c.after)}`;
     case "award":
       return `award ${prize(c.prize)}${c.to ? ` to ${c.to}` : ""}`;
     case "accumulate":
@@ -66,7 +82,7 @@ function points(n: number): string {
 }
 
 function prize(p: Prize): string {
-  const parts = p.coupons.map((c) => `coupon ${quote(c.name)}`);
+  const parts = p.coupons.map((c) => `coupon ${quote(c.name)}${c.for ? ` for ${duration(c.for)}` : ""}`);
   if (p.points !== null) parts.unshift(points(p.points));
   return parts.join(" and ");
 }

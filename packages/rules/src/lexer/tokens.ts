@@ -51,8 +51,8 @@ export const No = keyword("No");
 export const BetterChoice = keyword("BetterChoice", "better_choice");
 export const Limit = keyword("Limit");
 export const Once = keyword("Once");
-export const Week = keyword("Week");
-export const Month = keyword("Month");
+export const Week = keyword("Week", /weeks?/, '"week"');
+export const Month = keyword("Month", /months?/, '"month"');
 export const Year = keyword("Year");
 export const Prompt = keyword("Prompt");
 export const Confirmation = keyword("Confirmation");
@@ -68,6 +68,21 @@ export const Perfect = keyword("Perfect");
 export const Surveys = keyword("Surveys");
 export const Phase = keyword("Phase");
 export const After = keyword("After");
+// Rules language v2 (SPEC 7): expiry, tiers, caps, points available later. `invoice` (a cap
+// period) and `activity` (in `without activity`) stay identifiers: they also start field paths.
+export const Expire = keyword("Expire");
+export const Earning = keyword("Earning");
+export const Without = keyword("Without");
+export const Tiers = keyword("Tiers");
+export const Tier = keyword("Tier");
+export const By = keyword("By");
+export const Spend = keyword("Spend");
+export const Visits = keyword("Visits");
+export const Over = keyword("Over");
+export const From = keyword("From");
+export const Multiplier = keyword("Multiplier");
+export const Cap = keyword("Cap");
+export const Available = keyword("Available");
 // Durations (`day` doubles as the `per day` period)
 export const Minute = keyword("Minute", /minutes?/, '"minutes"');
 export const Hour = keyword("Hour", /hours?/, '"hours"');

@@ -2,30 +2,53 @@
 // keyword and every piece is parsed on its own, so one broken rule never hides the errors of
 // the next; inside a rule chevrotain's recovery keeps going after an error.
 import type { CstNode, IRecognitionException, IToken } from "chevrotain";
-import type { BinaryOp, Clause, CouponRef, Duration, EventRef, Expr, LimitPeriod, Prize, Rule, RuleSet, Span } from "../ast/ast.ts";
+import type {
+  BinaryOp,
+  CapPeriod,
+  Clause,
+  CouponRef,
+  Declaration,
+  Duration,
+  DurationUnit,
+  EventRef,
+  Expr,
+  LimitPeriod,
+  Prize,
+  Rule,
+  RuleSet,
+  Span,
+  TierDef,
+} from "../ast/ast.ts";
+import { closest } from "../check/catalog.ts";
 import { byPosition, type Diagnostic, type DiagnosticCode, diagnostic } from "../diagnostics/diagnostic.ts";
 import { tokenize, tokenSpan } from "../lexer/lexer.ts";
 import * as T from "../lexer/tokens.ts";
-import { describe, parser } from "./parser.ts";
+import { describe, didYouMean, parser, ruleStartTokens } from "./parser.ts";
 
 export interface ParseResult {
   ast: RuleSet;
   diagnostics: Diagnostic[];
 }
 
-const ruleStarts = new Set([T.Earn, T.Reward, T.Instant, T.Milestone]);
+const ruleStarts = new Set(ruleStartTokens);
 
 const hints: Record<string, string> = {
-  rule: "a rule starts with earn, reward, instant or milestone",
+  rule: "a rule starts with earn, reward, instant or milestone (or a program line: expire, tiers)",
   clause:
-    "inside { } each clause starts with rate, mode, minimum, items, award, accumulate, limit, prompt, confirmation, during, window, when, unlock, every or phase",
+    "inside { } each clause starts with rate, mode, minimum, items, cap, available, award, accumulate, limit, prompt, confirmation, during, window, when, unlock, every or phase",
+  expireDecl: "write it like: expire points 12 months after earning, or expire points after 18 months without activity",
+  tiersDecl: 'write it like: tiers by spend over 12 months { tier "Member" from $0  tier "Gold" from $1,000 multiplier 1.25 }',
+  tierLine: 'write it like: tier "Gold" from $1,000 multiplier 1.25',
+  capClause: "write it like: cap 500 points per day (per invoice, day, week, month or year)",
+  availableClause: "write it like: available after 14 days",
+  prizeCoupon: 'write it like: coupon "birthday-treat", or coupon "birthday-treat" for 30 days',
   body: "a rule's clauses go between { and }",
   rateClause: "write it like: rate 1 point per $10",
   modeClause: "mode is per_transaction or total_spend",
   minimumClause: "write it like: minimum $20",
   itemsClause: 'items is eligible, all, or a list of billing codes like ["XRAY", "CLEAN"]',
   codeList: 'billing codes are quoted texts: ["XRAY", "CLEAN"]',
-  duringClause: "write it like: during 2026-12-01 to 2026-12-31",
+  duringClause: "write it like: during 2026-12-01 to 2026-12-31, or during every year 12-15 to 01-05",
   awardClause: 'write it like: award 50 points, or award coupon "free-whitening"',
   prize: 'write it like: 50 points, or coupon "free-whitening", or 50 points and coupon "movie-ticket"',
   accumulateClause: "accumulate is yes, no or better_choice",
@@ -36,7 +59,7 @@ const hints: Record<string, string> = {
   unlockClause: 'write it like: unlock coupon "ten-off" for 48 hours',
   everyClause: "write it like: every 5 perfect surveys award 200 points",
   phaseClause: 'write it like: phase "Bracket Buddy" after 5 perfect surveys award 200 points',
-  duration: "a duration is a whole number and minutes, hours or days",
+  duration: "a duration is a whole number and minutes, hours, days, weeks or months",
   coupon: 'write it like: coupon "free-whitening"',
   eventName: "an event is written like invoice.paid",
   atom: 'a value is a number, an amount like $20, a "text", true, false, a field like invoice.total, ( ... ) or [ ... ]',
@@ -64,13 +87,14 @@ export function parse(source: string): ParseResult {
       diagnostic(
         "PARSE_UNEXPECTED_TOKEN",
         { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn },
-        `expected a rule but found ${describe(first)}`,
+        `expected a rule but found ${describe(first)}${didYouMean(first, ruleStartTokens)}`,
         hints.rule,
       ),
     );
   }
 
   const rules: Rule[] = [];
+  const declarations: Declaration[] = [];
   for (let k = 0; k < starts.length; k++) {
     const from = starts[k]!;
     const to = starts[k + 1] ?? tokens.length;
@@ -87,7 +111,9 @@ export function parse(source: string): ParseResult {
       const errors = parser.errors;
       for (const e of errors) diagnostics.push(parseError(e, chunk, isLast));
       const b = new AstBuilder(diagnostics);
-      const rule = b.rule(cst);
+      const decl = b.declaration(cst);
+      if (decl) declarations.push(decl);
+      const rule = decl ? null : b.rule(cst);
       if (rule) {
         if (errors.length > 0 || b.incomplete) rule.recovered = true;
         rules.push(rule);
@@ -99,7 +125,7 @@ export function parse(source: string): ParseResult {
     }
   }
   diagnostics.sort(byPosition);
-  return { ast: { rules }, diagnostics };
+  return { ast: declarations.length > 0 ? { rules, declarations } : { rules }, diagnostics };
 }
 
 /** Limits that keep every later pass (parser, checker, formatter, closures) far from the stack limit. */
@@ -280,6 +306,24 @@ class AstBuilder {
     return cents;
   }
 
+  /** MM-DD of `during every year`: two digits each, a real month-day (02-29 included). */
+  private monthDay(m: IToken, d: IToken): string | null {
+    const text = `${m.image}-${d.image}`;
+    const mo = Number(m.image);
+    const day = Number(d.image);
+    const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+    if (!/^\d\d$/.test(m.image) || !/^\d\d$/.test(d.image) || days === undefined || day < 1 || day > days) {
+      this.error(
+        "INVALID_DATE",
+        spanOf(tokenSpan(m), tokenSpan(d)),
+        `${text} is not a month and day`,
+        "write month-days as MM-DD, like 12-15",
+      );
+      return null;
+    }
+    return text;
+  }
+
   private date(t: IToken): string | null {
     if (!isValidDate(t.image)) {
       this.error("INVALID_DATE", tokenSpan(t), `${t.image} is not a date`, "dates are written YYYY-MM-DD, like 2026-12-31");
@@ -300,6 +344,62 @@ class AstBuilder {
     };
     visit(node);
     return spanOf(first, last);
+  }
+
+  /** `expire ...` or `tiers ...`; null for a rule (or a declaration too broken to read). */
+  declaration(cst: CstNode): Declaration | null {
+    const expire = this.sub(cst, "expireDecl");
+    if (expire) {
+      const head = this.tok(expire, "Expire");
+      if (!head) return null;
+      const span = this.lastSpan(expire, tokenSpan(head));
+      const after = this.tok(expire, "Earning") !== undefined;
+      const n = this.tok(expire, "NumberLit") ?? this.tok(expire, "NumberLit", 0);
+      if (!n || !this.tok(expire, "Month")) return null;
+      if (!after) {
+        const act = this.tok(expire, "activity");
+        if (!act || !this.tok(expire, "Without")) return null;
+        if (act.image !== "activity") {
+          this.error(
+            "PARSE_UNEXPECTED_TOKEN",
+            tokenSpan(act),
+            `expected "activity" but found "${act.image}"${closest(act.image, ["activity"]) ? "; did you mean activity?" : ""}`,
+            "write it like: expire points after 18 months without activity",
+          );
+          return null;
+        }
+      }
+      const months = this.wholeNumber(n, "a number of months");
+      if (months === null) return null;
+      return { kind: "expire", mode: after ? "after_earning" : "inactivity", months, span };
+    }
+    const tiers = this.sub(cst, "tiersDecl");
+    if (!tiers) return null;
+    const head = this.tok(tiers, "Tiers");
+    const n = this.tok(tiers, "NumberLit");
+    const by = this.anyTok(tiers, ["Spend", "Point", "Visits"]);
+    if (!head || !n || !by || !this.tok(tiers, "Month") || !this.tok(tiers, "RBrace")) return null;
+    const months = this.wholeNumber(n, "a number of months");
+    if (months === null) return null;
+    const list: TierDef[] = [];
+    for (const line of this.subs(tiers, "tierLine")) {
+      const kw = this.tok(line, "Tier");
+      const name = this.tok(line, "StringLit");
+      const from = this.anyTok(line, ["Money", "NumberLit"]);
+      if (!kw || !name || !from || !this.tok(line, "From")) return null;
+      const money = from.tokenType === T.Money;
+      const value = money ? this.money(from) : this.wholeNumber(from, "a tier threshold");
+      if (value === null) return null;
+      let multiplier: string | null = null;
+      if ((line.children as Children).Multiplier) {
+        const m = this.tok(line, "multiplier");
+        if (!m) return null;
+        multiplier = m.image;
+      }
+      list.push({ name: this.string(name), from: value, money, multiplier, span: this.lastSpan(line, tokenSpan(kw)) });
+    }
+    const byWord = by.tokenType === T.Spend ? "spend" : by.tokenType === T.Visits ? "visits" : "points";
+    return { kind: "tiers", by: byWord, months, tiers: list, span: this.lastSpan(tiers, tokenSpan(head)) };
   }
 
   rule(cst: CstNode): Rule | null {
@@ -341,7 +441,8 @@ class AstBuilder {
       default: {
         const program = this.tok(inner, "Unlimited") ? "unlimited" : this.tok(inner, "Limited") ? "limited" : null;
         if (!program) return null;
-        return { kind: "milestone", ...base, program };
+        const when = this.optionalWhen(inner);
+        return when ? { kind: "milestone", ...base, program, when } : { kind: "milestone", ...base, program };
       }
     }
   }
@@ -415,6 +516,15 @@ class AstBuilder {
         return { kind: "items", items: codes.map((t) => this.string(t)), span };
       }
       case "duringClause": {
+        if ((c.children as Children).Every) {
+          const parts = ["fromMonth", "fromDay", "toMonth", "toDay"].map((n) => this.tok(c, n));
+          if (parts.some((t) => t === undefined) || !this.tok(c, "Year") || !this.tok(c, "To")) return null;
+          const [fm, fd, tm, td] = parts as IToken[];
+          const from = this.monthDay(fm!, fd!);
+          const to = this.monthDay(tm!, td!);
+          if (!from || !to) return null;
+          return { kind: "during", from, to, yearly: true, span };
+        }
         const a = this.tok(c, "from");
         const b = this.tok(c, "to");
         if (!a || !b || !this.tok(c, "To")) return null;
@@ -445,7 +555,7 @@ class AstBuilder {
         if (!countTok || !perTok || !this.tok(c, "Per")) return null;
         const count = countTok.image === "once" ? 1 : this.wholeNumber(countTok, "a limit");
         if (count === null) return null;
-        const per = (perTok.image === "days" ? "day" : perTok.image) as LimitPeriod;
+        const per = perTok.image.replace(/s$/, "") as LimitPeriod;
         return { kind: "limit", count, per, span };
       }
       case "promptClause":
@@ -477,6 +587,29 @@ class AstBuilder {
         }
         return { kind: "unlock", coupons, for: forDuration, span };
       }
+      case "capClause": {
+        const n = this.tok(c, "NumberLit");
+        const perTok = this.anyTok(c, ["invoice", "Day", "Week", "Month", "Year"]);
+        if (!n || !perTok || !this.tok(c, "Point") || !this.tok(c, "Per")) return null;
+        if (perTok.tokenType === T.Identifier && perTok.image !== "invoice") {
+          this.error(
+            "PARSE_UNEXPECTED_TOKEN",
+            tokenSpan(perTok),
+            `expected invoice, day, week, month or year but found "${perTok.image}"${closest(perTok.image, ["invoice"]) ? "; did you mean invoice?" : ""}`,
+            hints.capClause,
+          );
+          return null;
+        }
+        const points = this.wholeNumber(n, "a cap");
+        if (points === null) return null;
+        const per = perTok.image.replace(/s$/, "") as CapPeriod;
+        return { kind: "cap", points, per, span };
+      }
+      case "availableClause": {
+        const d = this.duration(this.sub(c, "duration"));
+        if (!d || !this.tok(c, "After")) return null;
+        return { kind: "available", after: d, span };
+      }
       case "everyClause":
       case "phaseClause": {
         const n = this.tok(c, "NumberLit");
@@ -497,9 +630,15 @@ class AstBuilder {
   private prize(node: CstNode | undefined): Prize | null {
     if (!node) return null;
     const coupons: CouponRef[] = [];
-    for (const n of this.subs(node, "coupon")) {
+    for (const n of this.subs(node, "prizeCoupon")) {
       const r = this.coupon(n);
       if (!r) return null;
+      if ((n.children as Children).For) {
+        const d = this.duration(this.sub(n, "duration"));
+        if (!d) return null;
+        r.for = d;
+        r.span = spanOf(r.span, d.span);
+      }
       coupons.push(r);
     }
     let points: number | null = null;
@@ -522,11 +661,11 @@ class AstBuilder {
 
   private duration(node: CstNode | undefined): Duration | null {
     const n = this.tok(node, "NumberLit");
-    const u = this.anyTok(node, ["Minute", "Hour", "Day"]);
+    const u = this.anyTok(node, ["Minute", "Hour", "Day", "Week", "Month"]);
     if (!n || !u) return null;
     const amount = this.wholeNumber(n, "a duration");
     if (amount === null) return null;
-    const unit = u.image.startsWith("minute") ? "minute" : u.image.startsWith("hour") ? "hour" : "day";
+    const unit = u.image.replace(/s$/, "") as DurationUnit;
     return { amount, unit, span: spanOf(tokenSpan(n), tokenSpan(u)) };
   }
 

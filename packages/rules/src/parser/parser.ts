@@ -1,29 +1,55 @@
 // One reusable chevrotain CstParser for a single rule. The rule set is split into rules
 // before parsing (see parse.ts), so a broken rule never hides the errors of the next one.
 import { type CstNode, CstParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { closest } from "../check/catalog.ts";
 import * as T from "../lexer/tokens.ts";
 
 /** Friendly parse messages; the exception's rule name is turned into a hint in parse.ts. */
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
-    return `expected ${label(expected)} but found ${describe(actual)}`;
+    return `expected ${label(expected)} but found ${describe(actual)}${didYouMean(actual, [expected])}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${describe(firstRedundant)} after the end of the rule`;
+    return `unexpected ${describe(firstRedundant)} after the end of the rule${didYouMean(firstRedundant, ruleStartTokens)}`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
     const firsts = new Set<string>();
     for (const alt of expectedPathsPerAlt) for (const path of alt) if (path[0]) firsts.add(label(path[0]));
     const list = [...firsts];
     const wanted = list.length > 6 ? `${list.slice(0, 6).join(", ")}, ...` : list.join(" or ");
-    return `expected ${wanted} but found ${describe(actual[0])}`;
+    const tokens = expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0]).filter((t): t is TokenType => t !== undefined));
+    return `expected ${wanted} but found ${describe(actual[0])}${didYouMean(actual[0], tokens)}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {
     const firsts = new Set<string>();
     for (const path of expectedIterationPaths) if (path[0]) firsts.add(label(path[0]));
-    return `expected ${[...firsts].join(" or ")} but found ${describe(actual[0])}`;
+    const tokens = expectedIterationPaths.map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
+    return `expected ${[...firsts].join(" or ")} but found ${describe(actual[0])}${didYouMean(actual[0], tokens)}`;
   },
 };
+
+const keywordSet = new Set<TokenType>(T.keywords);
+export const ruleStartTokens: TokenType[] = [T.Earn, T.Reward, T.Instant, T.Milestone, T.Expire, T.Tiers];
+
+/** The spelling of a keyword token ("points?" -> "points"). */
+function keywordText(t: TokenType): string | null {
+  if (!keywordSet.has(t)) return null;
+  const l = label(t);
+  return l.startsWith('"') ? l.slice(1, -1) : null;
+}
+
+/** "; did you mean rate?" when a word that is not a keyword is a plausible typo of an expected one. */
+export function didYouMean(actual: IToken | undefined, expected: readonly TokenType[]): string {
+  if (!actual || actual.tokenType !== T.Identifier) return "";
+  const words = [...new Set(expected.map(keywordText).filter((w): w is string => w !== null))];
+  if (words.length === 0) return "";
+  const image = actual.image.toLowerCase();
+  const near = closest(image, words);
+  if (near === null || near === image) return "";
+  // Short words need a close match: "on" is not a typo of "no".
+  if (image.length <= 3 && Math.abs(near.length - image.length) + (near[0] === image[0] ? 0 : 1) > 1) return "";
+  return `; did you mean ${near}?`;
+}
 
 function label(t: TokenType): string {
   return t.LABEL ?? t.name;
@@ -47,7 +73,58 @@ export class RulesParser extends CstParser {
       { ALT: () => this.SUBRULE(this.rewardRule) },
       { ALT: () => this.SUBRULE(this.instantRule) },
       { ALT: () => this.SUBRULE(this.milestoneRule) },
+      { ALT: () => this.SUBRULE(this.expireDecl) },
+      { ALT: () => this.SUBRULE(this.tiersDecl) },
     ]);
+  });
+
+  // expire points 12 months after earning | expire points after 18 months without activity
+  expireDecl = this.RULE("expireDecl", () => {
+    this.CONSUME(T.Expire);
+    this.CONSUME(T.Point);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.NumberLit);
+          this.CONSUME(T.Month);
+          this.CONSUME(T.After);
+          this.CONSUME(T.Earning);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.After);
+          this.CONSUME2(T.NumberLit);
+          this.CONSUME2(T.Month);
+          this.CONSUME(T.Without);
+          this.CONSUME(T.Identifier, { LABEL: "activity" });
+        },
+      },
+    ]);
+  });
+
+  // tiers by spend over 12 months { tier "Gold" from $1,000 multiplier 1.25 ... }
+  tiersDecl = this.RULE("tiersDecl", () => {
+    this.CONSUME(T.Tiers);
+    this.CONSUME(T.By);
+    this.OR([{ ALT: () => this.CONSUME(T.Spend) }, { ALT: () => this.CONSUME(T.Point) }, { ALT: () => this.CONSUME(T.Visits) }]);
+    this.CONSUME(T.Over);
+    this.CONSUME(T.NumberLit);
+    this.CONSUME(T.Month);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.tierLine));
+    this.CONSUME(T.RBrace);
+  });
+
+  tierLine = this.RULE("tierLine", () => {
+    this.CONSUME(T.Tier);
+    this.CONSUME(T.StringLit);
+    this.CONSUME(T.From);
+    this.OR([{ ALT: () => this.CONSUME(T.Money) }, { ALT: () => this.CONSUME(T.NumberLit) }]);
+    this.OPTION(() => {
+      this.CONSUME(T.Multiplier);
+      this.CONSUME2(T.NumberLit, { LABEL: "multiplier" });
+    });
   });
 
   earnRule = this.RULE("earnRule", () => {
@@ -91,6 +168,10 @@ export class RulesParser extends CstParser {
     this.CONSUME(T.Milestone);
     this.CONSUME(T.StringLit, { LABEL: "name" });
     this.OR([{ ALT: () => this.CONSUME(T.Unlimited) }, { ALT: () => this.CONSUME(T.Limited) }]);
+    this.OPTION(() => {
+      this.CONSUME(T.When);
+      this.SUBRULE(this.expression);
+    });
     this.SUBRULE(this.body);
   });
 
@@ -127,6 +208,8 @@ export class RulesParser extends CstParser {
       { ALT: () => this.SUBRULE(this.unlockClause) },
       { ALT: () => this.SUBRULE(this.everyClause) },
       { ALT: () => this.SUBRULE(this.phaseClause) },
+      { ALT: () => this.SUBRULE(this.capClause) },
+      { ALT: () => this.SUBRULE(this.availableClause) },
     ]);
   });
 
@@ -159,11 +242,51 @@ export class RulesParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
+  capClause = this.RULE("capClause", () => {
+    this.CONSUME(T.Cap);
+    this.CONSUME(T.NumberLit);
+    this.CONSUME(T.Point);
+    this.CONSUME(T.Per);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier, { LABEL: "invoice" }) },
+      { ALT: () => this.CONSUME(T.Day) },
+      { ALT: () => this.CONSUME(T.Week) },
+      { ALT: () => this.CONSUME(T.Month) },
+      { ALT: () => this.CONSUME(T.Year) },
+    ]);
+  });
+
+  availableClause = this.RULE("availableClause", () => {
+    this.CONSUME(T.Available);
+    this.CONSUME(T.After);
+    this.SUBRULE(this.duration);
+  });
+
+  // during 2026-12-01 to 2026-12-31 | during every year 12-15 to 01-05 (month-days lex as N - N)
   duringClause = this.RULE("duringClause", () => {
     this.CONSUME(T.During);
-    this.CONSUME(T.DateLit, { LABEL: "from" });
-    this.CONSUME(T.To);
-    this.CONSUME2(T.DateLit, { LABEL: "to" });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.DateLit, { LABEL: "from" });
+          this.CONSUME(T.To);
+          this.CONSUME2(T.DateLit, { LABEL: "to" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Every);
+          this.CONSUME(T.Year);
+          this.CONSUME(T.NumberLit, { LABEL: "fromMonth" });
+          this.CONSUME(T.Minus);
+          this.CONSUME2(T.NumberLit, { LABEL: "fromDay" });
+          this.CONSUME2(T.To);
+          this.CONSUME3(T.NumberLit, { LABEL: "toMonth" });
+          this.CONSUME2(T.Minus);
+          this.CONSUME4(T.NumberLit, { LABEL: "toDay" });
+        },
+      },
+    ]);
   });
 
   awardClause = this.RULE("awardClause", () => {
@@ -254,11 +377,21 @@ export class RulesParser extends CstParser {
           this.CONSUME(T.Point);
         },
       },
-      { ALT: () => this.SUBRULE(this.coupon) },
+      { ALT: () => this.SUBRULE(this.prizeCoupon) },
     ]);
     this.MANY(() => {
       this.CONSUME(T.And);
-      this.SUBRULE2(this.coupon);
+      this.SUBRULE2(this.prizeCoupon);
+    });
+  });
+
+  /** A coupon given by an award may carry its own lifetime: coupon "x" for 30 days. */
+  prizeCoupon = this.RULE("prizeCoupon", () => {
+    this.CONSUME(T.Coupon);
+    this.CONSUME(T.StringLit);
+    this.OPTION(() => {
+      this.CONSUME(T.For);
+      this.SUBRULE(this.duration);
     });
   });
 
@@ -269,7 +402,13 @@ export class RulesParser extends CstParser {
 
   duration = this.RULE("duration", () => {
     this.CONSUME(T.NumberLit);
-    this.OR([{ ALT: () => this.CONSUME(T.Minute) }, { ALT: () => this.CONSUME(T.Hour) }, { ALT: () => this.CONSUME(T.Day) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Minute) },
+      { ALT: () => this.CONSUME(T.Hour) },
+      { ALT: () => this.CONSUME(T.Day) },
+      { ALT: () => this.CONSUME(T.Week) },
+      { ALT: () => this.CONSUME(T.Month) },
+    ]);
   });
 
   // Expressions, loosest binding first.

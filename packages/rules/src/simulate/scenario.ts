@@ -21,6 +21,8 @@ export interface Scenario {
   members?: ScenarioMember[];
   rules: string;
   events: EngineEvent[];
+  /** SPEC 7: expirations are applied up to this ISO instant (default: the last event's `at`). */
+  now?: string;
 }
 
 export class ScenarioError extends Error {
@@ -54,6 +56,8 @@ export function validateScenario(input: unknown): Scenario {
     bad("eligible", 'must be "all" or a list of billing codes');
   if (s.coupons !== undefined && !(Array.isArray(s.coupons) && s.coupons.every((c) => typeof c === "string")))
     bad("coupons", "must be a list of coupon names");
+  if (s.now !== undefined && (typeof s.now !== "string" || !ISO.test(s.now) || Number.isNaN(Date.parse(s.now))))
+    bad("now", `${JSON.stringify(s.now)} is not a date-time like "2026-03-02T15:00:00Z"`);
   if (s.members !== undefined) {
     if (!Array.isArray(s.members)) bad("members", "must be a list");
     else
