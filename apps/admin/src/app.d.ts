@@ -20,7 +20,11 @@ declare global {
     practiceId: string;
     timezone: string;
     mustChangePassword: boolean;
+    /** The actions the role may do (core permissions.ts, from auth.me): see #lib/can.ts. */
+    can: StaffAction[];
   }
+
+  type StaffAction = import("@tally/api/client").ApiOutputs["auth"]["me"]["can"][number];
 }
 
 export {};

@@ -19,6 +19,7 @@ export const handle: Handle = async ({ event, resolve: render }) => {
         practiceId: me.practiceId,
         timezone: me.timezone,
         mustChangePassword: me.mustChangePassword,
+        can: me.can,
       };
     } catch (error) {
       if (!isUnauthorized(error) && appCodeOf(error) !== "UNAUTHORIZED") throw error;

@@ -4,6 +4,7 @@
 
 import {
   acceptInvitationAndSignIn,
+  actionsFor,
   changeOwnPassword,
   registerLeadAndSignIn,
   requestPasswordReset,
@@ -154,6 +155,8 @@ export const authRouter = router({
     timezone: ctx.staff.practiceTimezone,
     mustChangePassword: ctx.staff.mustChangePassword,
     expiresAt: ctx.staff.expiresAt,
+    /** The actions this person's role may do (core permissions.ts): the admin app shows only these. */
+    can: actionsFor(ctx.staff.actor.role),
   })),
 
   /** Required after a temporary password; other sessions of the user end. */
