@@ -52,5 +52,18 @@ describe("gift-card outbox through the API", () => {
     const [order] = (await team.redemption.orders.query({ memberId: ana!.id })).filter((o) => o.id === r.orderId);
     expect(order).toMatchObject({ status: "fulfilled" });
     expect(await team.ledger.balance.query({ memberId: ana!.id })).toMatchObject({ balance: 100 });
+    // The claim code the provider returned: staff see it in Orders, and the patient got it by email once.
+    const { claimCode } = await sandboxGiftCards.issue({
+      orderId: r.orderId,
+      sku: "AMZ-10",
+      valueCents: 1000,
+      recipient: { name: "", email: null },
+    });
+    expect(order!.giftCard).toEqual({ claimCode, claimUrl: null });
+    const mails = (await admin.mailbox.list.query({})).messages.filter((m) => m.text.includes(claimCode));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ to: ana!.email, subject: "Your $10 Amazon is ready" });
+    expect(mails[0]!.text).toContain(`Claim code: ${claimCode}`);
+    expect(mails[0]!.text).toContain("Bright Smiles Orthodontics");
   });
 });

@@ -5,7 +5,7 @@ import { addDays, digestRecipients, expireCoupons, localDate, runBirthdays, star
 import { practices } from "@tally/db";
 import { eq } from "drizzle-orm";
 import type { AppDeps } from "../trpc/context.ts";
-import { runGiftCardOutbox } from "./gift-card-outbox.ts";
+import { giftCardMailHandler, runGiftCardOutbox } from "./gift-card-outbox.ts";
 import { deadLetterHandler, importQueueOptions, runImportJob } from "./import-job.ts";
 import { deadLetterQueue, type Job, type JobDefinition, stableJobId } from "./runtime.ts";
 
@@ -97,6 +97,8 @@ export const jobDefinitions: JobDefinition<never>[] = [
       return null;
     },
   },
+  /** The email of an issued gift card (enqueued with the card's record: once per order). */
+  { name: "gift-card.mail", handler: (job, deps) => giftCardMailHandler(job as never, deps) },
   /** An uploaded CSV, spooled by the process that received it: run at once, by any process. */
   { name: "import.upload", runs: "always", options: importQueueOptions, handler: (job, deps) => runImportJob(job as never, deps) },
   /** A CSV queued with `?when=nightly` (the file in the payload): run at 02:00 practice time. */

@@ -19,6 +19,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { loadSetup } from "../events/program.ts";
 import { assertSelf, authorize } from "../permissions.ts";
+import { giftCardOf } from "../redemption/gift-cards.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { findMember } from "./shared.ts";
 
@@ -72,7 +73,7 @@ export async function memberCoupons({ ctx, input }: { ctx: Ctx; input: OverviewI
 /** The member's orders (redemptions), newest first. */
 export async function memberOrders({ ctx, input }: { ctx: Ctx; input: OverviewInput }) {
   const q = await begin(ctx, input);
-  return ctx.db
+  const rows = await ctx.db
     .select({
       id: orders.id,
       rewardName: orders.rewardName,
@@ -89,6 +90,8 @@ export async function memberOrders({ ctx, input }: { ctx: Ctx; input: OverviewIn
     .where(and(eq(orders.practiceId, ctx.practiceId), eq(orders.memberId, q.memberId)))
     .orderBy(desc(orders.createdAt))
     .limit(q.limit);
+  // The patient sees the card's claim code and link, never the fulfilment's internals (outbox state).
+  return rows.map(({ fulfilment, ...o }) => ({ ...o, giftCard: giftCardOf(fulfilment) }));
 }
 
 /** The member's manual-reward requests (pending / approved / rejected), newest first. */

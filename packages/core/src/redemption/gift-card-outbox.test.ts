@@ -1,16 +1,18 @@
 // The gift-card outbox: the redemption commits a pending order without calling the provider; the
 // outbox issues it after commit with the order id as idempotency key, retries with backoff, and on
 // final failure cancels the order and refunds the points.
-import { auditLog, ledgerEntries, orders } from "@tally/db";
+import { auditLog, ledgerEntries, orders, type Tx } from "@tally/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReward } from "../catalog/rewards.ts";
 import { adjustPoints } from "../ledger/adjust-points.ts";
 import { ledgerSum } from "../ledger/append.ts";
+import { memberOrders } from "../members/member-overview.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { type FakeBehaviour, fakeGiftCards } from "./fake-gift-cards.ts";
-import { backoffAfter, fulfilPendingGiftCards, type OutboxState } from "./gift-card-outbox.ts";
-import { sandboxGiftCards, setGiftCardProvider } from "./gift-cards.ts";
+import { backoffAfter, fulfilPendingGiftCards, type IssuedGiftCard, type OutboxState } from "./gift-card-outbox.ts";
+import { type GiftCardProvider, giftCardOf, sandboxGiftCards, setGiftCardProvider } from "./gift-cards.ts";
+import { listOrderQueue } from "./list-order-queue.ts";
 import { cancelOrder, fulfilOrder } from "./orders.ts";
 import { redeemReward } from "./redeem-reward.ts";
 
@@ -72,6 +74,52 @@ describe("gift-card outbox", () => {
     expect(await fulfilPendingGiftCards(t.db, provider, opts)).toMatchObject({ claimed: 0 });
     expect(await ledgerSum(t.db, p.id, memberId)).toBe(800);
     expect(await auditsOf(orderId, "redemption.giftCardIssued")).toHaveLength(1);
+  });
+
+  it("the issued card's code and link reach the patient's orders, staff's queue and the issue hook, once", async () => {
+    const { memberId, orderId } = await redeemed("Gia");
+    const provider: GiftCardProvider = {
+      name: "linked",
+      issue: async (order) => ({
+        provider: "linked",
+        reference: `ref_${order.orderId}`,
+        claimCode: "GIA-CODE-1",
+        claimUrl: "https://cards.example.com/claim/GIA-CODE-1",
+      }),
+    };
+    const issued: IssuedGiftCard[] = [];
+    const onIssued = async (tx: Tx, card: IssuedGiftCard) => {
+      // Called inside the transaction that records the card: the order reads fulfilled there.
+      expect((await tx.select().from(orders).where(eq(orders.id, card.orderId)))[0]!.status).toBe("fulfilled");
+      issued.push(card);
+    };
+    // Before the card: nothing to show.
+    expect((await memberOrders({ ctx: p.asMember(memberId), input: { memberId } }))[0]!.giftCard).toBeNull();
+    await fulfilPendingGiftCards(t.db, provider, { ...opts, onIssued });
+    await fulfilPendingGiftCards(t.db, provider, { ...opts, onIssued });
+    const mine = issued.filter((c) => c.orderId === orderId);
+    expect(mine).toEqual([
+      expect.objectContaining({
+        memberId,
+        rewardName: "$10 Amazon",
+        recipient: { name: "Gia Card", email: "gia@example.com" },
+        claimCode: "GIA-CODE-1",
+        claimUrl: "https://cards.example.com/claim/GIA-CODE-1",
+      }),
+    ]);
+    const gift = { claimCode: "GIA-CODE-1", claimUrl: "https://cards.example.com/claim/GIA-CODE-1" };
+    const patient = (await memberOrders({ ctx: p.asMember(memberId), input: { memberId } }))[0]!;
+    expect(patient).toMatchObject({ id: orderId, status: "fulfilled", giftCard: gift });
+    // The patient never sees the outbox's internals.
+    expect(patient).not.toHaveProperty("fulfilment");
+    const queue = await listOrderQueue({ ctx: p.team, input: { memberId } });
+    expect(queue.find((o) => o.id === orderId)).toMatchObject({ giftCard: gift, memberName: "Gia Card" });
+  });
+
+  it("a claim link that is not a web address is not shown", () => {
+    expect(giftCardOf({ claimCode: "X-1", claimUrl: "javascript:alert(1)" })).toEqual({ claimCode: "X-1", claimUrl: null });
+    expect(giftCardOf({ outbox: { attempts: 1 } })).toBeNull();
+    expect(giftCardOf({})).toBeNull();
   });
 
   it("a slow provider within the timeout is fine", async () => {

@@ -18,7 +18,7 @@
 // The outbox state lives in the order's `fulfilment` (`outbox`: attempts, next attempt, last
 // error), so it needs no table of its own.
 
-import { type Db, orders } from "@tally/db";
+import { type Db, orders, type Tx } from "@tally/db";
 import { and, eq, sql } from "drizzle-orm";
 import { systemCtx } from "../context.ts";
 import { jsonRows, query } from "../sql.ts";
@@ -47,6 +47,21 @@ export interface FulfilOptions {
   limit?: number;
   /** Provider calls at once. */
   concurrency?: number;
+  /** Called in the transaction that records an issued card (e.g. to enqueue the patient's email
+   *  with it, so it is sent exactly when the card is recorded). */
+  onIssued?: (tx: Tx, issued: IssuedGiftCard) => Promise<unknown>;
+}
+
+/** A card the provider issued, as recorded on its order: what the patient is told. */
+export interface IssuedGiftCard {
+  orderId: string;
+  practiceId: string;
+  memberId: string;
+  rewardName: string;
+  valueCents: number;
+  recipient: { name: string; email: string | null };
+  claimCode: string;
+  claimUrl: string | null;
 }
 
 export interface FulfilReport {
@@ -161,7 +176,7 @@ async function attempt(
   db: Db,
   provider: GiftCardProvider,
   order: Claimed,
-  o: Required<Omit<FulfilOptions, "now">>,
+  o: Required<Omit<FulfilOptions, "now" | "onIssued">> & Pick<FulfilOptions, "onIssued">,
   now: () => Date,
 ): Promise<keyof Omit<FulfilReport, "claimed"> | null> {
   let card: GiftCardResult | null = null;
@@ -200,6 +215,16 @@ async function attempt(
         targetType: "order",
         targetId: order.id,
         details: { provider: card.provider, reference: card.reference, attempts: state.attempts },
+      });
+      await o.onIssued?.(tx, {
+        orderId: order.id,
+        practiceId: order.practiceId,
+        memberId: row.memberId,
+        rewardName: row.rewardName,
+        valueCents: order.valueCents,
+        recipient: { name: order.name, email: order.email },
+        claimCode: card.claimCode,
+        claimUrl: card.claimUrl,
       });
       return "fulfilled";
     }

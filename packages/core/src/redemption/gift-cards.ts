@@ -34,10 +34,20 @@ export const sandboxGiftCards: GiftCardProvider = {
       provider: "sandbox",
       reference: `sandbox_${digest.slice(12, 24).toLowerCase()}`,
       claimCode,
-      claimUrl: `https://sandbox.giftcards.invalid/claim/${claimCode}`,
+      // The sandbox has no claim site: a link to a host that does not exist would only confuse.
+      claimUrl: null,
     };
   },
 };
+
+/** The claim code and link an order's fulfilment holds once its gift card is issued (else null):
+ *  what the patient sees under Your orders, staff see in Orders, and the email says. */
+export function giftCardOf(fulfilment: Record<string, unknown> | null | undefined): { claimCode: string; claimUrl: string | null } | null {
+  const code = fulfilment?.claimCode;
+  if (typeof code !== "string" || code === "") return null;
+  const url = fulfilment?.claimUrl;
+  return { claimCode: code, claimUrl: typeof url === "string" && /^https?:\/\//.test(url) ? url : null };
+}
 
 let current: GiftCardProvider = sandboxGiftCards;
 /** The API chooses the provider at start-up (from its env); tests keep the sandbox. */

@@ -4,6 +4,7 @@ import { members } from "@tally/db";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { Input } from "../verb.ts";
+import { giftCardOf } from "./gift-cards.ts";
 import { listOrders, type listOrdersInput } from "./orders.ts";
 
 export async function listOrderQueue({ ctx, input }: { ctx: Ctx; input?: Input<typeof listOrdersInput> }) {
@@ -16,5 +17,5 @@ export async function listOrderQueue({ ctx, input }: { ctx: Ctx; input?: Input<t
         .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.id, ids)))
     : [];
   const byId = new Map(names.map((n) => [n.id, `${n.firstName} ${n.lastName}`]));
-  return rows.map((r) => ({ ...r, memberName: byId.get(r.memberId) ?? "Unknown member" }));
+  return rows.map((r) => ({ ...r, memberName: byId.get(r.memberId) ?? "Unknown member", giftCard: giftCardOf(r.fulfilment) }));
 }
