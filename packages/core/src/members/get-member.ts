@@ -1,9 +1,9 @@
 // The member profile: details, balance, milestone phases, coupons, recent visits, consents,
 // pending requests — what the admin profile and the portal home show.
 
-import { actionRequests, checkIns, consents, issuedCoupons, memberBalances, memberPhases } from "@tally/db";
+import { actionRequests, checkIns, consents, events, issuedCoupons, memberBalances, memberPhases } from "@tally/db";
 import { patientVisibility } from "@tally/rules";
-import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, min, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { assertSelf, authorize } from "../permissions.ts";
@@ -52,10 +52,17 @@ export async function getMember({ ctx, input }: { ctx: Ctx; input: Input<typeof 
     .select()
     .from(actionRequests)
     .where(and(eq(actionRequests.memberId, id), eq(actionRequests.practiceId, ctx.practiceId), eq(actionRequests.status, "pending")));
+  const [first] = await ctx.db
+    .select({ at: min(events.at) })
+    .from(events)
+    .where(and(eq(events.memberId, id), eq(events.practiceId, ctx.practiceId)));
   // Patients see what the program status lets them (staff see everything).
   const hideBalance = ctx.actor.kind === "member" && !patientVisibility(practice.status).showBalance;
   return {
     member: publicMember(m),
+    /** "Member since": the member's first activity (their earliest event, imported history
+     *  included), or when the record was made if nothing happened yet. */
+    memberSince: first?.at ? new Date(first.at) : m.createdAt,
     balance: hideBalance ? null : (balanceRow?.balance ?? 0),
     programStatus: practice.status,
     phases: phases.map((p) => ({ rule: p.ruleName, phase: p.phase, achievedAt: p.achievedAt })),
