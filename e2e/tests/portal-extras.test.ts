@@ -173,15 +173,16 @@ describe("portal extras", () => {
     const box = (await qr.locator("svg").boundingBox())!;
     expect(box.width).toBeGreaterThanOrEqual(240);
     expect(Math.abs(box.width - box.height)).toBeLessThan(2);
-    const token = (await page.getByTestId("checkin-token").textContent())!.trim();
-    expect(token).toMatch(new RegExp(`^q1\\.${sky.id}\\.[\\w-]{22}$`));
+    // The typed code is 8 digits (shown as two groups of four), not the QR code's 60 characters.
+    const shown = (await page.getByTestId("checkin-code").textContent())!.trim();
+    expect(shown).toMatch(/^\d{4}\s\d{4}$/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await section.scrollIntoViewIfNeeded();
     await screenshot(page, "portal-checkin-code-phone");
     expect(problems).toEqual([]);
     await close();
 
-    // The kiosk's fallback for a kiosk without a camera takes the code exactly as written.
+    // A kiosk without a camera or scanner offers the check-in code: typed on its keypad.
     const tablet = await openPage(browser(), viewports.tablet, { isMobile: true });
     const { code } = await staff.kiosks.createPairing.mutate({ name: `Extras kiosk ${stamp}` });
     await tablet.page.goto("/kiosk/pair");
@@ -189,9 +190,10 @@ describe("portal extras", () => {
     for (const d of code.replace(/\D/g, "")) await pad.getByRole("button", { name: d, exact: true }).click();
     await submit(tablet.page, tablet.page.getByRole("button", { name: "Pair this kiosk" }));
     await tablet.page.getByRole("heading", { name: "Check in", level: 1 }).waitFor();
-    await tablet.page.goto("/kiosk/check-in/qr");
+    await tablet.page.getByRole("link", { name: /^Check-in code/ }).click();
+    await tablet.page.getByRole("heading", { name: "Type your check-in code" }).waitFor();
     await tablet.page.waitForLoadState("networkidle");
-    await tablet.page.getByLabel("Code under your QR code").fill(token);
+    for (const d of shown.replace(/\D/g, "")) await pad.getByRole("button", { name: d, exact: true }).click();
     await submit(tablet.page, tablet.page.getByRole("button", { name: "Continue" }));
     await tablet.page.getByRole("heading", { level: 1, name: /Sky Q\./ }).waitFor();
     await screenshot(tablet.page, "portal-checkin-code-at-kiosk");

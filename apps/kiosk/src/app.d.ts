@@ -2,7 +2,10 @@
 declare global {
   namespace App {
     // interface Error {}
-    // interface Locals {}
+    interface Locals {
+      /** The paired practice's language: the start screen without `?lang=` is in it. */
+      practiceLanguage?: "en" | "es" | null;
+    }
     // interface PageData {}
     // interface PageState {}
     // interface Platform {}

@@ -1,10 +1,13 @@
 import type { Handle } from "@sveltejs/kit/hooks";
+import { deviceInfo } from "#lib/server/device.js";
 import { languageOf } from "#lib/server/lang.js";
 
 // Screen readers and hyphenation need the right <html lang> on the server-rendered page too;
 // app.html says English, Spanish screens swap it. Every answer is marked no-store: an unattended
 // kiosk must never show a previous patient's screen from a cache (back button, bfcache, proxy).
 export const handle: Handle = async ({ event, resolve }) => {
+  // The paired practice's language (cached a minute per kiosk): the start screen's default.
+  event.locals.practiceLanguage = (await deviceInfo(event).catch(() => null))?.language ?? null;
   const lang = languageOf(event);
   const response = await resolve(
     event,

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { checkEntry, createBurstDetector, isMethod, isPairingCode, maskBirthDate, maskPhone, parseBirthDate } from "./check-in.ts";
+import {
+  checkEntry,
+  checkInCode,
+  createBurstDetector,
+  isMethod,
+  isPairingCode,
+  maskBirthDate,
+  maskCheckInCode,
+  maskPhone,
+  methodsFor,
+  parseBirthDate,
+} from "./check-in.ts";
 
 describe("checkEntry", () => {
   it.each([
@@ -11,13 +22,30 @@ describe("checkEntry", () => {
     ["phone", "555-0142", "enterPhone"],
     ["qr", "q1.abc.def", null],
     ["qr", "", "enterQr"],
+    ["code", "1234 5678", null],
+    ["code", "1234567", "enterCode"],
+    ["code", "q1.abc.def", "enterCode"],
   ] as const)("%s %j -> %s", (method, raw, expected) => {
     expect(checkEntry(method, raw)).toBe(expected);
   });
 
-  it("knows the three methods only", () => {
+  it("knows its methods only", () => {
     expect(isMethod("card")).toBe(true);
+    expect(isMethod("code")).toBe(true);
     expect(isMethod("email")).toBe(false);
+  });
+
+  it("offers the QR screen only with a camera or scanner, else the typed check-in code", () => {
+    expect(methodsFor(null)).toEqual(["card", "code", "phone"]);
+    expect(methodsFor("camera")).toEqual(["card", "qr", "phone"]);
+    expect(methodsFor("scanner")).toEqual(["card", "qr", "phone"]);
+  });
+
+  it("reads and shows the 8-digit check-in code", () => {
+    expect(checkInCode(" 1234-5678 ")).toBe("12345678");
+    expect(checkInCode("123456789")).toBeNull();
+    expect(maskCheckInCode("123456")).toBe("1234 56");
+    expect(maskCheckInCode("1234567890")).toBe("1234 5678");
   });
 });
 

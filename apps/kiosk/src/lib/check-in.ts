@@ -1,12 +1,33 @@
-// The three ways to check in at the kiosk, and validation of what the patient typed.
+// The ways to check in at the kiosk, and validation of what the patient typed.
 import type { Lang, MessageKey } from "./i18n.ts";
 
-export const METHODS = ["card", "qr", "phone"] as const;
+/** Rewards card, QR code (read by the kiosk's camera or scanner), the short check-in code from the
+ *  portal typed on the keypad, or phone + date of birth. */
+export const METHODS = ["card", "qr", "code", "phone"] as const;
 export type Method = (typeof METHODS)[number];
 
 export function isMethod(value: string): value is Method {
   return (METHODS as readonly string[]).includes(value);
 }
+
+/** A kiosk's QR reader, as the admin set it up: without one there is no QR screen. */
+export type QrReader = "camera" | "scanner" | null;
+
+/** The choices on the start screen: the QR screen where a camera or scanner reads codes, else the
+ *  typed check-in code. */
+export const methodsFor = (qrReader: QrReader): Method[] => ["card", qrReader ? "qr" : "code", "phone"];
+
+/** The short check-in code as typed: 8 digits (spaces and dashes dropped), else null. */
+export function checkInCode(raw: string): string | null {
+  const digits = raw.replace(/[\s-]/g, "");
+  return /^\d{8}$/.test(digits) ? digits : null;
+}
+
+/** What the keypad shows while a check-in code is typed: "12345678" -> "1234 5678". */
+export const maskCheckInCode = (digits: string) => {
+  const only = digits.replace(/\D/g, "").slice(0, 8);
+  return only.length > 4 ? `${only.slice(0, 4)} ${only.slice(4)}` : only;
+};
 
 /** Card numbers as scanners and people type them: spaces and dashes dropped. */
 export const normalizeCard = (raw: string) => raw.replace(/[\s-]/g, "");
@@ -17,6 +38,7 @@ export function checkEntry(method: Method, raw: string): MessageKey | null {
   if (method === "card") return /^\d{6,20}$/.test(normalizeCard(raw)) ? null : "enterCard";
   // US numbers: 10 digits, optionally with the leading country code 1.
   if (method === "phone") return digits.length === 10 || (digits.length === 11 && digits.startsWith("1")) ? null : "enterPhone";
+  if (method === "code") return checkInCode(raw) ? null : "enterCode";
   return raw.trim().length >= 8 ? null : "enterQr";
 }
 

@@ -10,6 +10,8 @@ describe("negotiateLanguage", () => {
     [{ acceptLanguage: "fr-FR, en;q=0.5, es;q=0.7" }, "es"],
     [{ acceptLanguage: "es;q=0, en;q=0.1" }, "en"],
     [{ acceptLanguage: "de" }, "en"],
+    [{ practice: "es", acceptLanguage: "en" }, "es"],
+    [{ query: "en", practice: "es" }, "en"],
     [{}, "en"],
   ] as const)("%o -> %s", (input, expected) => {
     expect(negotiateLanguage(input)).toBe(expected);
@@ -31,8 +33,8 @@ describe("initials", () => {
 });
 
 describe("withLang", () => {
-  it("carries Spanish through the visit and keeps English URLs clean", () => {
+  it("carries the chosen language through the visit, English too (the practice's may be Spanish)", () => {
     expect(withLang("/kiosk/check-in/card", "es")).toBe("/kiosk/check-in/card?lang=es");
-    expect(withLang("/kiosk/check-in/card", "en")).toBe("/kiosk/check-in/card");
+    expect(withLang("/kiosk/check-in/card", "en")).toBe("/kiosk/check-in/card?lang=en");
   });
 });

@@ -11,6 +11,8 @@ const en = {
   cardHint: "Scan or type your card number",
   qr: "QR code",
   qrHint: "Show the code on your phone",
+  code: "Check-in code",
+  codeHint: "Type the 8 digits from your rewards app",
   phone: "Phone number",
   phoneHint: "Type the number we have on file",
   needHelp: "Need help? Please see the front desk.",
@@ -47,12 +49,16 @@ const en = {
   notFound: "We could not find you. Please check the number and try again, or see the front desk.",
   tooFast: "Too many tries in a short time. Please wait a minute, or see the front desk.",
   unavailable: "Check-in is not working right now. Please see the front desk and we will check you in.",
-  qrCode: "Code under your QR code",
-  qrCodeHint: "Type it exactly as shown, or scan it",
   qrStartCamera: "Use the camera",
   qrLooking: "Looking for your QR code… hold it steady in front of the camera.",
-  qrNoCamera: "This kiosk has no camera it can use. Type the code shown under your QR code instead.",
-  enterQr: "Type the code shown under your QR code.",
+  qrNoCamera: "This kiosk has no camera it can use. Type your 8-digit check-in code instead.",
+  enterQr: "Scan your QR code, or type your 8-digit check-in code.",
+  codeTitle: "Type your check-in code",
+  codeLabel: "Check-in code (8 digits)",
+  codeHelp: "Open the rewards app, go to Profile, and type the 8-digit code shown there. It works once, for a few minutes.",
+  enterCode: "Type the 8 digits of your check-in code.",
+  qrCodeOrCheckIn: "Or type your 8-digit check-in code",
+  qrScannerInstructions: "Hold the QR code from your rewards app under the scanner.",
   // Front desk
   deskTitle: "Please see the front desk",
   deskLocked:
@@ -61,6 +67,8 @@ const en = {
   // Result
   welcome: "Welcome, {name}!",
   checkedIn: "You are checked in. Please take a seat.",
+  alreadyToday: "You already checked in today",
+  alreadyTodayNote: "This visit is noted. Points for checking in are given once a day.",
   pointsNow: "Points this visit",
   balance: "Your balance",
   milestone: "{rule}: {current} of {target} perfect surveys",
@@ -98,6 +106,8 @@ const es = {
   cardHint: "Escanee o escriba el número",
   qr: "Código QR",
   qrHint: "Muestre el código en su teléfono",
+  code: "Código de llegada",
+  codeHint: "Escriba los 8 dígitos de su aplicación de recompensas",
   phone: "Número de teléfono",
   phoneHint: "Escriba el número que tenemos registrado",
   needHelp: "¿Necesita ayuda? Por favor, acuda a recepción.",
@@ -131,18 +141,25 @@ const es = {
   notFound: "No le encontramos. Revise el número e inténtelo de nuevo, o acuda a recepción.",
   tooFast: "Demasiados intentos en poco tiempo. Espere un minuto o acuda a recepción.",
   unavailable: "El registro no funciona en este momento. Por favor, acuda a recepción y le atenderemos.",
-  qrCode: "Código debajo de su código QR",
-  qrCodeHint: "Escríbalo tal como aparece, o escanéelo",
   qrStartCamera: "Usar la cámara",
   qrLooking: "Buscando su código QR… manténgalo quieto frente a la cámara.",
-  qrNoCamera: "Este quiosco no tiene una cámara disponible. Escriba el código que aparece debajo de su código QR.",
-  enterQr: "Escriba el código que aparece debajo de su código QR.",
+  qrNoCamera: "Este quiosco no tiene una cámara disponible. Escriba su código de llegada de 8 dígitos.",
+  enterQr: "Escanee su código QR o escriba su código de llegada de 8 dígitos.",
+  codeTitle: "Escriba su código de llegada",
+  codeLabel: "Código de llegada (8 dígitos)",
+  codeHelp:
+    "Abra la aplicación de recompensas, vaya a Perfil y escriba el código de 8 dígitos que aparece. Sirve una vez, durante unos minutos.",
+  enterCode: "Escriba los 8 dígitos de su código de llegada.",
+  qrCodeOrCheckIn: "O escriba su código de llegada de 8 dígitos",
+  qrScannerInstructions: "Acerque el código QR de su aplicación de recompensas al escáner.",
   deskTitle: "Por favor, acuda a recepción",
   deskLocked:
     "Por su seguridad, el registro en este quiosco se ha pausado tras varios intentos que no coincidieron. En recepción le registrarán enseguida.",
   deskAmbiguous: "Más de una persona coincide con estos datos. En recepción le registrarán enseguida.",
   welcome: "¡Bienvenido/a, {name}!",
   checkedIn: "Su llegada está registrada. Por favor, tome asiento.",
+  alreadyToday: "Ya registró su llegada hoy",
+  alreadyTodayNote: "Esta visita queda anotada. Los puntos por llegar se dan una vez al día.",
   pointsNow: "Puntos de esta visita",
   balance: "Su saldo",
   milestone: "{rule}: {current} de {target} encuestas perfectas",
@@ -178,12 +195,14 @@ export function isLang(value: unknown): value is Lang {
 }
 
 /**
- * The screen language: the switch's choice in the URL (`?lang=es`) wins, then the browser's
- * Accept-Language, then English. It lives in the URL rather than a cookie on purpose: when the
- * kiosk goes back to its start screen the next patient starts in the default language again.
+ * The screen language: the switch's choice in the URL (`?lang=es`) wins, then the practice's
+ * language (a paired kiosk), then the browser's Accept-Language, then English. It lives in the URL
+ * rather than a cookie on purpose: when the kiosk goes back to its start screen (no `?lang=`) the
+ * next patient starts in the practice's language again.
  */
-export function negotiateLanguage(input: { query?: string | null; acceptLanguage?: string | null }): Lang {
+export function negotiateLanguage(input: { query?: string | null; practice?: string | null; acceptLanguage?: string | null }): Lang {
   if (isLang(input.query)) return input.query;
+  if (isLang(input.practice)) return input.practice;
   const preferred = (input.acceptLanguage ?? "")
     .split(",")
     .map((part) => {
@@ -207,9 +226,11 @@ export function initials(name: string): string {
     .join("");
 }
 
-/** A kiosk link that keeps the chosen language for the rest of this patient's visit. */
+/** A kiosk link that keeps the chosen language for the rest of this patient's visit. The start
+ *  screen without it (`resolve("/")`, where a visit ends and the idle timer goes) is in the
+ *  practice's language. */
 export function withLang(path: string, lang: Lang): string {
-  return lang === "en" ? path : `${path}?lang=${lang}`;
+  return `${path}?lang=${lang}`;
 }
 
 /** Fills `{name}` placeholders: fill("Welcome, {name}!", { name: "Ana B." }). */

@@ -1,4 +1,5 @@
 import { redirect } from "@sveltejs/kit";
+import { methodsFor } from "#lib/check-in.js";
 import { messages, withLang } from "#lib/i18n.js";
 import { deviceInfo } from "#lib/server/device.js";
 import { languageOf } from "#lib/server/lang.js";
@@ -11,11 +12,30 @@ export const load: LayoutServerLoad = async (event) => {
   const lang = languageOf(event);
   const t = messages[lang];
   const device = await deviceInfo(event);
-  if (device) return { practiceName: device.practiceName, paired: true, notSetUp: false, lang, t };
+  if (device)
+    return {
+      practiceName: device.practiceName,
+      paired: true,
+      notSetUp: false,
+      lang,
+      t,
+      // The screen the start screen and the idle timer return to is in the practice's language.
+      practiceLanguage: device.language,
+      methods: methodsFor(device.qrReader),
+    };
   const practice = await unpairedPractice(event);
   // An empty install (no practice yet): a kind "not set up" screen, nothing to pair with.
-  if (practice.notSetUp) return { practiceName: TALLY_PRACTICE_NAME, paired: false, notSetUp: true, lang, t };
+  if (practice.notSetUp)
+    return { practiceName: TALLY_PRACTICE_NAME, paired: false, notSetUp: true, lang, t, practiceLanguage: null, methods: methodsFor(null) };
   // Until an admin pairs it, the kiosk shows the pairing screen and nothing else.
   if (event.route.id !== "/pair") redirect(303, withLang(resolve("/pair"), lang));
-  return { practiceName: practice.name ?? TALLY_PRACTICE_NAME, paired: false, notSetUp: false, lang, t };
+  return {
+    practiceName: practice.name ?? TALLY_PRACTICE_NAME,
+    paired: false,
+    notSetUp: false,
+    lang,
+    t,
+    practiceLanguage: null,
+    methods: methodsFor(null),
+  };
 };

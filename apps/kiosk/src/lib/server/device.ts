@@ -6,6 +6,10 @@ import { errorCodeOf, forgetDevice, kioskApi } from "./api.ts";
 interface DeviceInfo {
   name: string;
   practiceName: string;
+  /** The practice's language: the start screen returns to it. */
+  language: "en" | "es";
+  /** A camera or scanner reads QR codes here; null: the typed check-in code instead. */
+  qrReader: "camera" | "scanner" | null;
 }
 
 const cache = new Map<string, { info: DeviceInfo; until: number }>();
@@ -26,7 +30,12 @@ export async function deviceInfo(event: EventLike, now = Date.now()): Promise<De
   if (hit && hit.until > now) return hit.info;
   try {
     const device = await api.checkin.device.query();
-    const info = { name: device.name, practiceName: device.practice.name };
+    const info: DeviceInfo = {
+      name: device.name,
+      practiceName: device.practice.name,
+      language: device.practice.language,
+      qrReader: device.qrReader,
+    };
     if (cache.size > 100) cache.clear();
     cache.set(token, { info, until: now + ttlMs });
     return info;

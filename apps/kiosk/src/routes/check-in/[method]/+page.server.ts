@@ -1,13 +1,19 @@
-import { error, fail } from "@sveltejs/kit";
-import { checkEntry, isMethod, normalizeCard, parseBirthDate } from "#lib/check-in.js";
-import { messages } from "#lib/i18n.js";
+import { error, fail, redirect } from "@sveltejs/kit";
+import { checkEntry, checkInCode, isMethod, normalizeCard, parseBirthDate } from "#lib/check-in.js";
+import { messages, withLang } from "#lib/i18n.js";
 import { attemptCheckIn } from "#lib/server/check-in.js";
+import { deviceInfo } from "#lib/server/device.js";
 import { languageOf } from "#lib/server/lang.js";
+import { resolve } from "$app/paths";
 import type { Actions, PageServerLoad } from "./$types";
 
-export const load: PageServerLoad = ({ params }) => {
+export const load: PageServerLoad = async (event) => {
+  const { params } = event;
   if (!isMethod(params.method)) error(404, "Not found");
-  return { method: params.method, idle: 60 };
+  const qrReader = (await deviceInfo(event))?.qrReader ?? null;
+  // The QR screen only where a camera or scanner reads codes; elsewhere the code is typed.
+  if (params.method === "qr" && !qrReader) redirect(303, withLang(resolve("/check-in/[method]", { method: "code" }), languageOf(event)));
+  return { method: params.method, qrReader, idle: 60 };
 };
 
 export const actions: Actions = {
@@ -26,11 +32,13 @@ export const actions: Actions = {
       if (problem) return fail(400, { errors: { card: t[problem] }, values: { card } });
       return attemptCheckIn(event, lang, { method: "card", cardNumber: normalizeCard(card) }, { card });
     }
-    if (method === "qr") {
+    if (method === "qr" || method === "code") {
+      // The QR screen's field takes a scanned token or a typed check-in code; the code screen a code.
       const code = field("code");
-      const problem = checkEntry("qr", code);
+      const short = checkInCode(code);
+      const problem = short ? null : checkEntry(method, code);
       if (problem) return fail(400, { errors: { code: t[problem] }, values: { code } });
-      return attemptCheckIn(event, lang, { method: "qr", token: code }, {});
+      return attemptCheckIn(event, lang, short ? { method: "code", code: short } : { method: "qr", token: code }, {});
     }
     const phone = field("phone");
     const birthdayText = field("birthday");

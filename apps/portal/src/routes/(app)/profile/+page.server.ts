@@ -8,9 +8,14 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const profile = await client.members.profile.query();
   if (profile.status !== "member") return { profile, consents: null, checkin: null };
-  const [consents, { token }] = await Promise.all([client.members.myConsents.query(), client.checkin.myCode.query()]);
-  // The kiosk reads the token itself (camera) or takes it typed, exactly as written under the code.
-  return { profile, consents, checkin: { token, svg: await qrSvg(token) } };
+  const [consents, { token }, short] = await Promise.all([
+    client.members.myConsents.query(),
+    client.checkin.myCode.query(),
+    // A fresh 8-digit code for a kiosk without a camera: minutes, once (it replaces the last one).
+    client.checkin.newCode.mutate(),
+  ]);
+  // A kiosk's camera or scanner reads the QR code; the short code is typed on the keypad.
+  return { profile, consents, checkin: { svg: await qrSvg(token), code: short.code, expiresAt: short.expiresAt } };
 };
 
 export const actions: Actions = {

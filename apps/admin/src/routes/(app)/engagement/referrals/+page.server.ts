@@ -56,6 +56,46 @@ export const actions: Actions = {
     return { action: "create", ok: true, message: `Campaign “${values.name}” created.`, link: null };
   },
 
+  /** An admin edits a campaign's description and dates (its name is what rules test, so it stays). */
+  update: async (event) => {
+    const form = await event.request.formData();
+    const values = {
+      id: String(form.get("id") ?? ""),
+      description: String(form.get("description") ?? "").trim(),
+      startsOn: String(form.get("startsOn") ?? ""),
+      endsOn: String(form.get("endsOn") ?? ""),
+    };
+    const errors: Record<string, string> = {};
+    if (values.startsOn && !isIsoDate(values.startsOn)) errors.startsOn = "Choose the first day, or leave it empty.";
+    if (values.endsOn && !isIsoDate(values.endsOn)) errors.endsOn = "Choose the last day, or leave it empty.";
+    if (!errors.startsOn && !errors.endsOn && values.startsOn && values.endsOn && values.startsOn > values.endsOn)
+      errors.endsOn = "The last day must be on or after the first day.";
+    if (Object.keys(errors).length > 0) return fail(400, { action: "update", id: values.id, values, errors, message: null, link: null });
+    try {
+      const c = await api(event).engagement.updateReferralCampaign.mutate({
+        id: values.id,
+        description: values.description,
+        startsOn: values.startsOn || null,
+        endsOn: values.endsOn || null,
+      });
+      return { action: "update", id: values.id, ok: true, message: `Campaign “${c.name}” saved.`, link: null };
+    } catch (e) {
+      return fail(400, { action: "update", id: values.id, values, errors, message: messageOf(e), link: null });
+    }
+  },
+
+  /** Ends a campaign now: patients no longer see it; links already sent still convert. */
+  end: async (event) => {
+    const form = await event.request.formData();
+    const id = String(form.get("id") ?? "");
+    try {
+      const c = await api(event).engagement.endReferralCampaign.mutate({ id });
+      return { action: "end", id, ok: true, message: `Campaign “${c.name}” ended. Links already sent still count.`, link: null };
+    } catch (e) {
+      return fail(400, { action: "end", id, ok: false, message: messageOf(e), link: null });
+    }
+  },
+
   /** An invitation link on behalf of a patient, found by card number, email or name. */
   invite: async (event) => {
     const form = await event.request.formData();
