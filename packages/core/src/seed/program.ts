@@ -246,7 +246,21 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
     ctx,
     input: { kind: "contest", title: "Smile photo contest", description: "Post your best smile; the winner gets a hoodie." },
   });
-  await saveActivity({ ctx, input: { kind: "survey", title: "How did we do?", description: "Two minutes, five questions." } });
+  await saveActivity({
+    ctx,
+    input: {
+      kind: "survey",
+      title: "How did we do?",
+      description: "Two minutes, five questions.",
+      questions: [
+        "How easy was it to book your visit?",
+        "How long did you wait after your appointment time?",
+        "Did the team explain your treatment clearly?",
+        "How comfortable was your visit?",
+        "What could we do better?",
+      ],
+    },
+  });
   await saveActivity({ ctx, input: { kind: "social_post", title: "Share your braces-off day", description: "Tag @brightsmiles." } });
 
   // ---- a year of visits, invoices, surveys, birthdays, consents, reviews, scans --------------
