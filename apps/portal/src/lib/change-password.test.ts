@@ -27,4 +27,14 @@ describe("parseChangePassword", () => {
   ])("%o gives %o", (values, errors) => {
     expect(parseChangePassword(form(values)).errors).toEqual(errors);
   });
+
+  it("a patient without a password (card sign-in) sets one without a current password", () => {
+    const first = parseChangePassword(form({ currentPassword: "ignored", newPassword: "new-pass-2026", confirm: "new-pass-2026" }), {
+      hasPassword: false,
+    });
+    expect(first).toEqual({ errors: {}, currentPassword: undefined, newPassword: "new-pass-2026" });
+    expect(parseChangePassword(form({}), { hasPassword: false }).errors).toEqual({
+      newPassword: "Choose a new password of at least 10 characters.",
+    });
+  });
 });

@@ -5,12 +5,14 @@ import type { Errors } from "./sign-in.js";
 
 export const minPasswordLength = 10;
 
-export function parseChangePassword(form: FormData) {
-  const currentPassword = String(form.get("currentPassword") ?? "");
+/** `hasPassword: false`: a patient who signs in with their card sets a first password (no current one). */
+export function parseChangePassword(form: FormData, options: { hasPassword?: boolean } = {}) {
+  const requireCurrent = options.hasPassword ?? true;
+  const currentPassword = requireCurrent ? String(form.get("currentPassword") ?? "") : "";
   const newPassword = String(form.get("newPassword") ?? "");
   const confirm = String(form.get("confirm") ?? "");
   const errors: Errors<"currentPassword" | "newPassword" | "confirm"> = {};
-  if (!currentPassword) errors.currentPassword = "Enter the password you use now.";
+  if (requireCurrent && !currentPassword) errors.currentPassword = "Enter the password you use now.";
   if (!newPassword) errors.newPassword = `Choose a new password of at least ${minPasswordLength} characters.`;
   else if (newPassword.length < minPasswordLength)
     errors.newPassword = `Choose a password of at least ${minPasswordLength} characters (yours has ${newPassword.length}).`;
@@ -21,5 +23,5 @@ export function parseChangePassword(form: FormData) {
     if (!confirm) errors.confirm = "Type the new password again.";
     else if (confirm !== newPassword) errors.confirm = "The two new passwords are different. Type the same one twice.";
   }
-  return { errors, currentPassword, newPassword };
+  return { errors, currentPassword: requireCurrent ? currentPassword : undefined, newPassword };
 }

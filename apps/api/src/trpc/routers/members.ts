@@ -115,8 +115,11 @@ export const membersRouter = router({
     };
   }),
   profile: leadOk.query(async ({ ctx }) => {
-    const m = publicMember(await findMember(ctx.core.db, ctx.core, ctx.member.actor.id));
+    const row = await findMember(ctx.core.db, ctx.core, ctx.member.actor.id);
+    const m = publicMember(row);
     return {
+      /** Whether the patient has a password (else they sign in with their card: they may set one). */
+      hasPassword: row.passwordHash !== null,
       firstName: m.firstName,
       lastName: m.lastName,
       email: m.email,

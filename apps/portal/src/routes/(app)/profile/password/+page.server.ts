@@ -1,13 +1,17 @@
-// Change your password while signed in: the current one is required. The API keeps this session
-// and signs out every other device.
+// Change your password while signed in: the current one is required. A patient who signs in with
+// their card and has no password yet sets a first one (no current one to give). The API keeps this
+// session and signs out every other device.
 import { fail } from "@sveltejs/kit";
 import { parseChangePassword } from "#lib/change-password.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
-import type { Actions } from "./$types";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async (event) => ({ hasPassword: (await api(event).members.profile.query()).hasPassword });
 
 export const actions: Actions = {
   default: async (event) => {
-    const { errors, currentPassword, newPassword } = parseChangePassword(await event.request.formData());
+    const { hasPassword } = await api(event).members.profile.query();
+    const { errors, currentPassword, newPassword } = parseChangePassword(await event.request.formData(), { hasPassword });
     if (Object.keys(errors).length > 0) return fail(400, { errors, message: null });
     try {
       await api(event).auth.member.setPassword.mutate({ currentPassword, newPassword });
