@@ -1,7 +1,7 @@
 // fast-check generators: rule-set ASTs (for the formatter and the fuzz tests) and event
 // streams (for the engine properties).
 import fc from "fast-check";
-import type { Clause, Duration, EngineEvent, Expr, Prize, Rule, RuleSet, Span } from "../src/index.ts";
+import type { Clause, Declaration, Duration, EngineEvent, Expr, Prize, Rule, RuleSet, Span } from "../src/index.ts";
 import { writableEvents } from "../src/index.ts";
 
 const span: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -21,17 +21,22 @@ const date = fc
   .map((d) => d.toISOString().slice(0, 10));
 const duration: fc.Arbitrary<Duration> = fc.record({
   amount: nat,
-  unit: fc.constantFrom("minute", "hour", "day" as const),
+  unit: fc.constantFrom("minute", "hour", "day", "week", "month" as const),
   span: fc.constant(span),
 });
 const coupon = fc.record({ name: text, span: fc.constant(span) });
+/** An award's coupon may carry its own lifetime (SPEC 7). */
+const prizeCoupon = fc.oneof(coupon, fc.record({ name: text, span: fc.constant(span), for: duration }));
 const prize: fc.Arbitrary<Prize> = fc.oneof(
-  fc.record({ points: nat, coupons: fc.array(coupon, { maxLength: 2 }), span: fc.constant(span) }),
-  fc.record({ points: fc.constant(null), coupons: fc.array(coupon, { minLength: 1, maxLength: 2 }), span: fc.constant(span) }),
+  fc.record({ points: nat, coupons: fc.array(prizeCoupon, { maxLength: 2 }), span: fc.constant(span) }),
+  fc.record({ points: fc.constant(null), coupons: fc.array(prizeCoupon, { minLength: 1, maxLength: 2 }), span: fc.constant(span) }),
 );
+const monthDay = fc
+  .date({ min: new Date("2024-01-01T00:00:00Z"), max: new Date("2024-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(5, 10));
 const identifier = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/).filter((s) => !KEYWORDS.has(s));
 const KEYWORDS = new Set(
-  "earn reward instant milestone on when manual rate point points per mode per_transaction total_spend minimum items eligible all award to member referrer accumulate yes no better_choice limit once week month year prompt confirmation during window unlock coupon for unlimited limited every perfect surveys phase after minute minutes hour hours day days and or not in has tag true false".split(
+  "earn reward instant milestone on when manual rate point points per mode per_transaction total_spend minimum items eligible all award to member referrer accumulate yes no better_choice limit once week weeks month months year prompt confirmation during window unlock coupon for unlimited limited every perfect surveys phase after minute minutes hour hours day days and or not in has tag true false expire earning without tiers tier by spend visits over from multiplier cap available".split(
     " ",
   ),
 );
@@ -94,6 +99,20 @@ const clause: fc.Arbitrary<Clause> = fc.oneof(
   }),
   fc.record({ kind: fc.constant("during" as const), from: date, to: date, span: fc.constant(span) }),
   fc.record({
+    kind: fc.constant("during" as const),
+    from: monthDay,
+    to: monthDay,
+    yearly: fc.constant(true as const),
+    span: fc.constant(span),
+  }),
+  fc.record({
+    kind: fc.constant("cap" as const),
+    points: nat,
+    per: fc.constantFrom("invoice", "day", "week", "month", "year" as const),
+    span: fc.constant(span),
+  }),
+  fc.record({ kind: fc.constant("available" as const), after: duration, span: fc.constant(span) }),
+  fc.record({
     kind: fc.constant("award" as const),
     prize,
     to: fc.constantFrom(null, "member", "referrer" as const),
@@ -137,9 +156,46 @@ export const rule: fc.Arbitrary<Rule> = fc.oneof(
   fc.record({ kind: fc.constant("reward" as const), ...common, event: fc.constant(null), when: fc.constant(null) }),
   fc.record({ kind: fc.constant("instant" as const), ...common }),
   fc.record({ kind: fc.constant("milestone" as const), ...common, program: fc.constantFrom("unlimited", "limited" as const) }),
+  fc
+    .record({ kind: fc.constant("milestone" as const), ...common, program: fc.constantFrom("unlimited", "limited" as const), when: expr })
+    .map((r) => r as Rule),
 );
 
-export const ruleSet: fc.Arbitrary<RuleSet> = fc.record({ rules: fc.array(rule, { maxLength: 4 }) });
+const multiplier = fc.oneof(
+  fc.constant(null),
+  fc.integer({ min: 100, max: 1000 }).map((h) => (h % 100 === 0 ? String(h / 100) : (h / 100).toFixed(2))),
+);
+const declaration: fc.Arbitrary<Declaration> = fc.oneof(
+  fc.record({
+    kind: fc.constant("expire" as const),
+    mode: fc.constantFrom("after_earning", "inactivity" as const),
+    months: nat,
+    span: fc.constant(span),
+  }),
+  fc.constantFrom("spend", "points", "visits" as const).chain((by) =>
+    fc.record({
+      kind: fc.constant("tiers" as const),
+      by: fc.constant(by),
+      months: nat,
+      tiers: fc.array(
+        fc.record({
+          name: text,
+          from: by === "spend" ? cents : nat,
+          money: fc.constant(by === "spend"),
+          multiplier,
+          span: fc.constant(span),
+        }),
+        { maxLength: 4 },
+      ),
+      span: fc.constant(span),
+    }),
+  ),
+);
+
+export const ruleSet: fc.Arbitrary<RuleSet> = fc.oneof(
+  fc.record({ rules: fc.array(rule, { maxLength: 4 }) }),
+  fc.record({ rules: fc.array(rule, { maxLength: 4 }), declarations: fc.array(declaration, { minLength: 1, maxLength: 2 }) }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Events

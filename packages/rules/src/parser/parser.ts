@@ -7,6 +7,11 @@ import * as T from "../lexer/tokens.ts";
 /** Friendly parse messages; the exception's rule name is turned into a hint in parse.ts. */
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    // A closing brace expected where a word stands: most likely a misspelt clause keyword.
+    if (expected === T.RBrace && actual.tokenType === T.Identifier) {
+      const hint = didYouMean(actual, clauseStartTokens);
+      if (hint) return `expected a clause or "}" but found ${describe(actual)}${hint}`;
+    }
     return `expected ${label(expected)} but found ${describe(actual)}${didYouMean(actual, [expected])}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -30,6 +35,26 @@ const messages: IParserErrorMessageProvider = {
 
 const keywordSet = new Set<TokenType>(T.keywords);
 export const ruleStartTokens: TokenType[] = [T.Earn, T.Reward, T.Instant, T.Milestone, T.Expire, T.Tiers];
+const clauseStartTokens: TokenType[] = [
+  T.Rate,
+  T.Mode,
+  T.Minimum,
+  T.Items,
+  T.During,
+  T.Award,
+  T.Accumulate,
+  T.Limit,
+  T.Prompt,
+  T.Confirmation,
+  T.Window,
+  T.When,
+  T.Unlock,
+  T.Every,
+  T.Phase,
+  T.Cap,
+  T.Available,
+  T.Tier,
+];
 
 /** The spelling of a keyword token ("points?" -> "points"). */
 function keywordText(t: TokenType): string | null {
