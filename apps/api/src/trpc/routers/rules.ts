@@ -1,5 +1,6 @@
 // The practice's rule sets: check (diagnostics as you type), save a draft version, publish, list,
-// and backtest a draft (or a saved version) over the recorded events against the active version.
+// backtest a draft (or a saved version) over the recorded events against the active version, and
+// preview what publishing would change.
 import {
   backtestInput,
   checkRules,
@@ -7,6 +8,8 @@ import {
   getRuleSetVersion,
   getRuleSetVersionInput,
   listRuleSetVersions,
+  publishPreview,
+  publishPreviewInput,
   publishRuleSet,
   publishRuleSetInput,
   runBacktest,
@@ -24,4 +27,6 @@ export const rulesRouter = router({
   versions: staffProcedure.query(({ ctx }) => listRuleSetVersions({ ctx: ctx.core })),
   version: staffProcedure.input(getRuleSetVersionInput).query(({ ctx, input }) => getRuleSetVersion({ ctx: ctx.core, input })),
   backtest: admin.input(backtestInput).mutation(({ ctx, input }) => runBacktest({ ctx: ctx.core, input })),
+  /** What publishing a text or a saved version would change (rules, 90-day backtest cost) and whether to confirm. */
+  publishPreview: admin.input(publishPreviewInput).mutation(({ ctx, input }) => publishPreview({ ctx: ctx.core, input })),
 });

@@ -1,10 +1,14 @@
+import { createHash } from "node:crypto";
 import { error, fail } from "@sveltejs/kit";
 import type { Diagnostic } from "@tally/rules";
 import { addDays, isIsoDate, localDate, startOfLocalDay } from "@tally/rules/time";
 import { appendRule, builderValuesFrom, buildRule } from "#lib/rules/builder.js";
+import { draftVersion } from "#lib/rules/draft-version.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
+
+type PublishPreview = Awaited<ReturnType<ReturnType<typeof api>["rules"]["publishPreview"]["mutate"]>>;
 
 export const load: PageServerLoad = async (event) => {
   requireAdmin(event, "Rules");
@@ -15,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
     client.catalog.rewards.query({ includeDisabled: true }),
   ]);
   const wanted = event.url.searchParams.get("version");
-  const editingId = wanted ?? versions[0]?.id ?? null;
+  const editingId = wanted ?? draftVersion(versions)?.id ?? null;
   let version = null;
   if (editingId) {
     try {
@@ -43,6 +47,9 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
+/** A short fingerprint of the text a publish summary was shown for: confirming applies to that text only. */
+const fingerprint = (source: string) => createHash("sha256").update(source).digest("hex").slice(0, 32);
+
 /** The diagnostics a RULE_INVALID failure carries, if any. */
 function diagnosticsOf(e: unknown): Diagnostic[] | null {
   if (appCodeOf(e) !== "RULE_INVALID") return null;
@@ -63,9 +70,25 @@ async function saveSource(event: Parameters<Actions[string]>[0], publish: boolea
       diagnostics: [] as Diagnostic[],
     });
   try {
+    // Publishing first shows what changes; removing rules or raising the cost asks to confirm.
+    let preview: PublishPreview | null = null;
+    if (publish) {
+      preview = await api(event).rules.publishPreview.mutate({ source });
+      if (preview.confirm.needed && form.get("confirm") !== fingerprint(source))
+        return fail(409, {
+          action: "confirm",
+          source,
+          note,
+          preview,
+          confirm: fingerprint(source),
+          diagnostics: [] as Diagnostic[],
+          message: null,
+        });
+    }
     const saved = await api(event).rules.save.mutate({ source, note, publish });
     return {
       action: "save",
+      preview,
       saved: { version: saved.version, published: publish },
       message: publish
         ? `Version ${saved.version} is saved and now active: new events earn by it.`

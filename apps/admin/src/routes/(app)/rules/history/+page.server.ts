@@ -35,8 +35,13 @@ export const actions: Actions = {
     const versionId = String(form.get("versionId") ?? "");
     const version = String(form.get("version") ?? "");
     try {
+      // Publishing shows what changes; removing rules or raising the cost asks to confirm.
+      const preview = await api(event).rules.publishPreview.mutate({ versionId });
+      const token = `${versionId}:${preview.active?.id ?? "none"}`;
+      if (preview.confirm.needed && form.get("confirm") !== token)
+        return fail(409, { published: null, confirmFor: { versionId, version }, preview, token, message: null });
       await api(event).rules.publish.mutate({ versionId });
-      return { published: version, message: `Version ${version} is now active: new events earn by it.` };
+      return { published: version, preview, message: `Version ${version} is now active: new events earn by it.` };
     } catch (e) {
       const message =
         appCodeOf(e) === "RULE_INVALID"
