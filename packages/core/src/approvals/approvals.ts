@@ -6,6 +6,7 @@ import { actionRequests, members, staffUsers } from "@tally/db";
 import { pointsGiven } from "@tally/rules";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { couponName, couponNames } from "../catalog/coupon-names.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { processEvent } from "../events/process-event.ts";
@@ -15,16 +16,23 @@ import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
-/** The manual rewards a member can complete, with their prompts (for the portal's Actions page). */
+/** The manual rewards a member can complete, with their prompts (for the portal's Actions page).
+ *  Coupons are named as patients read them (the catalog's names), not by their codes. */
 export async function listManualRewards({ ctx }: { ctx: Ctx; input?: unknown }) {
   authorize(ctx, "approvals.completeAction");
   const { program } = await loadSetup(ctx.db, ctx.practiceId);
-  return [...program.manual.values()].map((r) => ({
+  const manual = [...program.manual.values()];
+  const names = await couponNames(
+    ctx.db,
+    ctx.practiceId,
+    manual.flatMap((r) => r.awards.flatMap((a) => a.prize.coupons)),
+  );
+  return manual.map((r) => ({
     name: r.name,
     prompt: r.prompt,
     confirmation: r.confirmation,
     points: r.awards.reduce((s, a) => s + a.prize.points, 0),
-    coupons: r.awards.flatMap((a) => a.prize.coupons),
+    coupons: r.awards.flatMap((a) => a.prize.coupons).map((c) => couponName(c, names)),
     limit: r.limit,
   }));
 }

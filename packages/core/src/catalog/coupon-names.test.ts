@@ -1,0 +1,50 @@
+// Coupons by their display names (issue 15): people read "$10 off your next visit", not "ten-off".
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listManualRewards } from "../approvals/approvals.ts";
+import { saveRuleSet } from "../rules/rule-sets.ts";
+import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { couponLabel, couponName, couponNames } from "./coupon-names.ts";
+import { createReward } from "./rewards.ts";
+
+describe("coupon display names", () => {
+  let t: TestDatabase;
+  let p: TestPractice;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    p = await makePractice(t);
+    await createReward({
+      ctx: p.admin,
+      input: { kind: "coupon", name: "$10 off your next visit", pointsPrice: 400, couponCode: "ten-off" },
+    });
+    await createReward({
+      ctx: p.admin,
+      input: { kind: "coupon", name: "Movie night for two", pointsPrice: 600, couponCode: "movie-ticket" },
+    });
+  });
+  afterAll(() => t?.dispose());
+
+  it("maps codes to the catalog's names; an unknown code reads as words", async () => {
+    const names = await couponNames(t.db, p.id, ["ten-off", "free-whitening"]);
+    expect([...names]).toEqual([["ten-off", "$10 off your next visit"]]);
+    expect(couponName("ten-off", names)).toBe("$10 off your next visit");
+    expect(couponName("free-whitening", names)).toBe("Free whitening");
+    expect(couponLabel("movie_ticket")).toBe("Movie ticket");
+    expect((await couponNames(t.db, p.id)).get("movie-ticket")).toBe("Movie night for two");
+    // Another practice's catalog names nothing here.
+    const other = await makePractice(t);
+    expect(await couponNames(t.db, other.id, ["ten-off"])).toEqual(new Map());
+  });
+
+  it("the portal's manual rewards name their coupons as patients read them", async () => {
+    await saveRuleSet({
+      ctx: p.admin,
+      input: {
+        source: 'reward "Followed us" manual {\n  award 50 points and coupon "movie-ticket"\n  prompt "Your handle?"\n}',
+        publish: true,
+      },
+    });
+    const [m] = await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "Bell" }]);
+    const [reward] = await listManualRewards({ ctx: p.asMember(m!.id) });
+    expect(reward).toMatchObject({ name: "Followed us", points: 50, coupons: ["Movie night for two"] });
+  });
+});
