@@ -1,6 +1,6 @@
 // One plain-English line per rule, for the admin editor's preview pane. Everything a person reads
 // here is English: no field paths, operators or coupon codes (a coupon reads as its catalog name).
-import type { Clause, Expr, Prize, Rule } from "./ast/ast.ts";
+import type { Clause, Declaration, Expr, Prize, Rule } from "./ast/ast.ts";
 import { eventsByName, instantFields, memberFields } from "./check/catalog.ts";
 import { money } from "./format/format.ts";
 
@@ -25,6 +25,12 @@ const fieldNouns: Record<string, string> = {
   "member.lifetime_spend": "their eligible spend over time (this visit included)",
   "member.points": "their balance before this event",
   "member.age": "their age",
+  "member.birth_month": "their birth month",
+  "member.tier": "their tier",
+  "event.weekday": "the day of the week",
+  "event.hour": "the hour",
+  "event.day": "the day of the month",
+  "event.month": "the month",
   "visit.spend": "their eligible spend since checking in",
   "visit.points": "the points they earned since checking in",
   "visit.method": "the way they check in",
@@ -60,6 +66,22 @@ const valueWords: Record<string, Record<string, string>> = {
   "review.platform": { google: "Google", facebook: "Facebook", yelp: "Yelp" },
 };
 
+const monthNames = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+const monthFields = new Set(["event.month", "member.birth_month"]);
+
 const pointFields = new Set(["member.points", "visit.points", "adjustment.points", "redemption.points"]);
 const ageFields = new Set(["member.age"]);
 
@@ -86,11 +108,14 @@ function valueText(e: Expr, field: string | null): string {
   switch (e.kind) {
     case "number":
       if (field && pointFields.has(field)) return pts(e.value);
+      if (field && monthFields.has(field) && Number.isInteger(e.value) && e.value >= 1 && e.value <= 12) return monthNames[e.value - 1]!;
+      if (field === "event.hour" && Number.isInteger(e.value)) return `${e.value}:00`;
       if (field && ageFields.has(field)) return `${e.value.toLocaleString("en-US")} years`;
       return e.value.toLocaleString("en-US");
     case "money":
       return money(e.cents);
     case "string":
+      if (field === "event.weekday" && /^[a-z]+day$/.test(e.value)) return e.value.charAt(0).toUpperCase() + e.value.slice(1);
       return (field && valueWords[field]?.[e.value]) ?? `“${e.value}”`;
     case "bool":
       return e.value ? "yes" : "no";
@@ -150,6 +175,9 @@ function sayBinary(e: Extract<Expr, { kind: "binary" }>): string {
     const yesNo = boolPhrases[field];
     if (yesNo && r.kind === "bool") return r.value === (o === "=") ? yesNo[0] : yesNo[1];
     if (field === "member.paid_invoices" && r.kind === "number" && r.value === 1 && o === "=") return "this is their first paid invoice";
+    if (field === "event.month" && r.kind === "path" && r.path === "member.birth_month" && o === "=") return "it is their birthday month";
+    if (field === "event.weekday" && r.kind === "string" && (o === "=" || o === "!="))
+      return `it is ${o === "=" ? "" : "not "}a ${valueText(r, field)}`;
     if (field === "visit.method" && r.kind === "string" && valueWords[field]![r.value] && (o === "=" || o === "!="))
       return `they ${o === "=" ? "" : "do not "}check in ${valueWords[field]![r.value]}`;
   }
@@ -188,7 +216,7 @@ function day(iso: string): string {
 }
 
 function prize(p: Prize, names: CouponNames | undefined): string {
-  const parts = p.coupons.map((c) => `the coupon ${couponName(c.name, names)}`);
+  const parts = p.coupons.map((c) => `the coupon ${couponName(c.name, names)}${c.for ? ` (valid for ${dur(c.for)})` : ""}`);
   if (p.points !== null) parts.unshift(pts(p.points));
   return parts.join(" and ");
 }
@@ -201,9 +229,38 @@ function tail(r: Rule): string {
   let s = "";
   const limit = get(r, "limit");
   if (limit) s += `, ${limit.count === 1 ? "once" : `at most ${limit.count} times`} per ${limit.per}`;
+  const cap = get(r, "cap");
+  if (cap) s += `, at most ${pts(cap.points)} per ${cap.per}`;
+  const available = get(r, "available");
+  if (available) s += `; the points can be spent ${dur(available.after)} after they are earned`;
   const d = get(r, "during");
-  if (d) s += `, from ${day(d.from)} to ${day(d.to)}`;
+  if (d && d.yearly) s += `, every year from ${monthDay(d.from)} to ${monthDay(d.to)}`;
+  else if (d) s += `, from ${day(d.from)} to ${day(d.to)}`;
   return s;
+}
+
+/** "12-15" -> "December 15". */
+function monthDay(md: string): string {
+  return `${monthNames[Number(md.slice(0, 2)) - 1] ?? md} ${Number(md.slice(3, 5))}`;
+}
+
+/** `expire …` and `tiers …` in plain English, for the preview pane. */
+export function describeDeclaration(d: Declaration): string {
+  if (d.kind === "expire")
+    return d.mode === "after_earning"
+      ? `Points expire ${dur({ amount: d.months, unit: "month" })} after they are earned (the oldest are spent first)`
+      : `All points expire after ${dur({ amount: d.months, unit: "month" })} without earning or redeeming`;
+  const what = d.by === "spend" ? "eligible spend" : d.by === "points" ? "points earned" : "days with a visit";
+  const levels = d.tiers.map((t) => {
+    const from = t.money
+      ? money(t.from)
+      : d.by === "points"
+        ? pts(t.from)
+        : `${t.from.toLocaleString("en-US")} ${t.from === 1 ? "day" : "days"}`;
+    const mult = t.multiplier !== null && Number(t.multiplier) !== 1 ? `, spend points ×${t.multiplier}` : "";
+    return `“${t.name}” from ${from}${mult}`;
+  });
+  return `Tiers by ${what} over the last ${dur({ amount: d.months, unit: "month" })}: ${levels.join(", ")}`;
 }
 
 /**
@@ -245,6 +302,11 @@ export function describeRule(r: Rule, options: { couponNames?: CouponNames } = {
       return `Within ${w ? dur(w.duration) : "…"} of checking in, once ${when ? say(when.expr) : "…"}, patients unlock ${u && u.coupons.length > 1 ? "the coupons" : "the coupon"} ${coupons}${u?.for ? ` for ${dur(u.for)}` : ""}${tail(r)}`;
     }
     case "milestone": {
+      const only = r.when ? ` (counting only surveys when ${say(r.when)})` : "";
+      if (only && r.program === "unlimited") {
+        const e = get(r, "every");
+        if (e) return `Every ${e.count} perfect surveys${only}, patients get ${prize(e.prize, names)}${tail(r)}`;
+      }
       if (r.program === "unlimited") {
         const e = get(r, "every");
         return e
@@ -252,7 +314,7 @@ export function describeRule(r: Rule, options: { couponNames?: CouponNames } = {
           : `“${r.name}” is not finished: say after how many perfect surveys patients get what`;
       }
       const phases = r.clauses.filter((c): c is Extract<Clause, { kind: "phase" }> => c.kind === "phase");
-      return `Phases: ${phases.map((p) => `“${p.name}” after ${p.count} perfect surveys (${prize(p.prize, names)})`).join(", then ")}${tail(r)}`;
+      return `Phases${only}: ${phases.map((p) => `“${p.name}” after ${p.count} perfect surveys (${prize(p.prize, names)})`).join(", then ")}${tail(r)}`;
     }
   }
 }

@@ -30,7 +30,7 @@ export {
   type Program,
   type ProgramSettings,
 } from "./compile/compile.ts";
-export { describeRule } from "./describe.ts";
+export { describeDeclaration, describeRule } from "./describe.ts";
 export { type Diagnostic, type DiagnosticCode, formatDiagnostic, type Severity, type Span } from "./diagnostics/diagnostic.ts";
 export * from "./domain/index.ts";
 export {

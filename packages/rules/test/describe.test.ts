@@ -6,6 +6,7 @@ import {
   awardKey,
   check,
   compile,
+  describeDeclaration,
   describeRule,
   type Effect,
   explainAward,
@@ -101,5 +102,32 @@ milestone "M" limited { phase "P" after 1 perfect surveys award 3 points }`;
       'M: 1 perfect surveys, phase "P" achieved = 3 points',
     ]);
     expect(awardKey({ event: "e1", rule: "Spend", member: "m1" })).toBe('["e1","Spend","m1"]');
+  });
+});
+
+describe("describeRule and describeDeclaration: the SPEC 7 constructs", () => {
+  const src = `expire points 12 months after earning
+tiers by spend over 12 months { tier "Member" from $0 tier "Gold" from $1,000 multiplier 1.25 }
+earn "Spend points" on invoice.paid { rate 1 point per $10 cap 500 points per day available after 14 days }
+reward "Birthday month visit" on visit.checked_in when event.month = member.birth_month { award 50 points and coupon "birthday-treat" for 30 days limit once per year }
+reward "Tuesday double" on invoice.paid when event.weekday = "tuesday" and member.tier = "Gold" { award 25 points }
+reward "Holiday season" on visit.checked_in { award 20 points during every year 12-15 to 01-05 }
+milestone "Braces journey" limited when member has tag "braces" { phase "Bracket Buddy" after 5 perfect surveys award 200 points }`;
+  const r = check(src);
+  it("says each in plain English", () => {
+    expect(r.ast.declarations!.map((d) => describeDeclaration(d))).toEqual([
+      "Points expire 12 months after they are earned (the oldest are spent first)",
+      "Tiers by eligible spend over the last 12 months: “Member” from $0, “Gold” from $1,000, spend points ×1.25",
+    ]);
+    expect(r.ast.rules.map((x) => describeRule(x))).toEqual([
+      "Patients earn 1 point per $10 of eligible spend, per visit, at most 500 points per day; the points can be spent 14 days after they are earned",
+      "Patients get 50 points and the coupon “Birthday treat” (valid for 30 days) when they check in, if it is their birthday month, once per year",
+      "Patients get 25 points when an invoice is paid, if it is a Tuesday and their tier is “Gold”",
+      "Patients get 20 points when they check in, every year from December 15 to January 5",
+      "Phases (counting only surveys when they have the tag “braces”): “Bracket Buddy” after 5 perfect surveys (200 points)",
+    ]);
+    expect(describeDeclaration(parse("expire points after 18 months without activity").ast.declarations![0]!)).toBe(
+      "All points expire after 18 months without earning or redeeming",
+    );
   });
 });
