@@ -114,7 +114,7 @@ describe("admin", () => {
     await submit(page, page.getByRole("button", { name: "Save" }));
     await page.getByText("+25 pts recorded").waitFor();
     expect(await balanceOf(page)).toBe(before + 25);
-    await page.getByRole("cell", { name: `25 points adjusted by staff: ${note}` }).waitFor();
+    await page.getByRole("cell", { name: `25 points adjusted by Dr. Morgan Reyes: ${note}` }).waitFor();
     await screenshot(page, "admin-member-awarded");
 
     // Take the compliance survey, perfect every time, until a milestone completes ("Keep it up": every 5).

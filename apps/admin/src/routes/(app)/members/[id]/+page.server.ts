@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { error, fail } from "@sveltejs/kit";
+import { error, fail, redirect } from "@sveltejs/kit";
 import { pointsGiven } from "@tally/rules/domain";
+import { type ConsentKind, consentLabels, detailFields, fieldOfError, readDetails } from "#lib/members/desk.js";
 import { checkInShown, parseTags } from "#lib/members/profile.js";
+import { href } from "#lib/paths.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -22,12 +24,25 @@ export const load: PageServerLoad = async (event) => {
     if (code === "NOT_FOUND" || code === "INVALID_INPUT" || code === "BAD_REQUEST") error(404, "No member with this id in your practice.");
     throw e;
   }
-  const [ledger, milestones, coupons, surveys, questions] = await Promise.all([
+  const panel = event.url.searchParams.get("panel") ?? "";
+  const isAdmin = event.locals.staff?.role === "admin";
+  const mergeWith = panel === "merge" && isAdmin ? event.url.searchParams.get("with") : null;
+  const [ledger, milestones, coupons, surveys, questions, manualRewards, catalog, duplicates, consents, mergePreview] = await Promise.all([
     client.ledger.history.query({ memberId, limit: 100 }),
     client.members.milestones.query({ memberId }),
-    tab === "coupons" ? client.members.coupons.query({ memberId }) : Promise.resolve([]),
+    client.members.coupons.query({ memberId }),
     tab === "surveys" ? client.engagement.surveyResponses.query({ memberId }) : Promise.resolve([]),
     client.engagement.surveyQuestions.query({ includeInactive: false }),
+    client.approvals.manualRewards.query(),
+    panel === "redeem" ? client.catalog.rewards.query() : Promise.resolve([]),
+    profile.member.status === "member" ? client.members.duplicates.query({ memberId }) : Promise.resolve([]),
+    client.members.consents.query({ memberId }),
+    mergeWith
+      ? client.members.mergePreview
+          .query({ sourceId: mergeWith, targetId: memberId })
+          .then((preview) => ({ preview, error: null }))
+          .catch((e) => ({ preview: null, error: messageOf(e) }))
+      : Promise.resolve(null),
   ]);
   return {
     tab,
@@ -37,7 +52,13 @@ export const load: PageServerLoad = async (event) => {
     coupons,
     surveys,
     questions: questions.filter((q) => q.active).map((q) => ({ id: q.id, text: q.text })),
-    // A fresh key per page view: a double-clicked award is written once.
+    manualRewards: manualRewards.map((r) => ({ name: r.name, points: r.points, coupons: r.coupons, limit: r.limit })),
+    catalog: catalog.map((r) => ({ id: r.id, name: r.name, kind: r.kind, pointsPrice: r.pointsPrice, description: r.description })),
+    duplicates,
+    consents,
+    merge: mergeWith ? { withId: mergeWith, ...mergePreview! } : null,
+    isAdmin,
+    // A fresh key per page view: a double-clicked award or redemption is written once.
     adjustKey: randomUUID(),
   };
 };
@@ -63,8 +84,13 @@ export const actions: Actions = {
         idempotencyKey: key ? `admin-adjust:${key}` : undefined,
       });
     } catch (e) {
-      const message = appCodeOf(e) === "INSUFFICIENT_POINTS" ? "The balance is too low to deduct that many points." : messageOf(e);
-      return fail(400, { adjust: { values, errors, message } });
+      // The server's refusal goes next to the field it is about (the balance, the points, the note).
+      const placed = fieldOfError(e, ["points", "note"] as const, messageOf(e));
+      const refused: typeof errors = {};
+      if (appCodeOf(e) === "INSUFFICIENT_POINTS") refused.points = `${messageOf(e)} Deduct at most the balance.`;
+      else if (placed.field) refused[placed.field] = placed.message;
+      const whole = refused.points || refused.note ? null : placed.message;
+      return fail(400, { adjust: { values, errors: refused, message: whole } });
     }
     return { adjusted: { points: direction === "deduct" ? -n : n } };
   },
@@ -74,8 +100,15 @@ export const actions: Actions = {
     const ids = form.getAll("question").map(String);
     const answers = ids.map((id) => ({ questionId: id, value: String(form.get(`answer-${id}`) ?? "") }));
     const missing = answers.filter((a) => a.value !== "yes" && a.value !== "no").map((a) => a.questionId);
+    const chosen = Object.fromEntries(answers.filter((a) => a.value === "yes" || a.value === "no").map((a) => [a.questionId, a.value]));
     if (ids.length === 0 || missing.length) {
-      return fail(400, { survey: { missing, message: "Answer every question (Yes or No) before submitting." } });
+      return fail(400, {
+        survey: {
+          missing,
+          chosen,
+          message: `Answer every question (Yes or No) before submitting: ${missing.length} of ${ids.length} unanswered.`,
+        },
+      });
     }
     try {
       const result = await api(event).engagement.submitSurvey.mutate({
@@ -92,7 +125,7 @@ export const actions: Actions = {
         },
       };
     } catch (e) {
-      return fail(400, { survey: { missing: [] as string[], message: messageOf(e) } });
+      return fail(400, { survey: { missing: [] as string[], chosen, message: messageOf(e) } });
     }
   },
 
@@ -138,5 +171,112 @@ export const actions: Actions = {
     } catch (e) {
       return fail(400, { checkInError: messageOf(e) });
     }
+  },
+
+  update: async (event) => {
+    const { values, errors, input } = readDetails(await event.request.formData());
+    if (Object.keys(errors).length) return fail(400, { details: { values, errors, message: null as string | null } });
+    try {
+      await api(event).members.update.mutate({ id: event.params.id, ...input, firstName: values.firstName, lastName: values.lastName });
+    } catch (e) {
+      const placed = fieldOfError(e, detailFields, messageOf(e));
+      const refused: typeof errors = {};
+      if (placed.field) refused[placed.field] = placed.message;
+      return fail(400, { details: { values, errors: refused, message: placed.field ? null : placed.message } });
+    }
+    return { detailsSaved: true };
+  },
+
+  consent: async (event) => {
+    const form = await event.request.formData();
+    const kind = String(form.get("kind") ?? "") as ConsentKind;
+    if (!(kind in consentLabels)) return fail(400, { consent: { kind, error: "Choose which consent the patient gives." } });
+    try {
+      const r = await api(event).members.recordConsent.mutate({ memberId: event.params.id, kind, full: true });
+      return {
+        consentRecorded: {
+          kind,
+          already: r.already,
+          points: r.awards.filter((a) => a.member === event.params.id).reduce((s, a) => s + a.points, 0),
+          rules: r.awards.map((a) => a.rule),
+        },
+      };
+    } catch (e) {
+      return fail(400, { consent: { kind, error: messageOf(e) } });
+    }
+  },
+
+  reward: async (event) => {
+    const form = await event.request.formData();
+    const rule = String(form.get("rule") ?? "");
+    const note = String(form.get("note") ?? "").trim();
+    try {
+      const r = await api(event).approvals.completeForMember.mutate({ memberId: event.params.id, rule, note });
+      return { rewarded: { rule: r.rule, points: r.points, coupons: r.coupons, approvedPatientRequest: r.approvedPatientRequest } };
+    } catch (e) {
+      return fail(400, { reward: { rule, note, error: messageOf(e) } });
+    }
+  },
+
+  redeem: async (event) => {
+    const form = await event.request.formData();
+    const rewardId = String(form.get("rewardId") ?? "");
+    const key = String(form.get("key") ?? "");
+    if (!rewardId) return fail(400, { redeem: { rewardId, error: "Choose the reward the patient wants." } });
+    try {
+      const r = await api(event).redemption.redeem.mutate({
+        memberId: event.params.id,
+        rewardId,
+        idempotencyKey: key ? `desk-redeem:${key}:${rewardId}` : undefined,
+      });
+      return {
+        redeemed: {
+          name: r.rewardName,
+          points: r.points,
+          balance: r.balance,
+          status: r.status,
+          kind: r.kind,
+          coupon: !!r.fulfilment.couponId,
+        },
+      };
+    } catch (e) {
+      const code = appCodeOf(e);
+      const message =
+        code === "INSUFFICIENT_POINTS" ? "Not enough points for this reward: the balance does not cover its price." : messageOf(e);
+      return fail(400, { redeem: { rewardId, error: message } });
+    }
+  },
+
+  useCoupon: async (event) => {
+    const form = await event.request.formData();
+    const couponId = String(form.get("couponId") ?? "");
+    const name = String(form.get("name") ?? "The coupon");
+    const expires = String(form.get("expires") ?? "");
+    try {
+      await api(event).coupons.use.mutate({ couponId });
+      return { couponUsed: name };
+    } catch (e) {
+      const message = /expired/.test(messageOf(e))
+        ? `${name} expired${expires ? ` on ${expires}` : ""}: it can no longer be used.`
+        : messageOf(e);
+      return fail(400, { coupon: { couponId, error: message } });
+    }
+  },
+
+  merge: async (event) => {
+    const form = await event.request.formData();
+    const otherId = String(form.get("otherId") ?? "");
+    const keep = String(form.get("keep") ?? "this");
+    const [sourceId, targetId] = keep === "other" ? [event.params.id, otherId] : [otherId, event.params.id];
+    let survivor: string;
+    let moved: number;
+    try {
+      const r = await api(event).members.merge.mutate({ sourceId, targetId });
+      survivor = r.member.id;
+      moved = r.pointsMoved;
+    } catch (e) {
+      return fail(400, { merge: { error: messageOf(e) } });
+    }
+    redirect(303, href(`/members/${survivor}?merged=${moved}`));
   },
 };
