@@ -234,7 +234,7 @@ function tail(r: Rule): string {
   const available = get(r, "available");
   if (available) s += `; the points can be spent ${dur(available.after)} after they are earned`;
   const d = get(r, "during");
-  if (d && d.yearly) s += `, every year from ${monthDay(d.from)} to ${monthDay(d.to)}`;
+  if (d?.yearly) s += `, every year from ${monthDay(d.from)} to ${monthDay(d.to)}`;
   else if (d) s += `, from ${day(d.from)} to ${day(d.to)}`;
   return s;
 }
