@@ -12,7 +12,7 @@ describe("docs/rules-language.md", () => {
   const text = existsSync(guide) ? readFileSync(guide, "utf8") : "";
   const blocks = [...text.matchAll(/```\n([\s\S]*?)```/g)]
     .map((m) => m[1]!)
-    .filter((b) => /^\s*(#.*\n\s*)*(earn|reward|instant|milestone)\b/.test(b));
+    .filter((b) => /^\s*(#.*\n\s*)*(earn|reward|instant|milestone|expire|tiers)\b/.test(b));
   it("has rule examples", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
   });
