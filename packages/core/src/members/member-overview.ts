@@ -16,6 +16,7 @@ import {
 import { type MilestoneState, milestonesOf } from "@tally/rules";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { couponLabel } from "../catalog/coupon-names.ts";
 import type { Ctx } from "../context.ts";
 import { loadSetup } from "../events/program.ts";
 import { assertSelf, authorize } from "../permissions.ts";
@@ -34,11 +35,7 @@ async function begin(ctx: Ctx, input: OverviewInput) {
   return q;
 }
 
-/** "free-whitening" -> "Free whitening", when the catalog has no reward for the coupon. */
-export const couponLabel = (code: string) => {
-  const words = code.replace(/[-_]+/g, " ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-};
+export { couponLabel } from "../catalog/coupon-names.ts";
 
 /** The member's coupons, newest first; an active coupon past its expiry reads as expired. */
 export async function memberCoupons({ ctx, input }: { ctx: Ctx; input: OverviewInput }) {
