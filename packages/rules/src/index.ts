@@ -43,6 +43,7 @@ export {
   MAX_AMOUNT,
   MAX_INVOICE_CENTS,
   membersTouchedBy,
+  mergeMemberStates,
   mulDivFloor,
   nextExpiry,
   orderEvents,

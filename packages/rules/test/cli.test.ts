@@ -75,4 +75,10 @@ describe("tally CLI", () => {
     expect(good.code).toBe(0);
     expect(good.stdout).toBe("ok: 1 rule\n");
   });
+  it("check: an empty rule set is a warning; the command says so and exits 0", () => {
+    const r = tally("check", file("empty.rules", "# nothing yet\n"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("the rule set is empty");
+    expect(r.stdout).toContain("ok: 0 rules, 1 warning");
+  });
 });

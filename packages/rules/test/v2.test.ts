@@ -1,11 +1,15 @@
 // Rules language v2 (SPEC 7): each construct's meaning, its bounds and its diagnostics.
 import { describe, expect, it } from "vitest";
 import {
+  applyEvent,
   check,
   compile,
+  type Effect,
   expireDue,
   format,
   initialMemberState,
+  initialState,
+  mergeMemberStates,
   parse,
   simulate,
   stripPositions,
@@ -419,15 +423,46 @@ reward "N" on invoice.paid when member.paid_invoices = 1 { award 5 points }`;
     ]);
     expect(out.rejected.map((r) => `${r.event}:${r.reason}`)).toEqual(["a2:amount_out_of_range", "a3:amount_out_of_range"]);
     expect(out.balances).toEqual({ m1: max - 10, m2: 0, m3: 10_000_000_000_000 });
-    // Total spend keeps adding: the lifetime basis times the rate passes 2^53 and is computed exactly.
-    const many = Array.from({ length: 1000 }, (_, i) =>
+    // Total spend keeps adding: with a 10× tier the lifetime basis times the rate passes 2^53 within
+    // 100 invoices and is computed exactly; the invoice that would pass the range is refused.
+    const tiered = `tiers by visits over 1 month { tier "Top" from 0 multiplier 10 }\n${rules}`;
+    const many = Array.from({ length: 100 }, (_, i) =>
       invoice("m4", new Date(Date.parse("2026-02-01T00:00:00Z") + i * 1000).toISOString(), "10,000,000.00", `b${i}`, `q${i}`),
     );
-    const big = run(rules, many);
+    const big = run(tiered, many);
     const total = big.awards.reduce((s, a) => s + a.points, 0);
     expect(big.rejected.length).toBeGreaterThan(0);
     expect(Number.isSafeInteger(total)).toBe(true);
     expect(big.balances.m4).toBe(total);
     expect(total).toBeLessThanOrEqual(max);
+  });
+});
+
+describe("merging two members keeps both members' lots with their expiries", () => {
+  it("the source's lots are renumbered, its invoices still reverse from their own lot", () => {
+    const p = compile(check('expire points 1 month after earning\nearn "S" on invoice.paid { rate 1 point per $1 }').ast);
+    const state = initialState();
+    for (const e of [
+      invoice("t", "2026-01-10T00:00:00Z", "10.00", "ti"),
+      invoice("s", "2026-01-05T00:00:00Z", "7.00", "si1"),
+      invoice("s", "2026-01-20T00:00:00Z", "3.00", "si2"),
+    ])
+      applyEvent(p, state, e, []);
+    const merged = mergeMemberStates(state.members.t!, state.members.s!);
+    merged.balance = 20;
+    expect(merged.lots!.map((l) => [l.id, l.left])).toEqual([
+      [2, 7],
+      [1, 10],
+      [3, 3],
+    ]);
+    state.members.t = merged;
+    const out: Effect[] = [];
+    applyEvent(p, state, ev("invoice.voided", "t", "2026-01-21T00:00:00Z", { invoice: { id: "si2" } }), out);
+    expect(state.members.t!.lots!.map((l) => [l.id, l.left])).toEqual([
+      [2, 7],
+      [1, 10],
+    ]);
+    expireDue(p, state.members.t!, "t", Date.parse("2026-02-10T00:00:00Z"), out);
+    expect(out.filter((e) => e.type === "expiration").map((e) => e.points)).toEqual([-7, -10]);
   });
 });

@@ -1026,3 +1026,60 @@ function manual(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Ef
     prizeCoupons(p, out, ev, ev.member, rule.name, a.prize);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Merging two members (the product's duplicate merge)
+
+const addCounts = (a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> => {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b ?? {})) out[k] = (out[k] ?? 0) + v;
+  return out;
+};
+
+/**
+ * Both histories as one member: counts add up, invoices join (a later void still reverses), and
+ * the SPEC 7 state is kept whole: both members' lots with their expiries (the source's renumbered,
+ * its invoices' awards pointing at the new numbers), cap use, points not yet available, the
+ * tier's history, and the later activity. The balance is the caller's (the ledger's) to set.
+ */
+export function mergeMemberStates(target: MemberState, source: MemberState): MemberState {
+  const milestones = { ...target.milestones };
+  for (const [rule, s] of Object.entries(source.milestones)) {
+    const t = milestones[rule];
+    milestones[rule] = t ? { ...t, tally: t.tally + s.tally } : s;
+  }
+  const offset = target.lotSeq ?? 0;
+  const sourceInvoices: Record<string, InvoiceRecord> = {};
+  for (const [id, rec] of Object.entries(source.invoices))
+    sourceInvoices[id] =
+      offset > 0 && rec.awards.some((a) => a.lot !== undefined)
+        ? { ...rec, awards: rec.awards.map((a) => (a.lot === undefined ? a : { ...a, lot: a.lot + offset })) }
+        : rec;
+  const merged: MemberState = {
+    ...target,
+    paidInvoices: target.paidInvoices + source.paidInvoices,
+    lifetimeSpend: target.lifetimeSpend + source.lifetimeSpend,
+    basis: addCounts(target.basis, source.basis),
+    settled: addCounts(target.settled, source.settled),
+    invoices: { ...sourceInvoices, ...target.invoices },
+    limits: addCounts(target.limits, source.limits),
+    milestones,
+    pending: [...target.pending, ...source.pending].sort((a, b) => a.at.localeCompare(b.at)),
+  };
+  if (target.lots !== undefined || source.lots !== undefined) {
+    const lots = [...(target.lots ?? []), ...(source.lots ?? []).map((l) => ({ ...l, id: l.id + offset }))];
+    lots.sort((a, b) => a.exp - b.exp || a.at - b.at || a.id - b.id);
+    merged.lots = lots;
+    merged.lotSeq = offset + (source.lotSeq ?? 0);
+  }
+  if (target.caps !== undefined || source.caps !== undefined) merged.caps = addCounts(target.caps, source.caps);
+  if (target.unavailable !== undefined || source.unavailable !== undefined)
+    merged.unavailable = [...(target.unavailable ?? []), ...(source.unavailable ?? [])];
+  if (target.tierAwards !== undefined || source.tierAwards !== undefined)
+    merged.tierAwards = [...(target.tierAwards ?? []), ...(source.tierAwards ?? [])].sort((a, b) => a.at - b.at);
+  if (target.visitTimes !== undefined || source.visitTimes !== undefined)
+    merged.visitTimes = [...(target.visitTimes ?? []), ...(source.visitTimes ?? [])].sort((a, b) => a - b);
+  const activity = [target.lastActivity, source.lastActivity].filter((x): x is number => typeof x === "number");
+  if (activity.length > 0) merged.lastActivity = Math.max(...activity);
+  return merged;
+}
