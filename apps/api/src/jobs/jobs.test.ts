@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listFailedJobs, systemCtx } from "@tally/core";
 import { seedDemo } from "@tally/core/seed";
-import { importRuns, issuedCoupons, jobs, members, practices } from "@tally/db";
+import { devMailbox, importRuns, issuedCoupons, jobs, ledgerEntries, memberBalances, members, practices } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import { eq, inArray, sql } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
@@ -215,6 +215,57 @@ describe("jobs on pg-boss", () => {
     await new Promise<void>((r) => server.close(() => r()));
     expect(received[0]).toMatch(/Subject: You earned 25 points at Bright Smiles/);
     expect(received[0]).toMatch(/balance is now 125 points/);
+  });
+
+  it("the digest mails yesterday's recorded points (an overnight import of older invoices too) and nothing in test mode", async () => {
+    const DAY = 86_400_000;
+    // Two practices in UTC: one on, one in test mode; a member each with a point entry that was
+    // recorded yesterday at 02:00 (the overnight import) for an invoice dated four days earlier.
+    const yesterday2am = new Date(Math.floor(Date.now() / DAY) * DAY - DAY + 2 * 3_600_000);
+    const setup = async (slug: string, status: "on" | "test") => {
+      const [p] = await t.db
+        .insert(practices)
+        .values({ slug, name: `Digest ${slug}`, timezone: "UTC", status })
+        .returning();
+      const [m] = await t.db
+        .insert(members)
+        .values({ practiceId: p!.id, firstName: "Ivo", lastName: "Night", email: `ivo@${slug}.test`, registered: true })
+        .returning();
+      await t.db.insert(ledgerEntries).values({
+        practiceId: p!.id,
+        memberId: m!.id,
+        kind: "earn",
+        points: 42,
+        idempotencyKey: `digest-test:${slug}`,
+        actorKind: "system",
+        actorId: "import",
+        at: new Date(+yesterday2am - 4 * DAY),
+        createdAt: yesterday2am,
+      });
+      await t.db.insert(memberBalances).values({ memberId: m!.id, practiceId: p!.id, balance: 42 });
+      return p!.id;
+    };
+    const on = await setup(`digest-on-${Date.now()}`, "on");
+    const testMode = await setup(`digest-test-${Date.now()}`, "test");
+    const deps = depsWith({ background: true });
+    await deps.jobs.start();
+    await deps.jobs.send(t.db, "digest", { practiceId: on });
+    await deps.jobs.send(t.db, "digest", { practiceId: testMode });
+    const mailTo = (practiceId: string) => t.db.select().from(devMailbox).where(eq(devMailbox.practiceId, practiceId));
+    await until(async () => (await mailTo(on)).length > 0);
+    const [mail] = await mailTo(on);
+    expect(mail).toMatchObject({ subject: expect.stringContaining("You earned 42 points"), to: expect.stringMatching(/^ivo@digest-on-/) });
+    // The test-mode practice's digest ran too, and mailed nobody.
+    await until(async () => {
+      const done = rowsOf(
+        await t.db.execute(
+          sql`select count(*)::int as n from pgboss.job where name = 'digest' and state = 'completed' and data->>'practiceId' = ${testMode}`,
+        ),
+      );
+      return Number(done[0]?.n ?? 0) > 0;
+    });
+    expect(await mailTo(testMode)).toEqual([]);
+    await deps.jobs.stop();
   });
 
   it("keeps mail in the dev mailbox when no SMTP server is set", async () => {
