@@ -7,6 +7,7 @@ export * from "./engagement.ts";
 export * from "./events.ts";
 export * from "./ledger.ts";
 export * from "./members.ts";
+export * from "./messages.ts";
 export * from "./patient-imports.ts";
 export * from "./practices.ts";
 export * from "./rules.ts";
