@@ -2,6 +2,7 @@
 // devices, integration API keys, failed-attempt lockouts, the job queue and the dev mailbox.
 // Secrets (session tokens, device tokens, API keys, pairing codes) are stored only as SHA-256
 // hashes, so a copy of the database cannot be replayed as a login.
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./columns.ts";
 import { members } from "./members.ts";
@@ -107,6 +108,17 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     lastUsedAt: at(),
     revokedAt: at(),
+    /** What the key may do (`members:read`, `invoices:write`, ...). Keys made before scopes have them all. */
+    scopes: text()
+      .array()
+      .notNull()
+      .default(sql`array['members:read','members:write','invoices:write','events:write','redeem','webhooks:admin','line_items:read']::text[]`),
+    /** Requests per minute this key may send to /api/v1 (RateLimit headers). */
+    rateLimitPerMinute: integer().notNull().default(600),
+    /** A rotated key keeps working until then (the overlap while callers switch to its successor). */
+    expiresAt: at(),
+    /** The key this one replaced by rotation. */
+    rotatedFromId: uuid(),
   },
   (t) => [index("api_keys_practice_idx").on(t.practiceId), uniqueIndex("api_keys_key_hash_key").on(t.keyHash)],
 );

@@ -12,3 +12,4 @@ export * from "./patient-imports.ts";
 export * from "./practices.ts";
 export * from "./rules.ts";
 export * from "./staff.ts";
+export * from "./webhooks.ts";

@@ -1,0 +1,88 @@
+// Webhooks (Standard Webhooks): a practice's endpoints, the outbox of messages written in the same
+// transaction as the change they describe, and one delivery row per message and endpoint that the
+// delivery job works through (retries with backoff, per-member order, a log with replay).
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./columns.ts";
+import { practices } from "./practices.ts";
+
+const at = () => timestamp({ withTimezone: true, mode: "date" });
+
+export const webhookEndpointStatus = pgEnum("webhook_endpoint_status", ["enabled", "disabled"]);
+export const webhookDeliveryStatus = pgEnum("webhook_delivery_status", ["pending", "delivered", "failed"]);
+
+/** Where a practice wants to hear about changes, and which event types (none listed: all). */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    url: text().notNull(),
+    description: text().notNull().default(""),
+    eventTypes: text().array().notNull().default([]),
+    /** Invoice line items in points.* payloads (the line_items:read scope of an endpoint). */
+    lineItems: boolean().notNull().default(false),
+    /** `whsec_` + base64: the signing secret (needed in clear to sign). */
+    secret: text().notNull(),
+    /** After a rotation, messages are signed with both until then. */
+    previousSecret: text(),
+    previousSecretExpiresAt: at(),
+    status: webhookEndpointStatus().notNull().default("enabled"),
+    disabledReason: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhook_endpoints_practice_idx").on(t.practiceId)],
+);
+
+/** The outbox: one message per change, in commit order per member (seq). */
+export const webhookMessages = pgTable(
+  "webhook_messages",
+  {
+    id: id(),
+    seq: bigint({ mode: "number" }).generatedAlwaysByDefaultAsIdentity(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    type: text().notNull(),
+    memberId: uuid(),
+    payload: jsonb().notNull(),
+    /** Invoice line items, sent only to endpoints that asked for them. */
+    lineItems: jsonb(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_messages_practice_idx").on(t.practiceId, t.createdAt)],
+);
+
+/** One message to one endpoint: attempts, the next try, the last answer. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    endpointId: uuid()
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    messageId: uuid()
+      .notNull()
+      .references(() => webhookMessages.id, { onDelete: "cascade" }),
+    memberId: uuid(),
+    seq: bigint({ mode: "number" }).notNull(),
+    status: webhookDeliveryStatus().notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: at().notNull().defaultNow(),
+    lastAttemptAt: at(),
+    lastStatus: integer(),
+    lastError: text(),
+    deliveredAt: at(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_message_endpoint_key").on(t.messageId, t.endpointId),
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_order_idx").on(t.endpointId, t.memberId, t.seq),
+  ],
+);
