@@ -41,7 +41,7 @@ export const webhookMessages = pgTable(
   "webhook_messages",
   {
     id: id(),
-    seq: bigint({ mode: "number" }).generatedAlwaysByDefaultAsIdentity(),
+    seq: bigint({ mode: "number" }).generatedByDefaultAsIdentity(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
