@@ -8,5 +8,6 @@ describe("audit facts as text", () => {
     expect(factText({ label: "Value", value: 1250, type: "cents" }, "UTC")).toBe("$12.50");
     expect(factText({ label: "Method", value: "qr", type: "method" }, "UTC")).toBe("QR code");
     expect(factText({ label: "Note", value: "goodwill" }, "UTC")).toBe("goodwill");
+    expect(factText({ label: "Ends on", value: "2026-09-15", type: "date" }, "Pacific/Honolulu")).toBe("Sep 15, 2026");
   });
 });

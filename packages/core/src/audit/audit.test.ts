@@ -57,6 +57,9 @@ describe("audit log lines", () => {
         { label: "At", value: "2026-12-01T15:00:00.000Z", type: "date" },
       ],
     });
+    expect(describeAudit("engagement.createReferralCampaign", { endsOn: "2026-09-15" }).facts).toEqual([
+      { label: "Ends on", value: "2026-09-15", type: "date" },
+    ]);
     expect(describeAudit("someModule.didSomethingNew", { shinyThing: 3 })).toEqual({
       title: "Did something new",
       facts: [{ label: "Shiny thing", value: 3, type: "text" }],

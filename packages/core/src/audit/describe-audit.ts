@@ -18,6 +18,12 @@ export interface AuditLine {
 const titles: Record<string, string> = {
   "apiKeys.create": "API key created",
   "apiKeys.revoke": "API key revoked",
+  "apiKeys.rotate": "API key rotated",
+  "webhooks.create": "Webhook endpoint added",
+  "webhooks.update": "Webhook endpoint changed",
+  "webhooks.delete": "Webhook endpoint removed",
+  "webhooks.rotateSecret": "Webhook signing secret rotated",
+  "webhooks.redeliver": "Webhook delivery sent again",
   "approvals.completeAction": "Patient completed an action",
   "approvals.completeForMember": "Action rewarded at the desk",
   "approvals.decide": "Request decided",
@@ -82,6 +88,7 @@ const titles: Record<string, string> = {
   "practices.updateLocation": "Location changed",
   "practices.updateSettings": "Program settings changed",
   "redemption.fulfilOrder": "Order fulfilled",
+  "redemption.cancelOrder": "Order cancelled, points refunded",
   "redemption.giftCardIssued": "Gift card issued",
   "redemption.redeem": "Points redeemed",
   "rules.publish": "Rules published",
@@ -166,7 +173,8 @@ const valueWords: Record<string, string> = {
 // Internal references a person cannot use (ids, digests, keys): left out of the line.
 const internal = /(^id$|Id$|Ids$|^event$|Digest$|^reference$|^prefix$|^device$|Bytes$|^provider$|^attempts$|^source$)/;
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+/** A moment ("2026-12-01T15:00:00Z") or a calendar day ("2026-12-01"). */
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}|$)/;
 
 export interface AuditNames {
   /** Member names by id. */
