@@ -20,7 +20,8 @@ export const load: PageServerLoad = async (event) => {
     welcome: event.url.searchParams.has("welcome"),
     settings: tab === "practice" ? await client.practice.get.query() : null,
     filters: { action: action ?? "", from: from ?? "" },
-    staff: tab === "staff" ? await client.staff.list.query() : [],
+    // Not `staff`: page data would hide the layout's signed-in person (page.data.staff).
+    staffUsers: tab === "staff" ? await client.staff.list.query() : [],
     audit:
       tab === "audit" ? await client.audit.list.query({ action, from: from ? new Date(`${from}T00:00:00Z`) : undefined, limit: 200 }) : [],
     kiosks: tab === "kiosks" ? await client.kiosks.list.query() : [],
