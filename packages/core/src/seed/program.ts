@@ -154,6 +154,7 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
       pointsPrice: 800,
       couponCode: "free-whitening",
       couponValidDays: 30,
+      valueCents: 6000,
       description: "One in-office whitening session.",
     },
     {
@@ -162,6 +163,7 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
       pointsPrice: 400,
       couponCode: "ten-off",
       couponValidDays: 60,
+      valueCents: 1000,
       description: "Taken off your next invoice.",
     },
     {
@@ -170,6 +172,7 @@ export async function seedProgram(db: Db, practiceId: string, rand: Rand, now: D
       pointsPrice: 600,
       couponCode: "movie-ticket",
       couponValidDays: 90,
+      valueCents: 2400,
       description: "Two tickets at Springfield Cinemas.",
     },
     {

@@ -45,7 +45,15 @@ describe("parseReward", () => {
     ).toMatchObject({
       couponCode: "free-whitening",
       couponValidDays: 30,
+      valueCents: null,
     });
+  });
+
+  test("a coupon's value to the practice is optional dollars (empty or 0 is $0)", () => {
+    const coupon = { ...emptyReward("coupon"), name: "Whitening", pointsPrice: "300", couponCode: "free-whitening" };
+    expect(parseReward({ ...coupon, value: "45.50" }).input?.valueCents).toBe(4550);
+    expect(parseReward({ ...coupon, value: "0" }).input?.valueCents).toBeNull();
+    expect(parseReward({ ...coupon, value: "lots" }).errors.value).toMatch(/costs the practice/);
   });
 
   test("image URL must be http(s)", () => {

@@ -97,6 +97,13 @@ export function parseReward(v: RewardValues): { input: RewardInput | null; error
     if (!couponCode) errors.couponCode = "Give the coupon a short name, like free-whitening. Rules unlock coupons by this name.";
     else if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(couponCode))
       errors.couponCode = "Use letters, digits, dashes and underscores only, like free-whitening.";
+    // What the coupon costs the practice (backtests count it); empty or 0 is $0.
+    if (v.value) {
+      const cents = dollarsToCents(v.value);
+      if (cents === null || cents < 0)
+        errors.value = "Enter what the coupon costs the practice in dollars, like 15, or leave it empty for $0.";
+      else valueCents = cents > 0 ? cents : null;
+    }
     if (v.couponValidDays) {
       couponValidDays = /^\d+$/.test(v.couponValidDays) ? Number.parseInt(v.couponValidDays, 10) : Number.NaN;
       if (!Number.isInteger(couponValidDays) || couponValidDays <= 0 || couponValidDays > 3650)
