@@ -82,6 +82,22 @@ describe("registration", () => {
     await signInWithCard(page, m.cardNumber!, m.birthday!);
     expect(await balanceText(page)).toBe(`${(before + 35).toLocaleString("en-US")} pts`);
     expect((await welcomes(m.id)).map((e) => e.points)).toEqual([25]);
+
+    // Without a password there is none to change: the profile offers to set one instead.
+    await page.goto("/portal/profile");
+    const password = page.getByRole("region", { name: "Password" });
+    await password.getByRole("link", { name: "Set a password" }).waitFor();
+    expect(await page.getByRole("link", { name: "Change password" }).count()).toBe(0);
+    await password.getByRole("link", { name: "Set a password" }).click();
+    await page.getByRole("heading", { name: "Set a password", level: 1 }).waitFor();
+    expect(await page.getByLabel("Current password").count()).toBe(0);
+    await page.getByLabel("New password").fill("card-holder-2026");
+    await page.getByLabel("Type the new password again").fill("card-holder-2026");
+    await submit(page, page.getByRole("button", { name: "Save password" }));
+    await page.getByText("Your password is saved").waitFor();
+    await page.goto("/portal/profile");
+    await page.getByRole("region", { name: "Password" }).getByRole("link", { name: "Change password" }).waitFor();
+    await screenshot(page, "registration-profile-password-phone");
     expect(problems).toEqual([]);
     await close();
   });
