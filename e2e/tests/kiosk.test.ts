@@ -19,7 +19,8 @@ import {
 } from "../src/harness.ts";
 
 const browser = useBrowser();
-const choices = ["Rewards card", "QR code", "Phone number"];
+// A kiosk without a camera or scanner set up offers the typed check-in code instead of the QR screen.
+const choices = ["Rewards card", "Check-in code", "Phone number"];
 
 /** An API client with its own cookie jar (the staff session cookie from sign-in). */
 function apiClient(): ApiClient {
@@ -239,7 +240,7 @@ describe("kiosk", () => {
     expect(await page.getByRole("progressbar").count()).toBeGreaterThan(0);
     expect(await page.getByText(/: \d+ of \d+ perfect surveys/).count()).toBeGreaterThan(0);
     // No patient data in the URL, ever.
-    expect(page.url()).toBe(`${baseURL}/kiosk/welcome`);
+    expect(page.url()).toBe(`${baseURL}/kiosk/welcome?lang=en`);
     expect(await page.getByText(p.lastName).count()).toBe(0);
     expect(await fits(page)).toMatchObject({ fits: true });
     await screenshot(page, "kiosk-welcome-card-landscape");
@@ -431,21 +432,33 @@ describe("kiosk", () => {
     await second.close();
   });
 
-  test("QR code screen: the typed code works where there is no camera", async () => {
+  test("QR code screen: only where a camera or scanner is set up; elsewhere the check-in code screen", async () => {
     const { page, problems } = tablet;
+    // This tablet has no QR reader set up: the QR screen sends the patient to the check-in code.
     await page.goto("/kiosk/check-in/qr");
-    await page.getByRole("heading", { name: "Show your QR code" }).waitFor();
-    await page.waitForLoadState("networkidle");
-    expect(await unlabelledInputs(page)).toEqual([]);
-    await page.getByText("This kiosk has no camera it can use").waitFor();
-    await page.getByLabel("Code under your QR code").fill("q1.not-a-real-code.xyz");
-    await submit(page, page.getByRole("button", { name: "Continue" }));
-    await page.getByText("We could not find you.").waitFor();
-    expect(await fits(page)).toMatchObject({ fits: true });
-    await screenshot(page, "kiosk-qr-landscape");
-    const focus = await firstFocusRing(page);
+    await page.getByRole("heading", { name: "Type your check-in code" }).waitFor();
+    const pairing = await admin.kiosks.createPairing.mutate({ name: "Camera tablet" });
+    await admin.kiosks.setQrReader.mutate({ deviceId: pairing.deviceId, qrReader: "camera" });
+    const camera = await openPage(browser(), viewports.tablet, { isMobile: true });
+    await camera.page.goto("/kiosk/pair");
+    await camera.page.getByLabel("Pairing code").waitFor();
+    await tapDigits(camera.page, pairing.code);
+    await submit(camera.page, camera.page.getByRole("button", { name: "Pair this kiosk" }));
+    await camera.page.getByRole("link", { name: /^QR code/ }).click();
+    await camera.page.getByRole("heading", { name: "Show your QR code" }).waitFor();
+    await camera.page.waitForLoadState("networkidle");
+    expect(await unlabelledInputs(camera.page)).toEqual([]);
+    await camera.page.getByText("This kiosk has no camera it can use").waitFor();
+    await camera.page.getByLabel("Or type your 8-digit check-in code").fill("q1.not-a-real-code.xyz");
+    await submit(camera.page, camera.page.getByRole("button", { name: "Continue" }));
+    await camera.page.getByText("We could not find you.").waitFor();
+    expect(await fits(camera.page)).toMatchObject({ fits: true });
+    await screenshot(camera.page, "kiosk-qr-landscape");
+    const focus = await firstFocusRing(camera.page);
     expect(focus.style).not.toBe("none");
     expect(focus.width).toBeGreaterThanOrEqual(2);
+    expect(camera.problems).toEqual([]);
+    await camera.close();
     expect(problems).toEqual([]);
   });
 
