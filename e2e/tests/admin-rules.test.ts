@@ -94,11 +94,11 @@ describe("admin rules, programs, catalog and engagement", () => {
     const run = page.getByRole("button", { name: "Run backtest" });
     expect(await submit(page, run)).toBe(200);
     const result = page.locator(".backtest-out");
-    await result.getByText(/Replayed [\d,]+ recorded events? from 2025-11-01 to 2026-11-30/).waitFor();
+    await result.getByText(/Counted the [\d,]+ events? dated 2025-11-01 to 2026-11-30/).waitFor();
     await result.getByRole("heading", { name: "Points per rule" }).waitFor();
     const rows = result.locator("table").first().locator("tbody tr");
     expect(await rows.count()).toBeGreaterThan(0);
-    expect(await result.locator("dl").textContent()).toMatch(/Draft\s*[\d,]+ pts?\s*\$[\d,]+\.\d\d/);
+    expect(await result.locator("dl").textContent()).toMatch(/Draft\s*[\d,]+ pts?\s*[\d,]+ coupons?\s*\$[\d,]+\.\d\d/);
     await screenshot(page, "admin-rules-backtest");
     expect(w.problems).toEqual([]);
     await w.close();
