@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReward } from "../catalog/rewards.ts";
 import { adjustPoints } from "../ledger/adjust-points.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { describeAudit } from "./describe-audit.ts";
+import { auditActions, describeAudit } from "./describe-audit.ts";
 import { listAudit } from "./list-audit.ts";
 
 describe("audit log lines", () => {
@@ -64,5 +64,12 @@ describe("audit log lines", () => {
       title: "Did something new",
       facts: [{ label: "Shiny thing", value: 3, type: "text" }],
     });
+  });
+
+  it("offers every action by its title for the log's filter", () => {
+    const actions = auditActions();
+    expect(actions).toContainEqual({ action: "ledger.adjustPoints", title: "Points adjusted" });
+    expect(actions.map((a) => a.title)).toEqual([...actions.map((a) => a.title)].sort((a, b) => a.localeCompare(b)));
+    for (const a of actions) expect(a.title).not.toMatch(/\./);
   });
 });

@@ -98,6 +98,13 @@ const titles: Record<string, string> = {
   "staff.setRole": "Staff role changed",
 };
 
+/** Every action the log names, with its title, sorted by title (the log's filter offers them). */
+export function auditActions(): { action: string; title: string }[] {
+  return Object.entries(titles)
+    .map(([action, title]) => ({ action, title }))
+    .sort((a, b) => a.title.localeCompare(b.title));
+}
+
 /** "engagement.saveActivity" -> "Save activity" for an action this table does not know yet. */
 function wordsOf(code: string): string {
   const last = code.split(".").at(-1) ?? code;

@@ -1,5 +1,5 @@
 // The audit log viewer (admins): who changed what, with filters.
-import { listAudit, listAuditInput } from "@tally/core";
+import { auditActions, listAudit, listAuditInput } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
 export const auditRouter = router({
@@ -7,4 +7,6 @@ export const auditRouter = router({
     .meta({ role: "admin" })
     .input(listAuditInput.optional())
     .query(({ ctx, input }) => listAudit({ ctx: ctx.core, input })),
+  /** The actions the log can be filtered by, with their titles in words. */
+  actions: staffProcedure.meta({ role: "admin" }).query(() => auditActions()),
 });

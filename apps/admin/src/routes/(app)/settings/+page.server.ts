@@ -24,6 +24,7 @@ export const load: PageServerLoad = async (event) => {
     staffUsers: tab === "staff" ? await client.staff.list.query() : [],
     audit:
       tab === "audit" ? await client.audit.list.query({ action, from: from ? new Date(`${from}T00:00:00Z`) : undefined, limit: 200 }) : [],
+    auditActions: tab === "audit" ? await client.audit.actions.query() : [],
     kiosks: tab === "kiosks" ? await client.kiosks.list.query() : [],
     keys: tab === "keys" ? await client.apiKeys.list.query() : [],
     mailbox: tab === "mailbox" ? await client.mailbox.list.query({ limit: 50 }) : null,
@@ -133,6 +134,27 @@ export const actions: Actions = {
     const r = await run(() => api(event).kiosks.createPairing.mutate({ name }));
     if (r.error) return fail(400, { error: r.error });
     return { pairing: { name, code: r.ok!.code, expiresAt: r.ok!.expiresAt } };
+  },
+  /** How a kiosk reads QR codes: a camera, a scanner, or neither (patients type the check-in code). */
+  setQrReader: async (event) => {
+    const form = await event.request.formData();
+    const raw = String(form.get("qrReader") ?? "");
+    const qrReader = raw === "camera" || raw === "scanner" ? raw : null;
+    const r = await run(() => api(event).kiosks.setQrReader.mutate({ deviceId: String(form.get("id")), qrReader }));
+    if (r.error) return fail(400, { error: r.error });
+    return {
+      done: qrReader
+        ? `${form.get("name")} offers the QR code screen (read by its ${qrReader}). Changes reach the tablet within a minute.`
+        : `${form.get("name")} offers the typed check-in code instead of the QR code screen. Changes reach the tablet within a minute.`,
+    };
+  },
+  /** The language patients see first: the kiosk's start screen returns to it after each patient. */
+  setLanguage: async (event) => {
+    const form = await event.request.formData();
+    const language = form.get("language") === "es" ? ("es" as const) : ("en" as const);
+    const r = await run(() => api(event).practice.updateSettings.mutate({ language }));
+    if (r.error) return fail(400, { error: r.error });
+    return { done: `The kiosk's start screen is in ${language === "es" ? "Spanish" : "English"} for every new patient.` };
   },
   revokeKiosk: async (event) => {
     const form = await event.request.formData();
