@@ -21,6 +21,12 @@ test("rules engine benchmark", () => {
   assert.match(out, /"tally_eps":\d+/);
 });
 
+test("rules engine benchmark, --expiry (lots and redemptions)", () => {
+  const out = run("rules.bench.ts", ["--expiry", "--events", "20000", "--members", "50", "--rounds", "1"]);
+  assert.match(out, /"case":"expiry".*"tally_eps":\d+/);
+  assert.match(out, /"lots":[1-9]\d*/);
+});
+
 test("API benchmark (balance and kiosk check-in)", () => {
   const out = run("api.bench.ts", [
     "--duration",
