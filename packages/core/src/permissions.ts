@@ -19,6 +19,12 @@ export const permissions = {
   "practices.updateLocation": admin,
   "practices.listLocations": [...staff, "kiosk"],
   "staff.list": admin,
+  /** Messages to patients: the Messages page and a member's messages (staff), resend, the practice's delivery settings (admin). */
+  "messages.list": staff,
+  "messages.resend": staff,
+  "messages.settings": admin,
+  /** Which kinds a member receives per channel: the member in the portal, staff on their behalf. */
+  "messages.preferences": [...staff, "member"],
   "audit.list": admin,
   "kiosks.unlockDevice": admin,
   "members.create": staff,

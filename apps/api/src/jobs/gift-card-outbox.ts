@@ -4,7 +4,7 @@
 // Each issued card is emailed to the patient: with the job runner on, the `gift-card.mail` job is
 // enqueued in the transaction that records the card (one job per order: its id is stable); without
 // it (TALLY_JOBS=off), the email is sent right after the card is recorded.
-import { fulfilPendingGiftCards, giftCardProvider, type IssuedGiftCard } from "@tally/core";
+import { fulfilPendingGiftCards, giftCardProviderFor, type IssuedGiftCard } from "@tally/core";
 import { practices, type Tx } from "@tally/db";
 import { eq } from "drizzle-orm";
 import type { Mail } from "../mail.ts";
@@ -33,7 +33,9 @@ export async function runGiftCardOutbox(deps: AppDeps): Promise<void> {
       if (deps.jobs.started) await deps.jobs.send(tx, "gift-card.mail", mail, { id: stableJobId(`gift-card-mail:${issued.orderId}`) });
       else direct.push(mail);
     };
-    const report = await fulfilPendingGiftCards(deps.database.db, giftCardProvider(), { onIssued });
+    // Each practice's provider from its settings (the sandbox keeps the install's provider).
+    const db = deps.database.db;
+    const report = await fulfilPendingGiftCards(db, (practiceId) => giftCardProviderFor(db, practiceId), { onIssued });
     for (const mail of direct) {
       await sendGiftCardMail(deps, mail).catch((err) => deps.log.error({ err, orderId: mail.orderId }, "gift-card email failed"));
     }

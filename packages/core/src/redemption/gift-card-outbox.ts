@@ -100,7 +100,11 @@ interface Claimed {
 }
 
 /** Works the due pending gift-card orders of every practice once. Safe to run from any number of processes at once. */
-export async function fulfilPendingGiftCards(db: Db, provider: GiftCardProvider, options: FulfilOptions = {}): Promise<FulfilReport> {
+/** One provider for every practice, or each practice's own (its Settings; an error resolving it, such
+ *  as credentials that cannot be decrypted, counts as a failed attempt of that order). */
+export type GiftCardProviderChoice = GiftCardProvider | ((practiceId: string) => Promise<GiftCardProvider>);
+
+export async function fulfilPendingGiftCards(db: Db, provider: GiftCardProviderChoice, options: FulfilOptions = {}): Promise<FulfilReport> {
   const o = { ...outboxDefaults, ...options };
   const now = options.now ?? (() => new Date());
   const claimed = await claim(db, o.limit, now(), o.timeoutMs);
@@ -174,7 +178,7 @@ async function claim(db: Db, limit: number, at: Date, timeoutMs: number): Promis
 
 async function attempt(
   db: Db,
-  provider: GiftCardProvider,
+  choice: GiftCardProviderChoice,
   order: Claimed,
   o: Required<Omit<FulfilOptions, "now" | "onIssued">> & Pick<FulfilOptions, "onIssued">,
   now: () => Date,
@@ -182,6 +186,7 @@ async function attempt(
   let card: GiftCardResult | null = null;
   let error: unknown = null;
   try {
+    const provider = typeof choice === "function" ? await choice(order.practiceId) : choice;
     card = await withTimeout(
       provider.issue({
         orderId: order.id,

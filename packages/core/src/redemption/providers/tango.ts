@@ -1,0 +1,128 @@
+// Tango Card RaaS v2 (https://developers.tangocard.com): `POST /raas/v2/orders` with the order id
+// as `externalRefID` (Tango refuses a second order with the same externalRefID; the adapter then
+// reads the order it already has with `GET /raas/v2/orders?externalRefID=`, so a retry after a
+// timeout never issues a second card), the claim code and link from `reward.credentialList`, and
+// the catalog (`GET /raas/v2/catalogs`) whose items are ordered by `utid` (a reward's SKU is a utid).
+// Tango allows one order a second per platform: orders wait their turn in this process, and a
+// 429 is waited out (Retry-After) once before the attempt is given back to the outbox.
+import type { GiftCardProvider, GiftCardResult } from "../gift-cards.ts";
+import { callJson, type Fetch, ProviderError, sleep, splitName } from "./http.ts";
+
+export interface TangoCredentials {
+  platformName: string;
+  platformKey: string;
+  accountIdentifier: string;
+  customerIdentifier: string;
+  baseUrl?: string;
+}
+
+export const tangoProduction = "https://api.tangocard.com/raas/v2/";
+export const tangoSandbox = "https://integration-api.tangocard.com/raas/v2/";
+
+interface TangoOrder {
+  referenceOrderID: string;
+  externalRefID?: string;
+  status: string;
+  reward?: { credentials?: Record<string, string>; credentialList?: { label: string; value: string; type: string }[] };
+}
+
+const errorText = (_status: number, body: unknown) => {
+  const b = body as { message?: string; errors?: { message?: string }[] } | null;
+  return `Tango Card: ${b?.errors?.[0]?.message ?? b?.message ?? "the order was refused"}`;
+};
+
+/** The claim code and link a reward's credentials hold. */
+export function tangoCredentials(order: TangoOrder): { claimCode: string; claimUrl: string | null } {
+  const list = order.reward?.credentialList ?? [];
+  const url = list.find((c) => c.type === "url")?.value ?? null;
+  const code = list.find((c) => c.type !== "url" && /code|number|pin/i.test(c.label))?.value ?? list.find((c) => c.type !== "url")?.value;
+  return { claimCode: code ?? order.referenceOrderID, claimUrl: url };
+}
+
+export function tangoGiftCards(
+  creds: TangoCredentials,
+  options: { fetch?: Fetch; timeoutMs?: number; minIntervalMs?: number } = {},
+): GiftCardProvider & { catalog(): Promise<{ utid: string; name: string }[]> } {
+  const http = {
+    baseUrl: creds.baseUrl ?? tangoProduction,
+    headers: { authorization: `Basic ${Buffer.from(`${creds.platformName}:${creds.platformKey}`).toString("base64")}` },
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+  };
+  const interval = options.minIntervalMs ?? 1_000;
+  // One order a second: each order starts no earlier than `interval` after the previous one.
+  let nextSlot = 0;
+  const turn = async () => {
+    const now = Date.now();
+    const at = Math.max(now, nextSlot);
+    nextSlot = at + interval;
+    if (at > now) await sleep(at - now);
+  };
+  const existing = async (externalRefID: string): Promise<TangoOrder | null> => {
+    const { body } = await callJson<{ orders?: TangoOrder[] }>(
+      http,
+      "GET",
+      `orders?externalRefID=${encodeURIComponent(externalRefID)}`,
+      undefined,
+      errorText,
+    );
+    return body.orders?.find((o) => o.externalRefID === externalRefID) ?? null;
+  };
+  const result = (o: TangoOrder): GiftCardResult => {
+    if (o.status !== "COMPLETE")
+      throw new ProviderError(`Tango Card: the order ${o.referenceOrderID} is ${o.status.toLowerCase()}`, 200, true);
+    return { provider: "tango", reference: o.referenceOrderID, ...tangoCredentials(o) };
+  };
+  return {
+    name: "tango",
+    async issue(order) {
+      const { firstName, lastName } = splitName(order.recipient.name);
+      const place = async () => {
+        await turn();
+        return callJson<TangoOrder>(
+          http,
+          "POST",
+          "orders",
+          {
+            accountIdentifier: creds.accountIdentifier,
+            customerIdentifier: creds.customerIdentifier,
+            amount: order.valueCents / 100,
+            utid: order.sku,
+            externalRefID: order.orderId,
+            sendEmail: false,
+            recipient: { firstName, lastName, email: order.recipient.email ?? "" },
+          },
+          errorText,
+        );
+      };
+      try {
+        let answer: { body: TangoOrder };
+        try {
+          answer = await place();
+        } catch (err) {
+          if (!(err instanceof ProviderError) || err.status !== 429) throw err;
+          await sleep(Math.min(10, err.retryAfterSeconds ?? 1) * 1_000);
+          answer = await place();
+        }
+        return result(answer.body);
+      } catch (err) {
+        // An order with this externalRefID exists (an earlier attempt whose answer was lost): that is our card.
+        if (err instanceof ProviderError && (err.status === 409 || /externalRefID/i.test(err.message))) {
+          const found = await existing(order.orderId);
+          if (found) return result(found);
+        }
+        throw err;
+      }
+    },
+    async catalog() {
+      const { body } = await callJson<{ brands?: { brandName: string; items?: { utid: string; rewardName: string }[] }[] }>(
+        http,
+        "GET",
+        "catalogs",
+        undefined,
+        errorText,
+      );
+      return (body.brands ?? []).flatMap((b) => (b.items ?? []).map((i) => ({ utid: i.utid, name: i.rewardName })));
+    },
+  };
+}
