@@ -52,6 +52,15 @@ describe("roles", () => {
     await page.getByRole("heading", { name: "Leads", level: 1 }).waitFor();
     expect(await page.getByRole("button", { name: "Convert" }).count()).toBe(0);
 
+    // Engagement: team members see what runs and invite, but no tab or link into admin-only pages.
+    await page.goto("/admin/engagement");
+    await page.getByRole("heading", { name: "Engagement", level: 1 }).waitFor();
+    const tabs = (await page.getByRole("navigation", { name: "Engagement" }).getByRole("link").allTextContents()).map((t) => t.trim());
+    expect(tabs).toEqual(["Overview", "Referral campaigns", "Marketplace"]);
+    expect(await page.getByRole("main").getByRole("link", { name: "Rules" }).count()).toBe(0);
+    await page.getByRole("link", { name: "See activities" }).waitFor();
+    await screenshot(page, "roles-team-engagement");
+
     // Admin-only pages opened by URL: the styled explanation inside the app's frame, navigation kept.
     for (const path of ["/admin/settings", "/admin/rules", "/admin/catalog", "/admin/imports", "/admin/members/import"]) {
       const response = await page.goto(path);
@@ -71,6 +80,8 @@ describe("roles", () => {
     const labels = (await nav.getByRole("link").allTextContents()).map((t) => t.trim());
     for (const l of ["Rules", "Programs", "Catalog", "Imports", "Settings", "Import patients", "Suggested merges"])
       expect(labels).toContain(l);
+    await page.goto("/admin/engagement");
+    await page.getByRole("navigation", { name: "Engagement" }).getByRole("link", { name: "QR codes" }).waitFor();
     await close();
   });
 });
