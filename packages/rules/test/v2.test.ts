@@ -146,6 +146,10 @@ describe("diagnostics: did you mean, and the empty rule set", () => {
     ["expire points 12 months after earnin", "did you mean earning?"],
     ['earn "S" on invoice.paid { rate 1 point per $10 cap 5 points per invoce }', "did you mean invoice?"],
     ['tiers by spnd over 12 months { tier "A" from $0 }', "did you mean spend?"],
+    ['reward "S" on visit.checked_in whn member.tier = "Gold" { award 5 points }', "did you mean when?"],
+    ["expire pionts 12 months after earning", "did you mean points?"],
+    ['earn "S" on invoice.paid { rate 1 point per $10 availble after 14 days }', "did you mean available?"],
+    ['earn "S" on invoice.paid { rate 1 point per $10 mode total_spnd }', "did you mean total_spend?"],
   ])("%s", (src, hint) => {
     expect(first(src).message).toContain(hint);
   });

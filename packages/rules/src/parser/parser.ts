@@ -12,6 +12,11 @@ const messages: IParserErrorMessageProvider = {
       const hint = didYouMean(actual, clauseStartTokens);
       if (hint) return `expected a clause or "}" but found ${describe(actual)}${hint}`;
     }
+    // A rule's head: "{" expected where a misspelt `when` stands.
+    if (expected === T.LBrace && actual.tokenType === T.Identifier) {
+      const hint = didYouMean(actual, [T.When]);
+      if (hint) return `expected "when" or "{" but found ${describe(actual)}${hint}`;
+    }
     return `expected ${label(expected)} but found ${describe(actual)}${didYouMean(actual, [expected])}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -66,7 +71,16 @@ function keywordText(t: TokenType): string | null {
 /** "; did you mean rate?" when a word that is not a keyword is a plausible typo of an expected one. */
 export function didYouMean(actual: IToken | undefined, expected: readonly TokenType[]): string {
   if (!actual || actual.tokenType !== T.Identifier) return "";
-  const words = [...new Set(expected.map(keywordText).filter((w): w is string => w !== null))];
+  // Keywords with a plural form (`points?`, `months?`) are offered in both spellings.
+  const words = [
+    ...new Set(
+      expected.flatMap((t) => {
+        const w = keywordText(t);
+        if (w === null) return [];
+        return (t.PATTERN as RegExp).source.endsWith("s?") ? [w, `${w}s`] : [w];
+      }),
+    ),
+  ];
   if (words.length === 0) return "";
   const image = actual.image.toLowerCase();
   const near = closest(image, words);
