@@ -156,6 +156,14 @@ describe("diagnostics: did you mean, and the empty rule set", () => {
   it("no suggestion for a word far from every keyword", () => {
     expect(first('earn "S" on invoice.paid { zzzzzz 1 point per $10 }').message).not.toContain("did you mean");
   });
+  it("a tier name the rule set does not declare is a warning with the closest name", () => {
+    const src =
+      'tiers by visits over 12 months { tier "Member" from 0 tier "Gold" from 5 }\nreward "T" on visit.checked_in when member.tier = "Gld" { award 1 point }';
+    expect(check(src).diagnostics).toMatchObject([
+      { severity: "warning", line: 2, message: 'there is no tier named "Gld"; did you mean "Gold"?' },
+    ]);
+    expect(check('reward "T" on visit.checked_in when member.tier = "Gold" { award 1 point }').diagnostics[0]?.message).toMatch(/no tiers/);
+  });
   it("an empty rule set is a warning, not an error", () => {
     for (const src of ["", "  \n", "# only a comment\n"]) {
       const d = check(src).diagnostics;

@@ -120,6 +120,8 @@ class Checker {
   readonly out: Diagnostic[] = [];
   private catalog: readonly string[] | undefined;
   private earnEvents = new Set<string>();
+  /** Tier names when the rule set declares tiers, else null. */
+  private tierNames: string[] | null = null;
 
   constructor(options: CheckOptions) {
     this.catalog = options.catalog;
@@ -130,6 +132,8 @@ class Checker {
   }
 
   run(ast: RuleSet): void {
+    const tiers = ast.declarations?.find((d): d is TiersDecl => d.kind === "tiers");
+    this.tierNames = tiers ? tiers.tiers.map((t) => t.name) : null;
     this.declarations(ast.declarations ?? []);
     for (const r of ast.rules) if (r.kind === "earn") this.earnEvents.add(r.event.name);
     const seen = new Map<string, Rule>();
@@ -591,7 +595,32 @@ class Checker {
     );
   }
 
+  /** `member.tier = "Gld"`: a tier the rule set does not declare never matches (a warning). */
+  private tierName(e: Extract<Expr, { kind: "binary" }>): void {
+    if (e.op !== "=" && e.op !== "!=" && e.op !== "in") return;
+    const [field, other] = e.left.kind === "path" ? [e.left, e.right] : [e.right, e.left];
+    if (field.kind !== "path" || field.path !== "member.tier") return;
+    const names = this.tierNames ?? [];
+    const values = other.kind === "string" ? [other] : other.kind === "list" ? other.items.filter((i) => i.kind === "string") : [];
+    for (const v of values) {
+      if (v.kind !== "string" || v.value === "" || names.includes(v.value)) continue;
+      const near = closest(v.value, names);
+      this.report(
+        "NO_EFFECT",
+        v.span,
+        this.tierNames === null
+          ? `there are no tiers, so member.tier is never "${v.value}"`
+          : `there is no tier named "${v.value}"${near ? `; did you mean "${near}"?` : ""}`,
+        this.tierNames === null
+          ? 'declare them: tiers by spend over 12 months { tier "Member" from $0 ... }'
+          : `tiers: ${names.map((n) => `"${n}"`).join(", ")}`,
+        "warning",
+      );
+    }
+  }
+
   private binary(e: Extract<Expr, { kind: "binary" }>, ctx: string | null): Ty {
+    this.tierName(e);
     const lt = this.type(e.left, ctx);
     const rt = this.type(e.right, ctx);
     if (lt === "error" || rt === "error") return e.op === "and" || e.op === "or" || isComparison(e.op) || e.op === "in" ? "bool" : "error";
