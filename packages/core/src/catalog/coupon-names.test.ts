@@ -1,6 +1,7 @@
 // Coupons by their display names (issue 15): people read "$10 off your next visit", not "ten-off".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listManualRewards } from "../approvals/approvals.ts";
+import { checkIn } from "../checkin/check-in.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { couponLabel, couponName, couponNames } from "./coupon-names.ts";
@@ -46,5 +47,23 @@ describe("coupon display names", () => {
     const [m] = await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "Bell" }]);
     const [reward] = await listManualRewards({ ctx: p.asMember(m!.id) });
     expect(reward).toMatchObject({ name: "Followed us", points: 50, coupons: ["Movie night for two"] });
+  });
+
+  it("a check-in that unlocks an instant reward names its coupon for the desk and the kiosk", async () => {
+    await saveRuleSet({
+      ctx: p.admin,
+      input: {
+        source: `reward "Check-in" on visit.checked_in { award 10 points }
+instant "Quick visit" {
+  window 4 hours
+  when visit.points >= 10
+  unlock coupon "ten-off" for 48 hours
+}`,
+        publish: true,
+      },
+    });
+    const [m] = await makeMembers(t, p.id, [{ firstName: "Cy", lastName: "Dunn" }]);
+    const r = await checkIn({ ctx: p.team, input: { method: "staff", memberId: m!.id } });
+    expect(r.unlockedCoupons.map((c) => [c.coupon, c.name])).toEqual([["ten-off", "$10 off your next visit"]]);
   });
 });

@@ -1,6 +1,6 @@
 // Coupons as people read them: the catalog reward's name ("$10 off your next visit") for the code the
 // rules use ("ten-off"). A code the catalog does not know reads as words ("Ten off"), never as a slug.
-import { rewards } from "@tally/db";
+import { rewards, type Tx } from "@tally/db";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 
@@ -11,7 +11,7 @@ export const couponLabel = (code: string) => {
 };
 
 /** Display names by coupon code for the practice (all coupons, or only `codes`), deleted rewards included. */
-export async function couponNames(db: Ctx["db"], practiceId: string, codes?: readonly string[]): Promise<Map<string, string>> {
+export async function couponNames(db: Ctx["db"] | Tx, practiceId: string, codes?: readonly string[]): Promise<Map<string, string>> {
   if (codes && codes.length === 0) return new Map();
   const rows = await db
     .select({ code: rewards.couponCode, name: rewards.name, deletedAt: rewards.deletedAt })

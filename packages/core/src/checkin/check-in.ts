@@ -6,6 +6,7 @@ import { issuedCoupons, memberBalances, memberEngineStates, members, type Tx } f
 import { balanceForPatient, milestonesOf, pointsGiven } from "@tally/rules";
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { couponName, couponNames } from "../catalog/coupon-names.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import type { MemberState } from "../events/engine.ts";
@@ -158,6 +159,11 @@ export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof ch
       details: { method: data.method, visitId },
     });
     const patientFacing = ctx.actor.kind === "kiosk" || ctx.actor.kind === "member";
+    const names = await couponNames(
+      tx,
+      ctx.practiceId,
+      unlocked.map((c) => c.coupon),
+    );
     return {
       visitId,
       memberId: member.id,
@@ -166,7 +172,14 @@ export async function checkIn({ ctx, input }: { ctx: Ctx; input: Input<typeof ch
       // Patients see what the program status lets them (patientVisibility); staff see everything.
       balance: patientFacing ? balanceForPatient(setup.practice.status, balance?.balance ?? 0) : (balance?.balance ?? 0),
       milestones: milestonesOf(setup.program, state?.state as MemberState | undefined),
-      unlockedCoupons: unlocked.map((c) => ({ id: c.id, coupon: c.coupon, rule: c.ruleName, expiresAt: c.expiresAt })),
+      // `name` is the coupon as people read it (the catalog's name), `coupon` its code.
+      unlockedCoupons: unlocked.map((c) => ({
+        id: c.id,
+        coupon: c.coupon,
+        name: couponName(c.coupon, names),
+        rule: c.ruleName,
+        expiresAt: c.expiresAt,
+      })),
     };
   });
 }

@@ -41,6 +41,18 @@ describe("checkInShown", () => {
     ]);
   });
 
+  it("names a coupon as people read it when the check-in gives its name", () => {
+    const shown = checkInShown(
+      {
+        pointsEarned: 0,
+        balance: 0,
+        unlockedCoupons: [{ id: "x", coupon: "ten-off", name: "$10 off your next visit", rule: "r", expiresAt: null }],
+      },
+      now,
+    );
+    expect(shown.rewards[0]!.coupon).toBe("$10 off your next visit");
+  });
+
   it("says a reward that ran out meanwhile has expired", () => {
     const shown = checkInShown(
       { pointsEarned: 0, balance: 0, unlockedCoupons: [{ id: "x", coupon: "c", rule: "r", expiresAt: new Date(now - 1) }] },

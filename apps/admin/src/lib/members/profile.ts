@@ -29,7 +29,8 @@ export function parseTags(raw: string): { tags: string[]; error: string | null }
 export interface CheckInAnswer {
   pointsEarned: number;
   balance: number | null;
-  unlockedCoupons: { id: string; coupon: string; rule: string | null; expiresAt: Date | string | null }[];
+  /** `name`: the coupon as people read it (the catalog's name); `coupon`: its code in the rules. */
+  unlockedCoupons: { id: string; coupon: string; name?: string; rule: string | null; expiresAt: Date | string | null }[];
 }
 
 export interface CheckInShown {
@@ -45,7 +46,8 @@ export function checkInShown(answer: CheckInAnswer, now: Date | number = Date.no
       const expiresAt = c.expiresAt ? new Date(c.expiresAt).toISOString() : null;
       const ms = expiresAt ? Date.parse(expiresAt) - +now : null;
       const left = ms === null ? "no time limit" : ms <= 0 ? "expired" : `${formatDuration(ms)} left`;
-      return { id: c.id, coupon: c.coupon, rule: c.rule, expiresAt, left };
+      // The desk reads the coupon's name, never its code.
+      return { id: c.id, coupon: c.name ?? c.coupon, rule: c.rule, expiresAt, left };
     })
     .sort((a, b) => (a.expiresAt ?? "9999").localeCompare(b.expiresAt ?? "9999"));
   return { points: answer.pointsEarned, balance: answer.balance, rewards };
