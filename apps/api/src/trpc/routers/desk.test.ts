@@ -1,7 +1,7 @@
 // The front desk's procedures over HTTP: members.update / recordConsent / consents / duplicates /
 // mergePreview / merge, approvals.completeForMember, redemption.redeem and coupons.use — the happy
 // path, the wrong role, another practice's ids and bad input.
-import { members } from "@tally/db";
+import { issuedCoupons, members } from "@tally/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type TestClient } from "../../testing/harness.ts";
@@ -109,6 +109,26 @@ reward "Left a review" manual {
         "1000 points adjusted by Jamie Cole: For the test",
       ]),
     );
+  });
+
+  it("an expired coupon cannot be used, even before the hourly job marks it", async () => {
+    const [c] = await h.t.db
+      .insert(issuedCoupons)
+      .values({
+        practiceId: h.practiceIds["bright-smiles"]!,
+        memberId: twin.id,
+        coupon: "ten-off",
+        issuedAt: new Date(Date.now() - 3 * 86_400_000),
+        expiresAt: new Date(Date.now() - 60_000),
+        idempotencyKey: "desk-expired",
+      })
+      .returning();
+    const listed = await team.members.coupons.query({ memberId: twin.id });
+    expect(listed.find((x) => x.id === c!.id)).toMatchObject({ status: "expired", expiresAt: expect.anything() });
+    await expect(team.coupons.use.mutate({ couponId: c!.id })).rejects.toMatchObject({
+      data: { appCode: "CONFLICT" },
+      message: "This coupon has expired.",
+    });
   });
 
   it("duplicates for staff; the merge preview and the merge for admins only", async () => {
