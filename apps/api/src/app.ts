@@ -13,6 +13,7 @@ import { clientAddress, type InProcessEnv, isSecure, ProxyTrust, requestHost } f
 import { trpcCsrf } from "./http/csrf.ts";
 import { integrationRoutes } from "./http/integrations.ts";
 import { mediaRoutes } from "./http/media.ts";
+import { restApi } from "./rest/index.ts";
 import { jobDefinitions } from "./jobs/handlers.ts";
 import { createJobs, type JobsConfig } from "./jobs/runtime.ts";
 import { LiveBus } from "./live.ts";
@@ -121,8 +122,8 @@ export function createApp(options: AppOptions) {
     const start = performance.now();
     await next();
     const headers = c.res.headers;
-    // Served images (/media) keep their own caching and stricter CSP; everything else gets these.
-    const own = c.req.path.startsWith("/media/");
+    // Served images (/media) and the API reference page keep their own caching and CSP; everything else gets these.
+    const own = c.req.path.startsWith("/media/") || c.req.path.startsWith("/api/v1/docs");
     for (const name in securityHeaders) if (!(own && headers.has(name))) headers.set(name, securityHeaders[name]!);
     headers.delete("x-powered-by");
     metrics.observeRequest(c.req.method, routeOf(c.req.path), c.res.status, (performance.now() - start) / 1000);
@@ -204,6 +205,8 @@ export function createApp(options: AppOptions) {
   // Uploads are streamed: limitBody counts them as the endpoint reads (see http/body-limits.ts).
   app.post("/api/v1/invoices", limitBody({ maxBytes: config.maxUploadBytes }));
   app.post("/api/v1/imports", limitBody({ maxBytes: config.maxUploadBytes, csv: true }));
+  // The REST API v1 (OpenAPI routes, problem+json), then the plain endpoints it documents.
+  app.route("/api/v1", restApi(deps));
   app.route("/api/v1", integrationRoutes(deps));
 
   app.route("/media", mediaRoutes(deps));

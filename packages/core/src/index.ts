@@ -74,3 +74,6 @@ export * from "./reports/reports.ts";
 export * from "./reports/shortfalls.ts";
 export * from "./rules/rule-sets.ts";
 export { parseInput } from "./verb.ts";
+export * from "./webhooks/deliveries.ts";
+export * from "./webhooks/endpoints.ts";
+export * from "./webhooks/outbox.ts";

@@ -8,6 +8,8 @@ export type Principal = "admin" | "team_member" | "member" | "kiosk" | "integrat
 const staff = ["admin", "team_member"] as const;
 const admin = ["admin"] as const;
 
+// An integration (API key) reaches members, balances, rewards, redemptions and coupons through the
+// REST API, which checks the key's scope for each route (apps/api/src/rest/) before the verb runs.
 export const permissions = {
   "practices.get": [...staff, "member", "kiosk", "integration"],
   "practices.updateSettings": admin,
@@ -29,13 +31,13 @@ export const permissions = {
   "kiosks.unlockDevice": admin,
   "members.create": staff,
   "members.update": staff,
-  "members.get": [...staff, "member"],
-  "members.search": staff,
-  "members.listTags": staff,
-  "members.setTags": staff,
+  "members.get": [...staff, "member", "integration"],
+  "members.search": [...staff, "integration"],
+  "members.listTags": [...staff, "integration"],
+  "members.setTags": [...staff, "integration"],
   "members.connectCard": staff,
   "members.findByCard": [...staff, "kiosk"],
-  "members.recordConsent": [...staff, "member"],
+  "members.recordConsent": [...staff, "member", "integration"],
   "members.merge": admin,
   "members.findDuplicates": staff,
   /** Patient import: the admin's CSV upload and the integration API's upsert by PMS id. */
@@ -50,8 +52,8 @@ export const permissions = {
   "members.recordFirstLogin": ["member"],
   "members.listBirthdays": staff,
   "members.runBirthdays": [],
-  "ledger.history": [...staff, "member"],
-  "ledger.balance": [...staff, "member", "kiosk"],
+  "ledger.history": [...staff, "member", "integration"],
+  "ledger.balance": [...staff, "member", "kiosk", "integration"],
   "ledger.adjustPoints": staff,
   "rules.save": admin,
   "rules.publish": admin,
@@ -70,13 +72,13 @@ export const permissions = {
   "catalog.createReward": admin,
   "catalog.updateReward": admin,
   "catalog.deleteReward": admin,
-  "catalog.listRewards": [...staff, "member"],
-  "redemption.redeem": [...staff, "member"],
+  "catalog.listRewards": [...staff, "member", "integration"],
+  "redemption.redeem": [...staff, "member", "integration"],
   "redemption.listOrders": staff,
   "redemption.fulfilOrder": staff,
   "redemption.cancelOrder": staff,
-  "coupons.list": [...staff, "member", "kiosk"],
-  "coupons.use": staff,
+  "coupons.list": [...staff, "member", "kiosk", "integration"],
+  "coupons.use": [...staff, "integration"],
   "coupons.expire": [],
   "approvals.completeAction": ["member", ...staff],
   "approvals.list": staff,

@@ -43,6 +43,8 @@ async function callerOf(deps: AppDeps, c: HonoContext, allowStaff: boolean): Pro
   if (auth.toLowerCase().startsWith("bearer ")) {
     const key = await resolveApiKey(db, auth.slice(7).trim());
     if (!key) return c.json({ error: { code: "UNAUTHORIZED", message: "A valid API key is required." } }, 401);
+    if (!key.scopes.includes("invoices:write"))
+      return c.json({ error: { code: "FORBIDDEN", message: "This API key lacks the invoices:write scope." } }, 403);
     return { via: "apiKey", ctx: { db, practiceId: key.practiceId, actor: { kind: "integration", id: key.keyId } } };
   }
   const token = allowStaff ? getCookie(c, staffCookie) : undefined;

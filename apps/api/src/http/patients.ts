@@ -28,6 +28,8 @@ async function callerOf(deps: AppDeps, c: HonoContext, allowStaff: boolean, what
   if (auth.toLowerCase().startsWith("bearer ")) {
     const key = await resolveApiKey(db, auth.slice(7).trim());
     if (!key) return refuse(c, 401, "UNAUTHORIZED", "A valid API key is required.");
+    if (!key.scopes.includes("members:write"))
+      return c.json({ error: { code: "FORBIDDEN", message: "This API key lacks the members:write scope." } }, 403);
     return { db, practiceId: key.practiceId, actor: { kind: "integration", id: key.keyId } };
   }
   const token = allowStaff ? getCookie(c, staffCookie) : undefined;

@@ -23,6 +23,7 @@ import { redemptionRouter } from "./routers/redemption.ts";
 import { reportsRouter } from "./routers/reports.ts";
 import { rulesRouter } from "./routers/rules.ts";
 import { staffRouter } from "./routers/staff.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 
 export const appRouter = router({
   practice: practiceRouter,
@@ -45,6 +46,7 @@ export const appRouter = router({
   checkin: checkinRouter,
   kiosks: kiosksRouter,
   apiKeys: apiKeysRouter,
+  webhooks: webhooksRouter,
   live: liveRouter,
   mailbox: mailboxRouter,
 });

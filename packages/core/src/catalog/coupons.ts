@@ -9,6 +9,7 @@ import { DomainError } from "../errors.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
+import { enqueueWebhooks } from "../webhooks/outbox.ts";
 
 export const listCouponsInput = z.object({ memberId: z.uuid(), includeInactive: z.boolean().default(false) });
 
@@ -59,6 +60,14 @@ export async function useCoupon({ ctx, input }: { ctx: Ctx; input: Input<typeof 
       targetId: couponId,
       details: { coupon: c.coupon, memberId: c.memberId },
     });
+    await enqueueWebhooks(tx, ctx.practiceId, [
+      {
+        type: "coupon.used",
+        memberId: c.memberId,
+        at: now,
+        data: { memberId: c.memberId, couponId, coupon: c.coupon, usedAt: now.toISOString() },
+      },
+    ]);
     return row!;
   });
 }

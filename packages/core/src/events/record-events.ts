@@ -22,6 +22,7 @@ import { lockBalances } from "../ledger/append.ts";
 import { findMembers, type MemberRow } from "../members/shared.ts";
 import { query } from "../sql.ts";
 import { audit } from "../verb.ts";
+import { enqueueWebhooks, pipelineWebhookMessages } from "../webhooks/outbox.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
 import { announceUnlocks, type UnlockNotice } from "./live.ts";
 import { type EventOutcome, emptyOutcome, planEffects, toEngineEvent } from "./process-event.ts";
@@ -235,6 +236,8 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
       if (pgCode(err) === "23505") throw new RecordedMeanwhile(err);
       throw err;
     }
+    // Webhooks (points.*, reward.redeemed, coupon.unlocked): the outbox commits with the entries.
+    await enqueueWebhooks(tx, P, pipelineWebhookMessages(plan.entries, plan.coupons, events));
     // Instant rewards that unlocked: the staff live prompt, once this transaction commits. A
     // coupon already expired when it unlocked (a late import) reads as expired everywhere
     // (coupons.ts) and prompts nobody.

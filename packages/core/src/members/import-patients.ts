@@ -19,6 +19,7 @@ import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { jsonRows, query } from "../sql.ts";
 import { audit, inTx } from "../verb.ts";
+import { enqueueWebhooks } from "../webhooks/outbox.ts";
 import { normalizedTags } from "./create-member.ts";
 import { type CheckedPatient, checkPatientRow, type RawPatient } from "./patient-rows.ts";
 import { publicMember } from "./shared.ts";
@@ -559,14 +560,21 @@ export async function upsertPatient({ ctx, input }: { ctx: Ctx; input: { pmsId: 
     .from(members)
     .where(and(eq(members.practiceId, ctx.practiceId), eq(members.externalId, raw.pmsId.trim())));
   if (outcome !== "unchanged")
-    await inTx(ctx, (tx) =>
-      audit(tx, ctx, {
+    await inTx(ctx, async (tx) => {
+      await audit(tx, ctx, {
         action: `members.${outcome === "created" ? "create" : "update"}`,
         targetType: "member",
         targetId: m!.id,
         details: { source: "api", pmsId: raw.pmsId, changes: summary.updatedRows[0]?.changes ?? null },
-      }),
-    );
+      });
+      await enqueueWebhooks(tx, ctx.practiceId, [
+        {
+          type: outcome === "created" ? "member.created" : "member.updated",
+          memberId: m!.id,
+          data: { member: publicMember(m!), changes: summary.updatedRows[0]?.changes ?? [] },
+        },
+      ]);
+    });
   return {
     outcome,
     changes: summary.updatedRows[0]?.changes ?? [],

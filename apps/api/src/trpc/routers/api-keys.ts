@@ -1,6 +1,7 @@
-// Integration API keys (admins only). The key itself is returned once, at creation.
+// Integration API keys (admins only): scopes, a rate limit per minute, rotation with an overlap.
+// The key itself is returned once, at creation or rotation.
 
-import { createApiKey, listApiKeys, revokeApiKey } from "@tally/core";
+import { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "@tally/core";
 import { z } from "zod";
 import { router, staffProcedure } from "../init.ts";
 
@@ -8,6 +9,17 @@ const admin = staffProcedure.meta({ role: "admin" });
 
 export const apiKeysRouter = router({
   list: admin.query(({ ctx }) => listApiKeys(ctx.core)),
-  create: admin.input(z.object({ name: z.string().trim().min(1).max(80) })).mutation(({ ctx, input }) => createApiKey(ctx.core, input)),
+  create: admin
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(80),
+        scopes: z.array(z.enum(apiKeyScopes)).min(1).max(apiKeyScopes.length).optional(),
+        rateLimitPerMinute: z.number().int().min(1).max(100_000).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createApiKey(ctx.core, input)),
+  rotate: admin
+    .input(z.object({ keyId: z.uuid(), overlapHours: z.number().min(0).max(720).optional() }))
+    .mutation(({ ctx, input }) => rotateApiKey(ctx.core, input)),
   revoke: admin.input(z.object({ keyId: z.uuid() })).mutation(({ ctx, input }) => revokeApiKey(ctx.core, input)),
 });
