@@ -48,6 +48,7 @@ export {
   nextExpiry,
   orderEvents,
   parseCents,
+  pointsDueToExpire,
   pointsNotYetAvailable,
   qualifyingValue,
   tierStatus,

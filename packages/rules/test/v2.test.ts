@@ -11,6 +11,7 @@ import {
   initialState,
   mergeMemberStates,
   parse,
+  pointsDueToExpire,
   simulate,
   stripPositions,
   tierStatus,
@@ -379,9 +380,15 @@ describe("expiry", () => {
     });
     expect(out).toMatchObject({ expirations: [{ member: "m1", points: -9, at: "2026-05-05T00:00:00.000Z" }], balances: { m1: 0 } });
   });
-  it("nothing expires while the program is off", () => {
+  it("nothing expires while the program is off; pointsDueToExpire says what would when it is switched on", () => {
     const out = simulate({ rules: lots, status: "off", now: "2027-01-01T00:00:00Z", events: [adjust("m1", "2026-01-01T00:00:00Z", 10)] });
     expect(out).toMatchObject({ expirations: [], balances: { m1: 10 } });
+    const off = compile(check(lots).ast, { status: "off" });
+    const state = initialState();
+    applyEvent(off, state, adjust("m1", "2026-01-01T00:00:00Z", 10), []);
+    expect(pointsDueToExpire(off, state.members.m1!, Date.parse("2026-03-01T00:00:00Z"))).toBe(10);
+    expect(pointsDueToExpire(off, state.members.m1!, Date.parse("2026-01-15T00:00:00Z"))).toBe(0);
+    expect(state.members.m1!.balance).toBe(10);
   });
   it("months across daylight saving keep the local time; a skipped time moves forward by the gap", () => {
     const rules = 'expire points 1 month after earning\nreward "V" on visit.checked_in { award 10 points }';

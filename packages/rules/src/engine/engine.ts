@@ -340,6 +340,19 @@ export function upcomingExpirations(p: Program, m: MemberState, limit = 3): { po
   return result;
 }
 
+/**
+ * Points that would expire by `until` if the program were on (what the admin app tells before
+ * switching a program back on: lots that fell due while it was off expire then). The state is not changed.
+ */
+export function pointsDueToExpire(p: Program, m: MemberState, until: number): number {
+  if (p.expire === null) return 0;
+  const out: Effect[] = [];
+  expireDue({ ...p, status: "on" }, structuredClone(m), "", until, out);
+  let sum = 0;
+  for (const e of out) if (e.type === "expiration") sum -= e.points;
+  return sum;
+}
+
 /** What every positive award does under expiry: open a lot, count as activity. Returns the lot id. */
 function openLot(p: Program, m: MemberState, at: number, points: number): number | undefined {
   const ex = p.expire!;
