@@ -226,6 +226,28 @@ earn "Spend" on invoice.paid { minimum $20 }`);
     expect(admin.problems).toEqual([]);
     await admin.close();
 
+    // The same pages on a phone: the entries with the draw, and the marketplace form with its questions field.
+    const phoneAdmin = await openPage(browser(), viewports.phone, { isMobile: true });
+    const pa = await adminSignIn(phoneAdmin, "admin@pawsclaws.test", "demo-vet-2026", `/admin/engagement/marketplace/${contest.id}`);
+    await pa.getByText("Recorded draws").waitFor();
+    expect(await fitsWidth(pa)).toBe("fits");
+    await screenshot(pa, "engagement-draw-phone");
+    await pa.goto("/admin/engagement/marketplace");
+    await pa.getByLabel("Survey questions (surveys only, one a line)").waitFor();
+    expect(await fitsWidth(pa)).toBe("fits");
+    expect(await unlabelledInputs(pa)).toEqual([]);
+    await screenshot(pa, "engagement-marketplace-phone");
+    expect(phoneAdmin.problems).toEqual([]);
+    await phoneAdmin.close();
+
+    // The public review page on a desktop.
+    const wide = await openPage(browser(), desktop);
+    await wide.page.goto(`/portal/reviews?practice=${practice}`);
+    await wide.page.getByText(`Gentle with our cat ${stamp}`).waitFor();
+    await screenshot(wide.page, "engagement-public-reviews-desktop");
+    expect(wide.problems).toEqual([]);
+    await wide.close();
+
     // The draw is in the audit log, with its seed, in words.
     const entries = await staff.engagement.entries.query({ activityId: contest.id });
     expect(entries.draws.map((d) => d.seed)).toEqual([seed]);
