@@ -60,10 +60,9 @@ async function tapDigits(page: Page, digits: string) {
   for (const d of digits.replace(/\D/g, "")) await pad.getByRole("button", { name: d, exact: true }).click();
 }
 
-/** A tablet paired through the pairing screen; `qrReader` is set up by the admin first. */
-async function pairedTablet(staff: ApiClient, name: string, qrReader: "camera" | "scanner" | null = null): Promise<WatchedPage> {
+/** A tablet paired through the pairing screen. */
+async function pairedTablet(staff: ApiClient, name: string): Promise<WatchedPage> {
   const pairing = await staff.kiosks.createPairing.mutate({ name });
-  if (qrReader) await staff.kiosks.setQrReader.mutate({ deviceId: pairing.deviceId, qrReader });
   const tab = await openPage(browser(), viewports.tablet, { isMobile: true });
   await tab.page.goto("/kiosk/pair");
   await tab.page.getByRole("group", { name: /Number keypad|Teclado numérico/ }).waitFor();
@@ -71,6 +70,18 @@ async function pairedTablet(staff: ApiClient, name: string, qrReader: "camera" |
   await submit(tab.page, tab.page.getByRole("button", { name: /Pair this kiosk|Vincular este quiosco/ }));
   await tab.page.getByRole("heading", { level: 1, name: /Check in|Registrar llegada/ }).waitFor();
   return tab;
+}
+
+/** The admin app on a desktop, signed in as the Bright Smiles admin. */
+async function adminPage(): Promise<WatchedPage> {
+  const admin = await openPage(browser(), { width: 1366, height: 900 });
+  await admin.page.goto("/admin/sign-in");
+  await admin.page.waitForLoadState("networkidle");
+  await admin.page.getByLabel("Email").fill("admin@brightsmiles.test");
+  await admin.page.getByLabel("Password").fill("demo-admin-2026");
+  await submit(admin.page, admin.page.getByRole("button", { name: "Sign in" }));
+  await admin.page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+  return admin;
 }
 
 /** The whole kiosk screen fits: no scrolling, nothing in the main area cut off. */
@@ -141,7 +152,23 @@ describe("kiosk check-in code, kiosk screens and referrals", () => {
     await phone.page.reload();
     const fresh = (await phone.page.getByTestId("checkin-code").textContent())!.replace(/\D/g, "");
     await phone.close();
-    const scanning = await pairedTablet(staff, `Scanner kiosk ${stamp}`, "scanner");
+    // The admin says in Settings, Kiosks that this tablet has a scanner.
+    const scannerName = `Scanner kiosk ${stamp}`;
+    const pairing = await staff.kiosks.createPairing.mutate({ name: scannerName });
+    const admin = await adminPage();
+    await admin.page.goto("/admin/settings?tab=kiosks");
+    await admin.page.waitForLoadState("networkidle");
+    await admin.page.getByLabel(`How ${scannerName} reads QR codes`).selectOption("scanner");
+    await submit(admin.page, admin.page.getByRole("button", { name: `Save for ${scannerName}` }));
+    await admin.page.getByText(`${scannerName} offers the QR code screen`).waitFor();
+    await screenshot(admin.page, "issue15-admin-kiosk-qr-reader");
+    expect(admin.problems).toEqual([]);
+    await admin.close();
+    const scanning = await openPage(browser(), viewports.tablet, { isMobile: true });
+    await scanning.page.goto("/kiosk/pair");
+    await scanning.page.getByRole("group", { name: /Number keypad/ }).waitFor();
+    await tapDigits(scanning.page, pairing.code);
+    await submit(scanning.page, scanning.page.getByRole("button", { name: "Pair this kiosk" }));
     await scanning.page.getByRole("link", { name: /^QR code/ }).click();
     await scanning.page.getByRole("heading", { name: "Show your QR code" }).waitFor();
     await scanning.page.getByText("Hold the QR code from your rewards app under the scanner.").waitFor();
@@ -196,8 +223,15 @@ describe("kiosk check-in code, kiosk screens and referrals", () => {
     expect(tablet.problems).toEqual([]);
     await tablet.close();
 
-    // The practice speaks Spanish first: English is a choice, and the kiosk returns to Spanish.
-    await staff.practice.updateSettings.mutate({ language: "es" });
+    // The practice speaks Spanish first (Settings, Practice): English is a choice, and the kiosk returns to Spanish.
+    const admin = await adminPage();
+    await admin.page.goto("/admin/settings?tab=practice");
+    await admin.page.waitForLoadState("networkidle");
+    await admin.page.getByLabel("The kiosk starts in").selectOption("es");
+    await submit(admin.page, admin.page.getByRole("button", { name: "Save language" }));
+    await admin.page.getByText("The kiosk's start screen is in Spanish").waitFor();
+    expect(admin.problems).toEqual([]);
+    await admin.close();
     try {
       const es = await pairedTablet(staff, `Spanish kiosk ${stamp}`);
       await es.page.goto("/kiosk");
@@ -266,13 +300,7 @@ describe("kiosk check-in code, kiosk screens and referrals", () => {
     expect(phone.problems).toEqual([]);
 
     // The admin edits the campaign's dates, then ends it: the portal no longer offers it.
-    const admin = await openPage(browser(), { width: 1366, height: 900 });
-    await admin.page.goto("/admin/sign-in");
-    await admin.page.waitForLoadState("networkidle");
-    await admin.page.getByLabel("Email").fill("admin@brightsmiles.test");
-    await admin.page.getByLabel("Password").fill("demo-admin-2026");
-    await submit(admin.page, admin.page.getByRole("button", { name: "Sign in" }));
-    await admin.page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    const admin = await adminPage();
     await admin.page.goto("/admin/engagement/referrals");
     await admin.page.waitForLoadState("networkidle");
     const row = admin.page.getByRole("row", { name: new RegExp(winterTitle) });
