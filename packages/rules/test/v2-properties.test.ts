@@ -11,6 +11,7 @@ import {
   compile,
   type Effect,
   type EngineEvent,
+  evaluate,
   expireDue,
   hasErrors,
   initialState,
@@ -257,6 +258,26 @@ describe("SPEC 7 invariants", () => {
         expect(JSON.stringify(state)).toBe(snapshot);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it("evaluate stays pure and agrees with the in-place core under expiry and tiers; the state is plain JSON", () => {
+    fc.assert(
+      fc.property(stream, (events) => {
+        let pure = initialState();
+        const inPlace = initialState();
+        for (const e of events) {
+          const snapshot = JSON.stringify(pure);
+          const r = evaluate(program, pure, e);
+          expect(JSON.stringify(pure)).toBe(snapshot);
+          const out: Effect[] = [];
+          applyEvent(program, inPlace, e, out);
+          expect(r.effects).toEqual(out);
+          pure = r.state;
+        }
+        expect(JSON.parse(JSON.stringify(pure))).toEqual(inPlace);
+      }),
+      { numRuns: 60 },
     );
   });
 
