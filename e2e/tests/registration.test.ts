@@ -91,7 +91,7 @@ describe("registration", () => {
     await password.getByRole("link", { name: "Set a password" }).click();
     await page.getByRole("heading", { name: "Set a password", level: 1 }).waitFor();
     expect(await page.getByLabel("Current password").count()).toBe(0);
-    await page.getByLabel("New password").fill("card-holder-2026");
+    await page.getByLabel("New password", { exact: true }).fill("card-holder-2026");
     await page.getByLabel("Type the new password again").fill("card-holder-2026");
     await submit(page, page.getByRole("button", { name: "Save password" }));
     await page.getByText("Your password is saved").waitFor();
