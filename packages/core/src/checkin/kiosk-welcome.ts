@@ -2,9 +2,10 @@
 // last initial, balance, progress toward each milestone, and the instant rewards ready to use
 // with their expiry. Nothing else (no full name, no contact details, no history).
 
-import { issuedCoupons, memberBalances, memberEngineStates, members, rewards, surveyQuestions, type Tx } from "@tally/db";
+import { issuedCoupons, memberBalances, memberEngineStates, members, surveyQuestions, type Tx } from "@tally/db";
 import { balanceForPatient, type MilestoneProgress, milestonesOf } from "@tally/rules";
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { couponNames } from "../catalog/coupon-names.ts";
 import type { Ctx } from "../context.ts";
 import type { MemberState, Program } from "../events/engine.ts";
 import { loadSetup, type PipelineSetup } from "../events/program.ts";
@@ -83,20 +84,12 @@ export async function kioskWelcome(
             ),
           )
           .orderBy(asc(issuedCoupons.expiresAt));
-  const titles = new Map<string, string>();
-  if (coupons.length > 0) {
-    const rows = await db
-      .select({ code: rewards.couponCode, name: rewards.name })
-      .from(rewards)
-      .where(
-        and(
-          eq(rewards.practiceId, ctx.practiceId),
-          isNull(rewards.deletedAt),
-          inArray(rewards.couponCode, [...new Set(coupons.map((c) => c.coupon))]),
-        ),
-      );
-    for (const r of rows) if (r.code) titles.set(r.code, r.name);
-  }
+  // The coupons' names as patients read them (core catalog/coupon-names.ts).
+  const titles = await couponNames(
+    db,
+    ctx.practiceId,
+    coupons.map((c) => c.coupon),
+  );
 
   const [question] = await db
     .select({ id: surveyQuestions.id })
