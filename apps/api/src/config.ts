@@ -24,6 +24,9 @@ export interface ApiConfig {
   maxUploadBytes: number;
   /** Who may read /metrics: a bearer token and/or addresses; neither means nobody. */
   metrics: { token?: string; allow: string[] };
+  /** Webhook delivery: private, loopback and link-local receivers are refused unless allowed
+   *  (WEBHOOK_ALLOW_PRIVATE); each call may take `timeoutMs`. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number };
 }
 
 export interface Limit {
@@ -45,6 +48,7 @@ export const defaultConfig: ApiConfig = {
   maxJsonBytes: 1024 * 1024,
   maxUploadBytes: 50 * 1024 * 1024,
   metrics: { allow: [] },
+  webhooks: { allowPrivate: false, timeoutMs: 15_000 },
 };
 
 /** A secret that survives restarts without configuration: generated once into the data folder. */
@@ -76,5 +80,6 @@ export function configFromEnv(env: Env): ApiConfig {
     trustProxy: env.TRUST_PROXY,
     maxUploadBytes: Math.round(env.MAX_UPLOAD_MB * 1024 * 1024),
     metrics: { token: env.METRICS_TOKEN, allow: env.METRICS_ALLOW },
+    webhooks: { ...defaultConfig.webhooks, allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },
   };
 }

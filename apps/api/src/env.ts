@@ -87,6 +87,11 @@ const Env = z.object({
       }
       return [...parsed];
     }),
+  /** Deliver webhooks to private, loopback and link-local addresses (a receiver on the practice's own network). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type Env = z.infer<typeof Env>;

@@ -8,6 +8,7 @@ import type { AppDeps } from "../trpc/context.ts";
 import { giftCardMailHandler, runGiftCardOutbox } from "./gift-card-outbox.ts";
 import { deadLetterHandler, importQueueOptions, runImportJob } from "./import-job.ts";
 import { deadLetterQueue, type Job, type JobDefinition, stableJobId } from "./runtime.ts";
+import { runWebhookDeliveries } from "./webhooks.ts";
 
 type PracticeJob = Job<{ practiceId: string }>;
 
@@ -103,6 +104,12 @@ export const jobDefinitions: JobDefinition<never>[] = [
   { name: "import.upload", runs: "always", options: importQueueOptions, handler: (job, deps) => runImportJob(job as never, deps) },
   /** A CSV queued with `?when=nightly` (the file in the payload): run at 02:00 practice time. */
   { name: "import.nightly", options: importQueueOptions, handler: (job, deps) => runImportJob(job as never, deps) },
+  {
+    /** Every minute: signed webhook deliveries from the outbox, retried with backoff (webhooks.ts). */
+    name: "webhooks.deliver",
+    cron: "* * * * *",
+    handler: async (_job, deps) => runWebhookDeliveries(deps),
+  },
   /** Jobs that failed for good: logged; a failed import marks its runs failed and drops its upload. */
   { name: deadLetterQueue, runs: "always", options: { retryLimit: 5, retryDelay: 10, retryBackoff: true }, handler: deadLetterHandler },
 ];

@@ -147,7 +147,7 @@ export async function deliverDueWebhooks(
       counts.retried++;
       await db
         .update(webhookDeliveries)
-        .set({ lastStatus: result.status ?? null, lastError: error, nextAttemptAt: new Date(at.getTime() + wait) })
+        .set({ lastStatus: result.status ?? null, lastError: error, nextAttemptAt: new Date(now.getTime() + wait) })
         .where(and(eq(webhookDeliveries.id, c.id), eq(webhookDeliveries.status, "pending")));
     }),
   );

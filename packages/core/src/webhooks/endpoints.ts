@@ -79,11 +79,11 @@ export async function listWebhookEndpoints({ ctx }: { ctx: Ctx }) {
   const rows = await ctx.db
     .select({
       ...endpointColumns,
-      pending: sql<number>`(select count(*)::int from webhook_deliveries d where d.endpoint_id = ${webhookEndpoints.id} and d.status = 'pending')`,
-      failed: sql<number>`(select count(*)::int from webhook_deliveries d where d.endpoint_id = ${webhookEndpoints.id} and d.status = 'failed')`,
+      pending: sql<number>`(select count(*)::int from webhook_deliveries d where d.endpoint_id = webhook_endpoints.id and d.status = 'pending')`,
+      failed: sql<number>`(select count(*)::int from webhook_deliveries d where d.endpoint_id = webhook_endpoints.id and d.status = 'failed')`,
       lastDeliveredAt: sql<
         string | null
-      >`(select max(d.delivered_at) from webhook_deliveries d where d.endpoint_id = ${webhookEndpoints.id})`,
+      >`(select max(d.delivered_at) from webhook_deliveries d where d.endpoint_id = webhook_endpoints.id)`,
     })
     .from(webhookEndpoints)
     .where(eq(webhookEndpoints.practiceId, ctx.practiceId))
