@@ -13,6 +13,7 @@ import { clientAddress, type InProcessEnv, isSecure, ProxyTrust, requestHost } f
 import { trpcCsrf } from "./http/csrf.ts";
 import { integrationRoutes } from "./http/integrations.ts";
 import { mediaRoutes } from "./http/media.ts";
+import { messageRoutes } from "./messages/routes.ts";
 import { restApi } from "./rest/index.ts";
 import { jobDefinitions } from "./jobs/handlers.ts";
 import { createJobs, type JobsConfig } from "./jobs/runtime.ts";
@@ -210,6 +211,8 @@ export function createApp(options: AppOptions) {
   app.route("/api/v1", integrationRoutes(deps));
 
   app.route("/media", mediaRoutes(deps));
+  // One-click unsubscribe (RFC 8058) and Twilio's callbacks: no session, each proves itself.
+  app.route("/messages", messageRoutes(deps));
 
   app.get("/", (c) => c.redirect("/admin"));
   return Object.assign(app, { deps });

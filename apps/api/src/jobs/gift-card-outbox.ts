@@ -1,44 +1,41 @@
 // The gift-card outbox's periodic run (core's fulfilPendingGiftCards): pending gift-card orders
 // are issued by the configured provider after their redemption committed, retried with backoff,
 // refunded on final failure. Run every minute by the `gift-cards.fulfil` job (handlers.ts); safe in several processes.
-// Each issued card is emailed to the patient: with the job runner on, the `gift-card.mail` job is
-// enqueued in the transaction that records the card (one job per order: its id is stable); without
-// it (TALLY_JOBS=off), the email is sent right after the card is recorded.
-import { fulfilPendingGiftCards, giftCardProviderFor, type IssuedGiftCard } from "@tally/core";
-import { practices, type Tx } from "@tally/db";
-import { eq } from "drizzle-orm";
-import type { Mail } from "../mail.ts";
+// Each issued card is announced to the patient through the message outbox: the "reward ready"
+// messages are queued in the transaction that records the card (one per order and channel) and
+// sent by the message drain right after.
+import { enqueueMessage, fulfilPendingGiftCards, giftCardProviderFor, type IssuedGiftCard } from "@tally/core";
+import type { Tx } from "@tally/db";
+import { drainSoon } from "../messages/run.ts";
 import type { AppDeps } from "../trpc/context.ts";
-import { type Job, stableJobId } from "./runtime.ts";
 
-export type GiftCardMail = Pick<IssuedGiftCard, "orderId" | "practiceId" | "rewardName" | "claimCode" | "claimUrl"> & {
-  to: string;
-  name: string;
-};
+/** The patient's "reward ready" messages for an issued card (email, and a text with SMS consent),
+ *  queued in the transaction that records the card: once per order. */
+export async function enqueueRewardReady(tx: Tx, issued: IssuedGiftCard) {
+  const data = {
+    firstName: issued.recipient.name.split(" ")[0] ?? "",
+    rewardName: issued.rewardName,
+    claimCode: issued.claimCode,
+    claimUrl: issued.claimUrl,
+  };
+  for (const channel of ["email", "sms"] as const)
+    await enqueueMessage(tx, {
+      practiceId: issued.practiceId,
+      memberId: issued.memberId,
+      kind: "reward_ready",
+      channel,
+      subjectKey: `order:${issued.orderId}`,
+      title: `Your ${issued.rewardName} is ready`,
+      data,
+    });
+}
 
 export async function runGiftCardOutbox(deps: AppDeps): Promise<void> {
   try {
-    const direct: GiftCardMail[] = [];
-    const onIssued = async (tx: Tx, issued: IssuedGiftCard) => {
-      if (!issued.recipient.email) return;
-      const mail: GiftCardMail = {
-        orderId: issued.orderId,
-        practiceId: issued.practiceId,
-        rewardName: issued.rewardName,
-        claimCode: issued.claimCode,
-        claimUrl: issued.claimUrl,
-        to: issued.recipient.email,
-        name: issued.recipient.name,
-      };
-      if (deps.jobs.started) await deps.jobs.send(tx, "gift-card.mail", mail, { id: stableJobId(`gift-card-mail:${issued.orderId}`) });
-      else direct.push(mail);
-    };
     // Each practice's provider from its settings (the sandbox keeps the install's provider).
     const db = deps.database.db;
-    const report = await fulfilPendingGiftCards(db, (practiceId) => giftCardProviderFor(db, practiceId), { onIssued });
-    for (const mail of direct) {
-      await sendGiftCardMail(deps, mail).catch((err) => deps.log.error({ err, orderId: mail.orderId }, "gift-card email failed"));
-    }
+    const report = await fulfilPendingGiftCards(db, (practiceId) => giftCardProviderFor(db, practiceId), { onIssued: enqueueRewardReady });
+    if (report.fulfilled) await drainSoon(deps);
     if (report.claimed === 0) return;
     deps.log.info({ giftCards: report }, "gift-card outbox");
     if (report.fulfilled) deps.metrics.inc("tally_gift_cards_issued_total", "Gift cards issued by the provider.", report.fulfilled);
@@ -50,29 +47,3 @@ export async function runGiftCardOutbox(deps: AppDeps): Promise<void> {
     deps.log.error({ err }, "gift-card outbox failed");
   }
 }
-
-/** The patient's email: the card's claim code and link, as the provider returned them. */
-export function giftCardMail(mail: GiftCardMail, practiceName: string): Mail {
-  const firstName = mail.name.split(" ")[0] || mail.name;
-  const lines = [
-    `Hi ${firstName},`,
-    "",
-    `Your ${mail.rewardName} from ${practiceName} is ready.`,
-    "",
-    `Claim code: ${mail.claimCode}`,
-    ...(mail.claimUrl ? [`Claim it here: ${mail.claimUrl}`] : []),
-    "",
-    "You can also find it any time under Your orders in the rewards portal.",
-    "",
-    practiceName,
-  ];
-  return { practiceId: mail.practiceId, to: mail.to, subject: `Your ${mail.rewardName} is ready`, text: lines.join("\n") };
-}
-
-export async function sendGiftCardMail(deps: AppDeps, mail: GiftCardMail): Promise<{ sent: string }> {
-  const [practice] = await deps.database.db.select({ name: practices.name }).from(practices).where(eq(practices.id, mail.practiceId));
-  await deps.mailer.send(giftCardMail(mail, practice?.name ?? "Your practice"));
-  return { sent: mail.to };
-}
-
-export const giftCardMailHandler = (job: Job<GiftCardMail>, deps: AppDeps) => sendGiftCardMail(deps, job.data);

@@ -1,19 +1,21 @@
 // The jobs this API runs: one definition per pg-boss queue (see runtime.ts). To add a job, add a
 // definition here: its queue name, options (lease, retries), handler and, for periodic work, a
 // cron (`perPractice` in each practice's timezone, or `cron` once for the install).
-import { addDays, digestRecipients, expireCoupons, localDate, runBirthdays, startOfLocalDay, systemCtx } from "@tally/core";
+import { addDays, digestRecipients, enqueueMessage, expireCoupons, localDate, runBirthdays, startOfLocalDay, systemCtx } from "@tally/core";
 import { practices } from "@tally/db";
 import { eq } from "drizzle-orm";
+import { drainSoon, runMessageDrain } from "../messages/run.ts";
 import type { AppDeps } from "../trpc/context.ts";
-import { giftCardMailHandler, runGiftCardOutbox } from "./gift-card-outbox.ts";
+import { runGiftCardOutbox } from "./gift-card-outbox.ts";
 import { deadLetterHandler, importQueueOptions, runImportJob } from "./import-job.ts";
-import { deadLetterQueue, type Job, type JobDefinition, stableJobId } from "./runtime.ts";
+import { deadLetterQueue, type Job, type JobDefinition } from "./runtime.ts";
 import { runWebhookDeliveries } from "./webhooks.ts";
 
 type PracticeJob = Job<{ practiceId: string }>;
 
-/** The daily digest: one email job per member who received points on the practice's local day
- *  before the one the job was scheduled on. */
+/** The daily digest: one message (outbox, kind `digest`) per member who received points on the
+ *  practice's local day before the one the job was scheduled on; the practice's status and
+ *  switches and the member's opt-outs decide in the outbox. */
 export async function digestHandler(job: PracticeJob, deps: AppDeps) {
   const { db } = deps.database;
   const [practice] = await db.select().from(practices).where(eq(practices.id, job.data.practiceId));
@@ -22,45 +24,41 @@ export async function digestHandler(job: PracticeJob, deps: AppDeps) {
   const from = startOfLocalDay(date, practice.timezone);
   const to = startOfLocalDay(addDays(date, 1), practice.timezone);
   const recipients = await digestRecipients(db, practice.id, from, to);
-  for (const r of recipients) {
-    // A stable id: a retried digest sends each member's email job once.
-    await deps.jobs.send(
-      db,
-      "digest.send",
-      {
+  // The subject is the date: a retried digest queues each member's message once.
+  await db.transaction(async (tx) => {
+    for (const r of recipients)
+      await enqueueMessage(tx, {
         practiceId: practice.id,
+        memberId: r.memberId,
+        kind: "digest",
+        channel: "email",
         to: r.email,
-        firstName: r.firstName,
-        points: r.points,
-        balance: r.balance,
-        practiceName: practice.name,
-        date,
-      },
-      { id: stableJobId(`digest:${practice.id}:${date}:${r.memberId}`) },
-    );
-  }
+        subjectKey: `digest:${date}`,
+        title: `You earned ${r.points} points at ${practice.name}`,
+        data: { firstName: r.firstName, points: r.points, balance: r.balance, date },
+      });
+  });
+  if (recipients.length > 0) await drainSoon(deps);
   return { date, recipients: recipients.length };
 }
 
-type DigestMail = {
-  practiceId: string;
-  to: string;
-  firstName: string;
-  points: number;
-  balance: number;
-  practiceName: string;
-  date: string;
-};
+type DigestMail = { practiceId: string; to: string; firstName: string; points: number; balance: number; date: string };
 
+/** One digest email as a job of its own (queued before the outbox existed, or by hand): into the outbox like the rest. */
 export async function digestSendHandler(job: Job<DigestMail>, deps: AppDeps) {
   const p = job.data;
-  await deps.mailer.send({
+  const [practice] = await deps.database.db.select({ name: practices.name }).from(practices).where(eq(practices.id, p.practiceId));
+  const queued = await enqueueMessage(deps.database.db, {
     practiceId: p.practiceId,
+    kind: "digest",
+    channel: "email",
     to: p.to,
-    subject: `You earned ${p.points} points at ${p.practiceName}`,
-    text: `Hi ${p.firstName},\n\nYou earned ${p.points} points on ${p.date}. Your balance is now ${p.balance} points.\n\n${p.practiceName}`,
+    subjectKey: `digest:${p.date}`,
+    title: `You earned ${p.points} points at ${practice?.name ?? ""}`,
+    data: { firstName: p.firstName, points: p.points, balance: p.balance, date: p.date },
   });
-  return { sent: p.to };
+  await drainSoon(deps);
+  return { message: queued.id, status: queued.status };
 }
 
 export const jobDefinitions: JobDefinition<never>[] = [
@@ -74,6 +72,13 @@ export const jobDefinitions: JobDefinition<never>[] = [
   /** Yesterday's points, mailed to each member after the practice's local midnight. */
   { name: "digest", perPractice: "0 0 * * *", handler: digestHandler },
   { name: "digest.send", handler: digestSendHandler },
+  {
+    /** The message outbox (email and SMS): every minute, and nudged after messages are queued. */
+    name: "messages.send",
+    cron: "* * * * *",
+    options: { retryLimit: 1, expireInSeconds: 10 * 60 },
+    handler: (_job, deps) => runMessageDrain(deps),
+  },
   {
     /** Hourly, per practice: active coupons past their expiry become expired (readers also check the time). */
     name: "coupons.expire",
@@ -98,8 +103,6 @@ export const jobDefinitions: JobDefinition<never>[] = [
       return null;
     },
   },
-  /** The email of an issued gift card (enqueued with the card's record: once per order). */
-  { name: "gift-card.mail", handler: (job, deps) => giftCardMailHandler(job as never, deps) },
   /** An uploaded CSV, spooled by the process that received it: run at once, by any process. */
   { name: "import.upload", runs: "always", options: importQueueOptions, handler: (job, deps) => runImportJob(job as never, deps) },
   /** A CSV queued with `?when=nightly` (the file in the payload): run at 02:00 practice time. */

@@ -16,6 +16,7 @@ import { leadsRouter } from "./routers/leads.ts";
 import { ledgerRouter } from "./routers/ledger.ts";
 import { liveRouter } from "./routers/live.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
+import { messagesRouter } from "./routers/messages.ts";
 import { membersRouter } from "./routers/members.ts";
 import { patientImportsRouter } from "./routers/patient-imports.ts";
 import { practiceRouter } from "./routers/practice.ts";
@@ -49,6 +50,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   live: liveRouter,
   mailbox: mailboxRouter,
+  messages: messagesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -544,8 +544,7 @@ export async function unsubscribeTarget(db: Db, token: string) {
   if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) return null;
   const [m] = await db.select().from(messages).where(eq(messages.id, id));
   const stored = typeof m?.data.unsubscribeToken === "string" ? m.data.unsubscribeToken : null;
-  if (!m?.memberId || !stored || stored.length !== secret.length || !timingSafeEqual(Buffer.from(stored), Buffer.from(secret)))
-    return null;
+  if (!m?.memberId || !stored || stored.length !== secret.length || !timingSafeEqual(Buffer.from(stored), Buffer.from(secret))) return null;
   const [practice] = await db.select({ name: practices.name }).from(practices).where(eq(practices.id, m.practiceId));
   return {
     message: m,
@@ -577,20 +576,33 @@ export async function unsubscribeByToken(db: Db, token: string) {
   return target;
 }
 
+/** The digits a phone may be stored as: as given, and without the North American country code. */
+export const phoneForms = (phone: string): string[] => {
+  const d = phone.replace(/\D/g, "");
+  return d.length === 11 && d.startsWith("1") ? [d, d.slice(1)] : [d];
+};
+
+/** The practices that texted this phone (an inbound reply belongs to them). */
+export async function practicesTexting(db: Db, phone: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ practiceId: messages.practiceId })
+    .from(messages)
+    .where(and(eq(messages.channel, "sms"), inArray(messages.to, phoneForms(phone))));
+  return rows.map((r) => r.practiceId);
+}
+
 /** STOP from a phone: every practice that texted it stops (START undoes it). */
 export async function recordSmsKeyword(db: Db, from: string, body: string): Promise<"stop" | "start" | null> {
   const word = body.trim().toUpperCase();
   const stop = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"].includes(word);
   const start = ["START", "UNSTOP", "YES"].includes(word);
   if (!stop && !start) return null;
-  const phone = normalizeAddress("sms", from);
-  const practiceIds = await query<{ practice_id: string }>(
-    db,
-    sql`select distinct practice_id from messages where channel = 'sms' and regexp_replace("to", '\\D', '', 'g') = ${phone}`,
-  );
-  for (const { practice_id } of practiceIds) {
-    if (stop) await suppressAddress(db, practice_id, "sms", phone, "STOP", `replied ${word}`);
-    else await unsuppressAddress(db, practice_id, "sms", phone);
+  const forms = phoneForms(from);
+  for (const practiceId of await practicesTexting(db, from)) {
+    for (const phone of forms) {
+      if (stop) await suppressAddress(db, practiceId, "sms", phone, "STOP", `replied ${word}`);
+      else await unsuppressAddress(db, practiceId, "sms", phone);
+    }
   }
   return stop ? "stop" : "start";
 }

@@ -1,0 +1,109 @@
+// Public endpoints of the message outbox (no session):
+//   GET  /messages/unsubscribe/:token   a page that says what the link stops, with one button
+//   POST /messages/unsubscribe/:token   the unsubscribe itself: the button, and mail clients'
+//                                       RFC 8058 one-click POST (List-Unsubscribe=One-Click)
+//   POST /messages/twilio/status        Twilio's delivery status callbacks (X-Twilio-Signature)
+//   POST /messages/twilio/inbound       replies to the practice's number: STOP / START
+import {
+  decryptSecret,
+  messagingRow,
+  practicesTexting,
+  recordDeliveryStatus,
+  recordSmsKeyword,
+  type TwilioCredentials,
+  unsubscribeByToken,
+  unsubscribeTarget,
+} from "@tally/core";
+import { messages } from "@tally/db";
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import type { AppDeps } from "../trpc/context.ts";
+import { twilioStatusPath } from "./drain.ts";
+import { publicUrlOf } from "./run.ts";
+import { validTwilioSignature } from "./sms.ts";
+import { escapeHtml } from "./templates.ts";
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#111827;line-height:1.5}button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#0f766e;color:#fff;cursor:pointer}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+
+const channelWord = (c: string) => (c === "sms" ? "text messages" : "emails");
+
+export function messageRoutes(deps: AppDeps) {
+  const routes = new Hono();
+  const db = deps.database.db;
+
+  routes.get("/unsubscribe/:token", async (c) => {
+    const target = await unsubscribeTarget(db, c.req.param("token"));
+    if (!target)
+      return c.html(
+        page("Link not valid", "<p>This unsubscribe link is not valid. You can change what you receive in the rewards portal.</p>"),
+        404,
+      );
+    const what = `${target.kindLabel} ${channelWord(target.channel)}`;
+    return c.html(
+      page(
+        `Unsubscribe from ${target.practiceName}`,
+        `<p>Stop receiving <strong>${escapeHtml(what)}</strong> from ${escapeHtml(target.practiceName)}?</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>
+<p>You can turn it back on in the rewards portal.</p>`,
+      ),
+    );
+  });
+
+  routes.post("/unsubscribe/:token", async (c) => {
+    const target = await unsubscribeByToken(db, c.req.param("token"));
+    if (!target) return c.html(page("Link not valid", "<p>This unsubscribe link is not valid.</p>"), 404);
+    return c.html(
+      page(
+        "You are unsubscribed",
+        `<p>You will no longer receive ${escapeHtml(`${target.kindLabel} ${channelWord(target.channel)}`)} from ${escapeHtml(target.practiceName)}.</p>`,
+      ),
+    );
+  });
+
+  /** The form Twilio posts, and whether its signature is right for the practice's auth token. */
+  const signed = async (body: Record<string, string>, practiceIds: string[], signature: string | undefined, path: string) => {
+    const url = `${publicUrlOf(deps)}${path}`;
+    for (const id of practiceIds) {
+      const row = await messagingRow(db, id);
+      if (row.smsProvider !== "twilio" || !row.smsCredentials) continue;
+      const creds = decryptSecret<TwilioCredentials>(row.smsCredentials);
+      if (validTwilioSignature(creds.authToken, url, body, signature)) return true;
+    }
+    return false;
+  };
+  const formOf = async (req: Request) => Object.fromEntries(new URLSearchParams(await req.text())) as Record<string, string>;
+
+  routes.post("/twilio/status", async (c) => {
+    const body = await formOf(c.req.raw);
+    const sid = body.MessageSid ?? "";
+    const [m] = await db.select({ practiceId: messages.practiceId }).from(messages).where(eq(messages.providerRef, sid));
+    if (!m || !(await signed(body, [m.practiceId], c.req.header("x-twilio-signature"), twilioStatusPath)))
+      return c.text("signature not valid", 403);
+    const status = body.MessageStatus ?? "";
+    if (status === "undelivered" || status === "failed") {
+      const code = Number(body.ErrorCode ?? 0);
+      await recordDeliveryStatus(db, sid, {
+        delivered: false,
+        error: `Twilio: ${status}${code ? ` (error ${code})` : ""}`,
+        suppress: code === 21610 ? "opted out (Twilio 21610)" : undefined,
+      });
+    }
+    return c.body(null, 204);
+  });
+
+  routes.post("/twilio/inbound", async (c) => {
+    const body = await formOf(c.req.raw);
+    const from = body.From ?? "";
+    const practiceIds = await practicesTexting(db, from);
+    if (!(await signed(body, practiceIds, c.req.header("x-twilio-signature"), "/messages/twilio/inbound")))
+      return c.text("signature not valid", 403);
+    await recordSmsKeyword(db, from, body.Body ?? "");
+    // Twilio itself answers STOP/START with its compliance text: an empty TwiML response.
+    return c.body("<Response></Response>", 200, { "content-type": "text/xml" });
+  });
+
+  return routes;
+}
