@@ -108,6 +108,12 @@ describe("admin on a phone (390×844)", () => {
     await onScreen(fulfil.first());
     await onScreen(page.getByRole("button", { name: "Cancel" }).first());
     await screenshot(page, "layouts-orders-phone");
+
+    await page.goto("/admin/members/leads");
+    await page.getByRole("heading", { name: "Leads", level: 1 }).waitFor();
+    expect(await fitsWidth(page)).toMatchObject({ fits: true });
+    for (const convert of await page.getByRole("button", { name: "Convert" }).all()) await onScreen(convert);
+    await screenshot(page, "layouts-leads-phone");
     expect(problems).toEqual([]);
     await close();
   });
