@@ -219,6 +219,13 @@ earn "Spend" on invoice.paid { minimum $20 }`);
     expect(await submit(a, a.getByRole("button", { name: "Replay" }))).toBe(200);
     await a.getByText(/It matches the draw recorded on .*: same entries, same winner\./).waitFor();
     await screenshot(a, "engagement-draw-desktop");
+    // The reviews page says where a review was left in words and links the public page.
+    await a.goto("/admin/reviews?status=published");
+    const published = a.locator("li").filter({ hasText: `Gentle with our cat ${stamp}` });
+    await published.getByText("Rowan Q. · in the portal").waitFor();
+    expect(await a.getByRole("link", { name: "Open the public review page" }).getAttribute("href")).toBe(
+      `/portal/reviews?practice=${practice}`,
+    );
     // The survey's entry shows each answer under its question.
     await a.goto(`/admin/engagement/marketplace/${survey.id}`);
     await a.getByText("Were you seen on time?").first().waitFor();

@@ -4,7 +4,10 @@ import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   const status = (["submitted", "published", "hidden"] as const).find((s) => s === event.url.searchParams.get("status")) ?? "submitted";
-  return { status, reviews: await api(event).engagement.reviews.query({ status }) };
+  const client = api(event);
+  const [reviews, practice] = await Promise.all([client.engagement.reviews.query({ status }), client.practice.get.query()]);
+  // Published reviews are on the practice's public page in the portal (no sign-in).
+  return { status, reviews, publicPage: `/portal/reviews?practice=${encodeURIComponent(practice.slug)}` };
 };
 
 const decide = (publish: boolean) => async (event: Parameters<Actions[string]>[0]) => {
