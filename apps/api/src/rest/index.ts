@@ -50,20 +50,7 @@ export function restApi(deps: AppDeps) {
   });
   describePlainEndpoints(api);
 
-  api.get("/openapi.json", (c) =>
-    c.json(
-      api.getOpenAPI31Document({
-        openapi: "3.1.0",
-        info: {
-          title: "Tally API",
-          version: "1.0.0",
-          description:
-            "Members, invoices, events, points, rewards, coupons and webhooks of one practice, chosen by the API key. Errors are RFC 9457 problem details with the same `code` as the app's API; lists are paged with an opaque `cursor`; reads carry an ETag.",
-        },
-        servers: [{ url: "/api/v1" }],
-      }),
-    ),
-  );
+  api.get("/openapi.json", (c) => c.json(openApiDocument(api)));
   api.get("/docs", (c) => c.html(docsHtml, 200, { "content-security-policy": docsCsp }));
   api.get("/docs/scalar.js", async (c) =>
     c.body(new Uint8Array(await loadScalar()), 200, {
@@ -72,6 +59,20 @@ export function restApi(deps: AppDeps) {
     }),
   );
   return api;
+}
+
+/** The OpenAPI 3.1 document of the API (served at /api/v1/openapi.json). */
+export function openApiDocument(api: OpenAPIHono<RestEnv>) {
+  return api.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Tally API",
+      version: "1.0.0",
+      description:
+        "Members, invoices, events, points, rewards, coupons and webhooks of one practice, chosen by the API key. Errors are RFC 9457 problem details with the same `code` as the app's API; lists are paged with an opaque `cursor`; reads carry an ETag.",
+    },
+    servers: [{ url: "/api/v1" }],
+  });
 }
 
 /** The plain endpoints (their own handlers, error shape `{ error: { code, message } }`) in the document. */
