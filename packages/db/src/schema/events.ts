@@ -1,6 +1,7 @@
 // The event pipeline's store: every recorded event once (unique per practice and external id),
 // the engine state it produced, and the effects that are not ledger entries (coupons, phases,
 // manual requests, check-ins).
+import { sql } from "drizzle-orm";
 import { index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 import { members } from "./members.ts";
@@ -46,9 +47,14 @@ export const memberEngineStates = pgTable(
       .notNull()
       .references(() => practices.id),
     state: jsonb().notNull(),
+    /** When the member's next points expire (SPEC 7; null: none): the expiry sweep's index, written with the state. */
+    nextExpiryAt: timestamp({ withTimezone: true, mode: "date" }),
     updatedAt: updatedAt(),
   },
-  (t) => [index("member_engine_states_practice_idx").on(t.practiceId)],
+  (t) => [
+    index("member_engine_states_practice_idx").on(t.practiceId),
+    index("member_engine_states_next_expiry_idx").on(t.nextExpiryAt).where(sql`${t.nextExpiryAt} is not null`),
+  ],
 );
 
 export const couponStatus = pgEnum("coupon_status", ["active", "used", "expired", "void"]);

@@ -1,7 +1,7 @@
 // The points ledger: append-only entries (a database trigger refuses UPDATE and DELETE) and a
 // cached balance per member, updated in the same transaction as every entry and locked by
 // redemptions so concurrent requests cannot overspend.
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 import { events } from "./events.ts";
 import { members } from "./members.ts";
@@ -30,7 +30,8 @@ export const ledgerEntries = pgTable(
       .notNull()
       .references(() => members.id),
     kind: ledgerEntryKind().notNull(),
-    points: integer().notNull(),
+    /** 64-bit; amounts stay within ±(2^53 − 1), so they read back as exact JavaScript numbers (SPEC 7). */
+    points: bigint({ mode: "number" }).notNull(),
     ruleName: text(),
     ruleSetVersionId: uuid().references(() => ruleSetVersions.id),
     eventId: uuid().references(() => events.id),
@@ -65,7 +66,7 @@ export const memberBalances = pgTable(
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    balance: integer().notNull().default(0),
+    balance: bigint({ mode: "number" }).notNull().default(0),
     updatedAt: updatedAt(),
   },
   (t) => [index("member_balances_practice_idx").on(t.practiceId)],
