@@ -221,6 +221,13 @@ async function deskDay(page: Page, size: "desktop" | "phone") {
   expect(await page.getByText("Possible duplicate").count()).toBe(0);
   await shot("merged");
   expect(await noSidewaysScroll(page)).toBe(true);
+  // The merged-away record says where its history went.
+  await page.goto(`/admin/members/${dup.id}`);
+  await page.getByText("This record was merged").waitFor();
+  await page.getByRole("link", { name: "Open that member" }).click();
+  await page.waitForURL((url) => url.pathname === `/admin/members/${member.id}`);
+  await page.getByTestId("balance").waitFor();
+  expect(await page.getByText("This record was merged").count()).toBe(0);
   return member.id;
 }
 
