@@ -37,6 +37,7 @@ export * from "./ledger/adjust-points.ts";
 export { type LedgerEntry, ledgerSum } from "./ledger/append.ts";
 export * from "./ledger/balance.ts";
 export * from "./members/birthdays.ts";
+export * from "./messages/coupon-messages.ts";
 export * from "./messages/kinds.ts";
 export * from "./messages/outbox.ts";
 export * from "./messages/secrets.ts";

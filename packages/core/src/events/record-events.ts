@@ -20,6 +20,7 @@ import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { lockBalances } from "../ledger/append.ts";
 import { findMembers, type MemberRow } from "../members/shared.ts";
+import { enqueueCouponMessages } from "../messages/coupon-messages.ts";
 import { query } from "../sql.ts";
 import { audit } from "../verb.ts";
 import { enqueueWebhooks, pipelineWebhookMessages } from "../webhooks/outbox.ts";
@@ -238,6 +239,8 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
     }
     // Webhooks (points.*, reward.redeemed, coupon.unlocked): the outbox commits with the entries.
     await enqueueWebhooks(tx, P, pipelineWebhookMessages(plan.entries, plan.coupons, events));
+    // "You unlocked a coupon" to the patient (message outbox): committed with the coupons.
+    if (plan.coupons.length > 0) await enqueueCouponMessages(tx, P, plan.coupons);
     // Instant rewards that unlocked: the staff live prompt, once this transaction commits. A
     // coupon already expired when it unlocked (a late import) reads as expired everywhere
     // (coupons.ts) and prompts nobody.
