@@ -247,7 +247,7 @@ describe("portal", () => {
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Earn" }).click();
     const contest = page.getByRole("region", { name: `Cutest pet photo ${stamp}` });
-    await contest.getByLabel("Your answer").fill("Biscuit in a sunflower hat");
+    await contest.getByLabel("Your entry").fill("Biscuit in a sunflower hat");
     await submit(page, contest.getByRole("button", { name: "Take part" }));
     await contest.getByText("Thanks for taking part!").waitFor();
     await contest.getByText("You took part on").waitFor();
