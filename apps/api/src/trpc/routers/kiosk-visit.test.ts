@@ -42,6 +42,7 @@ describe("kiosk visit: check-in and survey", () => {
     expect(r.welcome).toMatchObject({ firstName: "Ana", lastInitial: "B", pointsEarned: 10, balance: 10, surveyAvailable: false });
     expect(Object.keys(r.welcome).sort()).toEqual([
       "balance",
+      "checkedInEarlierToday",
       "firstName",
       "instantRewards",
       "lastInitial",
