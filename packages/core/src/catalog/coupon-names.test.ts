@@ -50,8 +50,14 @@ describe("coupon display names", () => {
   });
 
   it("a check-in that unlocks an instant reward names its coupon for the desk and the kiosk", async () => {
+    // A practice of its own: publishing here removes no other test's rules.
+    const q = await makePractice(t);
+    await createReward({
+      ctx: q.admin,
+      input: { kind: "coupon", name: "$10 off your next visit", pointsPrice: 400, couponCode: "ten-off" },
+    });
     await saveRuleSet({
-      ctx: p.admin,
+      ctx: q.admin,
       input: {
         source: `reward "Check-in" on visit.checked_in { award 10 points }
 instant "Quick visit" {
@@ -62,8 +68,8 @@ instant "Quick visit" {
         publish: true,
       },
     });
-    const [m] = await makeMembers(t, p.id, [{ firstName: "Cy", lastName: "Dunn" }]);
-    const r = await checkIn({ ctx: p.team, input: { method: "staff", memberId: m!.id } });
+    const [m] = await makeMembers(t, q.id, [{ firstName: "Cy", lastName: "Dunn" }]);
+    const r = await checkIn({ ctx: q.team, input: { method: "staff", memberId: m!.id } });
     expect(r.unlockedCoupons.map((c) => [c.coupon, c.name])).toEqual([["ten-off", "$10 off your next visit"]]);
   });
 });
