@@ -14,7 +14,8 @@ export const load: PageServerLoad = async (event) => {
     qr: qrCodes ? { total: qrCodes.length, active: qrCodes.filter((q) => q.active).length } : null,
     campaigns: {
       total: campaigns.length,
-      active: campaigns.filter((c) => c.active).length,
+      // Running today: active and within its dates (core's campaignRunning), as patients see them.
+      running: campaigns.filter((c) => c.running).length,
       seasonal: campaigns.filter((c) => c.kind === "seasonal").length,
     },
     activities: {
