@@ -7,6 +7,7 @@ const teamCan = [
   "members.listLeads",
   "approvals.list",
   "redemption.listOrders",
+  "messages.list",
   "engagement.list",
   "engagement.publishReview",
   "reports.view",
@@ -25,7 +26,7 @@ const adminCan = [
 describe("navigation", () => {
   test("team members do not see admin-only areas", () => {
     const labels = navFor({ role: "team_member", can: teamCan }).map((i) => i.label);
-    expect(labels).toEqual(["Dashboard", "Members", "Leads", "Approvals", "Orders", "Engagement", "Reviews", "Reports"]);
+    expect(labels).toEqual(["Dashboard", "Members", "Leads", "Approvals", "Orders", "Messages", "Engagement", "Reviews", "Reports"]);
     expect(navFor({ role: "admin", can: adminCan }).map((i) => i.label)).toEqual(navItems.map((i) => i.label));
   });
 

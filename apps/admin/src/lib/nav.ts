@@ -21,6 +21,7 @@ export const navItems: NavItem[] = [
   { href: "/members/merge-suggestions", label: "Suggested merges", sub: true, adminOnly: true, needs: "members.reviewMerges" },
   { href: "/approvals", label: "Approvals", needs: "approvals.list" },
   { href: "/orders", label: "Orders", needs: "redemption.listOrders" },
+  { href: "/messages", label: "Messages", needs: "messages.list" },
   { href: "/rules", label: "Rules", adminOnly: true, needs: "rules.save" },
   { href: "/programs", label: "Programs", adminOnly: true, needs: "practices.updateSettings" },
   { href: "/catalog", label: "Catalog", adminOnly: true, needs: "catalog.createReward" },

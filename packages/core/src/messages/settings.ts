@@ -11,7 +11,7 @@ import { type GiftCardProvider, giftCardProvider } from "../redemption/gift-card
 import { type TangoCredentials, tangoGiftCards } from "../redemption/providers/tango.ts";
 import { type TremendousCredentials, tremendousGiftCards } from "../redemption/providers/tremendous.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
-import { messageChannels, optionalMessageKinds } from "./kinds.ts";
+import { type MessageChannel, messageChannels, messageKinds, optionalMessageKinds } from "./kinds.ts";
 import { decryptSecret, encryptSecret, MissingSecretsKey, secretsKey } from "./secrets.ts";
 
 export const giftCardProviderNames = ["sandbox", "tremendous", "tango"] as const;
@@ -30,6 +30,8 @@ export type MessagingSettings = Omit<PracticeMessagingRow, "giftCardCredentials"
   smsConfigured: boolean;
   /** False when the server has no TALLY_SECRETS_KEY: only the sandbox and the dev outbox. */
   secretsAvailable: boolean;
+  /** The kinds the practice can switch off, with their channels (the settings form). */
+  kinds: { kind: string; label: string; channels: MessageChannel[] }[];
 };
 
 const defaults = (practiceId: string): PracticeMessagingRow => ({
@@ -61,7 +63,13 @@ const hasKey = () => {
 
 const publicSettings = (row: PracticeMessagingRow): MessagingSettings => {
   const { giftCardCredentials, smsCredentials, updatedAt: _u, ...rest } = row;
-  return { ...rest, giftCardConfigured: giftCardCredentials !== null, smsConfigured: smsCredentials !== null, secretsAvailable: hasKey() };
+  return {
+    ...rest,
+    giftCardConfigured: giftCardCredentials !== null,
+    smsConfigured: smsCredentials !== null,
+    secretsAvailable: hasKey(),
+    kinds: optionalMessageKinds.map((kind) => ({ kind, label: messageKinds[kind].label, channels: [...messageKinds[kind].channels] })),
+  };
 };
 
 export async function getMessagingSettings({ ctx }: { ctx: Ctx; input?: unknown }): Promise<MessagingSettings> {
