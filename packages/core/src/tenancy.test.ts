@@ -3,7 +3,7 @@
 import { mergeSuggestions } from "@tally/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeAction, completeForMember, decideApproval } from "./approvals/approvals.ts";
-import { createKioskPairing, unlockKioskDevice } from "./auth/kiosk-devices.ts";
+import { createKioskPairing, setKioskQrReader, unlockKioskDevice } from "./auth/kiosk-devices.ts";
 import { runBacktest } from "./backtest/backtest.ts";
 import { listCoupons, useCoupon } from "./catalog/coupons.ts";
 import { setEligibleItem, upsertEligibleItems } from "./catalog/eligible-items.ts";
@@ -12,7 +12,13 @@ import { checkIn } from "./checkin/check-in.ts";
 import type { Ctx } from "./context.ts";
 import { drawWinner, listActivityEntries, participate, saveActivity } from "./engagement/marketplace.ts";
 import { createQrCode, scanQr, setQrCodeActive } from "./engagement/qr-codes.ts";
-import { convertReferral, createReferralCampaign, inviteReferral } from "./engagement/referrals.ts";
+import {
+  convertReferral,
+  createReferralCampaign,
+  endReferralCampaign,
+  inviteReferral,
+  updateReferralCampaign,
+} from "./engagement/referrals.ts";
 import { publishReview, submitReview } from "./engagement/reviews.ts";
 import { saveSurveyQuestion, submitSurvey } from "./engagement/surveys.ts";
 import { recordEvent } from "./events/record-event.ts";
@@ -211,6 +217,12 @@ describe("tenancy: no verb crosses practices", () => {
     ["engagement.listEntries", (c) => listActivityEntries({ ctx: c.team, input: { activityId: ids.activity! } })],
     ["engagement.drawWinner", (c) => drawWinner({ ctx: c.admin, input: { activityId: ids.activity! } })],
     ["kiosks.unlockDevice", (c) => unlockKioskDevice(c.admin, { deviceId: ids.device! })],
+    ["kiosks.setQrReader", (c) => setKioskQrReader(c.admin, { deviceId: ids.device!, qrReader: "camera" })],
+    [
+      "engagement.manageReferrals (update)",
+      (c) => updateReferralCampaign({ ctx: c.admin, input: { id: ids.campaign!, description: "x" } }),
+    ],
+    ["engagement.manageReferrals (end)", (c) => endReferralCampaign({ ctx: c.admin, input: { id: ids.campaign! } })],
     ["checkin.checkIn (staff)", (c) => checkIn({ ctx: c.team, input: { method: "staff", memberId: ids.member! } })],
     ["checkin.checkIn (card)", (c) => checkIn({ ctx: c.kiosk, input: { method: "card", card: "40000007" } })],
     ["checkin.checkIn (phone)", (c) => checkIn({ ctx: c.kiosk, input: { method: "phone", phone: "2175550101", birthday: "1990-01-01" } })],
@@ -256,7 +268,7 @@ describe("tenancy: no verb crosses practices", () => {
     "coupons.expire": "a job over the caller's practice",
     "approvals.list": "lists the caller's practice",
     "engagement.listSurveyQuestions": "lists the caller's practice",
-    "engagement.manageReferrals": "campaigns by name in the caller's practice",
+    "engagement.manageReferrals": "creates campaigns by name in the caller's practice (editing and ending by id are called above)",
     "engagement.list": "lists the caller's practice",
     "reports.view": "the caller's practice",
     "notifications.mailbox": "lists the caller's practice",
