@@ -242,6 +242,8 @@ export async function completeForMember({ ctx, input }: { ctx: Ctx; input: Input
     );
     refuse(approved.rejected[0]?.reason);
     const points = pointsGiven(approved, member.id);
+    const given = approved.coupons.filter((c) => c.member === member.id).map((c) => c.coupon);
+    const names = await couponNames(tx, ctx.practiceId, given);
     await audit(tx, ctx, {
       action: "approvals.completeForMember",
       targetType: "action_request",
@@ -253,7 +255,8 @@ export async function completeForMember({ ctx, input }: { ctx: Ctx; input: Input
       rule: rule.name,
       status: "approved" as const,
       points,
-      coupons: approved.coupons.filter((c) => c.member === member.id).map((c) => c.coupon),
+      /** The coupons it gave, by the names people read. */
+      coupons: given.map((c) => couponName(c, names)),
       /** True when the patient had asked for it already (their request was approved). */
       approvedPatientRequest: !!own,
       requestedAt: own?.requestedAt ?? null,

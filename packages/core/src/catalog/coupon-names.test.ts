@@ -1,6 +1,6 @@
 // Coupons by their display names (issue 15): people read "$10 off your next visit", not "ten-off".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listManualRewards } from "../approvals/approvals.ts";
+import { completeForMember, listManualRewards } from "../approvals/approvals.ts";
 import { checkIn } from "../checkin/check-in.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
@@ -47,6 +47,9 @@ describe("coupon display names", () => {
     const [m] = await makeMembers(t, p.id, [{ firstName: "Ana", lastName: "Bell" }]);
     const [reward] = await listManualRewards({ ctx: p.asMember(m!.id) });
     expect(reward).toMatchObject({ name: "Followed us", points: 50, coupons: ["Movie night for two"] });
+    // Rewarded at the desk, the answer names the coupon the same way.
+    const done = await completeForMember({ ctx: p.team, input: { memberId: m!.id, rule: "Followed us" } });
+    expect(done.coupons).toEqual(["Movie night for two"]);
   });
 
   it("a check-in that unlocks an instant reward names its coupon for the desk and the kiosk", async () => {
