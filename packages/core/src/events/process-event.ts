@@ -14,7 +14,7 @@ import { type RecordedEvent, recordEvents } from "./record-events.ts";
 import type { EventInput } from "./schemas.ts";
 
 export interface EventOutcome {
-  awards: { member: string; rule: string; points: number; entryId: string | null; why: unknown }[];
+  awards: { member: string; rule: string; points: number; entryId: string | null; why: unknown; available?: string }[];
   reversals: { member: string; rule: string; points: number; reverses: string; entryId: string | null }[];
   coupons: { member: string; rule: string; coupon: string; expires: string | null; couponId: string | null }[];
   phases: { member: string; rule: string; phase: string }[];
@@ -23,6 +23,10 @@ export interface EventOutcome {
   redemptions: { member: string; points: number; entryId: string | null }[];
   adjustments: { member: string; points: number; entryId: string | null }[];
   rejected: { member: string; reason: string }[];
+  /** Points that fell due and expired before this event (SPEC 7), each an `expiry` entry. */
+  expirations?: { member: string; points: number; at: string; entryId: string | null }[];
+  /** The member's tier for this event, when it differs from the one they last held (SPEC 7). */
+  tiers?: { member: string; tier: string; from: string | null; value: number }[];
 }
 
 export type { RecordedEvent as ProcessedEvent } from "./record-events.ts";
@@ -76,18 +80,26 @@ export interface EffectPlan {
   couponSlots: { event: number; item: { couponId: string | null } }[];
   /** Phases, manual requests and their closing, in effect order. */
   sideWrites: ((tx: Tx) => Promise<unknown>)[];
+  /** Tier changes with their reason (the qualifying value at the event): audit rows `member.tier_changed`. */
+  tierChanges: { memberId: string; eventId: string; at: string; tier: string; from: string | null; value: number }[];
 }
 
+/**
+ * Plans effects into rows. An item's `eventId` is null for expirations booked by the sweep
+ * (expireDueMembers): their entries belong to no event and are keyed by `sweep` (one run's id).
+ */
 export function planEffects(
   ctx: Ctx,
-  items: { eventId: string; at: Date; effects: Effect[] }[],
+  items: { eventId: string | null; at: Date; effects: Effect[]; sweep?: string }[],
   versionId: string | null,
   options: Pick<ProcessOptions, "orderId" | "note">,
 ): EffectPlan {
-  const plan: EffectPlan = { outcomes: [], entries: [], entrySlots: [], coupons: [], couponSlots: [], sideWrites: [] };
+  const plan: EffectPlan = { outcomes: [], entries: [], entrySlots: [], coupons: [], couponSlots: [], sideWrites: [], tierChanges: [] };
   const { entries, coupons, sideWrites } = plan;
-  items.forEach(({ eventId, at, effects }, event) => {
+  items.forEach(({ eventId: maybeEvent, at, effects, sweep }, event) => {
+    const eventId = maybeEvent ?? "";
     const outcome = emptyOutcome();
+    let expired = 0;
     plan.outcomes.push(outcome);
     const push = (item: { entryId: string | null }, entry: NewEntry) => {
       entry.id = randomUUID();
@@ -99,7 +111,8 @@ export function planEffects(
       switch (e.type) {
         case "award": {
           if (e.points === 0) break;
-          const item = { member: e.member, rule: e.rule, points: e.points, entryId: null, why: e.why };
+          const item: EventOutcome["awards"][number] = { member: e.member, rule: e.rule, points: e.points, entryId: null, why: e.why };
+          if (e.available) item.available = e.available;
           outcome.awards.push(item);
           push(item, {
             memberId: e.member,
@@ -110,10 +123,40 @@ export function planEffects(
             ruleName: e.rule,
             ruleSetVersionId: versionId,
             eventId,
-            explanation: { rule: e.rule, ...e.why },
+            // `available`: redeemable from then on (SPEC 7 `available after`); `multiplier`: the tier's, in hundredths.
+            explanation: {
+              rule: e.rule,
+              ...e.why,
+              ...(e.available ? { available: e.available } : {}),
+              ...(e.multiplier !== undefined ? { multiplier: e.multiplier } : {}),
+            },
           });
           break;
         }
+        case "expiration": {
+          if (e.points === 0) break;
+          const item = { member: e.member, points: -Math.abs(e.points), at: e.at, entryId: null };
+          outcome.expirations ??= [];
+          outcome.expirations.push(item);
+          expired++;
+          push(item, {
+            memberId: e.member,
+            kind: "expiry",
+            points: -Math.abs(e.points),
+            // Before an event: keyed by it; by the sweep: by the sweep's run (its state is locked and moves with it).
+            idempotencyKey: maybeEvent ? `ev:${eventId}:expiry:${e.member}:${expired}` : `sweep:${sweep}:expiry:${e.member}:${expired}`,
+            at: new Date(e.at),
+            eventId: maybeEvent,
+            ruleSetVersionId: versionId,
+            explanation: { expired: Math.abs(e.points), due: e.at, ...e.why },
+          });
+          break;
+        }
+        case "tier":
+          outcome.tiers ??= [];
+          outcome.tiers.push({ member: e.member, tier: e.tier, from: e.from, value: e.value });
+          plan.tierChanges.push({ memberId: e.member, eventId, at: at.toISOString(), tier: e.tier, from: e.from, value: e.value });
+          break;
         case "reversal": {
           const item = { member: e.member, rule: e.rule, points: e.points, reverses: e.reverses, entryId: null };
           outcome.reversals.push(item);

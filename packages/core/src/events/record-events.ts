@@ -14,7 +14,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { Tx } from "@tally/db";
-import { applyEvent, linesSignature } from "@tally/rules";
+import { applyEvent, linesSignature, nextExpiry } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -227,7 +227,11 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
         {
           events,
           plan,
-          states: [...touched].sort().map((memberId) => ({ memberId, state: engine.members[memberId]! })),
+          states: [...touched].sort().map((memberId) => ({
+            memberId,
+            state: engine.members[memberId]!,
+            nextExpiry: nextExpiryAt(setup.program, engine.members[memberId]!),
+          })),
           versionId: setup.versionId,
           source: options.source ?? ctx.actor.kind,
         },
@@ -285,6 +289,12 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
     const first = outcomeOf.get(firstOf.get(input.id)!)!;
     return { ...first.outcome, eventId: first.eventId, externalId: input.id, duplicate: true };
   });
+}
+
+/** When this member's next points expire under the program (the expiry sweep's index), or null. */
+export function nextExpiryAt(program: PipelineSetup["program"], state: MemberState): Date | null {
+  const due = nextExpiry(program, state);
+  return Number.isFinite(due) ? new Date(due) : null;
 }
 
 /** The engine id of the invoice revision this payment revises, or null (first payment, same lines, voided). */

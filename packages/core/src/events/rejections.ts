@@ -8,6 +8,10 @@ const errors = {
   test_mode: ["TEST_MODE", "The rewards program is in test mode: redemptions are not open yet."],
   limit_reached: ["LIMIT_REACHED", "This reward's limit is already used up."],
   invalid_points: ["INVALID_INPUT", "That number of points is not valid."],
+  amount_out_of_range: [
+    "INVALID_INPUT",
+    "That amount is out of range: an invoice may total at most $10,000,000, and a balance must stay exact.",
+  ],
 } as const;
 
 export function throwIfRejected(result: ProcessedEvent): void {

@@ -2,26 +2,30 @@
 // time, persisted state, ledger) gives exactly what `tally simulate` gives. Runs on PGlite, and on
 // PostgreSQL under test:pg.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { actionRequests, eligibleItems, events, memberBalances, rewards } from "@tally/db";
+import { basename, join } from "node:path";
+import { actionRequests, eligibleItems, events, ledgerEntries, memberBalances, rewards } from "@tally/db";
 import { orderEvents, type SimulationOutput, simulate } from "@tally/rules";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../errors.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase } from "../testing.ts";
+import { expireDueMembers } from "./expire-due.ts";
 import { recordEvent } from "./record-event.ts";
 
 const repo = new URL("../../../../", import.meta.url).pathname;
 const shared = join(repo, "..", "shared", "scenarios");
 const fallback = join(repo, "packages", "rules", "test", "scenarios");
-const dir = existsSync(shared) ? shared : fallback;
-const files = existsSync(dir)
-  ? readdirSync(dir)
-      .filter((f) => f.endsWith(".json"))
-      .sort()
-  : [];
+const jsonIn = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
+// v1 (SPEC 5) and v2 (SPEC 7: expiry, tiers, caps, calendars, available after) scenarios.
+const paths = existsSync(shared) ? [...jsonIn(shared), ...jsonIn(join(repo, "..", "shared", "scenarios-v2"))] : jsonIn(fallback);
 
 // biome-ignore lint/suspicious/noExplicitAny: scenario files are free-form JSON compared key by key
 type Json = Record<string, any>;
@@ -38,18 +42,22 @@ describe(`scenarios through the database (${process.env.DATABASE_URL ? "postgres
   });
 
   it("finds the scenarios", () => {
-    expect(files.length).toBeGreaterThan(0);
+    expect(paths.length).toBeGreaterThan(0);
   });
 
-  for (const file of files) {
-    it(file, async () => {
-      const scenario = JSON.parse(readFileSync(join(dir, file), "utf8")) as Json;
+  for (const path of paths) {
+    it(basename(path), async () => {
+      const scenario = JSON.parse(readFileSync(path, "utf8")) as Json;
       const expected = simulate(scenario);
       const db = await runThroughDatabase(t, scenario);
       if ("errors" in expected) {
         expect(db).toEqual({ errors: expected.errors });
       } else {
-        expect(db).toEqual(expected);
+        // Expirations are booked per member (before the member's own events, or by the sweep),
+        // the simulator's across members: the same entries, compared in order of their instant.
+        const byInstant = (o: Json) =>
+          o.expirations ? { ...o, expirations: [...o.expirations].sort((a, b) => a.at.localeCompare(b.at)) } : o;
+        expect(byInstant(db)).toEqual(byInstant(expected));
       }
       ran++;
     });
@@ -128,6 +136,9 @@ async function runThroughDatabase(t: TestDatabase, scenario: Json): Promise<Simu
     rejected: [],
     balances: {},
   };
+  const declares = (word: string) => new RegExp(`^\\s*${word}\\b`, "m").test(scenario.rules);
+  if (declares("tiers")) out.tiers = [];
+  if (declares("expire")) out.expirations = [];
   for (const e of ordered as Json[]) {
     const input: Json = { ...e, member: uuidOf.get(e.member) };
     if (e.referral)
@@ -136,7 +147,14 @@ async function runThroughDatabase(t: TestDatabase, scenario: Json): Promise<Simu
     if (r.duplicate) continue;
     externalOf.set(r.eventId, e.id);
     const m = (id: string) => nameOf.get(id)!;
-    for (const a of r.awards) out.awards.push({ event: e.id, member: m(a.member), rule: a.rule, points: a.points });
+    for (const x of r.expirations ?? []) out.expirations?.push({ member: m(x.member), points: x.points, at: x.at });
+    for (const x of r.tiers ?? []) out.tiers?.push({ event: e.id, member: m(x.member), tier: x.tier, from: x.from });
+    for (const a of r.awards)
+      out.awards.push(
+        a.available === undefined
+          ? { event: e.id, member: m(a.member), rule: a.rule, points: a.points }
+          : { event: e.id, member: m(a.member), rule: a.rule, points: a.points, available: a.available },
+      );
     for (const a of r.reversals)
       out.reversals.push({
         event: e.id,
@@ -150,6 +168,18 @@ async function runThroughDatabase(t: TestDatabase, scenario: Json): Promise<Simu
     for (const x of r.redemptions) out.redemptions.push({ event: e.id, member: m(x.member), points: x.points });
     for (const x of r.adjustments) out.adjustments.push({ event: e.id, member: m(x.member), points: x.points });
     for (const x of r.rejected) out.rejected.push({ event: e.id, member: m(x.member), reason: x.reason });
+  }
+  // After the last event, up to the scenario's `now`: the sweep books what fell due.
+  if (out.expirations && ordered.length > 0) {
+    const last = Date.parse(ordered[ordered.length - 1]!.at);
+    const until = new Date(scenario.now !== undefined ? Math.max(last, Date.parse(scenario.now)) : last);
+    await t.db.transaction((tx) => expireDueMembers(tx, practice.system, until));
+    const swept = await t.db
+      .select()
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.practiceId, practice.id), eq(ledgerEntries.kind, "expiry"), isNull(ledgerEntries.eventId)));
+    for (const x of swept.sort((a, b) => a.at.getTime() - b.at.getTime()))
+      out.expirations.push({ member: nameOf.get(x.memberId)!, points: x.points, at: x.at.toISOString() });
   }
   // Still pending at the end: the approvals queue, in the order the requests were made.
   const pending = await t.db

@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { copyEntries, ledgerWrites, resolveReversals } from "../ledger/append.ts";
 import { copyIn, copyText, jsonRows, rawClient } from "../sql.ts";
+import { audit } from "../verb.ts";
 import type { MemberState } from "./engine.ts";
 import type { EffectPlan, EventOutcome } from "./process-event.ts";
 import type { EventInput } from "./schemas.ts";
@@ -26,7 +27,8 @@ export interface NewEvent {
 export interface StoreBatch {
   events: NewEvent[];
   plan: EffectPlan;
-  states: { memberId: string; state: MemberState }[];
+  /** `nextExpiry`: when the member's next points expire (the sweep's index), null for none. */
+  states: { memberId: string; state: MemberState; nextExpiry: Date | null }[];
   versionId: string | null;
   source: string;
 }
@@ -49,6 +51,18 @@ export async function storeEvents(tx: Tx, ctx: Ctx, batch: StoreBatch, strategy 
     for (let i = 0; i < plan.coupons.length; i += 2000) await tx.insert(issuedCoupons).values(plan.coupons.slice(i, i + 2000));
   }
   for (const write of plan.sideWrites) await write(tx);
+  // Tier changes with their reason (SPEC 7: the ledger's record of tiers at events; apps show the tier as of now).
+  for (let i = 0; i < plan.tierChanges.length; i += 2000)
+    await audit(
+      tx,
+      ctx,
+      ...plan.tierChanges.slice(i, i + 2000).map((c) => ({
+        action: "member.tier_changed",
+        targetType: "member",
+        targetId: c.memberId,
+        details: { event: c.eventId, at: c.at, tier: c.tier, from: c.from, value: c.value },
+      })),
+    );
 }
 
 const eventRow = (e: NewEvent) => ({
@@ -67,13 +81,24 @@ const insertEvents = (ctx: Ctx, batch: StoreBatch, events: NewEvent[]) =>
       from jsonb_to_recordset(${jsonRows(events.map(eventRow))}) as x(id uuid, external_id text, type text, at timestamptz, member_id uuid, payload jsonb, outcome jsonb)`;
 
 const upsertStates = (ctx: Ctx, states: StoreBatch["states"]) =>
-  sql`insert into member_engine_states (member_id, practice_id, state)
-      select x.member_id, ${ctx.practiceId}::uuid, x.state
-      from jsonb_to_recordset(${jsonRows(states.map((s) => ({ member_id: s.memberId, state: s.state })))}) as x(member_id uuid, state jsonb)
-      on conflict (member_id) do update set state = excluded.state, updated_at = now()`;
+  sql`insert into member_engine_states (member_id, practice_id, state, next_expiry_at)
+      select x.member_id, ${ctx.practiceId}::uuid, x.state, x.next_expiry_at
+      from jsonb_to_recordset(${jsonRows(
+        states.map((s) => ({ member_id: s.memberId, state: s.state, next_expiry_at: s.nextExpiry?.toISOString() ?? null })),
+      )}) as x(member_id uuid, state jsonb, next_expiry_at timestamptz)
+      on conflict (member_id) do update set state = excluded.state, next_expiry_at = excluded.next_expiry_at, updated_at = now()`;
 
 async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   const { events, plan, states } = batch;
+  if (events.length === 0) {
+    // Expirations booked by the sweep (expire-due.ts): entries of no event, balances and states.
+    await tx.execute(
+      sql`with ${plan.entries.length > 0 ? sql`${ledgerWrites(ctx, plan.entries)},` : sql``}
+               st as (${states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
+          select 1`,
+    );
+    return;
+  }
   for (let i = 0; i < events.length; i += PER_STATEMENT) {
     const chunk = events.slice(i, i + PER_STATEMENT);
     const ids = new Set(chunk.map((e) => e.id));

@@ -67,7 +67,7 @@ const insertEntries = (ctx: Ctx, entries: NewEntry[]) =>
                                   explanation, note, reverses_entry_id, order_id, actor_kind, actor_id)
       select coalesce(x.id, gen_random_uuid()), ${ctx.practiceId}::uuid, x.member_id, x.kind, x.points, x.idempotency_key, x.at, x.rule_name, x.rule_set_version_id, x.event_id,
              x.explanation, x.note, x.reverses_entry_id, x.order_id, ${ctx.actor.kind}, ${ctx.actor.id}
-      from jsonb_to_recordset(${jsonRows(entries.map(entryRow))}) as x(id uuid, member_id uuid, kind ledger_entry_kind, points integer, idempotency_key text,
+      from jsonb_to_recordset(${jsonRows(entries.map(entryRow))}) as x(id uuid, member_id uuid, kind ledger_entry_kind, points bigint, idempotency_key text,
            at timestamptz, rule_name text, rule_set_version_id uuid, event_id uuid, explanation jsonb, note text,
            reverses_entry_id uuid, order_id uuid)
       on conflict (practice_id, idempotency_key) do nothing`;
@@ -82,7 +82,7 @@ export function ledgerWrites(ctx: Ctx, entries: NewEntry[]): SQL {
   return sql`le as (${insertEntries(ctx, entries)} returning member_id, points),
     bal as (
       update member_balances b set balance = b.balance + d.delta, updated_at = now()
-      from (select member_id, sum(points)::int as delta from le group by member_id) d
+      from (select member_id, sum(points)::bigint as delta from le group by member_id) d
       where b.member_id = d.member_id)`;
 }
 
@@ -118,7 +118,7 @@ export async function copyEntries(pg: RawSql, tx: Tx, ctx: Ctx, entries: NewEntr
   for (let i = 0; i < moves.length; i += 5000)
     await tx.execute(
       sql`update member_balances b set balance = b.balance + x.delta, updated_at = now()
-          from jsonb_to_recordset(${jsonRows(moves.slice(i, i + 5000))}) as x(member_id uuid, delta integer) where b.member_id = x.member_id`,
+          from jsonb_to_recordset(${jsonRows(moves.slice(i, i + 5000))}) as x(member_id uuid, delta bigint) where b.member_id = x.member_id`,
     );
 }
 

@@ -20,12 +20,15 @@ import {
   surveyResponses,
   type Tx,
 } from "@tally/db";
+import { mergeMemberStates } from "@tally/rules";
 import { and, asc, count, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import type { MemberState } from "../events/engine.ts";
+import { loadSetup } from "../events/program.ts";
+import { nextExpiryAt } from "../events/record-events.ts";
 import { appendEntries, lockBalances } from "../ledger/append.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
@@ -39,32 +42,14 @@ export const mergeMembersInput = z.object({
   targetId: z.uuid(),
 });
 
-const addCounts = (a: Record<string, number>, b: Record<string, number>) => {
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
-  return out;
-};
-
-/** Both histories as one member: counts add up, invoices (so a later void still reverses) join. */
+/**
+ * Both histories as one member (@tally/rules' mergeMemberStates): counts add up, invoices join (a
+ * later void still reverses), and both members' lots keep their expiries (SPEC 7).
+ */
 export function mergeStates(target: MemberState | undefined, source: MemberState | undefined): MemberState | undefined {
   if (!source) return target;
   if (!target) return source;
-  const milestones = { ...target.milestones };
-  for (const [rule, s] of Object.entries(source.milestones)) {
-    const t = milestones[rule];
-    milestones[rule] = t ? { ...t, tally: t.tally + s.tally } : s;
-  }
-  return {
-    ...target,
-    paidInvoices: target.paidInvoices + source.paidInvoices,
-    lifetimeSpend: target.lifetimeSpend + source.lifetimeSpend,
-    basis: addCounts(target.basis, source.basis),
-    settled: addCounts(target.settled, source.settled),
-    invoices: { ...source.invoices, ...target.invoices },
-    limits: addCounts(target.limits, source.limits),
-    milestones,
-    pending: [...target.pending, ...source.pending].sort((a, b) => a.at.localeCompare(b.at)),
-  };
+  return mergeMemberStates(target, source);
 }
 
 export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: string) {
@@ -118,10 +103,14 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
   const stateOf = (id: string) => states.find((s) => s.memberId === id)?.state as MemberState | undefined;
   const merged = mergeStates(stateOf(targetId), stateOf(sourceId));
   if (merged) {
+    // The sweep's index follows the merged lots (the earliest of both members' expiries).
+    const nextExpiry = nextExpiryAt((await loadSetup(tx, ctx.practiceId)).program, merged);
     await tx
       .insert(memberEngineStates)
-      .values({ memberId: targetId, practiceId: ctx.practiceId, state: merged })
-      .onConflictDoUpdate({ target: memberEngineStates.memberId, set: { state: merged, updatedAt: now } });
+      .values({ memberId: targetId, practiceId: ctx.practiceId, state: merged, nextExpiryAt: nextExpiry })
+      .onConflictDoUpdate({ target: memberEngineStates.memberId, set: { state: merged, nextExpiryAt: nextExpiry, updatedAt: now } });
+    // The duplicate's lots now live on the survivor: nothing of the merged record is swept.
+    await tx.update(memberEngineStates).set({ nextExpiryAt: null }).where(eq(memberEngineStates.memberId, sourceId));
   }
   for (const table of [issuedCoupons, actionRequests, checkIns, consents, orders, surveyResponses] as const) {
     await tx

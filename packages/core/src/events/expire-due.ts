@@ -1,0 +1,95 @@
+// The expiry sweep (SPEC 7): points that fall due are booked as `expiry` ledger entries by the
+// write pipeline's own steps — lock balances, then engine states (member id order) → the engine's
+// `expireDue` → plan → the store step — without an event. Members are found through
+// member_engine_states.next_expiry_at (written by the store step with every state), so a sweep
+// reads only the members with something due, never every lot. Events apply what is due before
+// themselves anyway (applyEvent); the sweep makes the ledger say it on time for members who stay away.
+
+import { randomUUID } from "node:crypto";
+import type { Db, Tx } from "@tally/db";
+import { expireDue } from "@tally/rules";
+import { sql } from "drizzle-orm";
+import { type Ctx, systemCtx } from "../context.ts";
+import { lockBalances } from "../ledger/append.ts";
+import { query } from "../sql.ts";
+import type { Effect, MemberState } from "./engine.ts";
+import { planEffects } from "./process-event.ts";
+import { loadSetup } from "./program.ts";
+import { nextExpiryAt, withRetry } from "./record-events.ts";
+import { storeEvents } from "./store.ts";
+
+export interface SweepResult {
+  /** Members whose due points were booked. */
+  members: number;
+  /** Points expired (positive). */
+  points: number;
+}
+
+/**
+ * Books every expiration due by `until` for up to `limit` members of one practice, in the caller's
+ * transaction. While the program is off nothing expires (the index keeps the members: their lots
+ * expire when it is switched on again).
+ */
+export async function expireDueMembers(tx: Tx, ctx: Ctx, until: Date, limit = 500): Promise<SweepResult & { more: boolean }> {
+  const P = ctx.practiceId;
+  const setup = await loadSetup(tx, P);
+  if (setup.practice.status === "off") return { members: 0, points: 0, more: false };
+  const due = await query<{ member_id: string }>(
+    tx,
+    sql`select member_id from member_engine_states
+        where practice_id = ${P}::uuid and next_expiry_at <= ${until.toISOString()}::timestamptz
+        order by next_expiry_at limit ${limit + 1}`,
+  );
+  const more = due.length > limit;
+  const ids = due
+    .slice(0, limit)
+    .map((r) => r.member_id)
+    .sort();
+  if (ids.length === 0) return { members: 0, points: 0, more: false };
+  // The pipeline's lock order: balances, then states (an event of these members queues behind us).
+  const balances = await lockBalances(tx, P, ids);
+  const rows = await query<{ member_id: string; state: unknown }>(
+    tx,
+    sql`select member_id, state from member_engine_states
+        where practice_id = ${P}::uuid and member_id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
+        order by member_id for update`,
+  );
+  const effects: Effect[] = [];
+  const states: { memberId: string; state: MemberState; nextExpiry: Date | null }[] = [];
+  for (const r of rows) {
+    const state = { ...((typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState) };
+    state.balance = balances.get(r.member_id) ?? 0;
+    expireDue(setup.program, state, r.member_id, until.getTime(), effects);
+    states.push({ memberId: r.member_id, state, nextExpiry: nextExpiryAt(setup.program, state) });
+  }
+  const plan = planEffects(ctx, [{ eventId: null, at: until, effects, sweep: randomUUID() }], setup.versionId, {});
+  await storeEvents(tx, ctx, { events: [], plan, states, versionId: setup.versionId, source: "job" }, "statement");
+  const expired = plan.entries.reduce((sum, e) => sum - e.points, 0);
+  return { members: new Set(plan.entries.map((e) => e.memberId)).size, points: expired, more };
+}
+
+/** Practices with members whose points are due by `until` (their program not off). */
+export async function practicesWithDueExpiries(db: Db, until: Date): Promise<string[]> {
+  const rows = await query<{ practice_id: string }>(
+    db,
+    sql`select distinct s.practice_id from member_engine_states s join practices p on p.id = s.practice_id
+        where s.next_expiry_at <= ${until.toISOString()}::timestamptz and p.status <> 'off'`,
+  );
+  return rows.map((r) => r.practice_id);
+}
+
+/** The sweep job: every practice, in transactions of up to `batch` members, until nothing due by `until` is left. */
+export async function runExpirySweep(db: Db, until = new Date(), batch = 500): Promise<SweepResult & { practices: number }> {
+  const total = { members: 0, points: 0, practices: 0 };
+  for (const practiceId of await practicesWithDueExpiries(db, until)) {
+    total.practices++;
+    const ctx = systemCtx(db, practiceId);
+    for (;;) {
+      const r = await withRetry(() => db.transaction((tx) => expireDueMembers(tx, ctx, until, batch)));
+      total.members += r.members;
+      total.points += r.points;
+      if (!r.more) break;
+    }
+  }
+  return total;
+}

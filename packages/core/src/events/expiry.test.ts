@@ -1,0 +1,184 @@
+// SPEC 7 through the product: expirations become `expiry` ledger entries (before a member's
+// events, and by the sweep over next_expiry_at), tier changes are recorded with their reason,
+// awards keep their `available` date, merges keep both members' lots, and the cached balance
+// always equals the ledger sum.
+import { auditLog, ledgerEntries, memberBalances, memberEngineStates } from "@tally/db";
+import type { MemberState } from "@tally/rules";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DomainError } from "../errors.ts";
+import { ledgerSum } from "../ledger/append.ts";
+import { mergeMembers } from "../members/merge-members.ts";
+import { saveRuleSet } from "../rules/rule-sets.ts";
+import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { expireDueMembers, runExpirySweep } from "./expire-due.ts";
+import { recordEvent } from "./record-event.ts";
+import { throwIfRejected } from "./rejections.ts";
+
+const rules = `
+expire points 12 months after earning
+
+tiers by spend over 12 months {
+  tier "Member" from $0
+  tier "Gold" from $100 multiplier 2
+}
+
+earn "Spend" on invoice.paid {
+  rate 1 point per $1
+  items all
+  available after 14 days
+}
+
+reward "Visit" on visit.checked_in {
+  award 5 points
+}
+`;
+
+describe("expiry, tiers and available dates through the ledger", () => {
+  let t: TestDatabase;
+  let p: TestPractice;
+  let ana: string;
+  let bob: string;
+  let carl: string;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    p = await makePractice(t);
+    await saveRuleSet({ ctx: p.admin, input: { source: rules, publish: true } });
+    [ana, bob, carl] = (
+      await makeMembers(t, p.id, [
+        { firstName: "Ana", lastName: "Bell" },
+        { firstName: "Bob", lastName: "Dunn" },
+        { firstName: "Carl", lastName: "Dunn" },
+      ])
+    ).map((m) => m.id) as [string, string, string];
+  });
+  afterAll(() => t?.dispose());
+
+  const paid = (member: string, id: string, at: string, amount: string) =>
+    recordEvent({
+      ctx: p.system,
+      input: { id, type: "invoice.paid", at, member, invoice: { id, lines: [{ code: "A", amount }] } } as never,
+    });
+  const visit = (member: string, id: string, at: string) =>
+    recordEvent({ ctx: p.system, input: { id, type: "visit.checked_in", at, member, visit: { method: "card" } } as never });
+  const cached = async (id: string) => (await t.db.select().from(memberBalances).where(eq(memberBalances.memberId, id)))[0]!.balance;
+  const nextExpiry = async (id: string) =>
+    (await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.memberId, id)))[0]?.nextExpiryAt ?? null;
+  const expiries = (id: string) =>
+    t.db
+      .select()
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.memberId, id), eq(ledgerEntries.kind, "expiry")))
+      .orderBy(ledgerEntries.at);
+  const balanced = async (id: string) => {
+    const sum = await ledgerSum(t.db, p.id, id);
+    expect(await cached(id)).toBe(sum);
+    return sum;
+  };
+
+  it("records tier changes with their reason and the awards' available date", async () => {
+    const first = await paid(ana, "a-i1", "2026-01-10T10:00:00Z", "100.00");
+    expect(first.awards).toMatchObject([{ points: 100, available: "2026-01-24T10:00:00.000Z" }]);
+    expect(first.tiers).toEqual([{ member: ana, tier: "Member", from: null, value: 0 }]);
+    const [entry] = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.eventId, first.eventId));
+    expect(entry!.explanation).toMatchObject({ rule: "Spend", available: "2026-01-24T10:00:00.000Z" });
+
+    // $100 in the window: Gold from this visit on, and the next invoice earns double.
+    const v = await visit(ana, "a-v1", "2026-02-01T10:00:00Z");
+    expect(v.tiers).toEqual([{ member: ana, tier: "Gold", from: "Member", value: 10000 }]);
+    const second = await paid(ana, "a-i2", "2026-02-15T10:00:00Z", "10.00");
+    expect(second.awards).toMatchObject([{ points: 20 }]);
+    expect(second.tiers).toBeUndefined();
+
+    const changes = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.practiceId, p.id), eq(auditLog.action, "member.tier_changed"), eq(auditLog.targetId, ana)))
+      .orderBy(auditLog.at);
+    expect(changes.map((c) => c.details)).toEqual([
+      { event: first.eventId, at: "2026-01-10T10:00:00.000Z", tier: "Member", from: null, value: 0 },
+      { event: v.eventId, at: "2026-02-01T10:00:00.000Z", tier: "Gold", from: "Member", value: 10000 },
+    ]);
+    expect(await balanced(ana)).toBe(125);
+    // The sweep's index: the first lot, 12 months after it was earned.
+    expect((await nextExpiry(ana))?.toISOString()).toBe("2027-01-10T10:00:00.000Z");
+  });
+
+  it("the sweep books what is due as expiry entries, once, and moves the index", async () => {
+    const before = await t.db.transaction((tx) => expireDueMembers(tx, p.system, new Date("2027-01-10T09:59:59Z")));
+    expect(before).toMatchObject({ members: 0, points: 0 });
+
+    const swept = await runExpirySweep(t.db, new Date("2027-01-10T10:00:00Z"));
+    expect(swept).toMatchObject({ members: 1, points: 100 });
+    const [entry] = await expiries(ana);
+    expect(entry).toMatchObject({ kind: "expiry", points: -100, eventId: null, at: new Date("2027-01-10T10:00:00Z") });
+    expect(entry!.idempotencyKey).toMatch(/^sweep:.+:expiry:/);
+    expect(entry!.explanation).toMatchObject({
+      expired: 100,
+      due: "2027-01-10T10:00:00.000Z",
+      kind: "lot",
+      earned: "2026-01-10T10:00:00.000Z",
+    });
+    expect(await balanced(ana)).toBe(25);
+    expect((await nextExpiry(ana))?.toISOString()).toBe("2027-02-01T10:00:00.000Z");
+
+    // Nothing more is due: running it again changes nothing.
+    expect(await runExpirySweep(t.db, new Date("2027-01-10T10:00:00Z"))).toMatchObject({ members: 0, points: 0 });
+    expect(await expiries(ana)).toHaveLength(1);
+  });
+
+  it("an event never sees points that were due: they expire before it, keyed by the event", async () => {
+    const r = await visit(ana, "a-v2", "2027-03-01T10:00:00Z");
+    expect(r.expirations).toEqual([
+      { member: ana, points: -5, at: "2027-02-01T10:00:00.000Z", entryId: expect.any(String) },
+      { member: ana, points: -20, at: "2027-02-15T10:00:00.000Z", entryId: expect.any(String) },
+    ]);
+    const entries = await expiries(ana);
+    expect(entries.map((e) => [e.points, e.eventId, e.idempotencyKey])).toEqual([
+      [-100, null, expect.stringMatching(/^sweep:/)],
+      [-5, r.eventId, `ev:${r.eventId}:expiry:${ana}:1`],
+      [-20, r.eventId, `ev:${r.eventId}:expiry:${ana}:2`],
+    ]);
+    // The tier lapsed with the window: back to Member at this visit.
+    expect(r.tiers).toEqual([{ member: ana, tier: "Member", from: "Gold", value: 0 }]);
+    expect(await balanced(ana)).toBe(5);
+    // Replaying the event changes nothing.
+    const again = await visit(ana, "a-v2", "2027-03-01T10:00:00Z");
+    expect(again.duplicate).toBe(true);
+    expect(await balanced(ana)).toBe(5);
+  });
+
+  it("a merge keeps both members' lots with their expiries", async () => {
+    await visit(bob, "b-v1", "2026-05-01T10:00:00Z");
+    await visit(carl, "c-v1", "2026-06-01T10:00:00Z");
+    await mergeMembers({ ctx: p.admin, input: { sourceId: bob, targetId: carl } });
+    const [row] = await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.memberId, carl));
+    const lots = (row!.state as MemberState).lots!;
+    expect(lots.map((l) => [new Date(l.exp).toISOString(), l.left])).toEqual([
+      ["2027-05-01T10:00:00.000Z", 5],
+      ["2027-06-01T10:00:00.000Z", 5],
+    ]);
+    expect(row!.nextExpiryAt?.toISOString()).toBe("2027-05-01T10:00:00.000Z");
+    expect(await nextExpiry(bob)).toBeNull();
+    expect(await balanced(carl)).toBe(10);
+    // The duplicate's lot expires on the survivor at its own date.
+    expect(await runExpirySweep(t.db, new Date("2027-05-15T00:00:00Z"))).toMatchObject({ members: 1, points: 5 });
+    expect(await balanced(carl)).toBe(5);
+    expect(await balanced(bob)).toBe(0);
+  });
+
+  it("an invoice over $10,000,000 is refused whole with amount_out_of_range", async () => {
+    const r = await paid(carl, "c-big", "2027-05-20T10:00:00Z", "10000000.01");
+    expect(r.rejected).toEqual([{ member: carl, reason: "amount_out_of_range" }]);
+    expect(r.awards).toEqual([]);
+    let error: unknown;
+    try {
+      throwIfRejected(r);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "INVALID_INPUT", details: { reason: "amount_out_of_range" } });
+    expect(await balanced(carl)).toBe(5);
+  });
+});
