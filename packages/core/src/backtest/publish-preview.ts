@@ -1,13 +1,17 @@
 // What publishing a rule set would change, shown before it becomes active: the rules added,
 // removed and changed against the active version (by name; a change is any difference but
 // spacing and comments), and the backtest's cost difference over the last 90 days. Publishing
-// asks for a confirmation when a rule is removed or the cost rises.
+// asks for a confirmation when a rule is removed or the cost rises: the preview hands out a
+// token for that very change (this text over this active version), and the server refuses a
+// publish that needs one without it (assertPublishConfirmed), whoever calls it.
 
+import { createHash } from "node:crypto";
 import { ruleSetVersions } from "@tally/db";
 import { addDays, localDate, parse, type Rule, startOfLocalDay, stripPositions } from "@tally/rules";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
 import { type Input, notFound, parseInput } from "../verb.ts";
@@ -54,6 +58,49 @@ export function ruleChanges(before: string, after: string): RuleChanges {
   return changes;
 }
 
+export type ConfirmReason = "rules_removed" | "cost_rises";
+
+/** The token a preview that asked for a confirmation hands out: it names the practice, the
+ *  active version the change was judged against and the exact text, so confirming applies to
+ *  that change only (another text, or another version published in between, needs a new one). */
+export function confirmationToken(practiceId: string, activeId: string | null, source: string): string {
+  const text = createHash("sha256").update(source).digest("hex");
+  return `c1.${createHash("sha256")
+    .update(`${practiceId}:${activeId ?? "none"}:${text}`)
+    .digest("base64url")
+    .slice(0, 32)}`;
+}
+
+const reasonWords: Record<ConfirmReason, string> = {
+  rules_removed: "it removes rules",
+  cost_rises: "its backtest over the last 90 days costs more",
+};
+
+/**
+ * Refuses (CONFLICT) publishing `source` over the current active version when the preview asks
+ * for a confirmation and `confirm` is not the token that preview handed out. Returns the active
+ * version's id it judged against, so the caller can check inside its transaction that it is
+ * still the active one.
+ */
+export async function assertPublishConfirmed(ctx: Ctx, source: string, confirm: string | undefined): Promise<string | null> {
+  const [active] = await ctx.db
+    .select({ id: ruleSetVersions.id })
+    .from(ruleSetVersions)
+    .where(and(eq(ruleSetVersions.practiceId, ctx.practiceId), eq(ruleSetVersions.active, true)));
+  const activeId = active?.id ?? null;
+  if (confirm !== undefined && confirm === confirmationToken(ctx.practiceId, activeId, source)) return activeId;
+  // No (valid) token: judge the change as the preview does. A first rule set replaces nothing.
+  if (activeId === null) return null;
+  const preview = await publishPreview({ ctx, input: { source } });
+  if (!preview.confirm.needed) return activeId;
+  const named = preview.confirm.reasons.map((r) => reasonWords[r]).join(" and ");
+  throw new DomainError(
+    "CONFLICT",
+    `Publishing needs a confirmation: ${named}${preview.changes.removed.length ? ` (${preview.changes.removed.join(", ")})` : ""}. Ask for the publish preview and publish with its confirmation token.`,
+    { confirm: preview.confirm.reasons, removed: preview.changes.removed, costDifferenceCents: preview.backtest.costDifferenceCents },
+  );
+}
+
 export async function publishPreview({ ctx, input }: { ctx: Ctx; input: Input<typeof publishPreviewInput> }) {
   authorize(ctx, "rules.backtest");
   const q = parseInput(publishPreviewInput, input);
@@ -89,9 +136,12 @@ export async function publishPreview({ ctx, input }: { ctx: Ctx; input: Input<ty
     pointsDifference: bt.difference.points,
     couponsDifference: bt.difference.coupons,
   };
-  const reasons: ("rules_removed" | "cost_rises")[] = [];
-  if (changes.removed.length > 0) reasons.push("rules_removed");
-  if (backtest.costDifferenceCents > 0) reasons.push("cost_rises");
+  // A first rule set replaces nothing: there is no running program to remove rules from or to
+  // make dearer, so it needs no confirmation.
+  const reasons: ConfirmReason[] = [];
+  if (active && changes.removed.length > 0) reasons.push("rules_removed");
+  if (active && backtest.costDifferenceCents > 0) reasons.push("cost_rises");
+  const needed = reasons.length > 0;
   return {
     version,
     active: active ? { id: active.id, version: active.version } : null,
@@ -99,7 +149,12 @@ export async function publishPreview({ ctx, input }: { ctx: Ctx; input: Input<ty
     same: active !== undefined && active.source === source,
     changes,
     backtest,
-    confirm: { needed: reasons.length > 0, reasons },
+    confirm: {
+      needed,
+      reasons,
+      /** Give this to rules.save / rules.publish as `confirm` to publish the change anyway. */
+      token: needed ? confirmationToken(ctx.practiceId, active?.id ?? null, source) : null,
+    },
   };
 }
 

@@ -1,9 +1,12 @@
 // A practice's rule set as numbered versions of source text. Saving checks and compiles (invalid
-// source is refused with every diagnostic); publishing makes one version the active one.
+// source is refused with every diagnostic); publishing makes one version the active one, and
+// a publish that removes rules or raises the backtest's cost needs the publish preview's
+// confirmation token (backtest/publish-preview.ts).
 
 import { practices, ruleSetVersions, type Tx } from "@tally/db";
 import { and, desc, eq, max } from "drizzle-orm";
 import { z } from "zod";
+import { assertPublishConfirmed } from "../backtest/publish-preview.ts";
 import { catalogCouponNames } from "../catalog/rewards.ts";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -40,11 +43,14 @@ export const saveRuleSetInput = z.object({
   note: z.string().max(1000).default(""),
   /** Publish right away (the editor's "Save and publish"). */
   publish: z.boolean().default(false),
+  /** The publish preview's confirmation token, when it asked for one. */
+  confirm: z.string().max(200).optional(),
 });
 
 export async function saveRuleSet({ ctx, input }: { ctx: Ctx; input: Input<typeof saveRuleSetInput> }) {
   authorize(ctx, "rules.save");
   const data = parseInput(saveRuleSetInput, input);
+  const judgedAgainst = data.publish ? await assertPublishConfirmed(ctx, data.source, data.confirm) : undefined;
   return inTx(ctx, async (tx) => {
     const { warnings } = await compileForPractice(tx, ctx.practiceId, data.source);
     // Serialise version numbering per practice.
@@ -64,12 +70,14 @@ export async function saveRuleSet({ ctx, input }: { ctx: Ctx; input: Input<typeo
       targetId: row!.id,
       details: { version, note: data.note },
     });
-    if (data.publish) return activate(tx, ctx, row!.id);
+    if (data.publish) return activate(tx, ctx, row!.id, judgedAgainst);
     return row!;
   });
 }
 
-async function activate(tx: Tx, ctx: Ctx, id: string): Promise<RuleSetVersion> {
+/** Makes a version the active one; `judgedAgainst` is the active version its confirmation was
+ *  judged against (the practice row is locked, so the check cannot race another publish). */
+async function activate(tx: Tx, ctx: Ctx, id: string, judgedAgainst: string | null | undefined): Promise<RuleSetVersion> {
   const [target] = await tx
     .select()
     .from(ruleSetVersions)
@@ -77,6 +85,12 @@ async function activate(tx: Tx, ctx: Ctx, id: string): Promise<RuleSetVersion> {
   if (!target) throw notFound("Rule set version");
   // It must still compile against today's catalog and settings.
   await compileForPractice(tx, ctx.practiceId, target.source);
+  const [current] = await tx
+    .select({ id: ruleSetVersions.id })
+    .from(ruleSetVersions)
+    .where(and(eq(ruleSetVersions.practiceId, ctx.practiceId), eq(ruleSetVersions.active, true)));
+  if (judgedAgainst !== undefined && (current?.id ?? null) !== judgedAgainst)
+    throw new DomainError("CONFLICT", "Another version was published meanwhile: look at the publish preview again.");
   await tx
     .update(ruleSetVersions)
     .set({ active: false })
@@ -90,14 +104,24 @@ async function activate(tx: Tx, ctx: Ctx, id: string): Promise<RuleSetVersion> {
   return row!;
 }
 
-export const publishRuleSetInput = z.object({ versionId: z.uuid() });
+export const publishRuleSetInput = z.object({
+  versionId: z.uuid(),
+  /** The publish preview's confirmation token, when it asked for one. */
+  confirm: z.string().max(200).optional(),
+});
 
 export async function publishRuleSet({ ctx, input }: { ctx: Ctx; input: Input<typeof publishRuleSetInput> }) {
   authorize(ctx, "rules.publish");
-  const { versionId } = parseInput(publishRuleSetInput, input);
+  const { versionId, confirm } = parseInput(publishRuleSetInput, input);
+  const [version] = await ctx.db
+    .select({ source: ruleSetVersions.source })
+    .from(ruleSetVersions)
+    .where(and(eq(ruleSetVersions.id, versionId), eq(ruleSetVersions.practiceId, ctx.practiceId)));
+  if (!version) throw notFound("Rule set version");
+  const judgedAgainst = await assertPublishConfirmed(ctx, version.source, confirm);
   return inTx(ctx, async (tx) => {
     await tx.select({ id: practices.id }).from(practices).where(eq(practices.id, ctx.practiceId)).for("update");
-    return activate(tx, ctx, versionId);
+    return activate(tx, ctx, versionId, judgedAgainst);
   });
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { error, fail } from "@sveltejs/kit";
 import type { Diagnostic } from "@tally/rules";
 import { addDays, isIsoDate, localDate, startOfLocalDay } from "@tally/rules/time";
@@ -47,9 +46,6 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
-/** A short fingerprint of the text a publish summary was shown for: confirming applies to that text only. */
-const fingerprint = (source: string) => createHash("sha256").update(source).digest("hex").slice(0, 32);
-
 /** The diagnostics a RULE_INVALID failure carries, if any. */
 function diagnosticsOf(e: unknown): Diagnostic[] | null {
   if (appCodeOf(e) !== "RULE_INVALID") return null;
@@ -71,21 +67,24 @@ async function saveSource(event: Parameters<Actions[string]>[0], publish: boolea
     });
   try {
     // Publishing first shows what changes; removing rules or raising the cost asks to confirm.
+    // The server refuses such a publish without the preview's token, which names this very text.
     let preview: PublishPreview | null = null;
+    let confirm: string | undefined;
     if (publish) {
       preview = await api(event).rules.publishPreview.mutate({ source });
-      if (preview.confirm.needed && form.get("confirm") !== fingerprint(source))
+      confirm = preview.confirm.token ?? undefined;
+      if (preview.confirm.needed && form.get("confirm") !== confirm)
         return fail(409, {
           action: "confirm",
           source,
           note,
           preview,
-          confirm: fingerprint(source),
+          confirm: confirm ?? "",
           diagnostics: [] as Diagnostic[],
           message: null,
         });
     }
-    const saved = await api(event).rules.save.mutate({ source, note, publish });
+    const saved = await api(event).rules.save.mutate({ source, note, publish, confirm });
     return {
       action: "save",
       preview,

@@ -37,10 +37,11 @@ export const actions: Actions = {
     try {
       // Publishing shows what changes; removing rules or raising the cost asks to confirm.
       const preview = await api(event).rules.publishPreview.mutate({ versionId });
-      const token = `${versionId}:${preview.active?.id ?? "none"}`;
+      // The server refuses such a publish without the preview's token (this version over the active one).
+      const token = preview.confirm.token ?? "";
       if (preview.confirm.needed && form.get("confirm") !== token)
         return fail(409, { published: null, confirmFor: { versionId, version }, preview, token, message: null });
-      await api(event).rules.publish.mutate({ versionId });
+      await api(event).rules.publish.mutate({ versionId, confirm: preview.confirm.token ?? undefined });
       return { published: version, preview, message: `Version ${version} is now active: new events earn by it.` };
     } catch (e) {
       const message =
