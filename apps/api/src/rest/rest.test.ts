@@ -1,5 +1,5 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { members } from "@tally/db";
+import { issuedCoupons, members } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, type TestClient } from "../testing/harness.ts";
@@ -238,6 +238,89 @@ describe("REST API v1", () => {
       expect(await used.json()).toMatchObject({ status: "used" });
       expect((await call(`/coupons/${coupon.id}/use`, all, { method: "POST" })).status).toBe(409);
       expect((await call(`/coupons/${coupon.id}/use`, vetKey, { method: "POST" })).status).toBe(404);
+    });
+  });
+
+  describe("every documented route", () => {
+    type Doc = { paths: Record<string, Record<string, { "x-scope": string; requestBody?: unknown }>> };
+    const operations = async () => {
+      const doc = (await (await h.request("/api/v1/openapi.json")).json()) as Doc;
+      return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+    };
+    const fill = (path: string, ids: Record<string, string>) =>
+      path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? crypto.randomUUID());
+
+    it("answers 403 to a key without the route's scope, before reading its input", async () => {
+      const none = (await admin.apiKeys.create.mutate({ name: "Lines only", scopes: ["line_items:read"] })).key;
+      for (const { path, method, op } of await operations()) {
+        const res = await call(fill(path, { memberId: ana.id, pmsId: "PMS-10000" }), none, {
+          method: method.toUpperCase(),
+          ...(op.requestBody ? { json: {} } : {}),
+        });
+        expect(res.status, `${method} ${path}`).toBe(403);
+        const body = (await res.json()) as { code?: string; error?: { code: string } };
+        expect(body.code ?? body.error?.code, `${method} ${path}`).toBe("FORBIDDEN");
+      }
+    });
+
+    it("answers 404 to another practice's ids on every route that takes one", async () => {
+      const [coupon] = await h.t.db
+        .insert(issuedCoupons)
+        .values({
+          practiceId: vetMember.practiceId,
+          memberId: vetMember.id,
+          coupon: "VET",
+          issuedAt: new Date(),
+          idempotencyKey: "vet-coupon-1",
+        })
+        .returning();
+      const endpoint = await vetAdmin.webhooks.create.mutate({ url: "https://vet.example.com/hooks" });
+      const vetIds = { memberId: vetMember.id, couponId: coupon!.id, endpointId: endpoint.id };
+      let checked = 0;
+      for (const { path, method, op } of await operations()) {
+        const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+        if (!names.some((n) => n in vetIds)) continue;
+        const body = path.endsWith("/tags")
+          ? { add: ["x"] }
+          : path.endsWith("/consents")
+            ? { kind: "media" }
+            : op.requestBody
+              ? {}
+              : undefined;
+        const res = await call(fill(path, vetIds), all, { method: method.toUpperCase(), ...(body ? { json: body } : {}) });
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect((await problemOf(res)).code).toBe("NOT_FOUND");
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(8);
+      // The redemption takes its ids in the body.
+      const reward = (await vetAdmin.catalog.createReward.mutate({ name: "Vet toy", pointsPrice: 1, kind: "in_house" })).id;
+      expect((await call("/redemptions", all, { method: "POST", json: { memberId: ana.id, rewardId: reward } })).status).toBe(404);
+    });
+
+    it("manages webhook endpoints with webhooks:admin: add, list, log, send again, remove", async () => {
+      const created = await call("/webhooks/endpoints", all, {
+        method: "POST",
+        json: { url: "https://pms.example.com/hooks", eventTypes: ["coupon.used"] },
+      });
+      expect(created.status).toBe(201);
+      const ep = (await created.json()) as { id: string; secret: string };
+      expect(ep.secret).toMatch(/^whsec_/);
+      const list = (await (await call("/webhooks/endpoints", all)).json()) as { items: { id: string; secret?: string }[] };
+      expect(list.items.find((e) => e.id === ep.id)).toMatchObject({ id: ep.id });
+      expect(list.items.every((e) => e.secret === undefined)).toBe(true);
+      const bad = await call("/webhooks/endpoints", all, { method: "POST", json: { url: "not an address", eventTypes: ["nope"] } });
+      expect(bad.status).toBe(400);
+      expect((await problemOf(bad)).errors?.map((e) => e.path)).toEqual(expect.arrayContaining(["url", "eventTypes.0"]));
+      const noLines = (await admin.apiKeys.create.mutate({ name: "Hooks", scopes: ["webhooks:admin"] })).key;
+      expect(
+        (await call("/webhooks/endpoints", noLines, { method: "POST", json: { url: "https://x.example.com", lineItems: true } })).status,
+      ).toBe(403);
+      const deliveries = await call(`/webhooks/deliveries?endpointId=${ep.id}`, all);
+      expect(await deliveries.json()).toEqual({ items: [] });
+      expect((await call(`/webhooks/deliveries/${crypto.randomUUID()}/redeliver`, all, { method: "POST" })).status).toBe(404);
+      expect((await call(`/webhooks/endpoints/${ep.id}`, all, { method: "DELETE" })).status).toBe(204);
+      expect((await call(`/webhooks/endpoints/${ep.id}`, all, { method: "DELETE" })).status).toBe(404);
     });
   });
 

@@ -6,6 +6,7 @@ import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { calendarDate, text } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
+import { enqueueWebhooks } from "../webhooks/outbox.ts";
 import { normalizeCardNumber, normalizeEmail, normalizePhone, publicMember } from "./shared.ts";
 
 export const memberFields = {
@@ -70,6 +71,7 @@ export async function createMember({ ctx, input }: { ctx: Ctx; input: Input<type
       targetId: m!.id,
       details: { name: `${m!.firstName} ${m!.lastName}` },
     });
+    await enqueueWebhooks(tx, ctx.practiceId, [{ type: "member.created", memberId: m!.id, data: { member: publicMember(m!) } }]);
     return publicMember(m!);
   });
 }

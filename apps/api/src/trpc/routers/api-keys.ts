@@ -1,7 +1,15 @@
 // Integration API keys (admins only): scopes, a rate limit per minute, rotation with an overlap.
 // The key itself is returned once, at creation or rotation.
 
-import { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "@tally/core";
+import {
+  apiKeyScopeLabels,
+  apiKeyScopes,
+  createApiKey,
+  defaultRateLimitPerMinute,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+} from "@tally/core";
 import { z } from "zod";
 import { router, staffProcedure } from "../init.ts";
 
@@ -9,6 +17,11 @@ const admin = staffProcedure.meta({ role: "admin" });
 
 export const apiKeysRouter = router({
   list: admin.query(({ ctx }) => listApiKeys(ctx.core)),
+  /** The scopes a key may have, with what each lets it do, and the default rate limit. */
+  scopes: admin.query(() => ({
+    scopes: apiKeyScopes.map((scope) => ({ scope, label: apiKeyScopeLabels[scope] })),
+    defaultRateLimitPerMinute,
+  })),
   create: admin
     .input(
       z.object({
