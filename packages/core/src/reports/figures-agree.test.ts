@@ -2,6 +2,7 @@
 // late events, redemptions and a refunded (cancelled) order; a patient checking in three times in
 // a day is one check-in, on the dashboard and in Reports alike.
 import { localDate, startOfLocalDay } from "@tally/rules";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReward } from "../catalog/rewards.ts";
 import { recordEvent } from "../events/record-event.ts";
@@ -9,6 +10,7 @@ import { adjustPoints } from "../ledger/adjust-points.ts";
 import { cancelOrder } from "../redemption/orders.ts";
 import { redeemReward } from "../redemption/redeem-reward.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
+import { query } from "../sql.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { dashboardSummary } from "./dashboard-summary.ts";
 import { dailySeries, pointsReport, redemptionsByReward, topRules } from "./reports.ts";
@@ -91,6 +93,15 @@ describe("report figures agree with their tables", () => {
     const moved = days.reduce((s, d) => s + d.issued - d.redeemed - d.reversed + d.adjusted - d.expired, 0);
     expect(summary.outstanding).toBe(opening.outstanding + moved);
     expect(summary.liabilityCents).toBe(summary.outstanding * 2);
+    // Read from the cached balances less the later entries, it is the ledger's sum before each end.
+    for (const end of [from, new Date(now.getTime() - 3 * DAY), now, to]) {
+      const [direct] = await query<{ points: string }>(
+        t.db,
+        sql`select coalesce(sum(points), 0) as points from ledger_entries where practice_id = ${p.id} and at < ${end.toISOString()}::timestamptz`,
+      );
+      const report = await pointsReport({ ctx: p.team, input: { from: new Date(end.getTime() - DAY), to: end } });
+      expect(report.outstanding).toBe(Number(direct!.points));
+    }
 
     // The figures themselves: Ben's late invoice and both voids in the range, the refund netted.
     expect(summary).toMatchObject({ issued: 120 + 300 + 40 + 20, reversed: 300 + 900, redeemed: 240, adjusted: 375, checkIns: 2 });

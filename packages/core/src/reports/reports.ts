@@ -3,13 +3,14 @@
 // per-day series in the practice's timezone. CSV export of each table. Every figure has one
 // definition here (the dashboard's figures use them too).
 
-import { events, ledgerEntries, orders } from "@tally/db";
+import { events, ledgerEntries, memberBalances, orders } from "@tally/db";
 import { addDays, localDate } from "@tally/rules";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
+import { query } from "../sql.ts";
 import { type Input, parseInput } from "../verb.ts";
 import { toCsv } from "./csv.ts";
 
@@ -105,11 +106,16 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
     .select({ earners: sql`count(distinct ${ledgerEntries.memberId}) filter (where ${issuedEntry})` })
     .from(ledgerEntries)
     .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to)));
-  // Outstanding = every point still held at the end of the range.
-  const [outstanding] = await ctx.db
-    .select({ points: sql`coalesce(sum(${ledgerEntries.points}), 0)` })
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), lt(ledgerEntries.at, to)));
+  // Outstanding = every point still held at the end of the range: the sum of the ledger before
+  // `to`, read as the cached balances (which move by exactly what the ledger gets, in the same
+  // transaction) less the entries from `to` on, so it costs the members' rows and the recent
+  // entries, not the practice's whole history. One statement, one snapshot.
+  const [outstanding] = await query<{ points: string | number }>(
+    ctx.db,
+    sql`select (select coalesce(sum(${memberBalances.balance}), 0) from ${memberBalances} where ${memberBalances.practiceId} = ${ctx.practiceId})
+             - (select coalesce(sum(${ledgerEntries.points}), 0) from ${ledgerEntries}
+                where ${ledgerEntries.practiceId} = ${ctx.practiceId} and ${ledgerEntries.at} >= ${to.toISOString()}::timestamptz) as points`,
+  );
   const [active] = await ctx.db
     .select({ members: sql`count(distinct ${events.memberId})` })
     .from(events)
