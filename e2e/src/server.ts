@@ -27,13 +27,14 @@ async function freePort(): Promise<number> {
 }
 
 export async function startServer(
-  options: { timeoutMs?: number; env?: Record<string, string>; logName?: string } = {},
+  options: { timeoutMs?: number; env?: Record<string, string>; logName?: string; dataDir?: string } = {},
 ): Promise<RunningServer> {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < 24) throw new Error(`e2e needs Node 24 (server.ts runs TypeScript natively); this is Node ${process.version}`);
 
   const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), "tally-e2e-"));
+  // A folder given by the caller (one a CLI has prepared) is removed at stop like our own.
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "tally-e2e-")));
   mkdirSync(resultsDir, { recursive: true });
   const logFile = join(resultsDir, options.logName ?? "server.log");
   const log = createWriteStream(logFile);
