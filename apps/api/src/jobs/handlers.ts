@@ -1,7 +1,18 @@
 // The jobs this API runs: one definition per pg-boss queue (see runtime.ts). To add a job, add a
 // definition here: its queue name, options (lease, retries), handler and, for periodic work, a
 // cron (`perPractice` in each practice's timezone, or `cron` once for the install).
-import { addDays, digestRecipients, enqueueMessage, expireCoupons, localDate, runBirthdays, startOfLocalDay, systemCtx } from "@tally/core";
+import {
+  addDays,
+  digestRecipients,
+  enqueueMessage,
+  expireCoupons,
+  expiringSoon,
+  localDate,
+  runBirthdays,
+  runExpirySweep,
+  startOfLocalDay,
+  systemCtx,
+} from "@tally/core";
 import { practices } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { drainSoon, runMessageDrain } from "../messages/run.ts";
@@ -24,8 +35,20 @@ export async function digestHandler(job: PracticeJob, deps: AppDeps) {
   const from = startOfLocalDay(date, practice.timezone);
   const to = startOfLocalDay(addDays(date, 1), practice.timezone);
   const recipients = await digestRecipients(db, practice.id, from, to);
+  // Points expiring within 30 days (SPEC 7): each member is told once per first due instant.
+  const expiring = await expiringSoon(db, practice.id, job.createdOn ?? new Date());
   // The subject is the date: a retried digest queues each member's message once.
   await db.transaction(async (tx) => {
+    for (const x of expiring)
+      await enqueueMessage(tx, {
+        practiceId: practice.id,
+        memberId: x.memberId,
+        kind: "points_expiring",
+        channel: "email",
+        subjectKey: `expiring:${x.expiresAt}`,
+        title: `${x.points} points expire soon at ${practice.name}`,
+        data: { firstName: x.firstName, points: x.points, expiresAt: x.expiresAt },
+      });
     for (const r of recipients)
       await enqueueMessage(tx, {
         practiceId: practice.id,
@@ -38,8 +61,8 @@ export async function digestHandler(job: PracticeJob, deps: AppDeps) {
         data: { firstName: r.firstName, points: r.points, balance: r.balance, date },
       });
   });
-  if (recipients.length > 0) await drainSoon(deps);
-  return { date, recipients: recipients.length };
+  if (recipients.length > 0 || expiring.length > 0) await drainSoon(deps);
+  return { date, recipients: recipients.length, expiring: expiring.length };
 }
 
 type DigestMail = { practiceId: string; to: string; firstName: string; points: number; balance: number; date: string };
@@ -78,6 +101,17 @@ export const jobDefinitions: JobDefinition<never>[] = [
     cron: "* * * * *",
     options: { retryLimit: 1, expireInSeconds: 10 * 60 },
     handler: (_job, deps) => runMessageDrain(deps),
+  },
+  {
+    /**
+     * Every minute: points that fell due expire (SPEC 7), as `expiry` ledger entries through the
+     * write pipeline's store step, for the members the next-expiry index lists (events apply what
+     * is due before themselves too).
+     */
+    name: "points.expire",
+    cron: "* * * * *",
+    options: { retryLimit: 1, expireInSeconds: 10 * 60 },
+    handler: (_job, deps) => runExpirySweep(deps.database.db),
   },
   {
     /** Hourly, per practice: active coupons past their expiry become expired (readers also check the time). */

@@ -7,7 +7,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@tally/db";
-import { expireDue } from "@tally/rules";
+import { expireDue, upcomingExpirations } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import { type Ctx, systemCtx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
@@ -92,4 +92,37 @@ export async function runExpirySweep(db: Db, until = new Date(), batch = 500): P
     }
   }
   return total;
+}
+
+/** A member with points expiring soon (the daily digest's "points expiring" message, once per due instant). */
+export interface ExpiringSoon {
+  memberId: string;
+  firstName: string;
+  /** Points expiring within the horizon. */
+  points: number;
+  /** The first of those instants: with the member, the message's key (a member is told once). */
+  expiresAt: string;
+}
+
+/** Members of a practice whose points expire within `days` of `now` (SPEC 7: the digest tells them once). */
+export async function expiringSoon(db: Db | Tx, practiceId: string, now: Date, days = 30): Promise<ExpiringSoon[]> {
+  const setup = await loadSetup(db, practiceId);
+  if (setup.program.expire === null || setup.practice.status === "off") return [];
+  const horizon = now.getTime() + days * 24 * 3600 * 1000;
+  const rows = await query<{ member_id: string; first_name: string; state: unknown; balance: number | string | null }>(
+    db,
+    sql`select s.member_id, m.first_name, s.state, b.balance from member_engine_states s
+        join members m on m.id = s.member_id and m.status = 'member'
+        left join member_balances b on b.member_id = s.member_id
+        where s.practice_id = ${practiceId}::uuid and s.next_expiry_at > ${now.toISOString()}::timestamptz
+          and s.next_expiry_at <= ${new Date(horizon).toISOString()}::timestamptz`,
+  );
+  const out: ExpiringSoon[] = [];
+  for (const r of rows) {
+    const state = { ...((typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState), balance: Number(r.balance ?? 0) };
+    const soon = upcomingExpirations(setup.program, state, 100).filter((x) => Date.parse(x.at) <= horizon);
+    if (soon.length === 0) continue;
+    out.push({ memberId: r.member_id, firstName: r.first_name, points: soon.reduce((s, x) => s + x.points, 0), expiresAt: soon[0]!.at });
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { ledgerSum } from "../ledger/append.ts";
 import { mergeMembers } from "../members/merge-members.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { expireDueMembers, runExpirySweep } from "./expire-due.ts";
+import { expireDueMembers, expiringSoon, runExpirySweep } from "./expire-due.ts";
 import { recordEvent } from "./record-event.ts";
 import { throwIfRejected } from "./rejections.ts";
 
@@ -161,6 +161,11 @@ describe("expiry, tiers and available dates through the ledger", () => {
     expect(row!.nextExpiryAt?.toISOString()).toBe("2027-05-01T10:00:00.000Z");
     expect(await nextExpiry(bob)).toBeNull();
     expect(await balanced(carl)).toBe(10);
+    // The digest's "points expiring": what falls due within 30 days, keyed by its first instant.
+    expect(await expiringSoon(t.db, p.id, new Date("2027-04-10T00:00:00Z"))).toEqual([
+      { memberId: carl, firstName: "Carl", points: 5, expiresAt: "2027-05-01T10:00:00.000Z" },
+    ]);
+    expect(await expiringSoon(t.db, p.id, new Date("2027-03-10T00:00:00Z"))).toEqual([]);
     // The duplicate's lot expires on the survivor at its own date.
     expect(await runExpirySweep(t.db, new Date("2027-05-15T00:00:00Z"))).toMatchObject({ members: 1, points: 5 });
     expect(await balanced(carl)).toBe(5);
