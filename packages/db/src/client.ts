@@ -2,6 +2,7 @@
 // PostgreSQL through the `postgres` driver when a URL is given.
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -306,7 +307,8 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = new PGlite(options.dataDir);
+  // pg_trgm: member search's trigram indexes, as on PostgreSQL (migration 0013).
+  const client = new PGlite(options.dataDir, { extensions: { pg_trgm } });
   // One process owns an embedded database: read caches are always safe.
   const counter = new WriteCounter(true);
   const db = drizzlePglite(countedPglite(client, counter), { schema, casing: "snake_case" }) as unknown as Db;
