@@ -237,6 +237,23 @@ describe("kiosk check-in code, kiosk screens and referrals", () => {
       await es.page.goto("/kiosk");
       await es.page.getByRole("heading", { level: 1, name: "Registrar llegada" }).waitFor();
       expect(await es.page.evaluate(() => document.documentElement.lang)).toBe("es");
+      // In Spanish too, after a wrong birth date both buttons stay beside the keypad and above the footer.
+      await es.page.goto("/kiosk/check-in/phone");
+      await es.page.waitForLoadState("networkidle");
+      await tapDigits(es.page, p.phone);
+      await tapDigits(es.page, "01021903");
+      await submit(es.page, es.page.getByRole("button", { name: "Continuar" }));
+      await es.page.getByText("No le encontramos.").waitFor();
+      const pad = (await es.page.getByRole("group", { name: "Teclado numérico" }).boundingBox())!;
+      const esFooter = (await es.page.locator("footer").boundingBox())!;
+      for (const name of ["Reiniciar", "Continuar"]) {
+        const box = (await es.page.getByRole(name === "Reiniciar" ? "link" : "button", { name }).boundingBox())!;
+        expect(box.x + box.width, name).toBeLessThanOrEqual(pad.x);
+        expect(box.y + box.height, name).toBeLessThanOrEqual(esFooter.y);
+      }
+      await screenshot(es.page, "issue15-kiosk-phone-wrong-birth-date-es");
+      await es.page.goto("/kiosk");
+      await es.page.getByRole("heading", { level: 1, name: "Registrar llegada" }).waitFor();
       await es.page.clock.install();
       await es.page.getByRole("link", { name: "English" }).click();
       await es.page.getByRole("heading", { level: 1, name: "Check in" }).waitFor();

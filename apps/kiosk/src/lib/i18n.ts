@@ -112,7 +112,7 @@ const es = {
   phoneHint: "Escriba el número que tenemos registrado",
   needHelp: "¿Necesita ayuda? Por favor, acuda a recepción.",
   language: "Idioma",
-  startOver: "Empezar de nuevo",
+  startOver: "Reiniciar",
   continue: "Continuar",
   cardTitle: "Escanee o escriba su tarjeta de recompensas",
   cardNumber: "Número de tarjeta de recompensas",
