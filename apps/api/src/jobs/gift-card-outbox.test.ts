@@ -1,10 +1,24 @@
 // Through the API: a gift-card redemption answers `pending` at once (the provider is not called
-// inside it) and the job runner's next run issues the card, with the order id as idempotency key.
-import { type GiftCardProvider, sandboxGiftCards, setGiftCardProvider } from "@tally/core";
-import { members } from "@tally/db";
+// inside it) and the job runner's next run issues the card, with the order id as idempotency key;
+// the patient's email with the claim code goes out once (sent directly, or as a job with the card's record).
+import {
+  adjustPoints,
+  createReward,
+  type GiftCardProvider,
+  redeemReward,
+  sandboxGiftCards,
+  setGiftCardProvider,
+  systemCtx,
+} from "@tally/core";
+import { seedDemo } from "@tally/core/seed";
+import { devMailbox, memberBalances, members, practices } from "@tally/db";
+import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeps } from "../app.ts";
+import { createLogger } from "../logger.ts";
 import { createHarness, type Harness } from "../testing/harness.ts";
+import type { AppDeps } from "../trpc/context.ts";
 import { runGiftCardOutbox } from "./gift-card-outbox.ts";
 
 describe("gift-card outbox through the API", () => {
@@ -65,5 +79,55 @@ describe("gift-card outbox through the API", () => {
     expect(mails[0]).toMatchObject({ to: ana!.email, subject: "Your $10 Amazon is ready" });
     expect(mails[0]!.text).toContain(`Claim code: ${claimCode}`);
     expect(mails[0]!.text).toContain("Bright Smiles Orthodontics");
+  });
+});
+
+describe("gift-card email with the job runner on", () => {
+  let t: TestDatabase;
+  let deps: AppDeps;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemo(t.db, { members: 3 });
+    deps = createDeps({ database: t, log: createLogger("silent"), jobs: { pollingIntervalSeconds: 0.5 } });
+    await deps.jobs.start();
+  });
+  afterAll(async () => {
+    await deps?.jobs.stop();
+    await t?.dispose();
+  });
+
+  it("enqueues the email with the card's record (one job per order) and the worker sends it once", async () => {
+    const [practice] = await t.db.select().from(practices).where(eq(practices.slug, "bright-smiles"));
+    const ctx = systemCtx(t.db, practice!.id);
+    const [m] = await t.db
+      .insert(members)
+      .values({ practiceId: practice!.id, firstName: "Gia", lastName: "Mail", email: "gia.mail@example.com" })
+      .returning();
+    await t.db.insert(memberBalances).values({ memberId: m!.id, practiceId: practice!.id, balance: 0 });
+    await adjustPoints({ ctx, input: { memberId: m!.id, points: 600, note: "start" } });
+    const reward = await createReward({
+      ctx,
+      input: { kind: "gift_card", name: "$10 Book gift card", pointsPrice: 500, valueCents: 1000, providerSku: "BOOK-10" },
+    });
+    const r = await redeemReward({ ctx, input: { memberId: m!.id, rewardId: reward.id } });
+    await runGiftCardOutbox(deps);
+    await runGiftCardOutbox(deps);
+    const mails = async () => await t.db.select().from(devMailbox).where(eq(devMailbox.to, "gia.mail@example.com"));
+    const end = Date.now() + 20_000;
+    while ((await mails()).length === 0 && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
+    const sent = await mails();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ subject: "Your $10 Book gift card is ready", practiceId: practice!.id });
+    const { claimCode } = await sandboxGiftCards.issue({
+      orderId: r.orderId,
+      sku: "BOOK-10",
+      valueCents: 1000,
+      recipient: { name: "", email: null },
+    });
+    expect(sent[0]!.text).toContain(`Claim code: ${claimCode}`);
+    // Running the outbox again (another process, the next minute) sends nothing more.
+    await runGiftCardOutbox(deps);
+    await new Promise((res) => setTimeout(res, 1_500));
+    expect(await mails()).toHaveLength(1);
   });
 });
