@@ -3,7 +3,9 @@
 import type { AppDeps } from "../trpc/context.ts";
 import { type DrainOptions, type DrainReport, drainMessages } from "./drain.ts";
 
-export const publicUrlOf = (deps: Pick<AppDeps, "config">) => (deps.config.publicUrl ?? "http://localhost:3000").replace(/\/$/, "");
+/** The address people use (PUBLIC_URL), else this server on localhost (as the server announces itself). */
+export const publicUrlOf = (deps: Pick<AppDeps, "config">) =>
+  (deps.config.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
 
 export async function runMessageDrain(deps: AppDeps, options: DrainOptions = {}): Promise<DrainReport> {
   const report = await drainMessages({ db: deps.database.db, mailer: deps.mailer, publicUrl: publicUrlOf(deps) }, options);
