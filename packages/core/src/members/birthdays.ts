@@ -3,7 +3,7 @@
 
 import { members } from "@tally/db";
 import { localDate, pointsGiven } from "@tally/rules";
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { processEvent } from "../events/process-event.ts";
@@ -20,6 +20,20 @@ export function birthdayIn(birthday: string, year: number): string {
   return md === "02-29" && !isLeap(year) ? `${year}-02-28` : `${year}-${md}`;
 }
 
+/** A birthday's month and day as one number (April 2 = 402), the key of the index
+ *  `members_birthday_md_idx` (migration 0014): jobs select the day's members by it. */
+const monthDay = sql<number>`((extract(month from ${members.birthday}) * 100 + extract(day from ${members.birthday}))::int)`;
+
+/** The month-day keys of birthdays that fall on these dates (Feb 29 ones on Feb 28 of other years). */
+function monthDaysOn(dates: string[]): number[] {
+  const keys = new Set<number>();
+  for (const d of dates) {
+    keys.add(Number(d.slice(5, 7)) * 100 + Number(d.slice(8, 10)));
+    if (d.slice(5) === "02-28" && !isLeap(Number(d.slice(0, 4)))) keys.add(229);
+  }
+  return [...keys];
+}
+
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export const listBirthdaysInput = z.object({ days: z.number().int().min(0).max(366).default(30) });
@@ -31,10 +45,18 @@ export async function listBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<ty
   const today = localDate(new Date(), practice.timezone);
   const end = addDays(today, days);
   const year = Number(today.slice(0, 4));
+  const dates = Array.from({ length: Math.min(days, 366) + 1 }, (_, i) => addDays(today, i));
   const rows = await ctx.db
     .select()
     .from(members)
-    .where(and(eq(members.practiceId, ctx.practiceId), eq(members.status, "member"), isNotNull(members.birthday)));
+    .where(
+      and(
+        eq(members.practiceId, ctx.practiceId),
+        eq(members.status, "member"),
+        isNotNull(members.birthday),
+        inArray(monthDay, monthDaysOn(dates)),
+      ),
+    );
   return rows
     .map((m) => {
       let next = birthdayIn(m.birthday!, year);
@@ -55,10 +77,19 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
     const setup = await loadSetup(tx, ctx.practiceId);
     const today = localDate(at, setup.practice.timezone);
     const year = Number(today.slice(0, 4));
+    // Only today's birthdays are read (by the month-day index), not every member.
     const rows = await tx
       .select({ id: members.id, birthday: members.birthday })
       .from(members)
-      .where(and(eq(members.practiceId, ctx.practiceId), eq(members.status, "member"), isNotNull(members.birthday)));
+      .where(
+        and(
+          eq(members.practiceId, ctx.practiceId),
+          eq(members.status, "member"),
+          isNotNull(members.birthday),
+          inArray(monthDay, monthDaysOn([today])),
+        ),
+      )
+      .orderBy(members.id);
     let awarded = 0;
     const celebrated: string[] = [];
     for (const m of rows) {
