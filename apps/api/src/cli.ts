@@ -4,7 +4,7 @@
 // database in TALLY_DATA_DIR, which only one process may open: stop the server first (it leaves a
 // server.pid in the data folder while it runs, and this refuses to start beside it).
 import { parseArgs } from "node:util";
-import { createPractice, isDomainError, listAllPractices, setDefaultPracticeBySlug, systemCtx } from "@tally/core";
+import { createPractice, isDomainError, listAllPractices, rebuildPracticeStates, setDefaultPracticeBySlug, systemCtx } from "@tally/core";
 import { createDatabase } from "@tally/db";
 import { readEnv } from "./env.ts";
 import { runningServerPid } from "./pid-file.ts";
@@ -15,6 +15,9 @@ const usage = `usage:
       (they choose their own at first sign-in)
   tally practice list                      the practices of this install
   tally practice default --slug SLUG       the practice the portal and kiosk open with
+  tally practice rebuild-states [--slug SLUG]
+      rebuilds members' engine states by replaying their recorded events (every practice, or one);
+      the ledger is not touched, and running it again gives the same states
 
 Uses DATABASE_URL when set, else the embedded database in TALLY_DATA_DIR (default .data/).
 The embedded database opens in one process only: stop the server first.`;
@@ -85,6 +88,14 @@ async function main(argv: string[]) {
       const rows = await listAllPractices(db);
       if (rows.length === 0) process.stdout.write("No practices yet. Create one with: pnpm tally practice create --help\n");
       for (const p of rows) process.stdout.write(`${p.slug}\t${p.name}\t${p.timezone}\t${p.status}${p.isDefault ? "\tdefault" : ""}\n`);
+    } else if (verb === "rebuild-states") {
+      const all = await listAllPractices(db);
+      const chosen = values.slug ? all.filter((p) => p.slug === values.slug) : all;
+      if (values.slug && chosen.length === 0) fail(`no practice ${values.slug}`, 1);
+      for (const p of chosen) {
+        const n = await rebuildPracticeStates(db, systemCtx(db, p.id));
+        process.stdout.write(`${p.slug}\t${n} member${n === 1 ? "" : "s"} rebuilt\n`);
+      }
     } else if (verb === "default") {
       if (!values.slug) fail(`missing --slug\n\n${usage}`);
       await setDefaultPracticeBySlug(db, values.slug);
