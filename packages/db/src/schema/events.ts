@@ -31,7 +31,9 @@ export const events = pgTable(
   },
   (t) => [
     uniqueIndex("events_practice_external_key").on(t.practiceId, t.externalId),
-    index("events_practice_at_idx").on(t.practiceId, t.at),
+    // Check-ins per day and active members read only these columns of a range (index-only scans,
+    // not the payload and outcome).
+    index("events_practice_at_member_type_idx").on(t.practiceId, t.at, t.memberId, t.type),
     index("events_member_idx").on(t.memberId),
   ],
 );

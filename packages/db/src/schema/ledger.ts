@@ -51,7 +51,11 @@ export const ledgerEntries = pgTable(
   (t) => [
     uniqueIndex("ledger_entries_practice_key").on(t.practiceId, t.idempotencyKey),
     index("ledger_entries_member_at_idx").on(t.memberId, t.at),
-    index("ledger_entries_practice_at_idx").on(t.practiceId, t.at),
+    // Reports (per-day figures, top rules) read only these columns of a range: an index-only scan
+    // instead of the wide rows (the explanation JSON).
+    index("ledger_entries_practice_at_figures_idx").on(t.practiceId, t.at, t.kind, t.points, t.memberId, t.ruleName),
+    // The daily digest: the entries recorded in a window.
+    index("ledger_entries_practice_created_idx").on(t.practiceId, t.createdAt),
     index("ledger_entries_event_idx").on(t.eventId),
   ],
 );
