@@ -180,6 +180,41 @@ describe("webhooks (Standard Webhooks, from the outbox)", () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("tells about members, redemptions, fulfilled orders and used coupons, each type only to its subscribers", async () => {
+    await admin.webhooks.create.mutate({ url });
+    const onlyCoupons = await admin.webhooks.create.mutate({ url: `${url}?coupons`, eventTypes: ["coupon.used"] });
+    const rest = (path: string, init: RequestInit & { json?: unknown } = {}) =>
+      h.request(`/api/v1${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(init.headers as Record<string, string>) },
+        body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      });
+    const created = await rest("/members/HOOK-1", { method: "PUT", json: { firstName: "Hook", lastName: "Member" } });
+    expect(created.status).toBe(201);
+    await postInvoice("PMS-10000", "500.00");
+    const gift = await admin.catalog.createReward.mutate({ name: "Tote bag", pointsPrice: 5, kind: "in_house" });
+    const coupon = await admin.catalog.createReward.mutate({ name: "Floss", pointsPrice: 5, kind: "coupon", couponCode: "FLOSS" });
+    const order = (await (await rest("/redemptions", { method: "POST", json: { memberId: ana.id, rewardId: gift.id } })).json()) as {
+      orderId: string;
+    };
+    await admin.redemption.fulfilOrder.mutate({ orderId: order.orderId });
+    await rest("/redemptions", { method: "POST", json: { memberId: ana.id, rewardId: coupon.id } });
+    const coupons = (await (await rest(`/members/${ana.id}/coupons`)).json()) as { items: { id: string; coupon: string }[] };
+    await rest(`/coupons/${coupons.items.find((c) => c.coupon === "FLOSS")!.id}/use`, { method: "POST" });
+    await drain();
+    const all = successes().map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> });
+    const types = all.map((x) => x.type);
+    expect(types).toEqual(
+      expect.arrayContaining(["member.created", "points.awarded", "reward.redeemed", "order.fulfilled", "coupon.used"]),
+    );
+    expect(all.find((x) => x.type === "reward.redeemed")!.data).toMatchObject({ memberId: ana.id, points: -5, reward: "Tote bag" });
+    expect(all.find((x) => x.type === "order.fulfilled")!.data).toMatchObject({ orderId: order.orderId, reward: "Tote bag" });
+    expect(all.find((x) => x.type === "member.created")!.data).toMatchObject({ member: { externalId: "HOOK-1" } });
+    // The coupon-only endpoint got the coupon.used message and nothing else.
+    const couponOnly = (await admin.webhooks.deliveries.query({ endpointId: onlyCoupons.id })).map((d) => d.type);
+    expect(couponOnly).toEqual(["coupon.used"]);
+  });
+
   it("refuses private addresses unless allowed, and answers another practice's endpoint as not found", async () => {
     expect(isPrivateAddress("127.0.0.1")).toBe(true);
     expect(isPrivateAddress("10.2.3.4")).toBe(true);

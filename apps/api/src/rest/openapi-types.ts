@@ -1916,7 +1916,7 @@ export interface components {
             id: string;
             url: string;
             description: string;
-            eventTypes: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "reward.redeemed" | "coupon.unlocked" | "coupon.used")[];
+            eventTypes: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "reward.redeemed" | "order.fulfilled" | "coupon.unlocked" | "coupon.used")[];
             lineItems: boolean;
             /** @enum {string} */
             status: "enabled" | "disabled";
@@ -1930,7 +1930,7 @@ export interface components {
             url: string;
             description?: string;
             /** @description None: every type */
-            eventTypes?: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "reward.redeemed" | "coupon.unlocked" | "coupon.used")[];
+            eventTypes?: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "reward.redeemed" | "order.fulfilled" | "coupon.unlocked" | "coupon.used")[];
             /** @description Include invoice line items (needs the line_items:read scope) */
             lineItems?: boolean;
         };

@@ -10,6 +10,7 @@ import { DomainError } from "../errors.ts";
 import { appendEntries } from "../ledger/append.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
+import { enqueueWebhooks } from "../webhooks/outbox.ts";
 
 export const listOrdersInput = z.object({
   status: z.enum(["pending", "fulfilled", "cancelled"]).optional(),
@@ -56,6 +57,13 @@ export async function fulfilOrder({ ctx, input }: { ctx: Ctx; input: Input<typeo
       .where(eq(orders.id, orderId))
       .returning();
     await audit(tx, ctx, { action: "redemption.fulfilOrder", targetType: "order", targetId: orderId, details: { note } });
+    await enqueueWebhooks(tx, ctx.practiceId, [
+      {
+        type: "order.fulfilled",
+        memberId: row!.memberId,
+        data: { memberId: row!.memberId, orderId, reward: row!.rewardName, points: row!.points, fulfilledAt: row!.fulfilledAt },
+      },
+    ]);
     return row!;
   });
 }

@@ -12,6 +12,7 @@ export const webhookEventTypes = [
   "points.awarded",
   "points.reversed",
   "reward.redeemed",
+  "order.fulfilled",
   "coupon.unlocked",
   "coupon.used",
 ] as const;
