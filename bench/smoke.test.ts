@@ -58,3 +58,22 @@ test("page benchmark through the apps", () => {
   assert.match(out, /kiosk check-in → welcome \| \d+ \|/);
   assert.doesNotMatch(out, /\| [1-9]\d* \|\n/);
 });
+
+test("scale benchmark at 1/100 size: the large practice's reports agree with its ledger", () => {
+  assert.ok(postgres, "the benchmarks' smoke test runs in the PostgreSQL pass (DATABASE_URL)");
+  const out = run("scale.bench.ts", ["--scale", "0.01", "--rounds", "1"]);
+  assert.match(out, /\| reports, 12 months \| [\d.]+ ms \| [\d.]+ ms \|/);
+  const checks = JSON.parse(out.split("\n").find((l) => l.startsWith('{"events"'))!);
+  assert.equal(checks.events, 20000);
+  assert.ok(checks.ledger_entries >= 20000);
+  assert.equal(checks.outstanding_matches_ledger, true);
+  assert.equal(checks.search_first_page, 25);
+  assert.ok(checks.search_total >= 25);
+});
+
+test("message drain benchmark: 200 queued emails, worker killed halfway, at most once", () => {
+  assert.ok(postgres, "the benchmarks' smoke test runs in the PostgreSQL pass (DATABASE_URL)");
+  const out = run("messages.bench.ts", ["--messages", "200"]);
+  assert.match(out, /at-most-once: holds; concurrency bound: holds/);
+  assert.match(out, /"delivered_twice":0/);
+});

@@ -1,0 +1,310 @@
+// Scale benchmark (issue 20): a large practice (50,000 members, about 2,000,000 events over five
+// years by default) beside the 200-member demo practice in the same PostgreSQL database, and the
+// operations whose cost grew with the practice measured over HTTP (tRPC, admin sessions) at both
+// sizes in the same run; jobs are timed in-process, per unit of work. Prints a markdown table
+// (medians) with the large/small ratio, and one JSON line of checks.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/scale.bench.ts                  # full size (minutes)
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/scale.bench.ts --scale 0.01     # CI size
+//
+// The large practice is written through the product's own paths: members as rows (like a patient
+// import's insert), events through the one write pipeline (`recordEvents`, the store step that
+// every door uses, in chunks of 5,000 in time order), so its ledger, balances and engine states
+// are what the product writes.
+import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
+import { createApp } from "@tally/api/app";
+import { createLogger } from "@tally/api/logger";
+import { digestRecipients, type EventInput, getRuleSetVersion, hashPassword, runBirthdays, saveRuleSet, systemCtx } from "@tally/core";
+import { seedDemo } from "@tally/core/seed";
+import { memberBalances, members, practices, staffUsers } from "@tally/db";
+import { createTestDatabase } from "@tally/db/testing";
+import { sql } from "drizzle-orm";
+// The one write pipeline's bulk entry (what the import and every door call) is not a public verb:
+// biome-ignore lint/style/noRestrictedImports: the bench feeds millions of events through the pipeline itself
+import { recordEvents } from "../packages/core/src/events/record-events.ts";
+// biome-ignore lint/style/noRestrictedImports: the pipeline runs inside the caller's transaction
+import { inTx } from "../packages/core/src/verb.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: "string", default: "1" },
+    members: { type: "string" },
+    events: { type: "string" },
+    years: { type: "string", default: "5" },
+    rounds: { type: "string", default: "5" },
+  },
+});
+const scale = Number(args.scale);
+const MEMBERS = Number(args.members ?? Math.round(50_000 * scale));
+const EVENTS = Number(args.events ?? Math.round(2_000_000 * scale));
+const YEARS = Number(args.years);
+const ROUNDS = Number(args.rounds);
+const DAY = 86_400_000;
+
+if (!process.env.DATABASE_URL) {
+  console.error("scale.bench needs PostgreSQL: set DATABASE_URL");
+  process.exit(2);
+}
+
+// A deterministic generator (mulberry32).
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = prng(20_261_206);
+const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+const firstNames = ["Ana", "Edgar", "Margaret", "Liam", "Olivia", "Noah", "Emma", "Mia", "Lucas", "Sofia", "Ethan", "Ava", "Gary", "Grace"];
+const lastNames = [
+  "Garcia",
+  "Smith",
+  "Johnson",
+  "Brown",
+  "Lee",
+  "Nguyen",
+  "Patel",
+  "Kim",
+  "Lopez",
+  "Bell",
+  "Dunn",
+  "Hughes",
+  "Edgars",
+  "Ward",
+];
+
+const database = await createTestDatabase({ max: 10 });
+const { db } = database;
+const t0 = performance.now();
+const seeded = await seedDemo(db, { members: 200 });
+const smallId = seeded.practiceIds["bright-smiles"]!;
+
+// ---------------------------------------------------------------- the large practice
+const [large] = await db
+  .insert(practices)
+  .values({ slug: "large-practice", name: "Large Practice", timezone: "America/Chicago", status: "on" })
+  .returning();
+const largeId = large!.id;
+const password = "large-admin-2026";
+await db.insert(staffUsers).values({
+  practiceId: largeId,
+  role: "admin",
+  email: "admin@large.test",
+  name: "Large Admin",
+  passwordHash: await hashPassword(password),
+  mustChangePassword: false,
+});
+const ctx = systemCtx(db, largeId);
+const activeSmall = await getRuleSetVersion({ ctx: systemCtx(db, smallId) });
+const fallbackRules = `earn "Spend" on invoice.paid { rate 1 point per $10 }
+reward "Visit" on visit.checked_in { award 20 points }
+reward "Birthday" on member.birthday { award 50 points }
+`;
+try {
+  await saveRuleSet({ ctx, input: { source: activeSmall?.source ?? fallbackRules, publish: true } });
+} catch {
+  await saveRuleSet({ ctx, input: { source: fallbackRules, publish: true } });
+}
+
+const now = Date.now();
+const start = now - YEARS * 365 * DAY;
+const memberIds: string[] = [];
+for (let i = 0; i < MEMBERS; i += 2000) {
+  const rows = Array.from({ length: Math.min(2000, MEMBERS - i) }, (_, k) => {
+    const n = i + k;
+    const first = firstNames[n % firstNames.length]!;
+    const last = lastNames[Math.floor(n / firstNames.length) % lastNames.length]!;
+    const born = new Date(Date.UTC(1950 + between(0, 60), between(0, 11), between(1, 28))).toISOString().slice(0, 10);
+    return {
+      practiceId: largeId,
+      firstName: first,
+      lastName: last,
+      email: `${first}.${last}.${n}@large.test`.toLowerCase(),
+      phone: `555${String(1_000_000 + n).slice(-7)}`,
+      cardNumber: `L${String(n).padStart(9, "0")}`,
+      externalId: `LP-${n}`,
+      birthday: born,
+      status: "member" as const,
+      registered: n % 3 === 0,
+    };
+  });
+  const inserted = await db.insert(members).values(rows).returning({ id: members.id });
+  await db.insert(memberBalances).values(inserted.map((m) => ({ memberId: m.id, practiceId: largeId, balance: 0 })));
+  for (const m of inserted) memberIds.push(m.id);
+}
+
+// Events in time order, day by day, through the one write pipeline in chunks.
+let chunk: EventInput[] = [];
+let recorded = 0;
+const perDay = EVENTS / (YEARS * 365);
+const flush = async () => {
+  if (chunk.length === 0) return;
+  const batch = chunk;
+  chunk = [];
+  await inTx(ctx, (tx) => recordEvents(tx, ctx, batch, { source: "import", fresh: true, priorOutcomes: false }));
+  recorded += batch.length;
+};
+for (let day = 0; day < YEARS * 365; day++) {
+  const count = Math.floor(perDay) + (rand() < perDay % 1 ? 1 : 0);
+  const stamps = Array.from({ length: count }, () => start + day * DAY + between(8 * 3600, 18 * 3600) * 1000).sort((a, b) => a - b);
+  for (const at of stamps) {
+    const member = memberIds[Math.floor(rand() * memberIds.length)]!;
+    const id = `s${recorded + chunk.length}`;
+    if (rand() < 0.4) chunk.push({ id, type: "visit.checked_in", at: new Date(at).toISOString(), member } as EventInput);
+    else
+      chunk.push({
+        id,
+        type: "invoice.paid",
+        at: new Date(at).toISOString(),
+        member,
+        invoice: { id, lines: [{ code: "D1110", amount: `${between(20, 300)}.00` }] },
+      } as EventInput);
+    if (chunk.length >= 5000) await flush();
+  }
+}
+await flush();
+await db.execute(sql`vacuum analyze`);
+const built = (performance.now() - t0) / 1000;
+const [counts] = (await db.execute(
+  sql`select (select count(*) from events where practice_id = ${largeId}) as events,
+             (select count(*) from ledger_entries where practice_id = ${largeId}) as entries,
+             (select count(*) from members where practice_id = ${largeId}) as members`,
+)) as unknown as { events: string; entries: string; members: string }[];
+console.error(`built in ${built.toFixed(0)} s: ${JSON.stringify(counts)}`);
+
+// ---------------------------------------------------------------- the server and the measurements
+const app = createApp({ database, log: createLogger("silent"), config: {} });
+const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+await new Promise((r) => setTimeout(r, 100));
+const port = (server.address() as { port: number }).port;
+const base = `http://127.0.0.1:${port}/trpc`;
+async function signIn(email: string, pw: string) {
+  const r = await fetch(`${base}/auth.signIn`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: pw }),
+  });
+  if (!r.ok) throw new Error(`sign-in ${email}: ${r.status} ${await r.text()}`);
+  return r.headers.getSetCookie()[0]!.split(";")[0]!;
+}
+const cookies = { small: await signIn("admin@brightsmiles.test", "demo-admin-2026"), large: await signIn("admin@large.test", password) };
+
+async function call(size: "small" | "large", path: string, input: unknown, method: "GET" | "POST" = "GET") {
+  const url = method === "GET" ? `${base}/${path}?input=${encodeURIComponent(JSON.stringify(input))}` : `${base}/${path}`;
+  const t = performance.now();
+  const r = await fetch(url, {
+    method,
+    headers: { cookie: cookies[size], "content-type": "application/json" },
+    body: method === "POST" ? JSON.stringify(input) : undefined,
+  });
+  const body = await r.text();
+  const ms = performance.now() - t;
+  if (!r.ok) throw new Error(`${path} (${size}): ${r.status} ${body.slice(0, 300)}`);
+  return { ms, bytes: body.length, body };
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Row {
+  operation: string;
+  small: number;
+  large: number;
+  note?: string;
+}
+const rows: Row[] = [];
+async function measure(operation: string, path: string, input: unknown, method: "GET" | "POST" = "GET", rounds = ROUNDS) {
+  const out: Record<string, number> = {};
+  let note = "";
+  for (const size of ["small", "large"] as const) {
+    await call(size, path, input, method); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const r = await call(size, path, input, method);
+      times.push(r.ms);
+      if (size === "large") note = `${(r.bytes / 1024).toFixed(0)} KB`;
+    }
+    out[size] = median(times);
+  }
+  rows.push({ operation, small: out.small!, large: out.large!, note });
+}
+const range = (days: number) => ({ from: new Date(now - days * DAY).toISOString(), to: new Date(now + 60_000).toISOString() });
+
+await measure("reports, 30 days (`reports.overview`)", "reports.overview", range(30));
+await measure("reports, 12 months", "reports.overview", range(365));
+await measure("dashboard series, 30 days (`reports.series`)", "reports.series", { days: 30 });
+await measure('member search "gar" (first page)', "members.search", { q: "gar" });
+await measure('member search by PMS id "LP-1"', "members.search", { q: "LP-1" });
+await measure("backtest, 12 months", "rules.backtest", { source: fallbackRules, ...range(365) }, "POST", Math.min(ROUNDS, 3));
+
+// Jobs, in-process, per unit of work (a birthday celebrated, a digest recipient).
+for (const [operation, run] of [
+  [
+    "birthdays job (per member celebrated)",
+    async (practiceId: string) => {
+      const r = await runBirthdays({ ctx: systemCtx(db, practiceId), input: { at: new Date() } });
+      return Math.max(1, r.members.length);
+    },
+  ],
+  [
+    "birthdays job with nothing to send",
+    async (practiceId: string) => {
+      await runBirthdays({ ctx: systemCtx(db, practiceId), input: { at: new Date(now + 1000) } });
+      return 1;
+    },
+  ],
+  [
+    "digest query (per recipient)",
+    async (practiceId: string) => {
+      const r = await digestRecipients(db, practiceId, new Date(now - 7 * DAY), new Date(now + DAY));
+      return Math.max(1, r.length);
+    },
+  ],
+] as const) {
+  const out: Record<string, number> = {};
+  for (const [size, id] of [
+    ["small", smallId],
+    ["large", largeId],
+  ] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const t = performance.now();
+      const units = await run(id);
+      times.push((performance.now() - t) / units);
+    }
+    out[size] = median(times);
+  }
+  rows.push({ operation, small: out.small!, large: out.large! });
+}
+
+const fmt = (ms: number) => `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
+console.log(
+  `\n${MEMBERS} members, ${counts!.events} events, ${counts!.entries} ledger entries (large) beside the 200-member demo; medians of ${ROUNDS}\n`,
+);
+console.log("| operation | small | large | ratio | large response |");
+console.log("|---|---:|---:|---:|---:|");
+for (const r of rows)
+  console.log(`| ${r.operation} | ${fmt(r.small)} | ${fmt(r.large)} | ${(r.large / r.small).toFixed(1)}x | ${r.note ?? ""} |`);
+
+// Checks (CI runs this at 1/100 size and checks results, not timings).
+const overview = JSON.parse((await call("large", "reports.overview", range(365 * YEARS + 30))).body).result.data.summary;
+const [ledger] = (await db.execute(
+  sql`select coalesce(sum(points), 0) as points, count(*) as n from ledger_entries where practice_id = ${largeId}`,
+)) as unknown as { points: string; n: string }[];
+const search = JSON.parse((await call("large", "members.search", { q: "gar" })).body).result.data;
+console.log(
+  JSON.stringify({
+    events: Number(counts!.events),
+    ledger_entries: Number(ledger!.n),
+    outstanding_matches_ledger: overview.outstanding === Number(ledger!.points),
+    search_first_page: search.items.length,
+    search_total: search.total,
+    built_seconds: Math.round(built),
+  }),
+);
+server.close();
+await database.dispose();
+process.exit(0);
