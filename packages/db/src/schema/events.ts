@@ -34,6 +34,8 @@ export const events = pgTable(
     // Check-ins per day and active members read only these columns of a range (index-only scans,
     // not the payload and outcome).
     index("events_practice_at_member_type_idx").on(t.practiceId, t.at, t.memberId, t.type),
+    // The backtest replays a practice's events in recording order, a page at a time from a cursor.
+    index("events_practice_recorded_idx").on(t.practiceId, t.recordedAt, t.id),
     index("events_member_idx").on(t.memberId),
   ],
 );

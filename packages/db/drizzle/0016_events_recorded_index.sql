@@ -1,0 +1,1 @@
+CREATE INDEX "events_practice_recorded_idx" ON "events" USING btree ("practice_id","recorded_at","id");
