@@ -25,7 +25,7 @@ describe("member since", () => {
     ] as const) {
       await recordEvent({
         ctx: p.system,
-        input: { id, type: "invoice.paid", at, member: ana!.id, invoice: { id, total: "120.00", lines: [] } },
+        input: { id, type: "invoice.paid", at, member: ana!.id, invoice: { id, lines: [{ code: "ADJ", amount: "120.00" }] } },
       });
     }
     const profile = await getMember({ ctx: p.team, input: { id: ana!.id } });
