@@ -59,6 +59,13 @@ test("page benchmark through the apps", () => {
   assert.doesNotMatch(out, /\| [1-9]\d* \|\n/);
 });
 
+test("message drain benchmark: 200 queued emails, worker killed halfway, at most once", () => {
+  assert.ok(postgres, "the benchmarks' smoke test runs in the PostgreSQL pass (DATABASE_URL)");
+  const out = run("messages.bench.ts", ["--messages", "200"]);
+  assert.match(out, /at-most-once: holds; concurrency bound: holds/);
+  assert.match(out, /"delivered_twice":0/);
+});
+
 test("scale benchmark at 1/100 size: the large practice's reports agree with its ledger", () => {
   assert.ok(postgres, "the benchmarks' smoke test runs in the PostgreSQL pass (DATABASE_URL)");
   const out = run("scale.bench.ts", ["--scale", "0.01", "--rounds", "1"]);

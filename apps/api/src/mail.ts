@@ -26,7 +26,12 @@ export interface Mailer {
 
 export function createMailer(db: Db, options: { smtpUrl?: string; from: string }): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    // Pooled connections (a handshake per message costs more than the message): up to 8 at once
+    // unless the URL says otherwise (?pool=false, ?maxConnections=N).
+    const url = new URL(options.smtpUrl);
+    if (!url.searchParams.has("pool")) url.searchParams.set("pool", "true");
+    if (!url.searchParams.has("maxConnections")) url.searchParams.set("maxConnections", "8");
+    const transport = nodemailer.createTransport(url.toString());
     return {
       kind: "smtp",
       send: async (m) => {

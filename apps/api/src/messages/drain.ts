@@ -31,7 +31,8 @@ export interface DrainDeps {
 }
 
 export interface DrainOptions {
-  /** Claimed per round. */
+  /** Claimed per round (default: the concurrency, so no more are `sending` than are in flight:
+   *  a crash leaves at most that many `unknown`). */
   limit?: number;
   /** Sends in flight at once. */
   concurrency?: number;
@@ -64,7 +65,8 @@ export async function smsProviderOf(db: Db, practiceId: string): Promise<SmsProv
 }
 
 export async function drainMessages(deps: DrainDeps, options: DrainOptions = {}): Promise<DrainReport> {
-  const o = { limit: 50, concurrency: 8, leaseMs: 120_000, maxRounds: 20, ...options };
+  const o = { concurrency: 8, leaseMs: 120_000, maxRounds: 200, ...options };
+  const limit = o.limit ?? o.concurrency;
   const report: DrainReport = { sent: 0, failed: 0, retrying: 0, interrupted: await markInterrupted(deps.db, { leaseMs: o.leaseMs }) };
   const practiceCache = new Map<string, Promise<PracticeInfo>>();
   const info = (practiceId: string) => {
@@ -76,7 +78,7 @@ export async function drainMessages(deps: DrainDeps, options: DrainOptions = {})
     return p;
   };
   for (let round = 0; round < o.maxRounds; round++) {
-    const claimed = await claimMessages(deps.db, { limit: o.limit });
+    const claimed = await claimMessages(deps.db, { limit });
     if (claimed.length === 0) break;
     let next = 0;
     const worker = async () => {
