@@ -916,6 +916,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Recorded before: the first outcome, with duplicate: true */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventOutcome"];
+                    };
+                };
                 /** @description Recorded */
                 201: {
                     headers: {
@@ -1952,10 +1961,19 @@ export interface components {
             [key: string]: unknown;
         };
         InvoiceImportResult: {
+            runId: string;
+            total: number;
             imported: number;
+            /** @description Of the imported: invoices paid again with other lines */
+            revised: number;
+            /** @description Recorded before: nothing changed */
             skipped: number;
+            errors: number;
+            rowErrors: {
+                row: number;
+                message: string;
+            }[];
             points: number;
-            errors: unknown[];
         } & {
             [key: string]: unknown;
         };

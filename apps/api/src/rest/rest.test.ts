@@ -2,7 +2,17 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { issuedCoupons, members } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { createHarness, type Harness, type TestClient } from "../testing/harness.ts";
+import { restApi } from "./index.ts";
+
+interface Seen {
+  method: string;
+  path: string;
+  status: number;
+  type: string;
+  body: unknown;
+}
 
 describe("REST API v1", () => {
   let h: Harness;
@@ -14,7 +24,22 @@ describe("REST API v1", () => {
   let ana: typeof members.$inferSelect;
   let vetMember: typeof members.$inferSelect;
 
-  const call = (path: string, key: string, init: RequestInit & { json?: unknown } = {}) =>
+  /** Every JSON answer the tests saw, checked against the document's schema for its route and status at the end. */
+  const seen: Seen[] = [];
+  const call = async (path: string, key: string, init: RequestInit & { json?: unknown } = {}) => {
+    const res = await rawCall(path, key, init);
+    const type = res.headers.get("content-type") ?? "";
+    if (type.includes("json"))
+      seen.push({
+        method: (init.method ?? "GET").toLowerCase(),
+        path: path.split("?")[0]!,
+        status: res.status,
+        type: type.split(";")[0]!,
+        body: await res.clone().json(),
+      });
+    return res;
+  };
+  const rawCall = (path: string, key: string, init: RequestInit & { json?: unknown } = {}) =>
     h.request(`/api/v1${path}`, {
       ...init,
       headers: {
@@ -358,6 +383,28 @@ describe("REST API v1", () => {
       expect(over.headers.get("retry-after")).toMatch(/^\d+$/);
       // Another key is not slowed by it.
       expect((await call("/rewards", readOnly)).status).toBe(200);
+    });
+  });
+  describe("contract", () => {
+    it("every answer the tests saw matches the document's schema for its route and status", async () => {
+      type Route = { method: string; path: string; responses: Record<string, { content?: Record<string, { schema: z.ZodType }> }> };
+      const routes = restApi(h.app.deps)
+        .openAPIRegistry.definitions.filter((d) => d.type === "route")
+        .map((d) => (d as unknown as { route: Route }).route)
+        .map((r) => ({ ...r, pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}$`) }));
+      let checked = 0;
+      for (const s of seen) {
+        const route = routes.find((r) => r.method === s.method && r.pattern.test(s.path));
+        expect(route, `${s.method} ${s.path}`).toBeDefined();
+        const schema = route!.responses[String(s.status)]?.content?.[s.type]?.schema;
+        expect(schema, `${s.method} ${s.path} ${s.status} ${s.type}`).toBeDefined();
+        const result = schema!.safeParse(s.body);
+        expect(result.success ? [] : result.error.issues, `${s.method} ${s.path} ${s.status}`).toEqual([]);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(60);
+      const statuses = new Set(seen.map((s) => s.status));
+      for (const status of [200, 201, 400, 403, 404, 409]) expect(statuses).toContain(status);
     });
   });
 });

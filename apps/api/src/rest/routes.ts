@@ -353,7 +353,10 @@ export function registerRoutes(api: OpenAPIHono<RestEnv>, auth: MiddlewareHandle
     }),
     async (c) => {
       const ctx = scoped(c, "redeem");
-      return send(c, await useCoupon({ ctx, input: { couponId: c.req.valid("param").couponId } }));
+      const used = await useCoupon({ ctx, input: { couponId: c.req.valid("param").couponId } });
+      // The coupon as the member's list shows it.
+      const { id, coupon, ruleName, issuedAt, expiresAt, status, usedAt, memberId } = used;
+      return send(c, { id, memberId, coupon, rule: ruleName, issuedAt, expiresAt, status, usedAt });
     },
   );
 
@@ -369,6 +372,7 @@ export function registerRoutes(api: OpenAPIHono<RestEnv>, auth: MiddlewareHandle
       request: { body: { required: true, content: { "application/json": { schema: EventInputSchema } } } },
       responses: {
         201: json(EventOutcomeSchema, "Recorded"),
+        200: json(EventOutcomeSchema, "Recorded before: the first outcome, with duplicate: true"),
         409: { description: "This id was recorded with another payload", content: problemContent },
       },
     }),

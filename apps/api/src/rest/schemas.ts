@@ -108,7 +108,16 @@ export const InvoiceSchema = z
   .openapi("Invoice");
 
 export const ImportResultSchema = z
-  .object({ imported: z.number().int(), skipped: z.number().int(), points: z.number().int(), errors: z.array(z.unknown()) })
+  .object({
+    runId: z.string(),
+    total: z.number().int(),
+    imported: z.number().int(),
+    revised: z.number().int().openapi({ description: "Of the imported: invoices paid again with other lines" }),
+    skipped: z.number().int().openapi({ description: "Recorded before: nothing changed" }),
+    errors: z.number().int(),
+    rowErrors: z.array(z.object({ row: z.number().int(), message: z.string() })),
+    points: z.number().int(),
+  })
   .passthrough()
   .openapi("InvoiceImportResult");
 
