@@ -13,11 +13,12 @@ import { identifyAtKiosk, type KioskIdentifyInput, type VisitMethod, visitMethod
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { cachedSetup } from "../events/program.ts";
+import type { MemberStanding } from "../members/member-overview.ts";
 import { authorize } from "../permissions.ts";
 import { audit } from "../verb.ts";
 import { recordVisits } from "./check-in.ts";
 import { type KioskCheckInResult, kioskCheckIn } from "./kiosk-check-in.ts";
-import { type MilestoneProgress, milestonesOf, welcomeExtras } from "./kiosk-welcome.ts";
+import { type MilestoneProgress, milestonesOf, patientStanding, welcomeExtras } from "./kiosk-welcome.ts";
 
 export interface KioskVisitOptions {
   qrSecret: string;
@@ -67,7 +68,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
     // A lead (self-registered, not yet converted) earns nothing: the visit is still welcomed. A
     // member twice in the batch: the visits run in arrival order, each shown the state after it.
     const earners = taken.filter((t) => !t.member.lead);
-    const shown = new Map<number, { balance: number; milestones: MilestoneProgress[] }>();
+    const shown = new Map<number, { balance: number; milestones: MilestoneProgress[]; standing: MemberStanding | null }>();
     const recorded = await recordVisits(
       tx,
       ctx,
@@ -79,7 +80,11 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
         // sees each visit's own).
         afterEach: (k, states) => {
           const state = states[earners[k]!.member.memberId]!;
-          shown.set(earners[k]!.i, { balance: state.balance, milestones: milestonesOf(setup.program, state) });
+          shown.set(earners[k]!.i, {
+            balance: state.balance,
+            milestones: milestonesOf(setup.program, state),
+            standing: patientStanding(setup, state, state.balance, items[earners[k]!.i]!.at),
+          });
         },
       },
     );
@@ -124,6 +129,7 @@ export async function kioskVisitBatch(ctx: Ctx, items: BatchItem[]): Promise<(Ki
           instantRewards: extra.instantRewards,
           surveyAvailable: extra.surveyAvailable,
           checkedInEarlierToday: extra.checkedInEarlierToday,
+          standing: after ? after.standing : patientStanding(setup, extra.state, extra.balance ?? 0, items[t.i]!.at),
           eventId: outcome?.eventId ?? null,
           pointsEarned: outcome ? pointsGiven(outcome, t.member.memberId) : 0,
         },

@@ -1,6 +1,6 @@
 // What the kiosk's result screen may show about the patient it just checked in: first name and
-// last initial, balance, progress toward each milestone, and the instant rewards ready to use
-// with their expiry. Nothing else (no full name, no contact details, no history).
+// last initial, balance, progress toward each milestone, the instant rewards ready to use with
+// their expiry, and the tier with the next points to expire (SPEC 7). Nothing else (no full name, no contact details, no history).
 
 import { issuedCoupons, memberBalances, memberEngineStates, members, surveyQuestions, type Tx } from "@tally/db";
 import { balanceForPatient, type MilestoneProgress, milestonesOf } from "@tally/rules";
@@ -9,6 +9,7 @@ import { couponNames } from "../catalog/coupon-names.ts";
 import type { Ctx } from "../context.ts";
 import type { MemberState, Program } from "../events/engine.ts";
 import { loadSetup, type PipelineSetup } from "../events/program.ts";
+import { type MemberStanding, standingOf } from "../members/member-overview.ts";
 import { jsonRows, query } from "../sql.ts";
 import { notFound } from "../verb.ts";
 
@@ -35,6 +36,9 @@ export interface KioskWelcome {
   /** The patient checked in earlier the same day (practice time): a visit that earns nothing
    *  then says "already checked in today" (it is still recorded). */
   checkedInEarlierToday: boolean;
+  /** The tier and what the next one needs, the next points to expire, points not yet available
+   *  (SPEC 7); null while patients see no balance. */
+  standing: MemberStanding | null;
 }
 
 /** Whether the member has a visit earlier than `at` on the same local day of the practice. */
@@ -109,7 +113,14 @@ export async function kioskWelcome(
     instantRewards: coupons.map((c) => ({ coupon: c.coupon, title: titles.get(c.coupon) ?? null, rule: c.rule, expiresAt: c.expiresAt })),
     surveyAvailable: question !== undefined,
     checkedInEarlierToday: truthy(earlier?.earlier),
+    standing: patientStanding(loaded, m.state as MemberState | null, Number(m.balance ?? 0), now),
   };
+}
+
+/** The standing a patient-facing screen shows: none while the program hides balances (test mode). */
+export function patientStanding(setup: PipelineSetup, state: MemberState | null, balance: number, now: Date): MemberStanding | null {
+  if (balanceForPatient(setup.practice.status, balance) === null) return null;
+  return standingOf(setup.program, state, balance, now.getTime());
 }
 
 const truthy = (value: unknown) => value === true || value === "t" || value === "true";

@@ -8,10 +8,12 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../errors.ts";
 import { ledgerSum } from "../ledger/append.ts";
+import { standingOf } from "../members/member-overview.ts";
 import { mergeMembers } from "../members/merge-members.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { expireDueMembers, expiringSoon, runExpirySweep } from "./expire-due.ts";
+import { loadSetup } from "./program.ts";
 import { recordEvent } from "./record-event.ts";
 import { throwIfRejected } from "./rejections.ts";
 
@@ -100,6 +102,32 @@ describe("expiry, tiers and available dates through the ledger", () => {
       { event: v.eventId, at: "2026-02-01T10:00:00.000Z", tier: "Gold", from: "Member", value: 10000 },
     ]);
     expect(await balanced(ana)).toBe(125);
+    // What apps show as of a moment: the tier and the next one, the next points to expire, points not yet available.
+    const [row] = await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.memberId, ana));
+    const { program } = await loadSetup(t.db, p.id);
+    expect(standingOf(program, row!.state as MemberState, 125, Date.parse("2026-02-16T00:00:00Z"))).toEqual({
+      tier: { name: "Gold", by: "spend", months: 12, value: 11000, multiplier: 200, next: null },
+      expiring: [
+        { points: 100, at: "2027-01-10T10:00:00.000Z" },
+        { points: 5, at: "2027-02-01T10:00:00.000Z" },
+        { points: 20, at: "2027-02-15T10:00:00.000Z" },
+      ],
+      notYetAvailable: [{ points: 20, at: "2026-03-01T10:00:00.000Z" }],
+    });
+    // As of a moment inside the first invoice's waiting time: Gold already (the window holds $100), 100 not yet available.
+    expect(standingOf(program, row!.state as MemberState, 125, Date.parse("2026-01-20T00:00:00Z"))).toMatchObject({
+      tier: { name: "Gold", value: 10000, next: null },
+      notYetAvailable: [
+        { points: 100, at: "2026-01-24T10:00:00.000Z" },
+        { points: 20, at: "2026-03-01T10:00:00.000Z" },
+      ],
+    });
+    // A lapsed window shows the lower tier before the next event.
+    expect(standingOf(program, row!.state as MemberState, 125, Date.parse("2027-03-01T00:00:00Z")).tier).toMatchObject({
+      name: "Member",
+      value: 0,
+      next: { tier: "Gold", needed: 10000 },
+    });
     // The sweep's index: the first lot, 12 months after it was earned.
     expect((await nextExpiry(ana))?.toISOString()).toBe("2027-01-10T10:00:00.000Z");
   });

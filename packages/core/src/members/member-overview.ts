@@ -8,12 +8,21 @@ import {
   events,
   issuedCoupons,
   ledgerEntries,
+  memberBalances,
   memberEngineStates,
   orders,
   participations,
   rewards,
 } from "@tally/db";
-import { type MilestoneState, milestonesOf } from "@tally/rules";
+import {
+  type MemberState,
+  type MilestoneState,
+  milestonesOf,
+  type Program,
+  pointsNotYetAvailable,
+  tierStatus,
+  upcomingExpirations,
+} from "@tally/rules";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { couponLabel } from "../catalog/coupon-names.ts";
@@ -118,6 +127,67 @@ export async function memberMilestones({ ctx, input }: { ctx: Ctx; input: Overvi
     .from(memberEngineStates)
     .where(eq(memberEngineStates.memberId, q.memberId));
   return milestonesOf(program, row?.state as { milestones?: Record<string, Partial<MilestoneState>> } | null);
+}
+
+/** A member's standing as of now (SPEC 7): what the portal, the kiosk's welcome and the admin profile show. */
+export interface MemberStanding {
+  /** The tier as of now (a lapsed window shows the lower tier before the next event) and what the next one needs; null without tiers. */
+  tier: {
+    name: string;
+    by: "spend" | "points" | "visits";
+    months: number;
+    /** Cents of spend, points or visit days over the trailing window. */
+    value: number;
+    /** The tier's multiplier in hundredths (100: none). */
+    multiplier: number;
+    next: { tier: string; from: number; needed: number } | null;
+  } | null;
+  /** The points that expire next, soonest first, with their date (ISO). */
+  expiring: { points: number; at: string }[];
+  /** Points in the balance that cannot be redeemed yet (`available after`), by the date they become available. */
+  notYetAvailable: { points: number; at: string }[];
+}
+
+/** The standing from the stored engine state and the ledger's balance (the one place apps compute it). */
+export function standingOf(program: Program, stored: MemberState | null, balance: number, now = Date.now()): MemberStanding {
+  if (!stored || typeof stored !== "object" || !("invoices" in stored)) return { tier: null, expiring: [], notYetAvailable: [] };
+  const state: MemberState = { ...stored, balance };
+  const status = tierStatus(program, state, now);
+  const tier =
+    status && program.tiers
+      ? {
+          name: status.tier,
+          by: program.tiers.by,
+          months: program.tiers.months,
+          value: status.value,
+          multiplier: program.tiers.tiers.find((t) => t.name === status.tier)?.hundredths ?? 100,
+          next: status.next,
+        }
+      : null;
+  const byDate = new Map<number, number>();
+  for (const x of stored.unavailable ?? []) if (x.until > now && x.points > 0) byDate.set(x.until, (byDate.get(x.until) ?? 0) + x.points);
+  // Never more than the balance holds (what the engine checks redemptions against).
+  let left = Math.min(Math.max(0, balance), pointsNotYetAvailable(structuredClone(state), now));
+  const notYetAvailable: MemberStanding["notYetAvailable"] = [];
+  for (const [until, points] of [...byDate].sort((a, b) => a[0] - b[0])) {
+    const shown = Math.min(points, left);
+    if (shown <= 0) break;
+    left -= shown;
+    notYetAvailable.push({ points: shown, at: new Date(until).toISOString() });
+  }
+  return { tier, expiring: upcomingExpirations(program, state), notYetAvailable };
+}
+
+/** The member's tier, next expiring points and points not yet available, as of now. */
+export async function memberStanding({ ctx, input }: { ctx: Ctx; input: OverviewInput }): Promise<MemberStanding> {
+  const q = await begin(ctx, input);
+  const { program } = await loadSetup(ctx.db, ctx.practiceId);
+  const [row] = await ctx.db
+    .select({ state: memberEngineStates.state, balance: memberBalances.balance })
+    .from(memberBalances)
+    .leftJoin(memberEngineStates, eq(memberEngineStates.memberId, memberBalances.memberId))
+    .where(eq(memberBalances.memberId, q.memberId));
+  return standingOf(program, (row?.state as MemberState | null) ?? null, Number(row?.balance ?? 0));
 }
 
 /** Ledger entries with the type of the event behind each (for "+24 pts — visit on May 1"). */

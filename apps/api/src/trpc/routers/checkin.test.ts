@@ -47,8 +47,11 @@ describe("kiosk pairing and check-in", () => {
         "lastInitial",
         "milestones",
         "pointsEarned",
+        "standing",
         "surveyAvailable",
       ]);
+      // The tier and expiring points (SPEC 7): none without tiers or expiry, and nothing personal.
+      expect(r.welcome.standing).toEqual({ tier: null, expiring: [], notYetAvailable: [] });
       expect(r.welcome).toMatchObject({ firstName: "Ana", lastInitial: "B" });
     });
 

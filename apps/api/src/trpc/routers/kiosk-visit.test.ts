@@ -48,8 +48,11 @@ describe("kiosk visit: check-in and survey", () => {
       "lastInitial",
       "milestones",
       "pointsEarned",
+      "standing",
       "surveyAvailable",
     ]);
+    // The tier and expiring points (SPEC 7): none without tiers or expiry, and nothing personal.
+    expect(r.welcome.standing).toEqual({ tier: null, expiring: [], notYetAvailable: [] });
     expect(r.surveyTicket).toBeNull();
   });
 

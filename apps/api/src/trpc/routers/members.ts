@@ -29,6 +29,7 @@ import {
   memberMilestones,
   memberOrders,
   memberOverviewInput,
+  memberStanding,
   mergeMembers,
   mergeMembersInput,
   mergePreview,
@@ -96,6 +97,8 @@ export const membersRouter = router({
   /** The profile's tabs. */
   milestones: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberMilestones({ ctx: ctx.core, input })),
   coupons: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input })),
+  /** Tier as of now and what the next needs, the next points to expire, points not yet available (SPEC 7). */
+  standing: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberStanding({ ctx: ctx.core, input })),
 
   /** Practice, greeting and balance. In test mode patients see no balance (SPEC: program status);
    *  when the program is off they still see it but cannot redeem. */
@@ -145,6 +148,12 @@ export const membersRouter = router({
     const p = await getPractice({ ctx: ctx.core });
     if (p.status !== "on") return [];
     return memberActivity({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } });
+  }),
+  /** The member's tier, next expiring points and points not yet available; null unless the program is on (test mode hides points). */
+  myStanding: memberProcedure.query(async ({ ctx }) => {
+    const p = await getPractice({ ctx: ctx.core });
+    if (p.status !== "on") return null;
+    return memberStanding({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } });
   }),
   myConsents: memberProcedure.query(({ ctx }) => memberConsents({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })),
   /** Giving media consent (full) sends `consent.given` through the pipeline: rules award it. */
