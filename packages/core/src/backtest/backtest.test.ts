@@ -10,7 +10,7 @@ import { cancelOrder } from "../redemption/orders.ts";
 import { redeemReward } from "../redemption/redeem-reward.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { backtestPaging, runBacktest } from "./backtest.ts";
+import { BACKTEST_TOP_MEMBERS, backtestPaging, runBacktest } from "./backtest.ts";
 
 const RULES = `earn "Spend" on invoice.paid { rate 1 point per $10 }
 earn "Lifetime" on invoice.paid { rate 1 point per $100 mode total_spend }
@@ -193,5 +193,30 @@ describe("backtest", () => {
     } finally {
       backtestPaging.size = 5000;
     }
+  });
+
+  it("names the top members and counts the rest: the answer does not grow with the practice", async () => {
+    const q = await makePractice(t);
+    await saveRuleSet({ ctx: q.admin, input: { source: 'reward "Visit" on visit.checked_in { award 20 points }', publish: true } });
+    const many = await makeMembers(
+      t,
+      q.id,
+      Array.from({ length: BACKTEST_TOP_MEMBERS + 5 }, (_, i) => ({ firstName: `M${i}`, lastName: "Visit" })),
+    );
+    // Member i checks in i + 1 times: the top members are the last ones.
+    for (const [i, m] of many.entries())
+      for (let k = 0; k <= i; k++)
+        await recordEvent({ ctx: q.system, input: { id: `v-${i}-${k}`, type: "visit.checked_in", at: at(1 + (k % 15)), member: m.id } });
+    const cheaper = 'reward "Visit" on visit.checked_in { award 10 points }';
+    const bt = await runBacktest({ ctx: q.admin, input: { source: cheaper, from, to } });
+    expect(bt.draft.memberCount).toBe(many.length);
+    expect(bt.draft.byMember).toHaveLength(BACKTEST_TOP_MEMBERS);
+    expect(bt.draft.byMember[0]).toMatchObject({ memberId: many.at(-1)!.id, points: 10 * many.length });
+    // The active side names the same top members, for the comparison on the page.
+    const activeIds = new Set(bt.active.byMember.map((m) => m.memberId));
+    for (const m of bt.draft.byMember) expect(activeIds.has(m.memberId)).toBe(true);
+    expect(bt.active.byMember.find((m) => m.memberId === many.at(-1)!.id)?.points).toBe(20 * many.length);
+    // Every member's points are still in the totals.
+    expect(bt.draft.points).toBe((10 * many.length * (many.length + 1)) / 2);
   });
 });

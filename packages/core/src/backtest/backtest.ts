@@ -53,8 +53,15 @@ export interface BacktestSide {
   coupons: number;
   couponCostCents: number;
   byRule: BacktestRule[];
+  /** The members who got the most (at most BACKTEST_TOP_MEMBERS, and on the active side also
+   *  the draft's top members, for comparison): the answer does not grow with the practice. */
   byMember: { memberId: string; name: string; points: number; coupons: number }[];
+  /** Members with any points or coupons from this side. */
+  memberCount: number;
 }
+
+/** How many members a backtest names per side. */
+export const BACKTEST_TOP_MEMBERS = 25;
 
 const pointsCost = (points: number, pointCostCentiCents: number) => Math.round((points * pointCostCentiCents) / 100);
 
@@ -105,7 +112,7 @@ class Tally {
     return m;
   }
 
-  summary(names: Map<string, string>, pointCost: number): BacktestSide {
+  summary(names: Map<string, string>, pointCost: number, alsoMembers: Set<string> = new Set()): BacktestSide {
     const byRule = [...this.byRule]
       .map(([rule, v]) => ({ rule, ...v, costCents: pointsCost(v.points, pointCost) + v.couponCostCents }))
       .sort((a, b) => b.costCents - a.costCents || b.points - a.points || a.rule.localeCompare(b.rule));
@@ -121,7 +128,9 @@ class Tally {
       byRule,
       byMember: [...this.byMember]
         .map(([memberId, v]) => ({ memberId, name: names.get(memberId) ?? memberId, ...v }))
-        .sort((a, b) => b.points - a.points || b.coupons - a.coupons),
+        .sort((a, b) => b.points - a.points || b.coupons - a.coupons || a.memberId.localeCompare(b.memberId))
+        .filter((m, i) => i < BACKTEST_TOP_MEMBERS || alsoMembers.has(m.memberId)),
+      memberCount: this.byMember.size,
     };
   }
 }
@@ -255,8 +264,9 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
     cursor = { position: tail.position, id: tail.id };
   }
 
-  const activeSide = activeReplay.tally.summary(names, practice.pointCostCentiCents);
-  const draftSide = draftReplay ? draftReplay.tally.summary(names, practice.pointCostCentiCents) : activeSide;
+  const draftOnly = draftReplay?.tally.summary(names, practice.pointCostCentiCents);
+  const activeSide = activeReplay.tally.summary(names, practice.pointCostCentiCents, new Set(draftOnly?.byMember.map((m) => m.memberId)));
+  const draftSide = draftOnly ?? activeSide;
   const rules = new Set([...draftSide.byRule.map((r) => r.rule), ...activeSide.byRule.map((r) => r.rule)]);
   const difference = [...rules]
     .map((rule) => {
