@@ -136,6 +136,31 @@ describe("webhooks (Standard Webhooks, from the outbox)", () => {
     expect((JSON.parse(received[1]!.body) as { data: { points: number } }).data.points).toBe(1);
   });
 
+  it("sends each message once when several workers deliver at the same time, each member's in order", async () => {
+    await admin.webhooks.create.mutate({ url, eventTypes: ["points.awarded"] });
+    const pms = ["PMS-10000", "PMS-10001", "PMS-10002"];
+    for (let round = 1; round <= 3; round++) for (const id of pms) await postInvoice(id, `${round * 10}.00`);
+    let clock = Date.now();
+    for (let i = 0; i < 10; i++) {
+      clock += 10;
+      const results = await Promise.all([1, 2, 3, 4].map(() => deliverDueWebhooks(h.t.db, send, { ...fast, now: () => new Date(clock) })));
+      if (results.every((r) => r.delivered + r.retried + r.failed === 0)) break;
+    }
+    const ids = successes().map((r) => r.headers["webhook-id"]);
+    expect(ids).toHaveLength(9);
+    expect(new Set(ids).size).toBe(9);
+    const byMember = new Map<string, number[]>();
+    for (const r of successes()) {
+      const data = (JSON.parse(r.body) as { data: { memberId: string; points: number } }).data;
+      byMember.set(data.memberId, [...(byMember.get(data.memberId) ?? []), data.points]);
+    }
+    expect([...byMember.values()]).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+  });
+
   it("disables an endpoint that answers 410 Gone", async () => {
     const ep = await admin.webhooks.create.mutate({ url, eventTypes: ["points.awarded"] });
     answers = [410];
