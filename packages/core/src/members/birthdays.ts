@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
+import { enqueueMessage } from "../messages/outbox.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { publicMember } from "./shared.ts";
@@ -79,7 +80,7 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
     const year = Number(today.slice(0, 4));
     // Only today's birthdays are read (by the month-day index), not every member.
     const rows = await tx
-      .select({ id: members.id, birthday: members.birthday })
+      .select({ id: members.id, birthday: members.birthday, firstName: members.firstName })
       .from(members)
       .where(
         and(
@@ -102,6 +103,19 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
       );
       if (!r.duplicate) celebrated.push(m.id);
       awarded += pointsGiven(r, m.id);
+      // "Happy birthday" (message outbox), once a year, committed with the birthday's event.
+      if (!r.duplicate)
+        for (const channel of ["email", "sms"] as const)
+          await enqueueMessage(tx, {
+            practiceId: ctx.practiceId,
+            memberId: m.id,
+            kind: "birthday",
+            channel,
+            subjectKey: `birthday:${year}`,
+            title: "Happy birthday",
+            data: { firstName: m.firstName, points: pointsGiven(r, m.id) },
+            now: at,
+          });
     }
     await audit(tx, ctx, { action: "members.runBirthdays", details: { date: today, members: celebrated.length, points: awarded } });
     return { date: today, members: celebrated, points: awarded };

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { convertReferral } from "../engagement/referrals.ts";
 import { DomainError } from "../errors.ts";
+import { enqueueMessage } from "../messages/outbox.ts";
 import { authorize } from "../permissions.ts";
 import { calendarDate } from "../schemas.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
@@ -63,6 +64,16 @@ export async function registerLead({ ctx, input }: { ctx: Ctx; input: Input<type
       targetType: "member",
       targetId: lead!.id,
       details: { email: lead!.email, ...(referral ? { referralId: referral.id } : {}) },
+    });
+    // "Thanks for signing up" (message outbox), committed with the lead.
+    await enqueueMessage(tx, {
+      practiceId: ctx.practiceId,
+      memberId: lead!.id,
+      kind: "lead_confirmation",
+      channel: "email",
+      subjectKey: "signup",
+      title: "Thanks for signing up",
+      data: { firstName: lead!.firstName },
     });
     return { id: lead!.id, status: "lead" as const };
   });
@@ -135,6 +146,17 @@ export async function convertLead({ ctx, input }: { ctx: Ctx; input: Input<typeo
       targetId: id,
       details: { merged: false, ...(referralId ? { referralId } : {}) },
     });
+    // "Welcome" (message outbox), once, with the conversion.
+    for (const channel of ["email", "sms"] as const)
+      await enqueueMessage(tx, {
+        practiceId: ctx.practiceId,
+        memberId: id,
+        kind: "welcome",
+        channel,
+        subjectKey: "welcome",
+        title: "Welcome",
+        data: { firstName: m.firstName },
+      });
     return publicMember(m);
   });
 }

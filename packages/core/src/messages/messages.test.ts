@@ -7,6 +7,8 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReward } from "../catalog/rewards.ts";
 import { checkIn } from "../checkin/check-in.ts";
+import { runBirthdays } from "../members/birthdays.ts";
+import { convertLead, registerLead } from "../members/leads.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase } from "../testing.ts";
 import { afterQuietHours, claimMessages, enqueueMessage, setMessagePreference } from "./outbox.ts";
@@ -86,6 +88,30 @@ describe("message outbox (core)", () => {
       .from(messages)
       .where(and(eq(messages.memberId, m!.id), eq(messages.kind, "birthday")));
     expect(rows).toHaveLength(2);
+  });
+
+  it("a lead's confirmation, the welcome on conversion and a birthday are queued with what they announce, once", async () => {
+    const p = await setup("on");
+    const lead = await registerLead({ ctx: p.kiosk, input: { firstName: "Lia", lastName: "Moss", email: "lia@example.com" } });
+    expect(await messagesOf(lead.id)).toEqual([
+      expect.objectContaining({ kind: "lead_confirmation", status: "queued", to: "lia@example.com" }),
+    ]);
+    await convertLead({ ctx: p.admin, input: { id: lead.id } });
+    const welcome = (await messagesOf(lead.id)).filter((m) => m.kind === "welcome");
+    expect(welcome.map((m) => [m.channel, m.status])).toEqual(
+      expect.arrayContaining([
+        ["email", "queued"],
+        ["sms", "skipped"],
+      ]),
+    );
+    const today = new Date().toISOString().slice(0, 10);
+    const [b] = await makeMembers(t, p.id, [
+      { firstName: "Bo", lastName: "Day", email: "bo@example.com", birthday: `1990-${today.slice(5)}` },
+    ]);
+    await runBirthdays({ ctx: p.system, input: { at: new Date() } });
+    await runBirthdays({ ctx: p.system, input: { at: new Date() } });
+    const birthday = (await messagesOf(b!.id)).filter((m) => m.kind === "birthday" && m.channel === "email");
+    expect(birthday).toEqual([expect.objectContaining({ status: "queued", subjectKey: `birthday:${today.slice(0, 4)}` })]);
   });
 
   it("quiet hours hold a text until they end, in the practice's timezone (wrapping midnight)", () => {
