@@ -7,10 +7,11 @@
 
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@tally/db";
-import { expireDue, upcomingExpirations } from "@tally/rules";
+import { expireDue, pointsDueToExpire, upcomingExpirations } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import { type Ctx, systemCtx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
+import { authorize } from "../permissions.ts";
 import { query } from "../sql.ts";
 import type { Effect, MemberState } from "./engine.ts";
 import { planEffects } from "./process-event.ts";
@@ -125,4 +126,36 @@ export async function expiringSoon(db: Db | Tx, practiceId: string, now: Date, d
     out.push({ memberId: r.member_id, firstName: r.first_name, points: soon.reduce((s, x) => s + x.points, 0), expiresAt: soon[0]!.at });
   }
   return out;
+}
+
+/**
+ * What switching the program on (or to test) would expire at once (SPEC 7: nothing expires while
+ * it is off; lots that fell due meanwhile expire when it is switched on): the admin app says it first.
+ */
+export async function pointsDueOnSwitchOn({
+  ctx,
+  now = new Date(),
+}: {
+  ctx: Ctx;
+  now?: Date;
+}): Promise<{ points: number; members: number }> {
+  authorize(ctx, "rules.publish");
+  const setup = await loadSetup(ctx.db, ctx.practiceId);
+  if (setup.program.expire === null) return { points: 0, members: 0 };
+  const rows = await query<{ state: unknown; balance: number | string | null }>(
+    ctx.db,
+    sql`select s.state, b.balance from member_engine_states s left join member_balances b on b.member_id = s.member_id
+        where s.practice_id = ${ctx.practiceId}::uuid and s.next_expiry_at <= ${now.toISOString()}::timestamptz`,
+  );
+  let points = 0;
+  let members = 0;
+  for (const r of rows) {
+    const state = { ...((typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState), balance: Number(r.balance ?? 0) };
+    const due = pointsDueToExpire(setup.program, state, now.getTime());
+    if (due > 0) {
+      points += due;
+      members++;
+    }
+  }
+  return { points, members };
 }

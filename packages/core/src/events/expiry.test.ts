@@ -2,7 +2,7 @@
 // events, and by the sweep over next_expiry_at), tier changes are recorded with their reason,
 // awards keep their `available` date, merges keep both members' lots, and the cached balance
 // always equals the ledger sum.
-import { auditLog, ledgerEntries, memberBalances, memberEngineStates } from "@tally/db";
+import { auditLog, ledgerEntries, memberBalances, memberEngineStates, practices } from "@tally/db";
 import type { MemberState } from "@tally/rules";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { standingOf } from "../members/member-overview.ts";
 import { mergeMembers } from "../members/merge-members.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { expireDueMembers, expiringSoon, runExpirySweep } from "./expire-due.ts";
+import { expireDueMembers, expiringSoon, pointsDueOnSwitchOn, runExpirySweep } from "./expire-due.ts";
 import { loadSetup } from "./program.ts";
 import { recordEvent } from "./record-event.ts";
 import { throwIfRejected } from "./rejections.ts";
@@ -200,6 +200,18 @@ describe("expiry, tiers and available dates through the ledger", () => {
     expect(await balanced(bob)).toBe(0);
   });
 
+  it("nothing expires while the program is off; switching it on expires what fell due, and the admin is told first", async () => {
+    await t.db.update(practices).set({ status: "off" }).where(eq(practices.id, p.id));
+    const july = new Date("2027-07-01T00:00:00Z");
+    expect(await runExpirySweep(t.db, july)).toMatchObject({ members: 0, points: 0 });
+    expect(await pointsDueOnSwitchOn({ ctx: p.admin, now: july })).toEqual({ points: 5, members: 1 });
+    await expect(pointsDueOnSwitchOn({ ctx: p.team, now: july })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await t.db.update(practices).set({ status: "on" }).where(eq(practices.id, p.id));
+    expect(await runExpirySweep(t.db, july)).toMatchObject({ members: 1, points: 5 });
+    expect(await pointsDueOnSwitchOn({ ctx: p.admin, now: july })).toEqual({ points: 0, members: 0 });
+    expect(await balanced(carl)).toBe(0);
+  });
+
   it("an invoice over $10,000,000 is refused whole with amount_out_of_range", async () => {
     const r = await paid(carl, "c-big", "2027-05-20T10:00:00Z", "10000000.01");
     expect(r.rejected).toEqual([{ member: carl, reason: "amount_out_of_range" }]);
@@ -212,6 +224,6 @@ describe("expiry, tiers and available dates through the ledger", () => {
     }
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: "INVALID_INPUT", details: { reason: "amount_out_of_range" } });
-    expect(await balanced(carl)).toBe(5);
+    expect(await balanced(carl)).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import {
   getPublicPracticeInput,
   installDefaultPractice,
   maxLogoUploadBytes,
+  pointsDueOnSwitchOn,
   removeLogo,
   setDefaultPractice,
   setDefaultPracticeInput,
@@ -36,6 +37,8 @@ export const practiceRouter = router({
     .meta({ role: "admin" })
     .input(updateSettingsInput)
     .mutation(({ ctx, input }) => updateSettings({ ctx: ctx.core, input })),
+  /** Points that would expire at once if the program, now off, were switched on (SPEC 7). */
+  expiryOnSwitchOn: staffProcedure.meta({ role: "admin" }).query(({ ctx }) => pointsDueOnSwitchOn({ ctx: ctx.core })),
   setLogo: staffProcedure
     .meta({ role: "admin" })
     .input(z.object({ dataBase64: z.base64().max(maxLogoBase64, "The logo file is larger than 5 MB. Choose a smaller image.") }))

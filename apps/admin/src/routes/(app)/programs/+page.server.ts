@@ -25,8 +25,11 @@ export const load: PageServerLoad = async (event) => {
   requireAdmin(event, "Program settings");
   const client = api(event);
   const [practice, ready] = await Promise.all([client.practice.get.query(), readiness(client)]);
+  // Switching a program that is off back on expires the points that fell due meanwhile: said before saving.
+  const dueOnSwitchOn = practice.status === "off" ? await client.practice.expiryOnSwitchOn.query() : { points: 0, members: 0 };
   return {
     practice,
+    dueOnSwitchOn,
     pointCost: formatPointCost(practice.pointCostCentiCents),
     ready: {
       rewards: ready.rewards,
