@@ -1925,7 +1925,7 @@ export interface components {
             id: string;
             url: string;
             description: string;
-            eventTypes: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "reward.redeemed" | "order.fulfilled" | "coupon.unlocked" | "coupon.used")[];
+            eventTypes: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "points.expired" | "reward.redeemed" | "order.fulfilled" | "coupon.unlocked" | "coupon.used" | "milestone.phase_achieved")[];
             lineItems: boolean;
             /** @enum {string} */
             status: "enabled" | "disabled";
@@ -1939,7 +1939,7 @@ export interface components {
             url: string;
             description?: string;
             /** @description None: every type */
-            eventTypes?: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "reward.redeemed" | "order.fulfilled" | "coupon.unlocked" | "coupon.used")[];
+            eventTypes?: ("member.created" | "member.updated" | "points.awarded" | "points.reversed" | "points.expired" | "reward.redeemed" | "order.fulfilled" | "coupon.unlocked" | "coupon.used" | "milestone.phase_achieved")[];
             /** @description Include invoice line items (needs the line_items:read scope) */
             lineItems?: boolean;
         };

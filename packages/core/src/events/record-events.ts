@@ -242,7 +242,8 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
       throw err;
     }
     // Webhooks (points.*, reward.redeemed, coupon.unlocked): the outbox commits with the entries.
-    await enqueueWebhooks(tx, P, pipelineWebhookMessages(plan.entries, plan.coupons, events));
+    const phases = plan.outcomes.flatMap((o, eventIndex) => o.phases.map((p) => ({ ...p, eventIndex })));
+    await enqueueWebhooks(tx, P, pipelineWebhookMessages(plan.entries, plan.coupons, events, phases));
     // "You unlocked a coupon" to the patient (message outbox): committed with the coupons.
     if (plan.coupons.length > 0) await enqueueCouponMessages(tx, P, plan.coupons);
     // Instant rewards that unlocked: the staff live prompt, once this transaction commits. A

@@ -11,10 +11,12 @@ export const webhookEventTypes = [
   "member.updated",
   "points.awarded",
   "points.reversed",
+  "points.expired",
   "reward.redeemed",
   "order.fulfilled",
   "coupon.unlocked",
   "coupon.used",
+  "milestone.phase_achieved",
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
@@ -96,6 +98,7 @@ export function pipelineWebhookMessages(
   entries: readonly PipelineEntry[],
   coupons: readonly PipelineCoupon[],
   events: readonly PipelineEvent[],
+  phases: readonly { member: string; rule: string; phase: string; eventIndex: number }[] = [],
 ): WebhookMessageInput[] {
   const byId = new Map(events.map((e) => [e.id, e.input]));
   const messages: WebhookMessageInput[] = [];
@@ -105,11 +108,13 @@ export function pipelineWebhookMessages(
     const type: WebhookEventType | null =
       e.kind === "reversal"
         ? "points.reversed"
-        : e.kind === "redemption"
-          ? "reward.redeemed"
-          : e.kind === "earn" || e.kind === "milestone" || e.kind === "reward"
-            ? "points.awarded"
-            : null;
+        : e.kind === "expiry"
+          ? "points.expired"
+          : e.kind === "redemption"
+            ? "reward.redeemed"
+            : e.kind === "earn" || e.kind === "milestone" || e.kind === "reward"
+              ? "points.awarded"
+              : null;
     if (!type) continue;
     messages.push({
       type,
@@ -141,6 +146,14 @@ export function pipelineWebhookMessages(
         expiresAt: c.expiresAt ? new Date(c.expiresAt).toISOString() : null,
         eventId: input?.id ?? null,
       },
+    });
+  }
+  for (const p of phases) {
+    const input = events[p.eventIndex]?.input;
+    messages.push({
+      type: "milestone.phase_achieved",
+      memberId: p.member,
+      data: { memberId: p.member, rule: p.rule, phase: p.phase, eventId: input?.id ?? null },
     });
   }
   return messages;
