@@ -38,6 +38,45 @@ describe("tokenize", () => {
     expect(tokenize("on visit.checked {")[2]).toEqual({ kind: "field", text: "visit.checked" });
   });
 
+  test("knows the words of expiry, tiers, caps, availability and yearly dates", () => {
+    const v2 = `expire points 12 months after earning
+tiers by spend over 12 months {
+  tier "Gold" from $1,000 multiplier 1.25
+}
+earn "Spend" on invoice.paid when event.weekday = "tuesday" {
+  cap 500 points per invoice
+  available after 2 weeks
+  during every year 12-15 to 01-05
+}
+`;
+    const kinds = Object.fromEntries(tokenize(v2).map((t) => [t.text, t.kind]));
+    for (const word of [
+      "expire",
+      "months",
+      "earning",
+      "tiers",
+      "by",
+      "spend",
+      "over",
+      "tier",
+      "from",
+      "multiplier",
+      "cap",
+      "invoice",
+      "available",
+      "weeks",
+      "every",
+      "year",
+    ])
+      expect(kinds[word], word).toBe("keyword");
+    expect(kinds).toMatchObject({ "12-15": "date", "01-05": "date", "1.25": "number", "event.weekday": "field", "$1,000": "money" });
+    expect(
+      tokenize("after 18 months without activity")
+        .map((t) => t.kind)
+        .filter((k) => k !== "text"),
+    ).toEqual(["keyword", "number", "keyword", "keyword", "keyword"]);
+  });
+
   test("never fails on odd input", () => {
     const odd = 'reward "unterminated\n@@ ~ 12abc';
     expect(

@@ -16,7 +16,9 @@ const keywords = new Set(
   (
     "earn reward instant milestone on when manual rate point points per mode per_transaction total_spend minimum items eligible all " +
     "award to member referrer accumulate yes no better_choice limit once week month year prompt confirmation during window unlock " +
-    "coupon for unlimited limited every perfect surveys phase after minute minutes hour hours day days and or not in has tag true false"
+    "coupon for unlimited limited every perfect surveys phase after minute minutes hour hours day days and or not in has tag true false " +
+    // SPEC 7: expiry, tiers, caps, availability, calendars.
+    "expire earning without activity tiers tier by spend visits over from multiplier cap invoice available weeks months"
   ).split(" "),
 );
 
@@ -25,6 +27,8 @@ const patterns: [TokenKind | "space" | "word", RegExp][] = [
   ["comment", /#[^\n\r]*/y],
   ["money", /\$\d+(?:,\d+)*(?:\.\d{1,2})?/y],
   ["date", /\d{4}-\d{2}-\d{2}/y],
+  // `during every year 12-15 to 01-05`: a month and day.
+  ["date", /\d{2}-\d{2}(?![\d-])/y],
   ["number", /\d+(?:\.\d+)?/y],
   ["string", /"(?:[^"\\\r\n]|\\.)*"?/y],
   ["word", /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/y],

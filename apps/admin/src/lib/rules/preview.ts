@@ -1,6 +1,7 @@
-// The editor's right-hand preview: each rule of the source in plain English (describeRule),
-// with the line it starts on so a click can jump there.
-import { check, type Diagnostic, describeRule } from "@tally/rules";
+// The editor's right-hand preview: each rule of the source in plain English (describeRule), and
+// the program-wide declarations (points expiry, tiers: describeDeclaration), with the line each
+// starts on so a click can jump there.
+import { check, type Diagnostic, describeDeclaration, describeRule } from "@tally/rules";
 
 export interface RulePreview {
   name: string;
@@ -29,5 +30,14 @@ export function analyse(source: string, catalog?: readonly string[], couponNames
     }
     return { name: r.name, kind: r.kind, line: r.span.line, text, partial: r.recovered === true };
   });
-  return { diagnostics, rules };
+  const declarations = (ast.declarations ?? []).map((d) => {
+    let text: string;
+    try {
+      text = describeDeclaration(d);
+    } catch {
+      text = "This declaration is incomplete; fix the errors to see what it does.";
+    }
+    return { name: d.kind === "expire" ? "Points expiry" : "Tiers", kind: d.kind, line: d.span.line, text, partial: false };
+  });
+  return { diagnostics, rules: [...declarations, ...rules].sort((a, b) => a.line - b.line) };
 }
