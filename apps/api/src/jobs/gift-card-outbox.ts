@@ -4,8 +4,9 @@
 // Each issued card is announced to the patient through the message outbox: the "reward ready"
 // messages are queued in the transaction that records the card (one per order and channel) and
 // sent by the message drain right after.
-import { enqueueMessage, fulfilPendingGiftCards, giftCardProviderFor, type IssuedGiftCard } from "@tally/core";
-import type { Tx } from "@tally/db";
+import { enqueueMessage, type FailedGiftCard, fulfilPendingGiftCards, giftCardProviderFor, type IssuedGiftCard } from "@tally/core";
+import { staffUsers, type Tx } from "@tally/db";
+import { and, eq } from "drizzle-orm";
 import { drainSoon } from "../messages/run.ts";
 import type { AppDeps } from "../trpc/context.ts";
 
@@ -30,12 +31,36 @@ export async function enqueueRewardReady(tx: Tx, issued: IssuedGiftCard) {
     });
 }
 
+/** Staff notice (transactional: sent whatever the program status) to the practice's admins when a
+ *  gift card could not be issued and its points were refunded. */
+export async function enqueueGiftCardFailed(tx: Tx, failed: FailedGiftCard) {
+  const admins = await tx
+    .select({ email: staffUsers.email })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.practiceId, failed.practiceId), eq(staffUsers.role, "admin"), eq(staffUsers.disabled, false)));
+  for (const a of admins)
+    await enqueueMessage(tx, {
+      practiceId: failed.practiceId,
+      kind: "staff_notice",
+      channel: "email",
+      to: a.email,
+      subjectKey: `gift-card-failed:${failed.orderId}`,
+      title: `A gift card could not be issued: ${failed.rewardName} for ${failed.memberName}`,
+      data: {
+        text: `The gift card provider did not issue ${failed.rewardName} for ${failed.memberName} after ${failed.attempts} attempts (${failed.error}). The order was cancelled and the points refunded; see Orders, Cancelled.`,
+      },
+    });
+}
+
 export async function runGiftCardOutbox(deps: AppDeps): Promise<void> {
   try {
     // Each practice's provider from its settings (the sandbox keeps the install's provider).
     const db = deps.database.db;
-    const report = await fulfilPendingGiftCards(db, (practiceId) => giftCardProviderFor(db, practiceId), { onIssued: enqueueRewardReady });
-    if (report.fulfilled) await drainSoon(deps);
+    const report = await fulfilPendingGiftCards(db, (practiceId) => giftCardProviderFor(db, practiceId), {
+      onIssued: enqueueRewardReady,
+      onFailed: enqueueGiftCardFailed,
+    });
+    if (report.fulfilled || report.failed) await drainSoon(deps);
     if (report.claimed === 0) return;
     deps.log.info({ giftCards: report }, "gift-card outbox");
     if (report.fulfilled) deps.metrics.inc("tally_gift_cards_issued_total", "Gift cards issued by the provider.", report.fulfilled);

@@ -5,12 +5,19 @@
 // bounce mark the address undeliverable (shown on the profile); a send interrupted mid-way is
 // `unknown`, not repeated, until staff resend it; status callbacks need a valid X-Twilio-Signature.
 import { randomBytes } from "node:crypto";
-import { enqueueMessage, type GiftCardProvider, sandboxGiftCards, secretsKeyVariable, setGiftCardProvider } from "@tally/core";
+import {
+  enqueueMessage,
+  fulfilPendingGiftCards,
+  type GiftCardProvider,
+  sandboxGiftCards,
+  secretsKeyVariable,
+  setGiftCardProvider,
+} from "@tally/core";
 import { members, messages } from "@tally/db";
 import { and, eq } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runGiftCardOutbox } from "../jobs/gift-card-outbox.ts";
+import { enqueueGiftCardFailed, runGiftCardOutbox } from "../jobs/gift-card-outbox.ts";
 import { createMailer } from "../mail.ts";
 import { createHarness, type Harness } from "../testing/harness.ts";
 import { drainMessages } from "./drain.ts";
@@ -142,6 +149,37 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
     const prefs = await team.messages.preferencesOf.query({ memberId: ana.id });
     expect(prefs.find((p) => p.kind === "reward_ready" && p.channel === "email")).toMatchObject({ on: false });
     expect(prefs.find((p) => p.kind === "coupon_unlocked" && p.channel === "email")).toMatchObject({ on: true });
+  });
+
+  it("a gift card the provider never issues is refunded, shown in Orders, and the admins get a staff notice", async () => {
+    const admin = await h.staff("admin");
+    const team = await h.staff("team_member");
+    const ben = await memberNamed(bright, "Ana");
+    await team.ledger.adjust.mutate({ memberId: ben.id, points: 1_000, note: "start" });
+    const { balance } = await team.ledger.balance.query({ memberId: ben.id });
+    const reward = await admin.catalog.createReward.mutate({
+      kind: "gift_card",
+      name: "$5 Coffee",
+      pointsPrice: 300,
+      valueCents: 500,
+      providerSku: "CF-5",
+    });
+    const r = await team.redemption.redeem.mutate({ memberId: ben.id, rewardId: reward.id });
+    const failing: GiftCardProvider = {
+      name: "failing",
+      issue: async () => {
+        throw new Error("Tremendous: Product CF-5 is not available (HTTP 422)");
+      },
+    };
+    const before = received.length;
+    expect(await fulfilPendingGiftCards(h.t.db, failing, { maxAttempts: 1, onFailed: enqueueGiftCardFailed })).toMatchObject({ failed: 1 });
+    await runMessageDrain(h.app.deps);
+    const [order] = (await team.redemption.orders.query({ memberId: ben.id })).filter((o) => o.id === r.orderId);
+    expect(order).toMatchObject({ status: "cancelled", note: expect.stringContaining("Product CF-5 is not available") });
+    expect(await team.ledger.balance.query({ memberId: ben.id })).toMatchObject({ balance });
+    const notices = received.slice(before).filter((m) => /A gift card could not be issued/.test(plain(m.raw)));
+    expect(notices.map((m) => m.to)).toEqual([["admin@brightsmiles.test"]]);
+    expect(plain(notices[0]!.raw)).toContain("points refunded");
   });
 
   it("test mode sends nothing to patients; transactional mail still goes out", async () => {

@@ -50,6 +50,19 @@ export interface FulfilOptions {
   /** Called in the transaction that records an issued card (e.g. to enqueue the patient's email
    *  with it, so it is sent exactly when the card is recorded). */
   onIssued?: (tx: Tx, issued: IssuedGiftCard) => Promise<unknown>;
+  /** Called in the transaction that refunds an order after its last attempt (e.g. to tell staff). */
+  onFailed?: (tx: Tx, failed: FailedGiftCard) => Promise<unknown>;
+}
+
+/** An order refunded because the provider never issued its card. */
+export interface FailedGiftCard {
+  orderId: string;
+  practiceId: string;
+  memberId: string;
+  memberName: string;
+  rewardName: string;
+  attempts: number;
+  error: string;
 }
 
 /** A card the provider issued, as recorded on its order: what the patient is told. */
@@ -180,7 +193,7 @@ async function attempt(
   db: Db,
   choice: GiftCardProviderChoice,
   order: Claimed,
-  o: Required<Omit<FulfilOptions, "now" | "onIssued">> & Pick<FulfilOptions, "onIssued">,
+  o: Required<Omit<FulfilOptions, "now" | "onIssued" | "onFailed">> & Pick<FulfilOptions, "onIssued" | "onFailed">,
   now: () => Date,
 ): Promise<keyof Omit<FulfilReport, "claimed"> | null> {
   let card: GiftCardResult | null = null;
@@ -245,6 +258,15 @@ async function attempt(
         "redemption.giftCardFailed",
         { fulfilment: { failed: true, outbox: { ...state, lastError: message.slice(0, 500) } } },
       );
+      await o.onFailed?.(tx, {
+        orderId: order.id,
+        practiceId: order.practiceId,
+        memberId: row.memberId,
+        memberName: order.name,
+        rewardName: row.rewardName,
+        attempts: state.attempts,
+        error: message.slice(0, 500),
+      });
       return "failed";
     }
     const nextAttemptAt = new Date(at.getTime() + backoffAfter(state.attempts, o.backoffMs, o.maxBackoffMs)).toISOString();
