@@ -15,6 +15,15 @@ describe("dollarsToCents", () => {
 });
 
 describe("buildRule", () => {
+  test("consumption earning with a cap and points available after the refund window", () => {
+    const r = buildRule(values({ kind: "consumption", name: "Spend points", capPoints: "500", capPer: "week", availableDays: "14" }));
+    expect(r.errors).toEqual({});
+    expect(r.source).toContain("cap 500 points per week");
+    expect(r.source).toContain("available after 14 days");
+    const bad = buildRule(values({ kind: "consumption", name: "S", capPoints: "lots", availableDays: "-1" }));
+    expect(Object.keys(bad.errors).sort()).toEqual(["availableDays", "capPoints"]);
+  });
+
   test("consumption earning", () => {
     const r = buildRule(values({ kind: "consumption", name: "Spend points", ratePoints: "1", perDollars: "10", minimum: "20" }));
     expect(r.errors).toEqual({});

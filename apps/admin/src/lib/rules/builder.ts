@@ -61,6 +61,11 @@ export interface BuilderValues {
   perDollars: string;
   mode: "per_transaction" | "total_spend";
   minimum: string;
+  /** Most points per period (SPEC 7 `cap`); empty for none. */
+  capPoints: string;
+  capPer: "invoice" | "day" | "week" | "month" | "year";
+  /** Days before the points may be redeemed (`available after`, the refund window); empty for at once. */
+  availableDays: string;
   items: "eligible" | "all" | "codes";
   codes: string;
   // action
@@ -96,6 +101,9 @@ export const defaultBuilderValues = (kind: BuilderKind = "consumption"): Builder
   perDollars: "10",
   mode: "per_transaction",
   minimum: "",
+  capPoints: "",
+  capPer: "day",
+  availableDays: "",
   items: "eligible",
   codes: "",
   event: "visit.checked_in",
@@ -222,6 +230,16 @@ export function buildRule(v: BuilderValues): BuildResult {
         else clauses.push({ kind: "minimum", cents: min, span });
       }
       if (v.items === "all") clauses.push({ kind: "items", items: "all", span });
+      if (v.capPoints.trim()) {
+        const cap = intOf(v.capPoints);
+        if (cap === null || cap <= 0) errors.capPoints = "Enter a whole number of points, or leave it empty.";
+        else clauses.push({ kind: "cap", points: cap, per: v.capPer, span });
+      }
+      if (v.availableDays.trim()) {
+        const days = intOf(v.availableDays);
+        if (days === null || days <= 0) errors.availableDays = "Enter a number of days, like 14, or leave it empty.";
+        else clauses.push({ kind: "available", after: { amount: days, unit: "day", span }, span });
+      }
       if (v.items === "codes") {
         const codes = couponList(v.codes);
         if (codes.length === 0) errors.codes = "List the billing codes that earn, separated by commas.";
@@ -356,6 +374,9 @@ export function builderValuesFrom(form: FormData): BuilderValues {
     perDollars: s("perDollars"),
     mode: pick(form.get("b_mode"), ["per_transaction", "total_spend"], "per_transaction"),
     minimum: s("minimum"),
+    capPoints: s("capPoints"),
+    capPer: pick(form.get("b_capPer"), ["invoice", "day", "week", "month", "year"], "day"),
+    availableDays: s("availableDays"),
     items: pick(form.get("b_items"), ["eligible", "all", "codes"], "eligible"),
     codes: s("codes"),
     event: s("event"),
