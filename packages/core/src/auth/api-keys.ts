@@ -23,7 +23,7 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 export const apiKeyScopeLabels: Record<ApiKeyScope, string> = {
   "members:read": "Read members, balances, ledger, rewards and coupons",
-  "members:write": "Create and update members (tags, consent)",
+  "members:write": "Create and change members (tags, consent)",
   "invoices:write": "Post invoices and CSV imports",
   "events:write": "Record events (visits, reviews, referrals, ...)",
   redeem: "Redeem rewards and use coupons",
