@@ -116,7 +116,7 @@ describe("rules, backtest, reports and the live feed", () => {
     const blocks = original.source.split(/\n(?=(?:earn|reward|instant|milestone) ")/);
     const removed = blocks.find((b) => /^(earn|reward|instant|milestone) "/.test(b.trimStart()))!;
     const removedName = /"([^"]+)"/.exec(removed)![1]!;
-    await editor.fill(original.source.replace(removed, "").trim() + "\n");
+    await editor.fill(`${original.source.replace(removed, "").trim()}\n`);
     await page.getByText("No problems found.").waitFor();
     expect(await submit(page, page.getByRole("button", { name: "Save and publish" }))).toBe(409);
     const panel = page.getByRole("status").filter({ hasText: /Publishing removes/ });
@@ -133,7 +133,7 @@ describe("rules, backtest, reports and the live feed", () => {
     // The same confirmation on a phone fits the screen.
     const p = await openPage(browser(), phone, { isMobile: true });
     const mobile = await signIn(p, "/admin/rules");
-    await mobile.getByLabel("Rule set").fill(original.source.replace(removed, "").trim() + "\n");
+    await mobile.getByLabel("Rule set").fill(`${original.source.replace(removed, "").trim()}\n`);
     await mobile.getByText("No problems found.").waitFor();
     expect(await submit(mobile, mobile.getByRole("button", { name: "Save and publish" }))).toBe(409);
     await mobile.getByRole("button", { name: "Publish anyway" }).waitFor({ timeout: 30_000 });

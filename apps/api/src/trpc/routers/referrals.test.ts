@@ -50,7 +50,9 @@ describe("referral campaigns in the portal and the admin app", () => {
     await admin.engagement.updateReferralCampaign.mutate({ id: season.id, description: "Brighter winter" });
     await admin.engagement.endReferralCampaign.mutate({ id: season.id });
     expect((await patient.engagement.myReferrals.query()).campaigns.map((c) => c.title)).toEqual(["Friends"]);
-    await expect(patient.engagement.endReferralCampaign.mutate({ id: season.id })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    await expect(patient.engagement.endReferralCampaign.mutate({ id: season.id })).rejects.toMatchObject({
+      data: { code: "UNAUTHORIZED" },
+    });
     const listed = await admin.engagement.referralCampaigns.query();
     expect(listed.find((c) => c.id === season.id)).toMatchObject({ description: "Brighter winter", active: false, running: false });
   });
