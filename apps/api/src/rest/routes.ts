@@ -48,19 +48,6 @@ const problems = {
   429: { description: "The key's rate limit was reached", content: problemContent },
 } as const;
 
-/** The scope each route needs (the OpenAPI document lists it as `x-scope` and in the security requirement). */
-export function route<R extends Omit<RouteConfig, "security">>(scope: ApiKeyScope, config: R & { tags: string[] }) {
-  return createRoute({
-    ...config,
-    security: [{ apiKey: [scope] }],
-    "x-scope": scope,
-    middleware: [currentAuth!, requireScope(scope)],
-    responses: { ...problems, ...config.responses },
-  } as R & { security: RouteConfig["security"] });
-}
-
-/** The key check every route runs before its input is validated (set by registerRoutes). */
-let currentAuth: MiddlewareHandler<RestEnv> | undefined;
 const requireScope =
   (scope: ApiKeyScope): MiddlewareHandler<RestEnv> =>
   async (c, next) => {
@@ -111,7 +98,17 @@ const cursor = z
 const memberIdParam = z.object({ memberId: z.uuid().openapi({ param: { name: "memberId", in: "path" } }) });
 
 export function registerRoutes(api: OpenAPIHono<RestEnv>, auth: MiddlewareHandler<RestEnv>) {
-  currentAuth = auth;
+  /** A route that needs `scope`: the key check and the scope check run before its input is read;
+   *  the OpenAPI document lists the scope in its security requirement and as `x-scope`. */
+  const route = <R extends Omit<RouteConfig, "security">>(scope: ApiKeyScope, config: R & { tags: string[] }) =>
+    createRoute({
+      ...config,
+      security: [{ apiKey: [scope] }],
+      "x-scope": scope,
+      middleware: [auth, requireScope(scope)],
+      responses: { ...problems, ...config.responses },
+    } as R & { security: RouteConfig["security"] });
+
   // ---- members
   api.openapi(
     route("members:read", {
