@@ -10,6 +10,7 @@ import { DomainError } from "../errors.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { standingOf } from "../members/member-overview.ts";
 import { mergeMembers } from "../members/merge-members.ts";
+import { membersPerTier } from "../reports/reports.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { expireDueMembers, expiringSoon, pointsDueOnSwitchOn, runExpirySweep } from "./expire-due.ts";
@@ -127,6 +128,20 @@ describe("expiry, tiers and available dates through the ledger", () => {
       name: "Member",
       value: 0,
       next: { tier: "Gold", needed: 10000 },
+    });
+    // Reports: members per tier as of a moment (the others have no event yet: the lowest tier).
+    expect(await membersPerTier({ ctx: p.admin, now: new Date("2026-02-16T00:00:00Z") })).toEqual({
+      by: "spend",
+      months: 12,
+      members: 3,
+      tiers: [
+        { tier: "Member", members: 2 },
+        { tier: "Gold", members: 1 },
+      ],
+    });
+    expect((await membersPerTier({ ctx: p.admin, now: new Date("2027-03-01T00:00:00Z") }))!.tiers[0]).toEqual({
+      tier: "Member",
+      members: 3,
     });
     // The sweep's index: the first lot, 12 months after it was earned.
     expect((await nextExpiry(ana))?.toISOString()).toBe("2027-01-10T10:00:00.000Z");

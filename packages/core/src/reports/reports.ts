@@ -1,13 +1,14 @@
 // Reports as queries over the ledger, orders and events: points issued / redeemed / reversed /
-// outstanding with the dollar liability, active members, redemptions by reward, top rules and a
-// per-day series in the practice's timezone. CSV export of each table. Every figure has one
-// definition here (the dashboard's figures use them too).
+// outstanding with the dollar liability, active members, redemptions by reward, top rules, a
+// per-day series in the practice's timezone (points expired among them) and members per tier.
+// CSV export of each table. Every figure has one definition here (the dashboard's figures use them too).
 
 import { events, ledgerEntries, memberBalances, orders } from "@tally/db";
-import { addDays, localDate } from "@tally/rules";
+import { addDays, localDate, type MemberState, tierStatus } from "@tally/rules";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { loadSetup } from "../events/program.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
 import { query } from "../sql.ts";
@@ -227,5 +228,37 @@ export async function exportReportCsv({ ctx, input }: { ctx: Ctx; input: Input<t
     filename: `${q.report}-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`,
     contentType: "text/csv",
     csv,
+  };
+}
+
+/**
+ * Members per tier as of `now` (SPEC 7: the tier as of now, so a lapsed window counts the lower
+ * tier); every tier of the active rule set is listed, lowest first. Null without tiers.
+ */
+export async function membersPerTier({ ctx, now = new Date() }: { ctx: Ctx; now?: Date }) {
+  authorize(ctx, "reports.view");
+  const { program } = await loadSetup(ctx.db, ctx.practiceId);
+  if (program.tiers === null) return null;
+  const counts = new Map(program.tiers.tiers.map((t) => [t.name, 0]));
+  const rows = await query<{ state: unknown }>(
+    ctx.db,
+    sql`select s.state from members m left join member_engine_states s on s.member_id = m.id
+        where m.practice_id = ${ctx.practiceId}::uuid and m.status = 'member'`,
+  );
+  // A member with no event yet (or a state saved before tiers) holds the lowest tier.
+  const lowest = program.tiers.tiers[0]!.name;
+  let members = 0;
+  for (const r of rows) {
+    const state = (typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState | null;
+    const known = state !== null && typeof state === "object" && "invoices" in state;
+    const tier = known ? (tierStatus(program, state, now.getTime())?.tier ?? lowest) : lowest;
+    counts.set(tier, (counts.get(tier) ?? 0) + 1);
+    members++;
+  }
+  return {
+    by: program.tiers.by,
+    months: program.tiers.months,
+    members,
+    tiers: [...counts].map(([tier, count]) => ({ tier, members: count })),
   };
 }

@@ -6,6 +6,7 @@ import {
   exportCsvInput,
   exportReportCsv,
   listShortfalls,
+  membersPerTier,
   pointsReport,
   redemptionsByReward,
   reportInput,
@@ -25,13 +26,15 @@ export const reportsRouter = router({
       return dailySeries({ ctx: ctx.core, input: { from, to } });
     }),
   overview: staffProcedure.input(reportInput).query(async ({ ctx, input }) => {
-    const [summary, daily, rewards, rules] = await Promise.all([
+    const [summary, daily, rewards, rules, tiers] = await Promise.all([
       pointsReport({ ctx: ctx.core, input }),
       dailySeries({ ctx: ctx.core, input }),
       redemptionsByReward({ ctx: ctx.core, input }),
       topRules({ ctx: ctx.core, input: { ...input, limit: 10 } }),
+      // Members per tier as of now (null without tiers).
+      membersPerTier({ ctx: ctx.core }),
     ]);
-    return { summary, daily, rewards, rules };
+    return { summary, daily, rewards, rules, tiers };
   }),
   /** Members whose balance a reversal left below zero, with what they owe. */
   shortfalls: staffProcedure.query(({ ctx }) => listShortfalls({ ctx: ctx.core })),
