@@ -1,6 +1,7 @@
 // Helpers shared by the tests: a connected browser, pages that fail on console errors and
 // broken requests, screenshots, and the small accessibility checks every page must pass.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
@@ -133,4 +134,66 @@ export async function submit(page: Page, button: Locator): Promise<number> {
     );
   }
   return status;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** One axe-core finding, flattened for a readable test failure. */
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on the page as it is now and returns the serious and
+ * critical violations: should be empty. axe is evaluated through the DevTools protocol, so the
+ * apps' Content-Security-Policy stays as it is.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === "object");
+  if (!loaded) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Result = { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Result[] }> } }).axe;
+    const { violations } = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+      resultTypes: ["violations"],
+    });
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, impact: v.impact ?? "", help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  });
+}
+
+/**
+ * Visible controls smaller than `min`×`min` CSS pixels: should be empty. Links inside a sentence are
+ * exempt (WCAG 2.5.8's inline exception); a hidden input's visible label counts as its target.
+ */
+export async function smallTargets(page: Page, min = 44): Promise<string[]> {
+  return page.evaluate((min) => {
+    const controls = document.querySelectorAll<HTMLElement>(
+      "a[href], button, input:not([type=hidden]), select, textarea, [role=button], summary",
+    );
+    const small: string[] = [];
+    for (const el of controls) {
+      const style = getComputedStyle(el);
+      if (style.visibility === "hidden" || el.closest("[hidden], [inert], .visually-hidden")) continue;
+      let rect = el.getBoundingClientRect();
+      if (rect.width === 0 && rect.height === 0) continue;
+      if (el.tagName === "A" && style.display === "inline" && el.parentElement && getComputedStyle(el.parentElement).display !== "flex") {
+        const text = el.parentElement.textContent?.trim() ?? "";
+        if (text.length > (el.textContent?.trim().length ?? 0)) continue;
+      }
+      const label = (el as HTMLInputElement).labels?.[0];
+      if ((el.getAttribute("type") === "checkbox" || el.getAttribute("type") === "radio") && label) rect = label.getBoundingClientRect();
+      if (rect.width + 0.5 < min || rect.height + 0.5 < min) {
+        small.push(
+          `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute("aria-label") || (el as HTMLInputElement).name || "").trim().slice(0, 40)}" ${Math.round(rect.width)}×${Math.round(rect.height)}`,
+        );
+      }
+    }
+    return small;
+  }, min);
 }

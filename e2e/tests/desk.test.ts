@@ -121,11 +121,11 @@ async function deskDay(page: Page, size: "desktop" | "phone") {
 
   // 2. Consent recorded for the patient: media consent's reward fires once; who and when show.
   const start = await balanceOf(page);
-  await submit(page, page.getByRole("button", { name: "Record Media (photos and video) consent" }));
+  await submit(page, page.getByRole("button", { name: "Record consent: Media (photos and video)" }));
   await page.getByText("+100 pts from “Media consent”").waitFor();
   expect(await balanceOf(page)).toBe(start + 100);
   await page.getByText(/recorded by Dr\. Morgan Reyes/).waitFor();
-  await submit(page, page.getByRole("button", { name: "Record Text messages (SMS) consent" }));
+  await submit(page, page.getByRole("button", { name: "Record consent: Text messages (SMS)" }));
   await page.getByText("No reward for this consent.").waitFor();
   expect(await balanceOf(page)).toBe(start + 100);
   await shot("consent");
