@@ -151,4 +151,33 @@ describe("gift card → claim link in the portal → email with a working unsubs
     await anonymous.close();
     await context.close();
   }, 240_000);
+
+  test("staff see the email as sent on the Messages page, and the settings say which provider is used", async () => {
+    const context = await browser().newContext({ baseURL: server.url, viewport: viewports.desktop });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto("/admin/sign-in");
+    await page.getByLabel("Email").fill("admin@brightsmiles.test");
+    await page.getByLabel("Password").fill("demo-admin-2026");
+    await submit(page, page.getByRole("button", { name: "Sign in" }));
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    await page.getByRole("link", { name: "Messages", exact: true }).click();
+    await page.getByRole("heading", { name: "Messages", level: 1 }).waitFor();
+    const row = page
+      .getByTestId("messages")
+      .locator("tbody tr", { hasText: "Your $25 Bookshop card is ready" })
+      .filter({ hasText: "Email" });
+    await row.getByText("Sent", { exact: true }).waitFor();
+    await row.getByRole("button", { name: /^Resend/ }).waitFor();
+    await screenshot(page, "gift-card-messages-admin-messages");
+    await page.getByRole("link", { name: "Message settings" }).click();
+    await expect(page.getByLabel("Provider").first().inputValue()).resolves.toBe("tremendous");
+    await page.getByText("Credentials are stored (encrypted)").waitFor();
+    // The API key is never sent back to the page.
+    expect(await page.content()).not.toContain("TEST_e2e");
+    await screenshot(page, "gift-card-messages-admin-settings");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
