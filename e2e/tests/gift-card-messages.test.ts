@@ -57,7 +57,7 @@ describe("gift card → claim link in the portal → email with a working unsubs
     await staff.messages.updateSettings.mutate({
       giftCard: { provider: "tremendous", credentials: { apiKey: "TEST_e2e", fundingSourceId: "balance", baseUrl: tremendous.url } },
     });
-    const reward = await staff.catalog.createReward.mutate({
+    await staff.catalog.createReward.mutate({
       kind: "gift_card",
       name: "$25 Bookshop card",
       pointsPrice: 100,
