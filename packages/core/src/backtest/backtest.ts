@@ -11,8 +11,16 @@
 // active version's backtest over a past period is what the ledger holds for it.
 
 import { events, ledgerEntries, members, rewards, ruleSetVersions } from "@tally/db";
-import { applyEvent, type EngineEvent, type EngineState, initialMemberState, initialState, membersTouchedBy } from "@tally/rules";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import {
+  applyEvent,
+  type EngineEvent,
+  type EngineState,
+  expireDue,
+  initialMemberState,
+  initialState,
+  membersTouchedBy,
+} from "@tally/rules";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { Effect, Program } from "../events/engine.ts";
@@ -58,6 +66,10 @@ export interface BacktestSide {
   byMember: { memberId: string; name: string; points: number; coupons: number }[];
   /** Members with any points or coupons from this side. */
   memberCount: number;
+  /** Points that expired in the range (SPEC 7 `expire`; positive). */
+  expired: number;
+  /** Members entering each tier at an event in the range (SPEC 7 `tiers`), in the rule set's order. */
+  tierChanges: { tier: string; members: number }[];
 }
 
 /** How many members a backtest names per side. */
@@ -71,9 +83,20 @@ class Tally {
   private byMember = new Map<string, { points: number; coupons: number }>();
 
   private couponValue: Map<string, number>;
+  private expired = 0;
+  private entered = new Map<string, number>();
 
   constructor(couponValue: Map<string, number>) {
     this.couponValue = couponValue;
+  }
+
+  /** Expirations due in the range, whichever event (or the range's end) applied them. */
+  addExpirations(effects: Effect[], from: Date, to: Date) {
+    for (const e of effects) {
+      if (e.type !== "expiration") continue;
+      const due = Date.parse(e.at);
+      if (due >= from.getTime() && due < to.getTime()) this.expired -= e.points;
+    }
   }
 
   add(effects: Effect[]) {
@@ -85,6 +108,8 @@ class Tally {
         r.points += e.points;
         if (e.type === "award") r.awards++;
         this.member(e.member).points += e.points;
+      } else if (e.type === "tier") {
+        this.entered.set(e.tier, (this.entered.get(e.tier) ?? 0) + 1);
       } else if (e.type === "coupon") {
         const r = this.rule(e.rule);
         r.coupons++;
@@ -112,7 +137,7 @@ class Tally {
     return m;
   }
 
-  summary(names: Map<string, string>, pointCost: number, alsoMembers: Set<string> = new Set()): BacktestSide {
+  summary(names: Map<string, string>, pointCost: number, alsoMembers: Set<string> = new Set(), tiers: string[] = []): BacktestSide {
     const byRule = [...this.byRule]
       .map(([rule, v]) => ({ rule, ...v, costCents: pointsCost(v.points, pointCost) + v.couponCostCents }))
       .sort((a, b) => b.costCents - a.costCents || b.points - a.points || a.rule.localeCompare(b.rule));
@@ -131,6 +156,8 @@ class Tally {
         .sort((a, b) => b.points - a.points || b.coupons - a.coupons || a.memberId.localeCompare(b.memberId))
         .filter((m, i) => i < BACKTEST_TOP_MEMBERS || alsoMembers.has(m.memberId)),
       memberCount: this.byMember.size,
+      expired: this.expired,
+      tierChanges: tiers.map((tier) => ({ tier, members: this.entered.get(tier) ?? 0 })),
     };
   }
 }
@@ -144,7 +171,7 @@ interface Replay {
 
 type Profile = { tags: string[]; birthday: string | null; registered: boolean };
 
-function apply(replay: Replay, event: EngineEvent, profiles: Map<string, Profile>, counted: boolean) {
+function apply(replay: Replay, event: EngineEvent, profiles: Map<string, Profile>, counted: boolean, range: { from: Date; to: Date }) {
   for (const id of membersTouchedBy(event)) {
     if (!replay.state.members[id]) replay.state.members[id] = initialMemberState(profiles.get(id) ?? {});
   }
@@ -153,7 +180,19 @@ function apply(replay: Replay, event: EngineEvent, profiles: Map<string, Profile
   // Every stored event has its own id: the processed set need not grow with the history.
   delete replay.state.processed[event.id];
   if (counted) replay.tally.add(effects);
+  replay.tally.addExpirations(effects, range.from, range.to);
 }
+
+/** After the last event: what fell due up to the range's end (or now) expires, as the sweep books it. */
+function expireToEnd(replay: Replay, range: { from: Date; to: Date }) {
+  if (replay.program.expire === null) return;
+  const until = Math.min(range.to.getTime() - 1, Date.now());
+  const effects: Effect[] = [];
+  for (const [id, m] of Object.entries(replay.state.members)) expireDue(replay.program, m, id, until, effects);
+  replay.tally.addExpirations(effects, range.from, range.to);
+}
+
+const tierNames = (p: Program) => p.tiers?.tiers.map((t) => t.name) ?? [];
 
 /** Events read per query (tests make it small to cross many pages). */
 export const backtestPaging = { size: 5000 };
@@ -212,11 +251,19 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
   const micros = (column: unknown) => sql<string>`(extract(epoch from ${column}) * 1000000)::bigint::text`;
   const until = sql`(select max(${events.recordedAt}) from ${events} where ${events.practiceId} = ${ctx.practiceId} and ${events.at} < ${q.to.toISOString()}::timestamptz)`;
 
-  // Points moved outside the engine, in the order they were written.
+  // Points moved outside the engine, in the order they were written (not the sweep's expiries:
+  // each replay expires its own lots).
   const outside = await ctx.db
     .select({ memberId: ledgerEntries.memberId, points: ledgerEntries.points, position: micros(ledgerEntries.createdAt) })
     .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), isNull(ledgerEntries.eventId), sql`${ledgerEntries.createdAt} <= ${until}`))
+    .where(
+      and(
+        eq(ledgerEntries.practiceId, ctx.practiceId),
+        isNull(ledgerEntries.eventId),
+        ne(ledgerEntries.kind, "expiry"),
+        sql`${ledgerEntries.createdAt} <= ${until}`,
+      ),
+    )
     .orderBy(asc(ledgerEntries.createdAt), asc(ledgerEntries.id));
   let nextOutside = 0;
   const moveBalances = (before: bigint) => {
@@ -256,16 +303,23 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
       else if (e.at < q.from) history++;
       else later++;
       const event = toEngineEvent(e.id, e.payload as never);
-      apply(activeReplay, event, profiles, inRange);
-      if (draftReplay) apply(draftReplay, event, profiles, inRange);
+      apply(activeReplay, event, profiles, inRange, q);
+      if (draftReplay) apply(draftReplay, event, profiles, inRange, q);
     }
     if (page.length < backtestPaging.size) break;
     const tail: { id: string; position: string } = page[page.length - 1]!;
     cursor = { position: tail.position, id: tail.id };
   }
 
-  const draftOnly = draftReplay?.tally.summary(names, practice.pointCostCentiCents);
-  const activeSide = activeReplay.tally.summary(names, practice.pointCostCentiCents, new Set(draftOnly?.byMember.map((m) => m.memberId)));
+  expireToEnd(activeReplay, q);
+  if (draftReplay) expireToEnd(draftReplay, q);
+  const draftOnly = draftReplay?.tally.summary(names, practice.pointCostCentiCents, new Set(), tierNames(draftReplay.program));
+  const activeSide = activeReplay.tally.summary(
+    names,
+    practice.pointCostCentiCents,
+    new Set(draftOnly?.byMember.map((m) => m.memberId)),
+    tierNames(activeReplay.program),
+  );
   const draftSide = draftOnly ?? activeSide;
   const rules = new Set([...draftSide.byRule.map((r) => r.rule), ...activeSide.byRule.map((r) => r.rule)]);
   const difference = [...rules]
@@ -300,6 +354,7 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
       points: draftSide.points - activeSide.points,
       coupons: draftSide.coupons - activeSide.coupons,
       costCents: draftSide.costCents - activeSide.costCents,
+      expired: draftSide.expired - activeSide.expired,
       byRule: difference,
     },
   };

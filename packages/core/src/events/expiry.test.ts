@@ -6,6 +6,7 @@ import { auditLog, ledgerEntries, memberBalances, memberEngineStates, practices 
 import type { MemberState } from "@tally/rules";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBacktest } from "../backtest/backtest.ts";
 import { DomainError } from "../errors.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { standingOf } from "../members/member-overview.ts";
@@ -225,6 +226,25 @@ describe("expiry, tiers and available dates through the ledger", () => {
     expect(await runExpirySweep(t.db, july)).toMatchObject({ members: 1, points: 5 });
     expect(await pointsDueOnSwitchOn({ ctx: p.admin, now: july })).toEqual({ points: 0, members: 0 });
     expect(await balanced(carl)).toBe(0);
+  });
+
+  it("the backtest counts points expired and members entering each tier in its range", async () => {
+    const r = await runBacktest({
+      ctx: p.admin,
+      input: { source: rules, from: new Date("2026-01-01T00:00:00Z"), to: new Date("2027-04-01T00:00:00Z") },
+    });
+    // Ana's three lots (the sweep's entry is not replayed twice: the replay expires its own lots).
+    expect(r.active.expired).toBe(125);
+    expect(r.active.tierChanges).toEqual([
+      { tier: "Member", members: 4 },
+      { tier: "Gold", members: 1 },
+    ]);
+    expect(r.difference.expired).toBe(0);
+    const before = await runBacktest({
+      ctx: p.admin,
+      input: { source: rules, from: new Date("2026-01-01T00:00:00Z"), to: new Date("2027-01-10T10:00:00Z") },
+    });
+    expect(before.active.expired).toBe(0);
   });
 
   it("an invoice over $10,000,000 is refused whole with amount_out_of_range", async () => {
