@@ -12,6 +12,7 @@ import {
   createInvitationInput,
   createMember,
   createMemberInput,
+  enqueueMessage,
   findByCardInput,
   findDuplicates,
   findDuplicatesInput,
@@ -46,6 +47,7 @@ import {
   updateMemberInput,
 } from "@tally/core";
 import { z } from "zod";
+import { drainSoon } from "../../messages/run.ts";
 import { memberProcedure, router, staffProcedure } from "../init.ts";
 
 const Limit = z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 });
@@ -77,12 +79,18 @@ export const membersRouter = router({
     const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;
     const practice = await getPractice({ ctx: ctx.core });
     const link = `${base}/portal/invite?practice=${practice.slug}&token=${inv.token}`;
-    await ctx.mailer.send({
+    // Through the message outbox (transactional: sent whatever the program status; staff see it on Messages).
+    await enqueueMessage(ctx.database.db, {
       practiceId: ctx.core.practiceId,
+      memberId: input.memberId,
+      kind: "invitation",
+      channel: "email",
       to: inv.email,
-      subject: `Your invitation to ${practice.name}`,
-      text: `Hello ${inv.memberName},\n\nYou are invited to join our rewards program. Register here:\n${link}\n\nThe link works once and expires on ${inv.expiresAt.toUTCString()}.`,
+      subjectKey: `invitation:${inv.invitationId}`,
+      title: `Your invitation to ${practice.name}`,
+      data: { memberName: inv.memberName, link, expiresAt: inv.expiresAt.toISOString() },
     });
+    await drainSoon(ctx);
     return { ...inv, link };
   }),
   merge: staffProcedure
