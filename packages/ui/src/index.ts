@@ -7,6 +7,7 @@ export { default as ConfirmDialog } from "./components/ConfirmDialog.svelte";
 export { default as Countdown } from "./components/Countdown.svelte";
 export { default as EmptyState } from "./components/EmptyState.svelte";
 export { default as ProgressRing } from "./components/ProgressRing.svelte";
+export { default as Standing } from "./components/Standing.svelte";
 export { default as TextArea } from "./components/TextArea.svelte";
 export { default as TextField } from "./components/TextField.svelte";
 export {
@@ -23,3 +24,11 @@ export {
   formatTime,
   localeOf,
 } from "./format.ts";
+export {
+  expiringText,
+  multiplierText,
+  nextTierText,
+  notYetAvailableText,
+  type Standing as MemberStanding,
+  tierValueText,
+} from "./standing.ts";
