@@ -35,6 +35,7 @@ export { type Diagnostic, type DiagnosticCode, formatDiagnostic, type Severity, 
 export * from "./domain/index.ts";
 export {
   applyEvent,
+  creditPoints,
   evaluate,
   expireDue,
   initialMemberState,

@@ -7,13 +7,13 @@
 
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@tally/db";
-import { expireDue, pointsDueToExpire, upcomingExpirations } from "@tally/rules";
+import { creditPoints, expireDue, pointsDueToExpire, upcomingExpirations } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import { type Ctx, systemCtx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
 import { authorize } from "../permissions.ts";
 import { query } from "../sql.ts";
-import type { Effect, MemberState } from "./engine.ts";
+import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
 import { planEffects } from "./process-event.ts";
 import { loadSetup } from "./program.ts";
 import { nextExpiryAt, withRetry } from "./record-events.ts";
@@ -158,4 +158,35 @@ export async function pointsDueOnSwitchOn({
     }
   }
   return { points, members };
+}
+
+/**
+ * Points credited outside the events (a cancelled order's refund, written by the caller as a ledger
+ * entry first): SPEC 7 makes them a new lot dated at the credit, and activity. The member's balance
+ * row is locked by that entry; the engine state follows, with the sweep's index.
+ */
+export async function creditEngineState(tx: Tx, ctx: Ctx, memberId: string, at: Date, points: number): Promise<void> {
+  const setup = await loadSetup(tx, ctx.practiceId);
+  const [row] = await query<{ state: unknown; balance: number | string | null }>(
+    tx,
+    sql`select s.state, b.balance from member_balances b left join member_engine_states s on s.member_id = b.member_id
+        where b.member_id = ${memberId}::uuid for update of b`,
+  );
+  const stored = row?.state ? ((typeof row.state === "string" ? JSON.parse(row.state) : row.state) as MemberState) : null;
+  const state: MemberState = stored && "invoices" in stored ? { ...stored } : freshMemberState({});
+  creditPoints(setup.program, state, at.getTime(), points);
+  state.balance = Number(row?.balance ?? state.balance);
+  const plan = { outcomes: [], entries: [], entrySlots: [], coupons: [], couponSlots: [], sideWrites: [], tierChanges: [] };
+  await storeEvents(
+    tx,
+    ctx,
+    {
+      events: [],
+      plan,
+      states: [{ memberId, state, nextExpiry: nextExpiryAt(setup.program, state) }],
+      versionId: setup.versionId,
+      source: "job",
+    },
+    "statement",
+  );
 }

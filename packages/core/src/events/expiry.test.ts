@@ -8,13 +8,13 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBacktest } from "../backtest/backtest.ts";
 import { DomainError } from "../errors.ts";
-import { ledgerSum } from "../ledger/append.ts";
+import { appendEntries, ledgerSum } from "../ledger/append.ts";
 import { standingOf } from "../members/member-overview.ts";
 import { mergeMembers } from "../members/merge-members.ts";
 import { membersPerTier } from "../reports/reports.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { expireDueMembers, expiringSoon, pointsDueOnSwitchOn, runExpirySweep } from "./expire-due.ts";
+import { creditEngineState, expireDueMembers, expiringSoon, pointsDueOnSwitchOn, runExpirySweep } from "./expire-due.ts";
 import { loadSetup } from "./program.ts";
 import { recordEvent } from "./record-event.ts";
 import { throwIfRejected } from "./rejections.ts";
@@ -260,5 +260,23 @@ describe("expiry, tiers and available dates through the ledger", () => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: "INVALID_INPUT", details: { reason: "amount_out_of_range" } });
     expect(await balanced(carl)).toBe(0);
+  });
+
+  it("a refund credited outside the events is a new lot dated at the refund", async () => {
+    const at = new Date("2027-08-01T09:00:00Z");
+    await t.db.transaction(async (tx) => {
+      await appendEntries(tx, p.system, [{ memberId: carl, kind: "refund", points: 40, idempotencyKey: "refund-test", at }]);
+      await creditEngineState(tx, p.system, carl, at, 40);
+    });
+    const [row] = await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.memberId, carl));
+    const state = row!.state as MemberState;
+    expect(state.lots!.map((l) => [new Date(l.exp).toISOString(), l.left])).toEqual([["2028-08-01T09:00:00.000Z", 40]]);
+    expect(state.balance).toBe(40);
+    expect(row!.nextExpiryAt?.toISOString()).toBe("2028-08-01T09:00:00.000Z");
+    expect(await balanced(carl)).toBe(40);
+    // With Ana's last visit's 5 points (due 2028-03-01).
+    expect(await runExpirySweep(t.db, new Date("2028-08-01T09:00:00Z"))).toMatchObject({ members: 2, points: 45 });
+    expect(await balanced(carl)).toBe(0);
+    expect(await balanced(ana)).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { creditEngineState } from "../events/expire-due.ts";
 import { appendEntries } from "../ledger/append.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
@@ -122,6 +123,8 @@ export async function refundOrder(
       explanation: { order: order.id, reward: order.rewardName, reason },
     },
   ]);
+  // SPEC 7: the refund is a new lot dated now (it expires like an award) and is activity.
+  if (refund) await creditEngineState(tx, ctx, order.memberId, now, order.points);
   const [row] = await tx
     .update(orders)
     .set({ status: "cancelled", cancelledAt: now, decidedBy: ctx.actor.id, note: reason, ...extra })

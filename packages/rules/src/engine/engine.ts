@@ -353,6 +353,16 @@ export function pointsDueToExpire(p: Program, m: MemberState, until: number): nu
   return sum;
 }
 
+/**
+ * Points returned to a member outside the events (a cancelled order's refund, SPEC 7): the balance
+ * grows, and under `expire` they are a new lot dated at the refund and count as activity.
+ */
+export function creditPoints(p: Program, m: MemberState, at: number, points: number): void {
+  if (!Number.isSafeInteger(points) || points <= 0) return;
+  m.balance += points;
+  if (p.expire !== null) openLot(p, m, at, points);
+}
+
 /** What every positive award does under expiry: open a lot, count as activity. Returns the lot id. */
 function openLot(p: Program, m: MemberState, at: number, points: number): number | undefined {
   const ex = p.expire!;
