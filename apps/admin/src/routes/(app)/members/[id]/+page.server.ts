@@ -27,28 +27,32 @@ export const load: PageServerLoad = async (event) => {
   const panel = event.url.searchParams.get("panel") ?? "";
   const isAdmin = event.locals.staff?.role === "admin";
   const mergeWith = panel === "merge" && isAdmin ? event.url.searchParams.get("with") : null;
-  const [ledger, milestones, coupons, surveys, questions, manualRewards, catalog, duplicates, consents, mergePreview] = await Promise.all([
-    client.ledger.history.query({ memberId, limit: 100 }),
-    client.members.milestones.query({ memberId }),
-    client.members.coupons.query({ memberId }),
-    tab === "surveys" ? client.engagement.surveyResponses.query({ memberId }) : Promise.resolve([]),
-    client.engagement.surveyQuestions.query({ includeInactive: false }),
-    client.approvals.manualRewards.query(),
-    panel === "redeem" ? client.catalog.rewards.query() : Promise.resolve([]),
-    profile.member.status === "member" ? client.members.duplicates.query({ memberId }) : Promise.resolve([]),
-    client.members.consents.query({ memberId }),
-    mergeWith
-      ? client.members.mergePreview
-          .query({ sourceId: mergeWith, targetId: memberId })
-          .then((preview) => ({ preview, error: null }))
-          .catch((e) => ({ preview: null, error: messageOf(e) }))
-      : Promise.resolve(null),
-  ]);
+  const [ledger, milestones, coupons, surveys, questions, manualRewards, catalog, duplicates, consents, mergePreview, standing] =
+    await Promise.all([
+      client.ledger.history.query({ memberId, limit: 100 }),
+      client.members.milestones.query({ memberId }),
+      client.members.coupons.query({ memberId }),
+      tab === "surveys" ? client.engagement.surveyResponses.query({ memberId }) : Promise.resolve([]),
+      client.engagement.surveyQuestions.query({ includeInactive: false }),
+      client.approvals.manualRewards.query(),
+      panel === "redeem" ? client.catalog.rewards.query() : Promise.resolve([]),
+      profile.member.status === "member" ? client.members.duplicates.query({ memberId }) : Promise.resolve([]),
+      client.members.consents.query({ memberId }),
+      mergeWith
+        ? client.members.mergePreview
+            .query({ sourceId: mergeWith, targetId: memberId })
+            .then((preview) => ({ preview, error: null }))
+            .catch((e) => ({ preview: null, error: messageOf(e) }))
+        : Promise.resolve(null),
+      // Tier as of now, the next points to expire, points not yet available (SPEC 7).
+      client.members.standing.query({ memberId }),
+    ]);
   return {
     tab,
     profile,
     ledger,
     milestones,
+    standing,
     coupons,
     surveys,
     questions: questions.filter((q) => q.active).map((q) => ({ id: q.id, text: q.text })),
