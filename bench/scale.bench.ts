@@ -230,6 +230,7 @@ async function measure(operation: string, path: string, input: unknown, method: 
     out[size] = median(times);
   }
   rows.push({ operation, small: out.small!, large: out.large!, note });
+  console.error(`  ${operation}: small ${out.small!.toFixed(1)} ms, large ${out.large!.toFixed(1)} ms (${note})`);
 }
 const range = (days: number) => ({ from: new Date(now - days * DAY).toISOString(), to: new Date(now + 60_000).toISOString() });
 
@@ -278,6 +279,7 @@ for (const [operation, run] of [
     out[size] = median(times);
   }
   rows.push({ operation, small: out.small!, large: out.large! });
+  console.error(`  ${operation}: small ${out.small!.toFixed(2)} ms, large ${out.large!.toFixed(2)} ms`);
 }
 
 const fmt = (ms: number) => `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
