@@ -26,6 +26,7 @@ export * from "./errors.ts";
 export * from "./events/expire-due.ts";
 export * from "./events/list-events.ts";
 export { LIVE_CHANNEL, readNotices, type UnlockNotice } from "./events/live.ts";
+export { pgCode } from "./events/record-events.ts";
 export type { EventOutcome, ProcessedEvent } from "./events/process-event.ts";
 export { rebuildPracticeStates, rebuildStates } from "./events/rebuild-states.ts";
 export * from "./events/record-event.ts";

@@ -23,11 +23,13 @@ export interface Harness {
 
 export type TestClient = ReturnType<typeof createApiClient> & { jar: Map<string, string>; cookieHeader(): string };
 
-export async function createHarness(options: { members?: number; config?: AppOptions["config"] } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { members?: number; content?: "full" | "minimal"; config?: AppOptions["config"] } = {},
+): Promise<Harness> {
   const t = await createTestDatabase();
   // As the server does: the one server of this database, so the read caches are on.
   await t.claimExclusive();
-  const seed = await seedDemo(t.db, { members: options.members ?? 5 });
+  const seed = await seedDemo(t.db, { members: options.members ?? 5, content: options.content });
   const app = createApp({ database: t, log: createLogger("silent"), config: options.config });
   const handOver = inProcessFetch(app);
 

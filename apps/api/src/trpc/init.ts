@@ -1,7 +1,7 @@
 // tRPC setup: context type, error mapping from domain errors (done once, here), and the
 // procedures by caller: public, staff (role via meta), member, kiosk. Integrations (API keys)
 // use the plain HTTP endpoints in http/integrations.ts.
-import { type Ctx, describeIssues, httpStatusOf, isDomainError } from "@tally/core";
+import { type Ctx, DomainError, describeIssues, httpStatusOf, isDomainError, pgCode } from "@tally/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { requestIdOf, unexpectedMessage, validationIssues } from "../errors.ts";
 import type { Context } from "./context.ts";
@@ -59,12 +59,18 @@ const t = initTRPC
     },
   });
 
-/** Turns a domain error thrown by a verb into the matching tRPC error (keeping it as the cause). */
+/** Turns a domain error thrown by a verb into the matching tRPC error (keeping it as the cause).
+ *  A unique value taken meanwhile (a name, a code, a card) that no verb turned into its own
+ *  message is a conflict the caller can fix, not an internal error. */
 function mapDomainError<R extends { ok: boolean }>(result: R): R {
   if (!result.ok) {
     const cause = (result as unknown as { error: TRPCError }).error.cause;
     if (isDomainError(cause)) {
       throw new TRPCError({ code: trpcCodeFor[httpStatusOf(cause)] ?? "BAD_REQUEST", message: cause.message, cause });
+    }
+    if (pgCode(cause) === "23505") {
+      const taken = new DomainError("CONFLICT", "That is taken already: something with the same name or number exists. Choose another.");
+      throw new TRPCError({ code: "CONFLICT", message: taken.message, cause: taken });
     }
   }
   return result;
