@@ -136,6 +136,8 @@ describe("accessibility: no serious or critical axe violations", { timeout: 240_
       const found: Found = {};
       await audit(page, "/admin/sign-in", found, size.name);
       await signInStaff(page, admin);
+      // The dashboard's live feed is a polite live region: new check-ins are read out as they arrive.
+      expect(await page.getByRole("list", { name: "Check-ins and coupons" }).getAttribute("aria-live")).toBe("polite");
       for (const path of adminPages) await audit(page, path, found, size.name);
       for (const [list, pattern] of [
         ["/admin/members", /^\/admin\/members\/[0-9a-f-]{36}$/],
