@@ -21,6 +21,7 @@ export const load: LayoutServerLoad = async (event) => {
       t,
       // The screen the start screen and the idle timer return to is in the practice's language.
       practiceLanguage: device.language,
+      timezone: device.timezone,
       methods: methodsFor(device.qrReader),
     };
   const practice = await unpairedPractice(event);

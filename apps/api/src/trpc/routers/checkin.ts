@@ -106,7 +106,13 @@ export const checkinRouter = router({
       name: ctx.kiosk.name,
       /** camera or scanner: the kiosk offers its QR screen; null: the typed check-in code instead. */
       qrReader: setup.qrReader,
-      practice: { name: practice.name, slug: practice.slug, status: practice.status, language: practice.language },
+      practice: {
+        name: practice.name,
+        slug: practice.slug,
+        status: practice.status,
+        language: practice.language,
+        timezone: practice.timezone,
+      },
     };
   }),
 

@@ -8,6 +8,8 @@ interface DeviceInfo {
   practiceName: string;
   /** The practice's language: the start screen returns to it. */
   language: "en" | "es";
+  /** The practice's timezone: dates on the welcome screen (points expiring) are its local dates. */
+  timezone: string;
   /** A camera or scanner reads QR codes here; null: the typed check-in code instead. */
   qrReader: "camera" | "scanner" | null;
 }
@@ -34,6 +36,7 @@ export async function deviceInfo(event: EventLike, now = Date.now()): Promise<De
       name: device.name,
       practiceName: device.practice.name,
       language: device.practice.language,
+      timezone: device.practice.timezone,
       qrReader: device.qrReader,
     };
     if (cache.size > 100) cache.clear();
