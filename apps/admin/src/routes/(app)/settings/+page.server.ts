@@ -5,7 +5,7 @@ import { api, messageOf } from "#lib/server/api.js";
 import { requireAdmin } from "#lib/server/roles.js";
 import type { Actions, PageServerLoad } from "./$types";
 
-const tabs = ["practice", "staff", "audit", "kiosks", "keys", "mailbox"] as const;
+const tabs = ["practice", "staff", "audit", "kiosks", "keys", "webhooks", "mailbox"] as const;
 const maxLogoBytes = 5 * 1024 * 1024;
 
 export const load: PageServerLoad = async (event) => {
@@ -27,6 +27,15 @@ export const load: PageServerLoad = async (event) => {
     auditActions: tab === "audit" ? await client.audit.actions.query() : [],
     kiosks: tab === "kiosks" ? await client.kiosks.list.query() : [],
     keys: tab === "keys" ? await client.apiKeys.list.query() : [],
+    keyScopes: tab === "keys" ? await client.apiKeys.scopes.query() : null,
+    webhooks:
+      tab === "webhooks"
+        ? {
+            endpoints: await client.webhooks.list.query(),
+            deliveries: await client.webhooks.deliveries.query({ limit: 50 }),
+            eventTypes: await client.webhooks.eventTypes.query(),
+          }
+        : null,
     mailbox: tab === "mailbox" ? await client.mailbox.list.query({ limit: 50 }) : null,
   };
 };
@@ -165,10 +174,68 @@ export const actions: Actions = {
   createKey: async (event) => {
     const form = await event.request.formData();
     const name = String(form.get("name") ?? "").trim();
-    if (!name) return fail(400, { error: "Name the key after the system that uses it." });
-    const r = await run(() => api(event).apiKeys.create.mutate({ name }));
+    const scopes = form.getAll("scopes").map(String);
+    const rate = String(form.get("rate") ?? "").trim();
+    const values = { name, scopes, rate };
+    const errors: Record<string, string> = {};
+    if (!name) errors.name = "Name the key after the system that uses it.";
+    if (scopes.length === 0) errors.scopes = "Choose at least one thing the key may do.";
+    const perMinute = Number(rate);
+    if (!/^\d+$/.test(rate) || perMinute < 1 || perMinute > 100_000)
+      errors.rate = "Enter a whole number of requests a minute, 1 to 100,000.";
+    if (Object.keys(errors).length) return fail(400, { keyForm: { values, errors } });
+    const r = await run(() => api(event).apiKeys.create.mutate({ name, scopes: scopes as never, rateLimitPerMinute: perMinute }));
+    if (r.error) return fail(400, { keyForm: { values, errors: { name: r.error } } });
+    return { key: { name, key: r.ok!.key, previousUntil: null } };
+  },
+  rotateKey: async (event) => {
+    const form = await event.request.formData();
+    const r = await run(() => api(event).apiKeys.rotate.mutate({ keyId: String(form.get("id")) }));
     if (r.error) return fail(400, { error: r.error });
-    return { key: { name, key: r.ok!.key } };
+    return { key: { name: r.ok!.name, key: r.ok!.key, previousUntil: r.ok!.previousKeyExpiresAt } };
+  },
+  addWebhook: async (event) => {
+    const form = await event.request.formData();
+    const values = {
+      url: String(form.get("url") ?? "").trim(),
+      description: String(form.get("description") ?? "").trim(),
+      eventTypes: form.getAll("eventTypes").map(String),
+      lineItems: form.get("lineItems") === "yes",
+    };
+    if (!/^https?:\/\/\S+$/i.test(values.url))
+      return fail(400, { webhookForm: { values, errors: { url: "Enter the full address, starting with https://" } } });
+    const r = await run(() => api(event).webhooks.create.mutate({ ...values, eventTypes: values.eventTypes as never }));
+    if (r.error) return fail(400, { webhookForm: { values, errors: { url: r.error } } });
+    return { webhookSecret: { url: values.url, secret: r.ok!.secret, previousUntil: null } };
+  },
+  toggleWebhook: async (event) => {
+    const form = await event.request.formData();
+    const enabled = form.get("enabled") === "yes";
+    const r = await run(() => api(event).webhooks.update.mutate({ endpointId: String(form.get("id")), enabled }));
+    if (r.error) return fail(400, { error: r.error });
+    return {
+      done: enabled
+        ? "The webhook is on; waiting messages are sent within a minute."
+        : "The webhook is off; nothing is sent until it is on again.",
+    };
+  },
+  rotateWebhookSecret: async (event) => {
+    const form = await event.request.formData();
+    const r = await run(() => api(event).webhooks.rotateSecret.mutate({ endpointId: String(form.get("id")) }));
+    if (r.error) return fail(400, { error: r.error });
+    return { webhookSecret: { url: "", secret: r.ok!.secret, previousUntil: r.ok!.previousSecretExpiresAt } };
+  },
+  removeWebhook: async (event) => {
+    const form = await event.request.formData();
+    const r = await run(() => api(event).webhooks.remove.mutate({ endpointId: String(form.get("id")) }));
+    if (r.error) return fail(400, { error: r.error });
+    return { done: "The webhook is removed; nothing more is sent there." };
+  },
+  redeliverWebhook: async (event) => {
+    const form = await event.request.formData();
+    const r = await run(() => api(event).webhooks.redeliver.mutate({ deliveryId: String(form.get("id")) }));
+    if (r.error) return fail(400, { error: r.error });
+    return { done: "It is sent again within a minute." };
   },
   revokeKey: async (event) => {
     const form = await event.request.formData();
