@@ -7,7 +7,7 @@ import { href } from "#lib/paths.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
-const tabs = ["activity", "coupons", "milestones", "visits", "surveys"] as const;
+const tabs = ["activity", "coupons", "milestones", "visits", "surveys", "messages"] as const;
 export type Tab = (typeof tabs)[number];
 
 export const load: PageServerLoad = async (event) => {
@@ -27,6 +27,9 @@ export const load: PageServerLoad = async (event) => {
   const panel = event.url.searchParams.get("panel") ?? "";
   const isAdmin = event.locals.staff?.role === "admin";
   const mergeWith = panel === "merge" && isAdmin ? event.url.searchParams.get("with") : null;
+  // The member's messages (Messages tab) and any undeliverable address (shown on every tab).
+  const messagesOf = client.messages.ofMember.query({ memberId });
+  messagesOf.catch(() => {}); // awaited below; a failure of the others first must not leave it unhandled
   const [ledger, milestones, coupons, surveys, questions, manualRewards, catalog, duplicates, consents, mergePreview, standing] =
     await Promise.all([
       client.ledger.history.query({ memberId, limit: 100 }),
@@ -61,6 +64,7 @@ export const load: PageServerLoad = async (event) => {
     duplicates,
     consents,
     merge: mergeWith ? { withId: mergeWith, ...mergePreview! } : null,
+    messages: await messagesOf,
     isAdmin,
     // A fresh key per page view: a double-clicked award or redemption is written once.
     adjustKey: randomUUID(),
@@ -68,6 +72,16 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+  /** Resend one of the member's messages (Messages tab). */
+  resendMessage: async (event) => {
+    const form = await event.request.formData();
+    try {
+      await api(event).messages.resend.mutate({ messageId: String(form.get("messageId") ?? "") });
+      return { resent: String(form.get("to") ?? "") };
+    } catch (e) {
+      return fail(400, { resendError: messageOf(e) });
+    }
+  },
   adjust: async (event) => {
     const form = await event.request.formData();
     const direction = String(form.get("direction") ?? "award");
