@@ -32,6 +32,11 @@ describe("birthdays in SQL", () => {
     expect(common.date).toBe("2027-02-28");
     expect(new Set(common.members)).toEqual(new Set([ids.Leap, ids.Feb]));
     expect(common.points).toBe(50);
+    // Run again the same day: those already celebrated are not read again, nothing is given twice.
+    expect(await runBirthdays({ ctx: p.system, input: { at: new Date("2027-02-28T22:00:00Z") } })).toMatchObject({
+      members: [],
+      points: 0,
+    });
     const leap = await runBirthdays({ ctx: p.system, input: { at: new Date("2028-02-28T18:00:00Z") } });
     expect(leap.members).toEqual([ids.Feb]);
     expect((await runBirthdays({ ctx: p.system, input: { at: new Date("2028-02-29T18:00:00Z") } })).members).toEqual([ids.Leap]);

@@ -1,7 +1,7 @@
 // Birthdays in the practice's timezone: upcoming ones for staff, and the daily job that sends
 // `member.birthday` once per member per year (Feb 29 birthdays count on Feb 28 in other years).
 
-import { members } from "@tally/db";
+import { events, members } from "@tally/db";
 import { localDate, pointsGiven } from "@tally/rules";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -78,7 +78,8 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
     const setup = await loadSetup(tx, ctx.practiceId);
     const today = localDate(at, setup.practice.timezone);
     const year = Number(today.slice(0, 4));
-    // Only today's birthdays are read (by the month-day index), not every member.
+    // Only today's birthdays not yet celebrated are read (by the month-day index and the events'
+    // external ids), not every member.
     const rows = await tx
       .select({ id: members.id, birthday: members.birthday, firstName: members.firstName })
       .from(members)
@@ -88,6 +89,9 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
           eq(members.status, "member"),
           isNotNull(members.birthday),
           inArray(monthDay, monthDaysOn([today])),
+          // Already celebrated this year (a second run the same day): nothing to do for them.
+          sql`not exists (select 1 from ${events} where ${events.practiceId} = ${members.practiceId}
+                          and ${events.externalId} = 'birthday:' || ${members.id}::text || ${`:${year}`})`,
         ),
       )
       .orderBy(members.id);
