@@ -65,7 +65,10 @@ async function call<T>(page: Page, path: string, input: unknown, kind: "query" |
 async function ensurePresets(page: Page) {
   const active = await call<{ source: string } | null>(page, "rules.version", {}, "query");
   if (active?.source.includes('"Left a review"')) return;
-  await call(page, "rules.save", { source: `${active?.source ?? ""}${presets}`, note: "Desk presets", publish: true }, "mutation");
+  const source = `${active?.source ?? ""}${presets}`;
+  // The server publishes a change that raises the cost only with the preview's confirmation.
+  const preview = await call<{ confirm: { token: string | null } }>(page, "rules.publishPreview", { source }, "mutation");
+  await call(page, "rules.save", { source, note: "Desk presets", publish: true, confirm: preview.confirm.token ?? undefined }, "mutation");
 }
 
 const balanceOf = async (page: Page) => Number((await page.getByTestId("balance").textContent())!.replace(/[^\d-]/g, ""));

@@ -145,7 +145,14 @@ describe("kiosk", () => {
           couponValidDays: 2,
         });
       }
-      await admin.rules.save.mutate({ source: `${source}\n${rules}`, note: "kiosk e2e", publish: true });
+      // Replacing the demo's rules removes some: the server publishes with the preview's confirmation.
+      const preview = await admin.rules.publishPreview.mutate({ source: `${source}\n${rules}` });
+      await admin.rules.save.mutate({
+        source: `${source}\n${rules}`,
+        note: "kiosk e2e",
+        publish: true,
+        confirm: preview.confirm.token ?? undefined,
+      });
     }
     // Demo members 3 to 6 (PMS-10003 to PMS-10006): nobody else's tests touch them.
     for (const i of [3, 4, 5, 6]) patients.push(await patient(`PMS-${10000 + i}`));

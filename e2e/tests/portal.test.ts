@@ -52,7 +52,9 @@ describe("portal", () => {
       status: "on",
       programDescription: "Earn points for every visit with your pet, and trade them for treats, grooming and gift cards.",
     });
-    await staff.rules.save.mutate({ source: rules, note: "portal e2e", publish: true });
+    // Replacing the demo's rules removes some: the server publishes with the preview's confirmation.
+    const preview = await staff.rules.publishPreview.mutate({ source: rules });
+    await staff.rules.save.mutate({ source: rules, note: "portal e2e", publish: true, confirm: preview.confirm.token ?? undefined });
     await staff.catalog.createReward.mutate({
       kind: "coupon",
       name: `Free nail trim ${stamp}`,
