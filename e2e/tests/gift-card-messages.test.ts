@@ -18,6 +18,7 @@ describe("gift card → claim link in the portal → email with a working unsubs
   let tremendous: Awaited<ReturnType<typeof fakeTremendous>>;
   let staff: ApiClient;
   const mails: { to: string[]; raw: string }[] = [];
+  let patientId = "";
 
   beforeAll(async () => {
     smtp = new SMTPServer({
@@ -75,6 +76,7 @@ describe("gift card → claim link in the portal → email with a working unsubs
     }
     if (!member) throw new Error("the demo seed has no member with email, card and birth date");
     await staff.ledger.adjust.mutate({ memberId: member.id, points: 500, note: "gift card e2e" });
+    patientId = member.id;
 
     const context = await browser().newContext({ baseURL: server.url, viewport: viewports.phone, isMobile: true, hasTouch: true });
     const page = await context.newPage();
@@ -177,6 +179,14 @@ describe("gift card → claim link in the portal → email with a working unsubs
     // The API key is never sent back to the page.
     expect(await page.content()).not.toContain("TEST_e2e");
     await screenshot(page, "gift-card-messages-admin-settings");
+    // The patient's profile lists what they were sent.
+    await page.goto(`/admin/members/${patientId}?tab=messages`);
+    const profileRow = page
+      .getByTestId("messages")
+      .locator("tbody tr", { hasText: "Your $25 Bookshop card is ready" })
+      .filter({ hasText: "Email" });
+    await profileRow.getByText("Sent", { exact: true }).waitFor();
+    await screenshot(page, "gift-card-messages-admin-profile");
     expect(problems).toEqual([]);
     await context.close();
   });
