@@ -66,8 +66,12 @@ export const practiceMessaging = pgTable("practice_messaging", {
   /** `kind:channel` pairs the practice switched off. */
   disabled: text().array().notNull().default([]),
   /** Local minutes of the day between which no text message is sent (start > end wraps midnight). */
-  quietStartMinute: integer().notNull().default(21 * 60),
-  quietEndMinute: integer().notNull().default(8 * 60),
+  quietStartMinute: integer()
+    .notNull()
+    .default(21 * 60),
+  quietEndMinute: integer()
+    .notNull()
+    .default(8 * 60),
   brandColour: text().notNull().default("#0f766e"),
   signature: text().notNull().default(""),
   updatedAt: updatedAt(),
