@@ -13,15 +13,15 @@ import { clientAddress, type InProcessEnv, isSecure, ProxyTrust, requestHost } f
 import { trpcCsrf } from "./http/csrf.ts";
 import { integrationRoutes } from "./http/integrations.ts";
 import { mediaRoutes } from "./http/media.ts";
-import { messageRoutes } from "./messages/routes.ts";
-import { restApi } from "./rest/index.ts";
 import { jobDefinitions } from "./jobs/handlers.ts";
 import { createJobs, type JobsConfig } from "./jobs/runtime.ts";
 import { LiveBus } from "./live.ts";
 import type { Logger } from "./logger.ts";
 import { createMailer, type Mailer } from "./mail.ts";
+import { messageRoutes } from "./messages/routes.ts";
 import { Metrics, routeOf } from "./metrics.ts";
 import { RateLimiter } from "./rate-limit.ts";
+import { restApi } from "./rest/index.ts";
 import { type AppDeps, createContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/root.ts";
 import { logoUploadJsonBytes } from "./trpc/routers/practice.ts";
