@@ -34,6 +34,7 @@ import { dryRunPatientImport, getPatientImport, stagePatientImport, startPatient
 import { recordConsent } from "./members/record-consent.ts";
 import { searchMembers } from "./members/search-members.ts";
 import { connectCard, findMemberByCard, setTags, updateMember } from "./members/update-member.ts";
+import { enqueueMessage, getMessagePreferences, listMemberMessages, resendMessage } from "./messages/outbox.ts";
 import { type Action, permissions } from "./permissions.ts";
 import { createLocation, updateLocation } from "./practices/practices.ts";
 import { cancelOrder, fulfilOrder } from "./redemption/orders.ts";
@@ -223,6 +224,23 @@ describe("tenancy: no verb crosses practices", () => {
       (c) => updateReferralCampaign({ ctx: c.admin, input: { id: ids.campaign!, description: "x" } }),
     ],
     ["engagement.manageReferrals (end)", (c) => endReferralCampaign({ ctx: c.admin, input: { id: ids.campaign! } })],
+    ["messages.list", (c) => listMemberMessages({ ctx: c.team, input: { memberId: ids.member! } })],
+    ["messages.preferences", (c) => getMessagePreferences({ ctx: c.team, input: { memberId: ids.member! } })],
+    [
+      "messages.resend",
+      async (c) => {
+        const sent = await enqueueMessage(t.db, {
+          practiceId: a.id,
+          memberId: ids.member!,
+          kind: "invitation",
+          channel: "email",
+          subjectKey: "tenancy",
+          to: "ana@a.test",
+          title: "Invitation",
+        });
+        return resendMessage({ ctx: c.team, input: { messageId: sent.id } });
+      },
+    ],
     ["checkin.checkIn (staff)", (c) => checkIn({ ctx: c.team, input: { method: "staff", memberId: ids.member! } })],
     ["checkin.checkIn (card)", (c) => checkIn({ ctx: c.kiosk, input: { method: "card", card: "40000007" } })],
     ["checkin.checkIn (phone)", (c) => checkIn({ ctx: c.kiosk, input: { method: "phone", phone: "2175550101", birthday: "1990-01-01" } })],
@@ -247,6 +265,7 @@ describe("tenancy: no verb crosses practices", () => {
     "practices.createLocation": "creates in the caller's practice",
     "practices.listLocations": "lists the caller's practice",
     "staff.list": "lists the caller's practice",
+    "messages.settings": "the caller's practice's delivery settings",
     "audit.list": "lists the caller's practice",
     "members.create": "creates in the caller's practice",
     "members.search": "covered by the lookup test below",

@@ -19,6 +19,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { query } from "../sql.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
@@ -472,6 +473,7 @@ export interface MessagePreference {
 export async function getMessagePreferences({ ctx, input }: { ctx: Ctx; input: { memberId: string } }): Promise<MessagePreference[]> {
   authorize(ctx, "messages.preferences");
   assertSelf(ctx, input.memberId);
+  await findMember(ctx.db, ctx, input.memberId);
   const settings = await messagingRow(ctx.db, ctx.practiceId);
   const outs = await ctx.db
     .select()
