@@ -86,10 +86,7 @@ export const checkInCodes = pgTable(
     expiresAt: at().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex("check_in_codes_practice_code_key").on(t.practiceId, t.codeHash),
-    index("check_in_codes_member_idx").on(t.memberId),
-  ],
+  (t) => [uniqueIndex("check_in_codes_practice_code_key").on(t.practiceId, t.codeHash), index("check_in_codes_member_idx").on(t.memberId)],
 );
 
 /** Keys for practice-management integrations (`Authorization: Bearer tly_...`). */
@@ -112,7 +109,9 @@ export const apiKeys = pgTable(
     scopes: text()
       .array()
       .notNull()
-      .default(sql`array['members:read','members:write','invoices:write','events:write','redeem','webhooks:admin','line_items:read']::text[]`),
+      .default(
+        sql`array['members:read','members:write','invoices:write','events:write','redeem','webhooks:admin','line_items:read']::text[]`,
+      ),
     /** Requests per minute this key may send to /api/v1 (RateLimit headers). */
     rateLimitPerMinute: integer().notNull().default(600),
     /** A rotated key keeps working until then (the overlap while callers switch to its successor). */
