@@ -50,13 +50,23 @@ export function tangoGiftCards(
     timeoutMs: options.timeoutMs,
   };
   const interval = options.minIntervalMs ?? 1_000;
-  // One order a second: each order starts no earlier than `interval` after the previous one.
-  let nextSlot = 0;
-  const turn = async () => {
-    const now = Date.now();
-    const at = Math.max(now, nextSlot);
-    nextSlot = at + interval;
-    if (at > now) await sleep(at - now);
+  // One order a second: orders go one at a time, each sent `interval` after the previous one's
+  // answer came back (the provider saw that one arrive before it answered, so its gap is at least
+  // `interval` whatever the network's delays).
+  let queue: Promise<unknown> = Promise.resolve();
+  let lastAnswered = 0;
+  const paced = <T>(send: () => Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      const wait = lastAnswered + interval - Date.now();
+      if (wait > 0) await sleep(wait);
+      try {
+        return await send();
+      } finally {
+        lastAnswered = Date.now();
+      }
+    });
+    queue = run.catch(() => {});
+    return run;
   };
   const existing = async (externalRefID: string): Promise<TangoOrder | null> => {
     const { body } = await callJson<{ orders?: TangoOrder[] }>(
@@ -77,24 +87,24 @@ export function tangoGiftCards(
     name: "tango",
     async issue(order) {
       const { firstName, lastName } = splitName(order.recipient.name);
-      const place = async () => {
-        await turn();
-        return callJson<TangoOrder>(
-          http,
-          "POST",
-          "orders",
-          {
-            accountIdentifier: creds.accountIdentifier,
-            customerIdentifier: creds.customerIdentifier,
-            amount: order.valueCents / 100,
-            utid: order.sku,
-            externalRefID: order.orderId,
-            sendEmail: false,
-            recipient: { firstName, lastName, email: order.recipient.email ?? "" },
-          },
-          errorText,
+      const place = () =>
+        paced(() =>
+          callJson<TangoOrder>(
+            http,
+            "POST",
+            "orders",
+            {
+              accountIdentifier: creds.accountIdentifier,
+              customerIdentifier: creds.customerIdentifier,
+              amount: order.valueCents / 100,
+              utid: order.sku,
+              externalRefID: order.orderId,
+              sendEmail: false,
+              recipient: { firstName, lastName, email: order.recipient.email ?? "" },
+            },
+            errorText,
+          ),
         );
-      };
       try {
         let answer: { body: TangoOrder };
         try {
