@@ -167,14 +167,15 @@ describe("admin extras", () => {
     await page.getByRole("list", { name: "Unlocked instant rewards" }).waitFor();
     expect(await page.getByTestId("checkin-points").textContent()).toMatch(/No check-in points this time/);
     const rewards = await page.getByRole("list", { name: "Unlocked instant rewards" }).locator("li").allTextContents();
-    expect(rewards.join(" | ")).toMatch(/free-whitening from “Big visit” — 1 d 23 h left/);
-    expect(rewards.join(" | ")).toMatch(/ten-off/);
+    // Coupons by their catalog names, not their codes.
+    expect(rewards.join(" | ")).toMatch(/Free whitening from “Big visit” — 1 d 23 h left/);
+    expect(rewards.join(" | ")).toMatch(/\$10 off your next visit from “Big visit”/);
     await screenshot(page, "admin-member-instant-rewards");
     await page.getByRole("link", { name: "Visits" }).click();
     await expect
       .poll(
         async () =>
-          (await page.locator("table.data-table tbody tr td:nth-child(2)").allTextContents()).filter((t) => t.trim() === "staff").length,
+          (await page.locator("table.data-table tbody tr td:nth-child(2)").allTextContents()).filter((t) => t.trim() === "At the front desk").length,
       )
       .toBeGreaterThanOrEqual(2);
     expect(problems).toEqual([]);

@@ -84,7 +84,7 @@ describe("admin", () => {
     for (const label of ["Check-ins today", "Pending approvals", "Open orders", "Points issued this week"]) {
       expect(await page.getByText(label).isVisible()).toBe(true);
     }
-    expect(await page.locator("svg[role=img]").count()).toBeGreaterThan(0);
+    expect(await page.locator("figure.chart [role=img]").count()).toBeGreaterThan(0);
     await screenshot(page, "admin-dashboard");
     expect(await unlabelledInputs(page)).toEqual([]);
 
@@ -200,7 +200,7 @@ describe("admin", () => {
     await page.getByRole("link", { name: "90 days" }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get("from")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await page.waitForLoadState("networkidle");
-    expect(await page.locator("svg[role=img]").count()).toBeGreaterThan(0);
+    expect(await page.locator("figure.chart [role=img]").count()).toBeGreaterThan(0);
     const issued = Number(
       (await page.locator(".figure", { hasText: "Points issued" }).locator(".value").textContent())!.replace(/\D/g, ""),
     );
