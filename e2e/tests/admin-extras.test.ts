@@ -175,7 +175,9 @@ describe("admin extras", () => {
     await expect
       .poll(
         async () =>
-          (await page.locator("table.data-table tbody tr td:nth-child(2)").allTextContents()).filter((t) => t.trim() === "At the front desk").length,
+          (await page.locator("table.data-table tbody tr td:nth-child(2)").allTextContents()).filter(
+            (t) => t.trim() === "At the front desk",
+          ).length,
       )
       .toBeGreaterThanOrEqual(2);
     expect(problems).toEqual([]);
