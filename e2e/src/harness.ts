@@ -197,3 +197,14 @@ export async function smallTargets(page: Page, min = 44): Promise<string[]> {
     return small;
   }, min);
 }
+
+/** Signs a patient in on the portal's email form and waits for their home page. */
+export async function portalSignIn(page: Page, practice: string, email: string, password: string): Promise<void> {
+  await page.goto(`/portal?practice=${practice}`);
+  const form = page.getByRole("region", { name: "Sign in with email" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Password").fill(password);
+  await submit(page, form.getByRole("button", { name: "Sign in" }));
+  await page.waitForURL("**/portal/home");
+  await page.waitForLoadState("networkidle");
+}

@@ -11,6 +11,7 @@ import {
   baseURL,
   fitsViewport,
   openPage,
+  portalSignIn,
   screenshot,
   submit,
   unlabelledInputs,
@@ -42,16 +43,6 @@ async function registeredMember(staff: ApiClient, firstName: string) {
   const token = new URL(link).searchParams.get("token")!;
   await createApiClient({ url: baseURL }).auth.member.acceptInvitation.mutate({ practice, token, password });
   return { id: member.id, email, password, firstName };
-}
-
-async function portalSignIn(page: Page, email: string, password: string) {
-  await page.goto(`/portal?practice=${practice}`);
-  const form = page.getByRole("region", { name: "Sign in with email" });
-  await form.getByLabel("Email").fill(email);
-  await form.getByLabel("Password").fill(password);
-  await submit(page, form.getByRole("button", { name: "Sign in" }));
-  await page.waitForURL("**/portal/home");
-  await page.waitForLoadState("networkidle");
 }
 
 /** Types digits on the kiosk's on-screen keypad. */
@@ -108,7 +99,7 @@ describe("kiosk check-in code, kiosk screens and referrals", () => {
   test("item 8: the portal shows a short check-in code; a kiosk without a camera takes it on its keypad, once", async () => {
     const pat = await registeredMember(staff, "Paz");
     const phone = await openPage(browser(), viewports.phone, { isMobile: true });
-    await portalSignIn(phone.page, pat.email, pat.password);
+    await portalSignIn(phone.page, practice, pat.email, pat.password);
     await phone.page.goto("/portal/profile");
     const section = phone.page.getByRole("region", { name: "Your check-in code" });
     await section.waitFor();
@@ -290,7 +281,7 @@ describe("kiosk check-in code, kiosk screens and referrals", () => {
     const ref = await registeredMember(staff, "Rio");
     const phone = await openPage(browser(), viewports.phone, { isMobile: true });
     const { page } = phone;
-    await portalSignIn(page, ref.email, ref.password);
+    await portalSignIn(page, practice, ref.email, ref.password);
     await page.goto("/portal/refer");
     await page.waitForLoadState("networkidle");
     const choices = page.getByRole("group", { name: "Choose a campaign" });

@@ -10,7 +10,17 @@
 import { type ApiClient, createApiClient } from "@tally/api/client";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { baseURL, openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports, type WatchedPage } from "../src/harness.ts";
+import {
+  baseURL,
+  openPage,
+  portalSignIn,
+  screenshot,
+  submit,
+  unlabelledInputs,
+  useBrowser,
+  viewports,
+  type WatchedPage,
+} from "../src/harness.ts";
 
 const browser = useBrowser();
 const desktop = { width: 1366, height: 900 };
@@ -45,16 +55,6 @@ async function registeredMember(staff: ApiClient, firstName: string, password: s
   const token = new URL(link).searchParams.get("token")!;
   await createApiClient({ url: baseURL }).auth.member.acceptInvitation.mutate({ practice, token, password });
   return { id: member.id, email, password, firstName };
-}
-
-async function portalSignIn(page: Page, email: string, password: string) {
-  await page.goto(`/portal?practice=${practice}`);
-  const form = page.getByRole("region", { name: "Sign in with email" });
-  await form.getByLabel("Email").fill(email);
-  await form.getByLabel("Password").fill(password);
-  await submit(page, form.getByRole("button", { name: "Sign in" }));
-  await page.waitForURL("**/portal/home");
-  await page.waitForLoadState("networkidle");
 }
 
 /** Nothing wider than the screen (long pages scroll down, never sideways). */
@@ -143,7 +143,7 @@ earn "Spend" on invoice.paid { minimum $20 }`);
 
     const w = await openPage(browser(), viewports.phone, { isMobile: true });
     const { page } = w;
-    await portalSignIn(page, rowan.email, rowan.password);
+    await portalSignIn(page, practice, rowan.email, rowan.password);
     await page.goto("/portal/actions");
     await page.waitForLoadState("networkidle");
 
