@@ -10,8 +10,19 @@ import { practices } from "./practices.ts";
 export const messageChannel = pgEnum("message_channel", ["email", "sms"]);
 
 /** queued → sending → sent | failed (with the reason) | unknown (interrupted mid-send: never
- *  repeated silently); skipped when the practice or member switched it off after it was queued. */
-export const messageStatus = pgEnum("message_status", ["queued", "sending", "sent", "failed", "unknown", "skipped"]);
+ *  repeated silently); skipped when the practice or member switched it off after it was queued;
+ *  bounced when the address turned out undeliverable (a hard bounce, an unreachable number);
+ *  suppressed when it was not sent because the address is known undeliverable or opted out. */
+export const messageStatus = pgEnum("message_status", [
+  "queued",
+  "sending",
+  "sent",
+  "failed",
+  "unknown",
+  "skipped",
+  "bounced",
+  "suppressed",
+]);
 
 export const messages = pgTable(
   "messages",

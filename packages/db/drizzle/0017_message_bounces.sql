@@ -1,0 +1,2 @@
+ALTER TYPE "public"."message_status" ADD VALUE 'bounced';--> statement-breakpoint
+ALTER TYPE "public"."message_status" ADD VALUE 'suppressed';
