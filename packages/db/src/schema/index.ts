@@ -10,6 +10,7 @@ export * from "./members.ts";
 export * from "./messages.ts";
 export * from "./patient-imports.ts";
 export * from "./practices.ts";
+export * from "./rollups.ts";
 export * from "./rules.ts";
 export * from "./staff.ts";
 export * from "./webhooks.ts";
