@@ -36,6 +36,13 @@ export const members = pgTable(
      *  converting the lead converts that referral. */
     referralToken: text(),
     firstLoginAt: timestamp({ withTimezone: true, mode: "date" }),
+    /** Excluded from rewards (inducement guardrails, e.g. a government-program beneficiary): earns
+     *  nothing, cannot redeem. Who set it and when. */
+    excludedFromRewards: boolean().notNull().default(false),
+    excludedAt: timestamp({ withTimezone: true, mode: "date" }),
+    excludedBy: uuid(),
+    /** Set when the member's personal data was erased on request (the record stays, anonymised). */
+    erasedAt: timestamp({ withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

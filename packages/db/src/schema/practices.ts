@@ -1,5 +1,5 @@
 // Practices (tenants) and their locations. Every tenant-owned table carries practice_id.
-import { customType, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, customType, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 
 export const programStatus = pgEnum("program_status", ["on", "off", "test"]);
@@ -15,6 +15,14 @@ export const practices = pgTable(
     programDescription: text().notNull().default(""),
     /** What one point costs the practice when redeemed, in hundredths of a cent (100 = $0.01). */
     pointCostCentiCents: integer().notNull().default(1000),
+    /** Inducement guardrails (null = no limit): a reward's value at most, and a member's redeemed
+     *  value per calendar year at most, in cents (the suggested limits are $15 and $75). */
+    rewardValueLimitCents: integer(),
+    yearlyRedemptionLimitCents: integer(),
+    /** False where the practice's state forbids paying for referrals: referral rules award nothing. */
+    referralRewards: boolean().notNull().default(true),
+    /** Invoice line items are removed from events older than this many years (null = kept). */
+    lineItemRetentionYears: integer(),
     /** Shown on the kiosk, the portal and in mail; free text as the practice writes it. */
     address: text().notNull().default(""),
     phone: text().notNull().default(""),
