@@ -12,5 +12,6 @@ export * from "./patient-imports.ts";
 export * from "./practices.ts";
 export * from "./rollups.ts";
 export * from "./rules.ts";
+export * from "./security.ts";
 export * from "./staff.ts";
 export * from "./webhooks.ts";
