@@ -4,11 +4,13 @@
 //
 //   enqueue   in the caller's transaction: the practice's status and switches, the member's
 //             opt-outs and SMS consent and the address's suppressions decide here; what may not go
-//             out is recorded as `skipped` with the reason (staff see why), never sent
+//             out is recorded as `skipped` (or `suppressed`: the address is undeliverable or opted
+//             out) with the reason (staff see why), never sent
 //   claim     one short transaction: due `queued` rows become `sending` (attempt n+1), SKIP LOCKED
 //   send      outside any transaction, by the API (SMTP, Twilio, dev outbox)
 //   record    `sent` with the provider's id; a failure the provider says is final is `failed`
-//             with its reason (a hard bounce, an opted-out number also suppress the address);
+//             with its reason (`bounced` for a hard bounce, which also suppresses the address, as
+//             an opted-out number does; a bounce reported later by the relay or Twilio does the same);
 //             one that may pass later goes back to `queued` with backoff, then `failed`
 //   interrupt a row left `sending` past its lease (the worker died mid-send) becomes `unknown`:
 //             SMTP and Twilio take no idempotency key, so it is shown to staff rather than
@@ -42,7 +44,7 @@ export interface EnqueueMessage {
 
 export interface Enqueued {
   id: string;
-  status: "queued" | "skipped";
+  status: "queued" | "skipped" | "suppressed";
   reason: string | null;
   /** False when a message with this key existed already (nothing new was written). */
   created: boolean;
@@ -76,6 +78,24 @@ export function afterQuietHours(at: Date, timezone: string, startMinute: number,
   return t;
 }
 
+/** The suppression of an address (hard bounce, STOP, carrier opt-out), if any. */
+async function suppressionOf(tx: Tx | Db, practiceId: string, channel: MessageChannel, to: string) {
+  const [row] = await tx
+    .select({ reason: messageSuppressions.reason })
+    .from(messageSuppressions)
+    .where(
+      and(
+        eq(messageSuppressions.practiceId, practiceId),
+        eq(messageSuppressions.channel, channel),
+        eq(messageSuppressions.address, normalizeAddress(channel, to)),
+      ),
+    );
+  return row ?? null;
+}
+
+const suppressedReason = (channel: MessageChannel, reason: string) =>
+  channel === "email" ? `the address is undeliverable (${reason})` : `the number cannot be texted (${reason})`;
+
 /** Why this message may not go out, or null. The one place these rules live. */
 async function refusal(
   tx: Tx | Db,
@@ -83,21 +103,11 @@ async function refusal(
   to: string | null,
   practice: { status: string },
   disabled: string[],
-): Promise<string | null> {
+): Promise<string | { suppressed: string } | null> {
   const kind = messageKinds[m.kind];
   if (!to) return m.channel === "email" ? "no email address" : "no mobile number";
-  const [suppressed] = await tx
-    .select({ reason: messageSuppressions.reason })
-    .from(messageSuppressions)
-    .where(
-      and(
-        eq(messageSuppressions.practiceId, m.practiceId),
-        eq(messageSuppressions.channel, m.channel),
-        eq(messageSuppressions.address, normalizeAddress(m.channel, to)),
-      ),
-    );
-  if (suppressed)
-    return m.channel === "email" ? `the address is undeliverable (${suppressed.reason})` : `the number opted out (${suppressed.reason})`;
+  const suppressed = await suppressionOf(tx, m.practiceId, m.channel, to);
+  if (suppressed) return { suppressed: suppressedReason(m.channel, suppressed.reason) };
   if (kind.transactional) return null;
   if (practice.status === "off") return "the program is off";
   if (practice.status === "test") return "test mode: nothing is sent to patients";
@@ -136,7 +146,8 @@ export async function enqueueMessage(tx: Tx | Db, m: EnqueueMessage): Promise<En
     to = (m.channel === "email" ? member?.email : member?.phone) || null;
   }
   const settings = await messagingRow(tx, m.practiceId);
-  const reason = await refusal(tx, m, to, practice, settings.disabled);
+  const refused = await refusal(tx, m, to, practice, settings.disabled);
+  const reason = typeof refused === "string" ? refused : (refused?.suppressed ?? null);
   const notBefore = m.channel === "sms" ? afterQuietHours(now, practice.timezone, settings.quietStartMinute, settings.quietEndMinute) : now;
   const transactional = messageKinds[m.kind].transactional;
   const dedupeKey = `${m.memberId ?? normalizeAddress(m.channel, to ?? "")}|${m.kind}|${m.channel}|${m.subjectKey}`;
@@ -154,7 +165,7 @@ export async function enqueueMessage(tx: Tx | Db, m: EnqueueMessage): Promise<En
       transactional,
       data,
       title: m.title.slice(0, 300),
-      status: reason ? "skipped" : "queued",
+      status: refused === null ? "queued" : typeof refused === "string" ? "skipped" : "suppressed",
       error: reason,
       notBefore,
       createdAt: now,
@@ -167,7 +178,8 @@ export async function enqueueMessage(tx: Tx | Db, m: EnqueueMessage): Promise<En
     .select({ id: messages.id, status: messages.status, error: messages.error })
     .from(messages)
     .where(and(eq(messages.practiceId, m.practiceId), eq(messages.dedupeKey, dedupeKey)));
-  return { id: existing!.id, status: existing!.status === "skipped" ? "skipped" : "queued", reason: existing!.error, created: false };
+  const status = existing!.status === "skipped" || existing!.status === "suppressed" ? existing!.status : "queued";
+  return { id: existing!.id, status, reason: existing!.error, created: false };
 }
 
 export type MessageRecord = typeof messages.$inferSelect;
@@ -224,6 +236,8 @@ export type SendOutcome =
       retryable: boolean;
       /** The address must not be written to again (hard bounce, Twilio 21610). */
       suppress?: string;
+      /** The address turned out undeliverable (a hard bounce): the message is `bounced`. */
+      bounced?: boolean;
     };
 
 export const messageRetry = { maxAttempts: 4, backoffMs: 60_000 };
@@ -244,7 +258,7 @@ export async function recordMessageOutcome(db: Db, message: MessageRecord, outco
     await tx
       .update(messages)
       .set({
-        status: again ? "queued" : "failed",
+        status: again ? "queued" : outcome.bounced ? "bounced" : "failed",
         error: outcome.error.slice(0, 1000),
         notBefore: again ? new Date(now.getTime() + messageRetry.backoffMs * 2 ** (message.attempts - 1)) : message.notBefore,
         updatedAt: now,
@@ -253,7 +267,8 @@ export async function recordMessageOutcome(db: Db, message: MessageRecord, outco
   });
 }
 
-/** An address nothing more is sent to (hard bounce, STOP, carrier opt-out); START removes a phone's. */
+/** An address nothing more is sent to (hard bounce, STOP, carrier opt-out); START removes a phone's.
+ *  Messages to it still waiting in the queue become `suppressed`. */
 export async function suppressAddress(
   db: Db | Tx,
   practiceId: string,
@@ -264,13 +279,26 @@ export async function suppressAddress(
 ) {
   const a = normalizeAddress(channel, address);
   if (!a) return;
+  const now = new Date();
   await db
     .insert(messageSuppressions)
-    .values({ practiceId, channel, address: a, reason, detail: detail.slice(0, 500) })
+    .values({ practiceId, channel, address: a, reason, detail: detail.slice(0, 500), createdAt: now })
     .onConflictDoUpdate({
       target: [messageSuppressions.practiceId, messageSuppressions.channel, messageSuppressions.address],
-      set: { reason, detail: detail.slice(0, 500) },
+      set: { reason, detail: detail.slice(0, 500), createdAt: now },
     });
+  const to = channel === "email" ? sql`lower(trim(${messages.to}))` : sql`regexp_replace(${messages.to}, '[^0-9]', '', 'g')`;
+  await db
+    .update(messages)
+    .set({ status: "suppressed", error: suppressedReason(channel, reason), updatedAt: now })
+    .where(
+      and(
+        eq(messages.practiceId, practiceId),
+        eq(messages.channel, channel),
+        eq(messages.status, "queued"),
+        channel === "email" ? sql`${to} = ${a}` : inArray(sql`${to}`, phoneForms(a)),
+      ),
+    );
 }
 
 export async function unsuppressAddress(db: Db | Tx, practiceId: string, channel: MessageChannel, address: string) {
@@ -289,7 +317,7 @@ export async function unsuppressAddress(db: Db | Tx, practiceId: string, channel
 export async function recordDeliveryStatus(
   db: Db,
   providerRef: string,
-  update: { delivered: boolean; error?: string; suppress?: string },
+  update: { delivered: boolean; error?: string; suppress?: string; bounced?: boolean },
 ): Promise<MessageRecord | null> {
   const [m] = await db.select().from(messages).where(eq(messages.providerRef, providerRef));
   if (!m) return null;
@@ -298,16 +326,70 @@ export async function recordDeliveryStatus(
     if (update.suppress) await suppressAddress(tx, m.practiceId, m.channel, m.to, update.suppress, update.error ?? "");
     await tx
       .update(messages)
-      .set({ status: "failed", error: (update.error ?? "not delivered").slice(0, 1000), updatedAt: new Date() })
+      .set({
+        status: update.bounced ? "bounced" : "failed",
+        error: (update.error ?? "not delivered").slice(0, 1000),
+        updatedAt: new Date(),
+      })
       .where(eq(messages.id, m.id));
   });
   return m;
 }
 
+export interface EmailBounce {
+  email: string;
+  type: "hard" | "soft";
+  reason?: string;
+  /** The Message-ID the mail was sent with (what the relay reports), with or without its angle brackets. */
+  messageId?: string | null;
+}
+
+/** A bounce the mail relay reports after the fact. A hard bounce marks the address undeliverable
+ *  (in the practice whose message bounced, or every practice that emailed the address when the
+ *  message is not known) and the message `bounced`; a soft bounce is only noted on the message. */
+export async function recordEmailBounce(db: Db, bounce: EmailBounce): Promise<{ messageId: string | null; practiceIds: string[] }> {
+  const address = normalizeAddress("email", bounce.email);
+  const reason = (bounce.reason ?? "").trim().slice(0, 500);
+  const ref = bounce.messageId?.trim().replace(/^<|>$/g, "");
+  const refs = ref ? [ref, `<${ref}>`] : [];
+  const [m] = refs.length
+    ? await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.channel, "email"), inArray(messages.providerRef, refs)))
+    : [];
+  const message = m && normalizeAddress("email", m.to) === address ? m : undefined;
+  if (bounce.type === "soft") {
+    if (message)
+      await db
+        .update(messages)
+        .set({ error: `Delivery delayed (soft bounce)${reason ? `: ${reason}` : ""}`.slice(0, 1000), updatedAt: new Date() })
+        .where(eq(messages.id, message.id));
+    return { messageId: message?.id ?? null, practiceIds: [] };
+  }
+  const practiceIds = message
+    ? [message.practiceId]
+    : (
+        await db
+          .selectDistinct({ practiceId: messages.practiceId })
+          .from(messages)
+          .where(and(eq(messages.channel, "email"), sql`lower(trim(${messages.to})) = ${address}`))
+      ).map((r) => r.practiceId);
+  await db.transaction(async (tx) => {
+    for (const practiceId of practiceIds) await suppressAddress(tx, practiceId, "email", address, "hard bounce", reason);
+    if (message)
+      await tx
+        .update(messages)
+        .set({ status: "bounced", error: `Bounced: ${reason || "the address does not exist"}`.slice(0, 1000), updatedAt: new Date() })
+        .where(eq(messages.id, message.id));
+  });
+  return { messageId: message?.id ?? null, practiceIds };
+}
+
 // ---- staff ----
 
 export const listMessagesInput = z.object({
-  status: z.enum(["queued", "sending", "sent", "failed", "unknown", "skipped"]).optional(),
+  status: z.enum(["queued", "sending", "sent", "failed", "unknown", "skipped", "bounced", "suppressed"]).optional(),
   memberId: z.uuid().optional(),
   kind: z.string().max(50).optional(),
   limit: z.number().int().min(1).max(500).default(100),
@@ -372,7 +454,7 @@ export async function listMessages({ ctx, input }: { ctx: Ctx; input: Input<type
         createdAt: m.createdAt,
         sentAt: m.sentAt,
         notBefore: m.notBefore,
-        canResend: ["failed", "unknown", "sent"].includes(m.status),
+        canResend: resendable.includes(m.status),
       }),
     ),
     counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Record<string, number>,
@@ -417,7 +499,36 @@ export async function listMemberMessages({ ctx, input }: { ctx: Ctx; input: { me
   };
 }
 
+export const clearUndeliverableInput = z.object({ memberId: z.uuid(), channel: z.enum(["email", "sms"]) });
+
+/** Staff clear a member's undeliverable mark once the patient fixed their mailbox or number (a
+ *  new address needs nothing: the mark belongs to the old one). */
+export async function clearUndeliverable({ ctx, input }: { ctx: Ctx; input: Input<typeof clearUndeliverableInput> }) {
+  authorize(ctx, "messages.resend");
+  const data = parseInput(clearUndeliverableInput, input);
+  return inTx(ctx, async (tx) => {
+    const [member] = await tx
+      .select({ email: members.email, phone: members.phone })
+      .from(members)
+      .where(and(eq(members.id, data.memberId), eq(members.practiceId, ctx.practiceId)));
+    if (!member) throw notFound("Member");
+    const address = data.channel === "email" ? member.email : member.phone;
+    const suppressed = address ? await suppressionOf(tx, ctx.practiceId, data.channel, address) : null;
+    if (!address || !suppressed) return { cleared: false };
+    await unsuppressAddress(tx, ctx.practiceId, data.channel, address);
+    await audit(tx, ctx, {
+      action: "messages.clearUndeliverable",
+      targetType: "member",
+      targetId: data.memberId,
+      details: { channel: data.channel, address: normalizeAddress(data.channel, address), reason: suppressed.reason },
+    });
+    return { cleared: true };
+  });
+}
+
 export const resendMessageInput = z.object({ messageId: z.uuid() });
+
+const resendable: MessageRecord["status"][] = ["failed", "unknown", "sent", "bounced", "suppressed"];
 
 /** Staff send a failed, interrupted or sent message again: the same row goes back to the queue. */
 export async function resendMessage({ ctx, input }: { ctx: Ctx; input: Input<typeof resendMessageInput> }) {
@@ -430,21 +541,12 @@ export async function resendMessage({ ctx, input }: { ctx: Ctx; input: Input<typ
       .where(and(eq(messages.id, messageId), eq(messages.practiceId, ctx.practiceId)))
       .for("update");
     if (!m) throw notFound("Message");
-    if (!["failed", "unknown", "sent"].includes(m.status))
+    if (!resendable.includes(m.status))
       throw new DomainError(
         "CONFLICT",
         m.status === "skipped" ? `It was not sent: ${m.error ?? "skipped"}.` : "It is still queued or being sent.",
       );
-    const [suppressed] = await tx
-      .select()
-      .from(messageSuppressions)
-      .where(
-        and(
-          eq(messageSuppressions.practiceId, ctx.practiceId),
-          eq(messageSuppressions.channel, m.channel),
-          eq(messageSuppressions.address, normalizeAddress(m.channel, m.to)),
-        ),
-      );
+    const suppressed = await suppressionOf(tx, ctx.practiceId, m.channel, m.to);
     if (suppressed) throw new DomainError("CONFLICT", `${m.to} cannot be written to: ${suppressed.reason}.`);
     const now = new Date();
     await tx.update(messages).set({ status: "queued", error: null, notBefore: now, updatedAt: now }).where(eq(messages.id, m.id));
