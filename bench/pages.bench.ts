@@ -7,14 +7,16 @@
 //   portal sign-in      GET  /portal/                              (no session: the practice's sign-in page)
 //   kiosk welcome       POST /kiosk/check-in/card, then GET /kiosk/welcome (a paired kiosk; a card each time)
 //
-//   node bench/pages.bench.ts [--root DIR] [--duration 10] [--users 20]
+//   node bench/pages.bench.ts [--root DIR] [--duration 10] [--users 20] [--postgres URL]
 //
 // `--root` starts the server of another checkout (built with `pnpm turbo run build`), so one
 // sitting measures two versions with the same driver (a checkout without the
 // KIOSK_IDENTIFY_PER_MINUTE setting needs its identify limit raised by hand for the kiosk page).
-// Embedded PGlite, the demo seed.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+// Embedded PGlite and the demo seed; `--postgres URL` serves from a fresh database created on that
+// server instead (dropped at the end). Besides latency, each row gives the server process's CPU
+// time per page (user + system from /proc, so the database server's own work is not in it).
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "10" },
     users: { type: "string", default: "20" },
     pages: { type: "string", default: "member,portal,kiosk" },
+    postgres: { type: "string" },
   },
 });
 const root = resolve(args.root);
@@ -43,6 +46,14 @@ const freePort = () =>
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), "tally-pages-"));
+// A fresh PostgreSQL database for this run, when asked for.
+const psql = (sql: string) => {
+  const r = spawnSync("psql", [args.postgres!, "-v", "ON_ERROR_STOP=1", "-qc", sql], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`psql failed: ${sql}`);
+};
+const dbName = `tally_pages_${process.pid}`;
+if (args.postgres) psql(`create database ${dbName}`);
+const databaseUrl = args.postgres ? args.postgres.replace(/\/[^/]*$/, `/${dbName}`) : "";
 const server: ChildProcess = spawn(process.execPath, [join(root, "apps/api/src/server.ts")], {
   cwd: root,
   env: {
@@ -53,13 +64,25 @@ const server: ChildProcess = spawn(process.execPath, [join(root, "apps/api/src/s
     LOG_LEVEL: "warn",
     SIGN_IN_PER_MINUTE: "1000000",
     KIOSK_IDENTIFY_PER_MINUTE: "1000000",
-    DATABASE_URL: "",
+    DATABASE_URL: databaseUrl,
   },
   stdio: ["ignore", "ignore", "inherit"],
 });
+let stopped = false;
 const stop = () => {
-  server.kill("SIGTERM");
+  if (stopped) return;
+  stopped = true;
+  server.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
+  if (args.postgres) {
+    spawnSync("sleep", ["0.5"]);
+    psql(`drop database if exists ${dbName} with (force)`);
+  }
+};
+/** The server process's CPU time so far, in microseconds (utime + stime from /proc/<pid>/stat). */
+const serverCpuMicros = () => {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks of 1/100 s
 };
 process.on("exit", stop);
 
@@ -140,6 +163,7 @@ async function measure(load: Load) {
   // A short warm-up, then `users` loops for the duration.
   for (let i = 0; i < 20; i++) await load(n++).catch(() => errors++);
   errors = 0;
+  const cpu0 = serverCpuMicros();
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: users }, async () => {
@@ -154,18 +178,23 @@ async function measure(load: Load) {
       }
     }),
   );
+  const cpu = (serverCpuMicros() - cpu0) / Math.max(1, latencies.length);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors };
+  return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), cpu, errors };
 }
 
-console.log(`| page (${users} users, ${seconds} s, ${root}) | pages/s | p50 ms | p99 ms | errors |`);
-console.log("|---|---:|---:|---:|---:|");
+console.log(
+  `| page (${users} users, ${seconds} s, ${root}, ${args.postgres ? "PostgreSQL" : "PGlite"}) | pages/s | p50 ms | p99 ms | server CPU µs/page | errors |`,
+);
+console.log("|---|---:|---:|---:|---:|---:|");
 for (const name of args.pages.split(",")) {
   const page = pages[name];
   if (!page) throw new Error(`unknown page ${name}`);
   const r = await measure(page.load);
-  console.log(`| ${page.title} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`);
+  console.log(
+    `| ${page.title} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpu.toFixed(0)} | ${r.errors} |`,
+  );
 }
 stop();
 process.exit(0);
