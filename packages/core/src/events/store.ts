@@ -86,7 +86,7 @@ const upsertStates = (ctx: Ctx, states: StoreBatch["states"]) =>
       from jsonb_to_recordset(${jsonRows(
         states.map((s) => ({ member_id: s.memberId, state: s.state, next_expiry_at: s.nextExpiry?.toISOString() ?? null })),
       )}) as x(member_id uuid, state jsonb, next_expiry_at timestamptz)
-      on conflict (member_id) do update set state = excluded.state, next_expiry_at = excluded.next_expiry_at, updated_at = now()`;
+      on conflict (practice_id, member_id) do update set state = excluded.state, next_expiry_at = excluded.next_expiry_at, updated_at = now()`;
 
 async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   const { events, plan, states } = batch;

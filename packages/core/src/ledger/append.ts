@@ -158,7 +158,7 @@ export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Prom
       .insert(memberBalances)
       .values(balances)
       .onConflictDoUpdate({
-        target: memberBalances.memberId,
+        target: [memberBalances.practiceId, memberBalances.memberId],
         set: { balance: sql`${memberBalances.balance} + excluded.balance`, updatedAt: sql`now()` },
       });
   }
@@ -188,10 +188,16 @@ export async function lockBalances(tx: Tx, practiceId: string, memberIds: string
   let rows = await lock();
   if (rows.length < ids.length) {
     const have = new Set(rows.map((r) => r.member_id));
-    await tx
-      .insert(memberBalances)
-      .values(ids.filter((id) => !have.has(id)).map((memberId) => ({ memberId, practiceId, balance: 0 })))
-      .onConflictDoNothing();
+    // Only for members of this practice: an id of another practice stays without a row (the
+    // caller's member check answers it), and the (practice_id, member_id) key never fails.
+    const missing = JSON.stringify(ids.filter((id) => !have.has(id)));
+    await query(
+      tx,
+      sql`insert into member_balances (member_id, practice_id, balance)
+          select m.id, m.practice_id, 0 from members m
+          where m.practice_id = ${practiceId}::uuid and m.id in (select (jsonb_array_elements_text(${missing}::jsonb))::uuid)
+          on conflict do nothing`,
+    );
     rows = await lock();
   }
   return new Map(rows.map((r) => [r.member_id, Number(r.balance)]));

@@ -108,7 +108,10 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
     await tx
       .insert(memberEngineStates)
       .values({ memberId: targetId, practiceId: ctx.practiceId, state: merged, nextExpiryAt: nextExpiry })
-      .onConflictDoUpdate({ target: memberEngineStates.memberId, set: { state: merged, nextExpiryAt: nextExpiry, updatedAt: now } });
+      .onConflictDoUpdate({
+        target: [memberEngineStates.practiceId, memberEngineStates.memberId],
+        set: { state: merged, nextExpiryAt: nextExpiry, updatedAt: now },
+      });
     // The duplicate's lots now live on the survivor: nothing of the merged record is swept.
     await tx.update(memberEngineStates).set({ nextExpiryAt: null }).where(eq(memberEngineStates.memberId, sourceId));
   }

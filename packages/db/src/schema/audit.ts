@@ -1,12 +1,12 @@
 // Who did what: every verb writes one row here in the same transaction as its change.
 import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns.ts";
+import { tenantId, tenantKey } from "./columns.ts";
 import { practices } from "./practices.ts";
 
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -19,5 +19,5 @@ export const auditLog = pgTable(
     details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [index("audit_log_practice_at_idx").on(t.practiceId, t.at)],
+  (t) => [tenantKey("audit_log", t.practiceId, t.id), index("audit_log_practice_at_idx").on(t.practiceId, t.at)],
 );

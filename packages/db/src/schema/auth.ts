@@ -4,7 +4,7 @@
 // hashes, so a copy of the database cannot be replayed as a login.
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns.ts";
+import { createdAt, id, tenantId, tenantKey, tenantRef } from "./columns.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
 import { staffUsers } from "./staff.ts";
@@ -17,14 +17,14 @@ export const sessionKind = pgEnum("session_kind", ["staff", "member"]);
 export const sessions = pgTable(
   "sessions",
   {
-    id: id(),
+    id: tenantId(),
     tokenHash: text().notNull(),
     kind: sessionKind().notNull(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    staffUserId: uuid().references(() => staffUsers.id),
-    memberId: uuid().references(() => members.id),
+    staffUserId: uuid(),
+    memberId: uuid(),
     userAgent: text(),
     createdAt: createdAt(),
     lastSeenAt: at().notNull().defaultNow(),
@@ -32,10 +32,16 @@ export const sessions = pgTable(
     revokedAt: at(),
   },
   (t) => [
-    uniqueIndex("sessions_token_hash_key").on(t.tokenHash),
+    tenantKey("sessions", t.practiceId, t.id),
+    // Tokens carry their practice (tokens.ts): a lookup names both and is routed to one shard.
+    uniqueIndex("sessions_token_hash_key").on(t.practiceId, t.tokenHash),
+    // Tokens issued before they carried a practice are found by their hash alone.
+    index("sessions_token_hash_idx").on(t.tokenHash),
     index("sessions_practice_idx").on(t.practiceId),
     index("sessions_staff_user_idx").on(t.staffUserId),
     index("sessions_member_idx").on(t.memberId),
+    tenantRef("sessions_staff_user_fk", [t.practiceId, t.staffUserId], [staffUsers.practiceId, staffUsers.id]),
+    tenantRef("sessions_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
   ],
 );
 
@@ -44,7 +50,7 @@ export const sessions = pgTable(
 export const kioskDevices = pgTable(
   "kiosk_devices",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -52,7 +58,7 @@ export const kioskDevices = pgTable(
     tokenHash: text(),
     pairingCodeHash: text(),
     pairingExpiresAt: at(),
-    createdByStaffId: uuid().references(() => staffUsers.id),
+    createdByStaffId: uuid(),
     createdAt: createdAt(),
     pairedAt: at(),
     lastSeenAt: at(),
@@ -62,9 +68,14 @@ export const kioskDevices = pgTable(
     qrReader: text(),
   },
   (t) => [
+    tenantKey("kiosk_devices", t.practiceId, t.id),
     index("kiosk_devices_practice_idx").on(t.practiceId),
-    uniqueIndex("kiosk_devices_token_hash_key").on(t.tokenHash),
-    uniqueIndex("kiosk_devices_pairing_code_hash_key").on(t.pairingCodeHash),
+    uniqueIndex("kiosk_devices_token_hash_key").on(t.practiceId, t.tokenHash),
+    index("kiosk_devices_token_hash_idx").on(t.tokenHash),
+    // A pairing code is typed before the practice is known: found by its hash alone (once per tablet).
+    uniqueIndex("kiosk_devices_pairing_code_hash_key").on(t.practiceId, t.pairingCodeHash),
+    index("kiosk_devices_pairing_code_hash_idx").on(t.pairingCodeHash),
+    tenantRef("kiosk_devices_created_by_staff_fk", [t.practiceId, t.createdByStaffId], [staffUsers.practiceId, staffUsers.id]),
   ],
 );
 
@@ -75,25 +86,28 @@ export const kioskDevices = pgTable(
 export const checkInCodes = pgTable(
   "check_in_codes",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     codeHash: text().notNull(),
     expiresAt: at().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("check_in_codes_practice_code_key").on(t.practiceId, t.codeHash), index("check_in_codes_member_idx").on(t.memberId)],
+  (t) => [
+    tenantKey("check_in_codes", t.practiceId, t.id),
+    uniqueIndex("check_in_codes_practice_code_key").on(t.practiceId, t.codeHash),
+    index("check_in_codes_member_idx").on(t.memberId),
+    tenantRef("check_in_codes_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+  ],
 );
 
 /** Keys for practice-management integrations (`Authorization: Bearer tly_...`). */
 export const apiKeys = pgTable(
   "api_keys",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -101,7 +115,7 @@ export const apiKeys = pgTable(
     /** The first characters of the key, shown in the admin app to tell keys apart. */
     prefix: text().notNull(),
     keyHash: text().notNull(),
-    createdByStaffId: uuid().references(() => staffUsers.id),
+    createdByStaffId: uuid(),
     createdAt: createdAt(),
     lastUsedAt: at(),
     revokedAt: at(),
@@ -119,7 +133,13 @@ export const apiKeys = pgTable(
     /** The key this one replaced by rotation. */
     rotatedFromId: uuid(),
   },
-  (t) => [index("api_keys_practice_idx").on(t.practiceId), uniqueIndex("api_keys_key_hash_key").on(t.keyHash)],
+  (t) => [
+    tenantKey("api_keys", t.practiceId, t.id),
+    index("api_keys_practice_idx").on(t.practiceId),
+    uniqueIndex("api_keys_key_hash_key").on(t.practiceId, t.keyHash),
+    index("api_keys_key_hash_idx").on(t.keyHash),
+    tenantRef("api_keys_created_by_staff_fk", [t.practiceId, t.createdByStaffId], [staffUsers.practiceId, staffUsers.id]),
+  ],
 );
 
 /** Failed attempts per subject (a staff email, a member login, a card, a kiosk device), persisted

@@ -1,14 +1,14 @@
 // What earns and what can be bought: eligible billing codes, the rewards catalog, and the orders
 // (redemptions) with their fulfilment queue.
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
 
 export const eligibleItems = pgTable(
   "eligible_items",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -20,7 +20,11 @@ export const eligibleItems = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("eligible_items_practice_idx").on(t.practiceId), uniqueIndex("eligible_items_practice_code_key").on(t.practiceId, t.code)],
+  (t) => [
+    tenantKey("eligible_items", t.practiceId, t.id),
+    index("eligible_items_practice_idx").on(t.practiceId),
+    uniqueIndex("eligible_items_practice_code_key").on(t.practiceId, t.code),
+  ],
 );
 
 export const rewardKind = pgEnum("reward_kind", ["gift_card", "in_house", "coupon"]);
@@ -28,7 +32,7 @@ export const rewardKind = pgEnum("reward_kind", ["gift_card", "in_house", "coupo
 export const rewards = pgTable(
   "rewards",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -49,7 +53,7 @@ export const rewards = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("rewards_practice_idx").on(t.practiceId)],
+  (t) => [tenantKey("rewards", t.practiceId, t.id), index("rewards_practice_idx").on(t.practiceId)],
 );
 
 export const orderStatus = pgEnum("order_status", ["pending", "fulfilled", "cancelled"]);
@@ -57,16 +61,12 @@ export const orderStatus = pgEnum("order_status", ["pending", "fulfilled", "canc
 export const orders = pgTable(
   "orders",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
-    rewardId: uuid()
-      .notNull()
-      .references(() => rewards.id),
+    memberId: uuid().notNull(),
+    rewardId: uuid().notNull(),
     /** Copied at redemption so later catalog edits never change history. */
     rewardName: text().notNull(),
     rewardKind: rewardKind().notNull(),
@@ -80,5 +80,11 @@ export const orders = pgTable(
     decidedBy: text(),
     createdAt: createdAt(),
   },
-  (t) => [index("orders_practice_status_idx").on(t.practiceId, t.status), index("orders_member_idx").on(t.memberId)],
+  (t) => [
+    tenantKey("orders", t.practiceId, t.id),
+    index("orders_practice_status_idx").on(t.practiceId, t.status),
+    index("orders_member_idx").on(t.memberId),
+    tenantRef("orders_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("orders_reward_fk", [t.practiceId, t.rewardId], [rewards.practiceId, rewards.id]),
+  ],
 );

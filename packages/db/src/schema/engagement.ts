@@ -1,6 +1,6 @@
 // Engagement: compliance surveys, QR codes, referral campaigns, marketplace activities, reviews.
 import { boolean, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, tenantRef } from "./columns.ts";
 import { events } from "./events.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
@@ -8,7 +8,7 @@ import { practices } from "./practices.ts";
 export const surveyQuestions = pgTable(
   "survey_questions",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -17,33 +17,37 @@ export const surveyQuestions = pgTable(
     active: boolean().notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [index("survey_questions_practice_idx").on(t.practiceId)],
+  (t) => [tenantKey("survey_questions", t.practiceId, t.id), index("survey_questions_practice_idx").on(t.practiceId)],
 );
 
 export const surveyResponses = pgTable(
   "survey_responses",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     /** [{questionId, text, positive}] as asked, so later question edits keep history. */
     answers: jsonb().$type<{ questionId: string; text: string; positive: boolean }[]>().notNull(),
     perfect: boolean().notNull(),
-    eventId: uuid().references(() => events.id),
+    eventId: uuid(),
     takenBy: text().notNull(),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("survey_responses_practice_idx").on(t.practiceId), index("survey_responses_member_idx").on(t.memberId)],
+  (t) => [
+    tenantKey("survey_responses", t.practiceId, t.id),
+    index("survey_responses_practice_idx").on(t.practiceId),
+    index("survey_responses_member_idx").on(t.memberId),
+    tenantRef("survey_responses_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("survey_responses_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+  ],
 );
 
 export const qrCodes = pgTable(
   "qr_codes",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -56,8 +60,9 @@ export const qrCodes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    tenantKey("qr_codes", t.practiceId, t.id),
     index("qr_codes_practice_idx").on(t.practiceId),
-    uniqueIndex("qr_codes_token_key").on(t.token),
+    uniqueIndex("qr_codes_token_key").on(t.practiceId, t.token),
     uniqueIndex("qr_codes_practice_code_key").on(t.practiceId, t.code),
   ],
 );
@@ -65,20 +70,23 @@ export const qrCodes = pgTable(
 export const qrScans = pgTable(
   "qr_scans",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    qrCodeId: uuid()
-      .notNull()
-      .references(() => qrCodes.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
-    eventId: uuid().references(() => events.id),
+    qrCodeId: uuid().notNull(),
+    memberId: uuid().notNull(),
+    eventId: uuid(),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("qr_scans_practice_idx").on(t.practiceId), uniqueIndex("qr_scans_once_key").on(t.qrCodeId, t.memberId)],
+  (t) => [
+    tenantKey("qr_scans", t.practiceId, t.id),
+    index("qr_scans_practice_idx").on(t.practiceId),
+    uniqueIndex("qr_scans_once_key").on(t.practiceId, t.qrCodeId, t.memberId),
+    tenantRef("qr_scans_qr_code_fk", [t.practiceId, t.qrCodeId], [qrCodes.practiceId, qrCodes.id]),
+    tenantRef("qr_scans_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("qr_scans_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+  ],
 );
 
 export const referralCampaignKind = pgEnum("referral_campaign_kind", ["standard", "seasonal"]);
@@ -86,7 +94,7 @@ export const referralCampaignKind = pgEnum("referral_campaign_kind", ["standard"
 export const referralCampaigns = pgTable(
   "referral_campaigns",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -100,6 +108,7 @@ export const referralCampaigns = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    tenantKey("referral_campaigns", t.practiceId, t.id),
     index("referral_campaigns_practice_idx").on(t.practiceId),
     uniqueIndex("referral_campaigns_practice_name_key").on(t.practiceId, t.name),
   ],
@@ -110,27 +119,31 @@ export const referralStatus = pgEnum("referral_status", ["invited", "converted"]
 export const referrals = pgTable(
   "referrals",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    campaignId: uuid()
-      .notNull()
-      .references(() => referralCampaigns.id),
-    referrerId: uuid()
-      .notNull()
-      .references(() => members.id),
+    campaignId: uuid().notNull(),
+    referrerId: uuid().notNull(),
     inviteeName: text().notNull().default(""),
     inviteeEmail: text(),
     /** Random token in the invitation link. */
     token: text().notNull(),
     status: referralStatus().notNull().default("invited"),
-    referredMemberId: uuid().references(() => members.id),
-    eventId: uuid().references(() => events.id),
+    referredMemberId: uuid(),
+    eventId: uuid(),
     convertedAt: timestamp({ withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
   },
-  (t) => [index("referrals_practice_idx").on(t.practiceId), uniqueIndex("referrals_token_key").on(t.token)],
+  (t) => [
+    tenantKey("referrals", t.practiceId, t.id),
+    index("referrals_practice_idx").on(t.practiceId),
+    uniqueIndex("referrals_token_key").on(t.practiceId, t.token),
+    tenantRef("referrals_campaign_fk", [t.practiceId, t.campaignId], [referralCampaigns.practiceId, referralCampaigns.id]),
+    tenantRef("referrals_referrer_fk", [t.practiceId, t.referrerId], [members.practiceId, members.id]),
+    tenantRef("referrals_referred_member_fk", [t.practiceId, t.referredMemberId], [members.practiceId, members.id]),
+    tenantRef("referrals_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+  ],
 );
 
 export const activityKind = pgEnum("activity_kind", ["contest", "survey", "social_post"]);
@@ -138,7 +151,7 @@ export const activityKind = pgEnum("activity_kind", ["contest", "survey", "socia
 export const marketplaceActivities = pgTable(
   "marketplace_activities",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -152,29 +165,32 @@ export const marketplaceActivities = pgTable(
     endsAt: timestamp({ withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
   },
-  (t) => [index("marketplace_activities_practice_idx").on(t.practiceId)],
+  (t) => [tenantKey("marketplace_activities", t.practiceId, t.id), index("marketplace_activities_practice_idx").on(t.practiceId)],
 );
 
 export const participations = pgTable(
   "participations",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    activityId: uuid()
-      .notNull()
-      .references(() => marketplaceActivities.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    activityId: uuid().notNull(),
+    memberId: uuid().notNull(),
     response: text().notNull().default(""),
     /** A survey's answers, one per question, in the activity's order. */
     answers: jsonb().$type<string[]>().notNull().default([]),
-    eventId: uuid().references(() => events.id),
+    eventId: uuid(),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("participations_practice_idx").on(t.practiceId), uniqueIndex("participations_once_key").on(t.activityId, t.memberId)],
+  (t) => [
+    tenantKey("participations", t.practiceId, t.id),
+    index("participations_practice_idx").on(t.practiceId),
+    uniqueIndex("participations_once_key").on(t.practiceId, t.activityId, t.memberId),
+    tenantRef("participations_activity_fk", [t.practiceId, t.activityId], [marketplaceActivities.practiceId, marketplaceActivities.id]),
+    tenantRef("participations_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("participations_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+  ],
 );
 
 export const reviewStatus = pgEnum("review_status", ["submitted", "published", "hidden"]);
@@ -182,30 +198,33 @@ export const reviewStatus = pgEnum("review_status", ["submitted", "published", "
 export const reviews = pgTable(
   "reviews",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     rating: integer().notNull(),
     platform: text().notNull().default("tally"),
     body: text().notNull().default(""),
     status: reviewStatus().notNull().default("submitted"),
-    eventId: uuid().references(() => events.id),
+    eventId: uuid(),
     publishedAt: timestamp({ withTimezone: true, mode: "date" }),
     publishedBy: text(),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("reviews_practice_idx").on(t.practiceId)],
+  (t) => [
+    tenantKey("reviews", t.practiceId, t.id),
+    index("reviews_practice_idx").on(t.practiceId),
+    tenantRef("reviews_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("reviews_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+  ],
 );
 
 /** Invoice import runs: progress and the rows that were refused, with their row numbers. */
 export const importRuns = pgTable(
   "import_runs",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -221,5 +240,9 @@ export const importRuns = pgTable(
     startedAt: createdAt(),
     finishedAt: timestamp({ withTimezone: true, mode: "date" }),
   },
-  (t) => [index("import_runs_practice_idx").on(t.practiceId), index("import_runs_job_idx").on(t.jobId)],
+  (t) => [
+    tenantKey("import_runs", t.practiceId, t.id),
+    index("import_runs_practice_idx").on(t.practiceId),
+    index("import_runs_job_idx").on(t.jobId),
+  ],
 );

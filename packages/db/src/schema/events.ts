@@ -2,8 +2,8 @@
 // the engine state it produced, and the effects that are not ledger entries (coupons, phases,
 // manual requests, check-ins).
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
 import { ruleSetVersions } from "./rules.ts";
@@ -11,7 +11,7 @@ import { ruleSetVersions } from "./rules.ts";
 export const events = pgTable(
   "events",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -19,17 +19,18 @@ export const events = pgTable(
     externalId: text().notNull(),
     type: text().notNull(),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
-    memberId: uuid().references(() => members.id),
+    memberId: uuid(),
     /** The event as the engine reads it (payload fields of SPEC §4, money as decimal strings). */
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
     /** What processing it produced: awards, reversals, coupons, phases, pending, rejections. */
     outcome: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-    ruleSetVersionId: uuid().references(() => ruleSetVersions.id),
+    ruleSetVersionId: uuid(),
     /** api | import | kiosk | portal | staff | seed */
     source: text().notNull().default("api"),
     recordedAt: createdAt(),
   },
   (t) => [
+    tenantKey("events", t.practiceId, t.id),
     uniqueIndex("events_practice_external_key").on(t.practiceId, t.externalId),
     // Check-ins per day and active members read only these columns of a range (index-only scans,
     // not the payload and outcome).
@@ -37,6 +38,8 @@ export const events = pgTable(
     // The backtest replays a practice's events in recording order, a page at a time from a cursor.
     index("events_practice_recorded_idx").on(t.practiceId, t.recordedAt, t.id),
     index("events_member_idx").on(t.memberId),
+    tenantRef("events_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("events_rule_set_version_fk", [t.practiceId, t.ruleSetVersionId], [ruleSetVersions.practiceId, ruleSetVersions.id]),
   ],
 );
 
@@ -44,9 +47,7 @@ export const events = pgTable(
 export const memberEngineStates = pgTable(
   "member_engine_states",
   {
-    memberId: uuid()
-      .primaryKey()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -56,6 +57,8 @@ export const memberEngineStates = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    tenantKey("member_engine_states", t.practiceId, t.memberId),
+    tenantRef("member_engine_states_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
     index("member_engine_states_practice_idx").on(t.practiceId),
     index("member_engine_states_next_expiry_idx").on(t.nextExpiryAt).where(sql`${t.nextExpiryAt} is not null`),
   ],
@@ -67,17 +70,15 @@ export const couponStatus = pgEnum("coupon_status", ["active", "used", "expired"
 export const issuedCoupons = pgTable(
   "issued_coupons",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     /** The coupon's name as the rules write it, e.g. "free-whitening". */
     coupon: text().notNull(),
     ruleName: text(),
-    eventId: uuid().references(() => events.id),
+    eventId: uuid(),
     issuedAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
     expiresAt: timestamp({ withTimezone: true, mode: "date" }),
     status: couponStatus().notNull().default("active"),
@@ -87,6 +88,9 @@ export const issuedCoupons = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    tenantKey("issued_coupons", t.practiceId, t.id),
+    tenantRef("issued_coupons_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("issued_coupons_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
     index("issued_coupons_practice_idx").on(t.practiceId),
     index("issued_coupons_member_idx").on(t.memberId),
     uniqueIndex("issued_coupons_practice_key").on(t.practiceId, t.idempotencyKey),
@@ -100,15 +104,18 @@ export const memberPhases = pgTable(
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     ruleName: text().notNull(),
     phase: text().notNull(),
-    eventId: uuid().references(() => events.id),
+    eventId: uuid(),
     achievedAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.memberId, t.ruleName, t.phase] }), index("member_phases_practice_idx").on(t.practiceId)],
+  (t) => [
+    tenantKey("member_phases", t.practiceId, t.memberId, t.ruleName, t.phase),
+    index("member_phases_practice_idx").on(t.practiceId),
+    tenantRef("member_phases_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("member_phases_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+  ],
 );
 
 export const actionRequestStatus = pgEnum("action_request_status", ["pending", "approved", "rejected"]);
@@ -117,23 +124,28 @@ export const actionRequestStatus = pgEnum("action_request_status", ["pending", "
 export const actionRequests = pgTable(
   "action_requests",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     ruleName: text().notNull(),
     response: text().notNull().default(""),
     status: actionRequestStatus().notNull().default("pending"),
-    eventId: uuid().references(() => events.id),
-    decidedEventId: uuid().references(() => events.id),
+    eventId: uuid(),
+    decidedEventId: uuid(),
     decidedBy: text(),
     decidedAt: timestamp({ withTimezone: true, mode: "date" }),
     requestedAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("action_requests_practice_status_idx").on(t.practiceId, t.status), index("action_requests_member_idx").on(t.memberId)],
+  (t) => [
+    tenantKey("action_requests", t.practiceId, t.id),
+    index("action_requests_practice_status_idx").on(t.practiceId, t.status),
+    index("action_requests_member_idx").on(t.memberId),
+    tenantRef("action_requests_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("action_requests_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+    tenantRef("action_requests_decided_event_fk", [t.practiceId, t.decidedEventId], [events.practiceId, events.id]),
+  ],
 );
 
 export const checkInMethod = pgEnum("check_in_method", ["card", "qr", "phone", "staff"]);
@@ -141,17 +153,21 @@ export const checkInMethod = pgEnum("check_in_method", ["card", "qr", "phone", "
 export const checkIns = pgTable(
   "check_ins",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     locationId: uuid(),
     method: checkInMethod().notNull(),
-    eventId: uuid().references(() => events.id),
+    eventId: uuid(),
     at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("check_ins_practice_at_idx").on(t.practiceId, t.at), index("check_ins_member_idx").on(t.memberId)],
+  (t) => [
+    tenantKey("check_ins", t.practiceId, t.id),
+    index("check_ins_practice_at_idx").on(t.practiceId, t.at),
+    index("check_ins_member_idx").on(t.memberId),
+    tenantRef("check_ins_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("check_ins_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
+  ],
 );

@@ -2,7 +2,7 @@
 // cached balance per member, updated in the same transaction as every entry and locked by
 // redemptions so concurrent requests cannot overspend.
 import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { events } from "./events.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
@@ -22,19 +22,17 @@ export const ledgerEntryKind = pgEnum("ledger_entry_kind", [
 export const ledgerEntries = pgTable(
   "ledger_entries",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     kind: ledgerEntryKind().notNull(),
     /** 64-bit; amounts stay within ±(2^53 − 1), so they read back as exact JavaScript numbers (SPEC 7). */
     points: bigint({ mode: "number" }).notNull(),
     ruleName: text(),
-    ruleSetVersionId: uuid().references(() => ruleSetVersions.id),
-    eventId: uuid().references(() => events.id),
+    ruleSetVersionId: uuid(),
+    eventId: uuid(),
     /** event id + rule + recipient, or a client-supplied key: nothing is ever written twice. */
     idempotencyKey: text().notNull(),
     /** "Why 37 points?": the rule, the basis in cents, the rate and the numbers. */
@@ -49,7 +47,11 @@ export const ledgerEntries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    tenantKey("ledger_entries", t.practiceId, t.id),
     uniqueIndex("ledger_entries_practice_key").on(t.practiceId, t.idempotencyKey),
+    tenantRef("ledger_entries_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("ledger_entries_rule_set_version_fk", [t.practiceId, t.ruleSetVersionId], [ruleSetVersions.practiceId, ruleSetVersions.id]),
+    tenantRef("ledger_entries_event_fk", [t.practiceId, t.eventId], [events.practiceId, events.id]),
     index("ledger_entries_member_at_idx").on(t.memberId, t.at),
     // Reports (per-day figures, top rules) read only these columns of a range: an index-only scan
     // instead of the wide rows (the explanation JSON).
@@ -64,16 +66,18 @@ export const ledgerEntries = pgTable(
 export const memberBalances = pgTable(
   "member_balances",
   {
-    memberId: uuid()
-      .primaryKey()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
     balance: bigint({ mode: "number" }).notNull().default(0),
     updatedAt: updatedAt(),
   },
-  (t) => [index("member_balances_practice_idx").on(t.practiceId)],
+  (t) => [
+    tenantKey("member_balances", t.practiceId, t.memberId),
+    index("member_balances_practice_idx").on(t.practiceId),
+    tenantRef("member_balances_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+  ],
 );
 
 /** Client-supplied idempotency keys: the first result is kept and returned for a repeat. */
@@ -89,5 +93,5 @@ export const idempotencyKeys = pgTable(
     response: jsonb().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("idempotency_keys_key").on(t.practiceId, t.scope, t.key)],
+  (t) => [tenantKey("idempotency_keys", t.practiceId, t.scope, t.key)],
 );

@@ -1,7 +1,7 @@
 // Members (patients or pet owners) of a practice's rewards program, and what hangs off them:
 // leads (self-registered, limited access until converted), consents and registration invitations.
 import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { practices } from "./practices.ts";
 
 /** A lead self-registered from the contact form; an admin converts it to a member (or merges it). */
@@ -10,7 +10,7 @@ export const memberStatus = pgEnum("member_status", ["member", "lead", "merged"]
 export const members = pgTable(
   "members",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -47,6 +47,7 @@ export const members = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    tenantKey("members", t.practiceId, t.id),
     index("members_practice_idx").on(t.practiceId),
     uniqueIndex("members_practice_card_key").on(t.practiceId, t.cardNumber),
     uniqueIndex("members_practice_external_key").on(t.practiceId, t.externalId),
@@ -58,33 +59,34 @@ export const members = pgTable(
 export const consents = pgTable(
   "consents",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     kind: text().notNull(),
     full: boolean().notNull().default(true),
     givenAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
     revokedAt: timestamp({ withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
   },
-  (t) => [index("consents_practice_idx").on(t.practiceId), index("consents_member_idx").on(t.memberId)],
+  (t) => [
+    tenantKey("consents", t.practiceId, t.id),
+    index("consents_practice_idx").on(t.practiceId),
+    index("consents_member_idx").on(t.memberId),
+    tenantRef("consents_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+  ],
 );
 
 /** Personal registration invitations: only a hash of the single-use token is stored. */
 export const invitations = pgTable(
   "invitations",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     email: text().notNull(),
     tokenHash: text().notNull(),
     expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
@@ -92,5 +94,11 @@ export const invitations = pgTable(
     createdBy: uuid(),
     createdAt: createdAt(),
   },
-  (t) => [index("invitations_practice_idx").on(t.practiceId), uniqueIndex("invitations_token_key").on(t.tokenHash)],
+  (t) => [
+    tenantKey("invitations", t.practiceId, t.id),
+    index("invitations_practice_idx").on(t.practiceId),
+    // The invitation link is opened on the practice's portal, which names the practice.
+    uniqueIndex("invitations_token_key").on(t.practiceId, t.tokenHash),
+    tenantRef("invitations_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+  ],
 );

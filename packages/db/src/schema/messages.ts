@@ -3,7 +3,7 @@
 // switched off, quiet hours, branding), the members' opt-outs per kind and channel, and the
 // addresses that must not be written to again (hard bounces, STOP, carrier opt-outs).
 import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
 
@@ -27,11 +27,11 @@ export const messageStatus = pgEnum("message_status", [
 export const messages = pgTable(
   "messages",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid().references(() => members.id),
+    memberId: uuid(),
     /** What it is: invitation, welcome, reward_ready, coupon_unlocked, birthday, digest, ... */
     kind: text().notNull(),
     channel: messageChannel().notNull(),
@@ -57,6 +57,8 @@ export const messages = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    tenantKey("messages", t.practiceId, t.id),
+    tenantRef("messages_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
     uniqueIndex("messages_dedupe_key").on(t.practiceId, t.dedupeKey),
     index("messages_practice_created_idx").on(t.practiceId, t.createdAt),
     index("messages_member_idx").on(t.memberId),
@@ -95,16 +97,18 @@ export const messageOptOuts = pgTable(
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     kind: text().notNull(),
     channel: messageChannel().notNull(),
     /** portal, unsubscribe-link, staff */
     source: text().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.memberId, t.kind, t.channel] }), index("message_opt_outs_practice_idx").on(t.practiceId)],
+  (t) => [
+    tenantKey("message_opt_outs", t.practiceId, t.memberId, t.kind, t.channel),
+    index("message_opt_outs_practice_idx").on(t.practiceId),
+    tenantRef("message_opt_outs_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+  ],
 );
 
 /** Addresses nothing more is sent to: a hard bounce, STOP, a carrier opt-out (Twilio 21610). */

@@ -4,7 +4,7 @@
 // birth dates).
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, tenantRef } from "./columns.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
 
@@ -13,7 +13,7 @@ export const patientImportStatus = pgEnum("patient_import_status", ["staged", "r
 export const patientImports = pgTable(
   "patient_imports",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -31,7 +31,7 @@ export const patientImports = pgTable(
     createdAt: createdAt(),
     finishedAt: timestamp({ withTimezone: true, mode: "date" }),
   },
-  (t) => [index("patient_imports_practice_idx").on(t.practiceId)],
+  (t) => [tenantKey("patient_imports", t.practiceId, t.id), index("patient_imports_practice_idx").on(t.practiceId)],
 );
 
 export const mergeSuggestionStatus = pgEnum("merge_suggestion_status", ["open", "merged", "dismissed"]);
@@ -41,18 +41,14 @@ export const mergeSuggestionStatus = pgEnum("merge_suggestion_status", ["open", 
 export const mergeSuggestions = pgTable(
   "merge_suggestions",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
     /** The record the import created or updated. */
-    memberId: uuid()
-      .notNull()
-      .references(() => members.id),
+    memberId: uuid().notNull(),
     /** The record it matched. */
-    otherId: uuid()
-      .notNull()
-      .references(() => members.id),
+    otherId: uuid().notNull(),
     pairKey: text().notNull(),
     /** "email" or "phone and birth date". */
     reason: text().notNull(),
@@ -68,6 +64,9 @@ export const mergeSuggestions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    tenantKey("merge_suggestions", t.practiceId, t.id),
+    tenantRef("merge_suggestions_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    tenantRef("merge_suggestions_other_fk", [t.practiceId, t.otherId], [members.practiceId, members.id]),
     uniqueIndex("merge_suggestions_pair_key").on(t.practiceId, t.pairKey),
     index("merge_suggestions_open_idx").on(t.practiceId, t.status),
     index("merge_suggestions_retired_idx").on(t.practiceId, t.retiredExternalId).where(sql`${t.retiredExternalId} is not null`),

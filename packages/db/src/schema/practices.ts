@@ -1,6 +1,6 @@
 // Practices (tenants) and their locations. Every tenant-owned table carries practice_id.
 import { boolean, customType, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, id, tenantId, tenantKey, updatedAt } from "./columns.ts";
 
 export const programStatus = pgEnum("program_status", ["on", "off", "test"]);
 
@@ -37,7 +37,7 @@ export const practices = pgTable(
 export const locations = pgTable(
   "locations",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -46,7 +46,7 @@ export const locations = pgTable(
     phone: text().notNull().default(""),
     createdAt: createdAt(),
   },
-  (t) => [index("locations_practice_idx").on(t.practiceId)],
+  (t) => [tenantKey("locations", t.practiceId, t.id), index("locations_practice_idx").on(t.practiceId)],
 );
 
 /** Binary column: PGlite answers a Uint8Array, postgres.js a Buffer; both become a Buffer. */

@@ -2,13 +2,13 @@
 // (published) at a time; drafts can be saved and backtested before publishing.
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns.ts";
+import { createdAt, tenantId, tenantKey } from "./columns.ts";
 import { practices } from "./practices.ts";
 
 export const ruleSetVersions = pgTable(
   "rule_set_versions",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -24,6 +24,7 @@ export const ruleSetVersions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    tenantKey("rule_set_versions", t.practiceId, t.id),
     index("rule_set_versions_practice_idx").on(t.practiceId),
     uniqueIndex("rule_set_versions_practice_version_key").on(t.practiceId, t.version),
     uniqueIndex("rule_set_versions_one_active_key").on(t.practiceId).where(sql`${t.active}`),

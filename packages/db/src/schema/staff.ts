@@ -1,6 +1,6 @@
 // Staff users of a practice: admins and team members who sign in to the admin app.
 import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, updatedAt } from "./columns.ts";
 import { practices } from "./practices.ts";
 
 export const staffRole = pgEnum("staff_role", ["admin", "team_member"]);
@@ -8,7 +8,7 @@ export const staffRole = pgEnum("staff_role", ["admin", "team_member"]);
 export const staffUsers = pgTable(
   "staff_users",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -23,5 +23,9 @@ export const staffUsers = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("staff_users_practice_idx").on(t.practiceId), uniqueIndex("staff_users_practice_email_key").on(t.practiceId, t.email)],
+  (t) => [
+    tenantKey("staff_users", t.practiceId, t.id),
+    index("staff_users_practice_idx").on(t.practiceId),
+    uniqueIndex("staff_users_practice_email_key").on(t.practiceId, t.email),
+  ],
 );

@@ -2,7 +2,7 @@
 // transaction as the change they describe, and one delivery row per message and endpoint that the
 // delivery job works through (retries with backoff, per-member order, a log with replay).
 import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { practices } from "./practices.ts";
 
 const at = () => timestamp({ withTimezone: true, mode: "date" });
@@ -14,7 +14,7 @@ export const webhookDeliveryStatus = pgEnum("webhook_delivery_status", ["pending
 export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -33,14 +33,14 @@ export const webhookEndpoints = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("webhook_endpoints_practice_idx").on(t.practiceId)],
+  (t) => [tenantKey("webhook_endpoints", t.practiceId, t.id), index("webhook_endpoints_practice_idx").on(t.practiceId)],
 );
 
 /** The outbox: one message per change, in commit order per member (seq). */
 export const webhookMessages = pgTable(
   "webhook_messages",
   {
-    id: id(),
+    id: tenantId(),
     seq: bigint({ mode: "number" }).generatedByDefaultAsIdentity(),
     practiceId: uuid()
       .notNull()
@@ -52,23 +52,19 @@ export const webhookMessages = pgTable(
     lineItems: jsonb(),
     createdAt: createdAt(),
   },
-  (t) => [index("webhook_messages_practice_idx").on(t.practiceId, t.createdAt)],
+  (t) => [tenantKey("webhook_messages", t.practiceId, t.id), index("webhook_messages_practice_idx").on(t.practiceId, t.createdAt)],
 );
 
 /** One message to one endpoint: attempts, the next try, the last answer. */
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
-    endpointId: uuid()
-      .notNull()
-      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
-    messageId: uuid()
-      .notNull()
-      .references(() => webhookMessages.id, { onDelete: "cascade" }),
+    endpointId: uuid().notNull(),
+    messageId: uuid().notNull(),
     memberId: uuid(),
     seq: bigint({ mode: "number" }).notNull(),
     status: webhookDeliveryStatus().notNull().default("pending"),
@@ -81,7 +77,14 @@ export const webhookDeliveries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("webhook_deliveries_message_endpoint_key").on(t.messageId, t.endpointId),
+    tenantKey("webhook_deliveries", t.practiceId, t.id),
+    tenantRef("webhook_deliveries_endpoint_fk", [t.practiceId, t.endpointId], [webhookEndpoints.practiceId, webhookEndpoints.id]).onDelete(
+      "cascade",
+    ),
+    tenantRef("webhook_deliveries_message_fk", [t.practiceId, t.messageId], [webhookMessages.practiceId, webhookMessages.id]).onDelete(
+      "cascade",
+    ),
+    uniqueIndex("webhook_deliveries_message_endpoint_key").on(t.practiceId, t.messageId, t.endpointId),
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
     index("webhook_deliveries_order_idx").on(t.endpointId, t.memberId, t.seq),
   ],
