@@ -18,6 +18,7 @@ import { createJobs, type JobsConfig } from "./jobs/runtime.ts";
 import { LiveBus } from "./live.ts";
 import type { Logger } from "./logger.ts";
 import { createMailer, type Mailer } from "./mail.ts";
+import { bounceHookRoutes } from "./messages/bounce-hook.ts";
 import { messageRoutes } from "./messages/routes.ts";
 import { Metrics, routeOf } from "./metrics.ts";
 import { RateLimiter } from "./rate-limit.ts";
@@ -213,6 +214,8 @@ export function createApp(options: AppOptions) {
   app.route("/media", mediaRoutes(deps));
   // One-click unsubscribe (RFC 8058) and Twilio's callbacks: no session, each proves itself.
   app.route("/messages", messageRoutes(deps));
+  // The mail relay's bounce reports (EMAIL_BOUNCE_SECRET): no session, signed.
+  app.route("/api/hooks", bounceHookRoutes(deps));
 
   app.get("/", (c) => c.redirect("/admin"));
   return Object.assign(app, { deps });

@@ -27,6 +27,8 @@ export interface ApiConfig {
   /** Webhook delivery: private, loopback and link-local receivers are refused unless allowed
    *  (WEBHOOK_ALLOW_PRIVATE); each call may take `timeoutMs`. */
   webhooks: { allowPrivate: boolean; timeoutMs: number };
+  /** The mail relay's secret for bounce reports (EMAIL_BOUNCE_SECRET, `whsec_…`); unset: no bounce endpoint. */
+  emailBounceSecret?: string;
 }
 
 export interface Limit {
@@ -81,5 +83,6 @@ export function configFromEnv(env: Env): ApiConfig {
     maxUploadBytes: Math.round(env.MAX_UPLOAD_MB * 1024 * 1024),
     metrics: { token: env.METRICS_TOKEN, allow: env.METRICS_ALLOW },
     webhooks: { ...defaultConfig.webhooks, allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },
+    emailBounceSecret: env.EMAIL_BOUNCE_SECRET,
   };
 }

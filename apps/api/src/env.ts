@@ -87,6 +87,12 @@ const Env = z.object({
       }
       return [...parsed];
     }),
+  /** The mail relay's secret for bounce reports at /api/hooks/email/bounce (`whsec_` + base64 of 24+ bytes). */
+  EMAIL_BOUNCE_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "EMAIL_BOUNCE_SECRET must be whsec_ followed by base64 (24 bytes or more)")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   /** Deliver webhooks to private, loopback and link-local addresses (a receiver on the practice's own network). */
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(["true", "false", "1", "0", ""])

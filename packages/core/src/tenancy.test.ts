@@ -34,7 +34,7 @@ import { dryRunPatientImport, getPatientImport, stagePatientImport, startPatient
 import { recordConsent } from "./members/record-consent.ts";
 import { searchMembers } from "./members/search-members.ts";
 import { connectCard, findMemberByCard, setTags, updateMember } from "./members/update-member.ts";
-import { enqueueMessage, getMessagePreferences, listMemberMessages, resendMessage } from "./messages/outbox.ts";
+import { clearUndeliverable, enqueueMessage, getMessagePreferences, listMemberMessages, resendMessage } from "./messages/outbox.ts";
 import { type Action, permissions } from "./permissions.ts";
 import { createLocation, updateLocation } from "./practices/practices.ts";
 import { cancelOrder, fulfilOrder } from "./redemption/orders.ts";
@@ -241,6 +241,10 @@ describe("tenancy: no verb crosses practices", () => {
         return resendMessage({ ctx: c.team, input: { messageId: sent.id } });
       },
     ],
+    [
+      "messages.resend (clear undeliverable)",
+      (c) => clearUndeliverable({ ctx: c.team, input: { memberId: ids.member!, channel: "email" } }),
+    ],
     ["checkin.checkIn (staff)", (c) => checkIn({ ctx: c.team, input: { method: "staff", memberId: ids.member! } })],
     ["checkin.checkIn (card)", (c) => checkIn({ ctx: c.kiosk, input: { method: "card", card: "40000007" } })],
     ["checkin.checkIn (phone)", (c) => checkIn({ ctx: c.kiosk, input: { method: "phone", phone: "2175550101", birthday: "1990-01-01" } })],
@@ -265,6 +269,10 @@ describe("tenancy: no verb crosses practices", () => {
     "practices.createLocation": "creates in the caller's practice",
     "practices.listLocations": "lists the caller's practice",
     "staff.list": "lists the caller's practice",
+    "staff.manage": "an action of the API's procedures (their ids through every procedure: apps/api trpc/security/)",
+    "apiKeys.manage": "an action of the API's procedures (their ids through every procedure: apps/api trpc/security/)",
+    "webhooks.manage": "an action of the API's procedures (their ids through every procedure: apps/api trpc/security/)",
+    "kiosks.manage": "an action of the API's procedures (their ids through every procedure: apps/api trpc/security/)",
     "messages.settings": "the caller's practice's delivery settings",
     "audit.list": "lists the caller's practice",
     "members.create": "creates in the caller's practice",

@@ -147,7 +147,13 @@ async function sendOne(deps: DrainDeps, m: MessageRecord, info: (id: string) => 
       return { ok: true, providerRef: sent.id };
     } catch (err) {
       const c = classifySmtpError(err);
-      return { ok: false, error: c.error, retryable: c.retryable, suppress: c.hardBounce ? "hard bounce" : undefined };
+      return {
+        ok: false,
+        error: c.error,
+        retryable: c.retryable,
+        suppress: c.hardBounce ? "hard bounce" : undefined,
+        bounced: c.hardBounce,
+      };
     }
   }
   if (!deps.sms && !p.sms) p.sms = await smsProviderOf(deps.db, m.practiceId);

@@ -227,7 +227,7 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
     });
     await runMessageDrain(h.app.deps);
     const { messages: list, undeliverable } = await team.messages.ofMember.query({ memberId: ben.id });
-    expect(list[0]).toMatchObject({ kind: "birthday", status: "failed", error: expect.stringContaining("The address was refused") });
+    expect(list[0]).toMatchObject({ kind: "birthday", status: "bounced", error: expect.stringContaining("The address was refused") });
     expect(undeliverable).toEqual([
       expect.objectContaining({ channel: "email", address: "bounce-ben@example.com", reason: "hard bounce" }),
     ]);
@@ -241,7 +241,7 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
       title: "Digest",
       data: {},
     });
-    expect(next).toMatchObject({ status: "skipped", reason: "the address is undeliverable (hard bounce)" });
+    expect(next).toMatchObject({ status: "suppressed", reason: "the address is undeliverable (hard bounce)" });
     await expect(team.messages.resend.mutate({ messageId: list[0]!.id })).rejects.toThrow(/cannot be written to/);
   });
 
@@ -297,7 +297,12 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
     });
     expect(status).toBe(204);
     const [row] = await h.t.db.select().from(messages).where(eq(messages.providerRef, sid));
-    expect(row).toMatchObject({ status: "failed", error: "Twilio: undelivered (error 30003)" });
+    // 30003 (unreachable handset): the message bounced and the number is marked undeliverable.
+    expect(row).toMatchObject({ status: "bounced", error: "Twilio: undelivered (error 30003: unreachable handset)" });
+    expect((await team.messages.ofMember.query({ memberId: cara!.id })).undeliverable).toEqual([
+      expect.objectContaining({ channel: "sms", address: "5125550101", reason: "undeliverable (Twilio 30003)" }),
+    ]);
+    expect(await sms(cara!.id, "c3b")).toMatchObject({ status: "suppressed", reason: "the number is undeliverable (Twilio 30003)" });
     // STOP from Cara's phone: nothing more by text.
     const inbound = { From: "+15125550101", Body: "STOP", To: "+15005550006" };
     const stop = await h.request("/messages/twilio/inbound", {
@@ -309,7 +314,7 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
       body: new URLSearchParams(inbound),
     });
     expect(stop.status).toBe(200);
-    expect(await sms(cara!.id, "c4")).toMatchObject({ status: "skipped", reason: "the number opted out (STOP)" });
+    expect(await sms(cara!.id, "c4")).toMatchObject({ status: "suppressed", reason: "the number opted out (STOP)" });
   });
 
   it("a send interrupted mid-way is shown as unknown, never repeated by itself; staff resend it", async () => {

@@ -2,7 +2,8 @@
 //   GET  /messages/unsubscribe/:token   a page that says what the link stops, with one button
 //   POST /messages/unsubscribe/:token   the unsubscribe itself: the button, and mail clients'
 //                                       RFC 8058 one-click POST (List-Unsubscribe=One-Click)
-//   POST /messages/twilio/status        Twilio's delivery status callbacks (X-Twilio-Signature)
+//   POST /messages/twilio/status        Twilio's delivery status callbacks (X-Twilio-Signature); an
+//                                       unreachable number (30003, 30005, 30006) is marked undeliverable
 //   POST /messages/twilio/inbound       replies to the practice's number: STOP / START
 import {
   decryptSecret,
@@ -27,6 +28,14 @@ const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#111827;line-height:1.5}button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#0f766e;color:#fff;cursor:pointer}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+
+/** Twilio's error codes that say the number itself cannot receive texts: it is marked undeliverable
+ *  like an email's hard bounce (other failures, e.g. carrier filtering, may pass another time). */
+export const twilioUndeliverable: Record<number, string> = {
+  30003: "unreachable handset",
+  30005: "unknown or inactive number",
+  30006: "landline or unreachable carrier",
+};
 
 const channelWord = (c: string) => (c === "sms" ? "text messages" : "emails");
 
@@ -85,10 +94,12 @@ export function messageRoutes(deps: AppDeps) {
     const status = body.MessageStatus ?? "";
     if (status === "undelivered" || status === "failed") {
       const code = Number(body.ErrorCode ?? 0);
+      const unreachable = twilioUndeliverable[code];
       await recordDeliveryStatus(db, sid, {
         delivered: false,
-        error: `Twilio: ${status}${code ? ` (error ${code})` : ""}`,
-        suppress: code === 21610 ? "opted out (Twilio 21610)" : undefined,
+        error: `Twilio: ${status}${code ? ` (error ${code}${unreachable ? `: ${unreachable}` : ""})` : ""}`,
+        suppress: code === 21610 ? "opted out (Twilio 21610)" : unreachable ? `undeliverable (Twilio ${code})` : undefined,
+        bounced: Boolean(unreachable),
       });
     }
     return c.body(null, 204);

@@ -94,7 +94,11 @@ async function suppressionOf(tx: Tx | Db, practiceId: string, channel: MessageCh
 }
 
 const suppressedReason = (channel: MessageChannel, reason: string) =>
-  channel === "email" ? `the address is undeliverable (${reason})` : `the number cannot be texted (${reason})`;
+  channel === "email"
+    ? `the address is undeliverable (${reason})`
+    : reason.startsWith("undeliverable")
+      ? `the number is ${reason}`
+      : `the number opted out (${reason})`;
 
 /** Why this message may not go out, or null. The one place these rules live. */
 async function refusal(

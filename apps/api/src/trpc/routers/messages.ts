@@ -2,6 +2,8 @@
 // reason, resend), a member's messages on their profile, the practice's delivery settings (admin),
 // and the member's own preferences per kind and channel (portal).
 import {
+  clearUndeliverable,
+  clearUndeliverableInput,
   getMessagePreferences,
   getMessagingSettings,
   listMemberMessages,
@@ -22,6 +24,10 @@ export const messagesRouter = router({
   list: staffProcedure.input(listMessagesInput.optional()).query(({ ctx, input }) => listMessages({ ctx: ctx.core, input: input ?? {} })),
   /** On the member's profile: their messages and any address that cannot be written to (hard bounce, STOP). */
   ofMember: staffProcedure.input(z.object({ memberId: z.uuid() })).query(({ ctx, input }) => listMemberMessages({ ctx: ctx.core, input })),
+  /** The patient fixed their mailbox or number: staff lift its undeliverable mark. */
+  clearUndeliverable: staffProcedure
+    .input(clearUndeliverableInput)
+    .mutation(({ ctx, input }) => clearUndeliverable({ ctx: ctx.core, input })),
   resend: staffProcedure.input(resendMessageInput).mutation(async ({ ctx, input }) => {
     const r = await resendMessage({ ctx: ctx.core, input });
     await drainSoon(ctx);
