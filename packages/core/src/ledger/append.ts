@@ -2,12 +2,14 @@
 // balance moves by exactly what was inserted, in the caller's transaction. One row shape; three
 // ways to store it (the caller's size and engine choose): `appendEntries` (one statement, new
 // keys only), `ledgerWrites` (the same insert as part of a larger statement) and `copyEntries`
-// (COPY, for large batches of entries whose keys are new by construction).
+// (COPY, for large batches of entries whose keys are new by construction). Each also adds what it
+// wrote to the daily rollups (`rollup.ts`) in the same transaction.
 
 import { ledgerEntries, memberBalances, type Tx } from "@tally/db";
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { copyIn, copyText, jsonRows, query, type RawSql } from "../sql.ts";
+import { rollupWrites } from "./rollup.ts";
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type EntryKind = LedgerEntry["kind"];
@@ -72,18 +74,23 @@ const insertEntries = (ctx: Ctx, entries: NewEntry[]) =>
            reverses_entry_id uuid, order_id uuid)
       on conflict (practice_id, idempotency_key) do nothing`;
 
+/** What the rollups need of the entries inserted by `le`. */
+const insertedColumns = sql`member_id, kind, rule_name, at, points`;
+const fromInserted = sql`select member_id, kind, rule_name, at, points, 1 as n from le`;
+
 /**
- * The entries' insert and the balance move as common table expressions (`le`, `bal`) for a
- * statement that writes more (the event pipeline writes events, entries, balances and engine
- * states in one statement). The balances must exist (locked by `lockBalances`).
+ * The entries' insert, the balance move and the rollups as common table expressions (`le`,
+ * `bal`, `rl…`) for a statement that writes more (the event pipeline writes events, entries,
+ * balances and engine states in one statement). The balances must exist (locked by `lockBalances`).
  */
 export function ledgerWrites(ctx: Ctx, entries: NewEntry[]): SQL {
   checkPoints(entries);
-  return sql`le as (${insertEntries(ctx, entries)} returning member_id, points),
+  return sql`le as (${insertEntries(ctx, entries)} returning ${insertedColumns}),
     bal as (
       update member_balances b set balance = b.balance + d.delta, updated_at = now()
       from (select member_id, sum(points)::bigint as delta from le group by member_id) d
-      where b.member_id = d.member_id)`;
+      where b.member_id = d.member_id),
+    ${rollupWrites(ctx, fromInserted)}`;
 }
 
 const COPY_COLUMNS =
@@ -101,6 +108,28 @@ export async function copyEntries(pg: RawSql, tx: Tx, ctx: Ctx, entries: NewEntr
   const actor = `${copyText(ctx.actor.kind)}\t${copyText(ctx.actor.id)}`;
   const delta = new Map<string, number>();
   for (const e of entries) delta.set(e.memberId, (delta.get(e.memberId) ?? 0) + e.points);
+  // The rollups first: their statement must not see these entries (a member's day is new when
+  // none of their entries that day was there before).
+  const grouped = new Map<
+    string,
+    { member_id: string; kind: EntryKind; rule_name: string | null; at: string; points: number; n: number }
+  >();
+  for (const e of entries) {
+    const at = e.at.toISOString();
+    const key = `${e.memberId}|${e.kind}|${e.ruleName ?? ""}|${at}`;
+    const g = grouped.get(key);
+    if (g) {
+      g.points += e.points;
+      g.n++;
+    } else grouped.set(key, { member_id: e.memberId, kind: e.kind, rule_name: e.ruleName ?? null, at, points: e.points, n: 1 });
+  }
+  await tx.execute(
+    sql`with ${rollupWrites(
+      ctx,
+      sql`select * from jsonb_to_recordset(${jsonRows([...grouped.values()])})
+          as x(member_id uuid, kind ledger_entry_kind, rule_name text, at timestamptz, points bigint, n bigint)`,
+    )} select 1`,
+  );
   await copyIn(
     pg,
     `copy ledger_entries (${COPY_COLUMNS}) from stdin`,
@@ -145,9 +174,17 @@ export async function resolveReversals(tx: Tx, ctx: Ctx, entries: NewEntry[]): P
 export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Promise<AppendedEntry[]> {
   if (entries.length === 0) return [];
   checkPoints(entries);
+  // Held first, as every writer does (the rollups' count of members per day relies on it).
+  await lockBalances(
+    tx,
+    ctx.practiceId,
+    entries.map((e) => e.memberId),
+  );
   const inserted = await query<{ id: string; member_id: string; points: number; idempotency_key: string }>(
     tx,
-    sql`${insertEntries(ctx, entries)} returning id, member_id, points, idempotency_key`,
+    sql`with le as (${insertEntries(ctx, entries)} returning id, idempotency_key, ${insertedColumns}),
+             ${rollupWrites(ctx, fromInserted)}
+        select id, member_id, points, idempotency_key from le`,
   );
   const written = inserted.map((r) => ({ id: r.id, memberId: r.member_id, points: Number(r.points), idempotencyKey: r.idempotency_key }));
   const delta = new Map<string, number>();

@@ -5,6 +5,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { rebuildRollups } from "../ledger/rollup.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 import { logoUrlOf } from "./logo.ts";
@@ -93,6 +94,8 @@ export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Input<ty
       .set({ ...data, updatedAt: new Date() })
       .where(eq(practices.id, ctx.practiceId))
       .returning();
+    // The ledger's rollups are by local day: another timezone moves entries to other days.
+    if (data.timezone !== undefined && data.timezone !== before.timezone) await rebuildRollups(tx, ctx.practiceId);
     const changed = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, { from: before[k as keyof Practice], to: v }]));
     await audit(tx, ctx, { action: "practices.updateSettings", targetType: "practice", targetId: ctx.practiceId, details: changed });
     return publicPractice(p!);

@@ -2,10 +2,16 @@
 // outstanding with the dollar liability, active members, redemptions by reward, top rules, a
 // per-day series in the practice's timezone (points expired among them) and members per tier.
 // CSV export of each table. Every figure has one definition here (the dashboard's figures use them too).
+//
+// Per-day figures and the per-rule points read the ledger's daily rollups (`ledger/rollup.ts`)
+// for the range's whole local days, and the entries themselves only for a partial day at either
+// end: a year costs 365 rollup rows, not a year of entries. Figures of distinct members over the
+// range (active, earning, members per rule) cannot be summed from days: they stay queries over
+// narrow indexes (index-only scans of the range).
 
-import { events, ledgerEntries, memberBalances, orders } from "@tally/db";
-import { addDays, localDate, type MemberState, tierStatus } from "@tally/rules";
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { events, ledgerDaily, ledgerDays, ledgerEntries, memberBalances, orders } from "@tally/db";
+import { addDays, localDate, type MemberState, startOfLocalDay, tierStatus } from "@tally/rules";
+import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { loadSetup } from "../events/program.ts";
@@ -64,20 +70,72 @@ export async function checkInsPerDay(ctx: Ctx, from: Date, to: Date, tz: string)
   return new Map(rows.map((c) => [c.day, n(c.n)]));
 }
 
+/**
+ * [from, to) as its whole local days [firstDay, endDay) (read from the rollups) and the parts of
+ * days at either end (read from the ledger).
+ */
+export function splitRange(from: Date, to: Date, tz: string): { firstDay: string; endDay: string; edges: [Date, Date][] } {
+  const startDay = localDate(from, tz);
+  const firstDay = startOfLocalDay(startDay, tz).getTime() < from.getTime() ? addDays(startDay, 1) : startDay;
+  const endDay = localDate(to, tz);
+  const firstStart = startOfLocalDay(firstDay, tz);
+  const endStart = startOfLocalDay(endDay, tz);
+  if (firstDay >= endDay || firstStart.getTime() >= to.getTime()) return { firstDay, endDay: firstDay, edges: [[from, to]] };
+  const edges: [Date, Date][] = [];
+  if (from.getTime() < firstStart.getTime()) edges.push([from, firstStart]);
+  if (endStart.getTime() < to.getTime()) edges.push([endStart, to]);
+  return { firstDay, endDay, edges };
+}
+
+/** Ledger entries in the edges of a range (`splitRange`). */
+const inEdges = (edges: [Date, Date][]): SQL | undefined =>
+  or(...edges.map(([a, b]) => and(gte(ledgerEntries.at, a), lt(ledgerEntries.at, b))));
+
+/** The same figures from the rollups (`ledger_daily`: one row per day, kind and rule). */
+const rolled = {
+  issued: sql`coalesce(sum(${ledgerDaily.points}) filter (where ${ledgerDaily.kind} in ('earn', 'reward', 'milestone')), 0)`,
+  redeemed: sql`coalesce(-sum(${ledgerDaily.points}) filter (where ${ledgerDaily.kind} in ('redemption', 'refund')), 0)`,
+  reversed: sql`coalesce(-sum(${ledgerDaily.points}) filter (where ${ledgerDaily.kind} = 'reversal'), 0)`,
+  adjusted: sql`coalesce(sum(${ledgerDaily.points}) filter (where ${ledgerDaily.kind} = 'adjustment'), 0)`,
+  expired: sql`coalesce(-sum(${ledgerDaily.points}) filter (where ${ledgerDaily.kind} = 'expiry'), 0)`,
+};
+
 async function daysOf(ctx: Ctx, from: Date, to: Date, tz: string): Promise<DayFigures[]> {
-  const day = sql`(${ledgerEntries.at} at time zone ${tz})::date`;
-  const rows = await ctx.db
-    .select({
-      day: sql<string>`${day}::text`,
-      ...figures,
-      members: sql`count(distinct ${ledgerEntries.memberId})`,
-    })
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to)))
-    // By position: the timezone is a bound parameter, so the expression would not match itself.
-    .groupBy(sql`1`);
-  const visits = await checkInsPerDay(ctx, from, to, tz);
-  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const { firstDay, endDay, edges } = splitRange(from, to, tz);
+  const whole = firstDay < endDay;
+  const [rollup, people, edgeRows, visits] = await Promise.all([
+    whole
+      ? ctx.db
+          .select({ day: sql<string>`${ledgerDaily.day}::text`, ...rolled })
+          .from(ledgerDaily)
+          .where(and(eq(ledgerDaily.practiceId, ctx.practiceId), gte(ledgerDaily.day, firstDay), lt(ledgerDaily.day, endDay)))
+          .groupBy(ledgerDaily.day)
+      : [],
+    whole
+      ? ctx.db
+          .select({ day: sql<string>`${ledgerDays.day}::text`, members: ledgerDays.members })
+          .from(ledgerDays)
+          .where(and(eq(ledgerDays.practiceId, ctx.practiceId), gte(ledgerDays.day, firstDay), lt(ledgerDays.day, endDay)))
+      : [],
+    edges.length > 0
+      ? ctx.db
+          .select({
+            day: sql<string>`((${ledgerEntries.at} at time zone ${tz})::date)::text`,
+            ...figures,
+            members: sql`count(distinct ${ledgerEntries.memberId})`,
+          })
+          .from(ledgerEntries)
+          .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), inEdges(edges)))
+          // By position: the timezone is a bound parameter, so the expression would not match itself.
+          .groupBy(sql`1`)
+      : [],
+    checkInsPerDay(ctx, from, to, tz),
+  ]);
+  const membersOf = new Map(people.map((r) => [r.day, r.members]));
+  const byDay = new Map<string, Record<string, unknown>>([
+    ...rollup.map((r) => [r.day, { ...r, members: membersOf.get(r.day) ?? 0 }] as const),
+    ...edgeRows.map((r) => [r.day, r] as const),
+  ]);
   const out: DayFigures[] = [];
   const last = localDate(to.getTime() - 1, tz);
   for (let d = localDate(from, tz); d <= last; d = addDays(d, 1)) {
@@ -175,26 +233,52 @@ export async function redemptionsByReward({ ctx, input }: { ctx: Ctx; input: Inp
 export async function topRules({ ctx, input }: { ctx: Ctx; input: Input<typeof reportInput> & { limit?: number } }) {
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
-  const rows = await ctx.db
-    .select({
-      rule: ledgerEntries.ruleName,
-      points: sql`sum(${ledgerEntries.points})`,
-      awards: sql`count(*) filter (where ${issuedEntry})`,
-      members: sql`count(distinct ${ledgerEntries.memberId})`,
-    })
-    .from(ledgerEntries)
-    .where(
-      and(
-        eq(ledgerEntries.practiceId, ctx.practiceId),
-        gte(ledgerEntries.at, from),
-        lt(ledgerEntries.at, to),
-        sql`${ledgerEntries.kind} in ('earn', 'reward', 'milestone', 'reversal')`,
-      ),
-    )
-    .groupBy(ledgerEntries.ruleName)
-    .orderBy(desc(sql`sum(${ledgerEntries.points})`))
-    .limit(input.limit ?? 20);
-  return rows.map((r) => ({ rule: r.rule ?? "(none)", points: n(r.points), awards: n(r.awards), members: n(r.members) }));
+  const practice = await loadPractice(ctx.db, ctx.practiceId);
+  const { firstDay, endDay, edges } = splitRange(from, to, practice.timezone);
+  const ruleKinds = sql`in ('earn', 'reward', 'milestone', 'reversal')`;
+  // Points and awards: the rollups' whole days plus the entries of the edges.
+  const parts: SQL[] = [];
+  if (firstDay < endDay)
+    parts.push(sql`select ${ledgerDaily.ruleName} as rule, ${ledgerDaily.points} as points,
+                          case when ${ledgerDaily.kind} in ('earn', 'reward', 'milestone') then ${ledgerDaily.entries} else 0 end as awards
+                   from ${ledgerDaily}
+                   where ${ledgerDaily.practiceId} = ${ctx.practiceId} and ${ledgerDaily.day} >= ${firstDay}::date
+                     and ${ledgerDaily.day} < ${endDay}::date and ${ledgerDaily.kind} ${ruleKinds}`);
+  if (edges.length > 0)
+    parts.push(sql`select coalesce(${ledgerEntries.ruleName}, '') as rule, ${ledgerEntries.points} as points,
+                          case when ${issuedEntry} then 1 else 0 end as awards
+                   from ${ledgerEntries}
+                   where ${ledgerEntries.practiceId} = ${ctx.practiceId} and (${inEdges(edges)}) and ${ledgerEntries.kind} ${ruleKinds}`);
+  const rows = await query<{ rule: string; points: string; awards: string }>(
+    ctx.db,
+    sql`select rule, sum(points) as points, sum(awards) as awards from (${sql.join(parts, sql` union all `)}) x
+        group by rule order by sum(points) desc, rule limit ${input.limit ?? 20}`,
+  );
+  // Distinct members per rule over the range (not a sum of days): the narrow index, these rules only.
+  const names = rows.map((r) => r.rule);
+  const members =
+    names.length === 0
+      ? []
+      : await ctx.db
+          .select({ rule: sql<string>`coalesce(${ledgerEntries.ruleName}, '')`, members: sql`count(distinct ${ledgerEntries.memberId})` })
+          .from(ledgerEntries)
+          .where(
+            and(
+              eq(ledgerEntries.practiceId, ctx.practiceId),
+              gte(ledgerEntries.at, from),
+              lt(ledgerEntries.at, to),
+              sql`${ledgerEntries.kind} ${ruleKinds}`,
+              sql`coalesce(${ledgerEntries.ruleName}, '') in (select jsonb_array_elements_text(${JSON.stringify(names)}::jsonb))`,
+            ),
+          )
+          .groupBy(sql`1`);
+  const membersOf = new Map(members.map((m) => [m.rule, n(m.members)]));
+  return rows.map((r) => ({
+    rule: r.rule === "" ? "(none)" : r.rule,
+    points: n(r.points),
+    awards: n(r.awards),
+    members: membersOf.get(r.rule) ?? 0,
+  }));
 }
 
 /** One row per local calendar day in the range (days without activity included, as zeros). */

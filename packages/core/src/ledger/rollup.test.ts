@@ -1,0 +1,179 @@
+// The ledger's daily rollups equal a recomputation from the ledger after random activity: paid
+// invoices recorded out of time order (late events), voids, check-ins, staff adjustments, a large
+// batch (COPY on PostgreSQL), concurrent check-ins on the same day, and the expiry sweep; after a
+// change of timezone too. The per-day report read from them equals the same figures read from the
+// entries, for a range that starts and ends inside a day.
+import { addDays, localDate } from "@tally/rules";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DomainError } from "../errors.ts";
+import { runExpirySweep } from "../events/expire-due.ts";
+import { recordEvent } from "../events/record-event.ts";
+import { recordEvents, withRetry } from "../events/record-events.ts";
+import type { EventInput } from "../events/schemas.ts";
+import { updateSettings } from "../practices/practices.ts";
+import { dailySeries } from "../reports/reports.ts";
+import { saveRuleSet } from "../rules/rule-sets.ts";
+import { prng } from "../seed/demo.ts";
+import { query } from "../sql.ts";
+import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { adjustPoints } from "./adjust-points.ts";
+
+const DAY = 86_400_000;
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+describe("daily rollups of the ledger", () => {
+  let t: TestDatabase;
+  let p: TestPractice;
+  const now = new Date();
+
+  /** The rollups as stored, and as recomputed from the ledger in the practice's timezone. */
+  async function compare() {
+    const stored = await query<{ day: string; kind: string; rule: string; points: string; entries: string }>(
+      t.db,
+      sql`select day::text as day, kind::text as kind, rule_name as rule, points::text as points, entries::text as entries
+          from ledger_daily where practice_id = ${p.id}::uuid and (points <> 0 or entries <> 0) order by 1, 2, 3`,
+    );
+    const recomputed = await query<{ day: string; kind: string; rule: string; points: string; entries: string }>(
+      t.db,
+      sql`select ((e.at at time zone pr.timezone)::date)::text as day, e.kind::text as kind, coalesce(e.rule_name, '') as rule,
+                 sum(e.points)::text as points, count(*)::text as entries
+          from ledger_entries e join practices pr on pr.id = e.practice_id
+          where e.practice_id = ${p.id}::uuid group by 1, 2, 3 order by 1, 2, 3`,
+    );
+    const storedDays = await query<{ day: string; members: string }>(
+      t.db,
+      sql`select day::text as day, members::text as members from ledger_days where practice_id = ${p.id}::uuid and members <> 0 order by 1`,
+    );
+    const recomputedDays = await query<{ day: string; members: string }>(
+      t.db,
+      sql`select ((e.at at time zone pr.timezone)::date)::text as day, count(distinct e.member_id)::text as members
+          from ledger_entries e join practices pr on pr.id = e.practice_id
+          where e.practice_id = ${p.id}::uuid group by 1 order by 1`,
+    );
+    return { stored, recomputed, storedDays, recomputedDays };
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    p = await makePractice(t, { timezone: "America/Chicago" });
+    await saveRuleSet({
+      ctx: p.admin,
+      input: {
+        source: [
+          "expire points 1 months after earning",
+          'earn "Spend" on invoice.paid { rate 1 point per $1 }',
+          'reward "Visit" on visit.checked_in { award 10 points limit once per day }',
+        ].join("\n"),
+        publish: true,
+      },
+    });
+  });
+  afterAll(() => t?.dispose());
+
+  it("equal a recomputation from the ledger after random activity, voids, late events and expiries", async () => {
+    const people = await makeMembers(
+      t,
+      p.id,
+      Array.from({ length: 12 }, (_, i) => ({ firstName: `M${i}`, lastName: "Roll" })),
+    );
+    const rand = prng(20261206);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
+    // Any moment of the last 120 days: events arrive in random order, so most are late.
+    const someTime = () => new Date(now.getTime() - Math.floor(rand() * 120 * DAY)).toISOString();
+    const paid: { id: string; member: string; at: string }[] = [];
+    let n = 0;
+    for (let i = 0; i < 160; i++) {
+      const member = pick(people).id;
+      const r = rand();
+      if (r < 0.45) {
+        const invoice = { id: `inv${++n}`, member, at: someTime() };
+        paid.push(invoice);
+        const lines = [{ code: "X", amount: `${10 + Math.floor(rand() * 300)}.00` }];
+        await recordEvent({
+          ctx: p.system,
+          input: { id: `e${n}`, type: "invoice.paid", at: invoice.at, member, invoice: { id: invoice.id, lines } },
+        });
+      } else if (r < 0.6 && paid.length > 0) {
+        const invoice = pick(paid);
+        const at = new Date(Math.max(Date.parse(invoice.at) + 3_600_000, now.getTime() - Math.floor(rand() * 30 * DAY))).toISOString();
+        await recordEvent({
+          ctx: p.system,
+          input: { id: `v${++n}`, type: "invoice.voided", at, member: invoice.member, invoice: { id: invoice.id } },
+        });
+      } else if (r < 0.9) {
+        await recordEvent({ ctx: p.system, input: { id: `c${++n}`, type: "visit.checked_in", at: someTime(), member } });
+      } else {
+        const points = rand() < 0.7 ? 5 + Math.floor(rand() * 200) : -(1 + Math.floor(rand() * 20));
+        // A deduction larger than the balance is refused (and writes nothing).
+        await adjustPoints({ ctx: p.team, input: { memberId: member, points, note: "random", at: new Date(someTime()) } }).catch((e) => {
+          if (!(e instanceof DomainError && e.code === "INSUFFICIENT_POINTS")) throw e;
+        });
+      }
+    }
+
+    // A large batch in one transaction (COPY on PostgreSQL, statements of 2,000 on PGlite).
+    const batch: EventInput[] = Array.from({ length: 2100 }, (_, i) => ({
+      id: `b${i}`,
+      type: "visit.checked_in",
+      at: new Date(now.getTime() - 200 * DAY + i * 3_600_000).toISOString(),
+      member: people[i % people.length]!.id,
+    }));
+    await t.db.transaction((tx) =>
+      recordEvents(tx, p.system, batch, { source: "test", ...(onPostgres ? { strategy: "copy" as const } : {}) }),
+    );
+
+    // Check-ins on the same day from several requests at once: they queue on the day's rows.
+    const today = now.getTime() - 3_600_000;
+    await Promise.all(
+      people.map((m, i) =>
+        withRetry(() =>
+          recordEvent({
+            ctx: p.system,
+            input: { id: `k${i}`, type: "visit.checked_in", at: new Date(today - i * 1000).toISOString(), member: m.id },
+          }),
+        ),
+      ),
+    );
+
+    await runExpirySweep(t.db, now);
+    const { stored, recomputed, storedDays, recomputedDays } = await compare();
+    const kinds = new Set(recomputed.map((r) => r.kind));
+    for (const kind of ["earn", "reward", "reversal", "adjustment", "expiry"]) expect(kinds, kind).toContain(kind);
+    expect(recomputed.length).toBeGreaterThan(100);
+    expect(stored).toEqual(recomputed);
+    expect(storedDays).toEqual(recomputedDays);
+    // Every member checked in today: the day counts each once.
+    expect(Number(storedDays.find((d) => d.day === localDate(today, "America/Chicago"))?.members)).toBe(people.length);
+
+    // The report over a range that starts and ends inside a day (whole days from the rollups,
+    // the edges from the entries) equals the figures read from the entries alone.
+    const from = new Date(now.getTime() - 95 * DAY - 5 * 3_600_000);
+    const to = new Date(now.getTime() - 2 * DAY + 7 * 3_600_000);
+    const series = await dailySeries({ ctx: p.team, input: { from, to } });
+    const direct = await query<{ day: string; points: string; members: string }>(
+      t.db,
+      sql`select ((at at time zone 'America/Chicago')::date)::text as day,
+                 sum(points) filter (where kind in ('earn', 'reward', 'milestone'))::text as points, count(distinct member_id)::text as members
+          from ledger_entries where practice_id = ${p.id}::uuid and at >= ${from.toISOString()}::timestamptz and at < ${to.toISOString()}::timestamptz
+          group by 1`,
+    );
+    const byDay = new Map(direct.map((d) => [d.day, d]));
+    expect(series[0]!.day).toBe(localDate(from, "America/Chicago"));
+    expect(series.at(-1)!.day).toBe(localDate(to, "America/Chicago"));
+    for (const d of series) {
+      expect(d.issued, d.day).toBe(Number(byDay.get(d.day)?.points ?? 0));
+      expect(d.members, d.day).toBe(Number(byDay.get(d.day)?.members ?? 0));
+    }
+    expect(series.reduce((s, d) => s + d.issued, 0)).toBeGreaterThan(0);
+    expect(addDays(series[0]!.day, series.length - 1)).toBe(series.at(-1)!.day);
+  });
+
+  it("follow a change of timezone (entries move to other local days)", async () => {
+    await updateSettings({ ctx: p.admin, input: { timezone: "Asia/Tokyo" } });
+    const { stored, recomputed, storedDays, recomputedDays } = await compare();
+    expect(stored).toEqual(recomputed);
+    expect(storedDays).toEqual(recomputedDays);
+    await updateSettings({ ctx: p.admin, input: { timezone: "America/Chicago" } });
+  });
+});
