@@ -33,6 +33,7 @@ import { installation, locations, practiceLogos, practices, setupTokens } from "
 import { ledgerDaily, ledgerDays } from "./rollups.ts";
 import { ruleSetVersions } from "./rules.ts";
 import { staffUsers } from "./staff.ts";
+import { textTranslations } from "./translations.ts";
 import { webhookDeliveries, webhookEndpoints, webhookMessages } from "./webhooks.ts";
 
 /** Copied to every node (`create_reference_table`); created first, since distributed tables refer to them. */
@@ -86,6 +87,7 @@ export const distributedTables: Table[] = [
   webhookEndpoints,
   webhookMessages,
   webhookDeliveries,
+  textTranslations,
 ];
 
 export const referenceTableNames = referenceTables.map((t) => getTableName(t));

@@ -14,4 +14,5 @@ export * from "./rollups.ts";
 export * from "./rules.ts";
 export * from "./security.ts";
 export * from "./staff.ts";
+export * from "./translations.ts";
 export * from "./webhooks.ts";

@@ -43,6 +43,9 @@ export const members = pgTable(
     excludedBy: uuid(),
     /** Set when the member's personal data was erased on request (the record stays, anonymised). */
     erasedAt: timestamp({ withTimezone: true, mode: "date" }),
+    /** The language the member chose ('en' or 'es') for the portal, the kiosk, emails and texts;
+     *  null: the browser's language on screen, the practice's language in messages. */
+    language: text(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
