@@ -2,7 +2,7 @@ import { fail } from "@sveltejs/kit";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
-const statuses = ["failed", "unknown", "queued", "sent", "skipped"] as const;
+const statuses = ["failed", "unknown", "bounced", "queued", "sent", "skipped", "suppressed"] as const;
 
 export const load: PageServerLoad = async (event) => {
   const status = statuses.find((s) => s === event.url.searchParams.get("status"));

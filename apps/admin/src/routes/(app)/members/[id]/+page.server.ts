@@ -82,6 +82,17 @@ export const actions: Actions = {
       return fail(400, { resendError: messageOf(e) });
     }
   },
+  /** The patient fixed their mailbox or number: lift its undeliverable mark (Messages tab). */
+  clearUndeliverable: async (event) => {
+    const form = await event.request.formData();
+    const channel = form.get("channel") === "sms" ? "sms" : "email";
+    try {
+      await api(event).messages.clearUndeliverable.mutate({ memberId: event.params.id, channel });
+      return { undeliverableCleared: channel };
+    } catch (e) {
+      return fail(400, { clearError: messageOf(e) });
+    }
+  },
   adjust: async (event) => {
     const form = await event.request.formData();
     const direction = String(form.get("direction") ?? "award");
