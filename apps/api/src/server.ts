@@ -44,9 +44,10 @@ export async function main() {
   await database.migrate();
   // The operator's CLI must not open the embedded database while this process has it open.
   const removePidFile = database.kind === "pglite" ? writePidFile(env.TALLY_DATA_DIR) : () => {};
-  // Read caches (sessions, balances) are exact only while this is the database's one server.
+  // Read caches (sessions, kiosks, balances...) on; on PostgreSQL every server of the database
+  // hears the others' writes (NOTIFY tally_cache). The first server also sweeps the upload folder.
   const exclusive = await database.claimExclusive();
-  if (!exclusive) log.warn("another Tally server uses this database: in-memory read caches are off");
+  if (!exclusive) log.info("another Tally server uses this database: caches follow its writes by NOTIFY");
   if (env.TALLY_SEED === "auto") {
     const seed = await seedDemo(database.db);
     if (seed.seeded) log.info({ practices: Object.keys(seed.practiceIds) }, "seeded the demo practices");

@@ -1,9 +1,11 @@
 // Exact in-memory read caches for the lookups every request makes (sessions, kiosk devices,
-// balances). Each cache names the tables its reads come from; an entry is served only while no
-// write to those tables has finished through the same database object since it was read
-// (`cacheVersion` from @tally/db), so a disabled user, a revoked kiosk or a new ledger entry is
-// seen at the next request. When another process could write to the database (cacheVersion is
-// undefined), every read goes to the database.
+// practices' rule sets, balances). Each cache names the tables its reads come from; an entry is
+// served only while no write to those tables has finished since it was read (`cacheVersion` from
+// @tally/db): through the same database object, or through another process of the same
+// PostgreSQL database, whose writes arrive by NOTIFY with their commit. So a disabled user, a
+// revoked kiosk or a new ledger entry is seen by every API process at its next request. While
+// caching is off (cacheVersion is undefined: not enabled, or the notices are not heard), every
+// read goes to the database.
 import { cacheVersion } from "@tally/db";
 
 export class ReadCache<K, V> {

@@ -1,11 +1,12 @@
-// PostgreSQL only: one Tally server per database may use in-memory read caches.
+// PostgreSQL only: every Tally server of a database keeps in-memory read caches, and hears the
+// others' writes (NOTIFY tally_cache) with their commit.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheVersion, createDatabase } from "./client.ts";
-import { practices } from "./schema/index.ts";
+import { practices, staffUsers } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
-describe("exclusive use of a PostgreSQL database", () => {
+describe("several processes on one PostgreSQL database", () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -14,22 +15,50 @@ describe("exclusive use of a PostgreSQL database", () => {
     await t?.dispose();
   });
 
-  it("lets only one process at a time use read caches on PostgreSQL", async () => {
+  it("lets every process cache, and drops what another process's writes change", async () => {
     const url = new URL(process.env.DATABASE_URL!);
     const name = (await t.db.execute<{ name: string }>(sql`select current_database() as name`)) as unknown as { name: string }[];
     url.pathname = `/${name[0]!.name}`;
-    const other = createDatabase({ url: url.toString(), max: 1 });
+    const other = createDatabase({ url: url.toString(), max: 2 });
+    const quiet = createDatabase({ url: url.toString(), max: 1 });
     try {
-      expect(cacheVersion(other.db, ["practices"])).toBeUndefined();
+      expect(cacheVersion(other.db, ["practices"])).toBeUndefined(); // not enabled yet
       expect(await t.claimExclusive()).toBe(true);
-      expect(await other.claimExclusive()).toBe(false); // another server: every read goes to the database
-      expect(cacheVersion(other.db, ["practices"])).toBeUndefined();
-      // Its writes reach the server holding the lock, which then drops what it has cached.
-      const before = cacheVersion(t.db, ["practices"])!;
-      await other.db.insert(practices).values({ slug: "from-the-other-server", name: "Other" });
-      await expect.poll(() => cacheVersion(t.db, ["practices"]), { timeout: 5000 }).toBeGreaterThan(before);
+      expect(await other.claimExclusive()).toBe(false); // the lock is the first server's...
+      expect(cacheVersion(other.db, ["practices"])).toBeDefined(); // ...the caches are everyone's
+      await quiet.enableReadCaches();
+
+      // A statement outside a transaction: announced before it answers.
+      const before = { practices: cacheVersion(t.db, ["practices"])!, staff: cacheVersion(t.db, ["staff_users"])! };
+      const quietBefore = cacheVersion(quiet.db, ["practices"])!;
+      const [p] = await other.db.insert(practices).values({ slug: "from-the-other-server", name: "Other" }).returning();
+      await expect.poll(() => cacheVersion(t.db, ["practices"]), { timeout: 2000, interval: 5 }).toBeGreaterThan(before.practices);
+      await expect.poll(() => cacheVersion(quiet.db, ["practices"]), { timeout: 2000, interval: 5 }).toBeGreaterThan(quietBefore);
+      expect(cacheVersion(t.db, ["staff_users"])).toBe(before.staff); // only the tables written
+
+      // A transaction: announced with its commit, once.
+      const staffBefore = cacheVersion(t.db, ["staff_users"])!;
+      await other.db.transaction(async (tx) => {
+        await tx.insert(staffUsers).values({ practiceId: p!.id, email: "a@example.com", name: "A", passwordHash: "x" });
+        await tx.insert(staffUsers).values({ practiceId: p!.id, email: "b@example.com", name: "B", passwordHash: "x" });
+        await new Promise((r) => setTimeout(r, 50));
+        expect(cacheVersion(t.db, ["staff_users"])).toBe(staffBefore); // nothing committed yet
+      });
+      await expect.poll(() => cacheVersion(t.db, ["staff_users"]), { timeout: 2000, interval: 5 }).toBe(staffBefore + 1);
+
+      // A rolled-back transaction announces nothing.
+      const practicesBefore = cacheVersion(t.db, ["practices"])!;
+      await expect(
+        other.db.transaction(async (tx) => {
+          await tx.insert(practices).values({ slug: "rolled-back", name: "Gone" });
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(cacheVersion(t.db, ["practices"])).toBe(practicesBefore);
     } finally {
       await other.close();
+      await quiet.close();
     }
   });
 });

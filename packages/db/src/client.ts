@@ -1,5 +1,6 @@
 // One typed database either way: embedded PGlite (data in a local folder) by default,
 // PostgreSQL through the `postgres` driver when a URL is given.
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
@@ -24,9 +25,17 @@ export interface Database {
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /**
-   * Makes this process the database's only Tally server, so in-memory read caches may be used
-   * (see `cacheVersion`). PGlite is always exclusive; on PostgreSQL a session advisory lock is
-   * held on a connection of its own until close(). False when another process holds it.
+   * Turns the in-memory read caches on (see `cacheVersion`). PGlite: always on (one process owns
+   * the data folder). PostgreSQL: this process hears, on a connection of its own, the tables every
+   * other process of the database wrote (NOTIFY on `tally_cache`, sent in the writing transaction,
+   * so it arrives with the commit), and drops what it read from them.
+   */
+  enableReadCaches(): Promise<void>;
+  /**
+   * Turns the read caches on (enableReadCaches) and tries to become the database's first Tally
+   * server: on PostgreSQL a session advisory lock held on a connection of its own until close().
+   * False when another process holds it (that server sweeps the shared upload folder). PGlite:
+   * always true.
    */
   claimExclusive(): Promise<boolean>;
   /**
@@ -68,22 +77,21 @@ class TxWrites {
   }
 }
 
-/** Counts the writes that finished through one database object, per table (see cacheVersion). */
+/** Counts the writes that finished through one database object, and those other processes
+ *  announced, per table (see cacheVersion). */
 class WriteCounter {
   /** Writes whose tables are unknown (they change every table's version). */
   private any = 0;
   private readonly perTable = new Map<string, number>();
-  exclusive: boolean;
-  /** Called after each counted write (a server without the lock tells the one holding it). */
-  onWrite: (() => void) | undefined;
-  constructor(exclusive: boolean) {
-    this.exclusive = exclusive;
+  /** Whether caches may serve reads: PGlite always; PostgreSQL while the invalidations are heard. */
+  caching: boolean;
+  constructor(caching: boolean) {
+    this.caching = caching;
   }
   wrote(written: Written | TxWrites) {
     if (written === null) return;
     if (written === "all" || (written instanceof TxWrites && written.all)) this.any++;
     else for (const t of written instanceof TxWrites ? written.tables : written) this.perTable.set(t, (this.perTable.get(t) ?? 0) + 1);
-    this.onWrite?.();
   }
   version(tables: readonly string[]): number {
     let v = this.any;
@@ -94,37 +102,39 @@ class WriteCounter {
 const counters = new WeakMap<object, WriteCounter>();
 
 /**
- * For exact in-memory read caches: a number that changes whenever a write to one of `tables`
- * through this database object has finished (a transaction ended, or a statement outside one),
- * or undefined when caching is not safe (another process may write: see claimExclusive; or `db`
- * is a transaction). A cached read is valid while the number it was read under is still
- * current; take the number before reading.
+ * For exact in-memory read caches: a number that changes whenever a write to one of `tables` has
+ * finished, through this database object (a transaction ended, or a statement outside one) or,
+ * on PostgreSQL, through any other process of the database (heard by NOTIFY, see
+ * enableReadCaches); undefined when caching is off (not enabled, the invalidations are not heard
+ * at the moment, or `db` is a transaction). A cached read is valid while the number it was read
+ * under is still current; take the number before reading.
  */
 export function cacheVersion(db: object, tables: readonly string[]): number | undefined {
   const counter = counters.get(db);
-  return counter?.exclusive ? counter.version(tables) : undefined;
+  return counter?.caching ? counter.version(tables) : undefined;
 }
 
-const writesChannel = "tally_writes";
+/** Where every process of a PostgreSQL database announces the tables it wrote: `origin|t1,t2`
+ *  (`origin|*`: tables unknown). Sent inside the writing transaction, so it is delivered at
+ *  commit, before the writer's caller hears of the write. */
+export const cacheChannel = "tally_cache";
 
-/** After writes, one NOTIFY at a time (writes meanwhile are folded into the next one). */
-function notifyWrites(sql: postgres.Sql): () => void {
-  let sending = false;
-  let again = false;
-  const send = () => {
-    sending = true;
-    again = false;
-    sql`select pg_notify(${writesChannel}, '')`
-      .catch(() => {})
-      .finally(() => {
-        sending = false;
-        if (again) send();
-      });
-  };
-  return () => {
-    if (sending) again = true;
-    else send();
-  };
+/** What one database object says of its writes on `tally_cache`. */
+class WriteNotices {
+  /** Tells this object's own notices from other processes'. */
+  readonly origin = randomBytes(8).toString("hex");
+  payload(written: Written | TxWrites): string | null {
+    if (written === null) return null;
+    if (written === "all" || (written instanceof TxWrites && written.all)) return `${this.origin}|*`;
+    const tables = [...(written instanceof TxWrites ? written.tables : written)];
+    return tables.length === 0 ? null : `${this.origin}|${tables.join(",")}`;
+  }
+  /** The tables another process wrote, or null for this object's own notice. */
+  heard(payload: string): Written {
+    const [origin, tables = "*"] = payload.split("|");
+    if (origin === this.origin) return null;
+    return tables === "*" ? "all" : new Set(tables.split(","));
+  }
 }
 
 /** Databases on one connection (PGlite): their transactions run one after another. */
@@ -151,7 +161,7 @@ export interface DatabaseOptions {
  * drizzle's statements the driver's own default instead: prepared once per connection (keyed by
  * their text), then one round trip each. Transactions and savepoints get the same client.
  */
-function preparedByDefault(sql: postgres.Sql, counter?: WriteCounter, txWrites?: TxWrites): postgres.Sql {
+function preparedByDefault(sql: postgres.Sql, counter?: WriteCounter, txWrites?: TxWrites, notices?: WriteNotices): postgres.Sql {
   return new Proxy(sql, {
     get(target, key) {
       const value = Reflect.get(target, key) as unknown;
@@ -161,7 +171,7 @@ function preparedByDefault(sql: postgres.Sql, counter?: WriteCounter, txWrites?:
           if (txWrites) txWrites.add(writtenTables(query));
           else if (counter) {
             const written = writtenTables(query);
-            if (written) countWhenSettled(pending, counter, written);
+            if (written) countWhenSettled(pending, counter, written, notices && (() => announce(sql, notices.payload(written))));
           }
           return pending;
         };
@@ -170,7 +180,13 @@ function preparedByDefault(sql: postgres.Sql, counter?: WriteCounter, txWrites?:
         return (...args: unknown[]) => {
           const fn = args.pop() as (tx: postgres.Sql) => unknown;
           const writes = txWrites ?? new TxWrites();
-          const done = value.call(target, ...args, (tx: postgres.Sql) => fn(preparedByDefault(tx, undefined, writes))) as Promise<unknown>;
+          const outermost = !txWrites;
+          const done = value.call(target, ...args, async (tx: postgres.Sql) => {
+            const result = await fn(preparedByDefault(tx, undefined, writes));
+            // The transaction's own notice: delivered to the other processes when it commits.
+            if (outermost && notices) await announce(tx, notices.payload(writes));
+            return result;
+          }) as Promise<unknown>;
           if (!counter || txWrites) return done;
           return done.finally(() => {
             counter.wrote(writes);
@@ -187,21 +203,30 @@ function preparedByDefault(sql: postgres.Sql, counter?: WriteCounter, txWrites?:
   });
 }
 
-/** A postgres.js query runs when first awaited: count the write once it has settled, keeping the
- *  query object itself (drizzle calls `.values()` on it before awaiting). */
-function countWhenSettled(pending: PromiseLike<unknown>, counter: WriteCounter, written: Written) {
+/** NOTIFY on tally_cache (nothing for a write of no table). A failed notice does not fail the
+ *  write it follows (its transaction committed; the database is likely gone for the listeners too). */
+async function announce(sql: postgres.Sql, payload: string | null): Promise<void> {
+  if (payload) await sql`select pg_notify(${cacheChannel}, ${payload})`.catch(() => {});
+}
+
+/** A postgres.js query runs when first awaited: count the write once it has settled (and, for a
+ *  statement outside a transaction on PostgreSQL, announce it before the caller goes on), keeping
+ *  the query object itself (drizzle calls `.values()` on it before awaiting). */
+function countWhenSettled(pending: PromiseLike<unknown>, counter: WriteCounter, written: Written, announce?: () => Promise<void>) {
   const then = pending.then;
   // biome-ignore lint/suspicious/noThenProperty: wraps the query's own then, keeping it a thenable.
   Object.defineProperty(pending, "then", {
     value(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
       return then.call(
         this,
-        (v: unknown) => {
+        async (v: unknown) => {
           counter.wrote(written);
+          await announce?.();
           return onFulfilled ? onFulfilled(v) : v;
         },
-        (e: unknown) => {
+        async (e: unknown) => {
           counter.wrote(written);
+          await announce?.();
           if (onRejected) return onRejected(e);
           throw e;
         },
@@ -262,9 +287,32 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
     const url = options.url;
     const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
     const counter = new WriteCounter(false);
-    const db = drizzlePostgres(preparedByDefault(sql, counter), { schema, casing: "snake_case" }) as unknown as Db;
+    const notices = new WriteNotices();
+    const db = drizzlePostgres(preparedByDefault(sql, counter, undefined, notices), { schema, casing: "snake_case" }) as unknown as Db;
     counters.set(db, counter);
     let lockHolder: postgres.Sql | undefined;
+    let listener: postgres.Sql | undefined;
+    const enableReadCaches = async () => {
+      if (listener) return;
+      // Its own connection: while it is down, notices are missed, so the caches are off until it
+      // listens again, and then start over.
+      listener = postgres(url, {
+        max: 1,
+        idle_timeout: 0,
+        onnotice: () => {},
+        onclose: () => {
+          counter.caching = false;
+        },
+      });
+      await listener.listen(
+        cacheChannel,
+        (payload) => counter.wrote(notices.heard(payload)),
+        () => {
+          counter.wrote("all");
+          counter.caching = true;
+        },
+      );
+    };
     return {
       db,
       kind: "postgres",
@@ -278,21 +326,17 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
           return false;
         }
       },
+      enableReadCaches,
       claimExclusive: async () => {
-        if (counter.exclusive) return true;
+        await enableReadCaches();
+        if (lockHolder) return true;
         const holder = postgres(url, { max: 1, idle_timeout: 0, onnotice: () => {} });
         const [row] = await holder`select pg_try_advisory_lock(hashtext('tally:server')) as locked`;
         if (!row?.locked) {
           await holder.end({ timeout: 5 });
-          counter.onWrite = notifyWrites(sql);
           return false;
         }
-        // Writes by other servers of this database (which run without caches) arrive here.
-        await holder.listen(writesChannel, () => {
-          counter.wrote("all");
-        });
         lockHolder = holder;
-        counter.exclusive = true;
         return true;
       },
       listen: async (channel, onMessage) => {
@@ -300,7 +344,8 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
         return unlisten;
       },
       close: async () => {
-        counter.exclusive = false;
+        counter.caching = false;
+        await listener?.end({ timeout: 5 });
         await lockHolder?.end({ timeout: 5 });
         await sql.end({ timeout: 5 });
       },
@@ -327,6 +372,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
         return false;
       }
     },
+    enableReadCaches: async () => {},
     claimExclusive: async () => true,
     listen: async (channel, onMessage) => {
       const stop = await client.listen(channel, onMessage);
