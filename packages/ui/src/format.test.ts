@@ -31,6 +31,14 @@ describe("formatPoints", () => {
     expect(formatPoints(0, { signed: true })).toBe("0 pts");
   });
 
+  it("speaks the locale's language, with its plural forms and digit grouping", () => {
+    expect(formatPoints(1234, { locale: "es-US" })).toBe("1,234 puntos");
+    expect(formatPoints(1, { locale: "es-US" })).toBe("1 punto");
+    expect(formatPoints(0, { locale: "es-US" })).toBe("0 puntos");
+    expect(formatPoints(-1, { locale: "es-US", signed: true })).toBe("-1 punto");
+    expect(formatPoints(12345, { locale: "es" })).toBe("12.345 puntos");
+  });
+
   it("rejects fractional points", () => {
     expect(() => formatPoints(1.5)).toThrow(RangeError);
   });

@@ -6,13 +6,20 @@ export interface FormatOptions {
   locale?: string;
 }
 
-/** 1250 -> "1,250 pts"; with `signed`, 24 -> "+24 pts" (for ledger lines). */
+const pointWords: Record<string, Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }> = {
+  en: { one: "pt", other: "pts" },
+  es: { one: "punto", other: "puntos" },
+};
+
+/** 1250 -> "1,250 pts" ("1,250 puntos" in es-US); with `signed`, 24 -> "+24 pts" (for ledger lines). */
 export function formatPoints(points: number, options: FormatOptions & { signed?: boolean } = {}): string {
   if (!Number.isSafeInteger(points)) throw new RangeError(`points must be an integer, got ${points}`);
-  const number = new Intl.NumberFormat(options.locale ?? "en-US", {
+  const locale = options.locale ?? "en-US";
+  const number = new Intl.NumberFormat(locale, {
     signDisplay: options.signed ? "exceptZero" : "auto",
   }).format(points);
-  return `${number} ${Math.abs(points) === 1 ? "pt" : "pts"}`;
+  const words = pointWords[new Intl.Locale(locale).language] ?? pointWords.en!;
+  return `${number} ${words[new Intl.PluralRules(locale).select(Math.abs(points))] ?? words.other}`;
 }
 
 /** Integer cents to currency: 125000 -> "$1,250.00", 125050 -> "$1,250.50". */

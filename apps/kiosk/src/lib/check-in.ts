@@ -1,5 +1,8 @@
 // The ways to check in at the kiosk, and validation of what the patient typed.
-import type { Lang, MessageKey } from "./i18n.ts";
+import type { Lang } from "./i18n.ts";
+
+/** The problems with an entry, each a message key (#lib/paraglide/messages.js). */
+export type EntryProblem = "enterCard" | "enterPhone" | "enterCode" | "enterQr";
 
 /** Rewards card, QR code (read by the kiosk's camera or scanner), the short check-in code from the
  *  portal typed on the keypad, or phone + date of birth. */
@@ -33,7 +36,7 @@ export const maskCheckInCode = (digits: string) => {
 export const normalizeCard = (raw: string) => raw.replace(/[\s-]/g, "");
 
 /** Returns the message key of the problem, or null when the entry can be looked up. */
-export function checkEntry(method: Method, raw: string): MessageKey | null {
+export function checkEntry(method: Method, raw: string): EntryProblem | null {
   const digits = raw.replace(/\D/g, "");
   if (method === "card") return /^\d{6,20}$/.test(normalizeCard(raw)) ? null : "enterCard";
   // US numbers: 10 digits, optionally with the leading country code 1.

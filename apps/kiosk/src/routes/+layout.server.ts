@@ -1,6 +1,6 @@
 import { redirect } from "@sveltejs/kit";
 import { methodsFor } from "#lib/check-in.js";
-import { messages, withLang } from "#lib/i18n.js";
+import { withLang } from "#lib/i18n.js";
 import { deviceInfo } from "#lib/server/device.js";
 import { languageOf } from "#lib/server/lang.js";
 import { unpairedPractice } from "#lib/server/practice.js";
@@ -10,7 +10,6 @@ import type { LayoutServerLoad } from "./$types";
 
 export const load: LayoutServerLoad = async (event) => {
   const lang = languageOf(event);
-  const t = messages[lang];
   const device = await deviceInfo(event);
   if (device)
     return {
@@ -18,7 +17,6 @@ export const load: LayoutServerLoad = async (event) => {
       paired: true,
       notSetUp: false,
       lang,
-      t,
       // The screen the start screen and the idle timer return to is in the practice's language.
       practiceLanguage: device.language,
       timezone: device.timezone,
@@ -27,7 +25,7 @@ export const load: LayoutServerLoad = async (event) => {
   const practice = await unpairedPractice(event);
   // An empty install (no practice yet): a kind "not set up" screen, nothing to pair with.
   if (practice.notSetUp)
-    return { practiceName: TALLY_PRACTICE_NAME, paired: false, notSetUp: true, lang, t, practiceLanguage: null, methods: methodsFor(null) };
+    return { practiceName: TALLY_PRACTICE_NAME, paired: false, notSetUp: true, lang, practiceLanguage: null, methods: methodsFor(null) };
   // Until an admin pairs it, the kiosk shows the pairing screen and nothing else.
   if (event.route.id !== "/pair") redirect(303, withLang(resolve("/pair"), lang));
   return {
@@ -35,7 +33,6 @@ export const load: LayoutServerLoad = async (event) => {
     paired: false,
     notSetUp: false,
     lang,
-    t,
     practiceLanguage: null,
     methods: methodsFor(null),
   };

@@ -78,6 +78,7 @@ const titles: Record<string, string> = {
   "members.registerLead": "Patient signed up",
   "members.runBirthdays": "Birthday points given",
   "members.setEmailUpdates": "Email updates turned on or off",
+  "members.setLanguage": "Language chosen",
   "members.setTags": "Tags changed",
   "members.update": "Member details changed",
   "practices.create": "Practice created",

@@ -1,6 +1,7 @@
 // What a member sees of their own account in the portal: coupons with their expiry, orders,
 // manual-reward requests, milestone progress, recent activity with the event behind each entry,
-// consents and notification preferences. Read-only except the notification preference.
+// consents, notification preferences and language. Read-only except the notification preference
+// and the language.
 
 import {
   actionRequests,
@@ -10,6 +11,7 @@ import {
   ledgerEntries,
   memberBalances,
   memberEngineStates,
+  members,
   orders,
   participations,
   rewards,
@@ -260,4 +262,36 @@ export async function memberParticipations({ ctx, input }: { ctx: Ctx; input: Ov
     .select({ activityId: participations.activityId, at: participations.at })
     .from(participations)
     .where(and(eq(participations.practiceId, ctx.practiceId), eq(participations.memberId, q.memberId)));
+}
+
+export const setMemberLanguageInput = z.object({ memberId: z.uuid(), language: z.enum(["en", "es"]).nullable() });
+
+/** The member's language: null is the browser's language on screen, the practice's in messages. */
+export async function memberLanguage({ ctx, input }: { ctx: Ctx; input: { memberId: string } }): Promise<"en" | "es" | null> {
+  authorize(ctx, "members.get");
+  assertSelf(ctx, input.memberId);
+  const m = await findMember(ctx.db, ctx, input.memberId);
+  return m.language === "en" || m.language === "es" ? m.language : null;
+}
+
+/** The language the member chose (the portal's switch, or the question at first sign-in): the
+ *  portal, the kiosk after identification, emails and texts are in it from then on. */
+export async function setMemberLanguage({ ctx, input }: { ctx: Ctx; input: Input<typeof setMemberLanguageInput> }) {
+  authorize(ctx, "members.recordConsent");
+  const data = parseInput(setMemberLanguageInput, input);
+  assertSelf(ctx, data.memberId);
+  return inTx(ctx, async (tx) => {
+    await findMember(tx, ctx, data.memberId);
+    await tx
+      .update(members)
+      .set({ language: data.language })
+      .where(and(eq(members.practiceId, ctx.practiceId), eq(members.id, data.memberId)));
+    await audit(tx, ctx, {
+      action: "members.setLanguage",
+      targetType: "member",
+      targetId: data.memberId,
+      details: { language: data.language },
+    });
+    return { language: data.language };
+  });
 }

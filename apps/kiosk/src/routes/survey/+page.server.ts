@@ -1,7 +1,6 @@
 import { fail, redirect } from "@sveltejs/kit";
-import { messages } from "#lib/i18n.js";
+import { m } from "#lib/paraglide/messages.js";
 import { kioskApi } from "#lib/server/api.js";
-import { languageOf } from "#lib/server/lang.js";
 import { endVisit, surveyTicket } from "#lib/server/visits.js";
 import { resolve } from "$app/paths";
 import type { Actions, PageServerLoad } from "./$types";
@@ -19,23 +18,22 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   default: async (event) => {
-    const t = messages[languageOf(event)];
     const ticket = surveyTicket(event.cookies);
     const api = kioskApi(event);
-    if (!ticket || !api) return fail(410, { errors: { form: t.surveyExpired }, values: {} as Record<string, string> });
+    if (!ticket || !api) return fail(410, { errors: { form: m.surveyExpired() }, values: {} as Record<string, string> });
     const form = await event.request.formData();
     const values: Record<string, string> = {};
     for (const [key, value] of form) if (key.startsWith("q_")) values[key.slice(2)] = String(value);
     const survey = await api.checkin.visitSurvey.query({ ticket });
-    if (survey.status !== "ok") return fail(410, { errors: { form: t.surveyExpired }, values });
+    if (survey.status !== "ok") return fail(410, { errors: { form: m.surveyExpired() }, values });
     const missing = survey.questions.filter((q) => values[q.id] !== "yes" && values[q.id] !== "no");
     if (missing.length > 0)
-      return fail(400, { errors: { form: t.answerAll, ...Object.fromEntries(missing.map((q) => [q.id, t.answerAll])) }, values });
+      return fail(400, { errors: { form: m.answerAll(), ...Object.fromEntries(missing.map((q) => [q.id, m.answerAll()])) }, values });
     const result = await api.checkin.submitVisitSurvey.mutate({
       ticket,
       answers: survey.questions.map((q) => ({ questionId: q.id, positive: values[q.id] === "yes" })),
     });
-    if (result.status !== "submitted") return fail(410, { errors: { form: t.surveyExpired }, values });
+    if (result.status !== "submitted") return fail(410, { errors: { form: m.surveyExpired() }, values });
     // One survey per check-in: the ticket is gone with the visit.
     endVisit(event.cookies);
     return { done: true, perfect: result.perfect, pointsEarned: result.pointsEarned, idle: 10 };

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from "@sveltejs/kit";
 import { checkEntry, checkInCode, isMethod, normalizeCard, parseBirthDate } from "#lib/check-in.js";
-import { messages, withLang } from "#lib/i18n.js";
+import { withLang } from "#lib/i18n.js";
+import { m } from "#lib/paraglide/messages.js";
 import { attemptCheckIn } from "#lib/server/check-in.js";
 import { deviceInfo } from "#lib/server/device.js";
 import { languageOf } from "#lib/server/lang.js";
@@ -22,14 +23,13 @@ export const actions: Actions = {
     const method = event.params.method;
     if (!isMethod(method)) error(404, "Not found");
     const lang = languageOf(event);
-    const t = messages[lang];
     const form = await event.request.formData();
     const field = (name: string) => String(form.get(name) ?? "").trim();
 
     if (method === "card") {
       const card = field("card");
       const problem = checkEntry("card", card);
-      if (problem) return fail(400, { errors: { card: t[problem] }, values: { card } });
+      if (problem) return fail(400, { errors: { card: m[problem]() }, values: { card } });
       return attemptCheckIn(event, lang, { method: "card", cardNumber: normalizeCard(card) }, { card });
     }
     if (method === "qr" || method === "code") {
@@ -37,7 +37,7 @@ export const actions: Actions = {
       const code = field("code");
       const short = checkInCode(code);
       const problem = short ? null : checkEntry(method, code);
-      if (problem) return fail(400, { errors: { code: t[problem] }, values: { code } });
+      if (problem) return fail(400, { errors: { code: m[problem]() }, values: { code } });
       return attemptCheckIn(event, lang, short ? { method: "code", code: short } : { method: "qr", token: code }, {});
     }
     const phone = field("phone");
@@ -45,8 +45,8 @@ export const actions: Actions = {
     const birthday = parseBirthDate(birthdayText, lang);
     const errors: Record<string, string> = {};
     const phoneProblem = checkEntry("phone", phone);
-    if (phoneProblem) errors.phone = t[phoneProblem];
-    if (!birthday) errors.birthday = t.enterBirthDate;
+    if (phoneProblem) errors.phone = m[phoneProblem]();
+    if (!birthday) errors.birthday = m.enterBirthDate();
     if (Object.keys(errors).length > 0 || !birthday) return fail(400, { errors, values: { phone, birthday: birthdayText } });
     return attemptCheckIn(
       event,
