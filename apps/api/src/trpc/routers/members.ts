@@ -13,10 +13,6 @@ import {
   createMember,
   createMemberInput,
   enqueueMessage,
-  eraseMember,
-  eraseMemberInput,
-  exportMemberData,
-  exportMemberDataInput,
   findByCardInput,
   findDuplicates,
   findDuplicatesInput,
@@ -47,8 +43,6 @@ import {
   searchMembersInput,
   setEmailUpdates,
   setMemberLanguage,
-  setRewardExclusion,
-  setRewardExclusionInput,
   setTags,
   setTagsInput,
   updateMember,
@@ -63,104 +57,58 @@ const Limit = z.object({ limit: z.number().int().min(1).max(200).default(50) }).
 const leadOk = memberProcedure.meta({ allowLead: true });
 
 export const membersRouter = router({
-  /** Inducement guardrails: the member earns nothing and cannot redeem (who and when are kept; audited). */
-  setExclusion: staffProcedure.input(setRewardExclusionInput).mutation(({ ctx, input }) => setRewardExclusion({ ctx: ctx.core, input })),
-  /** Patient data requests: everything about the member (JSON, or CSV files by name), audited. */
-  exportData: staffProcedure.input(exportMemberDataInput).mutation(({ ctx, input }) => exportMemberData({ ctx: ctx.core, input })),
-  /** Erasure on request: personal data anonymised, the ledger kept (balances and totals unchanged). */
-  erase: staffProcedure.input(eraseMemberInput).mutation(({ ctx, input }) => eraseMember({ ctx: ctx.core, input })),
-  search: staffProcedure
-    .meta({ action: "members.search" })
-    .input(searchMembersInput.optional())
-    .query(({ ctx, input }) => searchMembers({ ctx: ctx.core, input })),
-  get: staffProcedure
-    .meta({ action: "members.get" })
-    .input(getMemberInput)
-    .query(({ ctx, input }) => getMember({ ctx: ctx.core, input })),
-  create: staffProcedure
-    .meta({ action: "members.create" })
-    .input(createMemberInput)
-    .mutation(({ ctx, input }) => createMember({ ctx: ctx.core, input })),
+  search: staffProcedure.input(searchMembersInput.optional()).query(({ ctx, input }) => searchMembers({ ctx: ctx.core, input })),
+  get: staffProcedure.input(getMemberInput).query(({ ctx, input }) => getMember({ ctx: ctx.core, input })),
+  create: staffProcedure.input(createMemberInput).mutation(({ ctx, input }) => createMember({ ctx: ctx.core, input })),
   /** Contact details, birth date, PMS id and card (each unique in the practice). */
-  update: staffProcedure
-    .meta({ action: "members.update" })
-    .input(updateMemberInput)
-    .mutation(({ ctx, input }) => updateMember({ ctx: ctx.core, input })),
+  update: staffProcedure.input(updateMemberInput).mutation(({ ctx, input }) => updateMember({ ctx: ctx.core, input })),
   /** Consent recorded at the desk on the patient's behalf (media raises consent.given once). */
   recordConsent: staffProcedure
-    .meta({ action: "members.recordConsent" })
     .input(recordConsentInput.extend({ kind: z.enum(consentKinds) }))
     .mutation(({ ctx, input }) => recordConsent({ ctx: ctx.core, input })),
   /** Each consent with who recorded it and when. */
-  consents: staffProcedure
-    .meta({ action: "members.get" })
-    .input(consentHistoryInput)
-    .query(({ ctx, input }) => consentHistory({ ctx: ctx.core, input })),
+  consents: staffProcedure.input(consentHistoryInput).query(({ ctx, input }) => consentHistory({ ctx: ctx.core, input })),
   /** Possible duplicates: the same name and birth date, or the same phone. */
-  duplicates: staffProcedure
-    .meta({ action: "members.findDuplicates" })
-    .input(findDuplicatesInput)
-    .query(({ ctx, input }) => findDuplicates({ ctx: ctx.core, input })),
+  duplicates: staffProcedure.input(findDuplicatesInput).query(({ ctx, input }) => findDuplicates({ ctx: ctx.core, input })),
   /** The practice's member tags with counts, for the list's tag filter. */
-  tags: staffProcedure.meta({ action: "members.listTags" }).query(({ ctx }) => listTags({ ctx: ctx.core })),
-  setTags: staffProcedure
-    .meta({ action: "members.setTags" })
-    .input(setTagsInput)
-    .mutation(({ ctx, input }) => setTags({ ctx: ctx.core, input })),
-  connectCard: staffProcedure
-    .meta({ action: "members.connectCard" })
-    .input(connectCardInput)
-    .mutation(({ ctx, input }) => connectCard({ ctx: ctx.core, input })),
-  findByCard: staffProcedure
-    .meta({ action: "members.findByCard" })
-    .input(findByCardInput)
-    .query(({ ctx, input }) => findMemberByCard({ ctx: ctx.core, input })),
+  tags: staffProcedure.query(({ ctx }) => listTags({ ctx: ctx.core })),
+  setTags: staffProcedure.input(setTagsInput).mutation(({ ctx, input }) => setTags({ ctx: ctx.core, input })),
+  connectCard: staffProcedure.input(connectCardInput).mutation(({ ctx, input }) => connectCard({ ctx: ctx.core, input })),
+  findByCard: staffProcedure.input(findByCardInput).query(({ ctx, input }) => findMemberByCard({ ctx: ctx.core, input })),
   /** Returns the single-use token; the admin app builds the portal link and the API emails it. */
-  invite: staffProcedure
-    .meta({ action: "members.createInvitation" })
-    .input(createInvitationInput)
-    .mutation(async ({ ctx, input }) => {
-      const inv = await createInvitation({ ctx: ctx.core, input });
-      const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;
-      const practice = await getPractice({ ctx: ctx.core });
-      const link = `${base}/portal/invite?practice=${practice.slug}&token=${inv.token}`;
-      // Through the message outbox (transactional: sent whatever the program status; staff see it on Messages).
-      await enqueueMessage(ctx.database.db, {
-        practiceId: ctx.core.practiceId,
-        memberId: input.memberId,
-        kind: "invitation",
-        channel: "email",
-        to: inv.email,
-        subjectKey: `invitation:${inv.invitationId}`,
-        title: `Your invitation to ${practice.name}`,
-        data: { memberName: inv.memberName, link, expiresAt: inv.expiresAt.toISOString() },
-      });
-      await drainSoon(ctx);
-      return { ...inv, link };
-    }),
+  invite: staffProcedure.input(createInvitationInput).mutation(async ({ ctx, input }) => {
+    const inv = await createInvitation({ ctx: ctx.core, input });
+    const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;
+    const practice = await getPractice({ ctx: ctx.core });
+    const link = `${base}/portal/invite?practice=${practice.slug}&token=${inv.token}`;
+    // Through the message outbox (transactional: sent whatever the program status; staff see it on Messages).
+    await enqueueMessage(ctx.database.db, {
+      practiceId: ctx.core.practiceId,
+      memberId: input.memberId,
+      kind: "invitation",
+      channel: "email",
+      to: inv.email,
+      subjectKey: `invitation:${inv.invitationId}`,
+      title: `Your invitation to ${practice.name}`,
+      data: { memberName: inv.memberName, link, expiresAt: inv.expiresAt.toISOString() },
+    });
+    await drainSoon(ctx);
+    return { ...inv, link };
+  }),
   merge: staffProcedure
-    .meta({ action: "members.merge" })
+    .meta({ role: "admin" })
     .input(mergeMembersInput)
     .mutation(({ ctx, input }) => mergeMembers({ ctx: ctx.core, input })),
   /** What a merge will combine (the confirm step). */
   mergePreview: staffProcedure
-    .meta({ action: "members.merge" })
+    .meta({ role: "admin" })
     .input(mergePreviewInput)
     .query(({ ctx, input }) => mergePreview({ ctx: ctx.core, input })),
   /** The profile's tabs. */
-  milestones: staffProcedure
-    .meta({ action: "members.get" })
-    .input(memberOverviewInput)
-    .query(({ ctx, input }) => memberMilestones({ ctx: ctx.core, input })),
-  coupons: staffProcedure
-    .meta({ action: "members.get" })
-    .input(memberOverviewInput)
-    .query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input })),
+  milestones: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberMilestones({ ctx: ctx.core, input })),
+  coupons: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input })),
   /** Tier as of now and what the next needs, the next points to expire, points not yet available (SPEC 7). */
-  standing: staffProcedure
-    .meta({ action: "members.get" })
-    .input(memberOverviewInput)
-    .query(({ ctx, input }) => memberStanding({ ctx: ctx.core, input })),
+  standing: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberStanding({ ctx: ctx.core, input })),
 
   /** Practice, greeting and balance. In test mode patients see no balance (SPEC: program status);
    *  when the program is off they still see it but cannot redeem. */
