@@ -10,6 +10,10 @@ export const errorCodes = {
   PROGRAM_OFF: 409,
   TEST_MODE: 409,
   LIMIT_REACHED: 409,
+  /** The member is excluded from rewards (inducement guardrails). */
+  EXCLUDED: 409,
+  /** The redemption would take the member past the practice's yearly limit on redeemed value. */
+  YEARLY_LIMIT: 409,
   LOCKED: 423,
   RATE_LIMITED: 429,
 } as const;

@@ -31,6 +31,11 @@ export const permissions = {
   "kiosks.unlockDevice": admin,
   "members.create": staff,
   "members.update": staff,
+  /** Inducement guardrails: mark a member excluded from rewards (or no longer), audited. */
+  "members.setExclusion": staff,
+  /** Patient data requests: everything about one member (export), and erasure (anonymised, ledger kept). */
+  "members.exportData": admin,
+  "members.erase": admin,
   "members.get": [...staff, "member", "integration"],
   "members.search": [...staff, "integration"],
   "members.listTags": [...staff, "integration"],

@@ -25,6 +25,7 @@ import { recordEvent } from "./events/record-event.ts";
 import { adjustPoints } from "./ledger/adjust-points.ts";
 import { getBalance, ledgerHistory } from "./ledger/balance.ts";
 import { createMember } from "./members/create-member.ts";
+import { eraseMember, exportMemberData } from "./members/data-requests.ts";
 import { getMember } from "./members/get-member.ts";
 import { acceptInvitation, createInvitation, recordFirstLogin } from "./members/invitations.ts";
 import { convertLead, registerLead } from "./members/leads.ts";
@@ -32,6 +33,7 @@ import { findDuplicates, mergeMembers, mergePreview } from "./members/merge-memb
 import { resolveMergeSuggestion } from "./members/merge-suggestions.ts";
 import { dryRunPatientImport, getPatientImport, stagePatientImport, startPatientImport } from "./members/patient-import-files.ts";
 import { recordConsent } from "./members/record-consent.ts";
+import { setRewardExclusion } from "./members/reward-exclusion.ts";
 import { searchMembers } from "./members/search-members.ts";
 import { connectCard, findMemberByCard, setTags, updateMember } from "./members/update-member.ts";
 import { clearUndeliverable, enqueueMessage, getMessagePreferences, listMemberMessages, resendMessage } from "./messages/outbox.ts";
@@ -112,6 +114,9 @@ describe("tenancy: no verb crosses practices", () => {
     ["members.get", (c) => getMember({ ctx: c.team, input: { id: ids.member! } })],
     ["members.update", (c) => updateMember({ ctx: c.team, input: { id: ids.member!, firstName: "X" } })],
     ["members.setTags", (c) => setTags({ ctx: c.team, input: { id: ids.member!, add: ["x"] } })],
+    ["members.setExclusion", (c) => setRewardExclusion({ ctx: c.team, input: { memberId: ids.member!, excluded: true } })],
+    ["members.exportData", (c) => exportMemberData({ ctx: c.admin, input: { memberId: ids.member! } })],
+    ["members.erase", (c) => eraseMember({ ctx: c.admin, input: { memberId: ids.member!, confirmLastName: "X" } })],
     ["members.connectCard", (c) => connectCard({ ctx: c.team, input: { id: ids.member!, card: "99990000" } })],
     ["members.recordConsent", (c) => recordConsent({ ctx: c.team, input: { memberId: ids.member!, kind: "media" } })],
     ["members.merge (source)", (c) => mergeMembers({ ctx: c.admin, input: { sourceId: ids.member!, targetId: ids.bMember! } })],

@@ -32,7 +32,7 @@ export interface RunOptions {
   status?: "on" | "off" | "test";
   eligible?: "all" | string[];
   coupons?: string[];
-  members?: { id: string; tags?: string[]; birthday?: string; registered?: boolean }[];
+  members?: { id: string; tags?: string[]; birthday?: string; registered?: boolean; excluded?: boolean }[];
 }
 
 export function run(rules: string, events: EngineEvent[], opts: RunOptions = {}): SimulationOutput {

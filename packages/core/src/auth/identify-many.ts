@@ -60,22 +60,24 @@ export async function identifyMany(db: Tx | Ctx["db"], ctx: Ctx, items: Identify
     tags: unknown;
     birthday: string | null;
     registered: unknown;
+    excluded: unknown;
     locked: unknown;
     failures: unknown;
   }>(
     db,
     sql`with x as (select * from jsonb_to_recordset(${jsonRows(lookups)}) as x(i int, subject text, card text, member_id uuid, at timestamptz))
         select x.i, m.id, m.status, m.first_name, m.last_name, to_jsonb(m.tags) as tags, m.birthday::text as birthday, m.registered,
+               m.excluded_from_rewards as excluded,
                x.subject is not null and (coalesce(l.locked_until > x.at, false) or exists (
                  select 1 from auth_lockouts d where d.scope = 'kiosk_device' and d.subject = ${device} and d.locked_until > x.at)) as locked,
                coalesce(l.failures > 0, false) as failures
         from x
         left join auth_lockouts l on x.subject is not null and l.scope = 'kiosk_subject' and l.subject = x.subject
         left join lateral (
-          (select id, status, first_name, last_name, tags, birthday, registered from members
+          (select id, status, first_name, last_name, tags, birthday, registered, excluded_from_rewards from members
             where practice_id = ${practiceId}::uuid and card_number = x.card and status <> 'merged' limit 1)
           union all
-          (select id, status, first_name, last_name, tags, birthday, registered from members
+          (select id, status, first_name, last_name, tags, birthday, registered, excluded_from_rewards from members
             where practice_id = ${practiceId}::uuid and id = x.member_id and status <> 'merged')
           limit 1
         ) m on true`,
@@ -93,7 +95,15 @@ export async function identifyMany(db: Tx | Ctx["db"], ctx: Ctx, items: Identify
         lead: status === "lead",
         firstName: r.first_name!,
         lastName: r.last_name!,
-        member: { id: r.id, status, mergedIntoId: null, tags, birthday: r.birthday, registered: truthy(r.registered) },
+        member: {
+          id: r.id,
+          status,
+          mergedIntoId: null,
+          tags,
+          birthday: r.birthday,
+          registered: truthy(r.registered),
+          excludedFromRewards: truthy(r.excluded),
+        },
       };
     }
   }

@@ -1,12 +1,14 @@
 // The rewards catalog: gift cards, in-house prizes and coupons with a point price. Deleting is
 // soft, so orders keep their history; disabled rewards stay listed for staff only.
 
-import { rewards } from "@tally/db";
+import { practices, rewards } from "@tally/db";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
+import { assertGiftCardProduct, giftCardAfterUpdate } from "../redemption/gift-card-catalog.ts";
+import { itemLimitWarning } from "../redemption/inducements.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
 const rewardFields = {
@@ -31,6 +33,8 @@ export type Reward = typeof rewards.$inferSelect;
 export async function createReward({ ctx, input }: { ctx: Ctx; input: Input<typeof createRewardInput> }) {
   authorize(ctx, "catalog.createReward");
   const data = parseInput(createRewardInput, input);
+  // Checked against the provider's catalog before the transaction (the provider may be slow).
+  if (data.kind === "gift_card" && data.providerSku && data.valueCents) await assertGiftCardProduct(ctx, data.providerSku, data.valueCents);
   return inTx(ctx, async (tx) => {
     const [row] = await tx
       .insert(rewards)
@@ -62,6 +66,10 @@ export const updateRewardInput = z.object({
 export async function updateReward({ ctx, input }: { ctx: Ctx; input: Input<typeof updateRewardInput> }) {
   authorize(ctx, "catalog.updateReward");
   const { id, ...data } = parseInput(updateRewardInput, input);
+  if (data.providerSku !== undefined || data.valueCents !== undefined) {
+    const card = await giftCardAfterUpdate(ctx, id, data);
+    if (card) await assertGiftCardProduct(ctx, card.sku, card.valueCents);
+  }
   return inTx(ctx, async (tx) => {
     const [row] = await tx
       .update(rewards)
@@ -100,11 +108,16 @@ export async function listRewards({ ctx, input }: { ctx: Ctx; input?: Input<type
   const staffView = includeDisabled && ctx.actor.kind !== "member";
   const where = [eq(rewards.practiceId, ctx.practiceId), isNull(rewards.deletedAt)];
   if (!staffView) where.push(eq(rewards.enabled, true));
-  return ctx.db
-    .select()
-    .from(rewards)
-    .where(and(...where))
-    .orderBy(asc(rewards.pointsPrice), asc(rewards.name));
+  const [rows, [practice]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(rewards)
+      .where(and(...where))
+      .orderBy(asc(rewards.pointsPrice), asc(rewards.name)),
+    ctx.db.select().from(practices).where(eq(practices.id, ctx.practiceId)),
+  ]);
+  // Inducement guardrails: staff see which rewards are worth more than the per-item limit.
+  return rows.map((r) => ({ ...r, limitWarning: staffView && practice ? itemLimitWarning(r, practice) : null }));
 }
 
 /** Coupon names the catalog knows: the rule checker refuses others. */

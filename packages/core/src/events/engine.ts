@@ -20,6 +20,8 @@ export interface CompileSettings {
   status: "on" | "off" | "test";
   timezone: string;
   eligible: "all" | readonly string[];
+  /** False: referral rules award nothing (the practice switched referral rewards off). Default true. */
+  referralRewards?: boolean;
   /** Coupon names of the catalog; when given, other coupon names are errors. */
   catalog?: readonly string[];
 }
@@ -27,7 +29,12 @@ export interface CompileSettings {
 export function compileSource(source: string, settings: CompileSettings): { program: Program | null; diagnostics: Diagnostic[] } {
   const checked = check(source, settings.catalog ? { catalog: settings.catalog } : {});
   if (hasErrors(checked.diagnostics)) return { program: null, diagnostics: checked.diagnostics };
-  const program = compile(checked.ast, { status: settings.status, timezone: settings.timezone, eligible: settings.eligible });
+  const program = compile(checked.ast, {
+    status: settings.status,
+    timezone: settings.timezone,
+    eligible: settings.eligible,
+    referralRewards: settings.referralRewards !== false,
+  });
   return { program, diagnostics: checked.diagnostics };
 }
 

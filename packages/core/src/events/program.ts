@@ -1,5 +1,5 @@
 // What the engine runs for a practice right now: its active rule set version compiled with the
-// practice's status, timezone and eligible codes. Compiled programs are cached per version and
+// practice's status, timezone, eligible codes and referral rewards switch. Compiled programs are cached per version and
 // settings (a program is immutable once compiled).
 
 import { eligibleItems, practices, ruleSetVersions, type Tx } from "@tally/db";
@@ -35,9 +35,9 @@ const eligibleOf = (rows: { code: string; enabled: boolean }[]) =>
 export function programFor(
   source: string,
   key: string,
-  settings: { status: "on" | "off" | "test"; timezone: string; eligible: "all" | string[] },
+  settings: { status: "on" | "off" | "test"; timezone: string; eligible: "all" | string[]; referralRewards?: boolean },
 ): Program {
-  const cacheKey = `${key}|${settings.status}|${settings.timezone}|${settings.eligible === "all" ? "*" : settings.eligible.join(",")}`;
+  const cacheKey = `${key}|${settings.status}|${settings.timezone}|${settings.referralRewards === false ? "noref" : "ref"}|${settings.eligible === "all" ? "*" : settings.eligible.join(",")}`;
   let program = cache.get(cacheKey);
   if (!program) {
     const result = compileSource(source, settings);
@@ -77,7 +77,12 @@ export async function loadSetup(db: Tx | Ctx["db"], practiceId: string): Promise
   if (!row) throw notFound("Practice");
   const items = typeof row.items === "string" ? (JSON.parse(row.items) as [string, boolean][]) : row.items;
   const eligible: "all" | string[] = items && items.length > 0 ? eligibleOf(items.map(([code, enabled]) => ({ code, enabled }))) : "all";
-  const settings = { status: row.practice.status, timezone: row.practice.timezone, eligible };
+  const settings = {
+    status: row.practice.status,
+    timezone: row.practice.timezone,
+    eligible,
+    referralRewards: row.practice.referralRewards,
+  };
   const program = programFor(row.source ?? "", row.versionId ?? "empty", settings);
   return { practice: row.practice, versionId: row.versionId ?? null, program };
 }

@@ -33,7 +33,12 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
   );
   const setup = await loadSetup(tx, P);
   const eligible = await loadEligible(tx, P);
-  const settings = { status: setup.practice.status, timezone: setup.practice.timezone, eligible };
+  const settings = {
+    status: setup.practice.status,
+    timezone: setup.practice.timezone,
+    eligible,
+    referralRewards: setup.practice.referralRewards,
+  };
   const rows = await query<{ id: string; tags: string[]; birthday: string | null; registered: boolean }>(
     tx,
     sql`select id, tags, birthday::text as birthday, registered from members

@@ -95,7 +95,7 @@ export function eventIdSource(): () => string {
 }
 
 /** What the pipeline reads of a member. */
-export type EarningMember = Pick<MemberRow, "id" | "status" | "mergedIntoId" | "tags" | "birthday" | "registered">;
+export type EarningMember = Pick<MemberRow, "id" | "status" | "mergedIntoId" | "tags" | "birthday" | "registered" | "excludedFromRewards">;
 
 const CHUNK = 5000;
 const chunksOf = <T>(list: T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
@@ -177,7 +177,11 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   for (const id of ids) {
     const m = found!.get(id)!;
     const profile = { tags: m.tags, birthday: m.birthday, registered: m.registered };
-    states[id] = { ...(stored.get(id) ?? freshMemberState(profile)), ...profile, balance: balances.get(id) ?? 0 };
+    const state: MemberState = { ...(stored.get(id) ?? freshMemberState(profile)), ...profile, balance: balances.get(id) ?? 0 };
+    // Excluded from rewards (SPEC 3, the member row decides): the engine updates their facts and awards them nothing.
+    if (m.excludedFromRewards === true) state.excluded = true;
+    else delete state.excluded;
+    states[id] = state;
   }
   const engine = { members: states, processed: {} as Record<string, true> };
   const nextId = eventIdSource();

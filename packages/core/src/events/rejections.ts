@@ -7,6 +7,7 @@ const errors = {
   program_off: ["PROGRAM_OFF", "The rewards program is off."],
   test_mode: ["TEST_MODE", "The rewards program is in test mode: redemptions are not open yet."],
   limit_reached: ["LIMIT_REACHED", "This reward's limit is already used up."],
+  excluded: ["EXCLUDED", "This member is excluded from rewards: they earn no points and cannot redeem."],
   invalid_points: ["INVALID_INPUT", "That number of points is not valid."],
   amount_out_of_range: [
     "INVALID_INPUT",

@@ -26,6 +26,11 @@ export function publicMember(m: MemberRow) {
     status: m.status,
     mergedIntoId: m.mergedIntoId,
     leadNote: m.leadNote,
+    /** Inducement guardrails: excluded from rewards, since when and by which staff user. */
+    excludedFromRewards: m.excludedFromRewards,
+    excludedAt: m.excludedAt,
+    excludedBy: m.excludedBy,
+    erasedAt: m.erasedAt,
     createdAt: m.createdAt,
   };
 }

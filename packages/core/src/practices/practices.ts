@@ -36,6 +36,12 @@ export function publicPractice(p: Practice) {
     phone: p.phone,
     /** The language patients see first (the kiosk's start screen returns to it). */
     language: p.language === "es" ? ("es" as const) : ("en" as const),
+    /** Inducement guardrails (docs/compliance.md): limits in cents, null = no limit. */
+    rewardValueLimitCents: p.rewardValueLimitCents,
+    yearlyRedemptionLimitCents: p.yearlyRedemptionLimitCents,
+    referralRewards: p.referralRewards,
+    /** Invoice line items older than this many years are removed (null = kept). */
+    lineItemRetentionYears: p.lineItemRetentionYears,
   };
 }
 
@@ -82,6 +88,13 @@ export const updateSettingsInput = z.object({
   phone: z.string().trim().max(50).optional(),
   /** The language patients see first: the kiosk's start screen returns to it after each patient. */
   language: z.enum(["en", "es"]).optional(),
+  /** Inducement guardrails, in cents (null = no limit; the suggested limits are $15 and $75). */
+  rewardValueLimitCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
+  yearlyRedemptionLimitCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
+  /** Off where the practice's state forbids paying for referrals. */
+  referralRewards: z.boolean().optional(),
+  /** Remove invoice line items from events older than this many years (null = keep them). */
+  lineItemRetentionYears: z.number().int().min(1).max(100).nullable().optional(),
 });
 
 export async function updateSettings({ ctx, input }: { ctx: Ctx; input: Input<typeof updateSettingsInput> }) {

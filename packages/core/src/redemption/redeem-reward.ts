@@ -13,9 +13,13 @@ import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import { throwIfRejected } from "../events/rejections.ts";
 import { withIdempotency } from "../idempotency.ts";
+import { lockBalances } from "../ledger/append.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
+import { assertWithinYearlyLimit } from "./inducements.ts";
+
+const exclusionMessage = "This member is excluded from rewards: they earn no points and cannot redeem.";
 
 export const redeemRewardInput = z.object({
   memberId: z.uuid(),
@@ -51,6 +55,13 @@ export async function redeemReward({ ctx, input }: { ctx: Ctx; input: Input<type
       if (setup.practice.status === "off") throw new DomainError("PROGRAM_OFF", "The rewards program is off.");
       if (setup.practice.status === "test")
         throw new DomainError("TEST_MODE", "The rewards program is in test mode: redemptions are not open yet.");
+      // Inducement guardrails (SPEC 3): an excluded member cannot redeem; the yearly limit counts
+      // this year's orders under the balance lock (the engine takes it again, in the same order).
+      if (member.excludedFromRewards) throw new DomainError("EXCLUDED", exclusionMessage, { reason: "excluded" });
+      if (setup.practice.yearlyRedemptionLimitCents !== null) {
+        await lockBalances(tx, ctx.practiceId, [member.id]);
+        await assertWithinYearlyLimit(tx, ctx.practiceId, setup.practice, member.id, reward.pointsPrice);
+      }
 
       const orderId = randomUUID();
       const now = new Date();

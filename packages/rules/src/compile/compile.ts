@@ -25,6 +25,8 @@ export interface ProgramSettings {
   status?: ProgramStatus;
   /** Eligible billing codes, or "all" (default). */
   eligible?: "all" | readonly string[];
+  /** False where the practice's state forbids paying for referrals: `referral.converted` rules award nothing. Default true. */
+  referralRewards?: boolean;
 }
 
 export type Pred = (c: EvalContext) => boolean;
@@ -159,6 +161,8 @@ export interface Program {
   maxPointsPerCent: number;
   /** Some feature needs each event's instant (expiry, tiers, `available after`). */
   timed: boolean;
+  /** False: rules on `referral.converted` award nothing (the practice switched referral rewards off). */
+  referralRewards: boolean;
 }
 
 export class CompileError extends Error {}
@@ -180,6 +184,7 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
       else plan.hasRewards = true;
     }
   }
+  if (settings.referralRewards === false) plans.delete("referral.converted");
   const milestones = rules.filter((r): r is CompiledMilestone => r.kind === "milestone");
   if (milestones.length) {
     let plan = plans.get("survey.submitted");
@@ -230,6 +235,7 @@ export function compile(ast: RuleSet, settings: ProgramSettings = {}): Program {
     maxFixedPoints,
     maxPointsPerCent,
     timed: ex !== undefined || tiers !== null || rules.some((r) => r.kind === "earn" && r.availableAfter !== null),
+    referralRewards: settings.referralRewards !== false,
   };
 }
 

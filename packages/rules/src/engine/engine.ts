@@ -54,6 +54,7 @@ export function initialMemberState(profile: MemberProfile = {}): MemberState {
     milestones: {},
     pending: [],
     windows: {},
+    ...(profile.excluded === true ? { excluded: true } : {}),
   };
 }
 
@@ -633,6 +634,8 @@ function ruleEvent(
   // Only built when a rule reads a field, a date or a limit: the common earn rule needs none.
   const c = plan.needsContext ? new EvalContext(ev, m, facts, p.clock) : (null as unknown as EvalContext);
   const off = p.status === "off";
+  // An excluded member (SPEC 3): facts update as when the program is off, nothing is awarded to them.
+  const excluded = m.excluded === true;
 
   // Step 2: earn rules. `earned[i]` is the points of plan.earns[i]; `applies[i]` whether it held.
   // Scratch arrays are reused: the engine is synchronous and never re-entered.
@@ -685,6 +688,7 @@ function ruleEvent(
         const memberId = a.to === "referrer" ? ev.referral?.referrer : ev.member;
         if (!memberId) continue;
         const rm = memberId === ev.member ? m : memberOf(s, memberId);
+        if (rm.excluded === true) continue;
         let key: string | null = null;
         if (r.limit !== null) {
           key = limitKey(r, c);
@@ -702,7 +706,7 @@ function ruleEvent(
 
   // Step 4: accumulate. A `no` reward suppresses E; among better_choice rewards and E only the
   // largest stands (ties keep E, then the earliest declared rule).
-  let suppressE = off;
+  let suppressE = off || excluded;
   const standing = fired === null ? null : new Set<Fired>();
   if (fired !== null && standing !== null && !off) {
     let best: Fired | "E" | null = null;
@@ -805,7 +809,7 @@ function ruleEvent(
         }
         prizeCoupons(p, out, ev, g.memberId, r.name, g.prize);
       }
-    } else if (!off && ev.type === "survey.submitted" && inDuring(r, c) && (r.when === null || r.when(c))) {
+    } else if (!off && !excluded && ev.type === "survey.submitted" && inDuring(r, c) && (r.when === null || r.when(c))) {
       milestone(p, r, m, ev, at, out);
     }
   }
@@ -868,7 +872,7 @@ function instants(p: Program, m: MemberState, ev: EngineEvent, memberId: string,
       if (inv !== undefined && inv.event === ev.id) w.spend += inv.eligible;
     }
     w.points += pointsOf(ev, out, memberId);
-    if (w.unlocked || p.status === "off") continue;
+    if (w.unlocked || p.status === "off" || m.excluded === true) continue;
     c ??= new EvalContext(ev, m, null, p.clock);
     c.window = w;
     if (inDuring(inst, c) && inst.when(c)) {
@@ -955,11 +959,13 @@ function redeem(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Ef
       ? "program_off"
       : p.status === "test"
         ? "test_mode"
-        : !Number.isInteger(points) || points <= 0
-          ? "invalid_points"
-          : points > m.balance - (m.unavailable === undefined ? 0 : pointsNotYetAvailable(m, Number.isNaN(at) ? Date.parse(ev.at) : at))
-            ? "insufficient_points"
-            : null;
+        : m.excluded === true
+          ? "excluded"
+          : !Number.isInteger(points) || points <= 0
+            ? "invalid_points"
+            : points > m.balance - (m.unavailable === undefined ? 0 : pointsNotYetAvailable(m, Number.isNaN(at) ? Date.parse(ev.at) : at))
+              ? "insufficient_points"
+              : null;
   if (reason !== null) {
     out.push({ type: "rejected", event: ev.id, member: ev.member, reason });
     return;
@@ -975,6 +981,10 @@ function redeem(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Ef
 function adjust(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Effect[]): void {
   const points = ev.adjustment?.points ?? 0;
   if (!Number.isInteger(points) || points === 0) return;
+  if (points > 0 && m.excluded === true) {
+    out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "excluded" });
+    return;
+  }
   m.balance += points;
   if (p.expire !== null) {
     if (points > 0) openLot(p, m, at, points);
@@ -999,8 +1009,8 @@ function manual(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Ef
     return { key, full: (m.limits[key] ?? 0) >= rule.limit.count };
   };
   if (ev.type === "action.completed") {
-    if (p.status === "off") {
-      out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "program_off" });
+    if (p.status === "off" || m.excluded === true) {
+      out.push({ type: "rejected", event: ev.id, member: ev.member, reason: p.status === "off" ? "program_off" : "excluded" });
       return;
     }
     if (!inDuring(rule, c)) {
@@ -1027,9 +1037,10 @@ function manual(p: Program, m: MemberState, ev: EngineEvent, at: number, out: Ef
     out.push({ type: "request_closed", event: ev.id, member: ev.member, rule: rule.name, request: req.event, outcome: "rejected" });
     return;
   }
-  if (p.status === "off") {
-    // The request stays in the queue: it can be approved once the program is on again.
-    out.push({ type: "rejected", event: ev.id, member: ev.member, reason: "program_off" });
+  if (p.status === "off" || m.excluded === true) {
+    // The request stays in the queue: it can be approved once the program is on again (or the
+    // member is no longer excluded).
+    out.push({ type: "rejected", event: ev.id, member: ev.member, reason: p.status === "off" ? "program_off" : "excluded" });
     return;
   }
   m.pending.splice(i, 1);

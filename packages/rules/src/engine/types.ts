@@ -127,6 +127,8 @@ export interface MemberState {
   tierAwards?: { at: number; event: string; rule: string; points: number }[];
   /** `tiers by visits`: check-in instants (ms). */
   visitTimes?: number[];
+  /** Excluded from rewards (SPEC 3, inducement guardrails): facts update, nothing is awarded, redemptions are refused. */
+  excluded?: boolean;
 }
 
 export interface EngineState {
@@ -139,6 +141,7 @@ export interface MemberProfile {
   tags?: string[];
   birthday?: string | null;
   registered?: boolean;
+  excluded?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +263,8 @@ export interface AdjustmentEffect {
 export type RejectReason =
   | "insufficient_points"
   | "program_off"
+  /** The member is excluded from rewards (SPEC 3, inducement guardrails). */
+  | "excluded"
   | "test_mode"
   | "limit_reached"
   | "invalid_points"

@@ -11,6 +11,8 @@ export interface ScenarioMember {
   birthday?: string;
   tags?: string[];
   registered?: boolean;
+  /** Excluded from rewards (SPEC 3, inducement guardrails). */
+  excluded?: boolean;
 }
 
 export interface Scenario {
@@ -72,6 +74,7 @@ export function validateScenario(input: unknown): Scenario {
         if (m.tags !== undefined && !(Array.isArray(m.tags) && m.tags.every((t) => typeof t === "string")))
           bad(`${w}.tags`, "must be a list of texts");
         if (m.registered !== undefined && typeof m.registered !== "boolean") bad(`${w}.registered`, "must be true or false");
+        if (m.excluded !== undefined && typeof m.excluded !== "boolean") bad(`${w}.excluded`, "must be true or false");
       });
   }
   if (Array.isArray(s.events)) {

@@ -57,7 +57,12 @@ export function simulate(input: unknown): SimulationResult {
     if (id !== undefined && !mentioned.includes(id)) mentioned.push(id);
   };
   for (const m of scenario.members ?? []) {
-    state.members[m.id] = initialMemberState({ tags: m.tags ?? [], birthday: m.birthday ?? null, registered: m.registered ?? false });
+    state.members[m.id] = initialMemberState({
+      tags: m.tags ?? [],
+      birthday: m.birthday ?? null,
+      registered: m.registered ?? false,
+      excluded: m.excluded ?? false,
+    });
     mention(m.id);
   }
   const effects: Effect[] = [];

@@ -13,6 +13,10 @@ import {
   createMember,
   createMemberInput,
   enqueueMessage,
+  eraseMember,
+  eraseMemberInput,
+  exportMemberData,
+  exportMemberDataInput,
   findByCardInput,
   findDuplicates,
   findDuplicatesInput,
@@ -28,6 +32,7 @@ import {
   memberConsents,
   memberCoupons,
   memberLanguage,
+  memberLanguage,
   memberMilestones,
   memberOrders,
   memberOverviewInput,
@@ -41,6 +46,9 @@ import {
   recordConsentInput,
   searchMembers,
   searchMembersInput,
+  setMemberLanguage,
+  setRewardExclusion,
+  setRewardExclusionInput,
   setEmailUpdates,
   setMemberLanguage,
   setTags,
@@ -55,6 +63,12 @@ import { memberProcedure, router, staffProcedure } from "../init.ts";
 const Limit = z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 });
 /** Leads (self-registered, not yet converted) may see their home page and profile only. */
 const leadOk = memberProcedure.meta({ allowLead: true });
+  /** Inducement guardrails: the member earns nothing and cannot redeem (who and when are kept; audited). */
+  setExclusion: staffProcedure.input(setRewardExclusionInput).mutation(({ ctx, input }) => setRewardExclusion({ ctx: ctx.core, input })),
+  /** Patient data requests: everything about the member (JSON, or CSV files by name), audited. */
+  exportData: staffProcedure.input(exportMemberDataInput).mutation(({ ctx, input }) => exportMemberData({ ctx: ctx.core, input })),
+  /** Erasure on request: personal data anonymised, the ledger kept (balances and totals unchanged). */
+  erase: staffProcedure.input(eraseMemberInput).mutation(({ ctx, input }) => eraseMember({ ctx: ctx.core, input })),
 
 export const membersRouter = router({
   search: staffProcedure.input(searchMembersInput.optional()).query(({ ctx, input }) => searchMembers({ ctx: ctx.core, input })),
@@ -179,3 +193,8 @@ export const membersRouter = router({
     .input(z.object({ language: z.enum(["en", "es"]).nullable() }))
     .mutation(({ ctx, input }) => setMemberLanguage({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
 });
+  /** The language the member chose ('en' | 'es'), or null (the browser's on screen). */
+  myLanguage: leadOk.query(({ ctx }) => memberLanguage({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })),
+  setLanguage: leadOk
+    .input(z.object({ language: z.enum(["en", "es"]).nullable() }))
+    .mutation(({ ctx, input }) => setMemberLanguage({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
