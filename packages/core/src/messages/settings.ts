@@ -8,14 +8,37 @@ import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { authorize } from "../permissions.ts";
 import { type GiftCardProvider, giftCardProvider } from "../redemption/gift-cards.ts";
-import { type TangoCredentials, tangoGiftCards } from "../redemption/providers/tango.ts";
-import { type TremendousCredentials, tremendousGiftCards } from "../redemption/providers/tremendous.ts";
+import { type TangoCredentials, tangoGiftCards, tangoProduction, tangoSandbox } from "../redemption/providers/tango.ts";
+import {
+  type TremendousCredentials,
+  tremendousGiftCards,
+  tremendousProduction,
+  tremendousSandbox,
+} from "../redemption/providers/tremendous.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { type MessageChannel, messageChannels, messageKinds, optionalMessageKinds } from "./kinds.ts";
 import { decryptSecret, encryptSecret, MissingSecretsKey, secretsKey } from "./secrets.ts";
 
 export const giftCardProviderNames = ["sandbox", "tremendous", "tango"] as const;
 export const smsProviderNames = ["dev", "twilio"] as const;
+
+/** Each real gift-card provider's production and sandbox addresses (the settings form offers both). */
+export const giftCardBaseUrls = {
+  tremendous: { production: tremendousProduction, sandbox: tremendousSandbox },
+  tango: { production: tangoProduction, sandbox: tangoSandbox },
+} as const;
+
+const localHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** A provider's base URL: https, or http on this machine only (local fakes in tests). */
+export const providerBaseUrl = z
+  .url()
+  .max(300)
+  .refine((u) => {
+    const url = new URL(u);
+    return url.protocol === "https:" || (url.protocol === "http:" && localHosts.has(url.hostname));
+  }, "Use an https:// address (http:// only for localhost)")
+  .refine((u) => !new URL(u).username && !new URL(u).password, "Leave credentials out of the address");
 
 export interface TwilioCredentials {
   accountSid: string;
@@ -27,6 +50,9 @@ export interface TwilioCredentials {
 
 export type MessagingSettings = Omit<PracticeMessagingRow, "giftCardCredentials" | "smsCredentials" | "updatedAt"> & {
   giftCardConfigured: boolean;
+  /** The gift-card provider's base URL stored with its credentials (null: the provider's production address). */
+  giftCardBaseUrl: string | null;
+  giftCardBaseUrls: typeof giftCardBaseUrls;
   smsConfigured: boolean;
   /** False when the server has no TALLY_SECRETS_KEY: only the sandbox and the dev outbox. */
   secretsAvailable: boolean;
@@ -63,9 +89,19 @@ const hasKey = () => {
 
 const publicSettings = (row: PracticeMessagingRow): MessagingSettings => {
   const { giftCardCredentials, smsCredentials, updatedAt: _u, ...rest } = row;
+  let giftCardBaseUrl: string | null = null;
+  if (giftCardCredentials && hasKey()) {
+    try {
+      giftCardBaseUrl = decryptSecret<{ baseUrl?: string }>(giftCardCredentials).baseUrl ?? null;
+    } catch {
+      giftCardBaseUrl = null;
+    }
+  }
   return {
     ...rest,
     giftCardConfigured: giftCardCredentials !== null,
+    giftCardBaseUrl,
+    giftCardBaseUrls,
     smsConfigured: smsCredentials !== null,
     secretsAvailable: hasKey(),
     kinds: optionalMessageKinds.map((kind) => ({ kind, label: messageKinds[kind].label, channels: [...messageKinds[kind].channels] })),
@@ -82,7 +118,7 @@ const minute = z
   .int()
   .min(0)
   .max(24 * 60 - 1);
-const url = z.url().max(300).optional();
+const url = providerBaseUrl.optional();
 
 export const updateMessagingSettingsInput = z.object({
   giftCard: z
@@ -90,12 +126,15 @@ export const updateMessagingSettingsInput = z.object({
       z.object({ provider: z.literal("sandbox") }),
       z.object({
         provider: z.literal("tremendous"),
+        /** Sandbox or production (null: production), kept with the credentials; may change alone. */
+        baseUrl: providerBaseUrl.nullable().optional(),
         credentials: z
           .object({ apiKey: z.string().trim().min(1).max(500), fundingSourceId: z.string().trim().min(1).max(100), baseUrl: url })
           .optional(),
       }),
       z.object({
         provider: z.literal("tango"),
+        baseUrl: providerBaseUrl.nullable().optional(),
         credentials: z
           .object({
             platformName: z.string().trim().min(1).max(200),
@@ -161,7 +200,16 @@ export async function updateMessagingSettings({ ctx, input }: { ctx: Ctx; input:
             issues: [{ path: "giftCard.credentials", message: "Required" }],
           });
         next.giftCardProvider = data.giftCard.provider;
-        if (creds) next.giftCardCredentials = encryptSecret(creds);
+        const baseUrl = data.giftCard.baseUrl;
+        if (creds || baseUrl !== undefined) {
+          // New credentials, or the stored ones with another address.
+          const stored: Record<string, unknown> = creds
+            ? { ...creds }
+            : decryptSecret<Record<string, unknown>>(before.giftCardCredentials as string);
+          if (baseUrl === null) delete stored.baseUrl;
+          else if (baseUrl !== undefined) stored.baseUrl = baseUrl;
+          next.giftCardCredentials = encryptSecret(stored);
+        }
       }
     }
     if (data.sms) {
@@ -191,6 +239,7 @@ export async function updateMessagingSettings({ ctx, input }: { ctx: Ctx; input:
       details: {
         giftCardProvider: next.giftCardProvider,
         smsProvider: next.smsProvider,
+        giftCardBaseUrl: (data.giftCard as { baseUrl?: string | null } | undefined)?.baseUrl,
         credentialsChanged: Boolean(
           (data.giftCard as { credentials?: unknown } | undefined)?.credentials ||
             (data.sms as { credentials?: unknown } | undefined)?.credentials,

@@ -18,10 +18,57 @@ export interface GiftCardResult {
   claimUrl: string | null;
 }
 
+export interface GiftCardProduct {
+  /** What a reward's providerSku holds: a Tremendous product id, a Tango utid. */
+  id: string;
+  name: string;
+  brand: string;
+  currency: string;
+  /** Fixed face values in cents, when the product only comes in those. */
+  denominations: number[] | null;
+  /** Otherwise any value in this range (cents). */
+  minCents: number | null;
+  maxCents: number | null;
+}
+
+/** The sandbox's catalog (the demo's rewards use these ids). */
+export const sandboxProducts: GiftCardProduct[] = [
+  { id: "AMZN-10", name: "Amazon.com Gift Card", brand: "Amazon", currency: "USD", denominations: null, minCents: 100, maxCents: 50_000 },
+  {
+    id: "SBUX-5",
+    name: "Starbucks eGift",
+    brand: "Starbucks",
+    currency: "USD",
+    denominations: [500, 1000, 2500],
+    minCents: null,
+    maxCents: null,
+  },
+  {
+    id: "TGT-25",
+    name: "Target GiftCard",
+    brand: "Target",
+    currency: "USD",
+    denominations: [1000, 2500, 5000],
+    minCents: null,
+    maxCents: null,
+  },
+  {
+    id: "VISA-VIRTUAL",
+    name: "Visa Virtual Prepaid Card",
+    brand: "Visa",
+    currency: "USD",
+    denominations: null,
+    minCents: 500,
+    maxCents: 20_000,
+  },
+];
+
 export interface GiftCardProvider {
   readonly name: string;
   /** Must be idempotent on orderId: asking twice returns the same card. */
   issue(order: GiftCardOrder): Promise<GiftCardResult>;
+  /** The products a reward is chosen from (the reward form's picker). */
+  products?(): Promise<GiftCardProduct[]>;
 }
 
 /** Deterministic fake cards: the same order always gets the same code. */
@@ -38,6 +85,7 @@ export const sandboxGiftCards: GiftCardProvider = {
       claimUrl: null,
     };
   },
+  products: async () => sandboxProducts,
 };
 
 /** The claim code and link an order's fulfilment holds once its gift card is issued (else null):

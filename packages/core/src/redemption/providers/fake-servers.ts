@@ -88,7 +88,22 @@ export async function fakeTremendous(options: { apiKey?: string; products?: stri
     if (options.ratePerSecond && requests.filter((r) => r.at > windowStart).length > options.ratePerSecond)
       return send(res, 429, { errors: { message: "Too many requests" } }, { "retry-after": "1" });
     if (req.method === "GET" && u.pathname === "/api/v2/products")
-      return send(res, 200, { products: products.map((id) => ({ id, name: `Product ${id}`, currency_codes: ["USD"] })) });
+      return send(res, 200, {
+        // The first product takes any value from $5 to $200; the others come in $25 and $50.
+        products: products.map((id, n) => ({
+          id,
+          name: n === 0 ? "Amazon.com" : `Brand ${id}`,
+          category: "merchant_card",
+          currency_codes: ["USD"],
+          skus:
+            n === 0
+              ? [{ min: 5, max: 200 }]
+              : [
+                  { min: 25, max: 25 },
+                  { min: 50, max: 50 },
+                ],
+        })),
+      });
     if (req.method !== "POST" || u.pathname !== "/api/v2/orders") return send(res, 404, { errors: { message: "Not found" } });
     const failure = s.takeFailure();
     if (failure) return send(res, failure, { errors: { message: failure >= 500 ? "Internal server error" : "Order refused" } });
@@ -143,7 +158,19 @@ export async function fakeTango(
     if (req.method === "GET" && u.pathname === "/raas/v2/catalogs")
       return send(res, 200, {
         catalogName: "Tally",
-        brands: [{ brandName: "Gift", items: utids.map((utid) => ({ utid, rewardName: `Gift card ${utid}`, currencyCode: "USD" })) }],
+        // The first item takes any amount from $1 to $500; the others are $25 cards.
+        brands: [
+          {
+            brandName: "Gift",
+            items: utids.map((utid, n) => ({
+              utid,
+              rewardName: `Gift card ${utid}`,
+              currencyCode: "USD",
+              status: "active",
+              ...(n === 0 ? { valueType: "VARIABLE_VALUE", minValue: 1, maxValue: 500 } : { valueType: "FIXED_VALUE", faceValue: 25 }),
+            })),
+          },
+        ],
       });
     if (req.method === "GET" && u.pathname === "/raas/v2/orders") {
       const ref = u.searchParams.get("externalRefID");

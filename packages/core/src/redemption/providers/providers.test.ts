@@ -89,8 +89,27 @@ describe("Tremendous adapter (REST v2 fake)", () => {
     }
   });
 
-  it("lists the products a reward's SKU is chosen from", async () => {
-    expect((await client().products()).map((p) => p.id)).toEqual(["OKMHM2X2OHYV", "KV934TZ93NQM"]);
+  it("lists the products a reward's SKU is chosen from, with their brand, currency and values", async () => {
+    expect(await client().products()).toEqual([
+      {
+        id: "OKMHM2X2OHYV",
+        name: "Amazon.com",
+        brand: "Amazon.com",
+        currency: "USD",
+        denominations: null,
+        minCents: 500,
+        maxCents: 20_000,
+      },
+      {
+        id: "KV934TZ93NQM",
+        name: "Brand KV934TZ93NQM",
+        brand: "Brand KV934TZ93NQM",
+        currency: "USD",
+        denominations: [2500, 5000],
+        minCents: null,
+        maxCents: null,
+      },
+    ]);
   });
 });
 
@@ -152,7 +171,10 @@ describe("Tango Card adapter (RaaS v2 fake)", () => {
       retryable: false,
       message: expect.stringContaining("not in the catalog"),
     });
-    expect((await one.catalog()).map((i) => i.utid)).toEqual(["U561593", "U666425"]);
+    expect(await one.products()).toEqual([
+      { id: "U561593", name: "Gift card U561593", brand: "Gift", currency: "USD", denominations: null, minCents: 100, maxCents: 50_000 },
+      { id: "U666425", name: "Gift card U666425", brand: "Gift", currency: "USD", denominations: [2500], minCents: null, maxCents: null },
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@
 // the catalog (`GET /raas/v2/catalogs`) whose items are ordered by `utid` (a reward's SKU is a utid).
 // Tango allows one order a second per platform: orders wait their turn in this process, and a
 // 429 is waited out (Retry-After) once before the attempt is given back to the outbox.
-import type { GiftCardProvider, GiftCardResult } from "../gift-cards.ts";
+import type { GiftCardProduct, GiftCardProvider, GiftCardResult } from "../gift-cards.ts";
 import { callJson, type Fetch, ProviderError, sleep, splitName } from "./http.ts";
 
 export interface TangoCredentials {
@@ -31,6 +31,33 @@ const errorText = (_status: number, body: unknown) => {
   return `Tango Card: ${b?.errors?.[0]?.message ?? b?.message ?? "the order was refused"}`;
 };
 
+interface TangoItem {
+  utid: string;
+  rewardName: string;
+  currencyCode?: string;
+  status?: string;
+  /** FIXED_VALUE: `faceValue` only; VARIABLE_VALUE: any amount from `minValue` to `maxValue`. */
+  valueType?: string;
+  faceValue?: number;
+  minValue?: number;
+  maxValue?: number;
+}
+
+/** A Tango catalog item (one utid) as the reward form shows it. */
+export function tangoProduct(brandName: string, i: TangoItem): GiftCardProduct {
+  const cents = (d: number | undefined) => (d === undefined || d === null ? null : Math.round(d * 100));
+  const fixed = i.valueType === "FIXED_VALUE" && i.faceValue !== undefined;
+  return {
+    id: i.utid,
+    name: i.rewardName,
+    brand: brandName,
+    currency: i.currencyCode ?? "USD",
+    denominations: fixed ? [cents(i.faceValue)!] : null,
+    minCents: fixed ? null : cents(i.minValue),
+    maxCents: fixed ? null : cents(i.maxValue),
+  };
+}
+
 /** The claim code and link a reward's credentials hold. */
 export function tangoCredentials(order: TangoOrder): { claimCode: string; claimUrl: string | null } {
   const list = order.reward?.credentialList ?? [];
@@ -42,7 +69,7 @@ export function tangoCredentials(order: TangoOrder): { claimCode: string; claimU
 export function tangoGiftCards(
   creds: TangoCredentials,
   options: { fetch?: Fetch; timeoutMs?: number; minIntervalMs?: number } = {},
-): GiftCardProvider & { catalog(): Promise<{ utid: string; name: string }[]> } {
+): GiftCardProvider & { products(): Promise<GiftCardProduct[]> } {
   const http = {
     baseUrl: creds.baseUrl ?? tangoProduction,
     headers: { authorization: `Basic ${Buffer.from(`${creds.platformName}:${creds.platformKey}`).toString("base64")}` },
@@ -124,15 +151,17 @@ export function tangoGiftCards(
         throw err;
       }
     },
-    async catalog() {
-      const { body } = await callJson<{ brands?: { brandName: string; items?: { utid: string; rewardName: string }[] }[] }>(
+    async products() {
+      const { body } = await callJson<{ brands?: { brandName: string; items?: TangoItem[] }[] }>(
         http,
         "GET",
         "catalogs",
         undefined,
         errorText,
       );
-      return (body.brands ?? []).flatMap((b) => (b.items ?? []).map((i) => ({ utid: i.utid, name: i.rewardName })));
+      return (body.brands ?? []).flatMap((b) =>
+        (b.items ?? []).filter((i) => !i.status || i.status === "active").map((i) => tangoProduct(b.brandName, i)),
+      );
     },
   };
 }

@@ -3,7 +3,7 @@
 // order it already has, so a retry after a timeout never issues a second card), LINK delivery (the
 // recipient's claim link comes back on the reward, Tally sends the email), and `GET /api/v2/products`
 // for the catalog a practice picks its SKUs from (a reward's SKU is a Tremendous product id).
-import type { GiftCardProvider, GiftCardResult } from "../gift-cards.ts";
+import type { GiftCardProduct, GiftCardProvider, GiftCardResult } from "../gift-cards.ts";
 import { callJson, type Fetch, ProviderError } from "./http.ts";
 
 export interface TremendousCredentials {
@@ -31,16 +31,35 @@ const errorText = (_status: number, body: unknown) => {
   return `Tremendous: ${e?.message ?? "the order was refused"}`;
 };
 
-export interface Product {
+interface TremendousProduct {
   id: string;
   name: string;
-  currencies: string[];
+  category?: string;
+  currency_codes?: string[];
+  /** Each SKU is a value range; min = max is a fixed denomination. */
+  skus?: { min: number; max: number }[];
+}
+
+/** A Tremendous product as the reward form shows it: fixed denominations when every SKU is one value, else the range. */
+export function tremendousProduct(p: TremendousProduct): GiftCardProduct {
+  const skus = p.skus ?? [];
+  const cents = (d: number) => Math.round(d * 100);
+  const fixed = skus.length > 0 && skus.every((s) => s.min === s.max);
+  return {
+    id: p.id,
+    name: p.name,
+    brand: p.name,
+    currency: p.currency_codes?.[0] ?? "USD",
+    denominations: fixed ? [...new Set(skus.map((s) => cents(s.min)))].sort((a, b) => a - b) : null,
+    minCents: fixed || skus.length === 0 ? null : cents(Math.min(...skus.map((s) => s.min))),
+    maxCents: fixed || skus.length === 0 ? null : cents(Math.max(...skus.map((s) => s.max))),
+  };
 }
 
 export function tremendousGiftCards(
   creds: TremendousCredentials,
   options: { fetch?: Fetch; timeoutMs?: number } = {},
-): GiftCardProvider & { products(): Promise<Product[]> } {
+): GiftCardProvider & { products(): Promise<GiftCardProduct[]> } {
   const http = {
     baseUrl: creds.baseUrl ?? tremendousProduction,
     headers: { authorization: `Bearer ${creds.apiKey}` },
@@ -77,14 +96,8 @@ export function tremendousGiftCards(
       return { provider: "tremendous", reference: o.id, claimCode: reward.id, claimUrl: link };
     },
     async products() {
-      const { body } = await callJson<{ products: { id: string; name: string; currency_codes?: string[] }[] }>(
-        http,
-        "GET",
-        "products",
-        undefined,
-        errorText,
-      );
-      return body.products.map((p) => ({ id: p.id, name: p.name, currencies: p.currency_codes ?? [] }));
+      const { body } = await callJson<{ products: TremendousProduct[] }>(http, "GET", "products", undefined, errorText);
+      return body.products.map(tremendousProduct);
     },
   };
 }
