@@ -4,6 +4,7 @@
 // Local time in the practice's zone: its one home is @tally/rules (pure); re-exported for the API.
 export { addDays, isIsoDate, localDate, localHour, startOfLocalDay } from "@tally/rules";
 export * from "./approvals/approvals.ts";
+export * from "./audit/access-log.ts";
 export * from "./audit/describe-audit.ts";
 export * from "./audit/list-audit.ts";
 export * from "./auth/index.ts";

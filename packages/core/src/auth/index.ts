@@ -10,6 +10,7 @@ export * from "./member-registration.ts";
 export * from "./member-sign-in.ts";
 export * from "./password-reset.ts";
 export * from "./policy.ts";
+export * from "./second-factor.ts";
 export * from "./sessions.ts";
 export * from "./staff-sign-in.ts";
 export * from "./staff-users.ts";

@@ -20,6 +20,13 @@ export const defaultAuthPolicy: AuthPolicy = {
   member: { idleMs: 7 * day, absoluteMs: 30 * day },
 };
 
+/** Who must sign in with a second factor: a practice setting ('off' only for the demo practices). */
+export type MfaRequirement = "admins" | "everyone" | "off";
+
+/** Whether a staff user of this role must sign in with a second factor under the practice's rule. */
+export const mfaRequiredFor = (rule: MfaRequirement, role: "admin" | "team_member") =>
+  rule === "everyone" || (rule === "admins" && role === "admin");
+
 /** How many failures within `windowMs` lock a subject, and for how long. */
 export interface LockoutRule {
   maxFailures: number;
@@ -29,6 +36,8 @@ export interface LockoutRule {
 
 export const lockoutRules = {
   staff_login: { maxFailures: 10, windowMs: 15 * minute, lockMs: 15 * minute },
+  /** The second step of a staff sign-in (a TOTP or recovery code), per staff user. */
+  staff_second_factor: { maxFailures: 5, windowMs: 15 * minute, lockMs: 15 * minute },
   member_login: { maxFailures: 10, windowMs: 15 * minute, lockMs: 15 * minute },
   kiosk_device: { maxFailures: 10, windowMs: 15 * minute, lockMs: 15 * minute },
   kiosk_subject: { maxFailures: 5, windowMs: 30 * minute, lockMs: 30 * minute },

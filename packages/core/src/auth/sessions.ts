@@ -1,12 +1,12 @@
 // Database sessions for staff and patients: an opaque cookie token, stored hashed, with an idle
 // and an absolute timeout. A new session (new token) is created at every sign-in; a disabled
 // staff user or merged member is cut off at their next request because every lookup re-reads them.
-import { type Db, members, practices, sessions, staffUsers } from "@tally/db";
+import { type Db, members, practiceSecurity, practices, sessions, staffSecondFactors, staffUsers } from "@tally/db";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { cachePerDatabase } from "../cache.ts";
 import type { Actor } from "../context.ts";
 import { perDatabase } from "../sql.ts";
-import { type AuthPolicy, defaultAuthPolicy, sessionTouchEveryMs } from "./policy.ts";
+import { type AuthPolicy, defaultAuthPolicy, mfaRequiredFor, sessionTouchEveryMs } from "./policy.ts";
 import { hashToken, randomToken } from "./tokens.ts";
 
 export interface NewSession {
@@ -48,6 +48,9 @@ export interface StaffPrincipal {
   name: string;
   email: string;
   mustChangePassword: boolean;
+  /** The practice requires a second factor of this person and they have none: until they set one
+   *  up, the API answers only what enrolment needs (the admin app leads them there). */
+  mustEnrol: boolean;
   expiresAt: Date;
 }
 
@@ -81,10 +84,14 @@ const staffSessionQuery = perDatabase((db: Db) =>
       email: staffUsers.email,
       disabled: staffUsers.disabled,
       mustChangePassword: staffUsers.mustChangePassword,
+      mfaRule: practiceSecurity.mfaRequired,
+      mfaEnabledAt: staffSecondFactors.enabledAt,
     })
     .from(sessions)
     .innerJoin(staffUsers, eq(staffUsers.id, sessions.staffUserId))
     .innerJoin(practices, eq(practices.id, sessions.practiceId))
+    .leftJoin(practiceSecurity, eq(practiceSecurity.practiceId, sessions.practiceId))
+    .leftJoin(staffSecondFactors, eq(staffSecondFactors.staffUserId, staffUsers.id))
     .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
     .prepare("staff_session"),
 );
@@ -112,7 +119,13 @@ const memberSessionQuery = perDatabase((db: Db) =>
 );
 
 type Row<Q extends (db: Db) => { execute: (...a: never[]) => Promise<unknown[]> }> = Awaited<ReturnType<ReturnType<Q>["execute"]>>[number];
-const staffSessions = cachePerDatabase<string, Row<typeof staffSessionQuery> | undefined>(["sessions", "staff_users", "practices"]);
+const staffSessions = cachePerDatabase<string, Row<typeof staffSessionQuery> | undefined>([
+  "sessions",
+  "staff_users",
+  "practices",
+  "practice_security",
+  "staff_second_factors",
+]);
 const memberSessions = cachePerDatabase<string, Row<typeof memberSessionQuery> | undefined>(["sessions", "members", "practices"]);
 
 /** The staff user behind a session token, or null when missing, expired, idle, revoked or disabled. */
@@ -134,6 +147,7 @@ export async function resolveStaffSession(
     name: row.name,
     email: row.email,
     mustChangePassword: row.mustChangePassword,
+    mustEnrol: !row.mfaEnabledAt && mfaRequiredFor(row.mfaRule ?? "admins", row.role),
     expiresAt: row.expiresAt,
   };
 }

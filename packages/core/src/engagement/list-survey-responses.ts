@@ -3,6 +3,7 @@
 import { surveyResponses } from "@tally/db";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { recordMemberAccess } from "../audit/access-log.ts";
 import type { Ctx } from "../context.ts";
 import { findMember } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
@@ -20,6 +21,7 @@ export async function listSurveyResponses({ ctx, input }: { ctx: Ctx; input: Inp
     .where(and(eq(surveyResponses.practiceId, ctx.practiceId), eq(surveyResponses.memberId, q.memberId)))
     .orderBy(desc(surveyResponses.at))
     .limit(q.limit);
+  await recordMemberAccess(ctx, q.memberId, "member.surveys.read");
   return rows.map((r) => ({
     id: r.id,
     at: r.at,

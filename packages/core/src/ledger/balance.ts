@@ -3,6 +3,7 @@
 import { ledgerEntries, memberBalances, members, orders, staffUsers } from "@tally/db";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
+import { recordMemberAccess } from "../audit/access-log.ts";
 import { cachePerDatabase } from "../cache.ts";
 import type { Ctx } from "../context.ts";
 import { findMember } from "../members/shared.ts";
@@ -66,6 +67,7 @@ export async function ledgerHistory({ ctx, input }: { ctx: Ctx; input: Input<typ
     .where(and(...where))
     .orderBy(desc(ledgerEntries.at), desc(ledgerEntries.createdAt))
     .limit(q.limit);
+  await recordMemberAccess(ctx, q.memberId, "member.history.read");
   return rows.map(({ e, rewardName, staffName }) => ({
     id: e.id,
     memberId: e.memberId,

@@ -5,6 +5,7 @@ import { actionRequests, checkIns, consents, events, issuedCoupons, memberBalanc
 import { patientVisibility } from "@tally/rules";
 import { and, desc, eq, gt, isNull, min, or } from "drizzle-orm";
 import { z } from "zod";
+import { recordMemberAccess } from "../audit/access-log.ts";
 import type { Ctx } from "../context.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
@@ -58,6 +59,7 @@ export async function getMember({ ctx, input }: { ctx: Ctx; input: Input<typeof 
     .where(and(eq(events.memberId, id), eq(events.practiceId, ctx.practiceId)));
   // Patients see what the program status lets them (staff see everything).
   const hideBalance = ctx.actor.kind === "member" && !patientVisibility(practice.status).showBalance;
+  await recordMemberAccess(ctx, id, "member.profile.read");
   return {
     member: publicMember(m),
     /** "Member since": the member's first activity (their earliest event, imported history

@@ -6,7 +6,7 @@
 // demo (seed/program.ts) adds the rule set, catalog, engagement and a year of events, recorded
 // through the event pipeline so every ledger line is real.
 
-import { type Db, installation, locations, memberBalances, members, practices, staffUsers } from "@tally/db";
+import { type Db, installation, locations, memberBalances, members, practiceSecurity, practices, staffUsers } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { newCardNumber } from "../members/card-number.ts";
 import { hashPassword } from "../passwords.ts";
@@ -163,6 +163,12 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
   if (!bright || !paws) throw new Error("seed: practices were not created");
   // The portal and kiosk open with the demo practice (Settings → Practice, `tally practice default`).
   await db.insert(installation).values({ id: 1, defaultPracticeId: bright.id }).onConflictDoNothing();
+  // The demo logins sign in with their password only (they are printed at start); every other
+  // practice requires a second factor of its admins (Settings → Security).
+  await db.insert(practiceSecurity).values([
+    { practiceId: bright.id, mfaRequired: "off" },
+    { practiceId: paws.id, mfaRequired: "off" },
+  ]);
 
   await db.insert(locations).values([
     { practiceId: bright.id, name: "Bright Smiles — Downtown", address: "120 Main St, Springfield, IL", phone: "2175550100" },
