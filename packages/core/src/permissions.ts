@@ -21,6 +21,13 @@ export const permissions = {
   "practices.updateLocation": admin,
   "practices.listLocations": [...staff, "kiosk"],
   "staff.list": admin,
+  /** Staff accounts: create with a temporary password, reset it, change the role, disable. */
+  "staff.manage": admin,
+  /** Integration API keys (create, rotate, revoke) and webhook endpoints (add, change, remove, redeliver). */
+  "apiKeys.manage": admin,
+  "webhooks.manage": admin,
+  /** Kiosk tablets: pair, list, revoke, set the QR reader. */
+  "kiosks.manage": admin,
   /** Messages to patients: the Messages page and a member's messages (staff), resend, the practice's delivery settings (admin). */
   "messages.list": staff,
   "messages.resend": staff,

@@ -13,16 +13,15 @@ import {
 import { z } from "zod";
 import { router, staffProcedure } from "../init.ts";
 
-const admin = staffProcedure.meta({ role: "admin" });
-
 export const apiKeysRouter = router({
-  list: admin.query(({ ctx }) => listApiKeys(ctx.core)),
+  list: staffProcedure.meta({ action: "apiKeys.manage" }).query(({ ctx }) => listApiKeys(ctx.core)),
   /** The scopes a key may have, with what each lets it do, and the default rate limit. */
-  scopes: admin.query(() => ({
+  scopes: staffProcedure.meta({ action: "apiKeys.manage" }).query(() => ({
     scopes: apiKeyScopes.map((scope) => ({ scope, label: apiKeyScopeLabels[scope] })),
     defaultRateLimitPerMinute,
   })),
-  create: admin
+  create: staffProcedure
+    .meta({ action: "apiKeys.manage" })
     .input(
       z.object({
         name: z.string().trim().min(1).max(80),
@@ -31,8 +30,12 @@ export const apiKeysRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => createApiKey(ctx.core, input)),
-  rotate: admin
+  rotate: staffProcedure
+    .meta({ action: "apiKeys.manage" })
     .input(z.object({ keyId: z.uuid(), overlapHours: z.number().min(0).max(720).optional() }))
     .mutation(({ ctx, input }) => rotateApiKey(ctx.core, input)),
-  revoke: admin.input(z.object({ keyId: z.uuid() })).mutation(({ ctx, input }) => revokeApiKey(ctx.core, input)),
+  revoke: staffProcedure
+    .meta({ action: "apiKeys.manage" })
+    .input(z.object({ keyId: z.uuid() }))
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.core, input)),
 });

@@ -13,11 +13,20 @@ import { z } from "zod";
 import { memberProcedure, router, staffProcedure } from "../init.ts";
 
 export const approvalsRouter = router({
-  list: staffProcedure.input(listApprovalsInput.optional()).query(({ ctx, input }) => listApprovals({ ctx: ctx.core, input })),
-  decide: staffProcedure.input(decideApprovalInput).mutation(({ ctx, input }) => decideApproval({ ctx: ctx.core, input })),
-  manualRewards: staffProcedure.query(({ ctx }) => listManualRewards({ ctx: ctx.core })),
+  list: staffProcedure
+    .meta({ action: "approvals.list" })
+    .input(listApprovalsInput.optional())
+    .query(({ ctx, input }) => listApprovals({ ctx: ctx.core, input })),
+  decide: staffProcedure
+    .meta({ action: "approvals.decide" })
+    .input(decideApprovalInput)
+    .mutation(({ ctx, input }) => decideApproval({ ctx: ctx.core, input })),
+  manualRewards: staffProcedure.meta({ action: "approvals.completeAction" }).query(({ ctx }) => listManualRewards({ ctx: ctx.core })),
   /** A manual reward completed and approved at the desk on the patient's behalf. */
-  completeForMember: staffProcedure.input(completeForMemberInput).mutation(({ ctx, input }) => completeForMember({ ctx: ctx.core, input })),
+  completeForMember: staffProcedure
+    .meta({ action: "approvals.completeForMember" })
+    .input(completeForMemberInput)
+    .mutation(({ ctx, input }) => completeForMember({ ctx: ctx.core, input })),
   /** The manual rewards a member can complete (prompt, points, confirmation). */
   actions: memberProcedure.query(({ ctx }) => listManualRewards({ ctx: ctx.core })),
   /** Records a pending request for staff to approve; returns the confirmation text. */

@@ -4,9 +4,9 @@ import { router, staffProcedure } from "../init.ts";
 
 export const auditRouter = router({
   list: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "audit.list" })
     .input(listAuditInput.optional())
     .query(({ ctx, input }) => listAudit({ ctx: ctx.core, input })),
   /** The actions the log can be filtered by, with their titles in words. */
-  actions: staffProcedure.meta({ role: "admin" }).query(() => auditActions()),
+  actions: staffProcedure.meta({ action: "audit.list" }).query(() => auditActions()),
 });

@@ -146,7 +146,7 @@ export const authRouter = router({
       return sessionAnswer(ctx, result);
     }),
 
-  me: staffProcedure.meta({ allowPasswordChange: true }).query(({ ctx }) => ({
+  me: staffProcedure.meta({ action: "signed-in", allowPasswordChange: true }).query(({ ctx }) => ({
     id: ctx.staff.actor.id,
     name: ctx.staff.name,
     email: ctx.staff.email,
@@ -161,7 +161,7 @@ export const authRouter = router({
 
   /** Required after a temporary password; other sessions of the user end. */
   changePassword: staffProcedure
-    .meta({ allowPasswordChange: true })
+    .meta({ action: "signed-in", allowPasswordChange: true })
     .input(z.object({ currentPassword: Password, newPassword: NewPassword }))
     .mutation(({ ctx, input }) => changeOwnPassword(ctx.core, { ...input, sessionId: ctx.staff.sessionId })),
 
@@ -171,7 +171,7 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  signOutEverywhere: staffProcedure.meta({ allowPasswordChange: true }).mutation(async ({ ctx }) => {
+  signOutEverywhere: staffProcedure.meta({ action: "signed-in", allowPasswordChange: true }).mutation(async ({ ctx }) => {
     const ended = await revokeAllSessions(ctx.database.db, { staffUserId: ctx.staff.actor.id });
     clearSessionCookie(ctx, staffCookie);
     return { ended };

@@ -75,13 +75,16 @@ const expired = { status: "expired" as const };
 
 export const checkinRouter = router({
   /** Staff check a patient in at the desk (by card, QR, phone + birth date, or by picking them). */
-  byStaff: staffProcedure.input(checkInInput).mutation(async ({ ctx, input }) => {
-    const result = await checkIn({ ctx: ctx.core, input });
-    const base = { practiceId: ctx.core.practiceId, at: new Date().toISOString(), memberId: result.memberId, name: result.displayName };
-    // Instant rewards this visit unlocked reach the prompt from the pipeline (core events/live.ts).
-    ctx.bus.publish({ type: "checked_in", ...base, method: input.method, points: result.pointsEarned });
-    return result;
-  }),
+  byStaff: staffProcedure
+    .meta({ action: "checkin.checkIn" })
+    .input(checkInInput)
+    .mutation(async ({ ctx, input }) => {
+      const result = await checkIn({ ctx: ctx.core, input });
+      const base = { practiceId: ctx.core.practiceId, at: new Date().toISOString(), memberId: result.memberId, name: result.displayName };
+      // Instant rewards this visit unlocked reach the prompt from the pipeline (core events/live.ts).
+      ctx.bus.publish({ type: "checked_in", ...base, method: input.method, points: result.pointsEarned });
+      return result;
+    }),
 
   /** Pairs a kiosk with the one-time code from the admin app; answers its device token. */
   pair: publicProcedure

@@ -4,6 +4,12 @@ import { listCoupons, listCouponsInput, useCoupon, useCouponInput } from "@tally
 import { router, staffProcedure } from "../init.ts";
 
 export const couponsRouter = router({
-  list: staffProcedure.input(listCouponsInput).query(({ ctx, input }) => listCoupons({ ctx: ctx.core, input })),
-  use: staffProcedure.input(useCouponInput).mutation(({ ctx, input }) => useCoupon({ ctx: ctx.core, input })),
+  list: staffProcedure
+    .meta({ action: "coupons.list" })
+    .input(listCouponsInput)
+    .query(({ ctx, input }) => listCoupons({ ctx: ctx.core, input })),
+  use: staffProcedure
+    .meta({ action: "coupons.use" })
+    .input(useCouponInput)
+    .mutation(({ ctx, input }) => useCoupon({ ctx: ctx.core, input })),
 });

@@ -44,23 +44,37 @@ import {
 import { z } from "zod";
 import { memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
 
-const admin = staffProcedure.meta({ role: "admin" });
-
 export const engagementRouter = router({
   // Compliance survey.
   surveyQuestions: staffProcedure
+    .meta({ action: "engagement.listSurveyQuestions" })
     .input(z.object({ includeInactive: z.boolean().default(true) }).default({ includeInactive: true }))
     .query(({ ctx, input }) => listSurveyQuestions({ ctx: ctx.core, input })),
-  saveSurveyQuestion: admin.input(saveSurveyQuestionInput).mutation(({ ctx, input }) => saveSurveyQuestion({ ctx: ctx.core, input })),
+  saveSurveyQuestion: staffProcedure
+    .meta({ action: "engagement.manageSurvey" })
+    .input(saveSurveyQuestionInput)
+    .mutation(({ ctx, input }) => saveSurveyQuestion({ ctx: ctx.core, input })),
   /** A member's survey history (the admin profile's tab). */
-  surveyResponses: staffProcedure.input(listSurveyResponsesInput).query(({ ctx, input }) => listSurveyResponses({ ctx: ctx.core, input })),
+  surveyResponses: staffProcedure
+    .meta({ action: "members.get" })
+    .input(listSurveyResponsesInput)
+    .query(({ ctx, input }) => listSurveyResponses({ ctx: ctx.core, input })),
   /** Staff take the survey for the patient at the desk. */
-  submitSurvey: staffProcedure.input(submitSurveyInput).mutation(({ ctx, input }) => submitSurvey({ ctx: ctx.core, input })),
+  submitSurvey: staffProcedure
+    .meta({ action: "engagement.submitSurvey" })
+    .input(submitSurveyInput)
+    .mutation(({ ctx, input }) => submitSurvey({ ctx: ctx.core, input })),
 
   // QR codes printed in the office.
-  qrCodes: admin.query(({ ctx }) => listQrCodes({ ctx: ctx.core })),
-  createQrCode: admin.input(createQrCodeInput).mutation(({ ctx, input }) => createQrCode({ ctx: ctx.core, input })),
-  setQrCodeActive: admin.input(setQrCodeActiveInput).mutation(({ ctx, input }) => setQrCodeActive({ ctx: ctx.core, input })),
+  qrCodes: staffProcedure.meta({ action: "engagement.manageQrCodes" }).query(({ ctx }) => listQrCodes({ ctx: ctx.core })),
+  createQrCode: staffProcedure
+    .meta({ action: "engagement.manageQrCodes" })
+    .input(createQrCodeInput)
+    .mutation(({ ctx, input }) => createQrCode({ ctx: ctx.core, input })),
+  setQrCodeActive: staffProcedure
+    .meta({ action: "engagement.manageQrCodes" })
+    .input(setQrCodeActiveInput)
+    .mutation(({ ctx, input }) => setQrCodeActive({ ctx: ctx.core, input })),
   /** A patient scanned a code (portal /portal/scan/<token>): points once per member through
    *  the `qr.scanned` event; a second scan awards nothing and says so. */
   scanQrCode: memberProcedure.input(z.object({ token: z.string().trim().min(8).max(300) })).mutation(async ({ ctx, input }) => {
@@ -78,16 +92,29 @@ export const engagementRouter = router({
   }),
 
   // Referrals.
-  referralCampaigns: staffProcedure.query(({ ctx }) => listReferralCampaigns({ ctx: ctx.core })),
-  createReferralCampaign: admin.input(createCampaignInput).mutation(({ ctx, input }) => createReferralCampaign({ ctx: ctx.core, input })),
-  updateReferralCampaign: admin.input(updateCampaignInput).mutation(({ ctx, input }) => updateReferralCampaign({ ctx: ctx.core, input })),
+  referralCampaigns: staffProcedure.meta({ action: "engagement.list" }).query(({ ctx }) => listReferralCampaigns({ ctx: ctx.core })),
+  createReferralCampaign: staffProcedure
+    .meta({ action: "engagement.manageReferrals" })
+    .input(createCampaignInput)
+    .mutation(({ ctx, input }) => createReferralCampaign({ ctx: ctx.core, input })),
+  updateReferralCampaign: staffProcedure
+    .meta({ action: "engagement.manageReferrals" })
+    .input(updateCampaignInput)
+    .mutation(({ ctx, input }) => updateReferralCampaign({ ctx: ctx.core, input })),
   /** Ends a campaign now: no new invitations (links already sent still convert). */
-  endReferralCampaign: admin.input(endCampaignInput).mutation(({ ctx, input }) => endReferralCampaign({ ctx: ctx.core, input })),
+  endReferralCampaign: staffProcedure
+    .meta({ action: "engagement.manageReferrals" })
+    .input(endCampaignInput)
+    .mutation(({ ctx, input }) => endReferralCampaign({ ctx: ctx.core, input })),
   referrals: staffProcedure
+    .meta({ action: "engagement.list" })
     .input(z.object({ campaignId: z.uuid().optional() }).default({}))
     .query(({ ctx, input }) => listReferrals({ ctx: ctx.core, input })),
   /** An invitation link on behalf of a member (the referrer), e.g. for a patient at the desk. */
-  inviteReferral: staffProcedure.input(inviteReferralInput).mutation(({ ctx, input }) => inviteReferral({ ctx: ctx.core, input })),
+  inviteReferral: staffProcedure
+    .meta({ action: "engagement.inviteReferral" })
+    .input(inviteReferralInput)
+    .mutation(({ ctx, input }) => inviteReferral({ ctx: ctx.core, input })),
   /** Active referral campaigns and the member's own referrals (without their tokens). */
   myReferrals: memberProcedure.query(async ({ ctx }) => {
     const [campaigns, referrals] = await Promise.all([listReferralCampaigns({ ctx: ctx.core }), listReferrals({ ctx: ctx.core })]);
@@ -132,12 +159,21 @@ export const engagementRouter = router({
     }),
 
   // Marketplace activities (contests, surveys, social posts).
-  activities: staffProcedure.query(({ ctx }) => listActivities({ ctx: ctx.core })),
-  saveActivity: admin.input(saveActivityInput).mutation(({ ctx, input }) => saveActivity({ ctx: ctx.core, input })),
+  activities: staffProcedure.meta({ action: "engagement.list" }).query(({ ctx }) => listActivities({ ctx: ctx.core })),
+  saveActivity: staffProcedure
+    .meta({ action: "engagement.manageMarketplace" })
+    .input(saveActivityInput)
+    .mutation(({ ctx, input }) => saveActivity({ ctx: ctx.core, input })),
   /** An activity's entries for staff (who, what they sent, when) and the winner draws made. */
-  entries: staffProcedure.input(activityEntriesInput).query(({ ctx, input }) => listActivityEntries({ ctx: ctx.core, input })),
+  entries: staffProcedure
+    .meta({ action: "engagement.listEntries" })
+    .input(activityEntriesInput)
+    .query(({ ctx, input }) => listActivityEntries({ ctx: ctx.core, input })),
   /** Draw a winner (recorded with its seed), or replay a recorded draw from its seed. */
-  drawWinner: admin.input(drawWinnerInput).mutation(({ ctx, input }) => drawWinner({ ctx: ctx.core, input })),
+  drawWinner: staffProcedure
+    .meta({ action: "engagement.drawWinner" })
+    .input(drawWinnerInput)
+    .mutation(({ ctx, input }) => drawWinner({ ctx: ctx.core, input })),
   /** The activities a member can take part in (or took part in), with when they did. */
   marketplace: memberProcedure.query(async ({ ctx }) => {
     const [activities, done] = await Promise.all([
@@ -171,6 +207,7 @@ export const engagementRouter = router({
 
   // Reviews: members write them, staff publish (or hide) them.
   reviews: staffProcedure
+    .meta({ action: "engagement.list" })
     .input(z.object({ status: z.enum(["submitted", "published", "hidden"]).optional() }).default({}))
     .query(({ ctx, input }) => listReviews({ ctx: ctx.core, input })),
   /** Published reviews, for the portal (a member sees only published ones). */
@@ -179,7 +216,10 @@ export const engagementRouter = router({
   publicReviews: publicProcedure
     .input(z.object({ slug: z.string().trim().min(1).max(100) }))
     .query(async ({ ctx, input }) => (await publicReviews(ctx.database.db, input.slug)) ?? { practice: null, average: null, reviews: [] }),
-  publishReview: staffProcedure.input(publishReviewInput).mutation(({ ctx, input }) => publishReview({ ctx: ctx.core, input })),
+  publishReview: staffProcedure
+    .meta({ action: "engagement.publishReview" })
+    .input(publishReviewInput)
+    .mutation(({ ctx, input }) => publishReview({ ctx: ctx.core, input })),
   submitReview: memberProcedure
     .input(z.object({ rating: z.number().int().min(1).max(5), body: z.string().trim().max(5000).default("") }))
     .mutation(({ ctx, input }) => submitReview({ ctx: ctx.core, input: { ...input, platform: "tally", memberId: ctx.member.actor.id } })),

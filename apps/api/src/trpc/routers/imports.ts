@@ -5,12 +5,12 @@ import { router, staffProcedure } from "../init.ts";
 
 export const importsRouter = router({
   runs: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "imports.invoices" })
     .input(listImportRunsInput.optional())
     .query(({ ctx, input }) => listImportRuns({ ctx: ctx.core, input })),
   /** Background jobs of the practice that failed for good (dead letters), with error and time. */
   failedJobs: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "audit.list" })
     .input(listFailedJobsInput.optional())
     .query(({ ctx, input }) => listFailedJobs({ ctx: ctx.core, input })),
 });

@@ -4,19 +4,25 @@ import { createKioskPairing, listKioskDevices, QR_READERS, revokeKioskDevice, se
 import { z } from "zod";
 import { router, staffProcedure } from "../init.ts";
 
-const admin = staffProcedure.meta({ role: "admin" });
-
 export const kiosksRouter = router({
-  list: admin.query(({ ctx }) => listKioskDevices(ctx.core)),
+  list: staffProcedure.meta({ action: "kiosks.manage" }).query(({ ctx }) => listKioskDevices(ctx.core)),
   /** Returns an 8-digit code to type on the tablet within 15 minutes. */
-  createPairing: admin
+  createPairing: staffProcedure
+    .meta({ action: "kiosks.manage" })
     .input(z.object({ name: z.string().trim().min(1).max(80) }))
     .mutation(({ ctx, input }) => createKioskPairing(ctx.core, input)),
-  revoke: admin.input(z.object({ deviceId: z.uuid() })).mutation(({ ctx, input }) => revokeKioskDevice(ctx.core, input)),
+  revoke: staffProcedure
+    .meta({ action: "kiosks.manage" })
+    .input(z.object({ deviceId: z.uuid() }))
+    .mutation(({ ctx, input }) => revokeKioskDevice(ctx.core, input)),
   /** Whether the kiosk has a camera or scanner for QR codes (without one it offers the typed check-in code). */
-  setQrReader: admin
+  setQrReader: staffProcedure
+    .meta({ action: "kiosks.manage" })
     .input(z.object({ deviceId: z.uuid(), qrReader: z.enum(QR_READERS).nullable() }))
     .mutation(({ ctx, input }) => setKioskQrReader(ctx.core, input)),
   /** Lifts a kiosk lockout early (staff checked the person at the desk). */
-  unlockDevice: admin.input(z.object({ deviceId: z.uuid() })).mutation(({ ctx, input }) => unlockKioskDevice(ctx.core, input)),
+  unlockDevice: staffProcedure
+    .meta({ action: "kiosks.unlockDevice" })
+    .input(z.object({ deviceId: z.uuid() }))
+    .mutation(({ ctx, input }) => unlockKioskDevice(ctx.core, input)),
 });

@@ -3,9 +3,12 @@ import { convertLead, convertLeadInput, listLeads, listLeadsInput } from "@tally
 import { router, staffProcedure } from "../init.ts";
 
 export const leadsRouter = router({
-  list: staffProcedure.input(listLeadsInput.optional()).query(({ ctx, input }) => listLeads({ ctx: ctx.core, input })),
+  list: staffProcedure
+    .meta({ action: "members.listLeads" })
+    .input(listLeadsInput.optional())
+    .query(({ ctx, input }) => listLeads({ ctx: ctx.core, input })),
   convert: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "members.convertLead" })
     .input(convertLeadInput)
     .mutation(({ ctx, input }) => convertLead({ ctx: ctx.core, input })),
 });

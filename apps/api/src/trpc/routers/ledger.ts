@@ -3,7 +3,16 @@ import { adjustPoints, adjustPointsInput, getBalance, getBalanceInput, ledgerHis
 import { router, staffProcedure } from "../init.ts";
 
 export const ledgerRouter = router({
-  balance: staffProcedure.input(getBalanceInput).query(({ ctx, input }) => getBalance({ ctx: ctx.core, input })),
-  history: staffProcedure.input(ledgerHistoryInput).query(({ ctx, input }) => ledgerHistory({ ctx: ctx.core, input })),
-  adjust: staffProcedure.input(adjustPointsInput).mutation(({ ctx, input }) => adjustPoints({ ctx: ctx.core, input })),
+  balance: staffProcedure
+    .meta({ action: "ledger.balance" })
+    .input(getBalanceInput)
+    .query(({ ctx, input }) => getBalance({ ctx: ctx.core, input })),
+  history: staffProcedure
+    .meta({ action: "ledger.history" })
+    .input(ledgerHistoryInput)
+    .query(({ ctx, input }) => ledgerHistory({ ctx: ctx.core, input })),
+  adjust: staffProcedure
+    .meta({ action: "ledger.adjustPoints" })
+    .input(adjustPointsInput)
+    .mutation(({ ctx, input }) => adjustPoints({ ctx: ctx.core, input })),
 });

@@ -3,7 +3,7 @@
 import { router, staffProcedure } from "../init.ts";
 
 export const liveRouter = router({
-  staffPrompts: staffProcedure.subscription(async function* ({ ctx, signal }) {
+  staffPrompts: staffProcedure.meta({ action: "signed-in" }).subscription(async function* ({ ctx, signal }) {
     yield* ctx.bus.subscribe(ctx.staff.practiceId, signal);
   }),
 });

@@ -4,7 +4,7 @@ import { router, staffProcedure } from "../init.ts";
 
 export const mailboxRouter = router({
   list: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "notifications.mailbox" })
     .input(listMailboxInput.optional())
     .query(async ({ ctx, input }) => ({ transport: ctx.mailer.kind, messages: await listMailbox({ ctx: ctx.core, input }) })),
 });

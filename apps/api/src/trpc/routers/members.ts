@@ -32,7 +32,6 @@ import {
   memberConsents,
   memberCoupons,
   memberLanguage,
-  memberLanguage,
   memberMilestones,
   memberOrders,
   memberOverviewInput,
@@ -46,11 +45,10 @@ import {
   recordConsentInput,
   searchMembers,
   searchMembersInput,
+  setEmailUpdates,
   setMemberLanguage,
   setRewardExclusion,
   setRewardExclusionInput,
-  setEmailUpdates,
-  setMemberLanguage,
   setTags,
   setTagsInput,
   updateMember,
@@ -63,66 +61,115 @@ import { memberProcedure, router, staffProcedure } from "../init.ts";
 const Limit = z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 });
 /** Leads (self-registered, not yet converted) may see their home page and profile only. */
 const leadOk = memberProcedure.meta({ allowLead: true });
-  /** Inducement guardrails: the member earns nothing and cannot redeem (who and when are kept; audited). */
-  setExclusion: staffProcedure.input(setRewardExclusionInput).mutation(({ ctx, input }) => setRewardExclusion({ ctx: ctx.core, input })),
-  /** Patient data requests: everything about the member (JSON, or CSV files by name), audited. */
-  exportData: staffProcedure.input(exportMemberDataInput).mutation(({ ctx, input }) => exportMemberData({ ctx: ctx.core, input })),
-  /** Erasure on request: personal data anonymised, the ledger kept (balances and totals unchanged). */
-  erase: staffProcedure.input(eraseMemberInput).mutation(({ ctx, input }) => eraseMember({ ctx: ctx.core, input })),
 
 export const membersRouter = router({
-  search: staffProcedure.input(searchMembersInput.optional()).query(({ ctx, input }) => searchMembers({ ctx: ctx.core, input })),
-  get: staffProcedure.input(getMemberInput).query(({ ctx, input }) => getMember({ ctx: ctx.core, input })),
-  create: staffProcedure.input(createMemberInput).mutation(({ ctx, input }) => createMember({ ctx: ctx.core, input })),
+  /** Inducement guardrails: the member earns nothing and cannot redeem (who and when are kept; audited). */
+  setExclusion: staffProcedure
+    .meta({ action: "members.setExclusion" })
+    .input(setRewardExclusionInput)
+    .mutation(({ ctx, input }) => setRewardExclusion({ ctx: ctx.core, input })),
+  /** Patient data requests: everything about the member (JSON, or CSV files by name), audited. */
+  exportData: staffProcedure
+    .meta({ action: "members.exportData" })
+    .input(exportMemberDataInput)
+    .mutation(({ ctx, input }) => exportMemberData({ ctx: ctx.core, input })),
+  /** Erasure on request: personal data anonymised, the ledger kept (balances and totals unchanged). */
+  erase: staffProcedure
+    .meta({ action: "members.erase" })
+    .input(eraseMemberInput)
+    .mutation(({ ctx, input }) => eraseMember({ ctx: ctx.core, input })),
+  search: staffProcedure
+    .meta({ action: "members.search" })
+    .input(searchMembersInput.optional())
+    .query(({ ctx, input }) => searchMembers({ ctx: ctx.core, input })),
+  get: staffProcedure
+    .meta({ action: "members.get" })
+    .input(getMemberInput)
+    .query(({ ctx, input }) => getMember({ ctx: ctx.core, input })),
+  create: staffProcedure
+    .meta({ action: "members.create" })
+    .input(createMemberInput)
+    .mutation(({ ctx, input }) => createMember({ ctx: ctx.core, input })),
   /** Contact details, birth date, PMS id and card (each unique in the practice). */
-  update: staffProcedure.input(updateMemberInput).mutation(({ ctx, input }) => updateMember({ ctx: ctx.core, input })),
+  update: staffProcedure
+    .meta({ action: "members.update" })
+    .input(updateMemberInput)
+    .mutation(({ ctx, input }) => updateMember({ ctx: ctx.core, input })),
   /** Consent recorded at the desk on the patient's behalf (media raises consent.given once). */
   recordConsent: staffProcedure
+    .meta({ action: "members.recordConsent" })
     .input(recordConsentInput.extend({ kind: z.enum(consentKinds) }))
     .mutation(({ ctx, input }) => recordConsent({ ctx: ctx.core, input })),
   /** Each consent with who recorded it and when. */
-  consents: staffProcedure.input(consentHistoryInput).query(({ ctx, input }) => consentHistory({ ctx: ctx.core, input })),
+  consents: staffProcedure
+    .meta({ action: "members.get" })
+    .input(consentHistoryInput)
+    .query(({ ctx, input }) => consentHistory({ ctx: ctx.core, input })),
   /** Possible duplicates: the same name and birth date, or the same phone. */
-  duplicates: staffProcedure.input(findDuplicatesInput).query(({ ctx, input }) => findDuplicates({ ctx: ctx.core, input })),
+  duplicates: staffProcedure
+    .meta({ action: "members.findDuplicates" })
+    .input(findDuplicatesInput)
+    .query(({ ctx, input }) => findDuplicates({ ctx: ctx.core, input })),
   /** The practice's member tags with counts, for the list's tag filter. */
-  tags: staffProcedure.query(({ ctx }) => listTags({ ctx: ctx.core })),
-  setTags: staffProcedure.input(setTagsInput).mutation(({ ctx, input }) => setTags({ ctx: ctx.core, input })),
-  connectCard: staffProcedure.input(connectCardInput).mutation(({ ctx, input }) => connectCard({ ctx: ctx.core, input })),
-  findByCard: staffProcedure.input(findByCardInput).query(({ ctx, input }) => findMemberByCard({ ctx: ctx.core, input })),
+  tags: staffProcedure.meta({ action: "members.listTags" }).query(({ ctx }) => listTags({ ctx: ctx.core })),
+  setTags: staffProcedure
+    .meta({ action: "members.setTags" })
+    .input(setTagsInput)
+    .mutation(({ ctx, input }) => setTags({ ctx: ctx.core, input })),
+  connectCard: staffProcedure
+    .meta({ action: "members.connectCard" })
+    .input(connectCardInput)
+    .mutation(({ ctx, input }) => connectCard({ ctx: ctx.core, input })),
+  findByCard: staffProcedure
+    .meta({ action: "members.findByCard" })
+    .input(findByCardInput)
+    .query(({ ctx, input }) => findMemberByCard({ ctx: ctx.core, input })),
   /** Returns the single-use token; the admin app builds the portal link and the API emails it. */
-  invite: staffProcedure.input(createInvitationInput).mutation(async ({ ctx, input }) => {
-    const inv = await createInvitation({ ctx: ctx.core, input });
-    const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;
-    const practice = await getPractice({ ctx: ctx.core });
-    const link = `${base}/portal/invite?practice=${practice.slug}&token=${inv.token}`;
-    // Through the message outbox (transactional: sent whatever the program status; staff see it on Messages).
-    await enqueueMessage(ctx.database.db, {
-      practiceId: ctx.core.practiceId,
-      memberId: input.memberId,
-      kind: "invitation",
-      channel: "email",
-      to: inv.email,
-      subjectKey: `invitation:${inv.invitationId}`,
-      title: `Your invitation to ${practice.name}`,
-      data: { memberName: inv.memberName, link, expiresAt: inv.expiresAt.toISOString() },
-    });
-    await drainSoon(ctx);
-    return { ...inv, link };
-  }),
+  invite: staffProcedure
+    .meta({ action: "members.createInvitation" })
+    .input(createInvitationInput)
+    .mutation(async ({ ctx, input }) => {
+      const inv = await createInvitation({ ctx: ctx.core, input });
+      const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;
+      const practice = await getPractice({ ctx: ctx.core });
+      const link = `${base}/portal/invite?practice=${practice.slug}&token=${inv.token}`;
+      // Through the message outbox (transactional: sent whatever the program status; staff see it on Messages).
+      await enqueueMessage(ctx.database.db, {
+        practiceId: ctx.core.practiceId,
+        memberId: input.memberId,
+        kind: "invitation",
+        channel: "email",
+        to: inv.email,
+        subjectKey: `invitation:${inv.invitationId}`,
+        title: `Your invitation to ${practice.name}`,
+        data: { memberName: inv.memberName, link, expiresAt: inv.expiresAt.toISOString() },
+      });
+      await drainSoon(ctx);
+      return { ...inv, link };
+    }),
   merge: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "members.merge" })
     .input(mergeMembersInput)
     .mutation(({ ctx, input }) => mergeMembers({ ctx: ctx.core, input })),
   /** What a merge will combine (the confirm step). */
   mergePreview: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "members.merge" })
     .input(mergePreviewInput)
     .query(({ ctx, input }) => mergePreview({ ctx: ctx.core, input })),
   /** The profile's tabs. */
-  milestones: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberMilestones({ ctx: ctx.core, input })),
-  coupons: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input })),
+  milestones: staffProcedure
+    .meta({ action: "members.get" })
+    .input(memberOverviewInput)
+    .query(({ ctx, input }) => memberMilestones({ ctx: ctx.core, input })),
+  coupons: staffProcedure
+    .meta({ action: "members.get" })
+    .input(memberOverviewInput)
+    .query(({ ctx, input }) => memberCoupons({ ctx: ctx.core, input })),
   /** Tier as of now and what the next needs, the next points to expire, points not yet available (SPEC 7). */
-  standing: staffProcedure.input(memberOverviewInput).query(({ ctx, input }) => memberStanding({ ctx: ctx.core, input })),
+  standing: staffProcedure
+    .meta({ action: "members.get" })
+    .input(memberOverviewInput)
+    .query(({ ctx, input }) => memberStanding({ ctx: ctx.core, input })),
 
   /** Practice, greeting and balance. In test mode patients see no balance (SPEC: program status);
    *  when the program is off they still see it but cannot redeem. */
@@ -193,8 +240,3 @@ export const membersRouter = router({
     .input(z.object({ language: z.enum(["en", "es"]).nullable() }))
     .mutation(({ ctx, input }) => setMemberLanguage({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),
 });
-  /** The language the member chose ('en' | 'es'), or null (the browser's on screen). */
-  myLanguage: leadOk.query(({ ctx }) => memberLanguage({ ctx: ctx.core, input: { memberId: ctx.member.actor.id } })),
-  setLanguage: leadOk
-    .input(z.object({ language: z.enum(["en", "es"]).nullable() }))
-    .mutation(({ ctx, input }) => setMemberLanguage({ ctx: ctx.core, input: { ...input, memberId: ctx.member.actor.id } })),

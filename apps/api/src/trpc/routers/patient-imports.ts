@@ -18,22 +18,36 @@ import {
 } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
-const admin = staffProcedure.meta({ role: "admin" });
-
 export const patientImportsRouter = router({
-  get: admin.input(patientImportIdInput).query(({ ctx, input }) => getPatientImport({ ctx: ctx.core, input })),
-  progress: admin.input(patientImportIdInput).query(({ ctx, input }) => patientImportProgress({ ctx: ctx.core, input })),
-  list: admin.query(({ ctx }) => listPatientImports({ ctx: ctx.core })),
-  dryRun: admin.input(runPatientImportInput).mutation(({ ctx, input }) => dryRunPatientImport({ ctx: ctx.core, input })),
+  get: staffProcedure
+    .meta({ action: "members.import" })
+    .input(patientImportIdInput)
+    .query(({ ctx, input }) => getPatientImport({ ctx: ctx.core, input })),
+  progress: staffProcedure
+    .meta({ action: "members.import" })
+    .input(patientImportIdInput)
+    .query(({ ctx, input }) => patientImportProgress({ ctx: ctx.core, input })),
+  list: staffProcedure.meta({ action: "members.import" }).query(({ ctx }) => listPatientImports({ ctx: ctx.core })),
+  dryRun: staffProcedure
+    .meta({ action: "members.import" })
+    .input(runPatientImportInput)
+    .mutation(({ ctx, input }) => dryRunPatientImport({ ctx: ctx.core, input })),
   /** Answers once the import is claimed; it runs on in this process (progress, then the result). */
-  start: admin.input(runPatientImportInput).mutation(async ({ ctx, input }) => {
-    const started = await startPatientImport({ ctx: ctx.core, input });
-    const core = { ...ctx.core };
-    runPatientImport(core, started.id).catch((err) => ctx.log.error({ err, patientImport: started.id }, "patient import failed"));
-    return started;
-  }),
-  suggestions: admin.input(listMergeSuggestionsInput.optional()).query(({ ctx, input }) => listMergeSuggestions({ ctx: ctx.core, input })),
-  resolveSuggestion: admin
+  start: staffProcedure
+    .meta({ action: "members.import" })
+    .input(runPatientImportInput)
+    .mutation(async ({ ctx, input }) => {
+      const started = await startPatientImport({ ctx: ctx.core, input });
+      const core = { ...ctx.core };
+      runPatientImport(core, started.id).catch((err) => ctx.log.error({ err, patientImport: started.id }, "patient import failed"));
+      return started;
+    }),
+  suggestions: staffProcedure
+    .meta({ action: "members.reviewMerges" })
+    .input(listMergeSuggestionsInput.optional())
+    .query(({ ctx, input }) => listMergeSuggestions({ ctx: ctx.core, input })),
+  resolveSuggestion: staffProcedure
+    .meta({ action: "members.reviewMerges" })
     .input(resolveMergeSuggestionInput)
     .mutation(({ ctx, input }) => resolveMergeSuggestion({ ctx: ctx.core, input })),
 });

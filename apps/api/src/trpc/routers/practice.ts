@@ -32,20 +32,20 @@ export const practiceRouter = router({
   public: publicProcedure.input(getPublicPracticeInput).query(({ ctx, input }) => getPublicPractice({ db: ctx.database.db, input })),
   /** The practice the portal and kiosk open with when no link names one (null: not set up yet). */
   default: publicProcedure.query(({ ctx }) => installDefaultPractice(ctx.database.db)),
-  get: staffProcedure.query(({ ctx }) => getPractice({ ctx: ctx.core })),
+  get: staffProcedure.meta({ action: "practices.get" }).query(({ ctx }) => getPractice({ ctx: ctx.core })),
   updateSettings: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "practices.updateSettings" })
     .input(updateSettingsInput)
     .mutation(({ ctx, input }) => updateSettings({ ctx: ctx.core, input })),
   /** Points that would expire at once if the program, now off, were switched on (SPEC 7). */
-  expiryOnSwitchOn: staffProcedure.meta({ role: "admin" }).query(({ ctx }) => pointsDueOnSwitchOn({ ctx: ctx.core })),
+  expiryOnSwitchOn: staffProcedure.meta({ action: "rules.publish" }).query(({ ctx }) => pointsDueOnSwitchOn({ ctx: ctx.core })),
   setLogo: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "practices.setLogo" })
     .input(z.object({ dataBase64: z.base64().max(maxLogoBase64, "The logo file is larger than 5 MB. Choose a smaller image.") }))
     .mutation(({ ctx, input }) => setLogo({ ctx: ctx.core, input: { data: Buffer.from(input.dataBase64, "base64") } })),
-  removeLogo: staffProcedure.meta({ role: "admin" }).mutation(({ ctx }) => removeLogo({ ctx: ctx.core })),
+  removeLogo: staffProcedure.meta({ action: "practices.setLogo" }).mutation(({ ctx }) => removeLogo({ ctx: ctx.core })),
   setDefault: staffProcedure
-    .meta({ role: "admin" })
+    .meta({ action: "practices.setDefault" })
     .input(setDefaultPracticeInput)
     .mutation(({ ctx, input }) => setDefaultPractice({ ctx: ctx.core, input })),
   /** For the member's pages: the timezone to format dates, and what to show. */

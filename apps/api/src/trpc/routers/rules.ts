@@ -18,15 +18,31 @@ import {
 } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
-const admin = staffProcedure.meta({ role: "admin" });
-
 export const rulesRouter = router({
-  check: staffProcedure.input(checkRulesInput).mutation(({ ctx, input }) => checkRules({ ctx: ctx.core, input })),
-  save: admin.input(saveRuleSetInput).mutation(({ ctx, input }) => saveRuleSet({ ctx: ctx.core, input })),
-  publish: admin.input(publishRuleSetInput).mutation(({ ctx, input }) => publishRuleSet({ ctx: ctx.core, input })),
-  versions: staffProcedure.query(({ ctx }) => listRuleSetVersions({ ctx: ctx.core })),
-  version: staffProcedure.input(getRuleSetVersionInput).query(({ ctx, input }) => getRuleSetVersion({ ctx: ctx.core, input })),
-  backtest: admin.input(backtestInput).mutation(({ ctx, input }) => runBacktest({ ctx: ctx.core, input })),
+  check: staffProcedure
+    .meta({ action: "rules.getVersion" })
+    .input(checkRulesInput)
+    .mutation(({ ctx, input }) => checkRules({ ctx: ctx.core, input })),
+  save: staffProcedure
+    .meta({ action: "rules.save" })
+    .input(saveRuleSetInput)
+    .mutation(({ ctx, input }) => saveRuleSet({ ctx: ctx.core, input })),
+  publish: staffProcedure
+    .meta({ action: "rules.publish" })
+    .input(publishRuleSetInput)
+    .mutation(({ ctx, input }) => publishRuleSet({ ctx: ctx.core, input })),
+  versions: staffProcedure.meta({ action: "rules.listVersions" }).query(({ ctx }) => listRuleSetVersions({ ctx: ctx.core })),
+  version: staffProcedure
+    .meta({ action: "rules.getVersion" })
+    .input(getRuleSetVersionInput)
+    .query(({ ctx, input }) => getRuleSetVersion({ ctx: ctx.core, input })),
+  backtest: staffProcedure
+    .meta({ action: "rules.backtest" })
+    .input(backtestInput)
+    .mutation(({ ctx, input }) => runBacktest({ ctx: ctx.core, input })),
   /** What publishing a text or a saved version would change (rules, 90-day backtest cost) and whether to confirm. */
-  publishPreview: admin.input(publishPreviewInput).mutation(({ ctx, input }) => publishPreview({ ctx: ctx.core, input })),
+  publishPreview: staffProcedure
+    .meta({ action: "rules.backtest" })
+    .input(publishPreviewInput)
+    .mutation(({ ctx, input }) => publishPreview({ ctx: ctx.core, input })),
 });

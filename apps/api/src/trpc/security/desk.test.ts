@@ -1,0 +1,6 @@
+// The desk: check-in (staff and kiosk), kiosk devices and the live prompts.
+// Wrong role, other practice, no session, CSRF and bad input for every procedure of the family,
+// generated from the router (testing/security-suite.ts).
+import { securitySuite } from "../../testing/security-suite.ts";
+
+securitySuite("desk");
