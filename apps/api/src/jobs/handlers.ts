@@ -3,6 +3,7 @@
 // cron (`perPractice` in each practice's timezone, or `cron` once for the install).
 import {
   addDays,
+  deleteExpiredMemberAccess,
   digestRecipients,
   enqueueMessage,
   expireCoupons,
@@ -118,6 +119,12 @@ export const jobDefinitions: JobDefinition<never>[] = [
     name: "coupons.expire",
     perPractice: "0 * * * *",
     handler: (job: PracticeJob, deps: AppDeps) => expireCoupons({ ctx: systemCtx(deps.database.db, job.data.practiceId) }),
+  },
+  {
+    /** Daily: access-audit rows (staff reads of member records) older than six years are deleted. */
+    name: "access-log.cleanup",
+    cron: "30 3 * * *",
+    handler: async (_job, deps) => ({ deleted: await deleteExpiredMemberAccess(deps.database.db) }),
   },
   {
     /** New practices get their schedules, changed timezones move them, deleted practices lose them. */

@@ -23,12 +23,14 @@ import { practiceRouter } from "./routers/practice.ts";
 import { redemptionRouter } from "./routers/redemption.ts";
 import { reportsRouter } from "./routers/reports.ts";
 import { rulesRouter } from "./routers/rules.ts";
+import { securityRouter } from "./routers/security.ts";
 import { staffRouter } from "./routers/staff.ts";
 import { webhooksRouter } from "./routers/webhooks.ts";
 
 export const appRouter = router({
   practice: practiceRouter,
   auth: authRouter,
+  security: securityRouter,
   staff: staffRouter,
   members: membersRouter,
   patientImports: patientImportsRouter,

@@ -142,11 +142,14 @@ export const authRouter = router({
         userAgent: ctx.req.headers.get("user-agent"),
         replaces: ctx.tokens.staff,
       });
+      // With a second factor the password opens no session yet: the answer is a challenge for
+      // security.completeSignIn (it grants nothing without a code).
+      if (result.secondFactorRequired) return result;
       setSessionCookie(ctx, staffCookie, result.token, result.expiresAt);
       return sessionAnswer(ctx, result);
     }),
 
-  me: staffProcedure.meta({ action: "signed-in", allowPasswordChange: true }).query(({ ctx }) => ({
+  me: staffProcedure.meta({ allowPasswordChange: true, allowEnrolment: true }).query(({ ctx }) => ({
     id: ctx.staff.actor.id,
     name: ctx.staff.name,
     email: ctx.staff.email,
@@ -154,6 +157,8 @@ export const authRouter = router({
     practiceId: ctx.staff.practiceId,
     timezone: ctx.staff.practiceTimezone,
     mustChangePassword: ctx.staff.mustChangePassword,
+    /** A second factor is required of this person and not set up yet (security.startEnrolment). */
+    mustEnrol: ctx.staff.mustEnrol,
     expiresAt: ctx.staff.expiresAt,
     /** The actions this person's role may do (core permissions.ts): the admin app shows only these. */
     can: actionsFor(ctx.staff.actor.role),
@@ -161,7 +166,7 @@ export const authRouter = router({
 
   /** Required after a temporary password; other sessions of the user end. */
   changePassword: staffProcedure
-    .meta({ action: "signed-in", allowPasswordChange: true })
+    .meta({ allowPasswordChange: true, allowEnrolment: true })
     .input(z.object({ currentPassword: Password, newPassword: NewPassword }))
     .mutation(({ ctx, input }) => changeOwnPassword(ctx.core, { ...input, sessionId: ctx.staff.sessionId })),
 
@@ -171,7 +176,7 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  signOutEverywhere: staffProcedure.meta({ action: "signed-in", allowPasswordChange: true }).mutation(async ({ ctx }) => {
+  signOutEverywhere: staffProcedure.meta({ allowPasswordChange: true, allowEnrolment: true }).mutation(async ({ ctx }) => {
     const ended = await revokeAllSessions(ctx.database.db, { staffUserId: ctx.staff.actor.id });
     clearSessionCookie(ctx, staffCookie);
     return { ended };
