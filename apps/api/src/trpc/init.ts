@@ -1,7 +1,7 @@
 // tRPC setup: context type, error mapping from domain errors (done once, here), and the
-// procedures by caller: public, staff (role via meta), member, kiosk. Integrations (API keys)
+// procedures by caller: public, staff (the action it does via meta), member, kiosk. Integrations (API keys)
 // use the plain HTTP endpoints in http/integrations.ts.
-import { type Ctx, DomainError, describeIssues, httpStatusOf, isDomainError, pgCode } from "@tally/core";
+import { type Action, type Ctx, can, DomainError, describeIssues, httpStatusOf, isDomainError, pgCode } from "@tally/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { requestIdOf, unexpectedMessage, validationIssues } from "../errors.ts";
 import type { Context } from "./context.ts";
@@ -18,8 +18,12 @@ const trpcCodeFor: Record<number, TRPCError["code"]> = {
 };
 
 export interface Meta {
-  /** staffProcedure: the role required ("admin"); any staff role when omitted. */
-  role?: "admin";
+  /** Set by the kind of procedure (public, staff, member, kiosk): who may call it at all. */
+  kind?: "public" | "staff" | "member" | "kiosk";
+  /** staffProcedure, required: the action it does (core permissions.ts), refused before it runs
+   *  to a role that may not do it; "signed-in" for any staff user (their own account, their
+   *  practice's live prompts). A staff procedure that declares none is refused to everyone. */
+  action?: Action | "signed-in";
   /** staffProcedure: callable while a temporary password still has to be changed. */
   allowPasswordChange?: boolean;
   /** staffProcedure: callable while a required second factor still has to be set up. */
@@ -58,7 +62,12 @@ const t = initTRPC
           ...shape.data,
           stack: undefined,
           httpStatus: domain ? httpStatusOf(cause) : shape.data.httpStatus,
-          appCode: domain || cause instanceof PasswordChangeRequired || cause instanceof EnrolmentRequired ? cause.code : issues ? "INVALID_INPUT" : undefined,
+          appCode:
+            domain || cause instanceof PasswordChangeRequired || cause instanceof EnrolmentRequired
+              ? cause.code
+              : issues
+                ? "INVALID_INPUT"
+                : undefined,
           details: domain ? cause.details : undefined,
           requestId,
         },
@@ -88,13 +97,14 @@ function mapDomainError<R extends { ok: boolean }>(result: R): R {
 
 export const router = t.router;
 export const middleware = t.middleware;
-export const publicProcedure = t.procedure.use(async ({ next }) => mapDomainError(await next()));
+export const publicProcedure = t.procedure.meta({ kind: "public" }).use(async ({ next }) => mapDomainError(await next()));
 
 const unauthorized = (message = "Please sign in.") => new TRPCError({ code: "UNAUTHORIZED", message });
 
-/** A signed-in staff user of the session's practice; `meta({ role: "admin" })` for admins only.
- *  ctx.core is the core Ctx for verbs: the practice always comes from the session, never input. */
-export const staffProcedure = t.procedure.use(async ({ ctx, meta, next }) => {
+/** A signed-in staff user of the session's practice whose role may do the procedure's action
+ *  (`meta({ action: "members.merge" })`, core permissions.ts: the same list the admin app shows
+ *  buttons by). ctx.core is the core Ctx for verbs: the practice always comes from the session, never input. */
+export const staffProcedure = t.procedure.meta({ kind: "staff" }).use(async ({ ctx, meta, next }) => {
   const staff = await ctx.auth.staff();
   if (!staff) throw unauthorized();
   if (staff.mustChangePassword && !meta?.allowPasswordChange) {
@@ -103,14 +113,17 @@ export const staffProcedure = t.procedure.use(async ({ ctx, meta, next }) => {
   if (staff.mustEnrol && !meta?.allowEnrolment) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-step sign-in first.", cause: new EnrolmentRequired() });
   }
-  if (meta?.role === "admin" && staff.actor.role !== "admin")
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can do this." });
   const core: Ctx = { db: ctx.database.db, practiceId: staff.practiceId, actor: staff.actor };
+  if (!meta?.action || (meta.action !== "signed-in" && !can(core, meta.action))) {
+    // As the verb's own `authorize` would answer (appCode FORBIDDEN, naming the action).
+    const refused = new DomainError("FORBIDDEN", "You are not allowed to do this.", { action: meta?.action ?? null });
+    throw new TRPCError({ code: "FORBIDDEN", message: refused.message, cause: refused });
+  }
   return mapDomainError(await next({ ctx: { staff, core } }));
 });
 
 /** A signed-in patient; leads only where `meta({ allowLead: true })`. */
-export const memberProcedure = t.procedure.use(async ({ ctx, meta, next }) => {
+export const memberProcedure = t.procedure.meta({ kind: "member" }).use(async ({ ctx, meta, next }) => {
   const member = await ctx.auth.member();
   if (!member) throw unauthorized();
   if (member.status === "lead" && !meta?.allowLead) {
@@ -121,7 +134,7 @@ export const memberProcedure = t.procedure.use(async ({ ctx, meta, next }) => {
 });
 
 /** A paired kiosk (device token); it may only act for its own practice. */
-export const kioskProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const kioskProcedure = t.procedure.meta({ kind: "kiosk" }).use(async ({ ctx, next }) => {
   const kiosk = await ctx.auth.kiosk();
   if (!kiosk) throw unauthorized("This kiosk is not paired.");
   const core: Ctx = { db: ctx.database.db, practiceId: kiosk.practiceId, actor: { kind: "kiosk", id: kiosk.deviceId } };

@@ -149,7 +149,7 @@ export const authRouter = router({
       return sessionAnswer(ctx, result);
     }),
 
-  me: staffProcedure.meta({ allowPasswordChange: true, allowEnrolment: true }).query(({ ctx }) => ({
+  me: staffProcedure.meta({ action: "signed-in", allowPasswordChange: true, allowEnrolment: true }).query(({ ctx }) => ({
     id: ctx.staff.actor.id,
     name: ctx.staff.name,
     email: ctx.staff.email,
@@ -166,7 +166,7 @@ export const authRouter = router({
 
   /** Required after a temporary password; other sessions of the user end. */
   changePassword: staffProcedure
-    .meta({ allowPasswordChange: true, allowEnrolment: true })
+    .meta({ action: "signed-in", allowPasswordChange: true, allowEnrolment: true })
     .input(z.object({ currentPassword: Password, newPassword: NewPassword }))
     .mutation(({ ctx, input }) => changeOwnPassword(ctx.core, { ...input, sessionId: ctx.staff.sessionId })),
 
@@ -176,11 +176,13 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  signOutEverywhere: staffProcedure.meta({ allowPasswordChange: true, allowEnrolment: true }).mutation(async ({ ctx }) => {
-    const ended = await revokeAllSessions(ctx.database.db, { staffUserId: ctx.staff.actor.id });
-    clearSessionCookie(ctx, staffCookie);
-    return { ended };
-  }),
+  signOutEverywhere: staffProcedure
+    .meta({ action: "signed-in", allowPasswordChange: true, allowEnrolment: true })
+    .mutation(async ({ ctx }) => {
+      const ended = await revokeAllSessions(ctx.database.db, { staffUserId: ctx.staff.actor.id });
+      clearSessionCookie(ctx, staffCookie);
+      return { ended };
+    }),
 
   member: memberRouter,
 });
