@@ -7,7 +7,7 @@ import { type Ctx, requireStaff } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { writeAuthAudit } from "./audit.ts";
 import { touchEveryMs } from "./policy.ts";
-import { hashToken, randomToken } from "./tokens.ts";
+import { hashToken, practiceToken, tokenPractice } from "./tokens.ts";
 
 /** What a key may do. Keys made before scopes existed have them all. */
 export const apiKeyScopes = [
@@ -61,12 +61,18 @@ function checkRate(rate: number | undefined): number {
   return rate;
 }
 
+/** A key naming its practice (tokens.ts: `tly_<practice id>.<random>`), and what the admin app
+ *  shows to tell keys apart (`tly_` and the random part's first characters). */
+function newApiKey(practiceId: string) {
+  const key = practiceToken("tly_", practiceId);
+  return { key, prefix: `tly_${tokenPractice(key)!.secret.slice(0, 6)}` };
+}
+
 export async function createApiKey(ctx: Ctx, input: { name: string; scopes?: readonly string[]; rateLimitPerMinute?: number }) {
   requireStaff(ctx, "admin");
   const scopes = checkScopes(input.scopes);
   const rateLimitPerMinute = checkRate(input.rateLimitPerMinute);
-  const key = randomToken("tly_");
-  const prefix = key.slice(0, 10);
+  const { key, prefix } = newApiKey(ctx.practiceId);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
@@ -99,8 +105,7 @@ export async function rotateApiKey(ctx: Ctx, input: { keyId: string; overlapHour
   const overlap = input.overlapHours ?? defaultRotationOverlapHours;
   if (!Number.isFinite(overlap) || overlap < 0 || overlap > maxRotationOverlapHours)
     throw new DomainError("INVALID_INPUT", "The overlap is 0 to 720 hours.");
-  const key = randomToken("tly_");
-  const prefix = key.slice(0, 10);
+  const { key, prefix } = newApiKey(ctx.practiceId);
   const now = new Date();
   return ctx.db.transaction(async (tx) => {
     const [old] = await tx
@@ -188,6 +193,8 @@ export interface ApiKeyPrincipal {
 
 /** The key's principal, or null when unknown, revoked or past its rotation overlap. */
 export async function resolveApiKey(db: Db, key: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
+  // Keys made before keys named their practice are found by their hash alone.
+  const routed = tokenPractice(key);
   const [row] = await db
     .select({
       id: apiKeys.id,
@@ -199,10 +206,13 @@ export async function resolveApiKey(db: Db, key: string, now = new Date()): Prom
       rateLimitPerMinute: apiKeys.rateLimitPerMinute,
     })
     .from(apiKeys)
-    .where(eq(apiKeys.keyHash, hashToken(key)));
+    .where(and(routed ? eq(apiKeys.practiceId, routed.practiceId) : undefined, eq(apiKeys.keyHash, hashToken(key))));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= touchEveryMs) {
-    await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.practiceId, row.practiceId), eq(apiKeys.id, row.id)));
   }
   return {
     kind: "apiKey",

@@ -9,13 +9,27 @@ import { authorize } from "../permissions.ts";
 import { perDatabase } from "../sql.ts";
 import { writeAuthAudit } from "./audit.ts";
 import { touchEveryMs } from "./policy.ts";
-import { hashToken, numericCode, randomToken } from "./tokens.ts";
+import { hashToken, numericCode, practiceToken, tokenPractice } from "./tokens.ts";
 
 const pairingMs = 15 * 60_000;
 
+/** A code no live pairing of any practice uses: the tablet types it before its practice is known
+ *  (found by its hash alone, the one lookup of a kiosk that is not routed by practice). */
+async function freePairingCode(db: Ctx["db"], now: Date): Promise<string> {
+  for (;;) {
+    const code = numericCode(8);
+    const [taken] = await db
+      .select({ id: kioskDevices.id })
+      .from(kioskDevices)
+      .where(and(eq(kioskDevices.pairingCodeHash, hashToken(code)), gt(kioskDevices.pairingExpiresAt, now)))
+      .limit(1);
+    if (!taken) return code;
+  }
+}
+
 export async function createKioskPairing(ctx: Ctx, input: { name: string }) {
   requireStaff(ctx, "admin");
-  const code = numericCode(8);
+  const code = await freePairingCode(ctx.db, new Date());
   const expiresAt = new Date(Date.now() + pairingMs);
   return ctx.db.transaction(async (tx) => {
     const [device] = await tx
@@ -41,11 +55,11 @@ export async function createKioskPairing(ctx: Ctx, input: { name: string }) {
 
 /** Called by the tablet (no session): a valid unexpired code becomes a device token, once. */
 export async function pairKiosk(db: Db, input: { code: string }, now = new Date()) {
-  const token = randomToken("k_");
-  // One conditional update: two tablets racing with the same code cannot both pair.
-  const [device] = await db
-    .update(kioskDevices)
-    .set({ tokenHash: hashToken(token), pairingCodeHash: null, pairingExpiresAt: null, pairedAt: now })
+  const invalid = () => new DomainError("UNAUTHORIZED", "That pairing code is not valid. Ask an admin for a new one.");
+  // The code names no practice: find its device first (across practices), then pair it there.
+  const live = await db
+    .select({ id: kioskDevices.id, practiceId: kioskDevices.practiceId })
+    .from(kioskDevices)
     .where(
       and(
         eq(kioskDevices.pairingCodeHash, hashToken(input.code.trim())),
@@ -53,8 +67,26 @@ export async function pairKiosk(db: Db, input: { code: string }, now = new Date(
         isNull(kioskDevices.revokedAt),
       ),
     )
+    .limit(2);
+  if (live.length !== 1) throw invalid();
+  const found = live[0]!;
+  // The device token names its practice, so every later lookup is routed (tokens.ts).
+  const token = practiceToken("k_", found.practiceId);
+  // One conditional update: two tablets racing with the same code cannot both pair.
+  const [device] = await db
+    .update(kioskDevices)
+    .set({ tokenHash: hashToken(token), pairingCodeHash: null, pairingExpiresAt: null, pairedAt: now })
+    .where(
+      and(
+        eq(kioskDevices.practiceId, found.practiceId),
+        eq(kioskDevices.id, found.id),
+        eq(kioskDevices.pairingCodeHash, hashToken(input.code.trim())),
+        gt(kioskDevices.pairingExpiresAt, now),
+        isNull(kioskDevices.revokedAt),
+      ),
+    )
     .returning({ id: kioskDevices.id, name: kioskDevices.name, practiceId: kioskDevices.practiceId });
-  if (!device) throw new DomainError("UNAUTHORIZED", "That pairing code is not valid. Ask an admin for a new one.");
+  if (!device) throw invalid();
   const [practice] = await db
     .select({ slug: practices.slug, name: practices.name })
     .from(practices)
@@ -70,40 +102,58 @@ export interface KioskPrincipal {
   practiceTimezone: string;
 }
 
-// Built once per database: every kiosk request runs it.
+const kioskDeviceColumns = {
+  id: kioskDevices.id,
+  name: kioskDevices.name,
+  practiceId: kioskDevices.practiceId,
+  revokedAt: kioskDevices.revokedAt,
+  lastSeenAt: kioskDevices.lastSeenAt,
+  timezone: practices.timezone,
+};
+// Built once per database: every kiosk request runs one (cached until the next write).
 const kioskDeviceQuery = perDatabase((db: Db) =>
   db
-    .select({
-      id: kioskDevices.id,
-      name: kioskDevices.name,
-      practiceId: kioskDevices.practiceId,
-      revokedAt: kioskDevices.revokedAt,
-      lastSeenAt: kioskDevices.lastSeenAt,
-      timezone: practices.timezone,
-    })
+    .select(kioskDeviceColumns)
+    .from(kioskDevices)
+    .innerJoin(practices, eq(practices.id, kioskDevices.practiceId))
+    .where(and(eq(kioskDevices.practiceId, sql.placeholder("practiceId")), eq(kioskDevices.tokenHash, sql.placeholder("tokenHash"))))
+    .prepare("kiosk_device"),
+);
+/** Device tokens made before tokens named their practice: by the hash alone. */
+const legacyKioskDeviceQuery = perDatabase((db: Db) =>
+  db
+    .select(kioskDeviceColumns)
     .from(kioskDevices)
     .innerJoin(practices, eq(practices.id, kioskDevices.practiceId))
     .where(eq(kioskDevices.tokenHash, sql.placeholder("tokenHash")))
-    .prepare("kiosk_device"),
+    .prepare("kiosk_device_legacy"),
 );
 
 type KioskRow = Awaited<ReturnType<ReturnType<typeof kioskDeviceQuery>["execute"]>>[number];
+
+async function findKioskDevice(db: Db, token: string): Promise<KioskRow | undefined> {
+  const routed = tokenPractice(token);
+  const tokenHash = hashToken(token);
+  const rows = routed
+    ? await kioskDeviceQuery(db).execute({ practiceId: routed.practiceId, tokenHash })
+    : await legacyKioskDeviceQuery(db).execute({ tokenHash });
+  return rows[0];
+}
 /** Devices whose last-seen time is being written now. */
 const touching = new Set<string>();
 const kioskDeviceCache = cachePerDatabase<string, KioskRow | undefined>(["kiosk_devices", "practices"]);
 
 export async function resolveKioskDevice(db: Db, token: string, now = new Date()): Promise<KioskPrincipal | null> {
-  const row = await kioskDeviceCache(db).get(
-    db,
-    token,
-    async () => (await kioskDeviceQuery(db).execute({ tokenHash: hashToken(token) }))[0],
-  );
+  const row = await kioskDeviceCache(db).get(db, token, () => findKioskDevice(db, token));
   if (!row || row.revokedAt) return null;
   if ((!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) && !touching.has(row.id)) {
     // One touch at a time per device: the requests arriving meanwhile read the same stale row.
     touching.add(row.id);
     try {
-      await db.update(kioskDevices).set({ lastSeenAt: now }).where(eq(kioskDevices.id, row.id));
+      await db
+        .update(kioskDevices)
+        .set({ lastSeenAt: now })
+        .where(and(eq(kioskDevices.practiceId, row.practiceId), eq(kioskDevices.id, row.id)));
     } finally {
       touching.delete(row.id);
     }

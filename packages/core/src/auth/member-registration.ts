@@ -2,7 +2,7 @@
 // signs them in) and self-registration from the public contact form (a lead with limited
 // access, signed in). The member/lead verbs of core do the domain work; this adds the session.
 import { type Db, invitations, members, practices } from "@tally/db";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { acceptInvitation, recordFirstLogin } from "../members/invitations.ts";
@@ -30,7 +30,7 @@ export async function acceptInvitationAndSignIn(
   const [inv] = await db
     .select({ memberId: invitations.memberId })
     .from(invitations)
-    .where(eq(invitations.tokenHash, hashToken(input.token)));
+    .where(and(eq(invitations.practiceId, practiceId), eq(invitations.tokenHash, hashToken(input.token))));
   if (!inv) throw new DomainError("NOT_FOUND", "This invitation link is not valid or was already used.");
   const ctx: Ctx = { db, practiceId, actor: { kind: "member", id: inv.memberId } };
   const accepted = await acceptInvitation({ ctx, input: { token: input.token, password: input.password } });

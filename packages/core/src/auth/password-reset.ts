@@ -16,9 +16,11 @@ function sign(secret: string, memberId: string, expires: number, passwordHash: s
   return createHmac("sha256", secret).update(`reset|${memberId}|${expires}|${passwordHash}`).digest("base64url");
 }
 
-export function passwordResetToken(secret: string, memberId: string, passwordHash: string, now = Date.now()) {
+/** `<practice id>.<member id>.<expires>.<signature>`: the practice routes the lookup (the link is
+ *  opened before anything else names it); the signature covers the member. */
+export function passwordResetToken(secret: string, practiceId: string, memberId: string, passwordHash: string, now = Date.now()) {
   const expires = now + resetTtlMs;
-  return `${memberId}.${expires}.${sign(secret, memberId, expires, passwordHash)}`;
+  return `${practiceId}.${memberId}.${expires}.${sign(secret, memberId, expires, passwordHash)}`;
 }
 
 const invalid = () => new DomainError("INVALID_INPUT", "This reset link is not valid any more. Ask for a new one.");
@@ -52,7 +54,7 @@ export async function requestPasswordReset(db: Db, input: { practice: string; em
     practiceName: row.practiceName,
     firstName: row.firstName,
     email: row.email,
-    token: passwordResetToken(secret, row.id, row.passwordHash),
+    token: passwordResetToken(secret, row.practiceId, row.id, row.passwordHash),
   };
 }
 
@@ -60,13 +62,17 @@ export async function requestPasswordReset(db: Db, input: { practice: string; em
 export async function resetPassword(db: Db, input: { token: string; password: string }, secret: string, now = Date.now()) {
   if (input.password.length < minPasswordLength)
     throw new DomainError("INVALID_INPUT", `Choose a password of at least ${minPasswordLength} characters.`);
-  const [memberId, expiresText, signature] = input.token.split(".");
+  // Links sent before they named the practice have three parts.
+  const parts = input.token.split(".");
+  const [practiceId, memberId, expiresText, signature] = parts.length === 3 ? [undefined, ...parts] : parts;
   const expires = Number(expiresText);
-  if (!memberId || !signature || !Number.isSafeInteger(expires) || expires < now || !/^[0-9a-f-]{36}$/.test(memberId)) throw invalid();
+  const isId = (v: string | undefined) => !!v && /^[0-9a-f-]{36}$/.test(v);
+  if (!isId(memberId) || !signature || !Number.isSafeInteger(expires) || expires < now || (practiceId !== undefined && !isId(practiceId)))
+    throw invalid();
   const [m] = await db
     .select({ id: members.id, passwordHash: members.passwordHash, practiceId: members.practiceId })
     .from(members)
-    .where(eq(members.id, memberId));
+    .where(and(practiceId ? eq(members.practiceId, practiceId) : undefined, eq(members.id, memberId!)));
   if (!m?.passwordHash) throw invalid();
   const expected = Buffer.from(sign(secret, m.id, expires, m.passwordHash));
   const given = Buffer.from(signature);
@@ -74,7 +80,7 @@ export async function resetPassword(db: Db, input: { token: string; password: st
   await db
     .update(members)
     .set({ passwordHash: await hashPassword(input.password), updatedAt: new Date(now) })
-    .where(eq(members.id, m.id));
+    .where(and(eq(members.practiceId, m.practiceId), eq(members.id, m.id)));
   await revokeAllSessions(db, { memberId: m.id });
   await db.transaction((tx) =>
     writeAuthAudit(tx, {

@@ -4,6 +4,23 @@ import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 
 /** A URL-safe random token with 256 bits of entropy. */
 export const randomToken = (prefix = "") => prefix + randomBytes(32).toString("base64url");
 
+const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const namesPractice = new RegExp(`^([a-z]+_)?(${uuid})\\.([A-Za-z0-9_-]+)$`);
+
+/**
+ * A secret looked up before its practice is known (session cookies, kiosk device tokens, API
+ * keys): `<prefix><practice id>.<random>`. The practice id routes the lookup to the practice's
+ * shard (`where practice_id = … and token_hash = …`); the stored hash covers the whole token, so
+ * changing the practice part finds nothing.
+ */
+export const practiceToken = (prefix: string, practiceId: string) => `${prefix}${practiceId}.${randomBytes(32).toString("base64url")}`;
+
+/** The practice a token names, and its random part; null for a token made before tokens named one. */
+export function tokenPractice(token: string): { practiceId: string; secret: string } | null {
+  const m = namesPractice.exec(token);
+  return m ? { practiceId: m[2]!, secret: m[3]! } : null;
+}
+
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** A short numeric code a person can type (kiosk pairing). */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { members, practices, rewards } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,6 +145,11 @@ describe("member overview (portal)", () => {
     expect(await requestPasswordReset(t.db, { practice: practice!.slug, email: "nobody@example.com" }, "s3cret")).toBeNull();
     const reset = await requestPasswordReset(t.db, { practice: practice!.slug, email: "ANA@example.com" }, "s3cret");
     expect(reset?.memberId).toBe(ana);
+    // The link names its practice (the lookup is routed by it); another practice's id finds nothing.
+    expect(reset!.token.startsWith(`${p.id}.`)).toBe(true);
+    await expect(
+      resetPassword(t.db, { token: reset!.token.replace(p.id, randomUUID()), password: "new-password-1" }, "s3cret"),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
     await expect(resetPassword(t.db, { token: reset!.token, password: "short" }, "s3cret")).rejects.toMatchObject({
       code: "INVALID_INPUT",
     });
@@ -157,9 +163,12 @@ describe("member overview (portal)", () => {
     await expect(resetPassword(t.db, { token: reset!.token, password: "another-pass-1" }, "s3cret")).rejects.toMatchObject({
       code: "INVALID_INPUT",
     });
-    const expired = passwordResetToken("s3cret", ana, after!.passwordHash!, Date.now() - 2 * 3_600_000);
+    const expired = passwordResetToken("s3cret", p.id, ana, after!.passwordHash!, Date.now() - 2 * 3_600_000);
     await expect(resetPassword(t.db, { token: expired, password: "another-pass-1" }, "s3cret")).rejects.toMatchObject({
       code: "INVALID_INPUT",
     });
+    // A link sent before links named the practice (member.expires.signature) still works.
+    const legacy = passwordResetToken("s3cret", p.id, ana, after!.passwordHash!).split(".").slice(1).join(".");
+    await resetPassword(t.db, { token: legacy, password: "another-pass-1" }, "s3cret");
   });
 });

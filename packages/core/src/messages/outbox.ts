@@ -642,15 +642,22 @@ async function setOptOut(
   }
 }
 
-/** The token a message's unsubscribe link carries: `<message id>.<random>` (the random part is stored on the message). */
-export const unsubscribeToken = (m: Pick<MessageRecord, "id" | "data">) =>
-  typeof m.data.unsubscribeToken === "string" ? `${m.id}.${m.data.unsubscribeToken}` : null;
+/** The token a message's unsubscribe link carries: `<practice id>.<message id>.<random>` (the random
+ *  part is stored on the message; the practice routes the lookup, the link naming nothing else). */
+export const unsubscribeToken = (m: Pick<MessageRecord, "id" | "practiceId" | "data">) =>
+  typeof m.data.unsubscribeToken === "string" ? `${m.practiceId}.${m.id}.${m.data.unsubscribeToken}` : null;
 
 /** What a one-click unsubscribe link stops (no session: the token is the proof). */
 export async function unsubscribeTarget(db: Db, token: string) {
-  const [id, secret] = token.split(".");
-  if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) return null;
-  const [m] = await db.select().from(messages).where(eq(messages.id, id));
+  // Links sent before they named the practice: `<message id>.<random>`.
+  const parts = token.split(".");
+  const [practiceId, id, secret] = parts.length === 2 ? [undefined, ...parts] : parts;
+  const isId = (v: string | undefined) => !!v && /^[0-9a-f-]{36}$/.test(v);
+  if (!isId(id) || !secret || (practiceId !== undefined && !isId(practiceId))) return null;
+  const [m] = await db
+    .select()
+    .from(messages)
+    .where(and(practiceId ? eq(messages.practiceId, practiceId) : undefined, eq(messages.id, id!)));
   const stored = typeof m?.data.unsubscribeToken === "string" ? m.data.unsubscribeToken : null;
   if (!m?.memberId || !stored || stored.length !== secret.length || !timingSafeEqual(Buffer.from(stored), Buffer.from(secret))) return null;
   const [practice] = await db.select({ name: practices.name }).from(practices).where(eq(practices.id, m.practiceId));
