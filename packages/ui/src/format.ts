@@ -18,8 +18,14 @@ export function formatPoints(points: number, options: FormatOptions & { signed?:
   const number = new Intl.NumberFormat(locale, {
     signDisplay: options.signed ? "exceptZero" : "auto",
   }).format(points);
+  return `${number} ${pointsWord(points, { locale })}`;
+}
+
+/** The word after a number of points, in the locale's language and plural form: "pts", "punto". */
+export function pointsWord(points: number, options: FormatOptions = {}): string {
+  const locale = options.locale ?? "en-US";
   const words = pointWords[new Intl.Locale(locale).language] ?? pointWords.en!;
-  return `${number} ${words[new Intl.PluralRules(locale).select(Math.abs(points))] ?? words.other}`;
+  return words[new Intl.PluralRules(locale).select(Math.abs(points))] ?? words.other;
 }
 
 /** Integer cents to currency: 125000 -> "$1,250.00", 125050 -> "$1,250.50". */

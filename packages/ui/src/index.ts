@@ -23,6 +23,7 @@ export {
   formatRelative,
   formatTime,
   localeOf,
+  pointsWord,
 } from "./format.ts";
 export {
   expiringText,

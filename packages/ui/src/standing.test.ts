@@ -31,4 +31,14 @@ describe("standing in plain words", () => {
     expect(expiringText({ points: 120, at: "2027-01-10T03:00:00.000Z" }, "America/New_York")).toBe("120 pts expire on Jan 9, 2027");
     expect(notYetAvailableText({ points: 1, at: "2026-03-01T10:00:00.000Z" }, "UTC")).toBe("1 pt can be used from Mar 1, 2026");
   });
+
+  it("speaks Spanish with es-US numbers, money, dates and plurals", () => {
+    expect(tierValueText(tier("spend", 123456, null), "es")).toBe("$1,234.56 gastados en los últimos 12 meses");
+    expect(nextTierText(tier("points", 940, { tier: "Oro", from: 2000, needed: 1060 }), "es")).toBe(
+      "Gane 1,060 puntos más para llegar a Oro",
+    );
+    expect(nextTierText(tier("visits", 3, { tier: "Oro", from: 4, needed: 1 }), "es")).toBe("1 visita más para llegar a Oro");
+    expect(multiplierText(tier("spend", 1, null, 125), "es")).toBe("×1.25 puntos");
+    expect(expiringText({ points: 120, at: "2027-01-10T12:00:00.000Z" }, "UTC", "es")).toBe("120 puntos caducan el 10 ene 2027");
+  });
 });

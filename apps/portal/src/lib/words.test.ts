@@ -11,6 +11,12 @@ describe("activity in plain words", () => {
     expect(activityWhy(line)).toBe("Spend points");
   });
 
+  it("speaks Spanish with es-US numbers and dates", () => {
+    const line = { kind: "earn", points: 1234, ruleName: null, note: null, eventType: "invoice.paid", at: "2026-05-01T15:00:00Z" };
+    expect(activitySentence(line, tz, now, "es")).toBe("+1,234 puntos — visita el 1 may");
+    expect(activitySentence({ ...line, kind: "redemption", points: -1 }, tz, now, "es")).toBe("-1 punto — premio canjeado el 1 may");
+  });
+
   it("uses the local date, not UTC, near midnight", () => {
     // 03:00 UTC on May 2 is still May 1 in Chicago.
     expect(formatDay("2026-05-02T03:00:00Z", tz, now)).toBe("May 1");
@@ -52,5 +58,7 @@ describe("next reward", () => {
     expect(shortBy(380, 500)).toBe("You need 120 more points");
     expect(shortBy(499, 500)).toBe("You need 1 more point");
     expect(shortBy(500, 500)).toBeNull();
+    expect(shortBy(380, 1500, "es")).toBe("Le faltan 1,120 puntos");
+    expect(shortBy(499, 500, "es")).toBe("Le falta 1 punto");
   });
 });

@@ -1,6 +1,7 @@
 // Plain words for the portal: each ledger line as a sentence ("+24 pts — visit on May 1"),
 // dates in the practice's timezone, and progress toward the next reward. Pure, so it is tested.
 import { formatDayTime, formatDay as formatDayWith, formatPoints } from "@tally/ui/format";
+import { intlLocale, type Lang } from "@tally/ui/language";
 
 /** May 1 (this year) or May 1, 2025, in the practice's timezone (the one formatter, @tally/ui/format). */
 export function formatDay(at: Date | string, timeZone: string, now: Date = new Date(), locale?: string): string {
@@ -12,7 +13,7 @@ export function formatDateTime(at: Date | string, timeZone: string, locale?: str
   return formatDayTime(at, timeZone, locale ? { locale } : {});
 }
 
-const eventWords: Record<string, string> = {
+const eventWordsEn: Record<string, string> = {
   "invoice.paid": "visit",
   "invoice.voided": "cancelled payment",
   "visit.checked_in": "check-in",
@@ -37,15 +38,58 @@ export interface ActivityLine {
   at: Date | string;
 }
 
+const eventWordsEs: Record<string, string> = {
+  "invoice.paid": "visita",
+  "invoice.voided": "pago cancelado",
+  "visit.checked_in": "llegada",
+  "consent.given": "permiso de fotos",
+  "survey.submitted": "control del tratamiento",
+  "referral.converted": "amigo invitado",
+  "review.posted": "reseña",
+  "qr.scanned": "código QR",
+  "marketplace.participated": "participación",
+  "member.registered": "registro",
+  "member.first_login": "primer inicio de sesión",
+  "member.birthday": "cumpleaños",
+  "action.approved": "acción completada",
+};
+
+const kindWords = {
+  en: {
+    redemption: "reward redeemed",
+    refund: "points returned",
+    added: "added by the practice",
+    takenOff: "taken off by the practice",
+    reversal: "payment cancelled",
+    expiry: "points expired",
+    milestone: "milestone reached",
+    points: "points",
+    on: (what: string, day: string) => `${what} on ${day}`,
+  },
+  es: {
+    redemption: "premio canjeado",
+    refund: "puntos devueltos",
+    added: "añadidos por la consulta",
+    takenOff: "quitados por la consulta",
+    reversal: "pago cancelado",
+    expiry: "puntos caducados",
+    milestone: "meta alcanzada",
+    points: "puntos",
+    on: (what: string, day: string) => `${what} el ${day}`,
+  },
+} as const;
+
 /** What happened, in a few words: "visit", "redeemed a reward", "added by the practice". */
-export function activityWhat(line: ActivityLine): string {
-  if (line.kind === "redemption") return "reward redeemed";
-  if (line.kind === "refund") return "points returned";
-  if (line.kind === "adjustment") return line.points >= 0 ? "added by the practice" : "taken off by the practice";
-  if (line.kind === "reversal") return "payment cancelled";
-  if (line.kind === "expiry") return "points expired";
-  if (line.kind === "milestone") return "milestone reached";
-  return (line.eventType && eventWords[line.eventType]) || "points";
+export function activityWhat(line: ActivityLine, lang: Lang = "en"): string {
+  const w = kindWords[lang];
+  if (line.kind === "redemption") return w.redemption;
+  if (line.kind === "refund") return w.refund;
+  if (line.kind === "adjustment") return line.points >= 0 ? w.added : w.takenOff;
+  if (line.kind === "reversal") return w.reversal;
+  if (line.kind === "expiry") return w.expiry;
+  if (line.kind === "milestone") return w.milestone;
+  const events = lang === "es" ? eventWordsEs : eventWordsEn;
+  return (line.eventType && events[line.eventType]) || w.points;
 }
 
 /** The reason shown under the line: the rule's name, or the staff note. */
@@ -55,9 +99,11 @@ export function activityWhy(line: ActivityLine): string | null {
   return null;
 }
 
-/** "+24 pts — visit on May 1" */
-export function activitySentence(line: ActivityLine, timeZone: string, now = new Date()): string {
-  return `${formatPoints(line.points, { signed: true })} — ${activityWhat(line)} on ${formatDay(line.at, timeZone, now)}`;
+/** "+24 pts — visit on May 1" ("+24 puntos — visita el 1 may") */
+export function activitySentence(line: ActivityLine, timeZone: string, now = new Date(), lang: Lang = "en"): string {
+  const locale = intlLocale(lang);
+  const day = formatDay(line.at, timeZone, now, locale);
+  return `${formatPoints(line.points, { signed: true, locale })} — ${kindWords[lang].on(activityWhat(line, lang), day)}`;
 }
 
 export interface Priced {
@@ -82,9 +128,14 @@ export function nextReward<T extends Priced>(
   return { reward: target, needed, fraction };
 }
 
-/** "You need 120 more points" / "You have enough points" */
-export function shortBy(balance: number, price: number): string | null {
+/** "You need 120 more points" ("Le faltan 120 puntos"); null when the balance covers it. */
+export function shortBy(balance: number, price: number, lang: Lang = "en"): string | null {
   const needed = price - balance;
   if (needed <= 0) return null;
-  return `You need ${needed.toLocaleString("en-US")} more ${needed === 1 ? "point" : "points"}`;
+  const locale = intlLocale(lang);
+  const count = new Intl.NumberFormat(locale).format(needed);
+  const one = new Intl.PluralRules(locale).select(needed) === "one";
+  return lang === "es"
+    ? `Le ${one ? "falta" : "faltan"} ${count} ${one ? "punto" : "puntos"}`
+    : `You need ${count} more ${one ? "point" : "points"}`;
 }

@@ -6,8 +6,11 @@ import type { LayoutServerLoad } from "./$types";
 // Before sign-in the practice comes from the link (?practice=), the TALLY_PRACTICE override or the
 // install's default practice (Settings → Practice).
 export const load: LayoutServerLoad = async (event) => {
+  // The page's language (hooks.server.ts); the browser reads the texts' language from it.
+  const lang = event.locals.lang;
   const slug = await practiceSlug(event);
   const fallback = (notSetUp: boolean) => ({
+    lang,
     notSetUp,
     practice: { slug: slug ?? "", name: TALLY_PRACTICE_NAME, status: "on" as const, timezone: "America/Chicago", programDescription: "" },
     practiceName: TALLY_PRACTICE_NAME,
@@ -17,6 +20,7 @@ export const load: LayoutServerLoad = async (event) => {
   try {
     const p = await api(event).practice.public.query({ slug });
     return {
+      lang,
       notSetUp: false,
       practice: { slug, name: p.name, status: p.status, timezone: p.timezone, programDescription: p.programDescription },
       practiceName: p.name,

@@ -9,6 +9,7 @@ import { TALLY_API_URL } from "$app/env/private";
 interface EventLike {
   request: Request;
   getClientAddress(): string;
+  locals?: Partial<App.Locals>;
 }
 
 export function api(event: EventLike): ApiClient {
@@ -23,6 +24,8 @@ export function api(event: EventLike): ApiClient {
     headers: {
       cookie: event.request.headers.get("cookie") ?? "",
       "user-agent": event.request.headers.get("user-agent") ?? "",
+      // The page's language: the API answers with the practice's texts in it.
+      "accept-language": event.locals?.lang ?? event.request.headers.get("accept-language") ?? "",
     },
     clientAddress: address || undefined,
   });
