@@ -20,16 +20,13 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { staffCookie } from "../context.ts";
 import { setSessionCookie } from "../cookies.ts";
-import { limitRate, type Meta, publicProcedure, router, staffProcedure } from "../init.ts";
+import { limitRate, publicProcedure, router, staffProcedure } from "../init.ts";
 import { sessionAnswer } from "../session-answer.ts";
 
 const Code = z.string().trim().min(6).max(40);
-/** Who may call a procedure, said both as the role and as the permission action (init.ts reads one). */
-const needs = (role: "admin" | undefined, action: string, extra: Pick<Meta, "allowEnrolment" | "allowPasswordChange"> = {}) =>
-  ({ role, action, ...extra }) as unknown as Meta;
-const own = staffProcedure.meta(needs(undefined, "signed-in"));
+const own = staffProcedure.meta({ action: "signed-in" });
 /** What someone who must set up a second factor may still call (and someone with a temporary password). */
-const enrolling = staffProcedure.meta(needs(undefined, "signed-in", { allowEnrolment: true, allowPasswordChange: true }));
+const enrolling = staffProcedure.meta({ action: "signed-in", allowEnrolment: true, allowPasswordChange: true });
 
 export const securityRouter = router({
   /** The second step of a staff sign-in: the challenge the password step answered and a code. */
@@ -82,19 +79,19 @@ export const securityRouter = router({
   /** Who must use a second factor: admins (always) or everyone. */
   rule: enrolling.query(async ({ ctx }) => ({ mfaRequired: await practiceMfaRule(ctx.database.db, ctx.staff.practiceId) })),
   setRule: staffProcedure
-    .meta(needs("admin", "practices.updateSettings"))
+    .meta({ action: "practices.updateSettings" })
     .input(z.object({ mfaRequired: z.enum(["admins", "everyone"]) }))
     .mutation(({ ctx, input }) => setPracticeMfaRule(ctx.core, input)),
 
   /** An admin resets a staff user's second factor (a lost phone); their sessions end. */
   resetStaff: staffProcedure
-    .meta(needs("admin", "staff.manage"))
+    .meta({ action: "staff.manage" })
     .input(z.object({ staffUserId: z.uuid() }))
     .mutation(({ ctx, input }) => resetStaffSecondFactor(ctx.core, input)),
 
   /** Staff reads of member records, per member or per staff user, newest first. */
   accessLog: staffProcedure
-    .meta(needs("admin", "audit.list"))
+    .meta({ action: "audit.list" })
     .input(
       z.object({ memberId: z.uuid().optional(), staffUserId: z.uuid().optional(), limit: z.number().int().min(1).max(1000).optional() }),
     )
@@ -102,10 +99,10 @@ export const securityRouter = router({
 
   /** The same as CSV (up to 50,000 rows). */
   accessLogCsv: staffProcedure
-    .meta(needs("admin", "audit.list"))
+    .meta({ action: "audit.list" })
     .input(z.object({ memberId: z.uuid().optional(), staffUserId: z.uuid().optional() }))
     .query(async ({ ctx, input }) => ({
-      filename: `access-log-${input.memberId ? `member-${input.memberId}` : `staff-${input.staffUserId}`}.csv`,
+      filename: `access-log-${input.memberId ? "member" : "staff"}-${new Date().toISOString().slice(0, 10)}.csv`,
       csv: await exportMemberAccessCsv(ctx.core, input),
     })),
 });
