@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { filterProducts, valuesText } from "./gift-card-products.ts";
 import { emptyReward, parseReward, rewardValuesOf } from "./reward-form.ts";
 
 describe("parseReward", () => {
@@ -76,4 +77,47 @@ test("rewardValuesOf round-trips", () => {
   });
   expect(values.value).toBe("25.50");
   expect(parseReward(values).input).toMatchObject({ valueCents: 2550, enabled: false });
+});
+
+describe("gift card products", () => {
+  const products = [
+    {
+      id: "SBUX-5",
+      name: "Starbucks eGift",
+      brand: "Starbucks",
+      currency: "USD",
+      denominations: [500, 1000, 2500],
+      minCents: null,
+      maxCents: null,
+    },
+    { id: "AMZN-10", name: "Amazon.com Gift Card", brand: "Amazon", currency: "USD", denominations: null, minCents: 100, maxCents: 50_000 },
+  ];
+  const card = (providerSku: string, value: string) => ({
+    ...emptyReward("gift_card"),
+    name: "Card",
+    pointsPrice: "500",
+    providerSku,
+    value,
+  });
+
+  test("the value is checked against the picked product's denominations or range", () => {
+    expect(parseReward(card("SBUX-5", "7"), products).errors).toEqual({
+      value: "Starbucks comes in $5, $10, $25 only: pick one of those.",
+    });
+    expect(parseReward(card("SBUX-5", "10"), products).input).toMatchObject({ providerSku: "SBUX-5", valueCents: 1000 });
+    expect(parseReward(card("AMZN-10", "600"), products).errors).toEqual({ value: "Amazon goes up to $500." });
+    expect(parseReward(card("AMZN-10", "0.50"), products).errors).toEqual({ value: "Amazon starts at $1." });
+    expect(parseReward(card("", "10"), products).errors).toEqual({ providerSku: "Pick the product this card is." });
+    // A code not in the list (typed when the catalog could not be read) is left to the API.
+    expect(parseReward(card("OTHER", "7"), products).input).toMatchObject({ providerSku: "OTHER" });
+  });
+
+  test("how the values read, and the search keeps the picked product", () => {
+    expect(valuesText(products[0]!)).toBe("$5, $10, $25");
+    expect(valuesText(products[1]!)).toBe("$1 to $500");
+    expect(valuesText({ ...products[1]!, minCents: null, maxCents: null })).toBe("any value");
+    expect(filterProducts(products, "amaz", "").map((p) => p.id)).toEqual(["AMZN-10"]);
+    expect(filterProducts(products, "amaz", "SBUX-5").map((p) => p.id)).toEqual(["SBUX-5", "AMZN-10"]);
+    expect(filterProducts(products, "  ", "").map((p) => p.id)).toEqual(["SBUX-5", "AMZN-10"]);
+  });
 });

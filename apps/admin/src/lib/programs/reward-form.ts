@@ -1,5 +1,6 @@
 // The rewards catalog form: what the admin types, checked and turned into the API's input.
 import { dollarsToCents } from "../rules/builder.ts";
+import { faceValueError, type GiftCardProductView } from "./gift-card-products.ts";
 
 export type RewardKind = "gift_card" | "in_house" | "coupon";
 
@@ -65,8 +66,12 @@ export function rewardValuesFrom(form: FormData): RewardValues {
   };
 }
 
-/** Checks the form; errors are keyed by field name and say what to do. */
-export function parseReward(v: RewardValues): { input: RewardInput | null; errors: Record<string, string> } {
+/** Checks the form; errors are keyed by field name and say what to do. A gift card's value is
+ *  checked against its product when the provider's products are given. */
+export function parseReward(
+  v: RewardValues,
+  products: GiftCardProductView[] = [],
+): { input: RewardInput | null; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!v.name) errors.name = "Give the reward a name patients will recognise.";
   else if (v.name.length > 200) errors.name = "Keep the name under 200 characters.";
@@ -88,7 +93,13 @@ export function parseReward(v: RewardValues): { input: RewardInput | null; error
     valueCents = dollarsToCents(v.value);
     if (valueCents === null || valueCents <= 0) errors.value = "Enter the card's value in dollars, like 25.";
     providerSku = v.providerSku || null;
-    if (!providerSku) errors.providerSku = "Enter the provider's product code for this card (see the provider's catalog).";
+    if (!providerSku)
+      errors.providerSku = products.length
+        ? "Pick the product this card is."
+        : "Enter the provider's product code for this card (see the provider's catalog).";
+    const product = products.find((p) => p.id === providerSku);
+    const problem = product && valueCents !== null && valueCents > 0 ? faceValueError(product, valueCents) : null;
+    if (problem) errors.value = problem;
   }
   let couponCode: string | null = null;
   let couponValidDays: number | null = null;

@@ -37,6 +37,7 @@ export const actions: Actions = {
           giftProvider === "tremendous"
             ? {
                 provider: "tremendous",
+                baseUrl: text(form, "giftCardBaseUrl") || null,
                 credentials: has("tremendousApiKey", "tremendousFunding")
                   ? { apiKey: text(form, "tremendousApiKey"), fundingSourceId: text(form, "tremendousFunding") }
                   : undefined,
@@ -44,6 +45,7 @@ export const actions: Actions = {
             : giftProvider === "tango"
               ? {
                   provider: "tango",
+                  baseUrl: text(form, "giftCardBaseUrl") || null,
                   credentials: has("tangoPlatformName", "tangoPlatformKey")
                     ? {
                         platformName: text(form, "tangoPlatformName"),
