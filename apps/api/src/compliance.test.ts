@@ -5,6 +5,7 @@
 import { ledgerEntries, members } from "@tally/db";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobDefinitions } from "./jobs/handlers.ts";
 import { type ImportJobData, runImportJob } from "./jobs/import-job.ts";
 import { createHarness, type Harness, type TestClient } from "./testing/harness.ts";
 import { rowsOf } from "./testing/procedures.ts";
@@ -214,6 +215,45 @@ describe("compliance: inducement guardrails and patient data requests (API)", ()
       sql`select action from audit_log where target_id = ${ana.id} and action like 'members.%'`,
     );
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["members.setExclusion", "members.exportData", "members.erase"]));
+  });
+
+  it("retention: the daily job removes line items from invoices older than the practice's setting, keeping totals and the ledger", async () => {
+    const post = (invoiceId: string, date: string) =>
+      h.request("/api/v1/invoices", {
+        method: "POST",
+        headers: bearer(),
+        body: JSON.stringify({
+          invoices: [
+            {
+              externalMemberId: ben.externalId,
+              invoiceId,
+              date,
+              status: "paid",
+              lines: [
+                { code: "D1110", amount: "60.00" },
+                { code: "D0120", amount: "15.50" },
+              ],
+            },
+          ],
+        }),
+      });
+    const old = new Date(Date.now() - 3 * 365 * 86_400_000).toISOString().slice(0, 10);
+    const recent = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    expect((await post("RET-OLD", old)).status).toBe(200);
+    expect((await post("RET-NEW", recent)).status).toBe(200);
+    const ledgerBefore = await entriesOf(ben.id);
+    const job = jobDefinitions.find((d) => d.name === "retention.line-items")!;
+    const run = () => job.handler({ data: { practiceId: P() } } as never, h.app.deps);
+    expect(await run()).toEqual({ stripped: 0 });
+    await admin.practice.updateSettings.mutate({ lineItemRetentionYears: 2 });
+    expect(await run()).toEqual({ stripped: 1 });
+    const invoiceOf = async (id: string) =>
+      (await rowsOf<{ invoice: unknown }>(h, sql`select payload->'invoice' as invoice from events where external_id like ${`%${id}%`}`))[0]!
+        .invoice;
+    expect(await invoiceOf("RET-OLD")).toMatchObject({ lines: [], total: "75.50", linesRemoved: true });
+    expect(await invoiceOf("RET-NEW")).toMatchObject({ lines: [{ code: "D1110" }, { code: "D0120" }] });
+    expect(await entriesOf(ben.id)).toEqual(ledgerBefore);
+    await admin.practice.updateSettings.mutate({ lineItemRetentionYears: null });
   });
 
   /** Every text-like column of every table holding this text: a dump of the database, searched. */

@@ -12,6 +12,7 @@ import {
   runBirthdays,
   runExpirySweep,
   startOfLocalDay,
+  stripExpiredLineItems,
   systemCtx,
 } from "@tally/core";
 import { practices } from "@tally/db";
@@ -125,6 +126,12 @@ export const jobDefinitions: JobDefinition<never>[] = [
     name: "access-log.cleanup",
     cron: "30 3 * * *",
     handler: async (_job, deps) => ({ deleted: await deleteExpiredMemberAccess(deps.database.db) }),
+  },
+  {
+    /** Daily, per practice: invoice line items older than the practice's retention (if it set one) are removed. */
+    name: "retention.line-items",
+    perPractice: "0 3 * * *",
+    handler: (job: PracticeJob, deps: AppDeps) => stripExpiredLineItems(systemCtx(deps.database.db, job.data.practiceId)),
   },
   {
     /** New practices get their schedules, changed timezones move them, deleted practices lose them. */
