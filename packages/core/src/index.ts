@@ -33,7 +33,6 @@ export * from "./events/record-event.ts";
 export { pgCode } from "./events/record-events.ts";
 export * from "./events/schemas.ts";
 export * from "./imports/csv-rows.ts";
-export * from "./i18n/translations.ts";
 export * from "./imports/import-invoices.ts";
 export * from "./imports/import-jobs.ts";
 export * from "./imports/import-plain-csv.ts";
