@@ -1,6 +1,7 @@
 // Who is acting, for which practice, on which database: passed to every verb.
 import type { Db } from "@tally/db";
 import { DomainError } from "./errors.ts";
+import type { Locale } from "./i18n/locale.ts";
 
 export type Actor =
   | { kind: "staff"; id: string; role: "admin" | "team_member" }
@@ -14,6 +15,9 @@ export interface Ctx {
   db: Db;
   practiceId: string;
   actor: Actor;
+  /** The language the caller reads (a patient's portal or kiosk screen): the practice's own texts
+   *  come back in it when translated. Unset: as written (the practice's default language). */
+  locale?: Locale;
 }
 
 export function requireStaff(ctx: Ctx, role?: "admin"): asserts ctx is Ctx & { actor: { kind: "staff" } } {

@@ -72,6 +72,8 @@ export const permissions = {
   "rules.listVersions": staff,
   "rules.getVersion": staff,
   "rules.backtest": admin,
+  "i18n.setTranslations": admin,
+  "i18n.listTranslations": staff,
   // Arbitrary events (any type, any points) only from an integration's API key: staff record what
   // the desk needs through verbs with their own limits (check-in, survey, consent, ledger.adjust,
   // the practice's manual rewards through approvals).

@@ -296,6 +296,8 @@ describe("tenancy: no verb crosses practices", () => {
     "catalog.listEligibleItems": "lists the caller's practice",
     "catalog.createReward": "creates in the caller's practice",
     "catalog.listRewards": "lists the caller's practice",
+    "i18n.setTranslations": "a reward or question of another practice is not found (i18n/translations.test.ts)",
+    "i18n.listTranslations": "lists the caller's practice",
     "redemption.listOrders": "lists the caller's practice",
     "coupons.expire": "a job over the caller's practice",
     "approvals.list": "lists the caller's practice",

@@ -4,8 +4,15 @@
 // Each issued card is announced to the patient through the message outbox: the "reward ready"
 // messages are queued in the transaction that records the card (one per order and channel) and
 // sent by the message drain right after.
-import { enqueueMessage, type FailedGiftCard, fulfilPendingGiftCards, giftCardProviderFor, type IssuedGiftCard } from "@tally/core";
-import { staffUsers, type Tx } from "@tally/db";
+import {
+  enqueueMessage,
+  type FailedGiftCard,
+  fulfilPendingGiftCards,
+  giftCardProviderFor,
+  type IssuedGiftCard,
+  translationsOf,
+} from "@tally/core";
+import { orders, staffUsers, type Tx } from "@tally/db";
 import { and, eq } from "drizzle-orm";
 import { drainSoon } from "../messages/run.ts";
 import type { AppDeps } from "../trpc/context.ts";
@@ -13,11 +20,16 @@ import type { AppDeps } from "../trpc/context.ts";
 /** The patient's "reward ready" messages for an issued card (email, and a text with SMS consent),
  *  queued in the transaction that records the card: once per order. */
 export async function enqueueRewardReady(tx: Tx, issued: IssuedGiftCard) {
+  // The reward's name in other languages (the sender writes in the member's).
+  const [order] = await tx.select({ rewardId: orders.rewardId }).from(orders).where(eq(orders.id, issued.orderId));
+  const texts = order ? ((await translationsOf(tx, issued.practiceId, "reward", [order.rewardId])).get(order.rewardId) ?? {}) : {};
   const data = {
     firstName: issued.recipient.name.split(" ")[0] ?? "",
     rewardName: issued.rewardName,
+    valueCents: issued.valueCents,
     claimCode: issued.claimCode,
     claimUrl: issued.claimUrl,
+    translations: Object.fromEntries(Object.entries(texts).map(([l, f]) => [l, { rewardName: f.name ?? "" }])),
   };
   for (const channel of ["email", "sms"] as const)
     await enqueueMessage(tx, {

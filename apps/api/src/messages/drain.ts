@@ -6,13 +6,17 @@
 import {
   claimMessages,
   decryptSecret,
+  type Locale,
   logoUrlOf,
   type MessageRecord,
   markInterrupted,
+  memberLocales,
+  messageText,
   messagingRow,
   recordMessageOutcome,
   type SendOutcome,
   type TwilioCredentials,
+  toLocale,
   unsubscribeToken,
 } from "@tally/core";
 import { type Db, practices } from "@tally/db";
@@ -49,9 +53,11 @@ export interface DrainReport {
   interrupted: number;
 }
 
-interface PracticeInfo {
+export interface PracticeInfo {
   branding: Branding;
   timezone: string;
+  /** The practice's default language (members who chose none read it). */
+  locale: Locale;
   sms: SmsProvider | null;
 }
 
@@ -80,11 +86,16 @@ export async function drainMessages(deps: DrainDeps, options: DrainOptions = {})
   for (let round = 0; round < o.maxRounds; round++) {
     const claimed = await claimMessages(deps.db, { limit });
     if (claimed.length === 0) break;
+    // Each member's chosen language, read once per round.
+    const languages = await memberLocales(
+      deps.db,
+      claimed.flatMap((m) => (m.memberId ? [m.memberId] : [])),
+    );
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < claimed.length; i = next++) {
         const m = claimed[i]!;
-        const outcome = await sendOne(deps, m, info).catch(
+        const outcome = await sendOne(deps, m, info, languages).catch(
           (err): SendOutcome => ({
             ok: false,
             error: `Could not be prepared: ${err instanceof Error ? err.message : String(err)}`,
@@ -102,12 +113,14 @@ export async function drainMessages(deps: DrainDeps, options: DrainOptions = {})
   return report;
 }
 
-async function loadPractice(deps: DrainDeps, practiceId: string): Promise<PracticeInfo> {
+/** A practice's branding, timezone and default language, as its messages show them. */
+export async function loadPractice(deps: Pick<DrainDeps, "db" | "publicUrl">, practiceId: string): Promise<PracticeInfo> {
   const [p] = await deps.db.select().from(practices).where(eq(practices.id, practiceId));
   const settings = await messagingRow(deps.db, practiceId);
   const logo = await logoUrlOf(deps.db, practiceId);
   return {
     timezone: p?.timezone ?? "UTC",
+    locale: toLocale(p?.language),
     branding: {
       practiceName: p?.name ?? "",
       logoUrl: logo ? `${deps.publicUrl}${logo}` : null,
@@ -126,12 +139,19 @@ export const unsubscribeUrlOf = (publicUrl: string, m: Pick<MessageRecord, "id" 
   return token ? `${publicUrl}${unsubscribePath}${token}` : null;
 };
 
-async function sendOne(deps: DrainDeps, m: MessageRecord, info: (id: string) => Promise<PracticeInfo>): Promise<SendOutcome> {
+async function sendOne(
+  deps: DrainDeps,
+  m: MessageRecord,
+  info: (id: string) => Promise<PracticeInfo>,
+  languages: ReadonlyMap<string, Locale>,
+): Promise<SendOutcome> {
   const p = await info(m.practiceId);
-  const content = contentOf(m, p.branding, p.timezone);
+  // The member's language, else the practice's; staff notices are in English (contentOf).
+  const locale = (m.memberId ? languages.get(m.memberId) : undefined) ?? p.locale;
+  const content = contentOf(m, p.branding, p.timezone, locale);
   if (m.channel === "email") {
     const unsubscribe = unsubscribeUrlOf(deps.publicUrl, m);
-    const email = await renderEmail(content, p.branding, unsubscribe);
+    const email = await renderEmail(content, p.branding, unsubscribe, m.kind === "staff_notice" ? "en" : locale);
     try {
       const sent = await deps.mailer.send({
         practiceId: m.practiceId,
@@ -161,7 +181,7 @@ async function sendOne(deps: DrainDeps, m: MessageRecord, info: (id: string) => 
   const result = await provider.send({
     practiceId: m.practiceId,
     to: m.to,
-    body: `${content.sms} Reply STOP to opt out.`,
+    body: `${content.sms} ${messageText(locale, "sms.optOut")}`,
     statusCallback: provider.name === "twilio" ? `${deps.publicUrl}${twilioStatusPath}` : null,
   });
   if (result.ok) return { ok: true, providerRef: result.ref };

@@ -7,15 +7,22 @@
 //   POST /messages/twilio/inbound       replies to the practice's number: STOP / START
 import {
   decryptSecret,
+  type Locale,
+  type MessageTextKey,
+  memberLocale,
+  messageKindLabel,
+  messageText,
   messagingRow,
   practicesTexting,
   recordDeliveryStatus,
   recordSmsKeyword,
+  type TextParams,
   type TwilioCredentials,
+  toLocale,
   unsubscribeByToken,
   unsubscribeTarget,
 } from "@tally/core";
-import { messages } from "@tally/db";
+import { type Db, messages, practices } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppDeps } from "../trpc/context.ts";
@@ -24,8 +31,8 @@ import { publicUrlOf } from "./run.ts";
 import { validTwilioSignature } from "./sms.ts";
 import { escapeHtml } from "./templates.ts";
 
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+const page = (locale: Locale, title: string, body: string) =>
+  `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#111827;line-height:1.5}button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#0f766e;color:#fff;cursor:pointer}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 
@@ -37,7 +44,34 @@ export const twilioUndeliverable: Record<number, string> = {
   30006: "landline or unreachable carrier",
 };
 
-const channelWord = (c: string) => (c === "sms" ? "text messages" : "emails");
+/** A catalog text as HTML: the text and every value escaped; `strong` values in bold. */
+const html = (locale: Locale, key: MessageTextKey, params: TextParams = {}, strong: string[] = []) =>
+  messageText(
+    locale,
+    key,
+    Object.fromEntries(
+      Object.entries(params).map(([k, v]) => {
+        const value = escapeHtml(String(v ?? ""));
+        return [k, strong.includes(k) ? `<strong>${value}</strong>` : value];
+      }),
+    ),
+  );
+
+/** "Reward ready emails", "correos de «Recompensa lista»". */
+const whatOf = (locale: Locale, kind: string, channel: string) =>
+  messageText(locale, "unsubscribe.what", {
+    kind: messageKindLabel(kind, locale),
+    channel: messageText(locale, channel === "sms" ? "channel.sms" : "channel.email"),
+  });
+
+/** The language of the message's member (their choice, else the practice's). */
+async function localeOf(db: Db, practiceId: string, memberId: string): Promise<Locale> {
+  const [p] = await db.select({ language: practices.language }).from(practices).where(eq(practices.id, practiceId));
+  return memberLocale(db, memberId, p?.language ?? "en");
+}
+
+/** An invalid link: the request's language (Accept-Language), else English. */
+const requestLocale = (header: string | undefined) => toLocale(header?.split(",")[0]);
 
 export function messageRoutes(deps: AppDeps) {
   const routes = new Hono();
@@ -45,29 +79,35 @@ export function messageRoutes(deps: AppDeps) {
 
   routes.get("/unsubscribe/:token", async (c) => {
     const target = await unsubscribeTarget(db, c.req.param("token"));
-    if (!target)
-      return c.html(
-        page("Link not valid", "<p>This unsubscribe link is not valid. You can change what you receive in the rewards portal.</p>"),
-        404,
-      );
-    const what = `${target.kindLabel} ${channelWord(target.channel)}`;
+    if (!target) {
+      const l = requestLocale(c.req.header("accept-language"));
+      return c.html(page(l, messageText(l, "unsubscribe.invalidTitle"), `<p>${html(l, "unsubscribe.invalid")}</p>`), 404);
+    }
+    const l = await localeOf(db, target.message.practiceId, target.memberId);
+    const practice = target.practiceName;
     return c.html(
       page(
-        `Unsubscribe from ${target.practiceName}`,
-        `<p>Stop receiving <strong>${escapeHtml(what)}</strong> from ${escapeHtml(target.practiceName)}?</p>
-<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>
-<p>You can turn it back on in the rewards portal.</p>`,
+        l,
+        messageText(l, "unsubscribe.title", { practice }),
+        `<p>${html(l, "unsubscribe.question", { what: whatOf(l, target.kind, target.channel), practice }, ["what"])}</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${html(l, "unsubscribe.button")}</button></form>
+<p>${html(l, "unsubscribe.turnBackOn")}</p>`,
       ),
     );
   });
 
   routes.post("/unsubscribe/:token", async (c) => {
     const target = await unsubscribeByToken(db, c.req.param("token"));
-    if (!target) return c.html(page("Link not valid", "<p>This unsubscribe link is not valid.</p>"), 404);
+    if (!target) {
+      const l = requestLocale(c.req.header("accept-language"));
+      return c.html(page(l, messageText(l, "unsubscribe.invalidTitle"), `<p>${html(l, "unsubscribe.invalidShort")}</p>`), 404);
+    }
+    const l = await localeOf(db, target.message.practiceId, target.memberId);
     return c.html(
       page(
-        "You are unsubscribed",
-        `<p>You will no longer receive ${escapeHtml(`${target.kindLabel} ${channelWord(target.channel)}`)} from ${escapeHtml(target.practiceName)}.</p>`,
+        l,
+        messageText(l, "unsubscribe.doneTitle"),
+        `<p>${html(l, "unsubscribe.done", { what: whatOf(l, target.kind, target.channel), practice: target.practiceName })}</p>`,
       ),
     );
   });

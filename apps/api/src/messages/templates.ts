@@ -1,7 +1,20 @@
-// The words of every message, once per kind: an email (MJML → HTML with the practice's logo,
-// colour and signature, plus the plain-text part) and the short text of an SMS. Every value that
-// comes from data (names, reward names, links) is escaped in the HTML; links must be http(s).
-import type { MessageRecord } from "@tally/core";
+// The words of every message, once per kind, in the member's language (the catalogs of
+// @tally/core's messageText): an email (MJML → HTML with the practice's logo, colour and
+// signature, plus the plain-text part) and the short text of an SMS. Every value that comes from
+// data (names, reward names, links) is escaped in the HTML; links must be http(s).
+import {
+  defaultLocale,
+  formatDate,
+  formatMoney,
+  type Locale,
+  localized,
+  type MessageRecord,
+  type MessageTextKey,
+  messageText,
+  pointsText,
+  type TextParams,
+  type Translations,
+} from "@tally/core";
 import mjml2html from "mjml";
 
 export interface Branding {
@@ -27,117 +40,160 @@ export const escapeHtml = (s: string) =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 const safeUrl = (u: unknown): string | null => (typeof u === "string" && /^https?:\/\/[^\s"'<>]+$/.test(u) ? u : null);
 const str = (v: unknown, fallback = "") => (typeof v === "string" ? v : typeof v === "number" ? String(v) : fallback);
-const firstName = (d: Record<string, unknown>) => str(d.firstName) || "there";
-const dateText = (iso: unknown, timezone: string) => {
-  if (typeof iso !== "string" || Number.isNaN(Date.parse(iso))) return "";
-  return new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: timezone }).format(new Date(iso));
-};
+const num = (v: unknown) => (typeof v === "number" ? v : Number(str(v, "0")) || 0);
 
-/** What each kind says. `data` is what the enqueuer stored; `b` the practice. */
-export function contentOf(m: Pick<MessageRecord, "kind" | "data" | "title">, b: Branding, timezone: string): Content {
+/** What each kind says, in the locale (the member's language, else the practice's). `data` is what
+ *  the enqueuer stored (a practice's own texts, such as a reward's name, with their translations
+ *  under `data.translations`); `b` the practice. Staff notices stay in English. */
+export function contentOf(
+  m: Pick<MessageRecord, "kind" | "data" | "title">,
+  b: Branding,
+  timezone: string,
+  locale: Locale = defaultLocale,
+): Content {
   const d = m.data;
-  const name = firstName(d);
-  const p = b.practiceName;
+  const l = m.kind === "staff_notice" ? defaultLocale : locale;
+  const t = (key: MessageTextKey, params: TextParams = {}) => messageText(l, key, { practice: b.practiceName, ...params });
+  const text = (field: string, fallback = "") => localized(str(d[field], fallback), d.translations as Translations | undefined, l, field);
+  const date = (v: unknown) => (typeof v === "string" ? formatDate(l, v, timezone) : "");
+  const points = (v: unknown) => pointsText(l, num(v));
+  const name = str(d.firstName);
+  const greeting = name ? t("greeting", { name }) : t("greetingAnonymous");
   switch (m.kind) {
     case "reward_ready": {
       const claimUrl = safeUrl(d.claimUrl);
-      const reward = str(d.rewardName, "reward");
+      const reward = text("rewardName", t("reward_ready.defaultName"));
       const code = str(d.claimCode);
-      const pickup = str(d.pickup);
+      const value = typeof d.valueCents === "number" ? formatMoney(l, d.valueCents) : "";
+      const details: [string, string][] = [...(value ? [[t("reward_ready.value"), value] as [string, string]] : [])];
+      if (code) details.push([t("reward_ready.code"), code]);
       return {
-        subject: `Your ${reward} is ready`,
-        heading: `Your ${reward} is ready`,
+        subject: t("reward_ready.subject", { reward }),
+        heading: t("reward_ready.subject", { reward }),
         paragraphs: [
-          `Hi ${name},`,
+          greeting,
           claimUrl || code
-            ? `Your ${reward} from ${p} is ready to claim.`
-            : `Your ${reward} from ${p} is ready. ${pickup || "Pick it up at the front desk on your next visit."}`,
-          "You can also find it any time under Your orders in the rewards portal.",
+            ? t("reward_ready.claim", { reward })
+            : t("reward_ready.pickup", { reward, pickup: text("pickup") || t("reward_ready.pickupDefault") }),
+          t("reward_ready.orders"),
         ],
-        details: code ? [["Claim code", code]] : undefined,
-        action: claimUrl ? { label: "Claim your gift card", url: claimUrl } : undefined,
-        sms: `${p}: your ${reward} is ready.${claimUrl ? ` Claim it: ${claimUrl}` : code ? ` Code: ${code}` : ""}`,
+        details: details.length > 0 ? details : undefined,
+        action: claimUrl ? { label: t("reward_ready.action"), url: claimUrl } : undefined,
+        sms: claimUrl
+          ? t("reward_ready.smsClaim", { reward, url: claimUrl })
+          : code
+            ? t("reward_ready.smsCode", { reward, code })
+            : t("reward_ready.sms", { reward }),
       };
     }
     case "coupon_unlocked": {
-      const coupon = str(d.couponName, "coupon");
-      const expires = dateText(d.expiresAt, timezone);
+      const coupon = text("couponName", t("coupon_unlocked.defaultName"));
+      const expires = date(d.expiresAt);
+      const portalUrl = safeUrl(d.portalUrl);
       return {
-        subject: `You unlocked ${coupon}`,
-        heading: `You unlocked ${coupon}`,
+        subject: t("coupon_unlocked.subject", { coupon }),
+        heading: t("coupon_unlocked.subject", { coupon }),
         paragraphs: [
-          `Hi ${name},`,
-          `Thanks for your visit to ${p}. You unlocked ${coupon}.`,
-          expires ? `Use it by ${expires}.` : "Show it at the front desk on your next visit.",
+          greeting,
+          t("coupon_unlocked.thanks", { coupon }),
+          expires ? t("coupon_unlocked.useBy", { date: expires }) : t("coupon_unlocked.showAtDesk"),
         ],
-        action: safeUrl(d.portalUrl) ? { label: "See your coupons", url: safeUrl(d.portalUrl)! } : undefined,
-        sms: `${p}: you unlocked ${coupon}${expires ? ` (use it by ${expires})` : ""}.`,
+        action: portalUrl ? { label: t("coupon_unlocked.action"), url: portalUrl } : undefined,
+        sms: expires ? t("coupon_unlocked.smsUseBy", { coupon, date: expires }) : t("coupon_unlocked.sms", { coupon }),
       };
     }
     case "digest":
       return {
-        subject: `You earned ${str(d.points)} points at ${p}`,
-        heading: `You earned ${str(d.points)} points`,
-        paragraphs: [`Hi ${name},`, `You earned ${str(d.points)} points on ${str(d.date)}. Your balance is now ${str(d.balance)} points.`],
-        sms: `${p}: you earned ${str(d.points)} points. Balance: ${str(d.balance)}.`,
+        subject: t("digest.subject", { points: points(d.points) }),
+        heading: t("digest.heading", { points: points(d.points) }),
+        paragraphs: [
+          greeting,
+          [t("digest.earned", { points: points(d.points), date: date(d.date) }), t("digest.balance", { points: points(d.balance) })].join(
+            " ",
+          ),
+        ],
+        sms: t("digest.sms", { points: points(d.points), balance: num(d.balance) }),
       };
     case "birthday":
       return {
-        subject: `Happy birthday from ${p}`,
-        heading: `Happy birthday, ${name}!`,
-        paragraphs: [
-          `Everyone at ${p} wishes you a wonderful day.`,
-          ...(d.points ? [`We added ${str(d.points)} points to your account.`] : []),
-        ],
-        sms: `Happy birthday from ${p}!${d.points ? ` We added ${str(d.points)} points.` : ""}`,
+        subject: t("birthday.subject"),
+        heading: name ? t("birthday.heading", { name }) : t("birthday.headingAnonymous"),
+        paragraphs: [t("birthday.wishes"), ...(d.points ? [t("birthday.points", { points: points(d.points) })] : [])],
+        sms: d.points ? t("birthday.smsPoints", { points: points(d.points) }) : t("birthday.sms"),
       };
-    case "points_expiring":
+    case "points_expiring": {
+      const p = { count: num(d.points), date: date(d.expiresAt) };
       return {
-        subject: `${str(d.points)} points expire soon`,
-        heading: `${str(d.points)} of your points expire soon`,
-        paragraphs: [
-          `Hi ${name},`,
-          `${str(d.points)} points at ${p} expire on ${dateText(d.expiresAt, timezone)}. Use them for a reward before then.`,
-        ],
-        sms: `${p}: ${str(d.points)} points expire on ${dateText(d.expiresAt, timezone)}.`,
+        subject: t("points_expiring.subject", p),
+        heading: t("points_expiring.heading", p),
+        paragraphs: [greeting, t("points_expiring.body", p)],
+        sms: t("points_expiring.sms", p),
       };
-    case "welcome":
+    }
+    case "welcome": {
+      const portalUrl = safeUrl(d.portalUrl);
       return {
-        subject: `Welcome to ${p} rewards`,
-        heading: `Welcome, ${name}`,
-        paragraphs: [`You are now part of the ${p} rewards program: visits and more earn points you can spend on rewards.`],
-        action: safeUrl(d.portalUrl) ? { label: "Open your rewards", url: safeUrl(d.portalUrl)! } : undefined,
-        sms: `Welcome to ${p} rewards!`,
+        subject: t("welcome.subject"),
+        heading: name ? t("welcome.heading", { name }) : t("welcome.headingAnonymous"),
+        paragraphs: [t("welcome.body")],
+        action: portalUrl ? { label: t("welcome.action"), url: portalUrl } : undefined,
+        sms: t("welcome.sms"),
       };
+    }
     case "lead_confirmation":
       return {
-        subject: `Thanks for signing up at ${p}`,
-        heading: "Thanks for signing up",
-        paragraphs: [`Hi ${name},`, `We received your details. ${p} will be in touch to complete your registration.`],
-        sms: `${p}: thanks for signing up.`,
+        subject: t("lead_confirmation.subject"),
+        heading: t("lead_confirmation.heading"),
+        paragraphs: [greeting, t("lead_confirmation.body")],
+        sms: t("lead_confirmation.sms"),
       };
     case "invitation": {
       const link = safeUrl(d.link);
+      const memberName = str(d.memberName, name);
       return {
-        subject: `Your invitation to ${p}`,
-        heading: "You are invited",
+        subject: t("invitation.subject"),
+        heading: t("invitation.heading"),
         paragraphs: [
-          `Hello ${str(d.memberName, name)},`,
-          "You are invited to join our rewards program.",
-          d.expiresAt ? `The link works once and expires on ${dateText(d.expiresAt, timezone)}.` : "",
+          memberName ? t("hello", { name: memberName }) : t("helloAnonymous"),
+          t("invitation.body"),
+          d.expiresAt ? t("invitation.expires", { date: date(d.expiresAt) }) : "",
         ].filter(Boolean),
-        action: link ? { label: "Register", url: link } : undefined,
-        sms: `${p}: you are invited to our rewards program.${link ? ` ${link}` : ""}`,
+        action: link ? { label: t("invitation.action"), url: link } : undefined,
+        sms: link ? t("invitation.smsLink", { url: link }) : t("invitation.sms"),
       };
     }
     default:
       return {
-        subject: m.title || `A message from ${p}`,
-        heading: m.title || p,
+        subject: m.title || t("message.defaultSubject"),
+        heading: m.title || b.practiceName,
         paragraphs: [str(d.text)],
-        sms: `${p}: ${str(d.text)}`.slice(0, 300),
+        sms: `${b.practiceName}: ${str(d.text)}`.slice(0, 300),
       };
   }
+}
+
+/** A password reset link (sent at once, not through the outbox: the link works for an hour). */
+export function passwordResetContent(b: Branding, locale: Locale, firstName: string, link: string): Content {
+  const t = (key: MessageTextKey, params: TextParams = {}) => messageText(locale, key, { practice: b.practiceName, ...params });
+  return {
+    subject: t("password_reset.subject"),
+    heading: t("password_reset.heading"),
+    paragraphs: [firstName ? t("hello", { name: firstName }) : t("helloAnonymous"), t("password_reset.body"), t("password_reset.ignore")],
+    action: { label: t("password_reset.action"), url: link },
+    sms: "",
+  };
+}
+
+/** A member's invitation to a friend (referral campaigns), in the member's language. */
+export function referralContent(b: Branding, locale: Locale, from: string, inviteeName: string, link: string): Content {
+  const t = (key: MessageTextKey, params: TextParams = {}) => messageText(locale, key, { practice: b.practiceName, ...params });
+  return {
+    subject: t("referral.subject", { name: from }),
+    heading: t("referral.heading"),
+    paragraphs: [inviteeName ? t("hello", { name: inviteeName }) : t("helloAnonymous"), t("referral.body", { name: from })],
+    action: { label: t("referral.action"), url: link },
+    sms: "",
+  };
 }
 
 export interface RenderedEmail {
@@ -152,7 +208,12 @@ const compiled = new Map<string, Promise<string>>();
 const maxCompiled = 500;
 
 /** The email: MJML with every value escaped, and the same words as plain text. */
-export async function renderEmail(c: Content, b: Branding, unsubscribeUrl: string | null): Promise<RenderedEmail> {
+export async function renderEmail(
+  c: Content,
+  b: Branding,
+  unsubscribeUrl: string | null,
+  locale: Locale = defaultLocale,
+): Promise<RenderedEmail> {
   const e = escapeHtml;
   // Every value that varies per message becomes a placeholder (letters and digits only: MJML keeps it as is).
   const values: string[] = [];
@@ -160,7 +221,7 @@ export async function renderEmail(c: Content, b: Branding, unsubscribeUrl: strin
   const colour = /^#[0-9a-fA-F]{6}$/.test(b.colour) ? b.colour : "#0f766e";
   const para = (t: string) => `<mj-text font-size="16px" line-height="24px" color="#1f2937">${v(t)}</mj-text>`;
   const footer = [b.practiceName, b.address, b.phone].filter(Boolean).map(e).join(" · ");
-  const mjml = `<mjml>
+  const mjml = `<mjml lang="${locale}">
   <mj-head><mj-title>${v(c.subject)}</mj-title><mj-attributes><mj-all font-family="Helvetica, Arial, sans-serif" /></mj-attributes></mj-head>
   <mj-body background-color="#f3f4f6">
     <mj-section background-color="${colour}" padding="16px">
@@ -187,7 +248,9 @@ export async function renderEmail(c: Content, b: Branding, unsubscribeUrl: strin
     <mj-section padding="12px 16px">
       <mj-column>
         <mj-text font-size="12px" color="#6b7280" align="center">${footer}${
-          unsubscribeUrl ? `<br /><a href="${v(unsubscribeUrl)}" style="color: #6b7280">Unsubscribe from these emails</a>` : ""
+          unsubscribeUrl
+            ? `<br /><a href="${v(unsubscribeUrl)}" style="color: #6b7280">${e(messageText(locale, "email.unsubscribe"))}</a>`
+            : ""
         }</mj-text>
       </mj-column>
     </mj-section>
@@ -211,7 +274,7 @@ export async function renderEmail(c: Content, b: Branding, unsubscribeUrl: strin
     ...(c.action ? [`${c.action.label}: ${c.action.url}`, ""] : []),
     ...(b.signature ? [b.signature, ""] : []),
     [b.practiceName, b.address, b.phone].filter(Boolean).join(" · "),
-    ...(unsubscribeUrl ? ["", `Unsubscribe: ${unsubscribeUrl}`] : []),
+    ...(unsubscribeUrl ? ["", `${messageText(locale, "email.unsubscribeText")}: ${unsubscribeUrl}`] : []),
   ].join("\n");
   return { subject: c.subject, text, html };
 }

@@ -5,6 +5,7 @@ import { type Action, type Ctx, can, DomainError, describeIssues, httpStatusOf, 
 import { initTRPC, TRPCError } from "@trpc/server";
 import { requestIdOf, unexpectedMessage, validationIssues } from "../errors.ts";
 import type { Context } from "./context.ts";
+import { memberRequestLocale, requestedLocale } from "./locale.ts";
 
 const trpcCodeFor: Record<number, TRPCError["code"]> = {
   400: "BAD_REQUEST",
@@ -129,7 +130,8 @@ export const memberProcedure = t.procedure.meta({ kind: "member" }).use(async ({
   if (member.status === "lead" && !meta?.allowLead) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Your registration is being reviewed by the practice." });
   }
-  const core: Ctx = { db: ctx.database.db, practiceId: member.practiceId, actor: member.actor };
+  const locale = await memberRequestLocale(ctx.database.db, ctx.req, member.actor.id);
+  const core: Ctx = { db: ctx.database.db, practiceId: member.practiceId, actor: member.actor, locale };
   return mapDomainError(await next({ ctx: { member, core } }));
 });
 
@@ -137,7 +139,8 @@ export const memberProcedure = t.procedure.meta({ kind: "member" }).use(async ({
 export const kioskProcedure = t.procedure.meta({ kind: "kiosk" }).use(async ({ ctx, next }) => {
   const kiosk = await ctx.auth.kiosk();
   if (!kiosk) throw unauthorized("This kiosk is not paired.");
-  const core: Ctx = { db: ctx.database.db, practiceId: kiosk.practiceId, actor: { kind: "kiosk", id: kiosk.deviceId } };
+  const locale = requestedLocale(ctx.req);
+  const core: Ctx = { db: ctx.database.db, practiceId: kiosk.practiceId, actor: { kind: "kiosk", id: kiosk.deviceId }, locale };
   return mapDomainError(await next({ ctx: { kiosk, core } }));
 });
 

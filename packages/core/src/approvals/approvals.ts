@@ -12,12 +12,16 @@ import { DomainError } from "../errors.ts";
 import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import { throwIfRejected } from "../events/rejections.ts";
+import { localized } from "../i18n/locale.ts";
+import { translationsOf } from "../i18n/translations.ts";
 import { findMember } from "../members/shared.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
 
 /** The manual rewards a member can complete, with their prompts (for the portal's Actions page).
- *  Coupons are named as patients read them (the catalog's names), not by their codes. */
+ *  Coupons are named as patients read them (the catalog's names), not by their codes. `name` is
+ *  the rule's name (what completeAction takes); `title`, the prompt and the confirmation are in
+ *  the caller's locale when translated (translations stored beside the rule set, by rule name). */
 export async function listManualRewards({ ctx }: { ctx: Ctx; input?: unknown }) {
   authorize(ctx, "approvals.completeAction");
   const { program } = await loadSetup(ctx.db, ctx.practiceId);
@@ -27,10 +31,17 @@ export async function listManualRewards({ ctx }: { ctx: Ctx; input?: unknown }) 
     ctx.practiceId,
     manual.flatMap((r) => r.awards.flatMap((a) => a.prize.coupons)),
   );
+  const texts = await translationsOf(
+    ctx.db,
+    ctx.practiceId,
+    "rule",
+    manual.map((r) => r.name),
+  );
   return manual.map((r) => ({
     name: r.name,
-    prompt: r.prompt,
-    confirmation: r.confirmation,
+    title: localized(r.name, texts.get(r.name), ctx.locale, "name"),
+    prompt: r.prompt === null ? null : localized(r.prompt, texts.get(r.name), ctx.locale, "prompt"),
+    confirmation: r.confirmation === null ? null : localized(r.confirmation, texts.get(r.name), ctx.locale, "confirmation"),
     points: r.awards.reduce((s, a) => s + a.prize.points, 0),
     coupons: r.awards.flatMap((a) => a.prize.coupons).map((c) => couponName(c, names)),
     limit: r.limit,
@@ -71,7 +82,12 @@ export async function completeAction({ ctx, input }: { ctx: Ctx; input: Input<ty
       targetId: request?.requestId,
       details: { rule: data.rule },
     });
-    return { requestId: request?.requestId ?? null, status: "pending" as const, confirmation: rule.confirmation };
+    const texts = (await translationsOf(tx, ctx.practiceId, "rule", [rule.name])).get(rule.name);
+    return {
+      requestId: request?.requestId ?? null,
+      status: "pending" as const,
+      confirmation: rule.confirmation === null ? null : localized(rule.confirmation, texts, ctx.locale, "confirmation"),
+    };
   });
 }
 

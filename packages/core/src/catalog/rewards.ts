@@ -6,6 +6,8 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { localized, type Translations } from "../i18n/locale.ts";
+import { translationsInput, translationsOf, writeTranslations } from "../i18n/translations.ts";
 import { authorize } from "../permissions.ts";
 import { assertGiftCardProduct, giftCardAfterUpdate } from "../redemption/gift-card-catalog.ts";
 import { itemLimitWarning } from "../redemption/inducements.ts";
@@ -21,6 +23,8 @@ const rewardFields = {
   providerSku: z.string().max(200).nullable().optional(),
   couponCode: z.string().trim().min(1).max(100).nullable().optional(),
   couponValidDays: z.number().int().positive().max(3650).nullable().optional(),
+  /** The name and description in other languages: `{ es: { name, description } }`. */
+  translations: translationsInput.optional(),
 };
 
 export const createRewardInput = z
@@ -32,7 +36,7 @@ export type Reward = typeof rewards.$inferSelect;
 
 export async function createReward({ ctx, input }: { ctx: Ctx; input: Input<typeof createRewardInput> }) {
   authorize(ctx, "catalog.createReward");
-  const data = parseInput(createRewardInput, input);
+  const { translations, ...data } = parseInput(createRewardInput, input);
   // Checked against the provider's catalog before the transaction (the provider may be slow).
   if (data.kind === "gift_card" && data.providerSku && data.valueCents) await assertGiftCardProduct(ctx, data.providerSku, data.valueCents);
   return inTx(ctx, async (tx) => {
@@ -40,13 +44,14 @@ export async function createReward({ ctx, input }: { ctx: Ctx; input: Input<type
       .insert(rewards)
       .values({ ...data, practiceId: ctx.practiceId })
       .returning();
+    const saved = await writeTranslations(tx, ctx.practiceId, "reward", row!.id, rewardTextFields, translations ?? {});
     await audit(tx, ctx, {
       action: "catalog.createReward",
       targetType: "reward",
       targetId: row!.id,
       details: { name: data.name, kind: data.kind, pointsPrice: data.pointsPrice },
     });
-    return row!;
+    return { ...row!, translations: saved };
   });
 }
 
@@ -61,11 +66,12 @@ export const updateRewardInput = z.object({
   providerSku: rewardFields.providerSku,
   couponCode: rewardFields.couponCode,
   couponValidDays: rewardFields.couponValidDays,
+  translations: rewardFields.translations,
 });
 
 export async function updateReward({ ctx, input }: { ctx: Ctx; input: Input<typeof updateRewardInput> }) {
   authorize(ctx, "catalog.updateReward");
-  const { id, ...data } = parseInput(updateRewardInput, input);
+  const { id, translations, ...data } = parseInput(updateRewardInput, input);
   if (data.providerSku !== undefined || data.valueCents !== undefined) {
     const card = await giftCardAfterUpdate(ctx, id, data);
     if (card) await assertGiftCardProduct(ctx, card.sku, card.valueCents);
@@ -77,8 +83,17 @@ export async function updateReward({ ctx, input }: { ctx: Ctx; input: Input<type
       .where(and(eq(rewards.id, id), eq(rewards.practiceId, ctx.practiceId), isNull(rewards.deletedAt)))
       .returning();
     if (!row) throw notFound("Reward");
-    await audit(tx, ctx, { action: "catalog.updateReward", targetType: "reward", targetId: id, details: data });
-    return row;
+    // Translations sent replace the reward's; not sent, they stay.
+    const saved = translations
+      ? await writeTranslations(tx, ctx.practiceId, "reward", id, rewardTextFields, translations)
+      : ((await translationsOf(tx, ctx.practiceId, "reward", [id])).get(id) ?? {});
+    await audit(tx, ctx, {
+      action: "catalog.updateReward",
+      targetType: "reward",
+      targetId: id,
+      details: translations ? { ...data, translations: saved } : data,
+    });
+    return { ...row, translations: saved };
   });
 }
 
@@ -101,7 +116,11 @@ export async function deleteReward({ ctx, input }: { ctx: Ctx; input: Input<type
 
 export const listRewardsInput = z.object({ includeDisabled: z.boolean().default(false) });
 
-/** Members see enabled rewards only; staff may ask for disabled ones too. Deleted never show. */
+const rewardTextFields = ["name", "description"] as const;
+
+/** Members see enabled rewards only; staff may ask for disabled ones too. Deleted never show.
+ *  The name and description are in the caller's locale when translated (else as written), and
+ *  each reward carries its translations (the admin form shows them). */
 export async function listRewards({ ctx, input }: { ctx: Ctx; input?: Input<typeof listRewardsInput> }) {
   authorize(ctx, "catalog.listRewards");
   const { includeDisabled } = parseInput(listRewardsInput, input ?? {});
@@ -116,9 +135,30 @@ export async function listRewards({ ctx, input }: { ctx: Ctx; input?: Input<type
       .orderBy(asc(rewards.pointsPrice), asc(rewards.name)),
     ctx.db.select().from(practices).where(eq(practices.id, ctx.practiceId)),
   ]);
+  const translations = await translationsOf(
+    ctx.db,
+    ctx.practiceId,
+    "reward",
+    rows.map((r) => r.id),
+  );
   // Inducement guardrails: staff see which rewards are worth more than the per-item limit.
-  return rows.map((r) => ({ ...r, limitWarning: staffView && practice ? itemLimitWarning(r, practice) : null }));
+  return rows.map((r) => ({
+    ...localizeReward(r, translations.get(r.id) ?? {}, ctx.locale),
+    limitWarning: staffView && practice ? itemLimitWarning(r, practice) : null,
+  }));
 }
+
+/** A reward with its name and description in the locale (else as written) and its translations. */
+export const localizeReward = <R extends { name: string; description: string }>(
+  r: R,
+  translations: Translations,
+  locale: Ctx["locale"],
+) => ({
+  ...r,
+  name: localized(r.name, translations, locale, "name"),
+  description: localized(r.description, translations, locale, "description"),
+  translations,
+});
 
 /** Coupon names the catalog knows: the rule checker refuses others. */
 export async function catalogCouponNames(db: Ctx["db"], practiceId: string): Promise<string[]> {

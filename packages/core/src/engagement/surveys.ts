@@ -8,6 +8,8 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { processEvent } from "../events/process-event.ts";
+import { localized } from "../i18n/locale.ts";
+import { translationsInput, translationsOf, writeTranslations } from "../i18n/translations.ts";
 import { findMember } from "../members/shared.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
@@ -16,11 +18,22 @@ export async function listSurveyQuestions({ ctx, input }: { ctx: Ctx; input?: { 
   authorize(ctx, "engagement.listSurveyQuestions");
   const where = [eq(surveyQuestions.practiceId, ctx.practiceId)];
   if (!input?.includeInactive) where.push(eq(surveyQuestions.active, true));
-  return ctx.db
+  const rows = await ctx.db
     .select()
     .from(surveyQuestions)
     .where(and(...where))
     .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.createdAt));
+  // In the caller's locale when translated (the kiosk in Spanish), with the translations for the admin form.
+  const translations = await translationsOf(
+    ctx.db,
+    ctx.practiceId,
+    "survey_question",
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => {
+    const t = translations.get(r.id) ?? {};
+    return { ...r, text: localized(r.text, t, ctx.locale, "text"), translations: t };
+  });
 }
 
 export const saveSurveyQuestionInput = z.object({
@@ -28,11 +41,13 @@ export const saveSurveyQuestionInput = z.object({
   text: z.string().trim().min(1).max(500),
   position: z.number().int().min(0).max(1000).default(0),
   active: z.boolean().default(true),
+  /** The question in other languages: `{ es: { text } }` (not sent: unchanged). */
+  translations: translationsInput.optional(),
 });
 
 export async function saveSurveyQuestion({ ctx, input }: { ctx: Ctx; input: Input<typeof saveSurveyQuestionInput> }) {
   authorize(ctx, "engagement.manageSurvey");
-  const { id, ...data } = parseInput(saveSurveyQuestionInput, input);
+  const { id, translations, ...data } = parseInput(saveSurveyQuestionInput, input);
   return inTx(ctx, async (tx) => {
     let row: typeof surveyQuestions.$inferSelect | undefined;
     if (id) {
@@ -48,8 +63,16 @@ export async function saveSurveyQuestion({ ctx, input }: { ctx: Ctx; input: Inpu
         .values({ ...data, practiceId: ctx.practiceId })
         .returning();
     }
-    await audit(tx, ctx, { action: "engagement.saveSurveyQuestion", targetType: "survey_question", targetId: row!.id, details: data });
-    return row!;
+    const saved = translations
+      ? await writeTranslations(tx, ctx.practiceId, "survey_question", row!.id, ["text"], translations)
+      : ((await translationsOf(tx, ctx.practiceId, "survey_question", [row!.id])).get(row!.id) ?? {});
+    await audit(tx, ctx, {
+      action: "engagement.saveSurveyQuestion",
+      targetType: "survey_question",
+      targetId: row!.id,
+      details: translations ? { ...data, translations: saved } : data,
+    });
+    return { ...row!, translations: saved };
   });
 }
 

@@ -1,6 +1,8 @@
 // What Tally sends, once: each kind's label (staff and patients read it), whether it is
 // transactional (sent whatever the program status and the member's opt-outs) and the channels it
 // may use. The practice switches kinds off per channel; a member opts out per kind and channel.
+import { defaultLocale, type Locale } from "../i18n/locale.ts";
+import { messageText } from "./texts.ts";
 
 export const messageChannels = ["email", "sms"] as const;
 export type MessageChannel = (typeof messageChannels)[number];
@@ -25,4 +27,5 @@ export const messageKindNames = Object.keys(messageKinds) as MessageKind[];
 export const optionalMessageKinds = messageKindNames.filter((k) => !messageKinds[k].transactional);
 
 export const isMessageKind = (k: string): k is MessageKind => k in messageKinds;
-export const messageKindLabel = (k: string) => (isMessageKind(k) ? messageKinds[k].label : k);
+/** The kind's label in the locale (the catalogs' `kind.*`; English by default, as staff read it). */
+export const messageKindLabel = (k: string, locale: Locale = defaultLocale) => (isMessageKind(k) ? messageText(locale, `kind.${k}`) : k);

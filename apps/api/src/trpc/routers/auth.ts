@@ -16,6 +16,7 @@ import {
   signInStaff,
 } from "@tally/core";
 import { z } from "zod";
+import { sendPasswordReset } from "../../messages/direct.ts";
 import { memberCookie, staffCookie } from "../context.ts";
 import { clearSessionCookie, setSessionCookie } from "../cookies.ts";
 import { limitRate, memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
@@ -112,12 +113,7 @@ const memberRouter = router({
       if (reset) {
         const base = ctx.config.publicUrl ?? new URL(ctx.req.url).origin;
         const link = `${base}/portal/reset-password?practice=${encodeURIComponent(input.practice)}&token=${encodeURIComponent(reset.token)}`;
-        await ctx.mailer.send({
-          practiceId: reset.practiceId,
-          to: reset.email,
-          subject: `Reset your ${reset.practiceName} rewards password`,
-          text: `Hello ${reset.firstName},\n\nChoose a new password here (the link works for one hour):\n${link}\n\nIf you did not ask for this, ignore this email: your password stays the same.`,
-        });
+        await sendPasswordReset(ctx, reset, link);
       }
       return { ok: true as const };
     }),

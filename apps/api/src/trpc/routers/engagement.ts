@@ -42,6 +42,7 @@ import {
   updateReferralCampaign,
 } from "@tally/core";
 import { z } from "zod";
+import { sendReferralInvite } from "../../messages/direct.ts";
 import { memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
 
 export const engagementRouter = router({
@@ -148,12 +149,17 @@ export const engagementRouter = router({
       const p = await getPractice({ ctx: ctx.core });
       const link = `${base}/portal/join/${created.token}?practice=${encodeURIComponent(p.slug)}`;
       if (input.inviteeEmail) {
-        await ctx.mailer.send({
-          practiceId: ctx.core.practiceId,
-          to: input.inviteeEmail,
-          subject: `${ctx.member.firstName} invited you to ${p.name} rewards`,
-          text: `Hello${input.inviteeName ? ` ${input.inviteeName}` : ""},\n\n${ctx.member.firstName} thinks you would like ${p.name}. Join the rewards program here:\n${link}\n`,
-        });
+        await sendReferralInvite(
+          ctx,
+          {
+            practiceId: ctx.core.practiceId,
+            memberId: ctx.member.actor.id,
+            memberFirstName: ctx.member.firstName,
+            to: input.inviteeEmail,
+            inviteeName: input.inviteeName,
+          },
+          link,
+        );
       }
       return { referralId: created.referralId, link, emailed: Boolean(input.inviteeEmail) };
     }),
