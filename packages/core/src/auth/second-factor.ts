@@ -124,7 +124,10 @@ export async function startSecondFactorEnrolment(ctx: Ctx, options: { key: Buffe
   await ctx.db
     .insert(staffSecondFactors)
     .values({ staffUserId: user.id, practiceId: ctx.practiceId, pendingSecret })
-    .onConflictDoUpdate({ target: staffSecondFactors.staffUserId, set: { pendingSecret, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [staffSecondFactors.practiceId, staffSecondFactors.staffUserId],
+      set: { pendingSecret, updatedAt: new Date() },
+    });
   return { secret, uri: totpOf(secret, user.email, options.issuer).toString() };
 }
 

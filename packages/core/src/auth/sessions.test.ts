@@ -1,9 +1,13 @@
 // Session timeouts: the idle limit holds to within a few seconds of its setting, even when it is
 // as short as a minute (last-seen used to be written once a minute, signing active users out).
+
+import { sessions } from "@tally/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { type AuthPolicy, defaultAuthPolicy } from "./policy.ts";
-import { createSession, resolveStaffSession } from "./sessions.ts";
+import { createSession, resolveMemberSession, resolveStaffSession, revokeSessionToken } from "./sessions.ts";
+import { hashToken, tokenPractice } from "./tokens.ts";
 
 const minute = 60_000;
 const policy: AuthPolicy = { ...defaultAuthPolicy, staff: { idleMs: minute, absoluteMs: 12 * 60 * minute } };
@@ -35,5 +39,47 @@ describe("staff idle timeout of one minute", () => {
     expect(await resolveStaffSession(t.db, token, policy, at(t0, 95))).not.toBeNull();
     // ...and out a minute after the last request (95 s), give or take a few seconds.
     expect(await resolveStaffSession(t.db, token, policy, at(t0, 95 + 61))).toBeNull();
+  });
+});
+
+describe("session tokens name their practice", () => {
+  let t: TestDatabase;
+  let p: TestPractice;
+  let other: TestPractice;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    p = await makePractice(t);
+    other = await makePractice(t);
+  });
+  afterAll(() => t?.dispose());
+
+  it("routes each lookup by the practice in the token; a token of before is found by its hash", async () => {
+    const { token } = await createSession(t.db, { kind: "staff", practiceId: p.id, staffUserId: p.team.actor.id });
+    expect(token.startsWith(`s_${p.id}.`)).toBe(true);
+    expect(tokenPractice(token)?.practiceId).toBe(p.id);
+    expect((await resolveStaffSession(t.db, token))?.practiceId).toBe(p.id);
+    // Another practice's id in front of the same secret finds nothing.
+    expect(await resolveStaffSession(t.db, token.replace(p.id, other.id))).toBeNull();
+    await revokeSessionToken(t.db, token);
+    expect(await resolveStaffSession(t.db, token)).toBeNull();
+
+    // A session made before tokens named their practice keeps working, and signs out.
+    const { token: fresh } = await createSession(t.db, { kind: "staff", practiceId: p.id, staffUserId: p.team.actor.id });
+    const legacy = "s_a-token-made-before-tokens-named-their-practice";
+    await t.db
+      .update(sessions)
+      .set({ tokenHash: hashToken(legacy) })
+      .where(eq(sessions.tokenHash, hashToken(fresh)));
+    expect((await resolveStaffSession(t.db, legacy))?.actor.id).toBe(p.team.actor.id);
+    await revokeSessionToken(t.db, legacy);
+    expect(await resolveStaffSession(t.db, legacy)).toBeNull();
+  });
+
+  it("a patient's token names their practice too", async () => {
+    const [member] = await makeMembers(t, p.id, [{ firstName: "Ana" }]);
+    const { token } = await createSession(t.db, { kind: "member", practiceId: p.id, memberId: member!.id });
+    expect(token.startsWith(`m_${p.id}.`)).toBe(true);
+    expect((await resolveMemberSession(t.db, token))?.actor.id).toBe(member!.id);
+    expect(await resolveMemberSession(t.db, token.replace(p.id, other.id))).toBeNull();
   });
 });

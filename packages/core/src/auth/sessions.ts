@@ -7,7 +7,7 @@ import { cachePerDatabase } from "../cache.ts";
 import type { Actor } from "../context.ts";
 import { perDatabase } from "../sql.ts";
 import { type AuthPolicy, defaultAuthPolicy, mfaRequiredFor, sessionTouchEveryMs } from "./policy.ts";
-import { hashToken, randomToken } from "./tokens.ts";
+import { hashToken, practiceToken, tokenPractice } from "./tokens.ts";
 
 export interface NewSession {
   token: string;
@@ -21,7 +21,8 @@ export async function createSession(
 ): Promise<NewSession> {
   const now = options.now ?? new Date();
   const limits = (options.policy ?? defaultAuthPolicy)[who.kind];
-  const token = randomToken(who.kind === "staff" ? "s_" : "m_");
+  // The token names its practice, so each request's lookup is routed by it (tokens.ts).
+  const token = practiceToken(who.kind === "staff" ? "s_" : "m_", who.practiceId);
   const expiresAt = new Date(now.getTime() + limits.absoluteMs);
   // Rotation: the session the browser presented before signing in is ended, never upgraded.
   if (options.replaces) await revokeSessionToken(db, options.replaces, now);
@@ -67,7 +68,14 @@ export interface MemberPrincipal {
 
 // Built once per database: these run on every authenticated request, and their rows are cached
 // until the next write (cache.ts), so a signed-in page view usually costs no query at all.
-const staffSessionQuery = perDatabase((db: Db) =>
+/** Which sessions a lookup reads: by practice and token hash (the token names its practice), or by
+ *  the hash alone for a token made before tokens named one. */
+const byToken = (routed: boolean) =>
+  routed
+    ? and(eq(sessions.practiceId, sql.placeholder("practiceId")), eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+    : eq(sessions.tokenHash, sql.placeholder("tokenHash"));
+
+const staffSessionSelect = (db: Db, routed: boolean) =>
   db
     .select({
       id: sessions.id,
@@ -88,15 +96,20 @@ const staffSessionQuery = perDatabase((db: Db) =>
       mfaEnabledAt: staffSecondFactors.enabledAt,
     })
     .from(sessions)
-    .innerJoin(staffUsers, eq(staffUsers.id, sessions.staffUserId))
+    // Joined on the practice too: in a sharded database the rows meet on the practice's shard.
+    .innerJoin(staffUsers, and(eq(staffUsers.practiceId, sessions.practiceId), eq(staffUsers.id, sessions.staffUserId)))
     .innerJoin(practices, eq(practices.id, sessions.practiceId))
     .leftJoin(practiceSecurity, eq(practiceSecurity.practiceId, sessions.practiceId))
-    .leftJoin(staffSecondFactors, eq(staffSecondFactors.staffUserId, staffUsers.id))
-    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
-    .prepare("staff_session"),
-);
+    .leftJoin(
+      staffSecondFactors,
+      and(eq(staffSecondFactors.practiceId, staffUsers.practiceId), eq(staffSecondFactors.staffUserId, staffUsers.id)),
+    )
+    .where(byToken(routed))
+    .prepare(routed ? "staff_session" : "staff_session_legacy");
+const staffSessionQuery = perDatabase((db: Db) => staffSessionSelect(db, true));
+const legacyStaffSessionQuery = perDatabase((db: Db) => staffSessionSelect(db, false));
 
-const memberSessionQuery = perDatabase((db: Db) =>
+const memberSessionSelect = (db: Db, routed: boolean) =>
   db
     .select({
       id: sessions.id,
@@ -112,11 +125,23 @@ const memberSessionQuery = perDatabase((db: Db) =>
       status: members.status,
     })
     .from(sessions)
-    .innerJoin(members, eq(members.id, sessions.memberId))
+    .innerJoin(members, and(eq(members.practiceId, sessions.practiceId), eq(members.id, sessions.memberId)))
     .innerJoin(practices, eq(practices.id, sessions.practiceId))
-    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
-    .prepare("member_session"),
-);
+    .where(byToken(routed))
+    .prepare(routed ? "member_session" : "member_session_legacy");
+const memberSessionQuery = perDatabase((db: Db) => memberSessionSelect(db, true));
+const legacyMemberSessionQuery = perDatabase((db: Db) => memberSessionSelect(db, false));
+
+/** The first row of a routed or legacy lookup of this token. */
+async function lookup<R>(
+  token: string,
+  routed: { execute(p: Record<string, unknown>): Promise<R[]> },
+  legacy: { execute(p: Record<string, unknown>): Promise<R[]> },
+) {
+  const practice = tokenPractice(token);
+  const tokenHash = hashToken(token);
+  return (practice ? await routed.execute({ practiceId: practice.practiceId, tokenHash }) : await legacy.execute({ tokenHash }))[0];
+}
 
 type Row<Q extends (db: Db) => { execute: (...a: never[]) => Promise<unknown[]> }> = Awaited<ReturnType<ReturnType<Q>["execute"]>>[number];
 const staffSessions = cachePerDatabase<string, Row<typeof staffSessionQuery> | undefined>([
@@ -135,7 +160,7 @@ export async function resolveStaffSession(
   policy = defaultAuthPolicy,
   now = new Date(),
 ): Promise<StaffPrincipal | null> {
-  const row = await staffSessions(db).get(db, token, async () => (await staffSessionQuery(db).execute({ tokenHash: hashToken(token) }))[0]);
+  const row = await staffSessions(db).get(db, token, () => lookup(token, staffSessionQuery(db), legacyStaffSessionQuery(db)));
   if (row?.kind !== "staff" || row.disabled || row.staffPractice !== row.practiceId) return null;
   if (!(await isLive(db, row, policy.staff.idleMs, now))) return null;
   return {
@@ -159,11 +184,7 @@ export async function resolveMemberSession(
   policy = defaultAuthPolicy,
   now = new Date(),
 ): Promise<MemberPrincipal | null> {
-  const row = await memberSessions(db).get(
-    db,
-    token,
-    async () => (await memberSessionQuery(db).execute({ tokenHash: hashToken(token) }))[0],
-  );
+  const row = await memberSessions(db).get(db, token, () => lookup(token, memberSessionQuery(db), legacyMemberSessionQuery(db)));
   if (row?.kind !== "member" || row.status === "merged" || row.memberPractice !== row.practiceId) return null;
   if (!(await isLive(db, row, policy.member.idleMs, now))) return null;
   return {
@@ -178,20 +199,33 @@ export async function resolveMemberSession(
   };
 }
 
-async function isLive(db: Db, row: { id: string; lastSeenAt: Date; expiresAt: Date; revokedAt: Date | null }, idleMs: number, now: Date) {
+async function isLive(
+  db: Db,
+  row: { id: string; practiceId: string; lastSeenAt: Date; expiresAt: Date; revokedAt: Date | null },
+  idleMs: number,
+  now: Date,
+) {
   if (row.revokedAt || row.expiresAt <= now || row.lastSeenAt.getTime() + idleMs <= now.getTime()) return false;
   if (now.getTime() - row.lastSeenAt.getTime() >= sessionTouchEveryMs(idleMs)) {
-    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: now })
+      .where(and(eq(sessions.practiceId, row.practiceId), eq(sessions.id, row.id)));
   }
   return true;
 }
+
+const byPractice = (token: string) => {
+  const practice = tokenPractice(token);
+  return practice ? eq(sessions.practiceId, practice.practiceId) : undefined;
+};
 
 /** Signs one browser out. Unknown tokens are ignored (signing out twice is fine). */
 export async function revokeSessionToken(db: Db, token: string, now = new Date()): Promise<void> {
   await db
     .update(sessions)
     .set({ revokedAt: now })
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)));
+    .where(and(byPractice(token), eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)));
 }
 
 /** Signs a person out everywhere (password change, reset, disable, "log out everywhere"). */

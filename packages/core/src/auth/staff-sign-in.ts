@@ -10,7 +10,7 @@ import { clearFailures, lockedUntil, recordFailure } from "./lockouts.ts";
 import { type AuthPolicy, mfaRequiredFor } from "./policy.ts";
 import { checkSecondFactorCode, hasSecondFactor, practiceMfaRule } from "./second-factor.ts";
 import { createSession, revokeAllSessions } from "./sessions.ts";
-import { hashToken, randomToken } from "./tokens.ts";
+import { hashToken, practiceToken, tokenPractice } from "./tokens.ts";
 
 /** How long the second step of a sign-in may take after the password. */
 export const signInChallengeMs = 10 * 60_000;
@@ -64,7 +64,7 @@ export async function signInStaff(db: Db, input: { email: string; password: stri
   // that a code turns into one (completeStaffSignIn).
   if (await hasSecondFactor(db, match.staff.id)) {
     const now = options.now ?? new Date();
-    const challenge = randomToken("c_");
+    const challenge = practiceToken("c_", match.staff.practiceId);
     const expiresAt = new Date(now.getTime() + signInChallengeMs);
     await db.insert(staffSignInChallenges).values({
       tokenHash: hashToken(challenge),
@@ -123,13 +123,19 @@ async function openStaffSession(db: Db, staff: StaffRow, slug: string, options: 
 export async function completeStaffSignIn(db: Db, input: { challenge: string; code: string }, options: SignInOptions & { key: Buffer }) {
   const now = options.now ?? new Date();
   const expired = () => new DomainError("UNAUTHORIZED", "This sign-in has expired. Sign in again with your password.");
+  // The challenge names its practice: the lookup is routed by it (tokens.ts).
+  const routed = tokenPractice(input.challenge);
   const [row] = await db
     .select({ challenge: staffSignInChallenges, staff: staffUsers, slug: practices.slug })
     .from(staffSignInChallenges)
-    .innerJoin(staffUsers, eq(staffUsers.id, staffSignInChallenges.staffUserId))
+    .innerJoin(
+      staffUsers,
+      and(eq(staffUsers.practiceId, staffSignInChallenges.practiceId), eq(staffUsers.id, staffSignInChallenges.staffUserId)),
+    )
     .innerJoin(practices, eq(practices.id, staffUsers.practiceId))
     .where(
       and(
+        routed ? eq(staffSignInChallenges.practiceId, routed.practiceId) : undefined,
         eq(staffSignInChallenges.tokenHash, hashToken(input.challenge)),
         isNull(staffSignInChallenges.usedAt),
         gt(staffSignInChallenges.expiresAt, now),

@@ -32,6 +32,7 @@ import { mergeSuggestions, patientImports } from "./patient-imports.ts";
 import { installation, locations, practiceLogos, practices, setupTokens } from "./practices.ts";
 import { ledgerDaily, ledgerDays } from "./rollups.ts";
 import { ruleSetVersions } from "./rules.ts";
+import { memberAccessLog, practiceSecurity, staffSecondFactors, staffSignInChallenges } from "./security.ts";
 import { staffUsers } from "./staff.ts";
 import { textTranslations } from "./translations.ts";
 import { webhookDeliveries, webhookEndpoints, webhookMessages } from "./webhooks.ts";
@@ -88,6 +89,10 @@ export const distributedTables: Table[] = [
   webhookMessages,
   webhookDeliveries,
   textTranslations,
+  practiceSecurity,
+  staffSecondFactors,
+  staffSignInChallenges,
+  memberAccessLog,
 ];
 
 export const referenceTableNames = referenceTables.map((t) => getTableName(t));

@@ -2,7 +2,7 @@
 // TOTP (RFC 6238) and recovery codes, the half-finished sign-ins waiting for a code, and every
 // read of a member's records by staff. Secrets are stored encrypted (TOTP) or hashed (codes, tokens).
 import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.ts";
+import { createdAt, tenantId, tenantKey, updatedAt } from "./columns.ts";
 import { practices } from "./practices.ts";
 
 const at = () => timestamp({ withTimezone: true, mode: "date" });
@@ -22,7 +22,7 @@ export const practiceSecurity = pgTable("practice_security", {
 export const staffSecondFactors = pgTable(
   "staff_second_factors",
   {
-    staffUserId: uuid().primaryKey(),
+    staffUserId: uuid().notNull(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -37,14 +37,14 @@ export const staffSecondFactors = pgTable(
     recoveryCodes: text().array().notNull().default([]),
     updatedAt: updatedAt(),
   },
-  (t) => [index("staff_second_factors_practice_idx").on(t.practiceId)],
+  (t) => [tenantKey("staff_second_factors", t.practiceId, t.staffUserId), index("staff_second_factors_practice_idx").on(t.practiceId)],
 );
 
 /** A sign-in whose password was right, waiting for the second factor (token stored hashed). */
 export const staffSignInChallenges = pgTable(
   "staff_sign_in_challenges",
   {
-    id: id(),
+    id: tenantId(),
     tokenHash: text().notNull(),
     practiceId: uuid()
       .notNull()
@@ -55,7 +55,12 @@ export const staffSignInChallenges = pgTable(
     expiresAt: at().notNull(),
     usedAt: at(),
   },
-  (t) => [uniqueIndex("staff_sign_in_challenges_token_key").on(t.tokenHash), index("staff_sign_in_challenges_expires_idx").on(t.expiresAt)],
+  (t) => [
+    tenantKey("staff_sign_in_challenges", t.practiceId, t.id),
+    // The challenge names its practice (a lookup routed by it, tokens.ts).
+    uniqueIndex("staff_sign_in_challenges_token_key").on(t.practiceId, t.tokenHash),
+    index("staff_sign_in_challenges_expires_idx").on(t.expiresAt),
+  ],
 );
 
 /** Every read of a member's records by staff (the access audit): one row per request, kept six
@@ -63,7 +68,7 @@ export const staffSignInChallenges = pgTable(
 export const memberAccessLog = pgTable(
   "member_access_log",
   {
-    id: id(),
+    id: tenantId(),
     practiceId: uuid()
       .notNull()
       .references(() => practices.id),
@@ -74,6 +79,7 @@ export const memberAccessLog = pgTable(
     at: at().notNull().defaultNow(),
   },
   (t) => [
+    tenantKey("member_access_log", t.practiceId, t.id),
     index("member_access_log_member_idx").on(t.practiceId, t.memberId, t.at),
     index("member_access_log_staff_idx").on(t.practiceId, t.staffUserId, t.at),
     index("member_access_log_at_idx").on(t.at),
