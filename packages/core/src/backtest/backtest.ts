@@ -9,27 +9,28 @@
 // [from, to) produced is counted. Ledger entries written outside the engine (refunds of
 // cancelled orders, merges, expiry) move the replayed balances where they were recorded. So the
 // active version's backtest over a past period is what the ledger holds for it.
+//
+// How it runs: the request's process reads the events page by page in recording order (keyset
+// pages on `events (practice, recorded_at, id)`: no sort, no offset; only id, time, payload) and
+// hands them to a worker thread that runs the engine (replay.ts), so a long backtest leaves the
+// API's thread to other requests. A run has an id, progress (events applied of the total), can be
+// cancelled, and answers the totals per rule and the top members (a few KB whatever the size).
 
+import { Worker } from "node:worker_threads";
 import { events, ledgerEntries, members, rewards, ruleSetVersions } from "@tally/db";
-import {
-  applyEvent,
-  type EngineEvent,
-  type EngineState,
-  expireDue,
-  initialMemberState,
-  initialState,
-  membersTouchedBy,
-} from "@tally/rules";
-import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import type { Effect, Program } from "../events/engine.ts";
-import { toEngineEvent } from "../events/process-event.ts";
-import { loadEligible, programFor } from "../events/program.ts";
+import { DomainError } from "../errors.ts";
+import { loadEligible } from "../events/program.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
 import { compileForPractice } from "../rules/rule-sets.ts";
 import { type Input, notFound, parseInput } from "../verb.ts";
+import type { ReplayEvent, ReplaySetup, ReplaySides } from "./replay.ts";
+import type { FromWorker, ToWorker } from "./replay-worker.ts";
+
+export { BACKTEST_TOP_MEMBERS, type BacktestRule, type BacktestSide } from "./replay.ts";
 
 export const backtestInput = z
   .object({
@@ -42,164 +43,37 @@ export const backtestInput = z
   .refine((b) => b.source !== undefined || b.versionId !== undefined, { message: "give source or versionId" })
   .refine((b) => b.from < b.to, { message: "from must be before to" });
 
-export interface BacktestRule {
-  rule: string;
-  points: number;
-  awards: number;
-  coupons: number;
-  couponCostCents: number;
-  /** Points at the point cost plus the coupons' value. */
-  costCents: number;
+/** Events read per query (tests make it small to cross many pages), and a pause between pages
+ *  (tests slow a run down to cancel it midway; 0 otherwise). */
+export const backtestPaging = { size: 2000, pauseMs: 0 };
+
+/** Pages handed to the worker and not yet applied, at most (memory stays a few pages). */
+const IN_FLIGHT = 2;
+
+export interface BacktestProgress {
+  id: string;
+  status: "running" | "done" | "failed" | "cancelled";
+  /** Events applied so far, of `total` to replay. */
+  processed: number;
+  total: number;
+  result: BacktestResult | null;
+  error: string | null;
 }
 
-export interface BacktestSide {
-  points: number;
-  /** Points at the point cost plus the coupons' value. */
-  costCents: number;
-  pointsCostCents: number;
-  awards: number;
-  coupons: number;
-  couponCostCents: number;
-  byRule: BacktestRule[];
-  /** The members who got the most (at most BACKTEST_TOP_MEMBERS, and on the active side also
-   *  the draft's top members, for comparison): the answer does not grow with the practice. */
-  byMember: { memberId: string; name: string; points: number; coupons: number }[];
-  /** Members with any points or coupons from this side. */
-  memberCount: number;
-  /** Points that expired in the range (SPEC 7 `expire`; positive). */
-  expired: number;
-  /** Members entering each tier at an event in the range (SPEC 7 `tiers`), in the rule set's order. */
-  tierChanges: { tier: string; members: number }[];
+interface Run {
+  id: string;
+  practiceId: string;
+  progress: BacktestProgress;
+  cancel(): void;
+  done: Promise<BacktestResult>;
 }
 
-/** How many members a backtest names per side. */
-export const BACKTEST_TOP_MEMBERS = 25;
+/** The runs of this process (a finished run's answer is kept a while for the page that polls it). */
+const runs = new Map<string, Run>();
+const KEEP_MS = 15 * 60_000;
 
-const pointsCost = (points: number, pointCostCentiCents: number) => Math.round((points * pointCostCentiCents) / 100);
-
-/** Effects of events dated in the range, folded into the figures of one side. */
-class Tally {
-  private byRule = new Map<string, { points: number; awards: number; coupons: number; couponCostCents: number }>();
-  private byMember = new Map<string, { points: number; coupons: number }>();
-
-  private couponValue: Map<string, number>;
-  private expired = 0;
-  private entered = new Map<string, number>();
-
-  constructor(couponValue: Map<string, number>) {
-    this.couponValue = couponValue;
-  }
-
-  /** Expirations due in the range, whichever event (or the range's end) applied them. */
-  addExpirations(effects: Effect[], from: Date, to: Date) {
-    for (const e of effects) {
-      if (e.type !== "expiration") continue;
-      const due = Date.parse(e.at);
-      if (due >= from.getTime() && due < to.getTime()) this.expired -= e.points;
-    }
-  }
-
-  add(effects: Effect[]) {
-    for (const e of effects) {
-      if (e.type === "award" || e.type === "reversal") {
-        // An award of 0 points is not an award (SPEC 5 step 11): the ledger has no entry for it.
-        if (e.points === 0) continue;
-        const r = this.rule(e.rule);
-        r.points += e.points;
-        if (e.type === "award") r.awards++;
-        this.member(e.member).points += e.points;
-      } else if (e.type === "tier") {
-        this.entered.set(e.tier, (this.entered.get(e.tier) ?? 0) + 1);
-      } else if (e.type === "coupon") {
-        const r = this.rule(e.rule);
-        r.coupons++;
-        r.couponCostCents += this.couponValue.get(e.coupon) ?? 0;
-        this.member(e.member).coupons++;
-      }
-    }
-  }
-
-  private rule(name: string) {
-    let r = this.byRule.get(name);
-    if (!r) {
-      r = { points: 0, awards: 0, coupons: 0, couponCostCents: 0 };
-      this.byRule.set(name, r);
-    }
-    return r;
-  }
-
-  private member(id: string) {
-    let m = this.byMember.get(id);
-    if (!m) {
-      m = { points: 0, coupons: 0 };
-      this.byMember.set(id, m);
-    }
-    return m;
-  }
-
-  summary(names: Map<string, string>, pointCost: number, alsoMembers: Set<string> = new Set(), tiers: string[] = []): BacktestSide {
-    const byRule = [...this.byRule]
-      .map(([rule, v]) => ({ rule, ...v, costCents: pointsCost(v.points, pointCost) + v.couponCostCents }))
-      .sort((a, b) => b.costCents - a.costCents || b.points - a.points || a.rule.localeCompare(b.rule));
-    const points = byRule.reduce((s, r) => s + r.points, 0);
-    const couponCostCents = byRule.reduce((s, r) => s + r.couponCostCents, 0);
-    return {
-      points,
-      pointsCostCents: pointsCost(points, pointCost),
-      costCents: pointsCost(points, pointCost) + couponCostCents,
-      awards: byRule.reduce((s, r) => s + r.awards, 0),
-      coupons: byRule.reduce((s, r) => s + r.coupons, 0),
-      couponCostCents,
-      byRule,
-      byMember: [...this.byMember]
-        .map(([memberId, v]) => ({ memberId, name: names.get(memberId) ?? memberId, ...v }))
-        .sort((a, b) => b.points - a.points || b.coupons - a.coupons || a.memberId.localeCompare(b.memberId))
-        .filter((m, i) => i < BACKTEST_TOP_MEMBERS || alsoMembers.has(m.memberId)),
-      memberCount: this.byMember.size,
-      expired: this.expired,
-      tierChanges: tiers.map((tier) => ({ tier, members: this.entered.get(tier) ?? 0 })),
-    };
-  }
-}
-
-/** One rule set replayed: its engine state, and the tally of what fell in the range. */
-interface Replay {
-  program: Program;
-  state: EngineState;
-  tally: Tally;
-}
-
-type Profile = { tags: string[]; birthday: string | null; registered: boolean };
-
-function apply(replay: Replay, event: EngineEvent, profiles: Map<string, Profile>, counted: boolean, range: { from: Date; to: Date }) {
-  for (const id of membersTouchedBy(event)) {
-    if (!replay.state.members[id]) replay.state.members[id] = initialMemberState(profiles.get(id) ?? {});
-  }
-  const effects: Effect[] = [];
-  applyEvent(replay.program, replay.state, event, effects);
-  // Every stored event has its own id: the processed set need not grow with the history.
-  delete replay.state.processed[event.id];
-  if (counted) replay.tally.add(effects);
-  replay.tally.addExpirations(effects, range.from, range.to);
-}
-
-/** After the last event: what fell due up to the range's end (or now) expires, as the sweep books it. */
-function expireToEnd(replay: Replay, range: { from: Date; to: Date }) {
-  if (replay.program.expire === null) return;
-  const until = Math.min(range.to.getTime() - 1, Date.now());
-  const effects: Effect[] = [];
-  for (const [id, m] of Object.entries(replay.state.members)) expireDue(replay.program, m, id, until, effects);
-  replay.tally.addExpirations(effects, range.from, range.to);
-}
-
-const tierNames = (p: Program) => p.tiers?.tiers.map((t) => t.name) ?? [];
-
-/** Events read per query (tests make it small to cross many pages). */
-export const backtestPaging = { size: 5000 };
-
-export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestInput> }) {
-  authorize(ctx, "rules.backtest");
-  const q = parseInput(backtestInput, input);
+/** Reads what the replay needs and checks the draft (errors are thrown here, before a run starts). */
+async function prepare(ctx: Ctx, q: z.infer<typeof backtestInput>) {
   const practice = await loadPractice(ctx.db, ctx.practiceId);
   let source = q.source;
   if (source === undefined) {
@@ -227,59 +101,61 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
   for (const c of couponRows.sort((a, b) => Number(a.deletedAt !== null) - Number(b.deletedAt !== null)))
     if (c.code && !couponValue.has(c.code)) couponValue.set(c.code, c.valueCents ?? 0);
 
-  const replayOf = (program: Program): Replay => ({ program, state: initialState(), tally: new Tally(couponValue) });
-  const activeReplay = replayOf(programFor(active?.source ?? "", active?.id ?? "empty", settings));
-  const draftReplay =
-    active && active.source === source ? null : replayOf(programFor(source, `draft:${source.length}:${hash(source)}`, settings));
-
   const people = await ctx.db
-    .select({
-      id: members.id,
-      firstName: members.firstName,
-      lastName: members.lastName,
-      tags: members.tags,
-      birthday: members.birthday,
-      registered: members.registered,
-    })
+    .select({ id: members.id, tags: members.tags, birthday: members.birthday, registered: members.registered })
     .from(members)
     .where(eq(members.practiceId, ctx.practiceId));
-  const profiles = new Map<string, Profile>(people.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]));
-  const names = new Map(people.map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
 
   // Nothing recorded after the last event dated before `to` can change what the range holds.
-  // Positions are microseconds since the epoch (the database's precision; a Date has only ms).
-  const micros = (column: unknown) => sql<string>`(extract(epoch from ${column}) * 1000000)::bigint::text`;
-  const until = sql`(select max(${events.recordedAt}) from ${events} where ${events.practiceId} = ${ctx.practiceId} and ${events.at} < ${q.to.toISOString()}::timestamptz)`;
+  const [last] = await ctx.db
+    .select({ at: sql<string | null>`max(${events.recordedAt})::text` })
+    .from(events)
+    .where(and(eq(events.practiceId, ctx.practiceId), sql`${events.at} < ${q.to.toISOString()}::timestamptz`));
+  const until = last?.at ?? null;
 
   // Points moved outside the engine, in the order they were written (not the sweep's expiries:
   // each replay expires its own lots).
-  const outside = await ctx.db
-    .select({ memberId: ledgerEntries.memberId, points: ledgerEntries.points, position: micros(ledgerEntries.createdAt) })
-    .from(ledgerEntries)
-    .where(
-      and(
-        eq(ledgerEntries.practiceId, ctx.practiceId),
-        isNull(ledgerEntries.eventId),
-        ne(ledgerEntries.kind, "expiry"),
-        sql`${ledgerEntries.createdAt} <= ${until}`,
-      ),
-    )
-    .orderBy(asc(ledgerEntries.createdAt), asc(ledgerEntries.id));
-  let nextOutside = 0;
-  const moveBalances = (before: bigint) => {
-    while (nextOutside < outside.length && BigInt(outside[nextOutside]!.position) < before) {
-      const x = outside[nextOutside++]!;
-      for (const r of [activeReplay, draftReplay]) {
-        if (!r) continue;
-        r.state.members[x.memberId] ??= initialMemberState(profiles.get(x.memberId) ?? {});
-        r.state.members[x.memberId]!.balance += x.points;
-      }
-    }
-  };
+  const outside =
+    until === null
+      ? []
+      : await ctx.db
+          .select({ memberId: ledgerEntries.memberId, points: ledgerEntries.points, position: micros(ledgerEntries.createdAt) })
+          .from(ledgerEntries)
+          .where(
+            and(
+              eq(ledgerEntries.practiceId, ctx.practiceId),
+              isNull(ledgerEntries.eventId),
+              ne(ledgerEntries.kind, "expiry"),
+              sql`${ledgerEntries.createdAt} <= ${until}::timestamptz`,
+            ),
+          )
+          .orderBy(asc(ledgerEntries.createdAt), asc(ledgerEntries.id));
+  const [count] =
+    until === null
+      ? [{ n: 0 }]
+      : await ctx.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(events)
+          .where(and(eq(events.practiceId, ctx.practiceId), sql`${events.recordedAt} <= ${until}::timestamptz`));
 
-  let history = 0;
-  let counted = 0;
-  let later = 0;
+  const setup: ReplaySetup = {
+    active: { source: active?.source ?? "", key: active?.id ?? "empty" },
+    draft: active && active.source === source ? null : { source, key: `draft:${source.length}:${hash(source)}` },
+    settings,
+    couponValue: [...couponValue],
+    profiles: people.map((p) => [p.id, { tags: p.tags, birthday: p.birthday, registered: p.registered }]),
+    outside: outside.map((o) => [o.memberId, o.points, o.position]),
+    range: { from: q.from.getTime(), to: q.to.getTime() },
+    pointCostCentiCents: practice.pointCostCentiCents,
+  };
+  return { practice, active, setup, until, total: Number(count?.n ?? 0) };
+}
+
+/** Positions are microseconds since the epoch (the database's precision; a Date has only ms). */
+const micros = (column: unknown) => sql<string>`(extract(epoch from ${column}) * 1000000)::bigint::text`;
+
+/** The events to replay, page after page in recording order (keyset on the index; no sort, no offset). */
+async function* eventPages(ctx: Ctx, until: string): AsyncGenerator<ReplayEvent[]> {
   let cursor: { position: string; id: string } | null = null;
   for (;;) {
     const page: { id: string; at: Date; payload: Record<string, unknown>; position: string }[] = await ctx.db
@@ -288,7 +164,7 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
       .where(
         and(
           eq(events.practiceId, ctx.practiceId),
-          sql`${events.recordedAt} <= ${until}`,
+          sql`${events.recordedAt} <= ${until}::timestamptz`,
           cursor
             ? sql`(${events.recordedAt}, ${events.id}) > (timestamptz 'epoch' + ${cursor.position}::bigint * interval '1 microsecond', ${cursor.id}::uuid)`
             : undefined,
@@ -296,31 +172,209 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
       )
       .orderBy(asc(events.recordedAt), asc(events.id))
       .limit(backtestPaging.size);
-    for (const e of page) {
-      moveBalances(BigInt(e.position));
-      const inRange = e.at >= q.from && e.at < q.to;
-      if (inRange) counted++;
-      else if (e.at < q.from) history++;
-      else later++;
-      const event = toEngineEvent(e.id, e.payload as never);
-      apply(activeReplay, event, profiles, inRange, q);
-      if (draftReplay) apply(draftReplay, event, profiles, inRange, q);
-    }
-    if (page.length < backtestPaging.size) break;
+    if (page.length > 0) yield page.map((e) => [e.id, e.at.getTime(), e.payload, e.position]);
+    if (page.length < backtestPaging.size) return;
     const tail: { id: string; position: string } = page[page.length - 1]!;
     cursor = { position: tail.position, id: tail.id };
   }
+}
 
-  expireToEnd(activeReplay, q);
-  if (draftReplay) expireToEnd(draftReplay, q);
-  const draftOnly = draftReplay?.tally.summary(names, practice.pointCostCentiCents, new Set(), tierNames(draftReplay.program));
-  const activeSide = activeReplay.tally.summary(
-    names,
-    practice.pointCostCentiCents,
-    new Set(draftOnly?.byMember.map((m) => m.memberId)),
-    tierNames(activeReplay.program),
+class Cancelled extends DomainError {
+  constructor() {
+    super("CONFLICT", "The backtest was cancelled.");
+  }
+}
+
+/** Feeds the worker the pages and answers both sides; `progress.processed` follows the worker. */
+async function replayInWorker(
+  ctx: Ctx,
+  setup: ReplaySetup,
+  until: string | null,
+  progress: BacktestProgress,
+  cancelled: () => boolean,
+  onWorker: (w: Worker) => void,
+) {
+  const worker = takeWorker();
+  onWorker(worker);
+  let finished = false;
+  let sent = 0;
+  let waiting: (() => void) | null = null;
+  let failure: Error | null = null;
+  let answer: ((sides: ReplaySides) => void) | null = null;
+  let refuse: ((e: Error) => void) | null = null;
+  const sides = new Promise<ReplaySides>((resolve, reject) => {
+    answer = resolve;
+    refuse = reject;
+  });
+  sides.catch(() => {});
+  const fail = (e: Error) => {
+    failure ??= e;
+    refuse?.(failure);
+    waiting?.();
+  };
+  worker.on("error", (e: Error) => fail(e));
+  worker.on("exit", () => fail(cancelled() ? new Cancelled() : new Error("the backtest's worker stopped")));
+  worker.on("message", (m: FromWorker) => {
+    if ("applied" in m) progress.processed = m.applied;
+    else if ("sides" in m) answer?.(m.sides);
+    else fail(new Error(m.error));
+    waiting?.();
+  });
+  const post = (m: ToWorker) => worker.postMessage(m);
+  try {
+    post({ setup });
+    if (until !== null) {
+      for await (const page of eventPages(ctx, until)) {
+        // At most IN_FLIGHT pages ahead of the worker.
+        while (!failure && !cancelled() && sent - progress.processed >= IN_FLIGHT * backtestPaging.size)
+          await new Promise<void>((resolve) => {
+            waiting = resolve;
+          });
+        if (failure) throw failure;
+        if (cancelled()) throw new Cancelled();
+        post({ page });
+        sent += page.length;
+        if (backtestPaging.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, backtestPaging.pauseMs));
+      }
+    }
+    post({ end: true });
+    const answered = await sides;
+    finished = true;
+    return answered;
+  } finally {
+    if (finished) giveBack(worker);
+    else await worker.terminate();
+  }
+}
+
+// One idle worker is kept (unreferenced: it does not hold the process open), so a backtest does
+// not pay for loading the engine again.
+let idle: Worker | null = null;
+
+function takeWorker(): Worker {
+  const worker = idle ?? new Worker(new URL("./replay-worker.ts", import.meta.url));
+  idle = null;
+  worker.removeAllListeners();
+  worker.ref();
+  return worker;
+}
+
+function giveBack(worker: Worker) {
+  worker.removeAllListeners();
+  if (idle) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  worker.on("exit", () => {
+    if (idle === worker) idle = null;
+  });
+  worker.on("error", () => {
+    if (idle === worker) idle = null;
+  });
+  idle = worker;
+}
+
+/** Starts a backtest in the background and answers its id; the draft's errors are thrown here. */
+export async function startBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestInput> }): Promise<BacktestProgress> {
+  authorize(ctx, "rules.backtest");
+  const q = parseInput(backtestInput, input);
+  const { practice, active, setup, until, total } = await prepare(ctx, q);
+  const id = crypto.randomUUID();
+  const progress: BacktestProgress = { id, status: "running", processed: 0, total, result: null, error: null };
+  let stop = false;
+  let worker: Worker | null = null;
+  const done = (async () => {
+    const sides = await replayInWorker(
+      ctx,
+      setup,
+      until,
+      progress,
+      () => stop,
+      (w) => {
+        worker = w;
+      },
+    );
+    return resultOf(ctx, q, sides, practice.pointCostCentiCents, active ?? null);
+  })();
+  const run: Run = {
+    id,
+    practiceId: ctx.practiceId,
+    progress,
+    done,
+    cancel() {
+      if (progress.status !== "running") return;
+      stop = true;
+      void worker?.terminate();
+    },
+  };
+  runs.set(id, run);
+  done.then(
+    (result) => {
+      progress.status = "done";
+      progress.result = result;
+    },
+    (e) => {
+      progress.status = stop ? "cancelled" : "failed";
+      progress.error = stop ? null : e instanceof Error ? e.message : String(e);
+    },
   );
-  const draftSide = draftOnly ?? activeSide;
+  done.catch(() => {}).finally(() => setTimeout(() => runs.delete(id), KEEP_MS).unref());
+  return { ...progress };
+}
+
+export const backtestRunInput = z.object({ id: z.uuid() });
+
+function runOf(ctx: Ctx, id: string): Run {
+  const run = runs.get(id);
+  if (!run || run.practiceId !== ctx.practiceId) throw notFound("Backtest");
+  return run;
+}
+
+/** A run's progress (and its answer once done). */
+export function backtestProgress({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestRunInput> }): BacktestProgress {
+  authorize(ctx, "rules.backtest");
+  return { ...runOf(ctx, parseInput(backtestRunInput, input).id).progress };
+}
+
+/** Stops a run: the worker ends and the run says `cancelled`. */
+export async function cancelBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestRunInput> }): Promise<BacktestProgress> {
+  authorize(ctx, "rules.backtest");
+  const run = runOf(ctx, parseInput(backtestRunInput, input).id);
+  run.cancel();
+  await run.done.catch(() => {});
+  return { ...run.progress };
+}
+
+/** A backtest from start to answer (the publish preview, scripts): the same run, awaited. */
+export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestInput> }) {
+  const { id } = await startBacktest({ ctx, input });
+  return runs.get(id)!.done;
+}
+
+async function resultOf(
+  ctx: Ctx,
+  q: z.infer<typeof backtestInput>,
+  sides: ReplaySides,
+  pointCostCentiCents: number,
+  active: { id: string; version: number } | null,
+) {
+  // Names of the members named (a few dozen), not of the practice.
+  const named = [...new Set([...sides.draft.byMember, ...sides.active.byMember].map((m) => m.memberId))];
+  const people =
+    named.length === 0
+      ? []
+      : await ctx.db
+          .select({ id: members.id, firstName: members.firstName, lastName: members.lastName })
+          .from(members)
+          .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.id, named)));
+  const names = new Map(people.map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
+  const withNames = (side: ReplaySides["draft"]) => ({
+    ...side,
+    byMember: side.byMember.map((m) => ({ ...m, name: names.get(m.memberId) ?? m.memberId })),
+  });
+  const draftSide = withNames(sides.draft);
+  const activeSide = sides.draft === sides.active ? draftSide : withNames(sides.active);
   const rules = new Set([...draftSide.byRule.map((r) => r.rule), ...activeSide.byRule.map((r) => r.rule)]);
   const difference = [...rules]
     .map((rule) => {
@@ -343,11 +397,11 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
     from: q.from,
     to: q.to,
     /** Events dated in the range: what the figures count. */
-    events: counted,
+    events: sides.replayed.inRange,
     /** What was replayed to get there: events dated before the range (they build the members'
      *  facts) and events dated after it that were recorded before the range's last event. */
-    replayed: { history, inRange: counted, later, total: history + counted + later },
-    pointCostCentiCents: practice.pointCostCentiCents,
+    replayed: sides.replayed,
+    pointCostCentiCents,
     draft: draftSide,
     active: { versionId: active?.id ?? null, version: active?.version ?? null, ...activeSide },
     difference: {
@@ -360,7 +414,7 @@ export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeo
   };
 }
 
-export type BacktestResult = Awaited<ReturnType<typeof runBacktest>>;
+export type BacktestResult = Awaited<ReturnType<typeof resultOf>>;
 
 function hash(s: string): string {
   let h = 0x811c9dc5;

@@ -3,6 +3,9 @@
 // preview what publishing would change.
 import {
   backtestInput,
+  backtestProgress,
+  backtestRunInput,
+  cancelBacktest,
   checkRules,
   checkRulesInput,
   getRuleSetVersion,
@@ -15,6 +18,7 @@ import {
   runBacktest,
   saveRuleSet,
   saveRuleSetInput,
+  startBacktest,
 } from "@tally/core";
 import { router, staffProcedure } from "../init.ts";
 
@@ -40,6 +44,20 @@ export const rulesRouter = router({
     .meta({ action: "rules.backtest" })
     .input(backtestInput)
     .mutation(({ ctx, input }) => runBacktest({ ctx: ctx.core, input })),
+  /** A backtest run in the background (a worker thread): its id and progress; poll `backtestProgress`. */
+  backtestStart: staffProcedure
+    .meta({ action: "rules.backtest" })
+    .input(backtestInput)
+    .mutation(({ ctx, input }) => startBacktest({ ctx: ctx.core, input })),
+  /** Events applied of the total, and the answer once done. */
+  backtestProgress: staffProcedure
+    .meta({ action: "rules.backtest" })
+    .input(backtestRunInput)
+    .query(({ ctx, input }) => backtestProgress({ ctx: ctx.core, input })),
+  backtestCancel: staffProcedure
+    .meta({ action: "rules.backtest" })
+    .input(backtestRunInput)
+    .mutation(({ ctx, input }) => cancelBacktest({ ctx: ctx.core, input })),
   /** What publishing a text or a saved version would change (rules, 90-day backtest cost) and whether to confirm. */
   publishPreview: staffProcedure
     .meta({ action: "rules.backtest" })

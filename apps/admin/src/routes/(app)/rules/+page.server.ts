@@ -169,12 +169,20 @@ export const actions: Actions = {
     const client = api(event);
     const { timezone } = await client.practice.get.query();
     try {
-      const result = await client.rules.backtest.mutate({
+      // The backtest runs in the background; a short one answers here (the page works without
+      // JavaScript), a long one is followed by the page (progress bar, Cancel).
+      let run = await client.rules.backtestStart.mutate({
         source,
         from: startOfLocalDay(from, timezone),
         to: startOfLocalDay(addDays(to, 1), timezone),
       });
-      return { action: "backtest", source, range, backtest: result };
+      for (const until = Date.now() + 3000; run.status === "running" && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        run = await client.rules.backtestProgress.query({ id: run.id });
+      }
+      if (run.status === "done" && run.result) return { action: "backtest", source, range, backtest: run.result };
+      if (run.status === "failed") return fail(500, { action: "backtest", source, range, message: run.error ?? "The backtest failed." });
+      return { action: "backtest", source, range, run: { id: run.id, processed: run.processed, total: run.total } };
     } catch (e) {
       const diagnostics = diagnosticsOf(e);
       return fail(400, {

@@ -1,0 +1,97 @@
+// A backtest runs in the background (its engine in a worker thread): rules.backtestStart answers
+// at once with the run's id and the events to replay, rules.backtestProgress shows how many are
+// applied and the answer once done (the same answer as rules.backtest on the same data), and
+// rules.backtestCancel stops a run where it is.
+import { backtestPaging, type EventInput, recordEvent, systemCtx } from "@tally/core";
+import { members } from "@tally/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, type Harness, type TestClient } from "../../testing/harness.ts";
+
+const DAY = 86_400_000;
+
+describe("backtest runs", () => {
+  let h: Harness;
+  let admin: TestClient;
+  let source: string;
+  const to = new Date();
+  const from = new Date(to.getTime() - 365 * DAY);
+  beforeAll(async () => {
+    h = await createHarness();
+    admin = await h.staff("admin");
+    source = 'earn "Spend" on invoice.paid { rate 1 point per $10 }\nreward "Visit" on visit.checked_in { award 20 points }';
+    await admin.rules.save.mutate({ source, publish: true });
+    // A year of invoices and check-ins for the practice's members.
+    const people = await h.t.db.select({ id: members.id }).from(members).where(eq(members.practiceId, h.practiceIds["bright-smiles"]!));
+    const inputs: EventInput[] = Array.from({ length: 150 }, (_, i) => {
+      const member = people[i % people.length]!.id;
+      const at = new Date(from.getTime() + (i + 1) * 2 * DAY).toISOString();
+      return i % 3 === 0
+        ? { id: `bt-visit-${i}`, type: "visit.checked_in", at, member }
+        : {
+            id: `bt-inv-${i}`,
+            type: "invoice.paid",
+            at,
+            member,
+            invoice: { id: `bt-${i}`, lines: [{ code: "X", amount: `${40 + i}.00` }] },
+          };
+    });
+    const ctx = systemCtx(h.t.db, h.practiceIds["bright-smiles"]!);
+    for (const input of inputs) await recordEvent({ ctx, input });
+  }, 180_000);
+  afterAll(async () => h?.dispose());
+
+  async function settle(id: string) {
+    for (;;) {
+      const p = await admin.rules.backtestProgress.query({ id });
+      if (p.status !== "running") return p;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it("shows progress and answers what the synchronous backtest answers", async () => {
+    const draft = source.replace(/award (\d+) points/, (_, n) => `award ${Number(n) + 5} points`);
+    const started = await admin.rules.backtestStart.mutate({ source: draft, from, to });
+    expect(started.status).toBe("running");
+    expect(started.total).toBeGreaterThan(0);
+    expect(started.result).toBeNull();
+    const seen = new Set<number>();
+    let p = started;
+    while (p.status === "running") {
+      seen.add(p.processed);
+      expect(p.processed).toBeLessThanOrEqual(p.total);
+      p = await admin.rules.backtestProgress.query({ id: started.id });
+    }
+    expect(p.status).toBe("done");
+    expect(p.processed).toBe(p.total);
+    const direct = await admin.rules.backtest.mutate({ source: draft, from, to });
+    expect(p.result).toEqual(direct);
+    expect(p.result!.replayed.total).toBe(p.total);
+    expect(p.result!.draft.byRule.length).toBeGreaterThan(0);
+    expect(JSON.stringify(p).length).toBeLessThan(1_000_000);
+  });
+
+  it("stops a cancelled run where it is, and another practice cannot see it", async () => {
+    const other = await h.staff("admin", "paws-claws");
+    backtestPaging.size = 10;
+    backtestPaging.pauseMs = 100;
+    try {
+      const started = await admin.rules.backtestStart.mutate({ source, from, to });
+      let p = started;
+      while (p.status === "running" && p.processed === 0) p = await admin.rules.backtestProgress.query({ id: started.id });
+      await expect(other.rules.backtestProgress.query({ id: started.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+      await expect(other.rules.backtestCancel.mutate({ id: started.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+      const cancelled = await admin.rules.backtestCancel.mutate({ id: started.id });
+      expect(cancelled.status).toBe("cancelled");
+      expect(cancelled.processed).toBeGreaterThan(0);
+      expect(cancelled.processed).toBeLessThan(cancelled.total);
+      expect(cancelled.result).toBeNull();
+      await new Promise((r) => setTimeout(r, 200));
+      const after = await settle(started.id);
+      expect(after).toMatchObject({ status: "cancelled", processed: cancelled.processed, result: null });
+    } finally {
+      backtestPaging.size = 2000;
+      backtestPaging.pauseMs = 0;
+    }
+  });
+});
