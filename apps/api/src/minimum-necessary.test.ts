@@ -43,11 +43,12 @@ describe("minimum necessary: messages, webhooks and gift-card orders carry no bi
       publish: true,
     });
     key = (await admin.apiKeys.create.mutate({ name: "PMS", scopes: ["invoices:write", "webhooks:admin", "members:read"] })).key;
-    [ana] = await h.t.db
+    const [updated] = await h.t.db
       .update(members)
       .set({ birthday: BIRTH, email: "ana.m@example.com" })
       .where(and(eq(members.practiceId, P()), eq(members.firstName, "Ana")))
       .returning();
+    ana = updated!;
     // An endpoint without the line items scope, subscribed to everything.
     const ep = await h.request("/api/v1/webhooks/endpoints", {
       method: "POST",
