@@ -20,6 +20,8 @@ declare global {
     practiceId: string;
     timezone: string;
     mustChangePassword: boolean;
+    /** The practice requires a second factor of this person and they have none yet. */
+    mustEnrol: boolean;
     /** The actions the role may do (core permissions.ts, from auth.me): see #lib/can.ts. */
     can: StaffAction[];
   }

@@ -1,5 +1,6 @@
 // The guard for the (app) group: every page inside it needs a staff session. Without one the
-// person goes to sign-in (and comes back afterwards); with a temporary password, to set their own.
+// person goes to sign-in (and comes back afterwards); with a temporary password, to set their own;
+// without the second factor their practice requires of them, to set it up.
 import { redirect } from "@sveltejs/kit";
 import type { Handle } from "@sveltejs/kit/hooks";
 import { href } from "#lib/paths.js";
@@ -7,7 +8,7 @@ import { api, appCodeOf, isUnauthorized } from "#lib/server/api.js";
 
 export const handle: Handle = async ({ event, resolve: render }) => {
   event.locals.staff = null;
-  const guarded = event.route.id?.startsWith("/(app)") || event.route.id === "/change-password";
+  const guarded = event.route.id?.startsWith("/(app)") || event.route.id === "/change-password" || event.route.id === "/enrol";
   if (guarded && event.cookies.get("tally_staff")) {
     try {
       const me = await api(event).auth.me.query();
@@ -19,6 +20,7 @@ export const handle: Handle = async ({ event, resolve: render }) => {
         practiceId: me.practiceId,
         timezone: me.timezone,
         mustChangePassword: me.mustChangePassword,
+        mustEnrol: me.mustEnrol,
         can: me.can,
       };
     } catch (error) {
@@ -31,6 +33,9 @@ export const handle: Handle = async ({ event, resolve: render }) => {
   }
   if (event.route.id?.startsWith("/(app)") && event.locals.staff?.mustChangePassword) {
     redirect(303, href("/change-password"));
+  }
+  if (event.route.id?.startsWith("/(app)") && event.locals.staff?.mustEnrol) {
+    redirect(303, href("/enrol"));
   }
   return secure(await render(event), Boolean(event.locals.staff || event.cookies.get("tally_staff")));
 };

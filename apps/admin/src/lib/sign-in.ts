@@ -1,5 +1,8 @@
 // Validation of the staff sign-in form, kept apart from the route so it can be unit tested.
 
+/** The cookie that holds a sign-in's challenge between the password and the second factor. */
+export const challengeCookie = "tally_staff_challenge";
+
 export interface SignInValues {
   email: string;
 }

@@ -112,13 +112,21 @@ export async function secondFactorStatus(ctx: Ctx) {
   };
 }
 
-/** Starts enrolment: a new secret (not in use until a code from it is confirmed) and its
+/** Starts enrolment: a new secret (not in use until a code from it is confirmed; the same one
+ *  for ten minutes) and its
  *  otpauth:// URI for an authenticator app. Refused while a second factor is on (turn it off or
  *  have an admin reset it first). */
 export async function startSecondFactorEnrolment(ctx: Ctx, options: { key: Buffer; issuer: string }) {
   const user = await ownUser(ctx);
   const factor = await factorOf(ctx.db, user.id);
   if (factor?.enabledAt) throw new DomainError("CONFLICT", "Two-step sign-in is already on. Turn it off first to set up a new device.");
+  // A setup started in the last ten minutes goes on with the same secret (the page reloaded after
+  // a mistyped code must not change the QR code the person has just scanned).
+  const recent = factor?.pendingSecret && Date.now() - factor.updatedAt.getTime() < 10 * 60_000;
+  if (recent && factor.pendingSecret) {
+    const secret = decryptSecret<string>(factor.pendingSecret, options.key);
+    return { secret, uri: totpOf(secret, user.email, options.issuer).toString() };
+  }
   const secret = new Secret({ size: 20 }).base32;
   const pendingSecret = encryptSecret(secret, options.key);
   await ctx.db

@@ -2,7 +2,7 @@ import { fail, redirect } from "@sveltejs/kit";
 import { sessionCookieOptions, staffCookie } from "@tally/api/client";
 import { href } from "#lib/paths.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
-import { parseSignIn, type SignInResult, safeNext } from "#lib/sign-in.js";
+import { challengeCookie, parseSignIn, type SignInResult, safeNext } from "#lib/sign-in.js";
 import type { Actions, PageServerLoad } from "./$types";
 
 // An install without a practice has nobody to sign in yet: the setup page explains what to do.
@@ -32,15 +32,26 @@ export const actions: Actions = {
             : messageOf(error);
       return fail(code === "UNAUTHORIZED" ? 400 : 403, { values, errors: {} as SignInResult["errors"], message });
     }
+    const next = safeNext(url.searchParams.get("next"), href("/"));
+    const onward = (path: string) => (next ? `${href(path)}?next=${encodeURIComponent(next)}` : href(path));
+    // With a second factor, the password earns a challenge (kept in its own short-lived cookie)
+    // that the code page turns into a session.
+    if (result.secondFactorRequired) {
+      cookies.set(challengeCookie, result.challenge, {
+        ...sessionCookieOptions(url.protocol === "https:"),
+        expires: new Date(result.challengeExpiresAt),
+      });
+      redirect(303, onward("/second-factor"));
+    }
     cookies.set(staffCookie, result.token, {
       ...sessionCookieOptions(url.protocol === "https:"),
       expires: new Date(result.expiresAt),
     });
     // Only paths inside this app are followed (never another site); a temporary password first
-    // goes through change-password, which then continues to the same page.
-    const next = safeNext(url.searchParams.get("next"), href("/"));
-    if (result.mustChangePassword)
-      redirect(303, next ? `${href("/change-password")}?next=${encodeURIComponent(next)}` : href("/change-password"));
+    // goes through change-password, then a required second factor through its setup, which
+    // then continue to the same page.
+    if (result.mustChangePassword) redirect(303, onward("/change-password"));
+    if (result.mustEnrol) redirect(303, onward("/enrol"));
     redirect(303, next ?? href("/"));
   },
 };

@@ -22,6 +22,8 @@ export const load: PageServerLoad = async (event) => {
     filters: { action: action ?? "", from: from ?? "" },
     // Not `staff`: page data would hide the layout's signed-in person (page.data.staff).
     staffUsers: tab === "staff" ? await client.staff.list.query() : [],
+    /** Who must use two-step sign-in ('off' only in the demo practices). */
+    mfaRule: tab === "staff" ? (await client.security.rule.query()).mfaRequired : null,
     audit:
       tab === "audit" ? await client.audit.list.query({ action, from: from ? new Date(`${from}T00:00:00Z`) : undefined, limit: 200 }) : [],
     auditActions: tab === "audit" ? await client.audit.actions.query() : [],
@@ -49,6 +51,26 @@ const run = async <T>(fn: () => Promise<T>) => {
 };
 
 export const actions: Actions = {
+  setMfaRule: async (event) => {
+    const value = String((await event.request.formData()).get("mfaRequired") ?? "");
+    if (value !== "admins" && value !== "everyone") return fail(400, { error: "Choose who must use two-step sign-in." });
+    const r = await run(() => api(event).security.setRule.mutate({ mfaRequired: value }));
+    if (r.error) return fail(400, { error: r.error });
+    return {
+      done:
+        value === "everyone"
+          ? "Saved: everyone now needs two-step sign-in. Anyone without it sets it up at their next page."
+          : "Saved: admins need two-step sign-in; for team members it is their choice.",
+    };
+  },
+  resetSecondFactor: async (event) => {
+    const form = await event.request.formData();
+    const r = await run(() => api(event).security.resetStaff.mutate({ staffUserId: String(form.get("id") ?? "") }));
+    if (r.error) return fail(400, { error: r.error });
+    return {
+      done: `${String(form.get("name") ?? "Their")} two-step sign-in is reset and they are signed out everywhere. They set it up again at their next sign-in where it is required.`,
+    };
+  },
   savePractice: async (event) => {
     const form = await event.request.formData();
     const text = (key: string) => String(form.get(key) ?? "").trim();

@@ -50,9 +50,12 @@ export const load: PageServerLoad = async (event) => {
       // Tier as of now, the next points to expire, points not yet available (SPEC 7).
       client.members.standing.query({ memberId }),
     ]);
+  // The access audit (admins): the latest staff reads of this member's records.
+  const accessLog = isAdmin ? await client.security.accessLog.query({ memberId, limit: 5 }) : [];
   return {
     tab,
     profile,
+    accessLog,
     ledger,
     milestones,
     standing,
