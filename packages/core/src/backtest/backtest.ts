@@ -158,8 +158,9 @@ const micros = (column: unknown) => sql<string>`(extract(epoch from ${column}) *
 async function* eventPages(ctx: Ctx, until: string): AsyncGenerator<ReplayEvent[]> {
   let cursor: { position: string; id: string } | null = null;
   for (;;) {
-    const page: { id: string; at: Date; payload: Record<string, unknown>; position: string }[] = await ctx.db
-      .select({ id: events.id, at: events.at, payload: events.payload, position: micros(events.recordedAt) })
+    // The payload as text: the worker parses it, so this thread only moves strings.
+    const page: { id: string; at: Date; payload: string; position: string }[] = await ctx.db
+      .select({ id: events.id, at: events.at, payload: sql<string>`${events.payload}::text`, position: micros(events.recordedAt) })
       .from(events)
       .where(
         and(

@@ -181,8 +181,8 @@ export interface ReplaySetup {
   pointCostCentiCents: number;
 }
 
-/** One recorded event as the replay reads it: id, time, payload, recording position (µs). */
-export type ReplayEvent = [id: string, at: number, payload: Record<string, unknown>, position: string];
+/** One recorded event as the replay reads it: id, time, payload (JSON text), recording position (µs). */
+export type ReplayEvent = [id: string, at: number, payload: string, position: string];
 
 export interface ReplaySides {
   active: BacktestSide;
@@ -236,7 +236,7 @@ export class Replayer {
       if (inRange) this.counts.inRange++;
       else if (at < from) this.counts.history++;
       else this.counts.later++;
-      const event = toEngineEvent(id, payload as never);
+      const event = toEngineEvent(id, JSON.parse(payload));
       apply(this.active, event, this.profiles, inRange, this.range);
       if (this.draft) apply(this.draft, event, this.profiles, inRange, this.range);
     }
