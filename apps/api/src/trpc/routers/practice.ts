@@ -4,6 +4,7 @@
 import {
   completeSetup,
   completeSetupInput,
+  findMember,
   getPractice,
   getPublicPractice,
   getPublicPracticeInput,
@@ -50,8 +51,11 @@ export const practiceRouter = router({
     .mutation(({ ctx, input }) => setDefaultPractice({ ctx: ctx.core, input })),
   /** For the member's pages: the timezone to format dates, and what to show. */
   mine: memberProcedure.meta({ allowLead: true }).query(async ({ ctx }) => {
-    const p = await getPractice({ ctx: ctx.core });
+    const [p, me] = await Promise.all([getPractice({ ctx: ctx.core }), findMember(ctx.database.db, ctx.core, ctx.member.actor.id)]);
     return {
+      /** Inducement guardrails: the portal hides the referral invitation, and shows an excluded member a notice instead of points. */
+      referralRewards: p.referralRewards,
+      excludedFromRewards: me.excludedFromRewards,
       name: p.name,
       slug: p.slug,
       timezone: p.timezone,

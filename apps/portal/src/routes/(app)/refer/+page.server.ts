@@ -1,4 +1,5 @@
-import { fail } from "@sveltejs/kit";
+import { fail, redirect } from "@sveltejs/kit";
+import { href } from "#lib/paths.js";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -6,6 +7,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const load: PageServerLoad = async (event) => {
   if (event.locals.member?.status !== "member") return { lead: true, campaigns: [], referrals: [] };
+  // Referral rewards switched off (or the member excluded from rewards): no invitation to offer.
+  const { practice } = await event.parent();
+  if (!practice.referralRewards || practice.excludedFromRewards) redirect(303, href("/home"));
   const { campaigns, referrals } = await api(event).engagement.myReferrals.query();
   return { lead: false, campaigns, referrals };
 };
