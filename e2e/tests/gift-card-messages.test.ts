@@ -1,7 +1,8 @@
 // Gift cards that reach the patient (issue 17): the practice uses Tremendous (a local fake of its
 // REST v2 API), a patient redeems a gift card in the portal and, once the job runner has issued it,
 // sees the claim link under Your orders; the "reward ready" email arrives at a real SMTP server
-// with the link, and its one-click unsubscribe (RFC 8058 POST, no session) stops that kind.
+// with the link, and its one-click unsubscribe (RFC 8058 POST, no session) stops that kind. The
+// admin picks a gift card's product from Tremendous's catalog in the reward form.
 import { randomBytes } from "node:crypto";
 import { type ApiClient, createApiClient } from "@tally/api/client";
 import { fakeTremendous } from "@tally/core/fakes";
@@ -187,6 +188,52 @@ describe("gift card → claim link in the portal → email with a working unsubs
       .filter({ hasText: "Email" });
     await profileRow.getByText("Sent", { exact: true }).waitFor();
     await screenshot(page, "gift-card-messages-admin-profile");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test("an admin picks the gift card's product from the provider's catalog; a value it does not come in is refused", async () => {
+    const context = await browser().newContext({ baseURL: server.url, viewport: viewports.desktop });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto("/admin/sign-in");
+    await page.getByLabel("Email").fill("admin@brightsmiles.test");
+    await page.getByLabel("Password").fill("demo-admin-2026");
+    await submit(page, page.getByRole("button", { name: "Sign in" }));
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+
+    // Settings show the provider's address kept with the credentials (the local fake's).
+    await page.goto("/admin/messages/settings");
+    await expect(page.getByLabel("Provider address").inputValue()).resolves.toBe(tremendous.url);
+
+    await page.goto("/admin/catalog/new?kind=gift_card");
+    const picker = page.getByRole("group", { name: "Product" });
+    await picker.getByText("From Tremendous's catalog").waitFor();
+    // Tremendous's products (GET /products of the fake): brand, currency and the values each comes in.
+    const products = picker.getByTestId("gift-card-products");
+    await products.getByText("Amazon.com", { exact: true }).waitFor();
+    await products.getByText("USD · $5 to $200 ·").waitFor();
+    await products.getByText("USD · $25, $50 ·").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("$50 Brand card");
+    await page.getByLabel("Point price", { exact: true }).fill("2000");
+    await picker.getByRole("radio", { name: /Brand KV934TZ93NQM/ }).check();
+    await page.getByLabel("Card value ($)").fill("30");
+    await page.getByText("Brand KV934TZ93NQM comes in $25, $50 only: pick one of those.").waitFor();
+    await screenshot(page, "gift-card-messages-admin-product-picker");
+    // Saved as it is, the server refuses it too.
+    await submit(page, page.getByRole("button", { name: "Add to catalog" }));
+    await page.getByText("Some fields need your attention").waitFor();
+    await page.getByLabel("Card value ($)").fill("50");
+    await expect(page.getByText("comes in $25, $50 only").count()).resolves.toBe(0);
+    await submit(page, page.getByRole("button", { name: "Add to catalog" }));
+    await page.waitForURL(/\/admin\/catalog\?added=/);
+    const rewards = await staff.catalog.rewards.query({ includeDisabled: true });
+    expect(rewards.find((r) => r.name === "$50 Brand card")).toMatchObject({
+      kind: "gift_card",
+      providerSku: "KV934TZ93NQM",
+      valueCents: 5000,
+    });
     expect(problems).toEqual([]);
     await context.close();
   });
