@@ -196,6 +196,27 @@ export const actions: Actions = {
     }
   },
 
+  exclusion: async (event) => {
+    const form = await event.request.formData();
+    const excluded = String(form.get("excluded")) === "true";
+    try {
+      const r = await api(event).members.setExclusion.mutate({ memberId: event.params.id, excluded });
+      return { exclusionSaved: r.excluded };
+    } catch (e) {
+      return fail(400, { erase: { error: messageOf(e) } });
+    }
+  },
+
+  erase: async (event) => {
+    const form = await event.request.formData();
+    try {
+      await api(event).members.erase.mutate({ memberId: event.params.id, confirmLastName: String(form.get("confirmLastName") ?? "") });
+    } catch (e) {
+      return fail(400, { erase: { error: messageOf(e) } });
+    }
+    redirect(303, href(`/members/${event.params.id}?erased=1`));
+  },
+
   checkIn: async (event) => {
     try {
       const answer = await api(event).checkin.byStaff.mutate({ method: "staff", memberId: event.params.id });
