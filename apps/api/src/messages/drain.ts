@@ -134,7 +134,7 @@ export async function loadPractice(deps: Pick<DrainDeps, "db" | "publicUrl">, pr
 }
 
 /** The one-click unsubscribe link of a message (null for transactional mail). */
-export const unsubscribeUrlOf = (publicUrl: string, m: Pick<MessageRecord, "id" | "data">) => {
+export const unsubscribeUrlOf = (publicUrl: string, m: Pick<MessageRecord, "id" | "data" | "practiceId">) => {
   const token = unsubscribeToken(m);
   return token ? `${publicUrl}${unsubscribePath}${token}` : null;
 };

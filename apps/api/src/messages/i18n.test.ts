@@ -132,4 +132,31 @@ describe("messages in the member's language", () => {
     expect(mail.subject).toMatch(/^Restablezca su contraseña de recompensas de /);
     expect(mail.text).toContain("Elegir una contraseña nueva: http://tally.test/portal/reset-password?");
   });
+
+  it("the admin's Translations page lists the texts patients read; a Spanish portal gets the Spanish program description", async () => {
+    const admin = await h.staff("admin");
+    const team = await h.staff("team_member");
+    const before = await team.translations.texts.query();
+    expect(before.program.text).not.toBe("");
+    expect(before.rewards.length).toBeGreaterThan(0);
+    await expect(
+      team.translations.set.mutate({ subject: "practice", key: bright, translations: { es: { programDescription: "X" } } }),
+    ).rejects.toThrow(/not allowed/);
+    await admin.translations.set.mutate({
+      subject: "practice",
+      key: bright,
+      translations: { es: { programDescription: "Puntos por cada visita." } },
+    });
+    expect((await team.translations.texts.query()).program.translations).toEqual({ es: { programDescription: "Puntos por cada visita." } });
+
+    const [ana] = await patients();
+    const patient = h.client();
+    await patient.auth.member.signIn.mutate({ practice: "bright-smiles", cardNumber: ana!.cardNumber!, birthday: ana!.birthday! });
+    // Ana chose Spanish (the first test): her portal reads Spanish unless the screen asks for English.
+    await setLanguage(ana!.id, "es");
+    expect((await patient.practice.mine.query()).programDescription).toBe("Puntos por cada visita.");
+    const english = h.client({ headers: { "x-locale": "en" } });
+    await english.auth.member.signIn.mutate({ practice: "bright-smiles", cardNumber: ana!.cardNumber!, birthday: ana!.birthday! });
+    expect((await english.practice.mine.query()).programDescription).toBe(before.program.text);
+  });
 });

@@ -38,7 +38,7 @@ export const procedures: Procedure[] = Object.entries(
 export const families = {
   members: ["members", "leads", "patientImports", "messages"],
   rewards: ["catalog", "coupons", "redemption", "ledger"],
-  program: ["rules", "events", "imports", "approvals", "reports", "audit"],
+  program: ["rules", "translations", "events", "imports", "approvals", "reports", "audit"],
   engagement: ["engagement"],
   desk: ["checkin", "kiosks", "live"],
   settings: ["practice", "auth", "security", "staff", "apiKeys", "webhooks", "mailbox"],

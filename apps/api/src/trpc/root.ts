@@ -25,6 +25,7 @@ import { reportsRouter } from "./routers/reports.ts";
 import { rulesRouter } from "./routers/rules.ts";
 import { securityRouter } from "./routers/security.ts";
 import { staffRouter } from "./routers/staff.ts";
+import { translationsRouter } from "./routers/translations.ts";
 import { webhooksRouter } from "./routers/webhooks.ts";
 
 export const appRouter = router({
@@ -38,6 +39,7 @@ export const appRouter = router({
   approvals: approvalsRouter,
   ledger: ledgerRouter,
   rules: rulesRouter,
+  translations: translationsRouter,
   catalog: catalogRouter,
   coupons: couponsRouter,
   redemption: redemptionRouter,

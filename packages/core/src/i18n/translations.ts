@@ -19,7 +19,7 @@ import type { Ctx } from "../context.ts";
 import { loadSetup } from "../events/program.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
-import { cleanTranslations, isLocale, type Locale, locales, type Translations, toLocale } from "./locale.ts";
+import { cleanTranslations, isLocale, type Locale, locales, localized, type Translations, toLocale } from "./locale.ts";
 
 /** The translations of a subject's texts by key (all keys, or only `keys`). */
 export async function translationsOf(
@@ -177,4 +177,10 @@ export async function listRuleTexts({ ctx }: { ctx: Ctx; input?: unknown }): Pro
       translations: saved.get(name) ?? {},
     };
   });
+}
+
+/** The practice's program description in the locale when translated, else as written. */
+export async function localizedProgramDescription(db: Db | Tx, practiceId: string, text: string, locale: Locale | undefined) {
+  if (!locale) return text;
+  return localized(text, (await translationsOf(db, practiceId, "practice", [practiceId])).get(practiceId), locale, "programDescription");
 }

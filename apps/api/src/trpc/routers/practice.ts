@@ -9,6 +9,7 @@ import {
   getPublicPractice,
   getPublicPracticeInput,
   installDefaultPractice,
+  localizedProgramDescription,
   maxLogoUploadBytes,
   pointsDueOnSwitchOn,
   removeLogo,
@@ -60,7 +61,7 @@ export const practiceRouter = router({
       slug: p.slug,
       timezone: p.timezone,
       status: p.status,
-      programDescription: p.programDescription,
+      programDescription: await localizedProgramDescription(ctx.database.db, p.id, p.programDescription, ctx.core.locale),
       logoUrl: p.logoUrl,
     };
   }),
