@@ -13,6 +13,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports } from "../src/harness.ts";
 import { repoRoot } from "../src/paths.ts";
+import { enrolSecondFactor } from "../src/second-factor.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 const browser = useBrowser();
@@ -116,6 +117,8 @@ describe("a practice's first day, from an empty install", () => {
     await page.getByLabel("New password", { exact: true }).fill(password);
     await page.getByLabel("New password again").fill(password);
     await submit(page, page.getByRole("button", { name: "Save and continue" }));
+    // Admins always sign in in two steps: the setup comes right after the password.
+    await enrolSecondFactor(page);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
 
     // Practice details.

@@ -8,6 +8,7 @@ import { crc32, deflateSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports } from "../src/harness.ts";
+import { enrolSecondFactor } from "../src/second-factor.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 const browser = useBrowser();
@@ -82,6 +83,8 @@ describe("an empty install", () => {
     await page.getByLabel("Password", { exact: true }).fill("harbor-admin-2026");
     await page.getByLabel("Password again").fill("harbor-admin-2026");
     await submit(page, page.getByRole("button", { name: "Create the practice and sign in" }));
+    // Admins always sign in in two steps: the setup comes first, then the page setup led to.
+    await enrolSecondFactor(page);
     await page.getByText("Your practice is set up").waitFor();
     await page.getByRole("heading", { name: "Practice details" }).waitFor();
     expect(await page.getByLabel("Practice name").inputValue()).toBe("Harbor Family Dental");

@@ -35,7 +35,7 @@ export const handle: Handle = async ({ event, resolve: render }) => {
     redirect(303, href("/change-password"));
   }
   if (event.route.id?.startsWith("/(app)") && event.locals.staff?.mustEnrol) {
-    redirect(303, href("/enrol"));
+    redirect(303, `${href("/enrol")}?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
   }
   return secure(await render(event), Boolean(event.locals.staff || event.cookies.get("tally_staff")));
 };

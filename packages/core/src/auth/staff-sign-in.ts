@@ -74,7 +74,8 @@ export async function signInStaff(db: Db, input: { email: string; password: stri
       createdAt: now,
       expiresAt,
     });
-    return { secondFactorRequired: true as const, challenge, challengeExpiresAt: expiresAt };
+    // No session token: callers that read `token` get nothing to sign in with.
+    return { secondFactorRequired: true as const, challenge, challengeExpiresAt: expiresAt, token: null };
   }
   return openStaffSession(db, match.staff, match.slug, options, {});
 }
