@@ -179,6 +179,42 @@ export const actions: Actions = {
         : `${form.get("name")} offers the typed check-in code instead of the QR code screen. Changes reach the tablet within a minute.`,
     };
   },
+  /** Inducement guardrails (dollar limits, referral rewards) and the retention of invoice line items. */
+  saveGuardrails: async (event) => {
+    const form = await event.request.formData();
+    const errors: Record<string, string> = {};
+    const cents = (name: string) => {
+      const raw = String(form.get(name) ?? "")
+        .trim()
+        .replace(/^\$/, "");
+      if (raw === "") return null;
+      if (!/^\d{1,7}(\.\d{1,2})?$/.test(raw)) {
+        errors[name] = "Enter an amount in dollars, like 15 or 75.00, or leave it empty for no limit.";
+        return null;
+      }
+      return Math.round(Number(raw) * 100);
+    };
+    const rewardValueLimitCents = cents("rewardValueLimit");
+    const yearlyRedemptionLimitCents = cents("yearlyRedemptionLimit");
+    const yearsRaw = String(form.get("lineItemRetentionYears") ?? "").trim();
+    const lineItemRetentionYears = yearsRaw === "" ? null : Number(yearsRaw);
+    if (
+      lineItemRetentionYears !== null &&
+      !(Number.isInteger(lineItemRetentionYears) && lineItemRetentionYears >= 1 && lineItemRetentionYears <= 100)
+    )
+      errors.lineItemRetentionYears = "Enter a whole number of years from 1 to 100, or leave it empty to keep line items.";
+    if (Object.keys(errors).length > 0) return fail(400, { guardrails: errors });
+    const r = await run(() =>
+      api(event).practice.updateSettings.mutate({
+        rewardValueLimitCents,
+        yearlyRedemptionLimitCents,
+        referralRewards: form.get("referralRewards") === "on",
+        lineItemRetentionYears,
+      }),
+    );
+    if (r.error) return fail(400, { error: r.error });
+    return { done: "Guardrails saved." };
+  },
   /** The language patients see first: the kiosk's start screen returns to it after each patient. */
   setLanguage: async (event) => {
     const form = await event.request.formData();
