@@ -2,11 +2,12 @@
 // practices' rule sets, balances). Each cache names the tables its reads come from; an entry is
 // served only while no write to those tables has finished since it was read (`cacheVersion` from
 // @tally/db): through the same database object, or through another process of the same
-// PostgreSQL database, whose writes arrive by NOTIFY with their commit. So a disabled user, a
-// revoked kiosk or a new ledger entry is seen by every API process at its next request. While
+// PostgreSQL database, whose writes arrive by NOTIFY with their commit (a cached read first waits
+// until the notices committed before it are heard: readBarrier). So a disabled user, a revoked
+// kiosk or a new ledger entry is seen by every API process at its next request. While
 // caching is off (cacheVersion is undefined: not enabled, or the notices are not heard), every
 // read goes to the database.
-import { cacheVersion } from "@tally/db";
+import { cacheVersion, readBarrier } from "@tally/db";
 
 export class ReadCache<K, V> {
   /** Loads in flight are shared: a burst of requests for one key makes one query. */
@@ -20,7 +21,10 @@ export class ReadCache<K, V> {
     this.maxEntries = maxEntries;
   }
 
-  get(db: object, key: K, load: () => Promise<V>): Promise<V> {
+  async get(db: object, key: K, load: () => Promise<V>): Promise<V> {
+    // PostgreSQL: first hear what other processes committed before this read (readBarrier).
+    const heard = readBarrier(db);
+    if (heard && !(await heard)) return load();
     const version = cacheVersion(db, this.tables);
     if (version === undefined) return load();
     if (version !== this.version) {

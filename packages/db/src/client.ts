@@ -137,6 +137,69 @@ class WriteNotices {
   }
 }
 
+/**
+ * A NOTIFY reaches a listener some time after its transaction commits: a request that arrives
+ * meanwhile (say, right after another process answered the write) could still be served from a
+ * cache. So a cached read first waits until this process has heard a notice of its own sent after
+ * the read began: notices arrive in commit order, so every write committed before it has been
+ * heard by then. Reads waiting together share one such round trip.
+ */
+class ReadBarrier {
+  private waiting: ((heard: boolean) => void)[] = [];
+  private running = false;
+  private seq = 0;
+  private readonly echoes = new Map<string, () => void>();
+  private readonly send: (token: string) => Promise<unknown>;
+  constructor(send: (token: string) => Promise<unknown>) {
+    this.send = send;
+  }
+  /** True once everything committed before the call is heard; false when that could not be
+   *  made sure (the notice did not come back in time): read the database then. */
+  wait(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      if (!this.running) void this.run();
+    });
+  }
+  heard(token: string) {
+    this.echoes.get(token)?.();
+  }
+  private async run() {
+    this.running = true;
+    while (this.waiting.length > 0) {
+      const callers = this.waiting;
+      this.waiting = [];
+      const token = String(++this.seq);
+      const heard = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 2_000);
+        this.echoes.set(token, () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        this.send(token).catch(() => {
+          clearTimeout(timer);
+          resolve(false);
+        });
+      });
+      this.echoes.delete(token);
+      for (const c of callers) c(heard);
+    }
+    this.running = false;
+  }
+}
+const barriers = new WeakMap<object, ReadBarrier>();
+
+/**
+ * Before a cached read on PostgreSQL: resolves true once every write other processes committed
+ * before the call has been heard (so cacheVersion reflects them), false when that could not be
+ * made sure (read the database). Undefined when there is nothing to wait for (PGlite: one process;
+ * or caching is off).
+ */
+export function readBarrier(db: object): Promise<boolean> | undefined {
+  if (!counters.get(db)?.caching) return undefined;
+  return barriers.get(db)?.wait();
+}
+
 /** Databases on one connection (PGlite): their transactions run one after another. */
 const oneConnection = new WeakSet<object>();
 
@@ -304,6 +367,10 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
           counter.caching = false;
         },
       });
+      // This process's own channel carries the read barrier's echoes (ReadBarrier).
+      const echoChannel = `${cacheChannel}_${notices.origin}`;
+      const barrier = new ReadBarrier((token) => sql`select pg_notify(${echoChannel}, ${token})`);
+      await listener.listen(echoChannel, (token) => barrier.heard(token));
       await listener.listen(
         cacheChannel,
         (payload) => counter.wrote(notices.heard(payload)),
@@ -312,6 +379,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
           counter.caching = true;
         },
       );
+      barriers.set(db, barrier);
     };
     return {
       db,
