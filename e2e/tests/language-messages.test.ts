@@ -1,0 +1,81 @@
+// Issue 18, messages: a patient who chose Spanish (members.setLanguage, the portal's switch) gets
+// the next email in Spanish — a gift card's "reward ready" with the reward's Spanish name (written
+// by the admin beside the English one) and its value as es-US money — while the same reward's
+// email to a patient who chose nothing is in the practice's default language (English), with the
+// name as written. Setup through the API as the Bright Smiles admin; the server's job runner
+// issues the cards (sandbox provider) and the dev mailbox keeps the mail.
+import { type ApiClient, createApiClient } from "@tally/api/client";
+import { beforeAll, describe, expect, test } from "vitest";
+import { baseURL } from "../src/harness.ts";
+
+const practice = "bright-smiles";
+const stamp = Date.now().toString(36);
+
+async function staffClient(): Promise<ApiClient> {
+  const session = await createApiClient({ url: baseURL }).auth.signIn.mutate({
+    email: "admin@brightsmiles.test",
+    password: "demo-admin-2026",
+    practice,
+  });
+  return createApiClient({ url: baseURL, headers: { cookie: `tally_staff=${session.token}` } });
+}
+
+/** A registered patient with a password, and their own API client. */
+async function patient(staff: ApiClient, firstName: string) {
+  const email = `${firstName.toLowerCase()}.${stamp}@example.com`;
+  const password = `${firstName.toLowerCase()}-pw-2026-${stamp}`;
+  const member = await staff.members.create.mutate({ firstName, lastName: "Ortiz", email, birthday: "1988-07-09" });
+  const { link } = await staff.members.invite.mutate({ memberId: member.id });
+  const token = new URL(link).searchParams.get("token")!;
+  await createApiClient({ url: baseURL }).auth.member.acceptInvitation.mutate({ practice, token, password });
+  const session = await createApiClient({ url: baseURL }).auth.member.signIn.mutate({ practice, email, password });
+  const client = createApiClient({ url: baseURL, headers: { cookie: `tally_member=${session.token}` } });
+  return { id: member.id, email, client };
+}
+
+describe("the next email in the patient's language", () => {
+  let staff: ApiClient;
+  const english = `Books ${stamp}`;
+  const spanish = `Libros ${stamp}`;
+
+  beforeAll(async () => {
+    staff = await staffClient();
+  });
+
+  test("a Spanish patient's reward-ready email is Spanish, with es-US money; a patient who chose nothing reads English", async () => {
+    const reward = await staff.catalog.createReward.mutate({
+      kind: "gift_card",
+      name: english,
+      pointsPrice: 100,
+      valueCents: 1000,
+      providerSku: "SANDBOX-10",
+      translations: { es: { name: spanish } },
+    });
+    const rosa = await patient(staff, "Rosa");
+    const tom = await patient(staff, "Tomas");
+    await rosa.client.members.setLanguage.mutate({ language: "es" });
+    for (const p of [rosa, tom]) {
+      await staff.ledger.adjust.mutate({ memberId: p.id, points: 500, note: "Start" });
+      await staff.redemption.redeem.mutate({ memberId: p.id, rewardId: reward.id });
+    }
+
+    // The job runner issues the cards and the outbox sends the emails (within a minute or two).
+    const mailTo = async (to: string) => {
+      const until = Date.now() + 170_000;
+      for (;;) {
+        const { messages } = await staff.mailbox.list.query({ limit: 200 });
+        const mail = messages.find((m) => m.to === to && (m.subject.includes(english) || m.subject.includes(spanish)));
+        if (mail) return mail;
+        if (Date.now() > until) throw new Error(`no reward-ready email to ${to}`);
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    };
+    const es = await mailTo(rosa.email);
+    expect(es.subject).toBe(`Su ${spanish} está lista`);
+    expect(es.text).toContain("Hola, Rosa:");
+    expect(es.text).toContain(`Valor: ${new Intl.NumberFormat("es-US", { style: "currency", currency: "USD" }).format(10)}`);
+    const en = await mailTo(tom.email);
+    expect(en.subject).toBe(`Your ${english} is ready`);
+    expect(en.text).toContain("Hi Tomas,");
+  }, 200_000);
+});
