@@ -64,6 +64,8 @@ interface Run {
   id: string;
   practiceId: string;
   progress: BacktestProgress;
+  /** Each side's members in order, once done (for `backtestMembers`; not part of the answer). */
+  ranking: ReplaySides["ranking"] | null;
   cancel(): void;
   done: Promise<BacktestResult>;
 }
@@ -285,6 +287,7 @@ export async function startBacktest({ ctx, input }: { ctx: Ctx; input: Input<typ
   const progress: BacktestProgress = { id, status: "running", processed: 0, total, result: null, error: null };
   let stop = false;
   let worker: Worker | null = null;
+  const kept: Pick<Run, "ranking"> = { ranking: null };
   const done = (async () => {
     const sides = await replayInWorker(
       ctx,
@@ -296,12 +299,16 @@ export async function startBacktest({ ctx, input }: { ctx: Ctx; input: Input<typ
         worker = w;
       },
     );
+    kept.ranking = sides.ranking;
     return resultOf(ctx, q, sides, practice.pointCostCentiCents, active ?? null);
   })();
   const run: Run = {
     id,
     practiceId: ctx.practiceId,
     progress,
+    get ranking() {
+      return kept.ranking;
+    },
     done,
     cancel() {
       if (progress.status !== "running") return;
@@ -345,6 +352,44 @@ export async function cancelBacktest({ ctx, input }: { ctx: Ctx; input: Input<ty
   run.cancel();
   await run.done.catch(() => {});
   return { ...run.progress };
+}
+
+export const backtestMembersInput = z.object({
+  id: z.uuid(),
+  side: z.enum(["draft", "active"]),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+
+/** A page of a finished run's members, most points first (the answer names only the top ones). */
+export async function backtestMembers({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestMembersInput> }) {
+  authorize(ctx, "rules.backtest");
+  const q = parseInput(backtestMembersInput, input);
+  const run = runOf(ctx, q.id);
+  if (!run.ranking) throw new DomainError("CONFLICT", "The backtest has not finished.");
+  const all = run.ranking[q.side];
+  const page = all.slice(q.offset, q.offset + q.limit);
+  const people =
+    page.length === 0
+      ? []
+      : await ctx.db
+          .select({ id: members.id, firstName: members.firstName, lastName: members.lastName })
+          .from(members)
+          .where(
+            and(
+              eq(members.practiceId, ctx.practiceId),
+              inArray(
+                members.id,
+                page.map(([id]) => id),
+              ),
+            ),
+          );
+  const names = new Map(people.map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
+  return {
+    total: all.length,
+    offset: q.offset,
+    items: page.map(([memberId, points, coupons]) => ({ memberId, name: names.get(memberId) ?? memberId, points, coupons })),
+  };
 }
 
 /** A backtest from start to answer (the publish preview, scripts): the same run, awaited. */

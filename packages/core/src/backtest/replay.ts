@@ -133,6 +133,13 @@ class Tally {
       tierChanges: tiers.map((tier) => ({ tier, members: this.entered.get(tier) ?? 0 })),
     };
   }
+
+  /** Every member with points or coupons from this side, most first: [member, points, coupons]. */
+  ranking(): [string, number, number][] {
+    return [...this.byMember]
+      .map(([memberId, v]): [string, number, number] => [memberId, v.points, v.coupons])
+      .sort((a, b) => b[1] - a[1] || b[2] - a[2] || a[0].localeCompare(b[0]));
+  }
 }
 
 /** One rule set replayed: its engine state, and the tally of what fell in the range. */
@@ -188,6 +195,8 @@ export interface ReplaySides {
   active: BacktestSide;
   draft: BacktestSide;
   replayed: { history: number; inRange: number; later: number; total: number };
+  /** Each side's members in order (`Tally.ranking`), kept by the run for the pages of members. */
+  ranking: { active: [string, number, number][]; draft: [string, number, number][] };
 }
 
 /** Both replays fed page by page; `finish` folds the tallies into the two sides (member ids as names). */
@@ -254,6 +263,12 @@ export class Replayer {
       tierNames(this.active.program),
     );
     const { history, inRange, later } = this.counts;
-    return { active, draft: draftOnly ?? active, replayed: { history, inRange, later, total: history + inRange + later } };
+    const activeRanking = this.active.tally.ranking();
+    return {
+      active,
+      draft: draftOnly ?? active,
+      replayed: { history, inRange, later, total: history + inRange + later },
+      ranking: { active: activeRanking, draft: this.draft ? this.draft.tally.ranking() : activeRanking },
+    };
   }
 }

@@ -69,6 +69,20 @@ describe("backtest runs", () => {
     expect(p.result!.replayed.total).toBe(p.total);
     expect(p.result!.draft.byRule.length).toBeGreaterThan(0);
     expect(JSON.stringify(p).length).toBeLessThan(1_000_000);
+    // Every member of a side, page by page, most points first; the first page is the answer's top.
+    const all: { memberId: string; points: number }[] = [];
+    for (let offset = 0; ; offset += 2) {
+      const page = await admin.rules.backtestMembers.query({ id: started.id, side: "draft", offset, limit: 2 });
+      expect(page.total).toBe(p.result!.draft.memberCount);
+      all.push(...page.items);
+      if (page.items.length < 2) break;
+    }
+    expect(all.length).toBe(p.result!.draft.memberCount);
+    expect(all.slice(0, p.result!.draft.byMember.length)).toEqual(
+      p.result!.draft.byMember.map(({ memberId, points }) => expect.objectContaining({ memberId, points })),
+    );
+    expect(all.reduce((s, m) => s + m.points, 0)).toBe(p.result!.draft.points);
+    for (let i = 1; i < all.length; i++) expect(all[i]!.points).toBeLessThanOrEqual(all[i - 1]!.points);
   });
 
   it("stops a cancelled run where it is, and another practice cannot see it", async () => {
@@ -86,6 +100,9 @@ describe("backtest runs", () => {
       expect(cancelled.processed).toBeGreaterThan(0);
       expect(cancelled.processed).toBeLessThan(cancelled.total);
       expect(cancelled.result).toBeNull();
+      await expect(admin.rules.backtestMembers.query({ id: started.id, side: "draft" })).rejects.toMatchObject({
+        data: { code: "CONFLICT" },
+      });
       await new Promise((r) => setTimeout(r, 200));
       const after = await settle(started.id);
       expect(after).toMatchObject({ status: "cancelled", processed: cancelled.processed, result: null });

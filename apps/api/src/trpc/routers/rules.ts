@@ -3,6 +3,8 @@
 // preview what publishing would change.
 import {
   backtestInput,
+  backtestMembers,
+  backtestMembersInput,
   backtestProgress,
   backtestRunInput,
   cancelBacktest,
@@ -54,6 +56,11 @@ export const rulesRouter = router({
     .meta({ action: "rules.backtest" })
     .input(backtestRunInput)
     .query(({ ctx, input }) => backtestProgress({ ctx: ctx.core, input })),
+  /** A page of a finished run's members, most points first. */
+  backtestMembers: staffProcedure
+    .meta({ action: "rules.backtest" })
+    .input(backtestMembersInput)
+    .query(({ ctx, input }) => backtestMembers({ ctx: ctx.core, input })),
   backtestCancel: staffProcedure
     .meta({ action: "rules.backtest" })
     .input(backtestRunInput)
