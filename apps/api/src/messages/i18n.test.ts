@@ -148,6 +148,10 @@ describe("messages in the member's language", () => {
       translations: { es: { programDescription: "Puntos por cada visita." } },
     });
     expect((await team.translations.texts.query()).program.translations).toEqual({ es: { programDescription: "Puntos por cada visita." } });
+    // The public page (before sign-in) in the visitor's language.
+    const visitor = h.client({ headers: { "x-locale": "es" } });
+    expect((await visitor.practice.public.query({ slug: "bright-smiles" })).programDescription).toBe("Puntos por cada visita.");
+    expect((await h.client().practice.public.query({ slug: "bright-smiles" })).programDescription).toBe(before.program.text);
 
     const [ana] = await patients();
     const patient = h.client();

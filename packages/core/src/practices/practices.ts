@@ -5,6 +5,8 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import type { Locale } from "../i18n/locale.ts";
+import { localizedProgramDescription } from "../i18n/translations.ts";
 import { rebuildRollups } from "../ledger/rollup.ts";
 import { authorize } from "../permissions.ts";
 import { audit, type Input, inTx, notFound, parseInput } from "../verb.ts";
@@ -58,7 +60,16 @@ export async function getPractice({ ctx }: { ctx: Ctx; input?: unknown }) {
 export const getPublicPracticeInput = z.object({ slug: z.string().min(1).max(100) });
 
 /** What the apps show about a practice before anyone signs in (by its address, no actor). */
-export async function getPublicPractice({ db, input }: { db: Ctx["db"]; input: Input<typeof getPublicPracticeInput> }) {
+export async function getPublicPractice({
+  db,
+  input,
+  locale,
+}: {
+  db: Ctx["db"];
+  input: Input<typeof getPublicPracticeInput>;
+  /** The visitor's language: the program description in it when translated. */
+  locale?: Locale;
+}) {
   const { slug } = parseInput(getPublicPracticeInput, input);
   const [p] = await db
     .select({
@@ -72,7 +83,11 @@ export async function getPublicPractice({ db, input }: { db: Ctx["db"]; input: I
     .where(eq(practices.slug, slug));
   if (!p) throw new DomainError("NOT_FOUND", "No practice with that address.");
   const { id, ...rest } = p;
-  return { ...rest, logoUrl: await logoUrlOf(db, id) };
+  return {
+    ...rest,
+    programDescription: await localizedProgramDescription(db, id, p.programDescription, locale),
+    logoUrl: await logoUrlOf(db, id),
+  };
 }
 
 const timezone = ianaTimezone;

@@ -121,3 +121,25 @@ describe("gift card products", () => {
     expect(filterProducts(products, "  ", "").map((p) => p.id)).toEqual(["SBUX-5", "AMZN-10"]);
   });
 });
+
+describe("the Spanish name and description", () => {
+  test("go to the API as translations, and come back into the form", () => {
+    const { input } = parseReward({ ...emptyReward(), name: "Tote bag", pointsPrice: "300", nameEs: "Bolsa de tela", descriptionEs: "" });
+    expect(input?.translations).toEqual({ es: { name: "Bolsa de tela", description: "" } });
+    const values = rewardValuesOf({
+      kind: "in_house",
+      name: "Tote bag",
+      pointsPrice: 300,
+      description: "",
+      imageUrl: null,
+      enabled: true,
+      valueCents: null,
+      providerSku: null,
+      couponCode: null,
+      couponValidDays: null,
+      translations: { es: { name: "Bolsa de tela" } },
+    });
+    expect([values.nameEs, values.descriptionEs]).toEqual(["Bolsa de tela", ""]);
+    expect(parseReward({ ...values, nameEs: "x".repeat(201) }).errors).toEqual({ nameEs: "Keep the name under 200 characters." });
+  });
+});

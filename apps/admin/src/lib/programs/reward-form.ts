@@ -21,6 +21,9 @@ export interface RewardValues {
   providerSku: string;
   couponCode: string;
   couponValidDays: string;
+  /** The name and description in Spanish (optional: patients who read Spanish see them). */
+  nameEs: string;
+  descriptionEs: string;
 }
 
 export const emptyReward = (kind: RewardKind = "in_house"): RewardValues => ({
@@ -34,6 +37,8 @@ export const emptyReward = (kind: RewardKind = "in_house"): RewardValues => ({
   providerSku: "",
   couponCode: "",
   couponValidDays: "",
+  nameEs: "",
+  descriptionEs: "",
 });
 
 export interface RewardInput {
@@ -47,6 +52,8 @@ export interface RewardInput {
   providerSku: string | null;
   couponCode: string | null;
   couponValidDays: number | null;
+  /** Empty fields remove the translation. */
+  translations: { es: { name: string; description: string } };
 }
 
 export function rewardValuesFrom(form: FormData): RewardValues {
@@ -63,6 +70,8 @@ export function rewardValuesFrom(form: FormData): RewardValues {
     providerSku: s("providerSku"),
     couponCode: s("couponCode"),
     couponValidDays: s("couponValidDays"),
+    nameEs: s("nameEs"),
+    descriptionEs: s("descriptionEs"),
   };
 }
 
@@ -75,6 +84,7 @@ export function parseReward(
   const errors: Record<string, string> = {};
   if (!v.name) errors.name = "Give the reward a name patients will recognise.";
   else if (v.name.length > 200) errors.name = "Keep the name under 200 characters.";
+  if (v.nameEs.length > 200) errors.nameEs = "Keep the name under 200 characters.";
   const price = /^\d+$/.test(v.pointsPrice.replace(/,/g, "")) ? Number.parseInt(v.pointsPrice.replace(/,/g, ""), 10) : Number.NaN;
   if (!Number.isInteger(price) || price <= 0) errors.pointsPrice = "Enter the point price as a whole number above 0, like 500.";
   let imageUrl: string | null = null;
@@ -134,6 +144,7 @@ export function parseReward(
       providerSku,
       couponCode,
       couponValidDays,
+      translations: { es: { name: v.nameEs, description: v.descriptionEs } },
     },
     errors,
   };
@@ -151,6 +162,7 @@ export function rewardValuesOf(r: {
   providerSku: string | null;
   couponCode: string | null;
   couponValidDays: number | null;
+  translations?: { es?: Record<string, string> };
 }): RewardValues {
   return {
     kind: r.kind,
@@ -163,5 +175,7 @@ export function rewardValuesOf(r: {
     providerSku: r.providerSku ?? "",
     couponCode: r.couponCode ?? "",
     couponValidDays: r.couponValidDays ? String(r.couponValidDays) : "",
+    nameEs: r.translations?.es?.name ?? "",
+    descriptionEs: r.translations?.es?.description ?? "",
   };
 }

@@ -24,6 +24,7 @@ import { z } from "zod";
 import { staffCookie } from "../context.ts";
 import { setSessionCookie } from "../cookies.ts";
 import { limitRate, memberProcedure, publicProcedure, router, staffProcedure } from "../init.ts";
+import { requestedLocale } from "../locale.ts";
 import { sessionAnswer } from "../session-answer.ts";
 
 const maxLogoBase64 = Math.ceil(maxLogoUploadBytes / 3) * 4;
@@ -31,7 +32,10 @@ const maxLogoBase64 = Math.ceil(maxLogoUploadBytes / 3) * 4;
 export const logoUploadJsonBytes = maxLogoBase64 + 4096;
 
 export const practiceRouter = router({
-  public: publicProcedure.input(getPublicPracticeInput).query(({ ctx, input }) => getPublicPractice({ db: ctx.database.db, input })),
+  /** The visitor's language (x-locale or the locale cookie) gives the program description in it. */
+  public: publicProcedure
+    .input(getPublicPracticeInput)
+    .query(({ ctx, input }) => getPublicPractice({ db: ctx.database.db, input, locale: requestedLocale(ctx.req) })),
   /** The practice the portal and kiosk open with when no link names one (null: not set up yet). */
   default: publicProcedure.query(({ ctx }) => installDefaultPractice(ctx.database.db)),
   get: staffProcedure.meta({ action: "practices.get" }).query(({ ctx }) => getPractice({ ctx: ctx.core })),
