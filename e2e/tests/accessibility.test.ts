@@ -75,6 +75,7 @@ const adminPages = [
   "/admin/reports",
   "/admin/rules",
   "/admin/rules/history",
+  "/admin/rules/translations",
   "/admin/imports",
   "/admin/settings",
   "/admin/change-password",

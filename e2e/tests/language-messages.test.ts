@@ -2,11 +2,15 @@
 // the next email in Spanish — a gift card's "reward ready" with the reward's Spanish name (written
 // by the admin beside the English one) and its value as es-US money — while the same reward's
 // email to a patient who chose nothing is in the practice's default language (English), with the
-// name as written. Setup through the API as the Bright Smiles admin; the server's job runner
-// issues the cards (sandbox provider) and the dev mailbox keeps the mail.
+// name as written. The admin writes a reward's Spanish name on Rules → Texts in Spanish (no serious
+// axe violation there), and a patient who reads Spanish gets it in the catalog. Setup through the
+// API as the Bright Smiles admin; the server's job runner issues the cards (sandbox provider) and
+// the dev mailbox keeps the mail.
 import { type ApiClient, createApiClient } from "@tally/api/client";
 import { beforeAll, describe, expect, test } from "vitest";
-import { baseURL } from "../src/harness.ts";
+import { axeViolations, baseURL, openPage, submit, useBrowser, viewports } from "../src/harness.ts";
+
+const browser = useBrowser();
 
 const practice = "bright-smiles";
 const stamp = Date.now().toString(36);
@@ -78,4 +82,32 @@ describe("the next email in the patient's language", () => {
     expect(en.subject).toBe(`Your ${english} is ready`);
     expect(en.text).toContain("Hi Tomas,");
   }, 200_000);
+
+  test("the admin writes a reward's Spanish name on Texts in Spanish; a Spanish reader's catalog shows it", async () => {
+    const name = `Tote ${stamp}`;
+    const reward = await staff.catalog.createReward.mutate({ kind: "in_house", name, pointsPrice: 300 });
+    const { page, problems, close } = await openPage(browser(), viewports.desktop);
+    await page.goto("/admin/sign-in");
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Email").fill("admin@brightsmiles.test");
+    await page.getByLabel("Password").fill("demo-admin-2026");
+    await submit(page, page.getByRole("button", { name: "Sign in" }));
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    await page.goto("/admin/rules/translations");
+    await page.getByRole("heading", { level: 1, name: "Texts in Spanish" }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel(`Name in Spanish: ${name}`).fill(`Bolsa ${stamp}`);
+    const form = page.locator("form").filter({ has: page.getByLabel(`Name in Spanish: ${name}`) });
+    await submit(page, form.getByRole("button", { name: "Save" }));
+    await page.getByText("Saved.").waitFor();
+    expect(problems).toEqual([]);
+    await close();
+
+    const rosa = await patient(staff, "Marisol");
+    await rosa.client.members.setLanguage.mutate({ language: "es" });
+    const offered = await rosa.client.catalog.offered.query();
+    expect(offered.find((r) => r.id === reward.id)?.name).toBe(`Bolsa ${stamp}`);
+    const tom = await patient(staff, "Peter");
+    expect((await tom.client.catalog.offered.query()).find((r) => r.id === reward.id)?.name).toBe(name);
+  });
 });
