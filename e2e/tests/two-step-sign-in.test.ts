@@ -51,6 +51,8 @@ describe("two-step sign-in", () => {
         "Cedar Dental",
         "--slug",
         "cedar",
+        "--timezone",
+        "America/Chicago",
         "--admin-email",
         adminEmail,
         "--admin-name",
