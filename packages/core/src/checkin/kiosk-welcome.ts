@@ -8,6 +8,7 @@ import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-or
 import { couponNames } from "../catalog/coupon-names.ts";
 import type { Ctx } from "../context.ts";
 import type { MemberState, Program } from "../events/engine.ts";
+import { withTierWindow } from "../events/member-states.ts";
 import { loadSetup, type PipelineSetup } from "../events/program.ts";
 import { type MemberStanding, standingOf } from "../members/member-overview.ts";
 import { jsonRows, query } from "../sql.ts";
@@ -70,6 +71,7 @@ export async function kioskWelcome(
 
   const loaded = setup ?? (await loadSetup(db, ctx.practiceId));
   const program = loaded.program;
+  if (m.state) await withTierWindow(db, ctx.practiceId, program, { [memberId]: m.state as MemberState }, now.getTime());
   const milestones = milestonesOf(program, m.state as MemberState | null);
   const instantNames = instantRuleNames(program);
   const coupons =
@@ -165,12 +167,19 @@ export async function welcomeExtras(
         left join member_balances b on b.member_id = x.member_id
         left join member_engine_states s on s.member_id = x.member_id`,
   );
+  const states = new Map<string, MemberState>();
+  for (const r of found) {
+    const state = parsed<MemberState | null>(r.state);
+    if (state) states.set(visits[Number(r.i)]!.memberId, state);
+  }
+  // The earliest visit's window covers every later one's start.
+  await withTierWindow(db, P, program, states, Math.min(...visits.map((v) => v.at.getTime())));
   const out: WelcomeExtras[] = [];
   for (const r of found) {
     const coupons = parsed<[string, string | null, string | null, string | null][] | null>(r.coupons) ?? [];
     out[Number(r.i)] = {
       balance: r.balance === null ? null : Number(r.balance),
-      state: parsed<MemberState | null>(r.state),
+      state: states.get(visits[Number(r.i)]!.memberId) ?? null,
       instantRewards: coupons.map(([coupon, rule, expiresAt, title]) => ({
         coupon,
         title,

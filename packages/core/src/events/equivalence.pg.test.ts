@@ -6,7 +6,7 @@
 // rule version, explanation, the entry a reversal names), balances and engine states.
 
 import { Readable } from "node:stream";
-import { events, ledgerEntries, memberBalances, memberEngineStates, members } from "@tally/db";
+import { events, ledgerEntries, memberBalances, members } from "@tally/db";
 import { asc, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ import { importPlainCsv } from "../imports/import-plain-csv.ts";
 import { ledgerSum } from "../ledger/append.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase } from "../testing.ts";
+import { loadMemberStates } from "./member-states.ts";
 import { processEvent } from "./process-event.ts";
 import { recordEvents } from "./record-events.ts";
 import type { EventInput } from "./schemas.ts";
@@ -244,8 +245,9 @@ describe("every door records what processEvent records (postgres)", () => {
       const [b] = await t.db.select().from(memberBalances).where(eq(memberBalances.memberId, m.id));
       expect(b?.balance ?? 0).toBe(await ledgerSum(t.db, p.id, m.id));
       balances.push(b?.balance ?? 0);
-      const [s] = await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.memberId, m.id));
-      states.push(canon(s?.state));
+      // The state with every invoice record (their own rows).
+      const { states: loaded } = await loadMemberStates(t.db, p.id, [m.id], { all: true });
+      states.push(canon(loaded.get(m.id)));
     }
     return {
       events: evs.map((e) => ({ type: e.type, at: e.at.toISOString(), payload: canon(e.payload), outcome: canon(e.outcome) })),

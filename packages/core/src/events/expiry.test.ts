@@ -15,6 +15,7 @@ import { membersPerTier } from "../reports/reports.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { creditEngineState, expireDueMembers, expiringSoon, pointsDueOnSwitchOn, runExpirySweep } from "./expire-due.ts";
+import { loadMemberStates, tierWindowFrom } from "./member-states.ts";
 import { loadSetup } from "./program.ts";
 import { recordEvent } from "./record-event.ts";
 import { throwIfRejected } from "./rejections.ts";
@@ -105,9 +106,13 @@ describe("expiry, tiers and available dates through the ledger", () => {
     ]);
     expect(await balanced(ana)).toBe(125);
     // What apps show as of a moment: the tier and the next one, the next points to expire, points not yet available.
-    const [row] = await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.memberId, ana));
+    // (Under `tiers by spend` the window's invoice records are read from their own rows.)
     const { program } = await loadSetup(t.db, p.id);
-    expect(standingOf(program, row!.state as MemberState, 125, Date.parse("2026-02-16T00:00:00Z"))).toEqual({
+    const stateAsOf = async (at: number) =>
+      (await loadMemberStates(t.db, p.id, [ana], { tierWindowFrom: tierWindowFrom(program, at) })).states.get(ana)!;
+    const asOf = Date.parse("2026-02-16T00:00:00Z");
+    expect(Object.keys((await stateAsOf(asOf)).invoices).length).toBeGreaterThan(0);
+    expect(standingOf(program, await stateAsOf(asOf), 125, asOf)).toEqual({
       tier: { name: "Gold", by: "spend", months: 12, value: 11000, multiplier: 200, next: null },
       expiring: [
         { points: 100, at: "2027-01-10T10:00:00.000Z" },
@@ -117,15 +122,19 @@ describe("expiry, tiers and available dates through the ledger", () => {
       notYetAvailable: [{ points: 20, at: "2026-03-01T10:00:00.000Z" }],
     });
     // As of a moment inside the first invoice's waiting time: Gold already (the window holds $100), 100 not yet available.
-    expect(standingOf(program, row!.state as MemberState, 125, Date.parse("2026-01-20T00:00:00Z"))).toMatchObject({
-      tier: { name: "Gold", value: 10000, next: null },
-      notYetAvailable: [
-        { points: 100, at: "2026-01-24T10:00:00.000Z" },
-        { points: 20, at: "2026-03-01T10:00:00.000Z" },
-      ],
-    });
+    expect(standingOf(program, await stateAsOf(Date.parse("2026-01-20T00:00:00Z")), 125, Date.parse("2026-01-20T00:00:00Z"))).toMatchObject(
+      {
+        tier: { name: "Gold", value: 10000, next: null },
+        notYetAvailable: [
+          { points: 100, at: "2026-01-24T10:00:00.000Z" },
+          { points: 20, at: "2026-03-01T10:00:00.000Z" },
+        ],
+      },
+    );
     // A lapsed window shows the lower tier before the next event.
-    expect(standingOf(program, row!.state as MemberState, 125, Date.parse("2027-03-01T00:00:00Z")).tier).toMatchObject({
+    expect(
+      standingOf(program, await stateAsOf(Date.parse("2027-03-01T00:00:00Z")), 125, Date.parse("2027-03-01T00:00:00Z")).tier,
+    ).toMatchObject({
       name: "Member",
       value: 0,
       next: { tier: "Gold", needed: 10000 },

@@ -1,13 +1,13 @@
 // Rebuilding engine states by replaying recorded events: the same states the pipeline built,
 // again and again (idempotent), a merged duplicate's history included, the ledger untouched.
 import { ledgerEntries, memberEngineStates } from "@tally/db";
-import type { MemberState } from "@tally/rules";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ledgerSum } from "../ledger/append.ts";
 import { mergeMembers } from "../members/merge-members.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
+import { loadMemberStates } from "./member-states.ts";
 import { rebuildPracticeStates } from "./rebuild-states.ts";
 import { recordEvent } from "./record-event.ts";
 
@@ -55,13 +55,17 @@ describe("rebuilding engine states from recorded events", () => {
   afterAll(() => t?.dispose());
 
   const record = (input: Record<string, unknown>) => recordEvent({ ctx: p.system, input: input as never });
-  const statesNow = async () =>
-    new Map(
-      (await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.practiceId, p.id))).map((r) => [
-        r.memberId,
-        { state: r.state as MemberState, next: r.nextExpiryAt?.toISOString() ?? null },
-      ]),
+  // Each state with all its invoice records (their own rows).
+  const statesNow = async () => {
+    const rows = await t.db.select().from(memberEngineStates).where(eq(memberEngineStates.practiceId, p.id));
+    const { states } = await loadMemberStates(
+      t.db,
+      p.id,
+      rows.map((r) => r.memberId),
+      { all: true },
     );
+    return new Map(rows.map((r) => [r.memberId, { state: states.get(r.memberId)!, next: r.nextExpiryAt?.toISOString() ?? null }]));
+  };
   const entryCount = async () => (await t.db.select({ n: count() }).from(ledgerEntries).where(eq(ledgerEntries.practiceId, p.id)))[0]!.n;
 
   it("replays each member's events into the state the pipeline built, and again to the same", async () => {

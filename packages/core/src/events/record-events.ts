@@ -26,6 +26,7 @@ import { audit } from "../verb.ts";
 import { enqueueWebhooks, pipelineWebhookMessages } from "../webhooks/outbox.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
 import { announceUnlocks, type UnlockNotice } from "./live.ts";
+import { changedInvoices, invoiceNeedsOf, loadMemberStates, withInvoiceRecords } from "./member-states.ts";
 import { type EventOutcome, emptyOutcome, planEffects, toEngineEvent } from "./process-event.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
 import type { EventInput } from "./schemas.ts";
@@ -121,13 +122,7 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   const withPayload = options.conflictOnChange === true;
   const externalIds = options.fresh ? [] : [...new Set(inputs.map((e) => e.id))];
   const readStates = async (chunk: string[]) => {
-    const rows = await query<{ member_id: string; state: unknown }>(
-      tx,
-      sql`select member_id, state from member_engine_states
-          where practice_id = ${P}::uuid and member_id in (select (jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))::uuid)
-          for update`,
-    );
-    for (const r of rows) stored.set(r.member_id, (typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState);
+    for (const [k, v] of (await loadMemberStates(tx, P, chunk, { forUpdate: true })).states) stored.set(k, v);
   };
   const readMembers = async (chunk: string[]) => {
     found ??= new Map();
@@ -183,6 +178,9 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
     else delete state.excluded;
     states[id] = state;
   }
+  // The invoice records the events name (voids, revisions) and, under `tiers by spend`, the tier
+  // window's: their own rows, read under the states' locks.
+  const loadedInvoices = await withInvoiceRecords(tx, P, states, invoiceNeedsOf(setup.program, inputs));
   const engine = { members: states, processed: {} as Record<string, true> };
   const nextId = eventIdSource();
   const fresh: { index: number; eventId: string; at: Date; effects: Effect[] }[] = [];
@@ -224,6 +222,11 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   const plan = planEffects(ctx, fresh, setup.versionId, options);
   const events: NewEvent[] = fresh.map((f, k) => ({ id: f.eventId, input: asStored[f.index]!, outcome: plan.outcomes[k]! }));
   if (events.length > 0) {
+    const touchedStates = [...touched].sort().map((memberId) => ({
+      memberId,
+      state: engine.members[memberId]!,
+      nextExpiry: nextExpiryAt(setup.program, engine.members[memberId]!),
+    }));
     try {
       await storeEvents(
         tx,
@@ -231,11 +234,8 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
         {
           events,
           plan,
-          states: [...touched].sort().map((memberId) => ({
-            memberId,
-            state: engine.members[memberId]!,
-            nextExpiry: nextExpiryAt(setup.program, engine.members[memberId]!),
-          })),
+          states: touchedStates,
+          invoices: changedInvoices(touchedStates, loadedInvoices),
           versionId: setup.versionId,
           source: options.source ?? ctx.actor.kind,
         },

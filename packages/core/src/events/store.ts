@@ -6,6 +6,8 @@
 //    and PostgreSQL; a kiosk check-in or a desk event is one round trip here.
 //  - `copy`: larger batches on PostgreSQL: COPY for events and ledger entries, set-based upserts
 //    for balances and states.
+// A state's row holds `invoices: {}`; the invoice records the batch created or changed are
+// upserted as rows of their own (member-states.ts), with the states.
 // Coupons, phases and manual requests (rare) follow as their own statements either way.
 
 import { issuedCoupons, type Tx } from "@tally/db";
@@ -15,6 +17,7 @@ import { copyEntries, ledgerWrites, resolveReversals } from "../ledger/append.ts
 import { copyIn, copyText, jsonRows, rawClient } from "../sql.ts";
 import { audit } from "../verb.ts";
 import type { MemberState } from "./engine.ts";
+import { type InvoiceRow, storedState, upsertInvoices } from "./member-states.ts";
 import type { EffectPlan, EventOutcome } from "./process-event.ts";
 import type { EventInput } from "./schemas.ts";
 
@@ -29,6 +32,8 @@ export interface StoreBatch {
   plan: EffectPlan;
   /** `nextExpiry`: when the member's next points expire (the sweep's index), null for none. */
   states: { memberId: string; state: MemberState; nextExpiry: Date | null }[];
+  /** Invoice records to write (member-states.ts `changedInvoices`): those the batch created or changed. */
+  invoices?: InvoiceRow[];
   versionId: string | null;
   source: string;
 }
@@ -84,16 +89,18 @@ const upsertStates = (ctx: Ctx, states: StoreBatch["states"]) =>
   sql`insert into member_engine_states (member_id, practice_id, state, next_expiry_at)
       select x.member_id, ${ctx.practiceId}::uuid, x.state, x.next_expiry_at
       from jsonb_to_recordset(${jsonRows(
-        states.map((s) => ({ member_id: s.memberId, state: s.state, next_expiry_at: s.nextExpiry?.toISOString() ?? null })),
+        states.map((s) => ({ member_id: s.memberId, state: storedState(s.state), next_expiry_at: s.nextExpiry?.toISOString() ?? null })),
       )}) as x(member_id uuid, state jsonb, next_expiry_at timestamptz)
       on conflict (practice_id, member_id) do update set state = excluded.state, next_expiry_at = excluded.next_expiry_at, updated_at = now()`;
 
 async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   const { events, plan, states } = batch;
+  const invoices = batch.invoices ?? [];
   if (events.length === 0) {
     // Expirations booked by the sweep (expire-due.ts): entries of no event, balances and states.
     await tx.execute(
       sql`with ${plan.entries.length > 0 ? sql`${ledgerWrites(ctx, plan.entries)},` : sql``}
+               ${invoices.length > 0 ? sql`inv as (${upsertInvoices(ctx, invoices)}),` : sql``}
                st as (${states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
           select 1`,
     );
@@ -108,6 +115,7 @@ async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
     await tx.execute(
       sql`with ev as (${insertEvents(ctx, batch, chunk)}),
                ${entries.length > 0 ? sql`${ledgerWrites(ctx, entries)},` : sql``}
+               ${last && invoices.length > 0 ? sql`inv as (${upsertInvoices(ctx, invoices)}),` : sql``}
                st as (${last && states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
           select 1`,
     );
@@ -133,4 +141,6 @@ async function storeByCopy(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   );
   await copyEntries(pg, tx, ctx, batch.plan.entries);
   for (let i = 0; i < batch.states.length; i += 1000) await tx.execute(upsertStates(ctx, batch.states.slice(i, i + 1000)));
+  const invoices = batch.invoices ?? [];
+  for (let i = 0; i < invoices.length; i += 2000) await tx.execute(upsertInvoices(ctx, invoices.slice(i, i + 2000)));
 }

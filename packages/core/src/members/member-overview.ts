@@ -29,6 +29,7 @@ import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { couponLabel } from "../catalog/coupon-names.ts";
 import type { Ctx } from "../context.ts";
+import { withTierWindow } from "../events/member-states.ts";
 import { loadSetup } from "../events/program.ts";
 import { assertSelf, authorize } from "../permissions.ts";
 import { giftCardOf } from "../redemption/gift-cards.ts";
@@ -189,7 +190,10 @@ export async function memberStanding({ ctx, input }: { ctx: Ctx; input: Overview
     .from(memberBalances)
     .leftJoin(memberEngineStates, eq(memberEngineStates.memberId, memberBalances.memberId))
     .where(eq(memberBalances.memberId, q.memberId));
-  return standingOf(program, (row?.state as MemberState | null) ?? null, Number(row?.balance ?? 0));
+  const state = (row?.state as MemberState | null) ?? null;
+  const now = Date.now();
+  if (state) await withTierWindow(ctx.db, ctx.practiceId, program, { [q.memberId]: state }, now);
+  return standingOf(program, state, Number(row?.balance ?? 0), now);
 }
 
 /** Ledger entries with the type of the event behind each (for "+24 pts — visit on May 1"). */

@@ -27,6 +27,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import type { MemberState } from "../events/engine.ts";
+import { allInvoices, deleteInvoices, loadMemberStates, storedState, upsertInvoices } from "../events/member-states.ts";
 import { loadSetup } from "../events/program.ts";
 import { nextExpiryAt } from "../events/record-events.ts";
 import { appendEntries, lockBalances } from "../ledger/append.ts";
@@ -95,23 +96,22 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
       },
     ]);
   }
-  const states = await tx
-    .select()
-    .from(memberEngineStates)
-    .where(and(eq(memberEngineStates.practiceId, ctx.practiceId), inArray(memberEngineStates.memberId, [sourceId, targetId])))
-    .for("update");
-  const stateOf = (id: string) => states.find((s) => s.memberId === id)?.state as MemberState | undefined;
-  const merged = mergeStates(stateOf(targetId), stateOf(sourceId));
+  // Both states with every invoice record (the source's move to the survivor, whose record wins on the same invoice id).
+  const { states } = await loadMemberStates(tx, ctx.practiceId, [sourceId, targetId], { all: true, forUpdate: true });
+  const merged = mergeStates(states.get(targetId), states.get(sourceId));
   if (merged) {
     // The sweep's index follows the merged lots (the earliest of both members' expiries).
     const nextExpiry = nextExpiryAt((await loadSetup(tx, ctx.practiceId)).program, merged);
     await tx
       .insert(memberEngineStates)
-      .values({ memberId: targetId, practiceId: ctx.practiceId, state: merged, nextExpiryAt: nextExpiry })
+      .values({ memberId: targetId, practiceId: ctx.practiceId, state: storedState(merged), nextExpiryAt: nextExpiry })
       .onConflictDoUpdate({
         target: [memberEngineStates.practiceId, memberEngineStates.memberId],
-        set: { state: merged, nextExpiryAt: nextExpiry, updatedAt: now },
+        set: { state: storedState(merged), nextExpiryAt: nextExpiry, updatedAt: now },
       });
+    await deleteInvoices(tx, ctx.practiceId, [sourceId]);
+    const invoices = allInvoices([{ memberId: targetId, state: merged }]);
+    for (let i = 0; i < invoices.length; i += 2000) await tx.execute(upsertInvoices(ctx, invoices.slice(i, i + 2000)));
     // The duplicate's lots now live on the survivor: nothing of the merged record is swept.
     await tx.update(memberEngineStates).set({ nextExpiryAt: null }).where(eq(memberEngineStates.memberId, sourceId));
   }

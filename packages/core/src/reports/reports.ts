@@ -14,6 +14,7 @@ import { addDays, localDate, type MemberState, startOfLocalDay, tierStatus } fro
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { withTierWindow } from "../events/member-states.ts";
 import { loadSetup } from "../events/program.ts";
 import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
@@ -324,16 +325,20 @@ export async function membersPerTier({ ctx, now = new Date() }: { ctx: Ctx; now?
   const { program } = await loadSetup(ctx.db, ctx.practiceId);
   if (program.tiers === null) return null;
   const counts = new Map(program.tiers.tiers.map((t) => [t.name, 0]));
-  const rows = await query<{ state: unknown }>(
+  const rows = await query<{ member_id: string; state: unknown }>(
     ctx.db,
-    sql`select s.state from members m left join member_engine_states s on s.member_id = m.id
+    sql`select m.id as member_id, s.state from members m left join member_engine_states s on s.member_id = m.id
         where m.practice_id = ${ctx.practiceId}::uuid and m.status = 'member'`,
   );
+  const states = new Map<string, MemberState>();
+  for (const r of rows)
+    if (r.state !== null) states.set(r.member_id, (typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState);
+  await withTierWindow(ctx.db, ctx.practiceId, program, states, now.getTime());
   // A member with no event yet (or a state saved before tiers) holds the lowest tier.
   const lowest = program.tiers.tiers[0]!.name;
   let members = 0;
   for (const r of rows) {
-    const state = (typeof r.state === "string" ? JSON.parse(r.state) : r.state) as MemberState | null;
+    const state = states.get(r.member_id) ?? null;
     const known = state !== null && typeof state === "object" && "invoices" in state;
     const tier = known ? (tierStatus(program, state, now.getTime())?.tier ?? lowest) : lowest;
     counts.set(tier, (counts.get(tier) ?? 0) + 1);

@@ -64,6 +64,32 @@ export const memberEngineStates = pgTable(
   ],
 );
 
+/**
+ * What the engine keeps about each paid invoice (@tally/rules' InvoiceRecord: what a void or a
+ * revision takes back), one row per invoice: the member's state row holds `invoices: {}` and the
+ * pipeline loads the records its events name (and, under `tiers by spend`, those paid in the
+ * trailing window: `at`), so a state does not grow with the member's history.
+ */
+export const memberEngineInvoices = pgTable(
+  "member_engine_invoices",
+  {
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    memberId: uuid().notNull(),
+    /** The invoice id as the source gave it (the engine's key). */
+    invoiceId: text().notNull(),
+    record: jsonb().notNull(),
+    /** When it was paid (the record's `at`, kept under tiers): the tier window's index. */
+    at: timestamp({ withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    tenantKey("member_engine_invoices", t.practiceId, t.memberId, t.invoiceId),
+    tenantRef("member_engine_invoices_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    index("member_engine_invoices_at_idx").on(t.practiceId, t.memberId, t.at).where(sql`${t.at} is not null`),
+  ],
+);
+
 export const couponStatus = pgEnum("coupon_status", ["active", "used", "expired", "void"]);
 
 /** Coupons issued by rules (instant rewards, milestones, rewards) or bought from the catalog. */
