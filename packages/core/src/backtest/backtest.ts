@@ -13,8 +13,9 @@
 // How it runs: the request's process reads the events page by page in recording order (keyset
 // pages on `events (practice, recorded_at, id)`: no sort, no offset; only id, time, payload) and
 // hands them to a worker thread that runs the engine (replay.ts), so a long backtest leaves the
-// API's thread to other requests. A run has an id, progress (events applied of the total), can be
-// cancelled, and answers the totals per rule and the top members (a few KB whatever the size).
+// API's thread to other requests (a run of a few thousand events replays on this thread). A run
+// has an id, progress (events applied of the total), can be cancelled, and answers the totals per
+// rule and the top members (a few KB whatever the size).
 
 import { Worker } from "node:worker_threads";
 import { events, ledgerEntries, members, rewards, ruleSetVersions } from "@tally/db";
@@ -27,7 +28,7 @@ import { authorize } from "../permissions.ts";
 import { loadPractice } from "../practices/practices.ts";
 import { compileForPractice } from "../rules/rule-sets.ts";
 import { type Input, notFound, parseInput } from "../verb.ts";
-import type { ReplayEvent, ReplaySetup, ReplaySides } from "./replay.ts";
+import { type ReplayEvent, Replayer, type ReplaySetup, type ReplaySides } from "./replay.ts";
 import type { FromWorker, ToWorker } from "./replay-worker.ts";
 
 export { BACKTEST_TOP_MEMBERS, type BacktestRule, type BacktestSide } from "./replay.ts";
@@ -43,9 +44,10 @@ export const backtestInput = z
   .refine((b) => b.source !== undefined || b.versionId !== undefined, { message: "give source or versionId" })
   .refine((b) => b.from < b.to, { message: "from must be before to" });
 
-/** Events read per query (tests make it small to cross many pages), and a pause between pages
- *  (tests slow a run down to cancel it midway; 0 otherwise). */
-export const backtestPaging = { size: 2000, pauseMs: 0 };
+/** Events read per query (tests make it small to cross many pages), a pause between pages (tests
+ *  slow a run down to cancel it midway; 0 otherwise), and the most events replayed on this thread
+ *  (a small practice's year takes milliseconds: not worth a thread's start). */
+export const backtestPaging = { size: 2000, pauseMs: 0, inlineUpTo: 5000 };
 
 /** Pages handed to the worker and not yet applied, at most (memory stays a few pages). */
 const IN_FLIGHT = 2;
@@ -188,6 +190,21 @@ class Cancelled extends DomainError {
   }
 }
 
+/** A small run on this thread, page by page (each page read lets other requests in). */
+async function replayHere(ctx: Ctx, setup: ReplaySetup, until: string | null, progress: BacktestProgress, cancelled: () => boolean) {
+  const replayer = new Replayer(setup);
+  if (until !== null) {
+    for await (const page of eventPages(ctx, until)) {
+      if (cancelled()) throw new Cancelled();
+      replayer.page(page);
+      progress.processed += page.length;
+      if (backtestPaging.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, backtestPaging.pauseMs));
+    }
+  }
+  if (cancelled()) throw new Cancelled();
+  return replayer.finish();
+}
+
 /** Feeds the worker the pages and answers both sides; `progress.processed` follows the worker. */
 async function replayInWorker(
   ctx: Ctx,
@@ -289,16 +306,19 @@ export async function startBacktest({ ctx, input }: { ctx: Ctx; input: Input<typ
   let worker: Worker | null = null;
   const kept: Pick<Run, "ranking"> = { ranking: null };
   const done = (async () => {
-    const sides = await replayInWorker(
-      ctx,
-      setup,
-      until,
-      progress,
-      () => stop,
-      (w) => {
-        worker = w;
-      },
-    );
+    const sides =
+      total <= backtestPaging.inlineUpTo
+        ? await replayHere(ctx, setup, until, progress, () => stop)
+        : await replayInWorker(
+            ctx,
+            setup,
+            until,
+            progress,
+            () => stop,
+            (w) => {
+              worker = w;
+            },
+          );
     kept.ranking = sides.ranking;
     return resultOf(ctx, q, sides, practice.pointCostCentiCents, active ?? null);
   })();
