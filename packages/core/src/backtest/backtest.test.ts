@@ -32,9 +32,11 @@ const DAY = 86_400_000;
 describe("backtest", () => {
   let t: TestDatabase;
   let p: TestPractice;
-  // The range: the last 20 days up to tomorrow (redemptions are dated when they happen).
+  // The range: from midnight UTC 20 days ago up to tomorrow (redemptions are dated when they
+  // happen). A whole day as the start keeps events given an hour on the same local day whatever
+  // the time the test runs.
   const now = Date.now();
-  const from = new Date(now - 20 * DAY);
+  const from = new Date(Math.floor((now - 20 * DAY) / DAY) * DAY);
   const to = new Date(now + DAY);
   const at = (daysFromStart: number, hour = 15) => new Date(from.getTime() + daysFromStart * DAY + hour * 3_600_000).toISOString();
   let ids: Record<string, string>;
