@@ -145,5 +145,23 @@ describe("invoice records in their own rows", () => {
     // I2 was paid $21 (i = 1).
     expect(anasVoid.reversals.map((r) => [r.rule, r.points])).toEqual([["Spend", -21]]);
     expect(await balance(ana)).toBe(before - 21);
+    // The duplicate's invoice, voided after the merge: the survivor's reversal names the entry
+    // booked to the merged-away record.
+    const bobsVoid = await record({
+      id: "void-b1",
+      type: "invoice.voided",
+      at: "2026-02-04T10:00:00.000Z",
+      member: ana,
+      invoice: { id: "B1" },
+    });
+    expect(bobsVoid.reversals.map((r) => [r.rule, r.points])).toEqual([["Spend", -30]]);
+    expect(await balance(ana)).toBe(before - 21 - 30);
+    const [link] = await query<{ reverses_member: string }>(
+      t.db,
+      sql`select a.member_id as reverses_member from ledger_entries r join ledger_entries a on a.id = r.reverses_entry_id
+          where r.practice_id = ${p.id}::uuid and r.kind = 'reversal' and r.explanation->>'reverses' is not null
+            and r.event_id = (select id from events where practice_id = ${p.id}::uuid and external_id = 'void-b1')`,
+    );
+    expect(link?.reverses_member).toBe(bob);
   });
 });

@@ -167,6 +167,22 @@ export async function resolveReversals(tx: Tx, ctx: Ctx, entries: NewEntry[]): P
       .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), inArray(ledgerEntries.idempotencyKey, missing.slice(i, i + 5000))));
     for (const o of stored) idOf.set(o.key, o.id);
   }
+  // An award booked before a merge names the merged-away record (its key ends with that member's
+  // id): the survivor's reversal takes back that entry.
+  const unresolved = reversals.filter((e) => !idOf.get(String(e.explanation?.reversesKey)));
+  for (let i = 0; i < unresolved.length; i += 5000) {
+    const rows = unresolved.slice(i, i + 5000).map((e) => ({ key: String(e.explanation?.reversesKey), member_id: e.memberId }));
+    const found = await query<{ key: string; id: string }>(
+      tx,
+      sql`select x.key, l.id
+          from jsonb_to_recordset(${jsonRows(rows)}) as x(key text, member_id uuid)
+          join members m on m.practice_id = ${ctx.practiceId}::uuid and m.merged_into_id = x.member_id
+          join ledger_entries l on l.practice_id = ${ctx.practiceId}::uuid
+           and l.idempotency_key = left(x.key, length(x.key) - length(x.member_id::text)) || m.id::text
+          where right(x.key, length(x.member_id::text)) = x.member_id::text`,
+    );
+    for (const r of found) idOf.set(r.key, r.id);
+  }
   for (const e of reversals) e.reversesEntryId = idOf.get(String(e.explanation?.reversesKey)) ?? null;
 }
 
