@@ -24,6 +24,7 @@ describe("kiosk pairing and check-in", () => {
         .select()
         .from(members)
         .where(and(eq(members.practiceId, h.practiceIds["bright-smiles"]!), eq(members.firstName, "Ana")))
+        .orderBy(members.lastName, members.id)
     )[0]!;
   });
   afterAll(async () => h?.dispose());
