@@ -15,6 +15,13 @@ describe("fromAcceptLanguage", () => {
   });
 });
 
+describe("fromAcceptLanguage with the languages an app has", () => {
+  it("picks among them only", () => {
+    expect(fromAcceptLanguage("es-MX,en;q=0.5", ["en"])).toBe("en");
+    expect(fromAcceptLanguage("es-MX", ["en"])).toBeNull();
+  });
+});
+
 describe("isLang and intlLocale", () => {
   it("knows English and Spanish, formatted for the US", () => {
     expect(isLang("es")).toBe(true);

@@ -9,8 +9,11 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === "string" && (LANGS as readonly string[]).includes(value);
 }
 
-/** The first language of an Accept-Language header that we speak, by its weights; null if none. */
-export function fromAcceptLanguage(header: string | null | undefined): Lang | null {
+/** The first language of an Accept-Language header that we speak (or of `supported`), by its weights; null if none. */
+export function fromAcceptLanguage<L extends string = Lang>(
+  header: string | null | undefined,
+  supported: readonly L[] = LANGS as readonly string[] as readonly L[],
+): L | null {
   const preferred = (header ?? "")
     .split(",")
     .map((part) => {
@@ -20,8 +23,8 @@ export function fromAcceptLanguage(header: string | null | undefined): Lang | nu
     })
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q)
-    .find((entry) => isLang(entry.lang));
-  return (preferred?.lang as Lang | undefined) ?? null;
+    .find((entry) => (supported as readonly (string | undefined)[]).includes(entry.lang));
+  return (preferred?.lang as L | undefined) ?? null;
 }
 
 /** The locale Intl formats with: US practices, so "es-US" ($1,234.50, 1,234 puntos, 6 dic 2026). */

@@ -1,6 +1,8 @@
 // The left navigation, by job (DESIGN.md). Each area names the action it is for (core
 // permissions.ts); a person sees only the areas their role may use, so team members do not see the
-// admin-only ones (whose pages also refuse them: requireAdmin).
+// admin-only ones (whose pages also refuse them: requireAdmin). Labels are messages (messages/*.json),
+// read when shown, so they are in the page's language.
+import { m } from "#lib/paraglide/messages.js";
 
 export interface NavItem {
   href: string;
@@ -14,22 +16,128 @@ export interface NavItem {
 }
 
 export const navItems: NavItem[] = [
-  { href: "/", label: "Dashboard" },
-  { href: "/members", label: "Members", needs: "members.search" },
-  { href: "/members/leads", label: "Leads", sub: true, needs: "members.listLeads" },
-  { href: "/members/import", label: "Import patients", sub: true, adminOnly: true, needs: "members.import" },
-  { href: "/members/merge-suggestions", label: "Suggested merges", sub: true, adminOnly: true, needs: "members.reviewMerges" },
-  { href: "/approvals", label: "Approvals", needs: "approvals.list" },
-  { href: "/orders", label: "Orders", needs: "redemption.listOrders" },
-  { href: "/messages", label: "Messages", needs: "messages.list" },
-  { href: "/rules", label: "Rules", adminOnly: true, needs: "rules.save" },
-  { href: "/programs", label: "Programs", adminOnly: true, needs: "practices.updateSettings" },
-  { href: "/catalog", label: "Catalog", adminOnly: true, needs: "catalog.createReward" },
-  { href: "/engagement", label: "Engagement", needs: "engagement.list" },
-  { href: "/reviews", label: "Reviews", sub: true, needs: "engagement.publishReview" },
-  { href: "/reports", label: "Reports", needs: "reports.view" },
-  { href: "/imports", label: "Imports", adminOnly: true, needs: "imports.invoices" },
-  { href: "/settings", label: "Settings", adminOnly: true, needs: "practices.updateSettings" },
+  {
+    href: "/",
+    get label() {
+      return m.navDashboard();
+    },
+  },
+  {
+    href: "/members",
+    get label() {
+      return m.navMembers();
+    },
+    needs: "members.search",
+  },
+  {
+    href: "/members/leads",
+    get label() {
+      return m.navLeads();
+    },
+    sub: true,
+    needs: "members.listLeads",
+  },
+  {
+    href: "/members/import",
+    get label() {
+      return m.navImportPatients();
+    },
+    sub: true,
+    adminOnly: true,
+    needs: "members.import",
+  },
+  {
+    href: "/members/merge-suggestions",
+    get label() {
+      return m.navSuggestedMerges();
+    },
+    sub: true,
+    adminOnly: true,
+    needs: "members.reviewMerges",
+  },
+  {
+    href: "/approvals",
+    get label() {
+      return m.navApprovals();
+    },
+    needs: "approvals.list",
+  },
+  {
+    href: "/orders",
+    get label() {
+      return m.navOrders();
+    },
+    needs: "redemption.listOrders",
+  },
+  {
+    href: "/messages",
+    get label() {
+      return m.navMessages();
+    },
+    needs: "messages.list",
+  },
+  {
+    href: "/rules",
+    get label() {
+      return m.navRules();
+    },
+    adminOnly: true,
+    needs: "rules.save",
+  },
+  {
+    href: "/programs",
+    get label() {
+      return m.navPrograms();
+    },
+    adminOnly: true,
+    needs: "practices.updateSettings",
+  },
+  {
+    href: "/catalog",
+    get label() {
+      return m.navCatalog();
+    },
+    adminOnly: true,
+    needs: "catalog.createReward",
+  },
+  {
+    href: "/engagement",
+    get label() {
+      return m.navEngagement();
+    },
+    needs: "engagement.list",
+  },
+  {
+    href: "/reviews",
+    get label() {
+      return m.navReviews();
+    },
+    sub: true,
+    needs: "engagement.publishReview",
+  },
+  {
+    href: "/reports",
+    get label() {
+      return m.navReports();
+    },
+    needs: "reports.view",
+  },
+  {
+    href: "/imports",
+    get label() {
+      return m.navImports();
+    },
+    adminOnly: true,
+    needs: "imports.invoices",
+  },
+  {
+    href: "/settings",
+    get label() {
+      return m.navSettings();
+    },
+    adminOnly: true,
+    needs: "practices.updateSettings",
+  },
 ];
 
 /** The areas this person may use: admin-only ones for admins, and each only when its action is allowed. */
