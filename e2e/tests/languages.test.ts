@@ -150,8 +150,8 @@ describe("Spanish for a patient: portal, kiosk", () => {
     await screenshot(visitor.page, "issue18-portal-sign-in-es-phone");
     await visitor.close();
 
-    // The next email to this patient is in Spanish: the messages' language is the member's (see
-    // apps/api/src/messages); its check belongs here, after the switch above.
+    // The next email after the same switch (members.setLanguage) is checked in
+    // language-messages.test.ts: Spanish, with es-US money.
   });
 
   test("the kiosk's welcome after a check-in is in Spanish, and fits the screen", async () => {
