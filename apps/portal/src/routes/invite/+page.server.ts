@@ -1,4 +1,5 @@
 import { fail, redirect } from "@sveltejs/kit";
+import { m } from "#lib/paraglide/messages.js";
 import { href } from "#lib/paths.js";
 import { parseNewPassword } from "#lib/registration.js";
 import { api, appCodeOf, messageOf, setMemberSession } from "#lib/server/api.js";
@@ -26,12 +27,7 @@ export const actions: Actions = {
       setMemberSession(event.cookies, event.url, session);
     } catch (error) {
       const code = appCodeOf(error);
-      const message =
-        code === "NOT_FOUND"
-          ? "This invitation link is not valid or was already used. If you registered already, sign in; otherwise ask the practice for a new invitation."
-          : code === "CONFLICT"
-            ? messageOf(error)
-            : messageOf(error);
+      const message = code === "NOT_FOUND" ? m.inviteNotValid() : code === "CONFLICT" ? messageOf(error) : messageOf(error);
       return fail(400, { errors, message });
     }
     redirect(303, `${href("/home")}?welcome=1`);
