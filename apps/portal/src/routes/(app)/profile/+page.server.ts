@@ -1,5 +1,7 @@
 import { fail } from "@sveltejs/kit";
 import { pointsGiven } from "@tally/rules/domain";
+import { intlLocale } from "@tally/ui/language";
+import { m } from "#lib/paraglide/messages.js";
 import { api, messageOf } from "#lib/server/api.js";
 import { qrSvg } from "#lib/server/qr.js";
 import type { Actions, PageServerLoad } from "./$types";
@@ -23,14 +25,17 @@ export const actions: Actions = {
   mediaConsent: async (event) => {
     const form = await event.request.formData();
     if (form.get("agree") !== "yes")
-      return fail(400, { section: "consent" as const, message: "Tick the box to give your consent.", ok: null });
+      return fail(400, { section: "consent" as const, message: m.consentTickBox(), ok: null });
     try {
       const r = await api(event).members.giveConsent.mutate({ kind: "media", full: true });
       const points = pointsGiven(r, event.locals.member?.id);
       return {
         section: "consent" as const,
         message: null,
-        ok: points > 0 ? `Thank you! ${points} points were added to your balance.` : "Thank you! Your consent is saved.",
+        ok:
+          points > 0
+            ? m.consentPointsAdded({ points: points.toLocaleString(intlLocale(event.locals.lang)) })
+            : m.consentSaved(),
       };
     } catch (error) {
       return fail(400, { section: "consent" as const, message: messageOf(error), ok: null });
@@ -44,7 +49,8 @@ export const actions: Actions = {
       return {
         section: "notifications" as const,
         message: null,
-        ok: enabled ? "You will get an email on days you earn points." : "No more points emails. You can turn them back on here.",
+        ok: enabled ? m.emailUpdatesOn() : m.emailUpdatesOff(),
+
       };
     } catch (error) {
       return fail(400, { section: "notifications" as const, message: messageOf(error), ok: null });
