@@ -24,18 +24,14 @@ export const actions: Actions = {
   /** Full media consent: the event pipeline awards its points when a rule says so. */
   mediaConsent: async (event) => {
     const form = await event.request.formData();
-    if (form.get("agree") !== "yes")
-      return fail(400, { section: "consent" as const, message: m.consentTickBox(), ok: null });
+    if (form.get("agree") !== "yes") return fail(400, { section: "consent" as const, message: m.consentTickBox(), ok: null });
     try {
       const r = await api(event).members.giveConsent.mutate({ kind: "media", full: true });
       const points = pointsGiven(r, event.locals.member?.id);
       return {
         section: "consent" as const,
         message: null,
-        ok:
-          points > 0
-            ? m.consentPointsAdded({ points: points.toLocaleString(intlLocale(event.locals.lang)) })
-            : m.consentSaved(),
+        ok: points > 0 ? m.consentPointsAdded({ points: points.toLocaleString(intlLocale(event.locals.lang)) }) : m.consentSaved(),
       };
     } catch (error) {
       return fail(400, { section: "consent" as const, message: messageOf(error), ok: null });
@@ -50,7 +46,6 @@ export const actions: Actions = {
         section: "notifications" as const,
         message: null,
         ok: enabled ? m.emailUpdatesOn() : m.emailUpdatesOff(),
-
       };
     } catch (error) {
       return fail(400, { section: "notifications" as const, message: messageOf(error), ok: null });
