@@ -1,5 +1,7 @@
 import { fail } from "@sveltejs/kit";
 import { pointsGiven } from "@tally/rules/domain";
+import { intlLocale } from "@tally/ui/language";
+import { m } from "#lib/paraglide/messages.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -19,14 +21,12 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const rule = String(form.get("rule") ?? "");
     const response = String(form.get("response") ?? "").trim();
-    if (!response)
-      return fail(400, { rule, kind: "action" as const, error: "Write your answer first, then press Complete.", confirmation: null });
+    if (!response) return fail(400, { rule, kind: "action" as const, error: m.writeAnswerFirst(), confirmation: null });
     try {
       const done = await api(event).approvals.completeAction.mutate({ rule, response });
-      return { rule, kind: "action" as const, error: null, confirmation: done.confirmation ?? "Thanks! The practice will check it soon." };
+      return { rule, kind: "action" as const, error: null, confirmation: done.confirmation ?? m.actionThanks() };
     } catch (error) {
-      const message =
-        appCodeOf(error) === "LIMIT_REACHED" ? "You already completed this one as many times as it allows." : messageOf(error);
+      const message = appCodeOf(error) === "LIMIT_REACHED" ? m.actionLimitReached() : messageOf(error);
       return fail(400, { rule, kind: "action" as const, error: message, confirmation: null });
     }
   },
@@ -42,7 +42,7 @@ export const actions: Actions = {
       return fail(400, {
         rule: activityId,
         kind: "activity" as const,
-        error: "Your entry is empty: write or link your entry first. An empty entry earns no points.",
+        error: m.entryEmpty(),
         confirmation: null,
         values,
       });
@@ -53,7 +53,9 @@ export const actions: Actions = {
         rule: activityId,
         kind: "activity" as const,
         error: null,
-        confirmation: points > 0 ? `Thanks for taking part! ${points} points are yours.` : "Thanks for taking part!",
+        confirmation:
+          points > 0 ? m.thanksPointsYours({ points: points.toLocaleString(intlLocale(event.locals.lang)) }) : m.thanksTakingPart(),
+
         values: null,
       };
     } catch (error) {

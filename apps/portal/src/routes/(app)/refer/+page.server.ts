@@ -1,4 +1,5 @@
 import { fail, redirect } from "@sveltejs/kit";
+import { m } from "#lib/paraglide/messages.js";
 import { href } from "#lib/paths.js";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
@@ -25,7 +26,8 @@ export const actions: Actions = {
     if (inviteeEmail && !EMAIL.test(inviteeEmail))
       return fail(400, {
         values,
-        errors: { inviteeEmail: "Enter an email address like name@example.com, or leave it empty to get a link." },
+        errors: { inviteeEmail: m.friendEmailError() },
+
         message: null,
         link: null,
         emailed: false,
