@@ -124,6 +124,14 @@ describe("Spanish for a patient: portal, kiosk", () => {
     expect(await page.getByText(`Usó 1,000 puntos; le quedan ${left}.`).isVisible()).toBe(true);
     const order = page.getByRole("region", { name: "Sus pedidos" }).getByTestId("order-line").first();
     expect(await order.textContent()).toMatch(spanishMonth);
+
+    // The profile in Spanish: its labels, the dates by es-US, nothing overflowing at phone size.
+    await page.getByRole("link", { name: "Perfil" }).first().click();
+    await page.getByRole("heading", { level: 1, name: "Su perfil" }).waitFor();
+    expect(await page.getByRole("heading", { name: "Sus datos" }).isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Cerrar sesión" }).isVisible()).toBe(true);
+    expect(await overflowing(page)).toEqual([]);
+    await screenshot(page, "issue18-portal-profile-es-phone");
     expect(phone.problems).toEqual([]);
     await phone.close();
 
@@ -148,6 +156,15 @@ describe("Spanish for a patient: portal, kiosk", () => {
     expect(await visitor.page.evaluate(() => document.documentElement.lang)).toBe("es");
     expect(await overflowing(visitor.page)).toEqual([]);
     await screenshot(visitor.page, "issue18-portal-sign-in-es-phone");
+    // The lead form: every field labelled in Spanish.
+    await visitor.page.goto(`/portal/register?practice=${practice}`);
+    await visitor.page.getByRole("heading", { level: 1, name: "Regístrese con su invitación" }).waitFor();
+    expect(await visitor.page.getByLabel("Nombre", { exact: true }).isVisible()).toBe(true);
+    expect(await visitor.page.getByLabel("Teléfono (opcional)").isVisible()).toBe(true);
+    expect(await visitor.page.getByRole("button", { name: "Enviar mis datos" }).isVisible()).toBe(true);
+    expect(await overflowing(visitor.page)).toEqual([]);
+    await screenshot(visitor.page, "issue18-portal-register-es-phone");
+
     await visitor.close();
 
     // The next email after the same switch (members.setLanguage) is checked in
