@@ -1,5 +1,6 @@
 // docs/integrations.md's curl examples, run as they are written (bash + curl) against the server
-// on a port, in order, with TALLY_URL, TALLY_KEY, MEMBER_ID and REWARD_ID set as the page says.
+// on a port, in order, with TALLY_URL, TALLY_KEY, MEMBER_ID, REWARD_ID and EMAIL_BOUNCE_SECRET set
+// as the page says.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -32,6 +33,7 @@ function jsonValues(text: string): unknown[] {
   }
   return values;
 }
+const bounceSecret = `whsec_${Buffer.from("docs-bounce-secret-0123456789").toString("base64")}`;
 const guide = new URL("../../../../docs/integrations.md", import.meta.url);
 
 describe("docs/integrations.md", () => {
@@ -41,7 +43,7 @@ describe("docs/integrations.md", () => {
   const env: Record<string, string> = {};
 
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ config: { emailBounceSecret: bounceSecret } });
     const admin = await h.staff("admin");
     await admin.rules.save.mutate({ source: 'earn "Spend" on invoice.paid {\n  rate 1 point per $10\n  items all\n}', publish: true });
     const reward = await admin.catalog.createReward.mutate({ name: "Whitening", pointsPrice: 20, kind: "coupon", couponCode: "WHITE" });
@@ -53,6 +55,7 @@ describe("docs/integrations.md", () => {
       TALLY_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       TALLY_KEY: (await admin.apiKeys.create.mutate({ name: "Docs" })).key,
       REWARD_ID: reward.id,
+      EMAIL_BOUNCE_SECRET: bounceSecret,
     });
   });
   afterAll(async () => {
@@ -92,5 +95,7 @@ describe("docs/integrations.md", () => {
     expect(redemption.orderId).toBeTruthy();
     expect(coupons.items.map((c) => c.coupon)).toContain("WHITE");
     expect(answers[6]).toMatchObject([{ url: "https://pms-bridge.example.com/tally", secret: expect.stringMatching(/^whsec_/) }]);
+    // The mail relay's bounce report is taken (no message of that id was sent here).
+    expect(answers[7]).toMatchObject([{ recorded: [{ email: "rosa@example.com", type: "hard", messageFound: false }] }]);
   });
 });

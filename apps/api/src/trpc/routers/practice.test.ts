@@ -7,6 +7,7 @@ import { createApp, inProcessFetch } from "../../app.ts";
 import { createApiClient } from "../../client.ts";
 import { createLogger } from "../../logger.ts";
 import { createHarness, type Harness } from "../../testing/harness.ts";
+import { stepNow, totp } from "../../testing/totp.ts";
 
 const codeOf = (e: unknown) => (e instanceof TRPCClientError ? (e.data as { code?: string; appCode?: string }) : undefined);
 /** A solid-colour RGB PNG of the given size, written by hand (the API package has no image library). */
@@ -162,6 +163,10 @@ describe("first-run setup (API, empty install)", () => {
     await c.practice.completeSetup.mutate(input);
     expect(jar.get("tally_staff")).toMatch(/^s_/);
     expect(await c.auth.me.query()).toMatchObject({ email: "lee@harbor.test", role: "admin", mustChangePassword: false });
+    // A new practice's admin sets up two-step sign-in before anything else.
+    await expect(c.practice.get.query()).rejects.toSatisfy((e) => codeOf(e)?.appCode === "SECOND_FACTOR_ENROLMENT_REQUIRED");
+    const started = await c.security.startEnrolment.mutate();
+    await c.security.confirmEnrolment.mutate({ code: totp(started.secret, stepNow()) });
     expect(await c.practice.get.query()).toMatchObject({ name: "Harbor Dental", timezone: "America/Los_Angeles", isDefault: true });
     expect(await c.practice.default.query()).toEqual({ slug: "harbor-dental", name: "Harbor Dental" });
     await expect(c.practice.completeSetup.mutate({ ...input, practice: { ...input.practice, slug: "second" } })).rejects.toSatisfy(

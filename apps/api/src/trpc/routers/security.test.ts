@@ -1,13 +1,13 @@
 // Staff second factor (TOTP, recovery codes, who must use it, sessions ended on changes) and the
-// access audit, through the API. TOTP codes are computed here from RFC 6238 itself (HMAC-SHA1,
-// dynamic truncation), independently of the library the server uses.
-import { createHmac } from "node:crypto";
+// access audit, through the API. TOTP codes are computed from RFC 6238 itself (testing/totp.ts),
+// independently of the library the server uses.
 import { deleteExpiredMemberAccess } from "@tally/core";
 import { memberAccessLog, members, practiceSecurity } from "@tally/db";
 import { TRPCClientError } from "@trpc/client";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, demoLogins, type Harness, type TestClient } from "../../testing/harness.ts";
+import { stepNow, totp } from "../../testing/totp.ts";
 
 const codeOf = (e: unknown) => (e instanceof TRPCClientError ? (e.data as { appCode?: string; code?: string }) : undefined);
 const failure = async (p: Promise<unknown>) => {
@@ -18,26 +18,6 @@ const failure = async (p: Promise<unknown>) => {
   if (!e) throw new Error("expected the call to be refused");
   return { appCode: codeOf(e)?.appCode, message: (e as Error).message };
 };
-
-function base32Decode(text: string): Buffer {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const ch of text.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(Number.parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 with SHA-1, 6 digits, 30-second steps: the code of time step `step`. */
-function totp(secret: string, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1]! & 0xf;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(value).padStart(6, "0");
-}
-const stepNow = () => Math.floor(Date.now() / 30_000);
 
 describe("staff second factor and access audit", () => {
   let h: Harness;
