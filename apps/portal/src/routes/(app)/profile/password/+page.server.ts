@@ -3,6 +3,7 @@
 // session and signs out every other device.
 import { fail } from "@sveltejs/kit";
 import { parseChangePassword } from "#lib/change-password.js";
+import { m } from "#lib/paraglide/messages.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -20,7 +21,7 @@ export const actions: Actions = {
       if (code === "UNAUTHORIZED")
         return fail(400, {
           errors: {
-            currentPassword: "That is not your current password. Check it and try again, or sign out and use “Forgot your password?”.",
+            currentPassword: m.notCurrentPassword(),
           },
           message: null,
         });
