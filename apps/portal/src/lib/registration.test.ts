@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseContactForm, parseNewPassword } from "./registration.ts";
+import { parseContactForm, parseNewPassword, registrationWords } from "./registration.ts";
 
 const form = (fields: Record<string, string>) => {
   const data = new FormData();
@@ -22,5 +22,17 @@ describe("registration forms", () => {
     expect(ok.values.firstName).toBe("Ana");
     const bad = parseContactForm(form({ email: "ana", phone: "12", birthday: "2030-01-01", password: "x" }), new Date("2026-01-01"));
     expect(Object.keys(bad.errors).sort()).toEqual(["birthday", "email", "firstName", "lastName", "password", "phone"]);
+  });
+
+  it("says its errors in the words it is given (the page's language)", () => {
+    const words = {
+      ...registrationWords,
+      passwordTooShort: (min: number) => `Al menos ${min}`,
+      firstNameMissing: () => "Escriba su nombre.",
+    };
+    const bad = parseContactForm(form({ lastName: "B", email: "a@b.co", password: "x" }), new Date("2026-01-01"), words);
+    expect(bad.errors.password).toBe("Al menos 10");
+    expect(bad.errors.firstName).toBe("Escriba su nombre.");
+    expect(parseNewPassword(form({ password: "abc" }), words).errors.password).toBe("Al menos 10");
   });
 });

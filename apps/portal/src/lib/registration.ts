@@ -5,16 +5,29 @@ import { type Errors, isValidBirthDate } from "./sign-in.ts";
 export const minPasswordLength = 10;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function parseNewPassword(form: FormData) {
+/** The forms' error texts; the routes pass the page's language (registration-words.ts). */
+export const registrationWords = {
+  passwordTooShort: (min: number) => `Choose a password of at least ${min} characters.`,
+  passwordsDiffer: () => "The two passwords are not the same. Type it again.",
+  firstNameMissing: () => "Enter your first name.",
+  lastNameMissing: () => "Enter your last name.",
+  emailMissing: () => "Enter your email address: the practice answers there.",
+  emailInvalid: () => "Enter an email address like name@example.com.",
+  phoneInvalid: () => "Enter a phone number with its area code, or leave it empty.",
+  birthdayInvalid: () => "Enter a real date of birth, or leave it empty.",
+};
+export type RegistrationWords = typeof registrationWords;
+
+export function parseNewPassword(form: FormData, words: RegistrationWords = registrationWords) {
   const password = String(form.get("password") ?? "");
   const confirm = String(form.get("confirm") ?? "");
   const errors: Errors<"password" | "confirm"> = {};
-  if (password.length < minPasswordLength) errors.password = `Choose a password of at least ${minPasswordLength} characters.`;
-  else if (confirm !== password) errors.confirm = "The two passwords are not the same. Type it again.";
+  if (password.length < minPasswordLength) errors.password = words.passwordTooShort(minPasswordLength);
+  else if (confirm !== password) errors.confirm = words.passwordsDiffer();
   return { password, errors };
 }
 
-export function parseContactForm(form: FormData, today = new Date()) {
+export function parseContactForm(form: FormData, today = new Date(), words: RegistrationWords = registrationWords) {
   const values = {
     firstName: String(form.get("firstName") ?? "").trim(),
     lastName: String(form.get("lastName") ?? "").trim(),
@@ -23,14 +36,13 @@ export function parseContactForm(form: FormData, today = new Date()) {
     birthday: String(form.get("birthday") ?? "").trim(),
     note: String(form.get("note") ?? "").trim(),
   };
-  const { password, errors: passwordErrors } = parseNewPassword(form);
+  const { password, errors: passwordErrors } = parseNewPassword(form, words);
   const errors: Errors<"firstName" | "lastName" | "email" | "phone" | "birthday" | "password" | "confirm"> = { ...passwordErrors };
-  if (!values.firstName) errors.firstName = "Enter your first name.";
-  if (!values.lastName) errors.lastName = "Enter your last name.";
-  if (!values.email) errors.email = "Enter your email address: the practice answers there.";
-  else if (!EMAIL.test(values.email)) errors.email = "Enter an email address like name@example.com.";
-  if (values.phone && values.phone.replace(/\D/g, "").length < 7)
-    errors.phone = "Enter a phone number with its area code, or leave it empty.";
-  if (values.birthday && !isValidBirthDate(values.birthday, today)) errors.birthday = "Enter a real date of birth, or leave it empty.";
+  if (!values.firstName) errors.firstName = words.firstNameMissing();
+  if (!values.lastName) errors.lastName = words.lastNameMissing();
+  if (!values.email) errors.email = words.emailMissing();
+  else if (!EMAIL.test(values.email)) errors.email = words.emailInvalid();
+  if (values.phone && values.phone.replace(/\D/g, "").length < 7) errors.phone = words.phoneInvalid();
+  if (values.birthday && !isValidBirthDate(values.birthday, today)) errors.birthday = words.birthdayInvalid();
   return { values, password, errors };
 }

@@ -2,6 +2,7 @@ import { fail, redirect } from "@sveltejs/kit";
 import { m } from "#lib/paraglide/messages.js";
 import { href } from "#lib/paths.js";
 import { parseNewPassword } from "#lib/registration.js";
+import { localRegistrationWords } from "#lib/registration-words.js";
 import { api, appCodeOf, messageOf, setMemberSession } from "#lib/server/api.js";
 import { requirePracticeSlug } from "#lib/server/practice.js";
 import type { Actions, PageServerLoad } from "./$types";
@@ -16,7 +17,7 @@ export const actions: Actions = {
   accept: async (event) => {
     const form = await event.request.formData();
     const token = String(form.get("token") ?? "");
-    const { password, errors } = parseNewPassword(form);
+    const { password, errors } = parseNewPassword(form, localRegistrationWords());
     if (Object.keys(errors).length > 0) return fail(400, { errors, message: null as string | null });
     try {
       const session = await api(event).auth.member.acceptInvitation.mutate({

@@ -1,6 +1,7 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { parseContactForm } from "#lib/registration.js";
+import { localRegistrationWords } from "#lib/registration-words.js";
 import { api, messageOf, setMemberSession } from "#lib/server/api.js";
 import { requirePracticeSlug } from "#lib/server/practice.js";
 import type { Actions, PageServerLoad } from "./$types";
@@ -14,7 +15,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
   contact: async (event) => {
     const form = await event.request.formData();
-    const { values, password, errors } = parseContactForm(form);
+    const { values, password, errors } = parseContactForm(form, new Date(), localRegistrationWords());
     // From a friend's referral link (join/[token]); the API ignores a token that is not valid.
     const referralToken = String(form.get("referralToken") ?? "").trim();
     if (Object.keys(errors).length > 0) return fail(400, { values, errors, message: null as string | null });

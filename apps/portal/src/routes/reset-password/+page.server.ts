@@ -1,6 +1,7 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { href } from "#lib/paths.js";
 import { parseNewPassword } from "#lib/registration.js";
+import { localRegistrationWords } from "#lib/registration-words.js";
 import { api, messageOf } from "#lib/server/api.js";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -11,7 +12,7 @@ export const actions: Actions = {
   reset: async (event) => {
     const form = await event.request.formData();
     const token = String(form.get("token") ?? "");
-    const { password, errors } = parseNewPassword(form);
+    const { password, errors } = parseNewPassword(form, localRegistrationWords());
     if (Object.keys(errors).length > 0) return fail(400, { errors, message: null as string | null });
     try {
       await api(event).auth.member.resetPassword.mutate({ token, password });
