@@ -12,7 +12,18 @@ export const load: PageServerLoad = async (event) => ({ hasPassword: (await api(
 export const actions: Actions = {
   default: async (event) => {
     const { hasPassword } = await api(event).members.profile.query();
-    const { errors, currentPassword, newPassword } = parseChangePassword(await event.request.formData(), { hasPassword });
+    const { errors, currentPassword, newPassword } = parseChangePassword(await event.request.formData(), {
+      hasPassword,
+      words: {
+        currentMissing: () => m.currentPasswordMissing(),
+        newMissing: (min) => m.newPasswordMissing({ min }),
+        newTooShort: (min, length) => m.newPasswordTooShort({ min, length }),
+        newTooLong: () => m.newPasswordTooLong(),
+        newSameAsCurrent: () => m.newPasswordSameAsCurrent(),
+        confirmMissing: () => m.newPasswordConfirmMissing(),
+        confirmDiffers: () => m.newPasswordsDiffer(),
+      },
+    });
     if (Object.keys(errors).length > 0) return fail(400, { errors, message: null });
     try {
       await api(event).auth.member.setPassword.mutate({ currentPassword, newPassword });
