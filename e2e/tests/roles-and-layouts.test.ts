@@ -45,7 +45,18 @@ describe("roles", () => {
     await signIn(page, team);
     const nav = page.getByRole("complementary", { name: "Main" }).getByRole("navigation");
     const labels = (await nav.getByRole("link").allTextContents()).map((t) => t.trim());
-    expect(labels).toEqual(["Dashboard", "Members", "Leads", "Approvals", "Orders", "Messages", "Engagement", "Reviews", "Reports"]);
+    expect(labels).toEqual([
+      "Dashboard",
+      "Members",
+      "Leads",
+      "Approvals",
+      "Orders",
+      "Messages",
+      "Engagement",
+      "Reviews",
+      "Reports",
+      "Your account",
+    ]);
 
     // Leads: converting is for admins; the team member is told, not shown a button that would fail.
     await page.goto("/admin/members/leads");
