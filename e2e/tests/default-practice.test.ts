@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fitsViewport, openPage, screenshot, submit, useBrowser, viewports } from "../src/harness.ts";
+import { enrolSecondFactor } from "../src/second-factor.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 const browser = useBrowser();
@@ -47,6 +48,8 @@ describe("default practice on an empty install", () => {
     await page.getByLabel("Password", { exact: true }).fill("cove-admin-2026");
     await page.getByLabel("Password again").fill("cove-admin-2026");
     await submit(page, page.getByRole("button", { name: "Create the practice and sign in" }));
+    // Admins always sign in in two steps: the setup comes first, then the page setup led to.
+    await enrolSecondFactor(page);
     await page.getByText("Your practice is set up").waitFor();
     await page.getByText("The portal and the kiosk open with this practice").waitFor();
     await close();

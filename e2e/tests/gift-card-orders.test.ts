@@ -25,7 +25,15 @@ describe("gift-card orders", () => {
     const until = Date.now() + 150_000;
     for (;;) {
       const fulfilled = await staff.redemption.orders.query({ status: "fulfilled", limit: 200 });
-      const card = fulfilled.find((o) => o.rewardKind === "gift_card" && o.giftCard);
+      // A seeded patient's card (other tests' patients may have no rewards card to sign in with).
+      let card: Order | undefined;
+      for (const o of fulfilled.filter((o) => o.rewardKind === "gift_card" && o.giftCard)) {
+        const { member } = await staff.members.get.query({ id: o.memberId });
+        if (member.cardNumber && member.birthday) {
+          card = o;
+          break;
+        }
+      }
       if (card) {
         order = card as typeof order;
         break;
