@@ -60,6 +60,10 @@ describe("birthdays in SQL", () => {
             and ((extract(month from "members"."birthday") * 100 + extract(day from "members"."birthday"))::int) in (228, 229)`,
       );
     });
-    expect(plan.map((r) => Object.values(r)[0]).join("\n")).toMatch(/members_birthday_md_idx/);
+    // By an index, never a scan of every member: the month-day index, or on PostgreSQL with a
+    // tiny table the primary key's practice prefix (both bounded by the practice).
+    const text = plan.map((r) => Object.values(r)[0]).join("\n");
+    expect(text).toMatch(/members_birthday_md_idx|Index Scan using members_pkey/);
+    expect(text).not.toMatch(/Seq Scan/);
   });
 });
