@@ -31,7 +31,7 @@ import { messageOptOuts, messageSuppressions, messages, practiceMessaging } from
 import { mergeSuggestions, patientImports } from "./patient-imports.ts";
 import { installation, locations, practiceLogos, practices, setupTokens } from "./practices.ts";
 import { ledgerDaily, ledgerDays } from "./rollups.ts";
-import { ruleSetVersions } from "./rules.ts";
+import { backtestRuns, ruleSetVersions } from "./rules.ts";
 import { memberAccessLog, practiceSecurity, staffSecondFactors, staffSignInChallenges } from "./security.ts";
 import { staffUsers } from "./staff.ts";
 import { textTranslations } from "./translations.ts";
@@ -94,6 +94,7 @@ export const distributedTables: Table[] = [
   staffSecondFactors,
   staffSignInChallenges,
   memberAccessLog,
+  backtestRuns,
 ];
 
 export const referenceTableNames = referenceTables.map((t) => getTableName(t));
