@@ -215,6 +215,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   max?: number;
+  /** PGlite: start from this data folder's dump (`dumpDataDir`), e.g. a migrated test database. */
+  loadDataDir?: Blob;
 }
 
 /**
@@ -421,7 +423,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // pg_trgm: member search's trigram indexes, as on PostgreSQL (migration 0013).
-  const client = new PGlite({ dataDir: options.dataDir, extensions: { pg_trgm } });
+  const client = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir, extensions: { pg_trgm } });
   // One process owns an embedded database: read caches are always safe.
   const counter = new WriteCounter(true);
   const db = drizzlePglite(countedPglite(client, counter), { schema, casing: "snake_case" }) as unknown as Db;
