@@ -2,7 +2,7 @@
 // the ledger's writers in the same statement as the entries (`core/src/ledger/rollup.ts`), so they
 // always equal a recomputation from the ledger. Reports and the dashboard read them instead of
 // the entries.
-import { bigint, date, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { ledgerEntryKind } from "./ledger.ts";
 import { practices } from "./practices.ts";
 
@@ -33,4 +33,45 @@ export const ledgerDays = pgTable(
     members: bigint({ mode: "number" }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.practiceId, t.day] })],
+);
+
+/**
+ * Per member, figure (`scope`) and local day with activity: the member's previous activity day in
+ * that scope ('-infinity' for their first). Members active in days [a, b] are then
+ * P(a) − D(a) − G(a, b) (`core/src/reports/distinct.ts`): each has exactly one day in [a, b] whose
+ * previous day is before a. Scopes: `event` (any event), `checkin` (visit.checked_in), `earn`
+ * (issued entries), `rule:<name>` (a rule's entries, '' for none). Kept by triggers on events and
+ * ledger_entries in the inserting statement (migration 0026), a late day re-pointing the next.
+ */
+export const activityDays = pgTable(
+  "activity_days",
+  {
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    scope: text().notNull(),
+    memberId: uuid().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    prev: date({ mode: "string" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.practiceId, t.scope, t.memberId, t.day] }),
+    // G(a, b): the activity days after b whose previous day is before a (few when b is recent).
+    index("activity_days_scope_day_idx").on(t.practiceId, t.scope, t.day, t.prev),
+  ],
+);
+
+/** Per scope and day: activity days on that day (`days`) and activity days whose previous day it is (`prevs`). */
+export const activityCounts = pgTable(
+  "activity_counts",
+  {
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    scope: text().notNull(),
+    day: date({ mode: "string" }).notNull(),
+    days: bigint({ mode: "number" }).notNull().default(0),
+    prevs: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.practiceId, t.scope, t.day] })],
 );
