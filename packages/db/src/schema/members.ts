@@ -56,6 +56,9 @@ export const members = pgTable(
     uniqueIndex("members_practice_external_key").on(t.practiceId, t.externalId),
     index("members_practice_email_idx").on(t.practiceId, t.email),
     index("members_practice_phone_idx").on(t.practiceId, t.phone),
+    /** Member search's order (by name, within the practice and status): the first page is read
+     *  from here and stops after a page, whatever the number of matches. */
+    index("members_practice_status_name_idx").on(t.practiceId, t.status, t.lastName, t.firstName, t.id),
   ],
 );
 

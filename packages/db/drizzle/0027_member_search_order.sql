@@ -1,0 +1,1 @@
+CREATE INDEX "members_practice_status_name_idx" ON "members" USING btree ("practice_id","status","last_name","first_name","id");
