@@ -16,10 +16,17 @@
 // API's thread to other requests (a run of a few thousand events replays on this thread). A run
 // has an id, progress (events applied of the total), can be cancelled, and answers the totals per
 // rule and the top members (a few KB whatever the size).
+//
+// Where a run lives: a row of `backtest_runs`, so whichever API process a poll reaches answers it.
+// The process running it writes its progress about every second (backtestRunTiming.reportMs) and
+// its answer at the end; progress, members and cancel read or update the row. A cancel marks the
+// row cancelled at once and raises its flag; the running process sees it at its next write and
+// stops (at once when the cancel reaches that process itself). A running row with no write for
+// `staleMs` lost its process: the next poll reports it failed (interrupted).
 
 import { Worker } from "node:worker_threads";
-import { events, ledgerEntries, members, rewards, ruleSetVersions } from "@tally/db";
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { backtestRuns, events, ledgerEntries, members, rewards, ruleSetVersions } from "@tally/db";
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -62,19 +69,12 @@ export interface BacktestProgress {
   error: string | null;
 }
 
-interface Run {
-  id: string;
-  practiceId: string;
-  progress: BacktestProgress;
-  /** Each side's members in order, once done (for `backtestMembers`; not part of the answer). */
-  ranking: ReplaySides["ranking"] | null;
-  cancel(): void;
-  done: Promise<BacktestResult>;
-}
+/** How often the running process writes its progress (and hears a cancel made elsewhere), after
+ *  how long without a write a running run counts as interrupted, and how long a finished run is kept. */
+export const backtestRunTiming = { reportMs: 1000, staleMs: 5 * 60_000, keepMs: 24 * 3_600_000 };
 
-/** The runs of this process (a finished run's answer is kept a while for the page that polls it). */
-const runs = new Map<string, Run>();
-const KEEP_MS = 15 * 60_000;
+/** The runs this process is running (to stop one at once, and for `runBacktest` to await). */
+const live = new Map<string, { stop(): void; done: Promise<BacktestResult>; settled: Promise<void> }>();
 
 /** Reads what the replay needs and checks the draft (errors are thrown here, before a run starts). */
 async function prepare(ctx: Ctx, q: z.infer<typeof backtestInput>) {
@@ -301,10 +301,24 @@ export async function startBacktest({ ctx, input }: { ctx: Ctx; input: Input<typ
   const q = parseInput(backtestInput, input);
   const { practice, active, setup, until, total } = await prepare(ctx, q);
   const id = crypto.randomUUID();
+  await ctx.db.insert(backtestRuns).values({
+    id,
+    practiceId: ctx.practiceId,
+    startedBy: `${ctx.actor.kind}:${ctx.actor.id}`,
+    rangeFrom: q.from,
+    rangeTo: q.to,
+    versionId: q.versionId ?? null,
+    draftHash: q.source === undefined ? null : hash(q.source),
+    total,
+  });
   const progress: BacktestProgress = { id, status: "running", processed: 0, total, result: null, error: null };
   let stop = false;
   let worker: Worker | null = null;
-  const kept: Pick<Run, "ranking"> = { ranking: null };
+  let ranking: ReplaySides["ranking"] | null = null;
+  const halt = () => {
+    stop = true;
+    void worker?.terminate();
+  };
   const done = (async () => {
     const sides =
       total <= backtestPaging.inlineUpTo
@@ -319,59 +333,127 @@ export async function startBacktest({ ctx, input }: { ctx: Ctx; input: Input<typ
               worker = w;
             },
           );
-    kept.ranking = sides.ranking;
+    ranking = sides.ranking;
     return resultOf(ctx, q, sides, practice.pointCostCentiCents, active ?? null);
   })();
-  const run: Run = {
-    id,
-    practiceId: ctx.practiceId,
-    progress,
-    get ranking() {
-      return kept.ranking;
-    },
-    done,
-    cancel() {
-      if (progress.status !== "running") return;
-      stop = true;
-      void worker?.terminate();
-    },
+  done.catch(() => {});
+
+  // The row follows the run: progress about every second (a cancel from another process is
+  // heard there), then the answer. Writes only touch a running row: a cancelled one stays as
+  // the cancel left it.
+  const thisRun = and(eq(backtestRuns.practiceId, ctx.practiceId), eq(backtestRuns.id, id), eq(backtestRuns.status, "running"));
+  let writing: Promise<unknown> = Promise.resolve();
+  const report = async () => {
+    const [row] = await ctx.db
+      .update(backtestRuns)
+      .set({ processed: progress.processed, updatedAt: sql`now()` })
+      .where(thisRun)
+      .returning({ cancelRequested: backtestRuns.cancelRequested });
+    if (!row || row.cancelRequested) halt();
   };
-  runs.set(id, run);
-  done.then(
-    (result) => {
-      progress.status = "done";
-      progress.result = result;
-    },
-    (e) => {
-      progress.status = stop ? "cancelled" : "failed";
-      progress.error = stop ? null : e instanceof Error ? e.message : String(e);
-    },
-  );
-  done.catch(() => {}).finally(() => setTimeout(() => runs.delete(id), KEEP_MS).unref());
+  const timer = setInterval(() => {
+    writing = writing.then(report).catch(() => {});
+  }, backtestRunTiming.reportMs);
+  timer.unref();
+  const settled = done
+    .then(
+      (result) => {
+        progress.status = "done";
+        progress.result = result;
+      },
+      (e) => {
+        progress.status = stop ? "cancelled" : "failed";
+        progress.error = stop ? null : e instanceof Error ? e.message : String(e);
+      },
+    )
+    .then(async () => {
+      clearInterval(timer);
+      await writing;
+      await ctx.db
+        .update(backtestRuns)
+        .set({
+          status: progress.status,
+          processed: progress.processed,
+          result: progress.result,
+          ranking: progress.status === "done" ? ranking : null,
+          error: progress.error,
+          updatedAt: sql`now()`,
+          finishedAt: sql`now()`,
+        })
+        .where(thisRun);
+    })
+    .catch(() => {})
+    .finally(() => live.delete(id));
+  live.set(id, { stop: halt, done, settled });
   return { ...progress };
 }
 
 export const backtestRunInput = z.object({ id: z.uuid() });
 
-function runOf(ctx: Ctx, id: string): Run {
-  const run = runs.get(id);
-  if (!run || run.practiceId !== ctx.practiceId) throw notFound("Backtest");
-  return run;
+/** A run's row as the answer says it (not its ranking); a running row left by a process that
+ *  stopped writing is marked failed first. */
+async function readRun(ctx: Ctx, id: string): Promise<BacktestProgress> {
+  const where = and(eq(backtestRuns.practiceId, ctx.practiceId), eq(backtestRuns.id, id));
+  const stale = sql<boolean>`${backtestRuns.updatedAt} < now() - ${backtestRunTiming.staleMs}::int * interval '1 millisecond'`;
+  const read = () =>
+    ctx.db
+      .select({
+        status: backtestRuns.status,
+        processed: backtestRuns.processed,
+        total: backtestRuns.total,
+        result: backtestRuns.result,
+        error: backtestRuns.error,
+        stale,
+      })
+      .from(backtestRuns)
+      .where(where);
+  let [row] = await read();
+  if (!row) throw notFound("Backtest");
+  if (row.status === "running" && row.stale && !live.has(id)) {
+    await ctx.db
+      .update(backtestRuns)
+      .set({
+        status: "failed",
+        error: "The backtest was interrupted (its server stopped). Run it again.",
+        finishedAt: sql`now()`,
+      })
+      .where(and(where, eq(backtestRuns.status, "running"), stale));
+    [row] = await read();
+    if (!row) throw notFound("Backtest");
+  }
+  const result = row.result as (Omit<BacktestResult, "from" | "to"> & { from: string; to: string }) | null;
+  return {
+    id,
+    status: row.status,
+    processed: row.processed,
+    total: row.total,
+    result: result && { ...result, from: new Date(result.from), to: new Date(result.to) },
+    error: row.error,
+  };
 }
 
-/** A run's progress (and its answer once done). */
-export function backtestProgress({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestRunInput> }): BacktestProgress {
+/** A run's progress (and its answer once done), from whichever process runs it. */
+export async function backtestProgress({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestRunInput> }): Promise<BacktestProgress> {
   authorize(ctx, "rules.backtest");
-  return { ...runOf(ctx, parseInput(backtestRunInput, input).id).progress };
+  return readRun(ctx, parseInput(backtestRunInput, input).id);
 }
 
-/** Stops a run: the worker ends and the run says `cancelled`. */
+/** Stops a run, whichever process runs it: it says `cancelled` at once and its process stops
+ *  (this one at once, another at its next progress write). A finished run is answered as it is. */
 export async function cancelBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestRunInput> }): Promise<BacktestProgress> {
   authorize(ctx, "rules.backtest");
-  const run = runOf(ctx, parseInput(backtestRunInput, input).id);
-  run.cancel();
-  await run.done.catch(() => {});
-  return { ...run.progress };
+  const { id } = parseInput(backtestRunInput, input);
+  await ctx.db
+    .update(backtestRuns)
+    .set({ cancelRequested: true, status: "cancelled", updatedAt: sql`now()`, finishedAt: sql`now()` })
+    .where(and(eq(backtestRuns.practiceId, ctx.practiceId), eq(backtestRuns.id, id), eq(backtestRuns.status, "running")));
+  const here = live.get(id);
+  const run = await readRun(ctx, id);
+  if (here && run.status === "cancelled") {
+    here.stop();
+    await here.settled;
+  }
+  return run;
 }
 
 export const backtestMembersInput = z.object({
@@ -385,10 +467,20 @@ export const backtestMembersInput = z.object({
 export async function backtestMembers({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestMembersInput> }) {
   authorize(ctx, "rules.backtest");
   const q = parseInput(backtestMembersInput, input);
-  const run = runOf(ctx, q.id);
-  if (!run.ranking) throw new DomainError("CONFLICT", "The backtest has not finished.");
-  const all = run.ranking[q.side];
-  const page = all.slice(q.offset, q.offset + q.limit);
+  // Only the page leaves the database, not the whole ranking.
+  const side = sql`${backtestRuns.ranking} -> ${q.side}::text`;
+  const [row] = await ctx.db
+    .select({
+      status: backtestRuns.status,
+      total: sql<number | null>`jsonb_array_length(${side})`,
+      page: sql<string | null>`(select jsonb_agg(x.e order by x.n)::text from jsonb_array_elements(${side}) with ordinality as x(e, n)
+        where x.n > ${q.offset}::int and x.n <= ${q.offset + q.limit}::int)`,
+    })
+    .from(backtestRuns)
+    .where(and(eq(backtestRuns.practiceId, ctx.practiceId), eq(backtestRuns.id, q.id)));
+  if (!row) throw notFound("Backtest");
+  if (row.status !== "done" || row.total === null) throw new DomainError("CONFLICT", "The backtest has not finished.");
+  const page: [string, number, number][] = row.page ? JSON.parse(row.page) : [];
   const people =
     page.length === 0
       ? []
@@ -406,7 +498,7 @@ export async function backtestMembers({ ctx, input }: { ctx: Ctx; input: Input<t
           );
   const names = new Map(people.map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
   return {
-    total: all.length,
+    total: Number(row.total),
     offset: q.offset,
     items: page.map(([memberId, points, coupons]) => ({ memberId, name: names.get(memberId) ?? memberId, points, coupons })),
   };
@@ -415,7 +507,21 @@ export async function backtestMembers({ ctx, input }: { ctx: Ctx; input: Input<t
 /** A backtest from start to answer (the publish preview, scripts): the same run, awaited. */
 export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestInput> }) {
   const { id } = await startBacktest({ ctx, input });
-  return runs.get(id)!.done;
+  const run = live.get(id)!;
+  const result = await run.done;
+  await run.settled;
+  return result;
+}
+
+/** Deletes finished runs older than a day, and running ones no process has written for as long
+ *  (their process stopped and nobody polled them); the daily cleanup job. */
+export async function deleteOldBacktestRuns(db: Ctx["db"], now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - backtestRunTiming.keepMs);
+  const deleted = await db
+    .delete(backtestRuns)
+    .where(or(lt(backtestRuns.finishedAt, cutoff), and(eq(backtestRuns.status, "running"), lt(backtestRuns.updatedAt, cutoff))))
+    .returning({ id: backtestRuns.id });
+  return deleted.length;
 }
 
 async function resultOf(

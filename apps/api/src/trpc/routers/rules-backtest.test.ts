@@ -1,11 +1,15 @@
 // A backtest runs in the background (its engine in a worker thread): rules.backtestStart answers
 // at once with the run's id and the events to replay, rules.backtestProgress shows how many are
 // applied and the answer once done (the same answer as rules.backtest on the same data), and
-// rules.backtestCancel stops a run where it is.
-import { backtestPaging, type EventInput, recordEvent, systemCtx } from "@tally/core";
-import { members } from "@tally/db";
+// rules.backtestCancel stops a run where it is. A run is a row of backtest_runs: another server of
+// the same database answers its progress, its members and its cancel.
+import { backtestPaging, backtestRunTiming, type EventInput, recordEvent, systemCtx } from "@tally/core";
+import { backtestRuns, members } from "@tally/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, inProcessFetch } from "../../app.ts";
+import { createApiClient } from "../../client.ts";
+import { createLogger } from "../../logger.ts";
 import { createHarness, type Harness, type TestClient } from "../../testing/harness.ts";
 
 const DAY = 86_400_000;
@@ -94,6 +98,7 @@ describe("backtest runs", () => {
     backtestPaging.size = 10;
     backtestPaging.pauseMs = 100;
     backtestPaging.inlineUpTo = 0;
+    backtestRunTiming.reportMs = 100;
     try {
       const started = await admin.rules.backtestStart.mutate({ source, from, to });
       let p = started;
@@ -115,6 +120,48 @@ describe("backtest runs", () => {
       backtestPaging.size = 2000;
       backtestPaging.pauseMs = 0;
       backtestPaging.inlineUpTo = 5000;
+      backtestRunTiming.reportMs = 1000;
+    }
+  });
+
+  it("a run started through one server is polled, paged and cancelled through another", async () => {
+    // A second app on the same database, signed in with the admin's session.
+    const other = createApp({ database: h.t, log: createLogger("silent") });
+    const handOver = inProcessFetch(other);
+    const second = createApiClient({
+      url: "http://tally.test",
+      headers: () => ({ cookie: admin.cookieHeader() }),
+      fetch: (input, init) => handOver(new Request(input as string, init as RequestInit), "10.0.0.1"),
+    });
+    try {
+      const started = await admin.rules.backtestStart.mutate({ source, from, to });
+      let p = await second.rules.backtestProgress.query({ id: started.id });
+      while (p.status === "running") p = await second.rules.backtestProgress.query({ id: started.id });
+      expect(p).toMatchObject({ id: started.id, status: "done", processed: started.total, total: started.total, error: null });
+      expect(await admin.rules.backtestProgress.query({ id: started.id })).toEqual(p);
+      const page = await second.rules.backtestMembers.query({ id: started.id, side: "active", limit: 3 });
+      expect(page.total).toBe(p.result!.active.memberCount);
+      expect(page.items.map((m) => m.memberId)).toEqual(p.result!.active.byMember.slice(0, 3).map((m) => m.memberId));
+
+      backtestPaging.size = 10;
+      backtestPaging.pauseMs = 100;
+      backtestRunTiming.reportMs = 100;
+      const slow = await admin.rules.backtestStart.mutate({ source, from, to });
+      let q = slow;
+      while (q.status === "running" && q.processed === 0) q = await second.rules.backtestProgress.query({ id: slow.id });
+      const cancelled = await second.rules.backtestCancel.mutate({ id: slow.id });
+      expect(cancelled.status).toBe("cancelled");
+      expect(cancelled.processed).toBeGreaterThan(0);
+      expect(cancelled.processed).toBeLessThan(cancelled.total);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await admin.rules.backtestProgress.query({ id: slow.id })).toEqual(cancelled);
+      const [row] = await h.t.db.select().from(backtestRuns).where(eq(backtestRuns.id, slow.id));
+      expect(row).toMatchObject({ status: "cancelled", cancelRequested: true, result: null, processed: cancelled.processed });
+    } finally {
+      backtestPaging.size = 2000;
+      backtestPaging.pauseMs = 0;
+      backtestRunTiming.reportMs = 1000;
+      await other.deps.jobs.stop();
     }
   });
 });
