@@ -21,13 +21,15 @@ const memberColumns = ["member_id", "referrer_id", "referred_member_id", "merged
 /** Rows deleted on erasure: messages to the member, their sign-in and check-in tokens, invitations. */
 const deletedOnErasure = ["messages", "sessions", "check_in_codes", "invitations", "message_opt_outs"];
 /** Tables whose rows are the books: never rewritten (the ledger is append-only; amounts only). */
-const kept = ["ledger_entries", "member_balances", "ledger_daily", "ledger_days"];
+const kept = ["ledger_entries", "member_balances", "ledger_daily", "ledger_days", "activity_days"];
 
 interface MemberTable {
   table: string;
   keys: string[];
   /** text and jsonb columns, with their type */
   columns: { name: string; type: "text" | "jsonb" }[];
+  /** bigint columns (points, balances, counts): PostgreSQL's driver reads them as text */
+  bigints: string[];
 }
 
 async function memberTables(db: Tx | Ctx["db"]): Promise<MemberTable[]> {
@@ -38,10 +40,11 @@ async function memberTables(db: Tx | Ctx["db"]): Promise<MemberTable[]> {
         where c.table_schema = current_schema()
         order by c.table_name, c.ordinal_position`,
   );
-  const byTable = new Map<string, { names: string[]; columns: MemberTable["columns"] }>();
+  const byTable = new Map<string, { names: string[]; columns: MemberTable["columns"]; bigints: string[] }>();
   for (const r of rows) {
-    const t = byTable.get(r.table_name) ?? { names: [], columns: [] };
+    const t = byTable.get(r.table_name) ?? { names: [], columns: [], bigints: [] };
     t.names.push(r.column_name);
+    if (r.data_type === "bigint") t.bigints.push(r.column_name);
     if (r.data_type === "text" || r.data_type === "character varying") t.columns.push({ name: r.column_name, type: "text" });
     else if (r.data_type === "jsonb" || r.data_type === "json") t.columns.push({ name: r.column_name, type: "jsonb" });
     byTable.set(r.table_name, t);
@@ -50,7 +53,7 @@ async function memberTables(db: Tx | Ctx["db"]): Promise<MemberTable[]> {
   for (const [table, t] of byTable) {
     if (table === "members" || !t.names.includes("practice_id")) continue;
     const keys = memberColumns.filter((k) => t.names.includes(k));
-    if (keys.length > 0) out.push({ table, keys, columns: t.columns });
+    if (keys.length > 0) out.push({ table, keys, columns: t.columns, bigints: t.bigints });
   }
   return out.sort((a, b) => a.table.localeCompare(b.table));
 }
@@ -102,7 +105,7 @@ async function collect(tx: Tx, practiceId: string, member: MemberRow): Promise<M
       tx,
       sql`select * from ${ident(t.table)} where ${whereMember(t, practiceId, member.id)}`,
     );
-    if (rows.length > 0) tables[t.table] = rows.map(withoutSecrets);
+    if (rows.length > 0) tables[t.table] = rows.map((row) => withoutSecrets(withNumbers(row, t.bigints)));
   }
   const auditRows = await query<Record<string, unknown>>(
     tx,
@@ -110,6 +113,19 @@ async function collect(tx: Tx, practiceId: string, member: MemberRow): Promise<M
   );
   if (auditRows.length > 0) tables.audit_log = auditRows;
   return { exportedAt: new Date().toISOString(), member: profile, tables };
+}
+
+/** bigint columns as numbers on every engine (points are integers well inside the safe range). */
+function withNumbers(row: Record<string, unknown>, bigints: string[]): Record<string, unknown> {
+  const out = { ...row };
+  for (const column of bigints) {
+    const value = out[column];
+    if (value === null || value === undefined || typeof value === "number") continue;
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new Error(`${column} ${String(value)} is not a safe integer`);
+    out[column] = n;
+  }
+  return out;
 }
 
 const withoutSecrets = (row: Record<string, unknown>) =>
