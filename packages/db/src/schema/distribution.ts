@@ -24,7 +24,7 @@ import {
   surveyQuestions,
   surveyResponses,
 } from "./engagement.ts";
-import { actionRequests, checkIns, events, issuedCoupons, memberEngineInvoices, memberEngineStates, memberPhases } from "./events.ts";
+import { actionRequests, checkIns, events, issuedCoupons, memberEngineCounters, memberEngineInvoices, memberEngineStates, memberPhases } from "./events.ts";
 import { idempotencyKeys, ledgerEntries, memberBalances } from "./ledger.ts";
 import { consents, invitations, members } from "./members.ts";
 import { messageOptOuts, messageSuppressions, messages, practiceMessaging } from "./messages.ts";
@@ -70,6 +70,7 @@ export const distributedTables: Table[] = [
   importRuns,
   memberEngineStates,
   memberEngineInvoices,
+  memberEngineCounters,
   issuedCoupons,
   memberPhases,
   actionRequests,

@@ -2,7 +2,7 @@
 // the engine state it produced, and the effects that are not ledger entries (coupons, phases,
 // manual requests, check-ins).
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
@@ -87,6 +87,34 @@ export const memberEngineInvoices = pgTable(
     tenantKey("member_engine_invoices", t.practiceId, t.memberId, t.invoiceId),
     tenantRef("member_engine_invoices_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
     index("member_engine_invoices_at_idx").on(t.practiceId, t.memberId, t.at).where(sql`${t.at} is not null`),
+  ],
+);
+
+/**
+ * The engine's limit and cap counters (@tally/rules' MemberState `limits` and `caps`, keyed
+ * `${rule}|${period}`) of calendar periods other than a rule's latest, one row per counter: the
+ * state row keeps each rule's latest period, and the pipeline loads the periods its events fall
+ * in (a late event reads its own period's count), so a state does not grow with the member's history.
+ */
+export const memberEngineCounters = pgTable(
+  "member_engine_counters",
+  {
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    memberId: uuid().notNull(),
+    /** "limit" (MemberState.limits) or "cap" (MemberState.caps). */
+    kind: text().notNull(),
+    /** The engine's key, `${rule}|${period}`. */
+    key: text().notNull(),
+    /** The key's period: a day (2026-03-14), a week (week of 2026-03-09), a month (2026-03) or a year (2026). */
+    period: text().notNull(),
+    value: integer().notNull(),
+  },
+  (t) => [
+    tenantKey("member_engine_counters", t.practiceId, t.memberId, t.kind, t.key),
+    tenantRef("member_engine_counters_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    index("member_engine_counters_period_idx").on(t.practiceId, t.memberId, t.period),
   ],
 );
 
