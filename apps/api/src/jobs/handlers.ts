@@ -4,6 +4,7 @@
 import {
   addDays,
   deleteExpiredMemberAccess,
+  deleteOldBacktestRuns,
   digestRecipients,
   enqueueMessage,
   expireCoupons,
@@ -126,6 +127,12 @@ export const jobDefinitions: JobDefinition<never>[] = [
     name: "access-log.cleanup",
     cron: "30 3 * * *",
     handler: async (_job, deps) => ({ deleted: await deleteExpiredMemberAccess(deps.database.db) }),
+  },
+  {
+    /** Daily: backtest runs finished more than a day ago (and abandoned ones) are deleted. */
+    name: "backtests.cleanup",
+    cron: "40 3 * * *",
+    handler: async (_job, deps) => ({ deleted: await deleteOldBacktestRuns(deps.database.db) }),
   },
   {
     /** Daily, per practice: invoice line items older than the practice's retention (if it set one) are removed. */
