@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { type ApiClient, createApiClient } from "@tally/api/client";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
 import { screenshotDir } from "./paths.ts";
@@ -207,4 +208,39 @@ export async function portalSignIn(page: Page, practice: string, email: string, 
   await submit(page, form.getByRole("button", { name: "Sign in" }));
   await page.waitForURL("**/portal/home");
   await page.waitForLoadState("networkidle");
+}
+
+/** An API client signed in as a staff member (by default the demo practice's admin). */
+export async function staffClient(
+  who: { email: string; password: string; practice?: string } = {
+    email: "admin@brightsmiles.test",
+    password: "demo-admin-2026",
+    practice: "bright-smiles",
+  },
+  url = baseURL,
+): Promise<ApiClient> {
+  const session = await createApiClient({ url }).auth.signIn.mutate(who);
+  return createApiClient({ url, headers: { cookie: `tally_staff=${session.token}` } });
+}
+
+/** A patient the staff added and invited, who accepted the invitation with a password of their own. */
+export async function invitedPatient(
+  staff: ApiClient,
+  practice: string,
+  patient: { firstName: string; lastName: string; birthday: string; email: string; password: string },
+  url = baseURL,
+): Promise<{ id: string; email: string; password: string; firstName: string }> {
+  const { firstName, lastName, birthday, email, password } = patient;
+  const member = await staff.members.create.mutate({ firstName, lastName, email, birthday });
+  const { link } = await staff.members.invite.mutate({ memberId: member.id });
+  const token = new URL(link).searchParams.get("token");
+  if (!token) throw new Error(`no token in the invitation link ${link}`);
+  await createApiClient({ url }).auth.member.acceptInvitation.mutate({ practice, token, password });
+  return { id: member.id, email, password, firstName };
+}
+
+/** An API client signed in as a patient. */
+export async function memberClient(practice: string, email: string, password: string, url = baseURL): Promise<ApiClient> {
+  const session = await createApiClient({ url }).auth.member.signIn.mutate({ practice, email, password });
+  return createApiClient({ url, headers: { cookie: `tally_member=${session.token}` } });
 }

@@ -22,3 +22,30 @@ export async function enrolSecondFactor(page: Page): Promise<{ secret: string; r
   await page.getByRole("link", { name: /I saved my codes/ }).click();
   return { secret, recoveryCodes: recoveryCodes.map((c) => c.trim()) };
 }
+
+/** The admin's sign-in form with an email and a password (either step that follows is the caller's). */
+export async function adminSignIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(`${url}/admin/sign-in`);
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await submit(page, page.getByRole("button", { name: "Sign in" }));
+}
+
+/** After a sign-in with a temporary password: chooses one's own. */
+export async function setOwnPassword(page: Page, temporary: string, password: string): Promise<void> {
+  await page.getByRole("heading", { name: "Set your own password" }).waitFor();
+  await page.getByLabel("Temporary password").fill(temporary);
+  await page.getByLabel("New password", { exact: true }).fill(password);
+  await page.getByLabel("New password again").fill(password);
+  await submit(page, page.getByRole("button", { name: "Save and continue" }));
+}
+
+/** Both steps: the password, then a fresh code of `secret`; waits for the dashboard. */
+export async function adminSignInWithCode(page: Page, url: string, email: string, password: string, secret: string): Promise<void> {
+  await adminSignIn(page, url, email, password);
+  await page.getByRole("heading", { name: "Enter your code" }).waitFor();
+  await page.getByLabel("Code").fill(nextTotpCode(secret));
+  await submit(page, page.getByRole("button", { name: "Sign in" }));
+  await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+}

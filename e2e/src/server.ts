@@ -1,6 +1,6 @@
 // Starts the product the way `npm start` does (one Node process from the repo root) on a free port
 // with a throw-away data folder, and waits until /health answers.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -103,4 +103,41 @@ function tail(file: string, lines = 40): string {
   } catch {
     return "(no server log)";
   }
+}
+
+/**
+ * Creates a practice with the operator's CLI (`tally practice create`) in a new data folder, as on an
+ * empty install; answers the folder (for startServer) and the admin's temporary password.
+ */
+export async function cliPractice(practice: {
+  name: string;
+  slug: string;
+  timezone: string;
+  adminEmail: string;
+  adminName: string;
+}): Promise<{ dataDir: string; temporary: string; stdout: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), `tally-e2e-${practice.slug}-`));
+  const created = spawnSync(
+    process.execPath,
+    [
+      "scripts/tally.mjs",
+      "practice",
+      "create",
+      "--name",
+      practice.name,
+      "--slug",
+      practice.slug,
+      "--timezone",
+      practice.timezone,
+      "--admin-email",
+      practice.adminEmail,
+      "--admin-name",
+      practice.adminName,
+    ],
+    { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "", TALLY_DATA_DIR: dataDir }, encoding: "utf8" },
+  );
+  if (created.status !== 0) throw new Error(`tally practice create exited ${created.status}: ${created.stderr}`);
+  const temporary = /Temporary password[^:]*: (\S+)/.exec(created.stdout)?.[1];
+  if (!temporary) throw new Error(`no temporary password in: ${created.stdout}`);
+  return { dataDir, temporary, stdout: created.stdout };
 }

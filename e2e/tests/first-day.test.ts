@@ -4,17 +4,14 @@
 // rules and switches the program on, pairs the front-desk tablet, a patient checks in, the desk
 // redeems a reward for a patient and marks the coupon used, two duplicates are merged, and Reports
 // shows exactly what happened. The desk steps again at phone size.
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports } from "../src/harness.ts";
-import { repoRoot } from "../src/paths.ts";
-import { enrolSecondFactor, nextTotpCode } from "../src/second-factor.ts";
-import { type RunningServer, startServer } from "../src/server.ts";
+import { adminSignIn, adminSignInWithCode, enrolSecondFactor, setOwnPassword } from "../src/second-factor.ts";
+import { cliPractice, type RunningServer, startServer } from "../src/server.ts";
 
 const browser = useBrowser();
 const email = "owner@lakeside.test";
@@ -67,42 +64,24 @@ const figure = async (page: Page, label: string) =>
       .textContent())!.replace(/[^\d-]/g, ""),
   );
 
-async function signIn(page: Page, url: string, pass: string) {
-  await page.goto(`${url}/admin/sign-in`);
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(pass);
-  await submit(page, page.getByRole("button", { name: "Sign in" }));
-}
-
 describe("a practice's first day, from an empty install", () => {
   let server: RunningServer;
   let temporary: string;
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "tally-e2e-first-day-"));
-    const created = spawnSync(
-      process.execPath,
-      [
-        "scripts/tally.mjs",
-        "practice",
-        "create",
-        "--name",
-        "Lakeside Orthodontics",
-        "--slug",
-        "lakeside",
-        "--timezone",
-        TZ,
-        "--admin-email",
-        email,
-        "--admin-name",
-        "Dr. Rae Lake",
-      ],
-      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "", TALLY_DATA_DIR: dataDir }, encoding: "utf8" },
-    );
-    expect(created.status, created.stderr).toBe(0);
+    const created = await cliPractice({
+      name: "Lakeside Orthodontics",
+      slug: "lakeside",
+      timezone: TZ,
+      adminEmail: email,
+      adminName: "Dr. Rae Lake",
+    });
     expect(created.stdout).toContain("Created Lakeside Orthodontics (lakeside, America/Chicago)");
-    temporary = /Temporary password[^:]*: (\S+)/.exec(created.stdout)![1]!;
-    server = await startServer({ env: { TALLY_SEED: "never", TALLY_JOBS: "off" }, dataDir, logName: "server-first-day.log" });
+    temporary = created.temporary;
+    server = await startServer({
+      env: { TALLY_SEED: "never", TALLY_JOBS: "off" },
+      dataDir: created.dataDir,
+      logName: "server-first-day.log",
+    });
   }, 240_000);
   afterAll(async () => server?.stop());
 
@@ -111,12 +90,8 @@ describe("a practice's first day, from an empty install", () => {
     const { page, problems, close } = await openPage(browser(), viewports.desktop);
 
     // First sign-in: the temporary password, then one of the admin's own.
-    await signIn(page, url, temporary);
-    await page.getByRole("heading", { name: "Set your own password" }).waitFor();
-    await page.getByLabel("Temporary password").fill(temporary);
-    await page.getByLabel("New password", { exact: true }).fill(password);
-    await page.getByLabel("New password again").fill(password);
-    await submit(page, page.getByRole("button", { name: "Save and continue" }));
+    await adminSignIn(page, url, email, temporary);
+    await setOwnPassword(page, temporary, password);
     // Admins always sign in in two steps: the setup comes right after the password.
     const { secret } = await enrolSecondFactor(page);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
@@ -252,10 +227,7 @@ describe("a practice's first day, from an empty install", () => {
 
     // The desk steps again on a phone, for another patient.
     const phone = await openPage(browser(), viewports.phone, { isMobile: true });
-    await signIn(phone.page, url, password);
-    await phone.page.getByLabel("Code").fill(nextTotpCode(secret));
-    await submit(phone.page, phone.page.getByRole("button", { name: "Sign in" }));
-    await phone.page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    await adminSignInWithCode(phone.page, url, email, password, secret);
     await deskRedeemAndUse(phone.page, url, "L-0004", "phone");
     expect(phone.problems).toEqual([]);
     await phone.close();

@@ -4,15 +4,16 @@
 // screen after a wrong birth date, a second check-in the same day, and the start screen returning
 // to the practice's language. Kiosk at 1024x768, portal at 390x844. Setup goes through the API as
 // the Bright Smiles admin.
-import { type ApiClient, createApiClient } from "@tally/api/client";
+import type { ApiClient } from "@tally/api/client";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  baseURL,
   fitsViewport,
+  invitedPatient,
   openPage,
   portalSignIn,
   screenshot,
+  staffClient,
   submit,
   unlabelledInputs,
   useBrowser,
@@ -25,25 +26,15 @@ const practice = "bright-smiles";
 const stamp = Date.now().toString(36);
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-async function staffClient(): Promise<ApiClient> {
-  const session = await createApiClient({ url: baseURL }).auth.signIn.mutate({
-    email: "admin@brightsmiles.test",
-    password: "demo-admin-2026",
-    practice,
-  });
-  return createApiClient({ url: baseURL, headers: { cookie: `tally_staff=${session.token}` } });
-}
-
 /** A registered Bright Smiles member with a password (invitation accepted through the API). */
-async function registeredMember(staff: ApiClient, firstName: string) {
-  const email = `${firstName.toLowerCase()}.${stamp}@example.com`;
-  const password = `${firstName.toLowerCase()}-pw-2026-${stamp}`;
-  const member = await staff.members.create.mutate({ firstName, lastName: "Reyes", email, birthday: "1991-05-06" });
-  const { link } = await staff.members.invite.mutate({ memberId: member.id });
-  const token = new URL(link).searchParams.get("token")!;
-  await createApiClient({ url: baseURL }).auth.member.acceptInvitation.mutate({ practice, token, password });
-  return { id: member.id, email, password, firstName };
-}
+const registeredMember = (staff: ApiClient, firstName: string) =>
+  invitedPatient(staff, practice, {
+    firstName,
+    lastName: "Reyes",
+    birthday: "1991-05-06",
+    email: `${firstName.toLowerCase()}.${stamp}@example.com`,
+    password: `${firstName.toLowerCase()}-pw-2026-${stamp}`,
+  });
 
 /** Types digits on the kiosk's on-screen keypad. */
 async function tapDigits(page: Page, digits: string) {

@@ -6,35 +6,25 @@
 // axe violation there), and a patient who reads Spanish gets it in the catalog. Setup through the
 // API as the Bright Smiles admin; the server's job runner issues the cards (sandbox provider) and
 // the dev mailbox keeps the mail.
-import { type ApiClient, createApiClient } from "@tally/api/client";
+import type { ApiClient } from "@tally/api/client";
 import { beforeAll, describe, expect, test } from "vitest";
-import { axeViolations, baseURL, openPage, submit, useBrowser, viewports } from "../src/harness.ts";
+import { axeViolations, invitedPatient, memberClient, openPage, staffClient, submit, useBrowser, viewports } from "../src/harness.ts";
 
 const browser = useBrowser();
 
 const practice = "bright-smiles";
 const stamp = Date.now().toString(36);
 
-async function staffClient(): Promise<ApiClient> {
-  const session = await createApiClient({ url: baseURL }).auth.signIn.mutate({
-    email: "admin@brightsmiles.test",
-    password: "demo-admin-2026",
-    practice,
-  });
-  return createApiClient({ url: baseURL, headers: { cookie: `tally_staff=${session.token}` } });
-}
-
 /** A registered patient with a password, and their own API client. */
 async function patient(staff: ApiClient, firstName: string) {
-  const email = `${firstName.toLowerCase()}.${stamp}@example.com`;
-  const password = `${firstName.toLowerCase()}-pw-2026-${stamp}`;
-  const member = await staff.members.create.mutate({ firstName, lastName: "Ortiz", email, birthday: "1988-07-09" });
-  const { link } = await staff.members.invite.mutate({ memberId: member.id });
-  const token = new URL(link).searchParams.get("token")!;
-  await createApiClient({ url: baseURL }).auth.member.acceptInvitation.mutate({ practice, token, password });
-  const session = await createApiClient({ url: baseURL }).auth.member.signIn.mutate({ practice, email, password });
-  const client = createApiClient({ url: baseURL, headers: { cookie: `tally_member=${session.token}` } });
-  return { id: member.id, email, client };
+  const { id, email, password } = await invitedPatient(staff, practice, {
+    firstName,
+    lastName: "Ortiz",
+    birthday: "1988-07-09",
+    email: `${firstName.toLowerCase()}.${stamp}@example.com`,
+    password: `${firstName.toLowerCase()}-pw-2026-${stamp}`,
+  });
+  return { id, email, client: await memberClient(practice, email, password) };
 }
 
 describe("the next email in the patient's language", () => {

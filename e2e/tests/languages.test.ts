@@ -3,15 +3,16 @@
 // Spanish with es-US numbers, money and dates, and the kiosk's welcome after a check-in is in
 // Spanish. Screenshots at phone and kiosk sizes are checked for text that overflows (Spanish runs
 // about 25% longer). Setup goes through the API as the Bright Smiles admin.
-import { type ApiClient, createApiClient } from "@tally/api/client";
+import type { ApiClient } from "@tally/api/client";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
-  baseURL,
   fitsViewport,
+  invitedPatient,
   openPage,
   portalSignIn,
   screenshot,
+  staffClient,
   submit,
   useBrowser,
   viewports,
@@ -22,15 +23,6 @@ const browser = useBrowser();
 const practice = "bright-smiles";
 const stamp = Date.now().toString(36);
 const spanishMonth = /\b\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\b/;
-
-async function staffClient(): Promise<ApiClient> {
-  const session = await createApiClient({ url: baseURL }).auth.signIn.mutate({
-    email: "admin@brightsmiles.test",
-    password: "demo-admin-2026",
-    practice,
-  });
-  return createApiClient({ url: baseURL, headers: { cookie: `tally_staff=${session.token}` } });
-}
 
 async function tapDigits(page: Page, digits: string) {
   const pad = page.getByRole("group", { name: /Number keypad|Teclado numérico/ });
@@ -75,11 +67,8 @@ describe("Spanish for a patient: portal, kiosk", () => {
   beforeAll(async () => {
     staff = await staffClient();
     await staff.catalog.createReward.mutate({ kind: "in_house", name: rewardName, pointsPrice: 1000, valueCents: 12550 });
-    const member = await staff.members.create.mutate({ firstName: "Lucía", lastName: "Reyes", email, birthday: "1990-03-04" });
-    memberId = member.id;
-    const { link } = await staff.members.invite.mutate({ memberId });
-    const token = new URL(link).searchParams.get("token")!;
-    await createApiClient({ url: baseURL }).auth.member.acceptInvitation.mutate({ practice, token, password });
+    const member = { firstName: "Lucía", lastName: "Reyes", birthday: "1990-03-04", email, password };
+    memberId = (await invitedPatient(staff, practice, member)).id;
     await staff.ledger.adjust.mutate({ memberId, points: 2345, note: "Welcome points" });
   });
 

@@ -3,16 +3,10 @@
 // and adds a team member; the team member signs in, is led to the setup, scans nothing but types
 // the key into "their app" (otpauth here), signs out and back in with a fresh code. The member
 // profile shows the access log of staff reads.
-import { spawnSync } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openPage, screenshot, submit, unlabelledInputs, useBrowser, viewports } from "../src/harness.ts";
-import { repoRoot } from "../src/paths.ts";
-import { enrolSecondFactor, nextTotpCode } from "../src/second-factor.ts";
-import { type RunningServer, startServer } from "../src/server.ts";
+import { adminSignIn, enrolSecondFactor, nextTotpCode, setOwnPassword } from "../src/second-factor.ts";
+import { cliPractice, type RunningServer, startServer } from "../src/server.ts";
 
 const browser = useBrowser();
 const adminEmail = "owner@cedar.test";
@@ -20,49 +14,23 @@ const adminPassword = "cedar-owner-2026";
 const teamEmail = "front.desk@cedar.test";
 const teamPassword = "cedar-desk-2026";
 
-async function signIn(page: Page, url: string, email: string, password: string) {
-  await page.goto(`${url}/admin/sign-in`);
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await submit(page, page.getByRole("button", { name: "Sign in" }));
-}
-
-async function setOwnPassword(page: Page, temporary: string, password: string) {
-  await page.getByRole("heading", { name: "Set your own password" }).waitFor();
-  await page.getByLabel("Temporary password").fill(temporary);
-  await page.getByLabel("New password", { exact: true }).fill(password);
-  await page.getByLabel("New password again").fill(password);
-  await submit(page, page.getByRole("button", { name: "Save and continue" }));
-}
-
 describe("two-step sign-in", () => {
   let server: RunningServer;
   let temporary: string;
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "tally-e2e-two-step-"));
-    const created = spawnSync(
-      process.execPath,
-      [
-        "scripts/tally.mjs",
-        "practice",
-        "create",
-        "--name",
-        "Cedar Dental",
-        "--slug",
-        "cedar",
-        "--timezone",
-        "America/Chicago",
-        "--admin-email",
-        adminEmail,
-        "--admin-name",
-        "Dr. Ash Cedar",
-      ],
-      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "", TALLY_DATA_DIR: dataDir }, encoding: "utf8" },
-    );
-    expect(created.status, created.stderr).toBe(0);
-    temporary = /Temporary password[^:]*: (\S+)/.exec(created.stdout)![1]!;
-    server = await startServer({ env: { TALLY_SEED: "never", TALLY_JOBS: "off" }, dataDir, logName: "server-two-step.log" });
+    const created = await cliPractice({
+      name: "Cedar Dental",
+      slug: "cedar",
+      timezone: "America/Chicago",
+      adminEmail,
+      adminName: "Dr. Ash Cedar",
+    });
+    temporary = created.temporary;
+    server = await startServer({
+      env: { TALLY_SEED: "never", TALLY_JOBS: "off" },
+      dataDir: created.dataDir,
+      logName: "server-two-step.log",
+    });
   }, 240_000);
   afterAll(async () => server?.stop());
 
@@ -72,7 +40,7 @@ describe("two-step sign-in", () => {
     const { page } = admin;
 
     // A new practice's admin: own password, then the second factor before anything else.
-    await signIn(page, url, adminEmail, temporary);
+    await adminSignIn(page, url, adminEmail, temporary);
     await setOwnPassword(page, temporary, adminPassword);
     await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
     await page.goto(`${url}/admin/members`);
@@ -95,7 +63,7 @@ describe("two-step sign-in", () => {
     // The team member: password, then straight to the setup.
     const team = await openPage(browser(), viewports.desktop);
     const tp = team.page;
-    await signIn(tp, url, teamEmail, teamTemporary);
+    await adminSignIn(tp, url, teamEmail, teamTemporary);
     await setOwnPassword(tp, teamTemporary, teamPassword);
     await tp.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
     await tp.getByText("Your practice asks everyone in your role").waitFor();
@@ -108,11 +76,11 @@ describe("two-step sign-in", () => {
 
     // Signed out and back in: the password alone is not enough; a fresh code is.
     await submit(tp, tp.getByRole("button", { name: "Sign out" }));
-    await signIn(tp, url, teamEmail, teamPassword);
+    await adminSignIn(tp, url, teamEmail, teamPassword);
     await tp.getByRole("heading", { name: "Enter your code" }).waitFor();
     await tp.goto(`${url}/admin/members`);
     await tp.getByRole("heading", { name: "Sign in" }).waitFor(); // no session from the password alone
-    await signIn(tp, url, teamEmail, teamPassword);
+    await adminSignIn(tp, url, teamEmail, teamPassword);
     await tp.getByRole("heading", { name: "Enter your code" }).waitFor();
     await tp.getByLabel("Code").fill("000000" === nextTotpCode(secret) ? "111111" : "000000");
     await submit(tp, tp.getByRole("button", { name: "Sign in" }));
