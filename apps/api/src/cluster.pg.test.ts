@@ -2,13 +2,14 @@
 // devices, balances...): three real servers (src/server.ts as child processes, different ports,
 // the same DATABASE_URL). A change made through any of them — a staff user disabled, a kiosk
 // revoked, a ledger entry written — is seen by all three at their next request: each process
-// hears the others' writes (NOTIFY tally_cache) with their commit.
+// hears the others' writes (NOTIFY tally_cache) with their commit. A backtest run started through
+// one of them is polled, paged and answered through the others (its row in backtest_runs).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSession } from "@tally/core";
+import { createSession, recordEvent, systemCtx } from "@tally/core";
 import { seedDemo } from "@tally/core/seed";
 import { members, staffUsers } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
@@ -197,5 +198,41 @@ describe("three API processes on one database, caches on", () => {
     expect(await balances()).toEqual([before! + 37, before! + 37, before! + 37]);
     await client(0, { staff: admin }).ledger.adjust.mutate({ memberId, points: -5, note: "cluster test" });
     expect(await balances()).toEqual([before! + 32, before! + 32, before! + 32]);
+  });
+
+  it("a backtest started through one process is polled and paged through the others", async () => {
+    const admin = (await createSession(t.db, { kind: "staff", practiceId, staffUserId: await staffUser("admin") })).token;
+    const people = await t.db
+      .select({ id: members.id })
+      .from(members)
+      .where(and(eq(members.practiceId, practiceId), eq(members.status, "member")));
+    const ctx = systemCtx(t.db, practiceId);
+    const day = 86_400_000;
+    const to = new Date();
+    const from = new Date(to.getTime() - 30 * day);
+    for (let i = 0; i < 12; i++)
+      await recordEvent({
+        ctx,
+        input: {
+          id: `cluster-bt-${i}`,
+          type: "visit.checked_in",
+          at: new Date(from.getTime() + (i + 1) * day).toISOString(),
+          member: people[i % people.length]!.id,
+        },
+      });
+    const source = 'reward "Visit" on visit.checked_in { award 20 points }';
+    const started = await client(0, { staff: admin }).rules.backtestStart.mutate({ source, from, to });
+    let progress = await client(1, { staff: admin }).rules.backtestProgress.query({ id: started.id });
+    while (progress.status === "running") {
+      await new Promise((r) => setTimeout(r, 50));
+      progress = await client(1, { staff: admin }).rules.backtestProgress.query({ id: started.id });
+    }
+    expect(progress).toMatchObject({ id: started.id, status: "done", processed: started.total, error: null });
+    expect(progress.result!.draft.points).toBe(12 * 20);
+    expect(await client(2, { staff: admin }).rules.backtestProgress.query({ id: started.id })).toEqual(progress);
+    const page = await client(2, { staff: admin }).rules.backtestMembers.query({ id: started.id, side: "draft", limit: 100 });
+    expect(page.items.reduce((sum, m) => sum + m.points, 0)).toBe(12 * 20);
+    // A cancel through another process answers the finished run as it is.
+    expect(await client(1, { staff: admin }).rules.backtestCancel.mutate({ id: started.id })).toEqual(progress);
   });
 });
