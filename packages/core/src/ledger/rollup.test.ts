@@ -2,7 +2,8 @@
 // invoices recorded out of time order (late events), voids, check-ins, staff adjustments, a large
 // batch (COPY on PostgreSQL), concurrent check-ins on the same day, and the expiry sweep; after a
 // change of timezone too. The per-day report read from them equals the same figures read from the
-// entries, for a range that starts and ends inside a day.
+// entries, for a range that starts and ends inside a day; the figures of distinct members (active,
+// earning, per rule, check-ins per day) equal a recomputation from the raw rows for random ranges.
 import { addDays, localDate } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { recordEvent } from "../events/record-event.ts";
 import { recordEvents, withRetry } from "../events/record-events.ts";
 import type { EventInput } from "../events/schemas.ts";
 import { updateSettings } from "../practices/practices.ts";
-import { dailySeries } from "../reports/reports.ts";
+import { dailySeries, pointsReport, topRules } from "../reports/reports.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { prng } from "../seed/demo.ts";
 import { query } from "../sql.ts";
@@ -52,6 +53,69 @@ describe("daily rollups of the ledger", () => {
           where e.practice_id = ${p.id}::uuid group by 1 order by 1`,
     );
     return { stored, recomputed, storedDays, recomputedDays };
+  }
+
+  /**
+   * Figures of distinct members over random ranges (active, earning, members per rule, check-ins
+   * per day), as reported and as recomputed from the events and entries of the range.
+   */
+  async function distinctFiguresAgree(seed: number, tz: string) {
+    const rand = prng(seed);
+    const HOUR = 3_600_000;
+    const ranges: [Date, Date][] = [
+      [new Date(now.getTime() - 400 * DAY), new Date(now.getTime() + DAY)],
+      [new Date(now.getTime() - 3 * HOUR), new Date(now.getTime() - HOUR)],
+    ];
+    for (let i = 0; i < 10; i++) {
+      const a = now.getTime() - Math.floor(rand() * 220 * DAY) - Math.floor(rand() * 24) * HOUR;
+      const b = Math.min(now.getTime() + DAY, a + Math.floor(rand() * 120 * DAY) + Math.floor(rand() * 24) * HOUR + 1);
+      ranges.push([new Date(a), new Date(b)]);
+    }
+    for (const [from, to] of ranges) {
+      const label = `${from.toISOString()}..${to.toISOString()}`;
+      const range = sql`practice_id = ${p.id}::uuid and at >= ${from.toISOString()}::timestamptz and at < ${to.toISOString()}::timestamptz`;
+      const [direct] = await query<{ active: string; earning: string }>(
+        t.db,
+        sql`select (select count(distinct member_id) from events where ${range})::text as active,
+                   (select count(distinct member_id) from ledger_entries where ${range} and kind in ('earn', 'reward', 'milestone'))::text as earning`,
+      );
+      const report = await pointsReport({ ctx: p.team, input: { from, to } });
+      expect(report.activeMembers, label).toBe(Number(direct!.active));
+      expect(report.earningMembers, label).toBe(Number(direct!.earning));
+      const perRule = await query<{ rule: string; members: string }>(
+        t.db,
+        sql`select coalesce(rule_name, '') as rule, count(distinct member_id)::text as members from ledger_entries
+            where ${range} and kind in ('earn', 'reward', 'milestone', 'reversal') group by 1`,
+      );
+      const rules = await topRules({ ctx: p.team, input: { from, to } });
+      expect(rules.length, label).toBe(perRule.length);
+      for (const r of rules)
+        expect(r.members, `${label} ${r.rule}`).toBe(Number(perRule.find((x) => x.rule === (r.rule === "(none)" ? "" : r.rule))?.members));
+      const checkIns = await query<{ day: string; n: string }>(
+        t.db,
+        sql`select ((at at time zone ${tz})::date)::text as day, count(distinct member_id)::text as n from events
+            where ${range} and type = 'visit.checked_in' group by 1`,
+      );
+      const series = await dailySeries({ ctx: p.team, input: { from, to } });
+      const checkInsOf = new Map(checkIns.map((c) => [c.day, Number(c.n)]));
+      for (const d of series) expect(d.checkIns, `${label} ${d.day}`).toBe(checkInsOf.get(d.day) ?? 0);
+      expect(report.checkIns, label).toBe([...checkInsOf.values()].reduce((x, y) => x + y, 0));
+    }
+    // The activity days themselves: each previous day is the member's last one before it, and the
+    // per-day counts are their sums.
+    const [chain] = await query<{ wrong: string; days: string; counts: string }>(
+      t.db,
+      sql`select (select count(*) from (select prev, coalesce(lag(day) over (partition by scope, member_id order by day), '-infinity'::date) as want
+                                        from activity_days where practice_id = ${p.id}::uuid) x where prev <> want)::text as wrong,
+                 (select count(*) from activity_days where practice_id = ${p.id}::uuid)::text as days,
+                 (select coalesce(sum(days), 0) + coalesce(sum(prevs), 0) from activity_counts where practice_id = ${p.id}::uuid)::text as counts`,
+    );
+    expect(chain!.wrong).toBe("0");
+    expect(Number(chain!.counts)).toBe(2 * Number(chain!.days));
+    // Over the whole history the figures are not trivial.
+    const all = await pointsReport({ ctx: p.team, input: { from: ranges[0]![0], to: ranges[0]![1] } });
+    expect(all.activeMembers).toBeGreaterThan(5);
+    expect(all.earningMembers).toBeGreaterThan(5);
   }
 
   beforeAll(async () => {
@@ -167,6 +231,8 @@ describe("daily rollups of the ledger", () => {
     }
     expect(series.reduce((s, d) => s + d.issued, 0)).toBeGreaterThan(0);
     expect(addDays(series[0]!.day, series.length - 1)).toBe(series.at(-1)!.day);
+
+    await distinctFiguresAgree(7, "America/Chicago");
   });
 
   it("follow a change of timezone (entries move to other local days)", async () => {
@@ -174,6 +240,8 @@ describe("daily rollups of the ledger", () => {
     const { stored, recomputed, storedDays, recomputedDays } = await compare();
     expect(stored).toEqual(recomputed);
     expect(storedDays).toEqual(recomputedDays);
+    await distinctFiguresAgree(8, "Asia/Tokyo");
     await updateSettings({ ctx: p.admin, input: { timezone: "America/Chicago" } });
+    await distinctFiguresAgree(9, "America/Chicago");
   });
 });

@@ -56,4 +56,6 @@ export async function rebuildRollups(tx: Tx, practiceId: string): Promise<void> 
         from ledger_entries e join practices p on p.id = e.practice_id
         where e.practice_id = ${practiceId}::uuid group by 1, 2`,
   );
+  // The activity days of distinct-member figures (`reports/distinct.ts`), per local day too.
+  await tx.execute(sql`select activity_rebuild(${practiceId}::uuid)`);
 }

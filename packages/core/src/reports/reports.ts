@@ -6,8 +6,8 @@
 // Per-day figures and the per-rule points read the ledger's daily rollups (`ledger/rollup.ts`)
 // for the range's whole local days, and the entries themselves only for a partial day at either
 // end: a year costs 365 rollup rows, not a year of entries. Figures of distinct members over the
-// range (active, earning, members per rule) cannot be summed from days: they stay queries over
-// narrow indexes (index-only scans of the range).
+// range (active, earning, members per rule) and check-ins per day read the activity days
+// (`distinct.ts`): per-day sums and an index range after the range's end, not the range's rows.
 
 import { events, ledgerDaily, ledgerDays, ledgerEntries, memberBalances, orders } from "@tally/db";
 import { addDays, localDate, type MemberState, startOfLocalDay, tierStatus } from "@tally/rules";
@@ -21,6 +21,7 @@ import { loadPractice } from "../practices/practices.ts";
 import { query } from "../sql.ts";
 import { type Input, parseInput } from "../verb.ts";
 import { toCsv } from "./csv.ts";
+import { distinctMembers, inEdgesOf, membersPerDay } from "./distinct.ts";
 
 export const reportInput = z
   .object({ from: z.coerce.date(), to: z.coerce.date() })
@@ -61,14 +62,19 @@ export type DayFigures = {
   checkIns: number;
 };
 
-/** Check-ins per local day in [from, to): distinct patients per day. */
+/** Check-ins per local day in [from, to): distinct patients per day (whole days from `activity_counts`). */
 export async function checkInsPerDay(ctx: Ctx, from: Date, to: Date, tz: string): Promise<Map<string, number>> {
-  const rows = await ctx.db
-    .select({ day: sql<string>`((${events.at} at time zone ${tz})::date)::text`, n: checkInsCounted })
-    .from(events)
-    .where(and(eq(events.practiceId, ctx.practiceId), eq(events.type, "visit.checked_in"), gte(events.at, from), lt(events.at, to)))
-    .groupBy(sql`1`);
-  return new Map(rows.map((c) => [c.day, n(c.n)]));
+  return membersPerDay(
+    ctx,
+    "checkin",
+    from,
+    to,
+    tz,
+    (edges) =>
+      sql`select ((${events.at} at time zone ${tz})::date)::text as day, ${checkInsCounted} as n from ${events}
+          where ${events.practiceId} = ${ctx.practiceId} and ${events.type} = 'visit.checked_in' and (${inEdgesOf(events.at, edges)})
+          group by 1`,
+  );
 }
 
 /**
@@ -162,10 +168,17 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
   const { from, to } = parseInput(reportInput, input);
   const practice = await loadPractice(ctx.db, ctx.practiceId);
   const days = await daysOf(ctx, from, to, practice.timezone);
-  const [distinct] = await ctx.db
-    .select({ earners: sql`count(distinct ${ledgerEntries.memberId}) filter (where ${issuedEntry})` })
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, from), lt(ledgerEntries.at, to)));
+  const distinct = await distinctMembers(ctx, ["event", "earn"], from, to, practice.timezone, (edges) =>
+    sql.join(
+      [
+        sql`select 'event' as scope, ${events.memberId} as member_id from ${events}
+            where ${events.practiceId} = ${ctx.practiceId} and ${events.memberId} is not null and (${inEdgesOf(events.at, edges)})`,
+        sql`select 'earn' as scope, ${ledgerEntries.memberId} as member_id from ${ledgerEntries}
+            where ${ledgerEntries.practiceId} = ${ctx.practiceId} and ${issuedEntry} and (${inEdgesOf(ledgerEntries.at, edges)})`,
+      ],
+      sql` union all `,
+    ),
+  );
   // Outstanding = every point still held at the end of the range: the sum of the ledger before
   // `to`, read as the cached balances (which move by exactly what the ledger gets, in the same
   // transaction) less the entries from `to` on, so it costs the members' rows and the recent
@@ -176,10 +189,6 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
              - (select coalesce(sum(${ledgerEntries.points}), 0) from ${ledgerEntries}
                 where ${ledgerEntries.practiceId} = ${ctx.practiceId} and ${ledgerEntries.at} >= ${to.toISOString()}::timestamptz) as points`,
   );
-  const [active] = await ctx.db
-    .select({ members: sql`count(distinct ${events.memberId})` })
-    .from(events)
-    .where(and(eq(events.practiceId, ctx.practiceId), gte(events.at, from), lt(events.at, to)));
   const out = n(outstanding?.points);
   const redeemed = sum(days, "redeemed");
   return {
@@ -197,9 +206,9 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
     liabilityCents: liability(out, practice.pointCostCentiCents),
     redeemedCostCents: liability(redeemed, practice.pointCostCentiCents),
     /** Distinct members with any event in the range (not a sum of days). */
-    activeMembers: n(active?.members),
+    activeMembers: distinct.get("event") ?? 0,
     /** Distinct members who earned points in the range. */
-    earningMembers: n(distinct?.earners),
+    earningMembers: distinct.get("earn") ?? 0,
   };
 }
 
@@ -255,30 +264,23 @@ export async function topRules({ ctx, input }: { ctx: Ctx; input: Input<typeof r
     sql`select rule, sum(points) as points, sum(awards) as awards from (${sql.join(parts, sql` union all `)}) x
         group by rule order by sum(points) desc, rule limit ${input.limit ?? 20}`,
   );
-  // Distinct members per rule over the range (not a sum of days): the narrow index, these rules only.
+  // Distinct members per rule over the range (not a sum of days): the activity days of these rules only.
   const names = rows.map((r) => r.rule);
-  const members =
-    names.length === 0
-      ? []
-      : await ctx.db
-          .select({ rule: sql<string>`coalesce(${ledgerEntries.ruleName}, '')`, members: sql`count(distinct ${ledgerEntries.memberId})` })
-          .from(ledgerEntries)
-          .where(
-            and(
-              eq(ledgerEntries.practiceId, ctx.practiceId),
-              gte(ledgerEntries.at, from),
-              lt(ledgerEntries.at, to),
-              sql`${ledgerEntries.kind} ${ruleKinds}`,
-              sql`coalesce(${ledgerEntries.ruleName}, '') in (select jsonb_array_elements_text(${JSON.stringify(names)}::jsonb))`,
-            ),
-          )
-          .groupBy(sql`1`);
-  const membersOf = new Map(members.map((m) => [m.rule, n(m.members)]));
+  const members = await distinctMembers(
+    ctx,
+    names.map((r) => `rule:${r}`),
+    from,
+    to,
+    practice.timezone,
+    (edges) =>
+      sql`select 'rule:' || coalesce(${ledgerEntries.ruleName}, '') as scope, ${ledgerEntries.memberId} as member_id from ${ledgerEntries}
+          where ${ledgerEntries.practiceId} = ${ctx.practiceId} and ${ledgerEntries.kind} ${ruleKinds} and (${inEdgesOf(ledgerEntries.at, edges)})`,
+  );
   return rows.map((r) => ({
     rule: r.rule === "" ? "(none)" : r.rule,
     points: n(r.points),
     awards: n(r.awards),
-    members: membersOf.get(r.rule) ?? 0,
+    members: members.get(`rule:${r.rule}`) ?? 0,
   }));
 }
 
