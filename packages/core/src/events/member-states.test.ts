@@ -46,7 +46,23 @@ describe("invoice records in their own rows", () => {
   });
   afterAll(() => t?.dispose());
 
-  const record = (input: Record<string, unknown>) => recordEvent({ ctx: p.system, input: input as never });
+  const record = (input: EventInput) => recordEvent({ ctx: p.system, input: input as never });
+  const tenAm = (date: string) => `${date}T10:00:00.000Z`;
+  /** An invoice paid at `at`, one line of `amount` dollars. */
+  const paid = (eventId: string, member: string, invoiceId: string, amount: string, at: string): EventInput => ({
+    id: eventId,
+    type: "invoice.paid",
+    at,
+    member,
+    invoice: { id: invoiceId, lines: [{ code: "A", amount }] },
+  });
+  const voided = (eventId: string, member: string, invoiceId: string, at: string): EventInput => ({
+    id: eventId,
+    type: "invoice.voided",
+    at,
+    member,
+    invoice: { id: invoiceId },
+  });
   const balance = async (id: string) =>
     Number((await t.db.select().from(memberBalances).where(eq(memberBalances.memberId, id)))[0]?.balance ?? 0);
   const stateBytes = async (id: string) =>
@@ -58,13 +74,9 @@ describe("invoice records in their own rows", () => {
 
   it("500 invoices over 5 years: a small state, and a void of the first takes back exactly its award", async () => {
     // $20 to $39 each, every 3.65 days (in batches of 100, as an import would).
-    const invoices: EventInput[] = Array.from({ length: 500 }, (_, i) => ({
-      id: `pay-${i + 1}`,
-      type: "invoice.paid",
-      at: new Date(start + Math.round(i * 3.65 * DAY)).toISOString(),
-      member: ana,
-      invoice: { id: `I${i + 1}`, lines: [{ code: "A", amount: `${20 + (i % 20)}.00` }] },
-    }));
+    const invoices = Array.from({ length: 500 }, (_, i) =>
+      paid(`pay-${i + 1}`, ana, `I${i + 1}`, `${20 + (i % 20)}.00`, new Date(start + Math.round(i * 3.65 * DAY)).toISOString()),
+    );
     const first: { points: number }[] = [];
     for (let i = 0; i < 500; i += 100) {
       const out = await t.db.transaction((tx) => recordEvents(tx, p.system, invoices.slice(i, i + 100)));
@@ -77,23 +89,11 @@ describe("invoice records in their own rows", () => {
     expect(Object.keys(states.get(ana)!.invoices)).toEqual(["I1"]);
 
     const before = await balance(ana);
-    const voided = await record({
-      id: "void-1",
-      type: "invoice.voided",
-      at: "2026-01-15T10:00:00.000Z",
-      member: ana,
-      invoice: { id: "I1" },
-    });
-    expect(voided.reversals.map((r) => [r.rule, r.points])).toEqual([["Spend", -20]]);
+    const voidedOnce = await record(voided("void-1", ana, "I1", tenAm("2026-01-15")));
+    expect(voidedOnce.reversals.map((r) => [r.rule, r.points])).toEqual([["Spend", -20]]);
     expect(await balance(ana)).toBe(before - 20);
     // Voided once: a second void takes nothing more.
-    const again = await record({
-      id: "void-1b",
-      type: "invoice.voided",
-      at: "2026-01-16T10:00:00.000Z",
-      member: ana,
-      invoice: { id: "I1" },
-    });
+    const again = await record(voided("void-1b", ana, "I1", tenAm("2026-01-16")));
     expect(again.reversals).toEqual([]);
     const row = (
       await query<{ record: { voided?: boolean } }>(t.db, sql`select record from member_engine_invoices where invoice_id = 'I1'`)
@@ -105,13 +105,7 @@ describe("invoice records in their own rows", () => {
   it("a revision reverses the previous lines' award and awards the new ones", async () => {
     const before = await balance(ana);
     // I500 was paid $39 (i = 499, 20 + 499 % 20); Gold (over $1000 in the window) doubles new awards.
-    const revised = await record({
-      id: "pay-500",
-      type: "invoice.paid",
-      at: "2026-01-20T10:00:00.000Z",
-      member: ana,
-      invoice: { id: "I500", lines: [{ code: "A", amount: "50.00" }] },
-    });
+    const revised = await record(paid("pay-500", ana, "I500", "50.00", tenAm("2026-01-20")));
     expect(revised.reversals.map((r) => r.rule)).toEqual(["Spend"]);
     // $39 at Gold's multiplier of 2 (over $1000 in the window then).
     expect(revised.reversals.map((r) => r.points)).toEqual([-78]);
@@ -120,13 +114,7 @@ describe("invoice records in their own rows", () => {
   });
 
   it("a merge moves the duplicate's invoice records to the survivor, whose own stay voidable", async () => {
-    await record({
-      id: "bob-1",
-      type: "invoice.paid",
-      at: "2026-02-01T10:00:00.000Z",
-      member: bob,
-      invoice: { id: "B1", lines: [{ code: "A", amount: "30.00" }] },
-    });
+    await record(paid("bob-1", bob, "B1", "30.00", tenAm("2026-02-01")));
     await mergeMembers({ ctx: p.admin, input: { sourceId: bob, targetId: ana } });
     expect(await rowCount(bob)).toBe(0);
     expect(await rowCount(ana)).toBe(501);
@@ -135,25 +123,13 @@ describe("invoice records in their own rows", () => {
     expect(states.get(ana)!.invoices.B1).toMatchObject({ total: 3000, awards: [{ rule: "Spend", points: 30 }] });
     expect(states.get(ana)!.invoices.I2).toMatchObject({ total: 2100, awards: [{ rule: "Spend", points: 21 }] });
     const before = await balance(ana);
-    const anasVoid = await record({
-      id: "void-2",
-      type: "invoice.voided",
-      at: "2026-02-03T10:00:00.000Z",
-      member: ana,
-      invoice: { id: "I2" },
-    });
+    const anasVoid = await record(voided("void-2", ana, "I2", tenAm("2026-02-03")));
     // I2 was paid $21 (i = 1).
     expect(anasVoid.reversals.map((r) => [r.rule, r.points])).toEqual([["Spend", -21]]);
     expect(await balance(ana)).toBe(before - 21);
     // The duplicate's invoice, voided after the merge: the survivor's reversal names the entry
     // booked to the merged-away record.
-    const bobsVoid = await record({
-      id: "void-b1",
-      type: "invoice.voided",
-      at: "2026-02-04T10:00:00.000Z",
-      member: ana,
-      invoice: { id: "B1" },
-    });
+    const bobsVoid = await record(voided("void-b1", ana, "B1", tenAm("2026-02-04")));
     expect(bobsVoid.reversals.map((r) => [r.rule, r.points])).toEqual([["Spend", -30]]);
     expect(await balance(ana)).toBe(before - 21 - 30);
     const [link] = await query<{ reverses_member: string }>(
