@@ -508,9 +508,9 @@ export async function backtestMembers({ ctx, input }: { ctx: Ctx; input: Input<t
 export async function runBacktest({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestInput> }) {
   const { id } = await startBacktest({ ctx, input });
   const run = live.get(id)!;
-  const result = await run.done;
+  // The row is final first (answered or not).
   await run.settled;
-  return result;
+  return run.done;
 }
 
 /** Deletes finished runs older than a day, and running ones no process has written for as long
