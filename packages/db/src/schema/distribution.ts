@@ -30,7 +30,7 @@ import { consents, invitations, members } from "./members.ts";
 import { messageOptOuts, messageSuppressions, messages, practiceMessaging } from "./messages.ts";
 import { mergeSuggestions, patientImports } from "./patient-imports.ts";
 import { installation, locations, practiceLogos, practices, setupTokens } from "./practices.ts";
-import { ledgerDaily, ledgerDays } from "./rollups.ts";
+import { activityCounts, activityDays, ledgerDaily, ledgerDays } from "./rollups.ts";
 import { backtestRuns, ruleSetVersions } from "./rules.ts";
 import { memberAccessLog, practiceSecurity, staffSecondFactors, staffSignInChallenges } from "./security.ts";
 import { staffUsers } from "./staff.ts";
@@ -80,6 +80,8 @@ export const distributedTables: Table[] = [
   idempotencyKeys,
   ledgerDaily,
   ledgerDays,
+  activityDays,
+  activityCounts,
   consents,
   invitations,
   messages,
