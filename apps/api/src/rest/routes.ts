@@ -133,7 +133,7 @@ export function registerRoutes(api: OpenAPIHono<RestEnv>, auth: MiddlewareHandle
       // Pages of `limit` from the offset: the verb pages by page number, so the offset is a multiple.
       if (offset % q.limit !== 0) throw new DomainError("INVALID_INPUT", "Keep the limit the cursor was made with.");
       const r = await searchMembers({ ctx, input: { q: q.q ?? "", tag: q.tag, page: offset / q.limit + 1, pageSize: q.limit } });
-      const next = offset + r.items.length < r.total ? cursorOf({ o: offset + q.limit }) : null;
+      const next = r.totalCapped || offset + r.items.length < r.total ? cursorOf({ o: offset + q.limit }) : null;
       return send(c, { items: r.items, nextCursor: next }, 200, { etag: true });
     },
   );

@@ -19,6 +19,9 @@ export const searchMembersInput = z.object({
   pageSize: z.number().int().min(1).max(200).default(25),
 });
 
+/** Member search counts at most this many matches (more are "1,000+"). */
+export const SEARCH_COUNT_CAP = 1000;
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchMembers({ ctx, input }: { ctx: Ctx; input?: Input<typeof searchMembersInput> }) {
@@ -44,18 +47,33 @@ export async function searchMembers({ ctx, input }: { ctx: Ctx; input?: Input<ty
     where.push(or(...alternatives)!);
   }
   const condition = and(...where);
-  const [total] = await ctx.db.select({ n: count() }).from(members).where(condition);
+  // The count stops past the cap (or past the page asked for, if further): a search matching most
+  // of a large practice answers "1,000+" without counting every match.
+  const bound = Math.max(SEARCH_COUNT_CAP, q.page * q.pageSize);
+  const matches = ctx.db
+    .select({ one: sql`1` })
+    .from(members)
+    .where(condition)
+    .limit(bound + 1)
+    .as("matches");
+  const [counted] = await ctx.db.select({ n: count() }).from(matches);
+  const n = counted?.n ?? 0;
+  // In the order of members_practice_status_name_idx (practice, status, last name, first name, id):
+  // the page is read along the index and stops once it is full.
   const rows = await ctx.db
     .select({ member: members, balance: sql<number>`coalesce(${memberBalances.balance}, 0)` })
     .from(members)
-    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .leftJoin(memberBalances, and(eq(memberBalances.practiceId, members.practiceId), eq(memberBalances.memberId, members.id)))
     .where(condition)
     .orderBy(asc(members.lastName), asc(members.firstName), asc(members.id))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
   return {
     items: rows.map((r) => ({ ...publicMember(r.member), balance: Number(r.balance) })),
-    total: total?.n ?? 0,
+    /** The number of matches, or the bound when `totalCapped` (there are more). */
+    total: Math.min(n, bound),
+    /** More than `total` match: shown as "1,000+". */
+    totalCapped: n > bound,
     page: q.page,
     pageSize: q.pageSize,
   };
