@@ -75,7 +75,8 @@ if (command === "start") {
   const url = await postgresUrl();
   if (url) {
     say(`database tests on PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")})`);
-    run("pnpm", ["turbo", "run", "test:pg", "--output-logs=new-only", "--concurrency=1"], { DATABASE_URL: url });
+    // Each test file has its own database (copied from a migrated template), so packages run side by side.
+    run("pnpm", ["turbo", "run", "test:pg", "--output-logs=new-only", "--concurrency=2", "--continue"], { DATABASE_URL: url });
   } else if (process.env.CI) {
     say("PostgreSQL is not reachable at 127.0.0.1:5432 and DATABASE_URL is not set: the PostgreSQL pass cannot run");
     process.exit(1);
