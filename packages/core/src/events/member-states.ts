@@ -4,9 +4,13 @@
 // with the invoice records it needs: those its events name (a void, a revision) and, under
 // `tiers by spend`, those paid in the trailing tier window. The engine's in-memory shape is the
 // same either way (`invoices` holds what was loaded, and what this run added).
+// The limit and cap counters (`${rule}|${period}`) likewise: the state row keeps each rule's
+// latest period, older periods are rows of member_engine_counters, and a batch loads the periods
+// its events fall in (and those of the awards a void takes back). A late event reads its own
+// period's count, exactly as if every counter were inline.
 
 import type { Tx } from "@tally/db";
-import type { InvoiceRecord } from "@tally/rules";
+import { type InvoiceRecord, weekStart } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { jsonRows, query } from "../sql.ts";
@@ -34,15 +38,15 @@ const keyOf = (memberId: string, invoiceId: string) => `${memberId}\u0000${invoi
 const parsed = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
 const idList = (ids: string[]) => sql`(select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`;
 
-/** The stored states of these members (absent: none yet), with the invoice records `needs` asks for. */
+/** The stored states of these members (absent: none yet), with the invoice records and counters `needs` asks for. */
 export async function loadMemberStates(
   tx: Tx | Ctx["db"],
   practiceId: string,
   memberIds: string[],
-  needs: InvoiceNeeds & { forUpdate?: boolean } = {},
-): Promise<{ states: Map<string, MemberState>; loaded: LoadedInvoices }> {
+  needs: InvoiceNeeds & CounterNeeds & { forUpdate?: boolean } = {},
+): Promise<{ states: Map<string, MemberState>; loaded: LoadedInvoices; counters: LoadedCounters }> {
   const states = new Map<string, MemberState>();
-  if (memberIds.length === 0) return { states, loaded: new Map() };
+  if (memberIds.length === 0) return { states, loaded: new Map(), counters: new Map() };
   const rows = await query<{ member_id: string; state: unknown }>(
     tx,
     sql`select member_id, state from member_engine_states
@@ -51,7 +55,8 @@ export async function loadMemberStates(
   );
   for (const r of rows) states.set(r.member_id, parsed<MemberState>(r.state));
   const loaded = await withInvoiceRecords(tx, practiceId, states, needs);
-  return { states, loaded };
+  const counters = await withCounters(tx, practiceId, states, needs);
+  return { states, loaded, counters };
 }
 
 /**
@@ -109,8 +114,12 @@ export function changedInvoices(states: { memberId: string; state: MemberState }
 /** Every record of these states (a rebuild or a merge rewrites them all). */
 export const allInvoices = (states: { memberId: string; state: MemberState }[]): InvoiceRow[] => changedInvoices(states, new Map());
 
-/** A state as its row stores it: the invoice records live in their own rows. */
-export const storedState = (state: MemberState): MemberState => ({ ...state, invoices: {} });
+/** A state as its row stores it: the invoice records and the counters of past periods live in their own rows. */
+export function storedState(state: MemberState): MemberState {
+  const out: MemberState = { ...state, invoices: {}, limits: inlineCounters(state.limits) };
+  if (state.caps !== undefined) out.caps = inlineCounters(state.caps);
+  return out;
+}
 
 /** Upserts invoice records (a statement, or a CTE of the store step's statement). */
 export const upsertInvoices = (ctx: Ctx, rows: InvoiceRow[]) =>
@@ -156,4 +165,179 @@ export function tierWindowFrom(program: Program, at: number): Date | null {
   const tiers = program.tiers;
   if (tiers === null || tiers.by !== "spend" || !Number.isFinite(at)) return null;
   return new Date(program.clock.addMonths(at, -tiers.months));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limit and cap counters of past periods
+
+export type CounterKind = "limit" | "cap";
+
+export interface CounterRow {
+  memberId: string;
+  kind: CounterKind;
+  key: string;
+  period: string;
+  value: number;
+}
+
+/** The counters as loaded (member, kind and key -> value): what the store step compares against. */
+export type LoadedCounters = Map<string, number>;
+
+const counterKey = (memberId: string, kind: CounterKind, key: string) => `${memberId}\u0000${kind}\u0000${key}`;
+const PERIOD = /\|(\d{4}(?:-\d{2}(?:-\d{2})?)?|week of \d{4}-\d{2}-\d{2})$/;
+
+/** The calendar period of a counter key (`${rule}|${period}`); null for `ever` (always inline). */
+export function periodOf(key: string): string | null {
+  return PERIOD.exec(key)?.[1] ?? null;
+}
+
+/** The periods an instant falls in (its local day, week, month and year): every counter a limit or cap at that instant reads. */
+export function periodsAt(program: Program, ms: number): string[] {
+  const d = program.clock.date(ms);
+  return [d, `week of ${weekStart(d)}`, d.slice(0, 7), d.slice(0, 4)];
+}
+
+/** Keys that go to rows: per rule, every period but its latest (string order: the engine's keys sort by time within a rule). */
+function archivedKeys(counts: Record<string, number>): Set<string> {
+  const latest = new Map<string, { key: string; period: string }>();
+  const out = new Set<string>();
+  for (const key in counts) {
+    const period = periodOf(key);
+    if (period === null) continue;
+    const rule = key.slice(0, key.length - period.length - 1);
+    const prev = latest.get(rule);
+    if (prev === undefined) latest.set(rule, { key, period });
+    else if (prev.period < period) {
+      out.add(prev.key);
+      latest.set(rule, { key, period });
+    } else out.add(key);
+  }
+  return out;
+}
+
+function inlineCounters(counts: Record<string, number>): Record<string, number> {
+  const archived = archivedKeys(counts);
+  if (archived.size === 0) return counts;
+  const out: Record<string, number> = {};
+  for (const key in counts) if (!archived.has(key)) out[key] = counts[key]!;
+  return out;
+}
+
+export interface CounterNeeds {
+  /** The periods whose counters to load. */
+  periods?: string[];
+  /** Every counter (a merge moves them all). */
+  all?: boolean;
+}
+
+/** Whether the program counts anything per calendar period (a limit other than `per member`, a cap other than `per invoice`). */
+function countsPerPeriod(program: Program): boolean {
+  for (const r of program.rules) {
+    const limit = (r as { limit?: { per: string } | null }).limit;
+    const cap = (r as { cap?: { per: string } | null }).cap;
+    if ((limit && limit.per !== "member") || (cap && cap.per !== "invoice")) return true;
+  }
+  for (const r of program.manual.values()) if (r.limit && r.limit.per !== "member") return true;
+  return false;
+}
+
+/**
+ * What a batch reads of its members' counters: the periods of each event's instant (its limits
+ * and caps) and of the awards in the invoice records its events name (a void or a revision
+ * takes their counts back). Call after the invoice records are loaded.
+ */
+export function counterNeedsOf(
+  program: Program,
+  states: Map<string, MemberState> | Record<string, MemberState>,
+  inputs: { at: string; member?: string; invoice?: { id: string } }[],
+): CounterNeeds {
+  const periods = new Set<string>();
+  if (countsPerPeriod(program)) for (const e of inputs) for (const p of periodsAt(program, Date.parse(e.at))) periods.add(p);
+  const get = (id: string) => (states instanceof Map ? states.get(id) : states[id]);
+  for (const e of inputs) {
+    const id = e.invoice?.id;
+    const record = id === undefined || e.member === undefined ? undefined : get(e.member)?.invoices?.[id];
+    if (record === undefined) continue;
+    for (const a of record.awards) {
+      const lp = a.limitKey === undefined ? null : periodOf(a.limitKey);
+      const cp = a.capKey === undefined ? null : periodOf(a.capKey);
+      if (lp !== null) periods.add(lp);
+      if (cp !== null) periods.add(cp);
+    }
+  }
+  return { periods: [...periods] };
+}
+
+/**
+ * Puts the counters `needs` asks for into these states' `limits` and `caps` (new objects; a
+ * count the state holds inline wins, being the later). Returns them as loaded, for `changedCounters`.
+ */
+export async function withCounters(
+  tx: Tx | Ctx["db"],
+  practiceId: string,
+  states: Map<string, MemberState> | Record<string, MemberState>,
+  needs: CounterNeeds,
+): Promise<LoadedCounters> {
+  const loaded: LoadedCounters = new Map();
+  const entries = states instanceof Map ? [...states] : Object.entries(states);
+  const members = entries.filter(([, s]) => s && typeof s === "object").map(([id]) => id);
+  const periods = needs.periods ?? [];
+  if (members.length === 0 || (!needs.all && periods.length === 0)) return loaded;
+  const rows = await query<{ member_id: string; kind: CounterKind; key: string; value: number }>(
+    tx,
+    sql`select c.member_id, c.kind, c.key, c.value from member_engine_counters c
+        where c.practice_id = ${practiceId}::uuid and c.member_id in ${idList(members)}
+        ${needs.all ? sql`` : sql`and c.period in (select jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb))`}`,
+  );
+  if (rows.length === 0) return loaded;
+  const byMember = new Map<string, { limits: Record<string, number>; caps: Record<string, number> }>();
+  for (const r of rows) {
+    const mine = byMember.get(r.member_id) ?? { limits: {}, caps: {} };
+    byMember.set(r.member_id, mine);
+    const value = Number(r.value);
+    (r.kind === "cap" ? mine.caps : mine.limits)[r.key] = value;
+    loaded.set(counterKey(r.member_id, r.kind, r.key), value);
+  }
+  for (const [id, state] of entries) {
+    const mine = state && typeof state === "object" ? byMember.get(id) : undefined;
+    if (mine === undefined) continue;
+    state.limits = { ...mine.limits, ...state.limits };
+    if (state.caps !== undefined || Object.keys(mine.caps).length > 0) state.caps = { ...mine.caps, ...state.caps };
+  }
+  return loaded;
+}
+
+/** The counters of past periods these states hold that differ from the rows as loaded: the rows to write. */
+export function changedCounters(states: { memberId: string; state: MemberState }[], loaded: LoadedCounters): CounterRow[] {
+  const out: CounterRow[] = [];
+  for (const { memberId, state } of states)
+    for (const [kind, counts] of [
+      ["limit", state.limits],
+      ["cap", state.caps],
+    ] as const) {
+      if (counts === undefined) continue;
+      for (const key of archivedKeys(counts)) {
+        const value = counts[key]!;
+        if (loaded.get(counterKey(memberId, kind, key)) !== value) out.push({ memberId, kind, key, period: periodOf(key)!, value });
+      }
+    }
+  return out;
+}
+
+/** Every counter of past periods of these states (a rebuild or a merge rewrites them all). */
+export const allCounters = (states: { memberId: string; state: MemberState }[]): CounterRow[] => changedCounters(states, new Map());
+
+/** Upserts counters (a statement, or a CTE of the store step's statement). */
+export const upsertCounters = (ctx: Ctx, rows: CounterRow[]) =>
+  sql`insert into member_engine_counters (practice_id, member_id, kind, key, period, value)
+      select ${ctx.practiceId}::uuid, x.member_id, x.kind, x.key, x.period, x.value
+      from jsonb_to_recordset(${jsonRows(
+        rows.map((r) => ({ member_id: r.memberId, kind: r.kind, key: r.key, period: r.period, value: r.value })),
+      )}) as x(member_id uuid, kind text, key text, period text, value integer)
+      on conflict (practice_id, member_id, kind, key) do update set value = excluded.value`;
+
+/** Deletes these members' counter rows (before a rebuild or a merge writes them again). */
+export async function deleteCounters(tx: Tx, practiceId: string, memberIds: string[]): Promise<void> {
+  if (memberIds.length === 0) return;
+  await tx.execute(sql`delete from member_engine_counters where practice_id = ${practiceId}::uuid and member_id in ${idList(memberIds)}`);
 }

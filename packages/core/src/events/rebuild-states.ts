@@ -13,7 +13,7 @@ import type { Ctx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
 import { query } from "../sql.ts";
 import { type Effect, freshMemberState, type MemberState, type Program } from "./engine.ts";
-import { allInvoices, deleteInvoices } from "./member-states.ts";
+import { allCounters, allInvoices, deleteCounters, deleteInvoices } from "./member-states.ts";
 import { toEngineEvent } from "./process-event.ts";
 import { loadEligible, loadSetup, programFor } from "./program.ts";
 import { nextExpiryAt } from "./record-events.ts";
@@ -93,8 +93,13 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
       return { memberId: id, state, nextExpiry: nextExpiryAt(setup.program, state) };
     });
   const plan = { outcomes: [], entries: [], entrySlots: [], coupons: [], couponSlots: [], sideWrites: [], tierChanges: [] };
-  // The invoice records are rebuilt whole: the members' rows are written again.
+  // The invoice records and counters are rebuilt whole: the members' rows are written again.
   await deleteInvoices(
+    tx,
+    P,
+    states.map((s) => s.memberId),
+  );
+  await deleteCounters(
     tx,
     P,
     states.map((s) => s.memberId),
@@ -102,7 +107,7 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
   await storeEvents(
     tx,
     ctx,
-    { events: [], plan, states, invoices: allInvoices(states), versionId: setup.versionId, source: "job" },
+    { events: [], plan, states, invoices: allInvoices(states), counters: allCounters(states), versionId: setup.versionId, source: "job" },
     "statement",
   );
   return states.length;

@@ -26,7 +26,15 @@ import { audit } from "../verb.ts";
 import { enqueueWebhooks, pipelineWebhookMessages } from "../webhooks/outbox.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
 import { announceUnlocks, type UnlockNotice } from "./live.ts";
-import { changedInvoices, invoiceNeedsOf, loadMemberStates, withInvoiceRecords } from "./member-states.ts";
+import {
+  changedCounters,
+  changedInvoices,
+  counterNeedsOf,
+  invoiceNeedsOf,
+  loadMemberStates,
+  withCounters,
+  withInvoiceRecords,
+} from "./member-states.ts";
 import { type EventOutcome, emptyOutcome, planEffects, toEngineEvent } from "./process-event.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
 import type { EventInput } from "./schemas.ts";
@@ -181,6 +189,8 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   // The invoice records the events name (voids, revisions) and, under `tiers by spend`, the tier
   // window's: their own rows, read under the states' locks.
   const loadedInvoices = await withInvoiceRecords(tx, P, states, invoiceNeedsOf(setup.program, inputs));
+  // The limit and cap counters of the periods the events fall in (and of the awards a void takes back).
+  const loadedCounters = await withCounters(tx, P, states, counterNeedsOf(setup.program, states, inputs));
   const engine = { members: states, processed: {} as Record<string, true> };
   const nextId = eventIdSource();
   const fresh: { index: number; eventId: string; at: Date; effects: Effect[] }[] = [];
@@ -236,6 +246,7 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
           plan,
           states: touchedStates,
           invoices: changedInvoices(touchedStates, loadedInvoices),
+          counters: changedCounters(touchedStates, loadedCounters),
           versionId: setup.versionId,
           source: options.source ?? ctx.actor.kind,
         },

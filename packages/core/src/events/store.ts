@@ -7,7 +7,8 @@
 //  - `copy`: larger batches on PostgreSQL: COPY for events and ledger entries, set-based upserts
 //    for balances and states.
 // A state's row holds `invoices: {}`; the invoice records the batch created or changed are
-// upserted as rows of their own (member-states.ts), with the states.
+// upserted as rows of their own (member-states.ts), with the states; so are the limit and cap
+// counters of past periods.
 // Coupons, phases and manual requests (rare) follow as their own statements either way.
 
 import { issuedCoupons, type Tx } from "@tally/db";
@@ -17,7 +18,7 @@ import { copyEntries, ledgerWrites, resolveReversals } from "../ledger/append.ts
 import { copyIn, copyText, jsonRows, rawClient } from "../sql.ts";
 import { audit } from "../verb.ts";
 import type { MemberState } from "./engine.ts";
-import { type InvoiceRow, storedState, upsertInvoices } from "./member-states.ts";
+import { type CounterRow, changedCounters, type InvoiceRow, storedState, upsertCounters, upsertInvoices } from "./member-states.ts";
 import type { EffectPlan, EventOutcome } from "./process-event.ts";
 import type { EventInput } from "./schemas.ts";
 
@@ -34,6 +35,11 @@ export interface StoreBatch {
   states: { memberId: string; state: MemberState; nextExpiry: Date | null }[];
   /** Invoice records to write (member-states.ts `changedInvoices`): those the batch created or changed. */
   invoices?: InvoiceRow[];
+  /**
+   * Counters of past periods to write (member-states.ts `changedCounters`): those the batch moved
+   * out of the states or changed. Absent: every such counter the states hold (none loaded).
+   */
+  counters?: CounterRow[];
   versionId: string | null;
   source: string;
 }
@@ -96,11 +102,13 @@ const upsertStates = (ctx: Ctx, states: StoreBatch["states"]) =>
 async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   const { events, plan, states } = batch;
   const invoices = batch.invoices ?? [];
+  const counters = batch.counters ?? changedCounters(states, new Map());
   if (events.length === 0) {
     // Expirations booked by the sweep (expire-due.ts): entries of no event, balances and states.
     await tx.execute(
       sql`with ${plan.entries.length > 0 ? sql`${ledgerWrites(ctx, plan.entries)},` : sql``}
                ${invoices.length > 0 ? sql`inv as (${upsertInvoices(ctx, invoices)}),` : sql``}
+               ${counters.length > 0 ? sql`cnt as (${upsertCounters(ctx, counters)}),` : sql``}
                st as (${states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
           select 1`,
     );
@@ -116,6 +124,7 @@ async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
       sql`with ev as (${insertEvents(ctx, batch, chunk)}),
                ${entries.length > 0 ? sql`${ledgerWrites(ctx, entries)},` : sql``}
                ${last && invoices.length > 0 ? sql`inv as (${upsertInvoices(ctx, invoices)}),` : sql``}
+               ${last && counters.length > 0 ? sql`cnt as (${upsertCounters(ctx, counters)}),` : sql``}
                st as (${last && states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
           select 1`,
     );
@@ -143,4 +152,6 @@ async function storeByCopy(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   for (let i = 0; i < batch.states.length; i += 1000) await tx.execute(upsertStates(ctx, batch.states.slice(i, i + 1000)));
   const invoices = batch.invoices ?? [];
   for (let i = 0; i < invoices.length; i += 2000) await tx.execute(upsertInvoices(ctx, invoices.slice(i, i + 2000)));
+  const counters = batch.counters ?? changedCounters(batch.states, new Map());
+  for (let i = 0; i < counters.length; i += 2000) await tx.execute(upsertCounters(ctx, counters.slice(i, i + 2000)));
 }

@@ -27,7 +27,16 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import type { MemberState } from "../events/engine.ts";
-import { allInvoices, deleteInvoices, loadMemberStates, storedState, upsertInvoices } from "../events/member-states.ts";
+import {
+  allCounters,
+  allInvoices,
+  deleteCounters,
+  deleteInvoices,
+  loadMemberStates,
+  storedState,
+  upsertCounters,
+  upsertInvoices,
+} from "../events/member-states.ts";
 import { loadSetup } from "../events/program.ts";
 import { nextExpiryAt } from "../events/record-events.ts";
 import { appendEntries, lockBalances } from "../ledger/append.ts";
@@ -96,7 +105,7 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
       },
     ]);
   }
-  // Both states with every invoice record (the source's move to the survivor, whose record wins on the same invoice id).
+  // Both states with every invoice record and counter (the source's move to the survivor, whose record wins on the same invoice id).
   const { states } = await loadMemberStates(tx, ctx.practiceId, [sourceId, targetId], { all: true, forUpdate: true });
   const merged = mergeStates(states.get(targetId), states.get(sourceId));
   if (merged) {
@@ -112,6 +121,10 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
     await deleteInvoices(tx, ctx.practiceId, [sourceId]);
     const invoices = allInvoices([{ memberId: targetId, state: merged }]);
     for (let i = 0; i < invoices.length; i += 2000) await tx.execute(upsertInvoices(ctx, invoices.slice(i, i + 2000)));
+    // The counters of past periods, added up (mergeStates): the survivor's rows are written again.
+    await deleteCounters(tx, ctx.practiceId, [sourceId, targetId]);
+    const counters = allCounters([{ memberId: targetId, state: merged }]);
+    for (let i = 0; i < counters.length; i += 2000) await tx.execute(upsertCounters(ctx, counters.slice(i, i + 2000)));
     // The duplicate's lots now live on the survivor: nothing of the merged record is swept.
     await tx.update(memberEngineStates).set({ nextExpiryAt: null }).where(eq(memberEngineStates.memberId, sourceId));
   }

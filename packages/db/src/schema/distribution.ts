@@ -24,7 +24,16 @@ import {
   surveyQuestions,
   surveyResponses,
 } from "./engagement.ts";
-import { actionRequests, checkIns, events, issuedCoupons, memberEngineCounters, memberEngineInvoices, memberEngineStates, memberPhases } from "./events.ts";
+import {
+  actionRequests,
+  checkIns,
+  events,
+  issuedCoupons,
+  memberEngineCounters,
+  memberEngineInvoices,
+  memberEngineStates,
+  memberPhases,
+} from "./events.ts";
 import { idempotencyKeys, ledgerEntries, memberBalances } from "./ledger.ts";
 import { consents, invitations, members } from "./members.ts";
 import { messageOptOuts, messageSuppressions, messages, practiceMessaging } from "./messages.ts";
