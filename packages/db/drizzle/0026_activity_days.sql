@@ -19,54 +19,58 @@ CREATE TABLE "activity_days" (
 ALTER TABLE "activity_counts" ADD CONSTRAINT "activity_counts_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "activity_days" ADD CONSTRAINT "activity_days_practice_id_practices_id_fk" FOREIGN KEY ("practice_id") REFERENCES "public"."practices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "activity_days_scope_day_idx" ON "activity_days" USING btree ("practice_id","scope","day","prev");--> statement-breakpoint
--- New activity days (practice, scope, member, local day) of one statement: each not yet held is
--- inserted with its previous day, and the member's next day (if the new one is late) re-pointed
--- to it; activity_counts moves by the same (days +1 on the day; prevs +1 on the new day's
--- previous day, or on the new day when a next day now points to it instead). One member at a
--- time under a transaction lock, so two transactions never both take a day as the last.
-CREATE FUNCTION "activity_add"(ps uuid[], ss text[], ms uuid[], ds date[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  k record;
-  pv date;
-  nx date;
-  locked uuid;
-  c_pr uuid[] := '{}';
-  c_scope text[] := '{}';
-  c_day date[] := '{}';
-  c_days int[] := '{}';
-  c_prevs int[] := '{}';
-BEGIN
-  IF ps IS NULL THEN RETURN; END IF;
-  FOR k IN SELECT * FROM unnest(ps, ss, ms, ds) AS u(practice_id, scope, member_id, day) ORDER BY member_id, scope, day LOOP
-    IF locked IS DISTINCT FROM k.member_id THEN
-      PERFORM pg_advisory_xact_lock(7301, hashtext(k.member_id::text));
-      locked := k.member_id;
-    END IF;
-    PERFORM 1 FROM activity_days a
-      WHERE a.practice_id = k.practice_id AND a.scope = k.scope AND a.member_id = k.member_id AND a.day = k.day;
-    IF FOUND THEN CONTINUE; END IF;
-    SELECT max(a.day) INTO pv FROM activity_days a
-      WHERE a.practice_id = k.practice_id AND a.scope = k.scope AND a.member_id = k.member_id AND a.day < k.day;
-    SELECT min(a.day) INTO nx FROM activity_days a
-      WHERE a.practice_id = k.practice_id AND a.scope = k.scope AND a.member_id = k.member_id AND a.day > k.day;
-    pv := coalesce(pv, '-infinity'::date);
-    INSERT INTO activity_days (practice_id, scope, member_id, day, prev) VALUES (k.practice_id, k.scope, k.member_id, k.day, pv);
-    c_pr := c_pr || k.practice_id; c_scope := c_scope || k.scope; c_day := c_day || k.day; c_days := c_days || 1; c_prevs := c_prevs || 0;
-    IF nx IS NOT NULL THEN
-      UPDATE activity_days SET prev = k.day
-        WHERE practice_id = k.practice_id AND scope = k.scope AND member_id = k.member_id AND day = nx;
-      c_pr := c_pr || k.practice_id; c_scope := c_scope || k.scope; c_day := c_day || k.day; c_days := c_days || 0; c_prevs := c_prevs || 1;
-    ELSE
-      c_pr := c_pr || k.practice_id; c_scope := c_scope || k.scope; c_day := c_day || pv; c_days := c_days || 0; c_prevs := c_prevs || 1;
-    END IF;
-  END LOOP;
+-- New activity days (practice, scope, member, local day) of one statement, in one statement: each
+-- not yet held is inserted with its previous day, and the day after it (if the new one is late)
+-- re-pointed to it; activity_counts moves by the same (days +1 on the day; prevs moved from each
+-- row's old previous day to its new one). Only the days around the new ones are read: a new day's
+-- previous is the last of (its existing predecessor, new days before it); an existing successor's
+-- previous is the last of (its own predecessor, which is the new day's, and the new days before
+-- it). Writers hold the members' balance rows (lockBalances) first, so two transactions never
+-- change one member's days at once.
+CREATE FUNCTION "activity_add"(ps uuid[], ss text[], ms uuid[], ds date[]) RETURNS void LANGUAGE sql AS $$
+  WITH k AS (
+    SELECT DISTINCT u.practice_id, u.scope, u.member_id, u.day FROM unnest(ps, ss, ms, ds) AS u(practice_id, scope, member_id, day)
+    WHERE NOT EXISTS (SELECT 1 FROM activity_days a
+                      WHERE a.practice_id = u.practice_id AND a.scope = u.scope AND a.member_id = u.member_id AND a.day = u.day)
+  ),
+  nb AS (
+    SELECT k.*,
+      (SELECT max(a.day) FROM activity_days a
+       WHERE a.practice_id = k.practice_id AND a.scope = k.scope AND a.member_id = k.member_id AND a.day < k.day) AS pred,
+      (SELECT min(a.day) FROM activity_days a
+       WHERE a.practice_id = k.practice_id AND a.scope = k.scope AND a.member_id = k.member_id AND a.day > k.day) AS succ
+    FROM k
+  ),
+  ex AS (
+    SELECT a.practice_id, a.scope, a.member_id, a.day, a.prev AS old_prev, bool_or(x.is_succ) AS is_succ
+    FROM (SELECT practice_id, scope, member_id, pred AS day, false AS is_succ FROM nb WHERE pred IS NOT NULL
+          UNION ALL SELECT practice_id, scope, member_id, succ, true FROM nb WHERE succ IS NOT NULL) x
+    JOIN activity_days a ON a.practice_id = x.practice_id AND a.scope = x.scope AND a.member_id = x.member_id AND a.day = x.day
+    GROUP BY 1, 2, 3, 4, 5
+  ),
+  chain AS (
+    SELECT y.*, coalesce(lag(y.day) OVER (PARTITION BY y.practice_id, y.scope, y.member_id ORDER BY y.day), '-infinity'::date) AS want
+    FROM (SELECT practice_id, scope, member_id, day, true AS is_new, false AS is_succ, NULL::date AS old_prev FROM k
+          UNION ALL SELECT practice_id, scope, member_id, day, false, is_succ, old_prev FROM ex) y
+  ),
+  ins AS (
+    INSERT INTO activity_days (practice_id, scope, member_id, day, prev)
+    SELECT practice_id, scope, member_id, day, want FROM chain WHERE is_new
+  ),
+  upd AS (
+    UPDATE activity_days a SET prev = c.want FROM chain c
+    WHERE c.is_succ AND c.want <> c.old_prev
+      AND a.practice_id = c.practice_id AND a.scope = c.scope AND a.member_id = c.member_id AND a.day = c.day
+  )
   INSERT INTO activity_counts (practice_id, scope, day, days, prevs)
-  SELECT u.practice_id, u.scope, u.day, sum(u.dd), sum(u.pp)
-  FROM unnest(c_pr, c_scope, c_day, c_days, c_prevs) AS u(practice_id, scope, day, dd, pp)
+  SELECT d.practice_id, d.scope, d.day, sum(d.n_days), sum(d.n_prevs)
+  FROM (SELECT practice_id, scope, day, 1 AS n_days, 0 AS n_prevs FROM chain WHERE is_new
+        UNION ALL SELECT practice_id, scope, want, 0, 1 FROM chain WHERE is_new OR (is_succ AND want <> old_prev)
+        UNION ALL SELECT practice_id, scope, old_prev, 0, -1 FROM chain WHERE is_succ AND want <> old_prev) d
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (practice_id, scope, day)
-  DO UPDATE SET days = activity_counts.days + excluded.days, prevs = activity_counts.prevs + excluded.prevs;
-END $$;--> statement-breakpoint
+  DO UPDATE SET days = activity_counts.days + excluded.days, prevs = activity_counts.prevs + excluded.prevs
+$$;--> statement-breakpoint
 CREATE FUNCTION "events_activity"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM activity_add(array_agg(k.practice_id), array_agg(k.scope), array_agg(k.member_id), array_agg(k.day))
