@@ -5,8 +5,8 @@
 // admin picks a gift card's product from Tremendous's catalog in the reward form.
 import { randomBytes } from "node:crypto";
 import { type ApiClient, createApiClient } from "@tally/api/client";
+import { type LocalSmtp, localSmtp } from "@tally/api/testing/smtp";
 import { fakeTremendous } from "@tally/core/fakes";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { screenshot, submit, useBrowser, viewports } from "../src/harness.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
@@ -15,30 +15,16 @@ const browser = useBrowser();
 
 describe("gift card → claim link in the portal → email with a working unsubscribe", () => {
   let server: RunningServer;
-  let smtp: SMTPServer;
+  let smtp: LocalSmtp;
   let tremendous: Awaited<ReturnType<typeof fakeTremendous>>;
   let staff: ApiClient;
-  const mails: { to: string[]; raw: string }[] = [];
   let patientId = "";
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, session, callback) {
-        let raw = "";
-        stream.on("data", (c: Buffer) => (raw += c.toString()));
-        stream.on("end", () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
+    smtp = await localSmtp();
     tremendous = await fakeTremendous({ apiKey: "TEST_e2e" });
-    const port = (smtp.server.address() as { port: number }).port;
     server = await startServer({
-      env: { SMTP_URL: `smtp://127.0.0.1:${port}`, TALLY_SECRETS_KEY: randomBytes(32).toString("base64") },
+      env: { SMTP_URL: smtp.url, TALLY_SECRETS_KEY: randomBytes(32).toString("base64") },
       logName: "server-gift-card-messages.log",
     });
     const session = await createApiClient({ url: server.url }).auth.signIn.mutate({
@@ -51,7 +37,7 @@ describe("gift card → claim link in the portal → email with a working unsubs
   afterAll(async () => {
     await server?.stop();
     await tremendous?.close();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp?.close();
   });
 
   test("the patient redeems, sees the claim link, gets the email and unsubscribes in one click", async () => {
@@ -112,7 +98,8 @@ describe("gift card → claim link in the portal → email with a working unsubs
 
     // The email: subject, the same claim link, and RFC 8058 headers.
     const mailUntil = Date.now() + 30_000;
-    const mine = () => mails.filter((m) => m.to.includes(member!.email!) && /Subject: Your \$25 Bookshop card is ready/.test(m.raw));
+    const mine = () =>
+      smtp.received.filter((m) => m.to.includes(member!.email!) && /Subject: Your \$25 Bookshop card is ready/.test(m.raw));
     while (mine().length === 0) {
       if (Date.now() > mailUntil) throw new Error("no email arrived at the SMTP server");
       await new Promise((r) => setTimeout(r, 500));

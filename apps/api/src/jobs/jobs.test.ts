@@ -7,11 +7,11 @@ import { seedDemo } from "@tally/core/seed";
 import { devMailbox, importRuns, issuedCoupons, jobs, ledgerEntries, memberBalances, members, practices } from "@tally/db";
 import { createTestDatabase, type TestDatabase } from "@tally/db/testing";
 import { eq, inArray, sql } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../app.ts";
 import { createLogger } from "../logger.ts";
 import { createMailer } from "../mail.ts";
+import { localSmtp } from "../testing/smtp.ts";
 import type { AppDeps } from "../trpc/context.ts";
 import { jobDefinitions } from "./handlers.ts";
 import type { ImportJobData } from "./import-job.ts";
@@ -182,22 +182,8 @@ describe("jobs on pg-boss", () => {
   });
 
   it("sends the digest mail through a real SMTP server", async () => {
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, callback) {
-        let data = "";
-        stream.on("data", (chunk: Buffer) => (data += chunk.toString()));
-        stream.on("end", () => {
-          received.push(data);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.server.address() as { port: number }).port;
-    const mailer = createMailer(t.db, { smtpUrl: `smtp://127.0.0.1:${port}`, from: "Tally <no-reply@tally.test>" });
+    const smtp = await localSmtp();
+    const mailer = createMailer(t.db, { smtpUrl: smtp.url, from: "Tally <no-reply@tally.test>" });
     const deps = depsWith({ background: true }, mailer);
     await deps.jobs.start();
     await deps.jobs.send(t.db, "digest.send", {
@@ -209,12 +195,12 @@ describe("jobs on pg-boss", () => {
       practiceName: "Bright Smiles",
       date: "2026-06-01",
     });
-    await until(async () => received.length > 0);
+    await until(async () => smtp.received.length > 0);
     await deps.jobs.stop();
     mailer.close();
-    await new Promise<void>((r) => server.close(() => r()));
-    expect(received[0]).toMatch(/Subject: You earned 25 points at Bright Smiles/);
-    expect(received[0]).toMatch(/balance is now 125 points/);
+    await smtp.close();
+    expect(smtp.received[0]!.raw).toMatch(/Subject: You earned 25 points at Bright Smiles/);
+    expect(smtp.received[0]!.raw).toMatch(/balance is now 125 points/);
   });
 
   it("the digest mails yesterday's recorded points (an overnight import of older invoices too) and nothing in test mode", async () => {

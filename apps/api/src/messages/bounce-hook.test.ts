@@ -7,42 +7,28 @@ import { randomBytes } from "node:crypto";
 import { enqueueMessage } from "@tally/core";
 import { members, messages } from "@tally/db";
 import { and, eq } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailer } from "../mail.ts";
 import { createHarness, type Harness } from "../testing/harness.ts";
+import { type LocalSmtp, localSmtp } from "../testing/smtp.ts";
 import { emailBouncePath } from "./bounce-hook.ts";
 import { runMessageDrain } from "./run.ts";
 
 describe("POST /api/hooks/email/bounce", () => {
   let h: Harness;
-  let smtp: SMTPServer;
-  const received: { to: string[]; raw: string }[] = [];
+  let smtp: LocalSmtp;
   const secret = `whsec_${randomBytes(32).toString("base64")}`;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, session, callback) {
-        let raw = "";
-        stream.on("data", (c: Buffer) => (raw += c.toString()));
-        stream.on("end", () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
+    smtp = await localSmtp();
     h = await createHarness({ config: { publicUrl: "http://tally.test", emailBounceSecret: secret } });
-    const port = (smtp.server.address() as { port: number }).port;
-    h.app.deps.mailer = createMailer(h.t.db, { smtpUrl: `smtp://127.0.0.1:${port}`, from: "Tally <no-reply@tally.test>" });
+    h.app.deps.mailer = createMailer(h.t.db, { smtpUrl: smtp.url, from: "Tally <no-reply@tally.test>" });
   });
   afterAll(async () => {
     h?.app.deps.mailer.close();
     await h?.dispose();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp?.close();
   });
 
   const signed = (body: unknown, key = secret) => {
@@ -94,7 +80,7 @@ describe("POST /api/hooks/email/bounce", () => {
       .where(and(eq(members.practiceId, bright), eq(members.firstName, "Ana")));
     const first = await birthday(bright, ana!.id, "2026");
     await runMessageDrain(h.app.deps);
-    const mail = received.find((r) => r.to.includes(ana!.email!))!;
+    const mail = smtp.received.find((r) => r.to.includes(ana!.email!))!;
     // The Message-ID the relay reports is the one the mail went out with.
     const messageId = /^Message-ID: (<[^>]+>)/im.exec(mail.raw)![1]!;
     expect(await row(first.id)).toMatchObject({ status: "sent", providerRef: messageId });
@@ -127,11 +113,11 @@ describe("POST /api/hooks/email/bounce", () => {
     expect(profile.messages.find((m) => m.id === first.id)).toMatchObject({ status: "bounced", error: "Bounced: 550 5.1.1 user unknown" });
 
     // The next email is suppressed: it never reaches the SMTP server.
-    const before = received.length;
+    const before = smtp.received.length;
     const next = await birthday(bright, ana!.id, "2027");
     expect(next).toMatchObject({ status: "suppressed", reason: "the address is undeliverable (hard bounce)" });
     await runMessageDrain(h.app.deps);
-    expect(received.length).toBe(before);
+    expect(smtp.received.length).toBe(before);
     expect((await team.messages.list.query({ status: "suppressed" })).messages.map((m) => m.id)).toContain(next.id);
 
     // The patient fixed their mailbox: staff clear the mark (audited); email flows again.
@@ -139,7 +125,7 @@ describe("POST /api/hooks/email/bounce", () => {
     const again = await birthday(bright, ana!.id, "2028");
     expect(again.status).toBe("queued");
     await runMessageDrain(h.app.deps);
-    expect(received.slice(before).map((r) => r.to)).toEqual([[ana!.email]]);
+    expect(smtp.received.slice(before).map((r) => r.to)).toEqual([[ana!.email]]);
   });
 
   it("a report of an unknown message (bearer secret) marks the address in the practices that emailed it; without the secret the endpoint is absent", async () => {

@@ -15,26 +15,20 @@ import {
 } from "@tally/core";
 import { members, messages } from "@tally/db";
 import { and, eq } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueGiftCardFailed, runGiftCardOutbox } from "../jobs/gift-card-outbox.ts";
 import { createMailer } from "../mail.ts";
 import { createHarness, type Harness } from "../testing/harness.ts";
+import { type LocalSmtp, localSmtp } from "../testing/smtp.ts";
 import { drainMessages } from "./drain.ts";
 import { type FakeTwilio, fakeTwilio } from "./fake-twilio.ts";
 import { runMessageDrain } from "./run.ts";
 import { twilioSignature } from "./sms.ts";
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
 describe("messages: email over SMTP, SMS through Twilio", () => {
   let h: Harness;
-  let smtp: SMTPServer;
+  let smtp: LocalSmtp;
   let twilio: FakeTwilio;
-  const received: Received[] = [];
   const savedKey = process.env[secretsKeyVariable];
   const claimUrl = "https://claim.example.com/r/ABC123";
   const provider: GiftCardProvider = {
@@ -49,27 +43,10 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
 
   beforeAll(async () => {
     process.env[secretsKeyVariable] = randomBytes(32).toString("base64");
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onRcptTo(address, _session, callback) {
-        if (address.address.startsWith("bounce")) return callback(Object.assign(new Error("5.1.1 No such user"), { responseCode: 550 }));
-        callback();
-      },
-      onData(stream, session, callback) {
-        let raw = "";
-        stream.on("data", (c: Buffer) => (raw += c.toString()));
-        stream.on("end", () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
+    smtp = await localSmtp({ refuse: (address) => address.startsWith("bounce") });
     twilio = await fakeTwilio();
     h = await createHarness({ config: { publicUrl: "http://tally.test" } });
-    const port = (smtp.server.address() as { port: number }).port;
-    h.app.deps.mailer = createMailer(h.t.db, { smtpUrl: `smtp://127.0.0.1:${port}`, from: "Tally <no-reply@tally.test>" });
+    h.app.deps.mailer = createMailer(h.t.db, { smtpUrl: smtp.url, from: "Tally <no-reply@tally.test>" });
     bright = h.practiceIds["bright-smiles"]!;
     paws = h.practiceIds["paws-claws"]!;
     setGiftCardProvider(provider);
@@ -81,7 +58,7 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
     h?.app.deps.mailer.close();
     await h?.dispose();
     await twilio?.close();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp?.close();
   });
 
   const memberNamed = async (practiceId: string, firstName: string) =>
@@ -91,7 +68,7 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
         .from(members)
         .where(and(eq(members.practiceId, practiceId), eq(members.firstName, firstName)))
     )[0]!;
-  const mailTo = (address: string) => received.filter((r) => r.to.includes(address));
+  const mailTo = (address: string) => smtp.received.filter((r) => r.to.includes(address));
   /** Quoted-printable soft line breaks and escapes undone, enough to read links and words. */
   const plain = (raw: string) =>
     raw
@@ -171,20 +148,20 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
         throw new Error("Tremendous: Product CF-5 is not available (HTTP 422)");
       },
     };
-    const before = received.length;
+    const before = smtp.received.length;
     expect(await fulfilPendingGiftCards(h.t.db, failing, { maxAttempts: 1, onFailed: enqueueGiftCardFailed })).toMatchObject({ failed: 1 });
     await runMessageDrain(h.app.deps);
     const [order] = (await team.redemption.orders.query({ memberId: ben.id })).filter((o) => o.id === r.orderId);
     expect(order).toMatchObject({ status: "cancelled", note: expect.stringContaining("Product CF-5 is not available") });
     expect(await team.ledger.balance.query({ memberId: ben.id })).toMatchObject({ balance });
-    const notices = received.slice(before).filter((m) => /A gift card could not be issued/.test(plain(m.raw)));
+    const notices = smtp.received.slice(before).filter((m) => /A gift card could not be issued/.test(plain(m.raw)));
     expect(notices.map((m) => m.to)).toEqual([["admin@brightsmiles.test"]]);
     expect(plain(notices[0]!.raw)).toContain("points refunded");
   });
 
   it("test mode sends nothing to patients; transactional mail still goes out", async () => {
     const vet = (await h.t.db.select().from(members).where(eq(members.practiceId, paws)))[0]!;
-    const before = received.length;
+    const before = smtp.received.length;
     const patient = await enqueueMessage(h.t.db, {
       practiceId: paws,
       memberId: vet.id,
@@ -207,9 +184,9 @@ describe("messages: email over SMTP, SMS through Twilio", () => {
     });
     expect(invite.status).toBe("queued");
     await runMessageDrain(h.app.deps);
-    expect(received.slice(before).map((r) => r.to)).toEqual([["invitee@example.com"]]);
+    expect(smtp.received.slice(before).map((r) => r.to)).toEqual([["invitee@example.com"]]);
     // Transactional mail has no unsubscribe link.
-    expect(received.at(-1)!.raw).not.toMatch(/List-Unsubscribe/);
+    expect(smtp.received.at(-1)!.raw).not.toMatch(/List-Unsubscribe/);
   });
 
   it("a hard bounce marks the address undeliverable and shows it on the profile", async () => {
