@@ -54,7 +54,7 @@ export async function distinctMembers(
                coalesce((select sum(c.prevs) - sum(c.days) from activity_counts c
                          where c.practice_id = ${P}::uuid and c.scope = s.scope and c.day < ${a}::date), 0)
              - (select count(*) from activity_days d
-                where d.practice_id = ${P}::uuid and d.scope = s.scope and d.day >= ${e}::date and d.prev < ${a}::date)
+                where d.practice_id = ${P}::uuid and d.scope = s.scope and d.day + 0 >= ${e}::date and d.prev < ${a}::date)
              + coalesce((select edge.n from edge where edge.scope = s.scope), 0) as n
         from s`,
   );

@@ -2,6 +2,7 @@
 // the ledger's writers in the same statement as the entries (`core/src/ledger/rollup.ts`), so they
 // always equal a recomputation from the ledger. Reports and the dashboard read them instead of
 // the entries.
+import { sql } from "drizzle-orm";
 import { bigint, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { ledgerEntryKind } from "./ledger.ts";
 import { practices } from "./practices.ts";
@@ -57,7 +58,9 @@ export const activityDays = pgTable(
   (t) => [
     primaryKey({ columns: [t.practiceId, t.scope, t.memberId, t.day] }),
     // G(a, b): the activity days after b whose previous day is before a (few when b is recent).
-    index("activity_days_scope_day_idx").on(t.practiceId, t.scope, t.day, t.prev),
+    // On `day + 0`, so a member's previous and next day are read from the primary key, not by
+    // walking the scope's days backwards until the member turns up.
+    index("activity_days_scope_day_idx").on(t.practiceId, t.scope, sql`(${t.day} + 0)`, t.prev),
   ],
 );
 
