@@ -113,7 +113,7 @@ export async function listApprovals({ ctx, input }: { ctx: Ctx; input?: Input<ty
       decidedBy: actionRequests.decidedBy,
     })
     .from(actionRequests)
-    .innerJoin(members, eq(members.id, actionRequests.memberId))
+    .innerJoin(members, and(eq(members.practiceId, actionRequests.practiceId), eq(members.id, actionRequests.memberId)))
     .where(and(eq(actionRequests.practiceId, ctx.practiceId), eq(actionRequests.status, q.status)))
     .orderBy(asc(actionRequests.requestedAt))
     .limit(q.limit);

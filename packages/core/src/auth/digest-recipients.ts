@@ -30,8 +30,8 @@ export async function digestRecipients(db: Db, practiceId: string, from: Date, t
       balance: sql<number>`coalesce(max(${memberBalances.balance}), 0)::int`,
     })
     .from(ledgerEntries)
-    .innerJoin(members, eq(members.id, ledgerEntries.memberId))
-    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .innerJoin(members, and(eq(members.practiceId, ledgerEntries.practiceId), eq(members.id, ledgerEntries.memberId)))
+    .leftJoin(memberBalances, and(eq(memberBalances.practiceId, members.practiceId), eq(memberBalances.memberId, members.id)))
     .where(
       and(
         eq(ledgerEntries.practiceId, practiceId),

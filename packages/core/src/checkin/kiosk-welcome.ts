@@ -64,8 +64,8 @@ export async function kioskWelcome(
   const [m] = await db
     .select({ firstName: members.firstName, lastName: members.lastName, balance: memberBalances.balance, state: memberEngineStates.state })
     .from(members)
-    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
-    .leftJoin(memberEngineStates, eq(memberEngineStates.memberId, members.id))
+    .leftJoin(memberBalances, and(eq(memberBalances.practiceId, members.practiceId), eq(memberBalances.memberId, members.id)))
+    .leftJoin(memberEngineStates, and(eq(memberEngineStates.practiceId, members.practiceId), eq(memberEngineStates.memberId, members.id)))
     .where(and(eq(members.id, memberId), eq(members.practiceId, ctx.practiceId)));
   if (!m) throw notFound("Member");
 
@@ -164,8 +164,8 @@ export async function welcomeExtras(
                  where c.member_id = x.member_id and c.practice_id = ${P}::uuid and c.status = 'active'
                    and c.rule_name in (select jsonb_array_elements_text(${names}::jsonb)) and (c.expires_at is null or c.expires_at > x.at)) as coupons
         from x
-        left join member_balances b on b.member_id = x.member_id
-        left join member_engine_states s on s.member_id = x.member_id`,
+        left join member_balances b on b.practice_id = ${P}::uuid and b.member_id = x.member_id
+        left join member_engine_states s on s.practice_id = ${P}::uuid and s.member_id = x.member_id`,
   );
   const states = new Map<string, MemberState>();
   for (const r of found) {

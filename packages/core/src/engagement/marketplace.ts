@@ -172,7 +172,7 @@ async function entriesOf(db: Ctx["db"], ctx: Ctx, activityId: string) {
       at: participations.at,
     })
     .from(participations)
-    .innerJoin(members, eq(members.id, participations.memberId))
+    .innerJoin(members, and(eq(members.practiceId, participations.practiceId), eq(members.id, participations.memberId)))
     .where(and(eq(participations.practiceId, ctx.practiceId), eq(participations.activityId, activityId)))
     .orderBy(asc(participations.at), asc(participations.id));
 }

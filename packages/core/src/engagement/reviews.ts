@@ -66,7 +66,7 @@ export async function listReviews({ ctx, input }: { ctx: Ctx; input?: { status?:
   return ctx.db
     .select({ review: reviews, firstName: members.firstName, lastName: members.lastName })
     .from(reviews)
-    .innerJoin(members, eq(members.id, reviews.memberId))
+    .innerJoin(members, and(eq(members.practiceId, reviews.practiceId), eq(members.id, reviews.memberId)))
     .where(and(...where))
     .orderBy(desc(reviews.at))
     .limit(200)
@@ -94,7 +94,7 @@ export async function publicReviews(db: Db, practiceSlug: string, limit = 50) {
       lastName: members.lastName,
     })
     .from(reviews)
-    .innerJoin(members, eq(members.id, reviews.memberId))
+    .innerJoin(members, and(eq(members.practiceId, reviews.practiceId), eq(members.id, reviews.memberId)))
     .where(and(eq(reviews.practiceId, practice.id), eq(reviews.status, "published")))
     .orderBy(desc(reviews.publishedAt), desc(reviews.at))
     .limit(Math.min(Math.max(limit, 1), 200));

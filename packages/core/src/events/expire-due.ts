@@ -113,8 +113,8 @@ export async function expiringSoon(db: Db | Tx, practiceId: string, now: Date, d
   const rows = await query<{ member_id: string; first_name: string; state: unknown; balance: number | string | null }>(
     db,
     sql`select s.member_id, m.first_name, s.state, b.balance from member_engine_states s
-        join members m on m.id = s.member_id and m.status = 'member'
-        left join member_balances b on b.member_id = s.member_id
+        join members m on m.practice_id = s.practice_id and m.id = s.member_id and m.status = 'member'
+        left join member_balances b on b.practice_id = s.practice_id and b.member_id = s.member_id
         where s.practice_id = ${practiceId}::uuid and s.next_expiry_at > ${now.toISOString()}::timestamptz
           and s.next_expiry_at <= ${new Date(horizon).toISOString()}::timestamptz`,
   );
@@ -144,7 +144,7 @@ export async function pointsDueOnSwitchOn({
   if (setup.program.expire === null) return { points: 0, members: 0 };
   const rows = await query<{ state: unknown; balance: number | string | null }>(
     ctx.db,
-    sql`select s.state, b.balance from member_engine_states s left join member_balances b on b.member_id = s.member_id
+    sql`select s.state, b.balance from member_engine_states s left join member_balances b on b.practice_id = s.practice_id and b.member_id = s.member_id
         where s.practice_id = ${ctx.practiceId}::uuid and s.next_expiry_at <= ${now.toISOString()}::timestamptz`,
   );
   let points = 0;
@@ -169,7 +169,7 @@ export async function creditEngineState(tx: Tx, ctx: Ctx, memberId: string, at: 
   const setup = await loadSetup(tx, ctx.practiceId);
   const [row] = await query<{ state: unknown; balance: number | string | null }>(
     tx,
-    sql`select s.state, b.balance from member_balances b left join member_engine_states s on s.member_id = b.member_id
+    sql`select s.state, b.balance from member_balances b left join member_engine_states s on s.practice_id = b.practice_id and s.member_id = b.member_id
         where b.member_id = ${memberId}::uuid for update of b`,
   );
   const stored = row?.state ? ((typeof row.state === "string" ? JSON.parse(row.state) : row.state) as MemberState) : null;

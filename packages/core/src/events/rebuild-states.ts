@@ -57,7 +57,7 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
   const recorded = await query<{ id: string; payload: unknown; version: string | null; source: string | null }>(
     tx,
     sql`select e.id, e.payload, e.rule_set_version_id as version, v.source
-        from events e left join rule_set_versions v on v.id = e.rule_set_version_id
+        from events e left join rule_set_versions v on v.practice_id = e.practice_id and v.id = e.rule_set_version_id
         where e.practice_id = ${P}::uuid
           and (e.member_id in (select (jsonb_array_elements_text(${everyone}::jsonb))::uuid)
                or e.payload->'referral'->>'referrer' in (select jsonb_array_elements_text(${everyone}::jsonb)))

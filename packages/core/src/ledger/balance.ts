@@ -18,7 +18,7 @@ const balanceQuery = perDatabase((db: Ctx["db"]) =>
   db
     .select({ balance: memberBalances.balance })
     .from(members)
-    .leftJoin(memberBalances, eq(memberBalances.memberId, members.id))
+    .leftJoin(memberBalances, and(eq(memberBalances.practiceId, members.practiceId), eq(memberBalances.memberId, members.id)))
     .where(and(eq(members.id, sql.placeholder("memberId")), eq(members.practiceId, sql.placeholder("practiceId"))))
     .prepare("member_balance"),
 );
@@ -62,8 +62,15 @@ export async function ledgerHistory({ ctx, input }: { ctx: Ctx; input: Input<typ
   const rows = await ctx.db
     .select({ e: ledgerEntries, rewardName: orders.rewardName, staffName: staffUsers.name })
     .from(ledgerEntries)
-    .leftJoin(orders, eq(orders.id, ledgerEntries.orderId))
-    .leftJoin(staffUsers, and(eq(ledgerEntries.actorKind, "staff"), eq(sql`${staffUsers.id}::text`, ledgerEntries.actorId)))
+    .leftJoin(orders, and(eq(orders.practiceId, ledgerEntries.practiceId), eq(orders.id, ledgerEntries.orderId)))
+    .leftJoin(
+      staffUsers,
+      and(
+        eq(staffUsers.practiceId, ledgerEntries.practiceId),
+        eq(ledgerEntries.actorKind, "staff"),
+        eq(sql`${staffUsers.id}::text`, ledgerEntries.actorId),
+      ),
+    )
     .where(and(...where))
     .orderBy(desc(ledgerEntries.at), desc(ledgerEntries.createdAt))
     .limit(q.limit);

@@ -236,12 +236,12 @@ export async function planPatientRows(
     const rows = await query<{ pmsId: string; name: string }>(
       ctx.db,
       sql`select s.retired_external_id as "pmsId", m.first_name || ' ' || m.last_name as name
-          from merge_suggestions s join members m on m.id = s.survivor_id
+          from merge_suggestions s join members m on m.practice_id = s.practice_id and m.id = s.survivor_id
           where s.practice_id = ${ctx.practiceId} and s.status = 'merged'
             and s.retired_external_id = ${anyOf(unknown.slice(i, i + CHUNK * 5))}
           union all
           select d.external_id as "pmsId", m.first_name || ' ' || m.last_name as name
-          from members d join members m on m.id = d.merged_into_id
+          from members d join members m on m.practice_id = d.practice_id and m.id = d.merged_into_id
           where d.practice_id = ${ctx.practiceId} and d.status = 'merged'
             and d.external_id = ${anyOf(unknown.slice(i, i + CHUNK * 5))}`,
     );

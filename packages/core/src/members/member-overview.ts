@@ -188,7 +188,10 @@ export async function memberStanding({ ctx, input }: { ctx: Ctx; input: Overview
   const [row] = await ctx.db
     .select({ state: memberEngineStates.state, balance: memberBalances.balance })
     .from(memberBalances)
-    .leftJoin(memberEngineStates, eq(memberEngineStates.memberId, memberBalances.memberId))
+    .leftJoin(
+      memberEngineStates,
+      and(eq(memberEngineStates.practiceId, memberBalances.practiceId), eq(memberEngineStates.memberId, memberBalances.memberId)),
+    )
     .where(eq(memberBalances.memberId, q.memberId));
   const state = (row?.state as MemberState | null) ?? null;
   const now = Date.now();
@@ -212,7 +215,7 @@ export async function memberActivity({ ctx, input }: { ctx: Ctx; input: Overview
       orderId: ledgerEntries.orderId,
     })
     .from(ledgerEntries)
-    .leftJoin(events, eq(events.id, ledgerEntries.eventId))
+    .leftJoin(events, and(eq(events.practiceId, ledgerEntries.practiceId), eq(events.id, ledgerEntries.eventId)))
     .where(and(eq(ledgerEntries.practiceId, ctx.practiceId), eq(ledgerEntries.memberId, q.memberId)))
     .orderBy(desc(ledgerEntries.at), desc(ledgerEntries.createdAt))
     .limit(q.limit);

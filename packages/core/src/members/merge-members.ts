@@ -315,7 +315,7 @@ export async function resolveByPmsIds(
         survivorStatus: survivor.status,
       })
       .from(members)
-      .leftJoin(survivor, eq(survivor.id, members.mergedIntoId))
+      .leftJoin(survivor, and(eq(survivor.practiceId, members.practiceId), eq(survivor.id, members.mergedIntoId)))
       .where(and(eq(members.practiceId, ctx.practiceId), inArray(members.externalId, pmsIds.slice(i, i + 5000))));
     for (const r of rows) {
       if (r.status === "merged" && r.survivorId) out.set(r.externalId!, { id: r.survivorId, status: r.survivorStatus!, viaMerge: true });

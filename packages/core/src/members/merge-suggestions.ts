@@ -52,16 +52,16 @@ export async function listMergeSuggestions({ ctx, input }: { ctx: Ctx; input?: I
         other: side(b),
       })
       .from(mergeSuggestions)
-      .innerJoin(a, eq(a.id, mergeSuggestions.memberId))
-      .innerJoin(b, eq(b.id, mergeSuggestions.otherId))
+      .innerJoin(a, and(eq(a.practiceId, mergeSuggestions.practiceId), eq(a.id, mergeSuggestions.memberId)))
+      .innerJoin(b, and(eq(b.practiceId, mergeSuggestions.practiceId), eq(b.id, mergeSuggestions.otherId)))
       .where(open)
       .orderBy(asc(mergeSuggestions.createdAt), asc(mergeSuggestions.row))
       .limit(limit),
     ctx.db
       .select({ n: sql<number>`count(*)::int` })
       .from(mergeSuggestions)
-      .innerJoin(a, eq(a.id, mergeSuggestions.memberId))
-      .innerJoin(b, eq(b.id, mergeSuggestions.otherId))
+      .innerJoin(a, and(eq(a.practiceId, mergeSuggestions.practiceId), eq(a.id, mergeSuggestions.memberId)))
+      .innerJoin(b, and(eq(b.practiceId, mergeSuggestions.practiceId), eq(b.id, mergeSuggestions.otherId)))
       .where(open),
   ]);
   return { total: count?.n ?? 0, suggestions: rows };

@@ -98,7 +98,14 @@ export async function consentHistory({ ctx, input }: { ctx: Ctx; input: Input<ty
         sql`${auditLog.details}->>'consentId' = ${consents.id}::text`,
       ),
     )
-    .leftJoin(staffUsers, and(eq(auditLog.actorKind, "staff"), eq(sql`${staffUsers.id}::text`, auditLog.actorId)))
+    .leftJoin(
+      staffUsers,
+      and(
+        eq(staffUsers.practiceId, auditLog.practiceId),
+        eq(auditLog.actorKind, "staff"),
+        eq(sql`${staffUsers.id}::text`, auditLog.actorId),
+      ),
+    )
     .where(and(eq(consents.practiceId, ctx.practiceId), eq(consents.memberId, memberId)))
     .orderBy(desc(consents.givenAt));
   return rows.map((r) => ({

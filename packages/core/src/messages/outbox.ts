@@ -425,7 +425,7 @@ export async function listMessages({ ctx, input }: { ctx: Ctx; input: Input<type
   const rows = await ctx.db
     .select({ m: messages, firstName: members.firstName, lastName: members.lastName })
     .from(messages)
-    .leftJoin(members, eq(members.id, messages.memberId))
+    .leftJoin(members, and(eq(members.practiceId, messages.practiceId), eq(members.id, messages.memberId)))
     .where(
       and(
         eq(messages.practiceId, ctx.practiceId),

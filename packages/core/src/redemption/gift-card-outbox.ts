@@ -167,11 +167,11 @@ async function claim(db: Db, limit: number, at: Date, timeoutMs: number): Promis
       email: string | null;
     }>(
       tx,
-      sql`with x as (select * from jsonb_to_recordset(${jsonRows(rows.map((r) => ({ id: r.id })))}) as x(id uuid))
+      sql`with x as (select * from jsonb_to_recordset(${jsonRows(rows.map((r) => ({ id: r.id, practice_id: r.practiceId })))}) as x(id uuid, practice_id uuid))
           select o.id, r.provider_sku as sku, r.value_cents, m.first_name, m.last_name, m.email
-            from x join orders o on o.id = x.id
-            join rewards r on r.id = o.reward_id
-            join members m on m.id = o.member_id`,
+            from x join orders o on o.practice_id = x.practice_id and o.id = x.id
+            join rewards r on r.practice_id = o.practice_id and r.id = o.reward_id
+            join members m on m.practice_id = o.practice_id and m.id = o.member_id`,
     );
     const byId = new Map(details.map((d) => [d.id, d]));
     return rows.map((r) => {

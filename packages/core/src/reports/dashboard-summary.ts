@@ -72,7 +72,7 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
       outcome: events.outcome,
     })
     .from(events)
-    .innerJoin(members, eq(members.id, events.memberId))
+    .innerJoin(members, and(eq(members.practiceId, events.practiceId), eq(members.id, events.memberId)))
     .where(and(eq(events.practiceId, ctx.practiceId), eq(events.type, "visit.checked_in")))
     .orderBy(desc(events.at))
     .limit(10);
@@ -92,7 +92,7 @@ export async function dashboardSummary({ ctx, input }: { ctx: Ctx; input?: { now
         and ${rewards.kind} = 'coupon' and ${rewards.couponCode} = ${issuedCoupons.coupon} order by ${rewards.deletedAt} nulls first limit 1)`,
     })
     .from(issuedCoupons)
-    .innerJoin(members, eq(members.id, issuedCoupons.memberId))
+    .innerJoin(members, and(eq(members.practiceId, issuedCoupons.practiceId), eq(members.id, issuedCoupons.memberId)))
     .where(
       and(
         eq(issuedCoupons.practiceId, ctx.practiceId),

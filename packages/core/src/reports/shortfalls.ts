@@ -19,7 +19,7 @@ export async function listShortfalls({ ctx }: { ctx: Ctx }): Promise<Shortfall[]
   const rows = await ctx.db
     .select({ memberId: members.id, firstName: members.firstName, lastName: members.lastName, balance: memberBalances.balance })
     .from(memberBalances)
-    .innerJoin(members, eq(members.id, memberBalances.memberId))
+    .innerJoin(members, and(eq(members.practiceId, memberBalances.practiceId), eq(members.id, memberBalances.memberId)))
     .where(and(eq(memberBalances.practiceId, ctx.practiceId), lt(memberBalances.balance, 0)))
     .orderBy(asc(memberBalances.balance), asc(members.lastName))
     .limit(1000);

@@ -67,7 +67,7 @@ export async function deliverDueWebhooks(
       tx,
       sql`with due as (
             select d.id from webhook_deliveries d
-            join webhook_endpoints e on e.id = d.endpoint_id and e.status = 'enabled'
+            join webhook_endpoints e on e.practice_id = d.practice_id and e.id = d.endpoint_id and e.status = 'enabled'
             where d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}::timestamptz
               and not exists (
                 select 1 from webhook_deliveries p

@@ -176,7 +176,10 @@ export async function listWebhookDeliveries({ ctx, input }: { ctx: Ctx; input?: 
       createdAt: webhookDeliveries.createdAt,
     })
     .from(webhookDeliveries)
-    .innerJoin(webhookMessages, eq(webhookMessages.id, webhookDeliveries.messageId))
+    .innerJoin(
+      webhookMessages,
+      and(eq(webhookMessages.practiceId, webhookDeliveries.practiceId), eq(webhookMessages.id, webhookDeliveries.messageId)),
+    )
     .where(and(...where))
     .orderBy(desc(webhookDeliveries.seq))
     .limit(q.limit);
