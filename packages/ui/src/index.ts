@@ -6,6 +6,7 @@ export { default as Card } from "./components/Card.svelte";
 export { default as ConfirmDialog } from "./components/ConfirmDialog.svelte";
 export { default as Countdown } from "./components/Countdown.svelte";
 export { default as EmptyState } from "./components/EmptyState.svelte";
+export { default as Field } from "./components/Field.svelte";
 export { default as ProgressRing } from "./components/ProgressRing.svelte";
 export { default as Standing } from "./components/Standing.svelte";
 export { default as TextArea } from "./components/TextArea.svelte";
