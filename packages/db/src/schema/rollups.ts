@@ -58,9 +58,9 @@ export const activityDays = pgTable(
   (t) => [
     primaryKey({ columns: [t.practiceId, t.scope, t.memberId, t.day] }),
     // G(a, b): the activity days after b whose previous day is before a (few when b is recent).
-    // On `day + 0`, so a member's previous and next day are read from the primary key, not by
-    // walking the scope's days backwards until the member turns up.
-    index("activity_days_scope_day_idx").on(t.practiceId, t.scope, sql`(${t.day} + 0)`, t.prev),
+    // Led by `day + 0` (not practice and scope), so lookups of a member's days always take the
+    // primary key, never a walk of the scope's days.
+    index("activity_days_day_idx").on(sql`(${t.day} + 0)`, t.practiceId, t.scope, t.prev),
   ],
 );
 
