@@ -39,7 +39,8 @@ describe("patient import under concurrency (postgres)", () => {
     const again = await stagePatientImport({ ctx: p.admin, input: { fileName: "p.csv", csv } });
     await startPatientImport({ ctx: p.admin, input: { id: again.id, mapping: again.mapping! } });
     expect(await runPatientImport(p.admin, again.id)).toMatchObject({ created: 0, updated: 0, unchanged: rows, suggested: 0 });
-  });
+    // Three imports of 5,000 rows: minutes on a busy 2-core machine, not the default minute.
+  }, 240_000);
 
   it("concurrent upserts of one PMS id make one member", async () => {
     const integration = { ...p.admin, actor: { kind: "integration" as const, id: "key" } };
