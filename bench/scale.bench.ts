@@ -17,6 +17,7 @@ import { createApp } from "@tally/api/app";
 import { createLogger } from "@tally/api/logger";
 import {
   backtestProgress,
+  backtestReplayInput,
   type Ctx,
   digestRecipients,
   type EventInput,
@@ -32,6 +33,8 @@ import { seedDemo } from "@tally/core/seed";
 import { memberBalances, members, practiceSecurity, practices, staffUsers } from "@tally/db";
 import { createTestDatabase } from "@tally/db/testing";
 import { sql } from "drizzle-orm";
+// biome-ignore lint/style/noRestrictedImports: the backtest's engine alone, as its worker runs it
+import { Replayer } from "../packages/core/src/backtest/replay.ts";
 // The one write pipeline's bulk entry (what the import and every door call) is not a public verb:
 // biome-ignore lint/style/noRestrictedImports: the bench feeds millions of events through the pipeline itself
 import { recordEvents } from "../packages/core/src/events/record-events.ts";
@@ -253,7 +256,61 @@ await measure("reports, 12 months", "reports.overview", range(365));
 await measure("dashboard series, 30 days (`reports.series`)", "reports.series", { days: 30 });
 await measure('member search "gar" (first page)', "members.search", { q: "gar" });
 await measure('member search by PMS id "LP-1"', "members.search", { q: "LP-1" });
-await measure("backtest, 12 months", "rules.backtest", { source: fallbackRules, ...range(365) }, "POST", Math.min(ROUNDS, 3));
+
+// The backtest over HTTP at both sizes, and the engine alone over the same events: the draft and
+// active rule sets, members and events of the large practice's run, read into memory first (not
+// timed), then replayed by the worker's own code (Replayer) on this thread, no database, no
+// thread. Rounds alternate the three, so each carries the same load.
+const backtestQuery = { source: fallbackRules, ...range(365) };
+const replayInput = await backtestReplayInput({
+  ctx: { db, practiceId: largeId, actor: { kind: "staff", id: "bench", role: "admin" } },
+  input: backtestQuery,
+});
+const replayedEvents = replayInput.pages.reduce((n, p) => n + p.length, 0);
+const engineAlone = () => {
+  const t = performance.now();
+  const replayer = new Replayer(replayInput.setup);
+  for (const page of replayInput.pages) replayer.page(page);
+  return { ms: performance.now() - t, sides: replayer.finish() };
+};
+const backtestTimes = { small: [] as number[], large: [] as number[], engine: [] as number[] };
+let backtestAnswer = { bytes: 0, body: "" };
+let engineSides = engineAlone().sides; // warm-up
+await new Promise((r) => setTimeout(r, 200));
+await call("small", "rules.backtest", backtestQuery, "POST");
+await call("large", "rules.backtest", backtestQuery, "POST");
+for (let i = 0; i < Math.min(ROUNDS, 3); i++) {
+  backtestTimes.small.push((await call("small", "rules.backtest", backtestQuery, "POST")).ms);
+  const answered = await call("large", "rules.backtest", backtestQuery, "POST");
+  backtestTimes.large.push(answered.ms);
+  backtestAnswer = answered;
+  const alone = engineAlone();
+  backtestTimes.engine.push(alone.ms);
+  engineSides = alone.sides;
+  // The engine held this thread (and the server's) for seconds: let the idle connections' timers
+  // close them before the next request, not under it.
+  await new Promise((r) => setTimeout(r, 200));
+}
+const backtestKB = `${(backtestAnswer.bytes / 1024).toFixed(0)} KB`;
+rows.push({ operation: "backtest, 12 months", small: median(backtestTimes.small), large: median(backtestTimes.large), note: backtestKB });
+rows.push({
+  operation: "backtest, 12 months / engine alone over the same events",
+  small: median(backtestTimes.engine),
+  large: median(backtestTimes.large),
+  note: `${backtestKB} (${replayedEvents} events, ${replayInput.setup.draft ? "two rule sets" : "one rule set"})`,
+});
+console.error(
+  `  backtest, 12 months: small ${median(backtestTimes.small).toFixed(1)} ms, large ${median(backtestTimes.large).toFixed(1)} ms, engine alone ${median(backtestTimes.engine).toFixed(1)} ms (${backtestKB})`,
+);
+// The backtest's answer is the engine's: the same totals per rule on both sides, the same counts.
+const backtestResult = JSON.parse(backtestAnswer.body).result.data;
+const totals = (side: { byRule: { rule: string; points: number; awards: number; coupons: number; costCents: number }[] }) =>
+  JSON.stringify(side.byRule.map((r) => [r.rule, r.points, r.awards, r.coupons, r.costCents]));
+const backtestMatchesEngine =
+  totals(backtestResult.draft) === totals(engineSides.draft) &&
+  totals(backtestResult.active) === totals(engineSides.active) &&
+  JSON.stringify(backtestResult.replayed) === JSON.stringify(engineSides.replayed) &&
+  engineSides.replayed.total === replayedEvents;
 
 // A kiosk check-in (the kiosk's verb, in the API's process) idle, then while a 12-month backtest
 // of the large practice runs in the same process (its engine on a worker thread).
@@ -272,7 +329,7 @@ const drafted = fallbackRules.replace("award 20 points", "award 25 points");
 const runStarted = performance.now();
 const run = await startBacktest({ ctx: admin, input: { source: drafted, ...range(365) } });
 for (;;) {
-  const p = backtestProgress({ ctx: admin, input: { id: run.id } });
+  const p = await backtestProgress({ ctx: admin, input: { id: run.id } });
   if (p.status !== "running") break;
   busy.push(await checkIn());
   await new Promise((r) => setTimeout(r, 20));
@@ -357,6 +414,10 @@ console.log(
     search_first_page: search.items.length,
     search_total: search.total,
     kiosk_check_ins_during_backtest: busy.length,
+    backtest_matches_engine: backtestMatchesEngine,
+    backtest_draft_points: backtestResult.draft.points,
+    backtest_response_bytes: backtestAnswer.bytes,
+    backtest_response_under_1mb: backtestAnswer.bytes < 1024 * 1024,
     built_seconds: Math.round(built),
   }),
 );

@@ -76,6 +76,10 @@ test("scale benchmark at 1/100 size: the large practice's reports agree with its
   assert.equal(checks.outstanding_matches_ledger, true);
   assert.equal(checks.search_first_page, 25);
   assert.ok(checks.search_total >= 25);
+  // The backtest answers what the engine alone answers over the same events, in under 1 MB.
+  assert.equal(checks.backtest_matches_engine, true);
+  assert.ok(checks.backtest_draft_points > 0);
+  assert.equal(checks.backtest_response_under_1mb, true);
 });
 
 test("message drain benchmark: 200 queued emails, worker killed halfway, at most once", () => {

@@ -54,7 +54,7 @@ export const backtestInput = z
 /** Events read per query (tests make it small to cross many pages), a pause between pages (tests
  *  slow a run down to cancel it midway; 0 otherwise), and the most events replayed on this thread
  *  (a small practice's year takes milliseconds: not worth a thread's start). */
-export const backtestPaging = { size: 2000, pauseMs: 0, inlineUpTo: 5000 };
+export const backtestPaging = { size: 10_000, pauseMs: 0, inlineUpTo: 5000 };
 
 /** Pages handed to the worker and not yet applied, at most (memory stays a few pages). */
 const IN_FLIGHT = 2;
@@ -158,12 +158,13 @@ async function prepare(ctx: Ctx, q: z.infer<typeof backtestInput>) {
 /** Positions are microseconds since the epoch (the database's precision; a Date has only ms). */
 const micros = (column: unknown) => sql<string>`(extract(epoch from ${column}) * 1000000)::bigint::text`;
 
-/** The events to replay, page after page in recording order (keyset on the index; no sort, no offset). */
+/** The events to replay, page after page in recording order (keyset on the index; no sort, no
+ *  offset). The next page is read while the caller handles this one (the worker applies it). */
 async function* eventPages(ctx: Ctx, until: string): AsyncGenerator<ReplayEvent[]> {
-  let cursor: { position: string; id: string } | null = null;
-  for (;;) {
+  type Row = { id: string; at: Date; payload: string; position: string };
+  const read = async (cursor: { position: string; id: string } | null): Promise<Row[]> =>
     // The payload as text: the worker parses it, so this thread only moves strings.
-    const page: { id: string; at: Date; payload: string; position: string }[] = await ctx.db
+    await ctx.db
       .select({ id: events.id, at: events.at, payload: sql<string>`${events.payload}::text`, position: micros(events.recordedAt) })
       .from(events)
       .where(
@@ -177,11 +178,28 @@ async function* eventPages(ctx: Ctx, until: string): AsyncGenerator<ReplayEvent[
       )
       .orderBy(asc(events.recordedAt), asc(events.id))
       .limit(backtestPaging.size);
+  let next: Promise<Row[]> | null = read(null);
+  while (next) {
+    const page: Row[] = await next;
+    next = null;
+    if (page.length === backtestPaging.size) {
+      const tail = page[page.length - 1]!;
+      next = read({ position: tail.position, id: tail.id });
+      // Read ahead: a run stopped before it needs this page leaves its failure to nobody.
+      next.catch(() => {});
+    }
     if (page.length > 0) yield page.map((e) => [e.id, e.at.getTime(), e.payload, e.position]);
-    if (page.length < backtestPaging.size) return;
-    const tail: { id: string; position: string } = page[page.length - 1]!;
-    cursor = { position: tail.position, id: tail.id };
   }
+}
+
+/** What a backtest replays, read whole into memory: its setup and every page of events, as a run
+ *  hands them to the engine (the scale bench times the engine alone over them). */
+export async function backtestReplayInput({ ctx, input }: { ctx: Ctx; input: Input<typeof backtestInput> }) {
+  authorize(ctx, "rules.backtest");
+  const { setup, until } = await prepare(ctx, parseInput(backtestInput, input));
+  const pages: ReplayEvent[][] = [];
+  if (until !== null) for await (const page of eventPages(ctx, until)) pages.push(page);
+  return { setup, pages };
 }
 
 class Cancelled extends DomainError {

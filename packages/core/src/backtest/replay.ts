@@ -205,6 +205,8 @@ export class Replayer {
   private draft: Replay | null;
   private profiles: Map<string, Profile>;
   private outside: [string, number, string][];
+  /** Where each of `outside` was written (µs since the epoch: exact as a number up to 2255). */
+  private outsideAt: number[];
   private nextOutside = 0;
   private range: { from: Date; to: Date };
   private pointCost: number;
@@ -221,12 +223,13 @@ export class Replayer {
     this.draft = setup.draft ? replayOf(setup.draft) : null;
     this.profiles = new Map(setup.profiles);
     this.outside = setup.outside;
+    this.outsideAt = setup.outside.map((o) => Number(o[2]));
     this.range = { from: new Date(setup.range.from), to: new Date(setup.range.to) };
     this.pointCost = setup.pointCostCentiCents;
   }
 
-  private moveBalances(before: bigint) {
-    while (this.nextOutside < this.outside.length && BigInt(this.outside[this.nextOutside]![2]) < before) {
+  private moveBalances(before: number) {
+    while (this.nextOutside < this.outside.length && this.outsideAt[this.nextOutside]! < before) {
       const [memberId, points] = this.outside[this.nextOutside++]!;
       for (const r of [this.active, this.draft]) {
         if (!r) continue;
@@ -240,7 +243,7 @@ export class Replayer {
     const from = this.range.from.getTime();
     const to = this.range.to.getTime();
     for (const [id, at, payload, position] of events) {
-      this.moveBalances(BigInt(position));
+      this.moveBalances(Number(position));
       const inRange = at >= from && at < to;
       if (inRange) this.counts.inRange++;
       else if (at < from) this.counts.history++;
