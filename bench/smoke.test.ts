@@ -81,10 +81,3 @@ test("scale benchmark at 1/100 size: the large practice's reports agree with its
   assert.ok(checks.backtest_draft_points > 0);
   assert.equal(checks.backtest_response_under_1mb, true);
 });
-
-test("message drain benchmark: 200 queued emails, worker killed halfway, at most once", () => {
-  assert.ok(postgres, "the benchmarks' smoke test runs in the PostgreSQL pass (DATABASE_URL)");
-  const out = run("messages.bench.ts", ["--messages", "200"]);
-  assert.match(out, /at-most-once: holds; concurrency bound: holds/);
-  assert.match(out, /"delivered_twice":0/);
-});
