@@ -21,7 +21,8 @@ function file(name: string, content: unknown): string {
   return name; // relative: resolved against INIT_CWD, as under `pnpm -s tally`
 }
 
-describe("tally CLI", () => {
+// Each test starts a Node process: seconds on a busy 2-core machine, so a minute each.
+describe("tally CLI", { timeout: 60_000 }, () => {
   it("simulate prints exactly one JSON document and exits 0", () => {
     const f = file("ok.json", {
       rules: 'earn "Spend" on invoice.paid { rate 1 point per $10 }',
