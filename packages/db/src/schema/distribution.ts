@@ -39,7 +39,7 @@ import { consents, invitations, members } from "./members.ts";
 import { messageOptOuts, messageSuppressions, messages, practiceMessaging } from "./messages.ts";
 import { mergeSuggestions, patientImports } from "./patient-imports.ts";
 import { installation, locations, practiceLogos, practices, setupTokens } from "./practices.ts";
-import { activityCounts, activityDays, ledgerDaily, ledgerDays } from "./rollups.ts";
+import { activityCounts, activityDays, ledgerDaily, ledgerDays, rewardDaily } from "./rollups.ts";
 import { backtestRuns, ruleSetVersions } from "./rules.ts";
 import { memberAccessLog, practiceSecurity, staffSecondFactors, staffSignInChallenges } from "./security.ts";
 import { staffUsers } from "./staff.ts";
@@ -91,6 +91,7 @@ export const distributedTables: Table[] = [
   ledgerDays,
   activityDays,
   activityCounts,
+  rewardDaily,
   consents,
   invitations,
   messages,

@@ -78,3 +78,24 @@ export const activityCounts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.practiceId, t.scope, t.day] })],
 );
+
+/**
+ * Per local day and reward (the order's reward name and kind; '' and null for redemption entries
+ * of no order): orders redeemed less orders refunded, and the entries' signed sum of points
+ * (redemptions negative, refunds positive). Kept by a deferred trigger on ledger_entries (migration 0031), which runs at commit,
+ * when the order the entry names has been written in the same transaction.
+ */
+export const rewardDaily = pgTable(
+  "reward_daily",
+  {
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    day: date({ mode: "string" }).notNull(),
+    rewardName: text().notNull().default(""),
+    rewardKind: text().notNull().default(""),
+    orders: bigint({ mode: "number" }).notNull().default(0),
+    points: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.practiceId, t.day, t.rewardName, t.rewardKind] })],
+);
