@@ -3,17 +3,21 @@
 // batch (COPY on PostgreSQL), concurrent check-ins on the same day, and the expiry sweep; after a
 // change of timezone too. The per-day report read from them equals the same figures read from the
 // entries, for a range that starts and ends inside a day; the figures of distinct members (active,
-// earning, per rule, check-ins per day) equal a recomputation from the raw rows for random ranges.
+// earning, per rule, check-ins per day) equal a recomputation from the raw rows for random ranges,
+// and so do redemptions by reward (orders redeemed and cancelled, redemptions of no order).
 import { addDays, localDate } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createReward } from "../catalog/rewards.ts";
 import { DomainError } from "../errors.ts";
 import { runExpirySweep } from "../events/expire-due.ts";
 import { recordEvent } from "../events/record-event.ts";
 import { recordEvents, withRetry } from "../events/record-events.ts";
 import type { EventInput } from "../events/schemas.ts";
 import { updateSettings } from "../practices/practices.ts";
-import { dailySeries, pointsReport, topRules } from "../reports/reports.ts";
+import { cancelOrder } from "../redemption/orders.ts";
+import { redeemReward } from "../redemption/redeem-reward.ts";
+import { dailySeries, pointsReport, redemptionsByReward, topRules } from "../reports/reports.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { prng } from "../seed/demo.ts";
 import { query } from "../sql.ts";
@@ -52,6 +56,22 @@ describe("daily rollups of the ledger", () => {
           from ledger_entries e join practices pr on pr.id = e.practice_id
           where e.practice_id = ${p.id}::uuid group by 1 order by 1`,
     );
+    const rewardRow = sql`day::text as day, reward_name as reward, reward_kind as kind, orders::text as orders, points::text as points`;
+    const storedRewards = await query<Record<string, string>>(
+      t.db,
+      sql`select ${rewardRow} from reward_daily where practice_id = ${p.id}::uuid and (orders <> 0 or points <> 0) order by 1, 2, 3`,
+    );
+    const recomputedRewards = await query<Record<string, string>>(
+      t.db,
+      sql`select ${rewardRow} from (
+            select ((e.at at time zone pr.timezone)::date) as day, coalesce(o.reward_name, '') as reward_name,
+                   coalesce(o.reward_kind::text, '') as reward_kind,
+                   count(*) filter (where e.kind = 'redemption') - count(*) filter (where e.kind = 'refund') as orders, sum(e.points) as points
+            from ledger_entries e join practices pr on pr.id = e.practice_id left join orders o on o.id = e.order_id
+            where e.practice_id = ${p.id}::uuid and e.kind in ('redemption', 'refund') group by 1, 2, 3) x
+          where orders <> 0 or points <> 0 order by 1, 2, 3`,
+    );
+    expect(storedRewards).toEqual(recomputedRewards);
     return { stored, recomputed, storedDays, recomputedDays };
   }
 
@@ -100,6 +120,30 @@ describe("daily rollups of the ledger", () => {
       const checkInsOf = new Map(checkIns.map((c) => [c.day, Number(c.n)]));
       for (const d of series) expect(d.checkIns, `${label} ${d.day}`).toBe(checkInsOf.get(d.day) ?? 0);
       expect(report.checkIns, label).toBe([...checkInsOf.values()].reduce((x, y) => x + y, 0));
+      const byReward = await query<{ reward: string | null; kind: string | null; orders: string; points: string }>(
+        t.db,
+        sql`select o.reward_name as reward, o.reward_kind::text as kind,
+                   (count(*) filter (where e.kind = 'redemption') - count(*) filter (where e.kind = 'refund'))::text as orders,
+                   (-sum(e.points))::text as points
+            from ledger_entries e left join orders o on o.id = e.order_id
+            where e.practice_id = ${p.id}::uuid and e.at >= ${from.toISOString()}::timestamptz and e.at < ${to.toISOString()}::timestamptz
+              and e.kind in ('redemption', 'refund')
+            group by 1, 2`,
+      );
+      const rewards = await redemptionsByReward({ ctx: p.team, input: { from, to } });
+      const want = byReward
+        .map((r) => ({
+          reward: r.reward ?? "Points redeemed without an order",
+          kind: r.kind,
+          orders: Number(r.orders),
+          points: Number(r.points),
+        }))
+        .filter((r) => r.points !== 0 || r.orders !== 0);
+      const key = (r: { reward: string; kind: string | null }) => `${r.reward}/${r.kind}`;
+      expect(
+        [...rewards].sort((x, y) => key(x).localeCompare(key(y))),
+        label,
+      ).toEqual(want.sort((x, y) => key(x).localeCompare(key(y))));
     }
     // The activity days themselves: each previous day is the member's last one before it, and the
     // per-day counts are their sums.
@@ -116,6 +160,9 @@ describe("daily rollups of the ledger", () => {
     const all = await pointsReport({ ctx: p.team, input: { from: ranges[0]![0], to: ranges[0]![1] } });
     expect(all.activeMembers).toBeGreaterThan(5);
     expect(all.earningMembers).toBeGreaterThan(5);
+    // Redemptions of both rewards and of no order, less the cancelled orders' refunds.
+    const rewards = await redemptionsByReward({ ctx: p.team, input: { from: ranges[0]![0], to: ranges[0]![1] } });
+    expect(rewards.map((r) => r.reward).sort()).toEqual(["Mug", "Points redeemed without an order", "Tote"]);
   }
 
   beforeAll(async () => {
@@ -175,6 +222,36 @@ describe("daily rollups of the ledger", () => {
         });
       }
     }
+
+    // Redemptions: orders of two rewards (now), some cancelled (a refund entry each), and
+    // redemptions of no order at random moments.
+    const mug = await createReward({ ctx: p.admin, input: { kind: "in_house", name: "Mug", pointsPrice: 20 } });
+    const tote = await createReward({ ctx: p.admin, input: { kind: "coupon", name: "Tote", pointsPrice: 35, couponCode: "TOTE" } });
+    const placed: string[] = [];
+    for (let i = 0; i < 14; i++) {
+      const order = await redeemReward({
+        ctx: p.team,
+        input: { memberId: pick(people).id, rewardId: (i % 3 === 0 ? tote : mug).id },
+      }).catch((e) => {
+        if (e instanceof DomainError) return null;
+        throw e;
+      });
+      if (order) placed.push(order.orderId);
+    }
+    expect(placed.length).toBeGreaterThan(4);
+    for (const orderId of placed.filter((_, i) => i % 3 === 1))
+      await cancelOrder({ ctx: p.admin, input: { orderId, reason: "changed mind" } });
+    for (let i = 0; i < 12; i++)
+      await recordEvent({
+        ctx: p.system,
+        input: {
+          id: `r${i}`,
+          type: "points.redeemed",
+          at: someTime(),
+          member: pick(people).id,
+          redemption: { points: 1 + Math.floor(rand() * 5) },
+        },
+      });
 
     // A large batch in one transaction (COPY on PostgreSQL, statements of 2,000 on PGlite).
     const batch: EventInput[] = Array.from({ length: 2100 }, (_, i) => ({

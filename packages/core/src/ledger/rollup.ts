@@ -58,4 +58,6 @@ export async function rebuildRollups(tx: Tx, practiceId: string): Promise<void> 
   );
   // The activity days of distinct-member figures (`reports/distinct.ts`), per local day too.
   await tx.execute(sql`select activity_rebuild(${practiceId}::uuid)`);
+  // Redemptions by reward per local day (`reward_daily`, kept by a trigger on the ledger).
+  await tx.execute(sql`select reward_daily_rebuild(${practiceId}::uuid)`);
 }

@@ -3,15 +3,16 @@
 // per-day series in the practice's timezone (points expired among them) and members per tier.
 // CSV export of each table. Every figure has one definition here (the dashboard's figures use them too).
 //
-// Per-day figures and the per-rule points read the ledger's daily rollups (`ledger/rollup.ts`)
-// for the range's whole local days, and the entries themselves only for a partial day at either
-// end: a year costs 365 rollup rows, not a year of entries. Figures of distinct members over the
+// Per-day figures and the per-rule points read the ledger's daily rollups (`ledger/rollup.ts`),
+// and redemptions by reward `reward_daily` (kept by a trigger on the ledger), for the range's
+// whole local days, and the entries themselves only for a partial day at either end: a year
+// costs 365 rollup rows, not a year of entries. Figures of distinct members over the
 // range (active, earning, members per rule) and check-ins per day read the activity days
 // (`distinct.ts`): per-day sums and an index range after the range's end, not the range's rows.
 
-import { events, ledgerDaily, ledgerDays, ledgerEntries, memberBalances, orders } from "@tally/db";
+import { events, ledgerDaily, ledgerDays, ledgerEntries, memberBalances, orders, rewardDaily } from "@tally/db";
 import { addDays, localDate, type MemberState, startOfLocalDay, tierStatus } from "@tally/rules";
-import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { withTierWindow } from "../events/member-states.ts";
@@ -212,31 +213,41 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
   };
 }
 
-/** Points redeemed per reward (less refunds), from the same ledger entries as "Points redeemed". */
+/**
+ * Points redeemed per reward (less refunds), from the same ledger entries as "Points redeemed":
+ * the range's whole local days from `reward_daily`, the entries of a partial day at either end.
+ */
 export async function redemptionsByReward({ ctx, input }: { ctx: Ctx; input: Input<typeof reportInput> }) {
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
-  const rows = await ctx.db
-    .select({
-      reward: orders.rewardName,
-      kind: orders.rewardKind,
-      orders: sql`count(*) filter (where ${ledgerEntries.kind} = 'redemption') - count(*) filter (where ${ledgerEntries.kind} = 'refund')`,
-      points: figures.redeemed,
-    })
-    .from(ledgerEntries)
-    .leftJoin(orders, eq(orders.id, ledgerEntries.orderId))
-    .where(
-      and(
-        eq(ledgerEntries.practiceId, ctx.practiceId),
-        sql`${ledgerEntries.kind} in ('redemption', 'refund')`,
-        gte(ledgerEntries.at, from),
-        lt(ledgerEntries.at, to),
-      ),
-    )
-    .groupBy(orders.rewardName, orders.rewardKind)
-    .orderBy(desc(figures.redeemed));
+  const practice = await loadPractice(ctx.db, ctx.practiceId);
+  const { firstDay, endDay, edges } = splitRange(from, to, practice.timezone);
+  const parts: SQL[] = [];
+  if (firstDay < endDay)
+    parts.push(sql`select ${rewardDaily.rewardName} as reward, ${rewardDaily.rewardKind} as kind, ${rewardDaily.orders} as orders,
+                          ${rewardDaily.points} as points
+                   from ${rewardDaily}
+                   where ${rewardDaily.practiceId} = ${ctx.practiceId} and ${rewardDaily.day} >= ${firstDay}::date
+                     and ${rewardDaily.day} < ${endDay}::date`);
+  if (edges.length > 0)
+    parts.push(sql`select coalesce(${orders.rewardName}, '') as reward, coalesce(${orders.rewardKind}::text, '') as kind,
+                          case when ${ledgerEntries.kind} = 'redemption' then 1 else -1 end as orders, ${ledgerEntries.points} as points
+                   from ${ledgerEntries} left join ${orders} on ${orders.id} = ${ledgerEntries.orderId}
+                   where ${ledgerEntries.practiceId} = ${ctx.practiceId} and ${ledgerEntries.kind} in ('redemption', 'refund')
+                     and (${inEdges(edges)})`);
+  // An order's reward has a name; '' stands for redemption entries of no order.
+  const rows = await query<{ reward: string; kind: string; orders: string; points: string }>(
+    ctx.db,
+    sql`select reward, kind, sum(orders) as orders, -sum(points) as points from (${sql.join(parts, sql` union all `)}) x
+        group by reward, kind order by -sum(points) desc, reward, kind`,
+  );
   return rows
-    .map((r) => ({ reward: r.reward ?? "Points redeemed without an order", kind: r.kind, orders: n(r.orders), points: n(r.points) }))
+    .map((r) => ({
+      reward: r.reward === "" ? "Points redeemed without an order" : r.reward,
+      kind: r.kind === "" ? null : (r.kind as (typeof orders.$inferSelect)["rewardKind"]),
+      orders: n(r.orders),
+      points: n(r.points),
+    }))
     .filter((r) => r.points !== 0 || r.orders !== 0);
 }
 
