@@ -5,9 +5,12 @@
 // activity day in it whose previous day is before a, so
 //   active(a, e) = P(a) − D(a) − G(a, e)
 // with P(a) the activity days whose previous day is before a (a first day's is '-infinity'), D(a)
-// the activity days before a (all of them have their previous day before a), both sums of the
-// per-day `activity_counts`, and G(a, e) the activity days from e on whose previous day is before a
-// (an index range from e: few when the range ends recently). Members active only in the partial
+// the activity days before a (all of them have their previous day before a), and G(a, e) the
+// activity days from e on whose previous day is before a (an index range from e: few when the
+// range ends recently). Every activity day has one day and one previous day, so P(a) − D(a) is
+// also the activity days from a on less those whose previous day is from a on: a sum of the
+// per-day `activity_counts` from a on, which for the recent ranges reports ask for is a few
+// hundred days, not the whole history before them. Members active only in the partial
 // days at either end of the range (`splitRange`'s edges) are read from the raw rows and counted
 // when they have no activity day in [a, e).
 
@@ -51,8 +54,8 @@ export async function distinctMembers(
     sql`with s as (select jsonb_array_elements_text(${JSON.stringify(scopes)}::jsonb) as scope),
         edge as (${edge})
         select s.scope,
-               coalesce((select sum(c.prevs) - sum(c.days) from activity_counts c
-                         where c.practice_id = ${P}::uuid and c.scope = s.scope and c.day < ${a}::date), 0)
+               coalesce((select sum(c.days) - sum(c.prevs) from activity_counts c
+                         where c.practice_id = ${P}::uuid and c.scope = s.scope and c.day >= ${a}::date), 0)
              - (select count(*) from activity_days d
                 where d.practice_id = ${P}::uuid and d.scope = s.scope and d.day + 0 >= ${e}::date and d.prev < ${a}::date)
              + coalesce((select edge.n from edge where edge.scope = s.scope), 0) as n
