@@ -340,7 +340,7 @@ export async function membersPerTier({ ctx, now = new Date() }: { ctx: Ctx; now?
   const counts = new Map(program.tiers.tiers.map((t) => [t.name, 0]));
   const rows = await query<{ member_id: string; state: unknown }>(
     ctx.db,
-    sql`select m.id as member_id, s.state from members m left join member_engine_states s on s.member_id = m.id
+    sql`select m.id as member_id, s.state from members m left join member_engine_states s on s.practice_id = m.practice_id and s.member_id = m.id
         where m.practice_id = ${ctx.practiceId}::uuid and m.status = 'member'`,
   );
   const states = new Map<string, MemberState>();
