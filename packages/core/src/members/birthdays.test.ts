@@ -52,18 +52,27 @@ describe("birthdays in SQL", () => {
   });
 
   it("the day's members are found by the month-day index", async () => {
+    // A practice of a real size (birthdays over the whole year), so the planner weighs the indexes
+    // as it would in a practice: on a handful of rows any index bounded by the practice will do.
+    const q = await makePractice(t);
+    const day = (i: number) => new Date(Date.UTC(1980, 0, 1 + (i % 366))).toISOString().slice(0, 10);
+    for (let k = 0; k < 3; k++)
+      await makeMembers(
+        t,
+        q.id,
+        Array.from({ length: 1000 }, (_, i) => ({ birthday: day(k * 1000 + i) })),
+      );
+    await t.db.execute(sql`analyze members`);
     const plan = await t.db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
       return query<Record<string, string>>(
         tx,
-        sql`explain select id from members where practice_id = ${p.id}
+        sql`explain select id from members where practice_id = ${q.id}
             and ((extract(month from "members"."birthday") * 100 + extract(day from "members"."birthday"))::int) in (228, 229)`,
       );
     });
-    // By an index, never a scan of every member: the month-day index, or on PostgreSQL with a
-    // tiny table the primary key's practice prefix (both bounded by the practice).
     const text = plan.map((r) => Object.values(r)[0]).join("\n");
-    expect(text).toMatch(/members_birthday_md_idx|Index Scan using members_pkey/);
+    expect(text).toMatch(/members_birthday_md_idx/);
     expect(text).not.toMatch(/Seq Scan/);
   });
 });
