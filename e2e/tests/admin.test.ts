@@ -131,12 +131,15 @@ describe("admin", () => {
     }
     expect(milestone).toMatch(/Keep it up|Braces journey/);
     await screenshot(page, "admin-member-survey-milestone");
+    // Each tab is its own navigation: let one land before the next click.
     await page.getByRole("link", { name: "Activity" }).click();
+    await page.waitForLoadState("networkidle");
     await page
       .getByRole("cell", { name: /from milestone/ })
       .first()
       .waitFor();
     await page.getByRole("link", { name: "Milestones" }).click();
+    await page.waitForURL((u) => u.searchParams.get("tab") === "milestones");
     await page.getByRole("heading", { name: "Keep it up" }).waitFor();
     await screenshot(page, "admin-member-milestones");
 
