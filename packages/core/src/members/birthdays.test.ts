@@ -1,6 +1,7 @@
 // Birthdays selected in SQL by month and day (the members_birthday_md_idx index), not by loading
 // every member: today's in the practice's timezone, Feb 29 on Feb 28 of other years, and the
 // upcoming list for staff.
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveRuleSet } from "../rules/rule-sets.ts";
@@ -32,6 +33,11 @@ describe("birthdays in SQL", () => {
     expect(common.date).toBe("2027-02-28");
     expect(new Set(common.members)).toEqual(new Set([ids.Leap, ids.Feb]));
     expect(common.points).toBe(50);
+    const years = await query<{ first_name: string; birthday_year: number }>(
+      t.db,
+      sql`select first_name, birthday_year from members where practice_id = ${p.id}`,
+    );
+    expect(Object.fromEntries(years.map((r) => [r.first_name, r.birthday_year]))).toMatchObject({ Leap: 2027, Feb: 2027, March: 0 });
     // Run again the same day: those already celebrated are not read again, nothing is given twice.
     expect(await runBirthdays({ ctx: p.system, input: { at: new Date("2027-02-28T22:00:00Z") } })).toMatchObject({
       members: [],
@@ -42,6 +48,25 @@ describe("birthdays in SQL", () => {
     expect((await runBirthdays({ ctx: p.system, input: { at: new Date("2028-02-29T18:00:00Z") } })).members).toEqual([ids.Leap]);
     // 2027-03-02 00:30 UTC is still March 1 in Chicago.
     expect((await runBirthdays({ ctx: p.system, input: { at: new Date("2027-03-02T00:30:00Z") } })).members).toEqual([ids.March]);
+  });
+
+  it("the migration sets each member's year from their birthday events, in place", async () => {
+    await runBirthdays({ ctx: p.system, input: { at: new Date("2029-03-01T18:00:00Z") } });
+    const years = () =>
+      query<{ id: string; birthday_year: number }>(t.db, sql`select id, birthday_year from members where practice_id = ${p.id}`).then(
+        (rows) => Object.fromEntries(rows.map((r) => [r.id, r.birthday_year])),
+      );
+    const before = await years();
+    expect(before[ids.March!]).toBe(2029);
+    await t.db.execute(sql`update members set birthday_year = 0 where practice_id = ${p.id}`);
+    const file = readFileSync(new URL("../../../db/drizzle/0032_birthday_year.sql", import.meta.url), "utf8");
+    const backfill = file
+      .split("--> statement-breakpoint")
+      .map((x) => x.trim())
+      .filter((x) => x.includes('UPDATE "members"'));
+    expect(backfill).toHaveLength(1);
+    await t.db.execute(sql.raw(backfill[0]!));
+    expect(await years()).toEqual(before);
   });
 
   it("the upcoming list covers the window (across the year's end) and nothing else", async () => {
@@ -68,11 +93,14 @@ describe("birthdays in SQL", () => {
       return query<Record<string, string>>(
         tx,
         sql`explain select id from members where practice_id = ${q.id}
-            and ((extract(month from "members"."birthday") * 100 + extract(day from "members"."birthday"))::int) in (228, 229)`,
+            and ((extract(month from "members"."birthday") * 100 + extract(day from "members"."birthday"))::int) in (228, 229)
+            and birthday_year < 2027`,
       );
     });
     const text = plan.map((r) => Object.values(r)[0]).join("\n");
     expect(text).toMatch(/members_birthday_md_idx/);
     expect(text).not.toMatch(/Seq Scan/);
+    // The year celebrated is a condition inside the index: a day already done reads no member row.
+    expect(text).toMatch(/Index Cond: .*birthday_year < 2027/);
   });
 });

@@ -1,9 +1,9 @@
 // Birthdays in the practice's timezone: upcoming ones for staff, and the daily job that sends
 // `member.birthday` once per member per year (Feb 29 birthdays count on Feb 28 in other years).
 
-import { events, members } from "@tally/db";
+import { members } from "@tally/db";
 import { localDate, pointsGiven } from "@tally/rules";
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { processEvent } from "../events/process-event.ts";
@@ -22,7 +22,7 @@ export function birthdayIn(birthday: string, year: number): string {
 }
 
 /** A birthday's month and day as one number (April 2 = 402), the key of the index
- *  `members_birthday_md_idx` (migration 0014): jobs select the day's members by it. */
+ *  `members_birthday_md_idx` (migrations 0014, 0032): jobs select the day's members by it. */
 const monthDay = sql<number>`((extract(month from ${members.birthday}) * 100 + extract(day from ${members.birthday}))::int)`;
 
 /** The month-day keys of birthdays that fall on these dates (Feb 29 ones on Feb 28 of other years). */
@@ -78,8 +78,8 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
     const setup = await loadSetup(tx, ctx.practiceId);
     const today = localDate(at, setup.practice.timezone);
     const year = Number(today.slice(0, 4));
-    // Only today's birthdays not yet celebrated are read (by the month-day index and the events'
-    // external ids), not every member.
+    // Only today's birthdays not yet celebrated this year are read, inside the month-day index
+    // (whose last column is the year celebrated): a re-run of a day already done reads no member.
     const rows = await tx
       .select({ id: members.id, birthday: members.birthday, firstName: members.firstName })
       .from(members)
@@ -89,9 +89,7 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
           eq(members.status, "member"),
           isNotNull(members.birthday),
           inArray(monthDay, monthDaysOn([today])),
-          // Already celebrated this year (a second run the same day): nothing to do for them.
-          sql`not exists (select 1 from ${events} where ${events.practiceId} = ${members.practiceId}
-                          and ${events.externalId} = 'birthday:' || ${members.id}::text || ${`:${year}`})`,
+          lt(members.birthdayYear, year),
         ),
       )
       .orderBy(members.id);
@@ -105,6 +103,11 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
         { id: `birthday:${m.id}:${year}`, type: "member.birthday", at: at.toISOString(), member: m.id },
         { setup, source: "job" },
       );
+      // The event's external id keeps it once a year; the year on the member keeps the next run from reading them.
+      await tx
+        .update(members)
+        .set({ birthdayYear: year })
+        .where(and(eq(members.practiceId, ctx.practiceId), eq(members.id, m.id)));
       if (!r.duplicate) celebrated.push(m.id);
       awarded += pointsGiven(r, m.id);
       // "Happy birthday" (message outbox), once a year, committed with the birthday's event.

@@ -1,6 +1,6 @@
 // Members (patients or pet owners) of a practice's rewards program, and what hangs off them:
 // leads (self-registered, limited access until converted), consents and registration invitations.
-import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { practices } from "./practices.ts";
 
@@ -22,6 +22,10 @@ export const members = pgTable(
     /** Digits only, so a search by a few digits matches however it was typed. */
     phone: text(),
     birthday: date({ mode: "string" }),
+    /** The last year the birthdays job celebrated this member (0: never). The event's external id
+     *  keeps it once a year; this lets a re-run skip the day's celebrated members inside the
+     *  month-day index (`members_birthday_md_idx`, migration 0032) without reading them. */
+    birthdayYear: integer().notNull().default(0),
     cardNumber: text(),
     tags: text().array().notNull().default([]),
     registered: boolean().notNull().default(false),
