@@ -8,6 +8,10 @@
 // latest period, older periods are rows of member_engine_counters, and a batch loads the periods
 // its events fall in (and those of the awards a void takes back). A late event reads its own
 // period's count, exactly as if every counter were inline.
+// What `tiers by points` and `tiers by visits` count (the awards and check-ins, `tierAwards` and
+// `visitTimes`) likewise: rows of member_engine_marks, none inline; a batch loads those after its
+// earliest event's window start (every event of the batch reads only its own trailing window) and
+// the awards of the invoices a void takes back.
 
 import type { Tx } from "@tally/db";
 import { type InvoiceRecord, weekStart } from "@tally/rules";
@@ -43,10 +47,10 @@ export async function loadMemberStates(
   tx: Tx | Ctx["db"],
   practiceId: string,
   memberIds: string[],
-  needs: InvoiceNeeds & CounterNeeds & { forUpdate?: boolean } = {},
-): Promise<{ states: Map<string, MemberState>; loaded: LoadedInvoices; counters: LoadedCounters }> {
+  needs: InvoiceNeeds & CounterNeeds & MarkNeeds & { forUpdate?: boolean } = {},
+): Promise<{ states: Map<string, MemberState>; loaded: LoadedInvoices; counters: LoadedCounters; marks: LoadedMarks }> {
   const states = new Map<string, MemberState>();
-  if (memberIds.length === 0) return { states, loaded: new Map(), counters: new Map() };
+  if (memberIds.length === 0) return { states, loaded: new Map(), counters: new Map(), marks: new Map() };
   const rows = await query<{ member_id: string; state: unknown }>(
     tx,
     sql`select member_id, state from member_engine_states
@@ -56,7 +60,8 @@ export async function loadMemberStates(
   for (const r of rows) states.set(r.member_id, parsed<MemberState>(r.state));
   const loaded = await withInvoiceRecords(tx, practiceId, states, needs);
   const counters = await withCounters(tx, practiceId, states, needs);
-  return { states, loaded, counters };
+  const marks = await withMarks(tx, practiceId, states, needs);
+  return { states, loaded, counters, marks };
 }
 
 /**
@@ -114,10 +119,12 @@ export function changedInvoices(states: { memberId: string; state: MemberState }
 /** Every record of these states (a rebuild or a merge rewrites them all). */
 export const allInvoices = (states: { memberId: string; state: MemberState }[]): InvoiceRow[] => changedInvoices(states, new Map());
 
-/** A state as its row stores it: the invoice records and the counters of past periods live in their own rows. */
+/** A state as its row stores it: the invoice records, the counters of past periods and the tier marks live in their own rows. */
 export function storedState(state: MemberState): MemberState {
   const out: MemberState = { ...state, invoices: {}, limits: inlineCounters(state.limits) };
   if (state.caps !== undefined) out.caps = inlineCounters(state.caps);
+  delete out.tierAwards;
+  delete out.visitTimes;
   return out;
 }
 
@@ -151,14 +158,20 @@ export function invoiceNeedsOf(program: Program, inputs: { at: string; invoice?:
   return { invoiceIds, tierWindowFrom: tierWindowFrom(program, earliest) };
 }
 
-/** The tier as of `now` reads, under `tiers by spend`, the records paid in the window: loads them into these states. */
-export const withTierWindow = (
+/**
+ * The tier as of `now` reads what the window holds: under `tiers by spend` the records paid in
+ * it, under `tiers by points` and `tiers by visits` its marks. Loads them into these states.
+ */
+export async function withTierWindow(
   db: Tx | Ctx["db"],
   practiceId: string,
   program: Program,
   states: Map<string, MemberState> | Record<string, MemberState>,
   now: number,
-) => withInvoiceRecords(db, practiceId, states, { tierWindowFrom: tierWindowFrom(program, now) });
+): Promise<void> {
+  await withInvoiceRecords(db, practiceId, states, { tierWindowFrom: tierWindowFrom(program, now) });
+  await withMarks(db, practiceId, states, { markWindowFrom: markWindowFrom(program, now) });
+}
 
 /** `tiers by spend`: the start of the trailing window as of `at` (ms), or null without such tiers. */
 export function tierWindowFrom(program: Program, at: number): Date | null {
@@ -340,4 +353,180 @@ export const upsertCounters = (ctx: Ctx, rows: CounterRow[]) =>
 export async function deleteCounters(tx: Tx, practiceId: string, memberIds: string[]): Promise<void> {
   if (memberIds.length === 0) return;
   await tx.execute(sql`delete from member_engine_counters where practice_id = ${practiceId}::uuid and member_id in ${idList(memberIds)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tier marks: `tiers by points` awards and `tiers by visits` check-ins
+
+export type MarkKind = "points" | "visit";
+
+export interface MarkRow {
+  memberId: string;
+  kind: MarkKind;
+  key: string;
+  /** kind "points": the awarding event. */
+  event: string | null;
+  at: number;
+  value: number;
+}
+
+export interface MarkNeeds {
+  /** `tiers by points` or `by visits`: the marks after this instant (the earliest event's window start). */
+  markWindowFrom?: Date | null;
+  /** The awards of these events (the invoices a void or a revision takes back). */
+  markEvents?: string[];
+  /** Every mark (a merge moves them all). */
+  all?: boolean;
+}
+
+/** The marks as loaded (member, kind and key -> value): what the store step compares against. */
+export type LoadedMarks = Map<string, number>;
+
+const markKey = (memberId: string, kind: MarkKind, key: string) => `${memberId}\u0000${kind}\u0000${key}`;
+
+/** `tiers by points` or `by visits`: the start of the trailing window as of `at` (ms), or null without such tiers. */
+export function markWindowFrom(program: Program, at: number): Date | null {
+  const tiers = program.tiers;
+  if (tiers === null || tiers.by === "spend" || !Number.isFinite(at)) return null;
+  return new Date(program.clock.addMonths(at, -tiers.months));
+}
+
+/**
+ * What a batch reads of its members' marks: those after the tier window start of its earliest
+ * event, and the awards of the invoices its events name (a void takes them back, wherever they
+ * fall). Call after the invoice records are loaded.
+ */
+export function markNeedsOf(
+  program: Program,
+  states: Map<string, MemberState> | Record<string, MemberState>,
+  inputs: { at: string; member?: string; invoice?: { id: string } }[],
+): MarkNeeds {
+  const tiers = program.tiers;
+  if (tiers === null || tiers.by === "spend" || inputs.length === 0) return {};
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const e of inputs) earliest = Math.min(earliest, Date.parse(e.at));
+  const events = new Set<string>();
+  if (tiers.by === "points") {
+    const get = (id: string) => (states instanceof Map ? states.get(id) : states[id]);
+    for (const e of inputs) {
+      const id = e.invoice?.id;
+      const record = id === undefined || e.member === undefined ? undefined : get(e.member)?.invoices?.[id];
+      if (record !== undefined) events.add(record.event);
+    }
+  }
+  return { markWindowFrom: markWindowFrom(program, earliest), markEvents: [...events] };
+}
+
+/**
+ * Puts the marks `needs` asks for into these states' `tierAwards` and `visitTimes` (new arrays,
+ * earliest first; marks a state still holds inline, from before they had rows, follow). Returns
+ * them as loaded, for `changedMarks`.
+ */
+export async function withMarks(
+  tx: Tx | Ctx["db"],
+  practiceId: string,
+  states: Map<string, MemberState> | Record<string, MemberState>,
+  needs: MarkNeeds,
+): Promise<LoadedMarks> {
+  const loaded: LoadedMarks = new Map();
+  const entries = states instanceof Map ? [...states] : Object.entries(states);
+  const members = entries.filter(([, s]) => s && typeof s === "object").map(([id]) => id);
+  const events = needs.markEvents ?? [];
+  const from = needs.markWindowFrom ?? null;
+  if (members.length === 0 || (!needs.all && events.length === 0 && from === null)) return loaded;
+  const which = needs.all
+    ? sql`true`
+    : sql`(${events.length > 0 ? sql`m.event in (select jsonb_array_elements_text(${JSON.stringify([...new Set(events)])}::jsonb))` : sql`false`}
+           or ${from !== null ? sql`m.at > ${from.toISOString()}::timestamptz` : sql`false`})`;
+  const rows = await query<{ member_id: string; kind: MarkKind; key: string; event: string | null; ms: string | number; value: number }>(
+    tx,
+    sql`select m.member_id, m.kind, m.key, m.event, (extract(epoch from m.at) * 1000)::bigint as ms, m.value
+        from member_engine_marks m
+        where m.practice_id = ${practiceId}::uuid and m.member_id in ${idList(members)} and ${which}`,
+  );
+  if (rows.length === 0) return loaded;
+  const byMember = new Map<string, { awards: (MarkRow & { n: number; rule: string })[]; visits: number[] }>();
+  for (const r of rows) {
+    const mine = byMember.get(r.member_id) ?? { awards: [], visits: [] };
+    byMember.set(r.member_id, mine);
+    const at = Number(r.ms);
+    const value = Number(r.value);
+    loaded.set(markKey(r.member_id, r.kind, r.key), value);
+    if (r.kind === "visit") for (let i = 0; i < value; i++) mine.visits.push(at);
+    else {
+      const [, n, rule] = splitPointsKey(r.key);
+      mine.awards.push({ memberId: r.member_id, kind: r.kind, key: r.key, event: r.event, at, value, n, rule });
+    }
+  }
+  for (const [id, state] of entries) {
+    const mine = state && typeof state === "object" ? byMember.get(id) : undefined;
+    if (mine === undefined) continue;
+    if (mine.awards.length > 0) {
+      mine.awards.sort((a, b) => a.at - b.at || (a.event! < b.event! ? -1 : a.event! > b.event! ? 1 : 0) || a.n - b.n);
+      const rows = mine.awards.map((a) => ({ at: a.at, event: a.event!, rule: a.rule, points: a.value }));
+      state.tierAwards = [...rows, ...(state.tierAwards ?? [])];
+    }
+    if (mine.visits.length > 0) state.visitTimes = [...mine.visits.sort((a, b) => a - b), ...(state.visitTimes ?? [])];
+  }
+  return loaded;
+}
+
+/** A points mark's key: `${event}|${n}|${rule}` (event ids hold no `|`; a rule name may). */
+function splitPointsKey(key: string): [string, number, string] {
+  const a = key.indexOf("|");
+  const b = key.indexOf("|", a + 1);
+  return [key.slice(0, a), Number(key.slice(a + 1, b)), key.slice(b + 1)];
+}
+
+/** Every mark these states hold, as rows (n: the ordinal among a member's awards of one event and rule). */
+function marksOf(memberId: string, state: MemberState): MarkRow[] {
+  const out: MarkRow[] = [];
+  if (state.tierAwards !== undefined) {
+    const seen = new Map<string, number>();
+    for (const a of state.tierAwards) {
+      const group = `${a.event}|${a.rule}`;
+      const n = seen.get(group) ?? 0;
+      seen.set(group, n + 1);
+      out.push({ memberId, kind: "points", key: `${a.event}|${n}|${a.rule}`, event: a.event, at: a.at, value: a.points });
+    }
+  }
+  if (state.visitTimes !== undefined) {
+    const counts = new Map<number, number>();
+    for (const v of state.visitTimes) counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const [at, value] of counts) out.push({ memberId, kind: "visit", key: String(at), event: null, at, value });
+  }
+  return out;
+}
+
+/** The marks these states created or changed since they were loaded: the rows to write. */
+export function changedMarks(states: { memberId: string; state: MemberState }[], loaded: LoadedMarks): MarkRow[] {
+  const out: MarkRow[] = [];
+  for (const { memberId, state } of states)
+    for (const row of marksOf(memberId, state)) if (loaded.get(markKey(memberId, row.kind, row.key)) !== row.value) out.push(row);
+  return out;
+}
+
+/** Every mark of these states (a rebuild or a merge rewrites them all). */
+export const allMarks = (states: { memberId: string; state: MemberState }[]): MarkRow[] => changedMarks(states, new Map());
+
+/** Upserts marks (a statement, or a CTE of the store step's statement). */
+export const upsertMarks = (ctx: Ctx, rows: MarkRow[]) =>
+  sql`insert into member_engine_marks (practice_id, member_id, kind, key, event, at, value)
+      select ${ctx.practiceId}::uuid, x.member_id, x.kind, x.key, x.event, x.at, x.value
+      from jsonb_to_recordset(${jsonRows(
+        rows.map((r) => ({
+          member_id: r.memberId,
+          kind: r.kind,
+          key: r.key,
+          event: r.event,
+          at: new Date(r.at).toISOString(),
+          value: r.value,
+        })),
+      )}) as x(member_id uuid, kind text, key text, event text, at timestamptz, value integer)
+      on conflict (practice_id, member_id, kind, key) do update set value = excluded.value, at = excluded.at, event = excluded.event`;
+
+/** Deletes these members' marks (before a rebuild or a merge writes them again). */
+export async function deleteMarks(tx: Tx, practiceId: string, memberIds: string[]): Promise<void> {
+  if (memberIds.length === 0) return;
+  await tx.execute(sql`delete from member_engine_marks where practice_id = ${practiceId}::uuid and member_id in ${idList(memberIds)}`);
 }

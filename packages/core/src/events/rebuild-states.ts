@@ -13,7 +13,7 @@ import type { Ctx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
 import { query } from "../sql.ts";
 import { type Effect, freshMemberState, type MemberState, type Program } from "./engine.ts";
-import { allCounters, allInvoices, deleteCounters, deleteInvoices } from "./member-states.ts";
+import { allCounters, allInvoices, allMarks, deleteCounters, deleteInvoices, deleteMarks } from "./member-states.ts";
 import { toEngineEvent } from "./process-event.ts";
 import { loadEligible, loadSetup, programFor } from "./program.ts";
 import { nextExpiryAt } from "./record-events.ts";
@@ -93,7 +93,7 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
       return { memberId: id, state, nextExpiry: nextExpiryAt(setup.program, state) };
     });
   const plan = { outcomes: [], entries: [], entrySlots: [], coupons: [], couponSlots: [], sideWrites: [], tierChanges: [] };
-  // The invoice records and counters are rebuilt whole: the members' rows are written again.
+  // The invoice records, counters and tier marks are rebuilt whole: the members' rows are written again.
   await deleteInvoices(
     tx,
     P,
@@ -104,10 +104,24 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
     P,
     states.map((s) => s.memberId),
   );
+  await deleteMarks(
+    tx,
+    P,
+    states.map((s) => s.memberId),
+  );
   await storeEvents(
     tx,
     ctx,
-    { events: [], plan, states, invoices: allInvoices(states), counters: allCounters(states), versionId: setup.versionId, source: "job" },
+    {
+      events: [],
+      plan,
+      states,
+      invoices: allInvoices(states),
+      counters: allCounters(states),
+      marks: allMarks(states),
+      versionId: setup.versionId,
+      source: "job",
+    },
     "statement",
   );
   return states.length;

@@ -29,11 +29,14 @@ import { announceUnlocks, type UnlockNotice } from "./live.ts";
 import {
   changedCounters,
   changedInvoices,
+  changedMarks,
   counterNeedsOf,
   invoiceNeedsOf,
   loadMemberStates,
+  markNeedsOf,
   withCounters,
   withInvoiceRecords,
+  withMarks,
 } from "./member-states.ts";
 import { type EventOutcome, emptyOutcome, planEffects, toEngineEvent } from "./process-event.ts";
 import { loadSetup, type PipelineSetup } from "./program.ts";
@@ -191,6 +194,9 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
   const loadedInvoices = await withInvoiceRecords(tx, P, states, invoiceNeedsOf(setup.program, inputs));
   // The limit and cap counters of the periods the events fall in (and of the awards a void takes back).
   const loadedCounters = await withCounters(tx, P, states, counterNeedsOf(setup.program, states, inputs));
+  // Under `tiers by points` or `by visits`, the marks after the earliest event's window start (and
+  // the awards a void takes back).
+  const loadedMarks = await withMarks(tx, P, states, markNeedsOf(setup.program, states, inputs));
   const engine = { members: states, processed: {} as Record<string, true> };
   const nextId = eventIdSource();
   const fresh: { index: number; eventId: string; at: Date; effects: Effect[] }[] = [];
@@ -247,6 +253,7 @@ export async function recordEvents(tx: Tx, ctx: Ctx, inputs: EventInput[], optio
           states: touchedStates,
           invoices: changedInvoices(touchedStates, loadedInvoices),
           counters: changedCounters(touchedStates, loadedCounters),
+          marks: changedMarks(touchedStates, loadedMarks),
           versionId: setup.versionId,
           source: options.source ?? ctx.actor.kind,
         },

@@ -8,7 +8,7 @@
 //    for balances and states.
 // A state's row holds `invoices: {}`; the invoice records the batch created or changed are
 // upserted as rows of their own (member-states.ts), with the states; so are the limit and cap
-// counters of past periods.
+// counters of past periods, and the tier marks.
 // Coupons, phases and manual requests (rare) follow as their own statements either way.
 
 import { issuedCoupons, type Tx } from "@tally/db";
@@ -18,7 +18,16 @@ import { copyEntries, ledgerWrites, resolveReversals } from "../ledger/append.ts
 import { copyIn, copyText, jsonRows, rawClient } from "../sql.ts";
 import { audit } from "../verb.ts";
 import type { MemberState } from "./engine.ts";
-import { type CounterRow, changedCounters, type InvoiceRow, storedState, upsertCounters, upsertInvoices } from "./member-states.ts";
+import {
+  type CounterRow,
+  changedCounters,
+  type InvoiceRow,
+  type MarkRow,
+  storedState,
+  upsertCounters,
+  upsertInvoices,
+  upsertMarks,
+} from "./member-states.ts";
 import type { EffectPlan, EventOutcome } from "./process-event.ts";
 import type { EventInput } from "./schemas.ts";
 
@@ -40,6 +49,8 @@ export interface StoreBatch {
    * out of the states or changed. Absent: every such counter the states hold (none loaded).
    */
   counters?: CounterRow[];
+  /** Tier marks to write (member-states.ts `changedMarks`): those the batch created or changed. */
+  marks?: MarkRow[];
   versionId: string | null;
   source: string;
 }
@@ -103,12 +114,14 @@ async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   const { events, plan, states } = batch;
   const invoices = batch.invoices ?? [];
   const counters = batch.counters ?? changedCounters(states, new Map());
+  const marks = batch.marks ?? [];
   if (events.length === 0) {
     // Expirations booked by the sweep (expire-due.ts): entries of no event, balances and states.
     await tx.execute(
       sql`with ${plan.entries.length > 0 ? sql`${ledgerWrites(ctx, plan.entries)},` : sql``}
                ${invoices.length > 0 ? sql`inv as (${upsertInvoices(ctx, invoices)}),` : sql``}
                ${counters.length > 0 ? sql`cnt as (${upsertCounters(ctx, counters)}),` : sql``}
+               ${marks.length > 0 ? sql`mk as (${upsertMarks(ctx, marks)}),` : sql``}
                st as (${states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
           select 1`,
     );
@@ -125,6 +138,7 @@ async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
                ${entries.length > 0 ? sql`${ledgerWrites(ctx, entries)},` : sql``}
                ${last && invoices.length > 0 ? sql`inv as (${upsertInvoices(ctx, invoices)}),` : sql``}
                ${last && counters.length > 0 ? sql`cnt as (${upsertCounters(ctx, counters)}),` : sql``}
+               ${last && marks.length > 0 ? sql`mk as (${upsertMarks(ctx, marks)}),` : sql``}
                st as (${last && states.length > 0 ? upsertStates(ctx, states) : sql`select 1`})
           select 1`,
     );
@@ -154,4 +168,6 @@ async function storeByCopy(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   for (let i = 0; i < invoices.length; i += 2000) await tx.execute(upsertInvoices(ctx, invoices.slice(i, i + 2000)));
   const counters = batch.counters ?? changedCounters(batch.states, new Map());
   for (let i = 0; i < counters.length; i += 2000) await tx.execute(upsertCounters(ctx, counters.slice(i, i + 2000)));
+  const marks = batch.marks ?? [];
+  for (let i = 0; i < marks.length; i += 2000) await tx.execute(upsertMarks(ctx, marks.slice(i, i + 2000)));
 }

@@ -30,12 +30,15 @@ import type { MemberState } from "../events/engine.ts";
 import {
   allCounters,
   allInvoices,
+  allMarks,
   deleteCounters,
   deleteInvoices,
+  deleteMarks,
   loadMemberStates,
   storedState,
   upsertCounters,
   upsertInvoices,
+  upsertMarks,
 } from "../events/member-states.ts";
 import { loadSetup } from "../events/program.ts";
 import { nextExpiryAt } from "../events/record-events.ts";
@@ -105,7 +108,7 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
       },
     ]);
   }
-  // Both states with every invoice record and counter (the source's move to the survivor, whose record wins on the same invoice id).
+  // Both states with every invoice record, counter and tier mark (the source's move to the survivor, whose record wins on the same invoice id).
   const { states } = await loadMemberStates(tx, ctx.practiceId, [sourceId, targetId], { all: true, forUpdate: true });
   const merged = mergeStates(states.get(targetId), states.get(sourceId));
   if (merged) {
@@ -125,6 +128,10 @@ export async function mergeInto(tx: Tx, ctx: Ctx, sourceId: string, targetId: st
     await deleteCounters(tx, ctx.practiceId, [sourceId, targetId]);
     const counters = allCounters([{ memberId: targetId, state: merged }]);
     for (let i = 0; i < counters.length; i += 2000) await tx.execute(upsertCounters(ctx, counters.slice(i, i + 2000)));
+    // The tier marks of both, in one list (mergeStates): the survivor's rows are written again.
+    await deleteMarks(tx, ctx.practiceId, [sourceId, targetId]);
+    const marks = allMarks([{ memberId: targetId, state: merged }]);
+    for (let i = 0; i < marks.length; i += 2000) await tx.execute(upsertMarks(ctx, marks.slice(i, i + 2000)));
     // The duplicate's lots now live on the survivor: nothing of the merged record is swept.
     await tx.update(memberEngineStates).set({ nextExpiryAt: null }).where(eq(memberEngineStates.memberId, sourceId));
   }

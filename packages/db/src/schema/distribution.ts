@@ -31,6 +31,7 @@ import {
   issuedCoupons,
   memberEngineCounters,
   memberEngineInvoices,
+  memberEngineMarks,
   memberEngineStates,
   memberPhases,
 } from "./events.ts";
@@ -80,6 +81,7 @@ export const distributedTables: Table[] = [
   memberEngineStates,
   memberEngineInvoices,
   memberEngineCounters,
+  memberEngineMarks,
   issuedCoupons,
   memberPhases,
   actionRequests,

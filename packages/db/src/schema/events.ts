@@ -2,7 +2,7 @@
 // the engine state it produced, and the effects that are not ledger entries (coupons, phases,
 // manual requests, check-ins).
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, tenantId, tenantKey, tenantRef, updatedAt } from "./columns.ts";
 import { members } from "./members.ts";
 import { practices } from "./practices.ts";
@@ -115,6 +115,37 @@ export const memberEngineCounters = pgTable(
     tenantKey("member_engine_counters", t.practiceId, t.memberId, t.kind, t.key),
     tenantRef("member_engine_counters_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
     index("member_engine_counters_period_idx").on(t.practiceId, t.memberId, t.period),
+  ],
+);
+
+/**
+ * What `tiers by points` and `tiers by visits` read over the trailing tier window (@tally/rules'
+ * MemberState `tierAwards` and `visitTimes`), one row per mark: the state row holds neither, and
+ * the pipeline loads the marks after its earliest event's window start (`at`), and those of the
+ * invoices a void takes back, so a state does not grow with the member's history.
+ *  - kind "points": one award, key `${event}|${n}|${rule}` (n: its ordinal among the member's
+ *    awards of that event and rule), value its points net of reversals.
+ *  - kind "visit": check-ins at one instant, key the instant in ms, value how many.
+ */
+export const memberEngineMarks = pgTable(
+  "member_engine_marks",
+  {
+    practiceId: uuid()
+      .notNull()
+      .references(() => practices.id),
+    memberId: uuid().notNull(),
+    kind: text().notNull(),
+    key: text().notNull(),
+    /** kind "points": the awarding event's id (what a void takes back). */
+    event: text(),
+    at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    value: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    tenantKey("member_engine_marks", t.practiceId, t.memberId, t.kind, t.key),
+    tenantRef("member_engine_marks_member_fk", [t.practiceId, t.memberId], [members.practiceId, members.id]),
+    index("member_engine_marks_at_idx").on(t.practiceId, t.memberId, t.at),
+    index("member_engine_marks_event_idx").on(t.practiceId, t.memberId, t.event).where(sql`${t.event} is not null`),
   ],
 );
 
