@@ -9,6 +9,7 @@ import { memberBalances, memberEngineStates } from "@tally/db";
 import { applyEvent, type Effect, type EngineState, tierStatus } from "@tally/rules";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mergeMembers, mergeStates } from "../members/merge-members.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { query } from "../sql.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
@@ -76,19 +77,25 @@ for (const [name, rules] of [
     });
     afterAll(() => t?.dispose());
 
-    const checkIn = (id: string, at: string): EventInput => ({ id, type: "visit.checked_in", at, member: ana, visit: { method: "staff" } });
-    const paid = (id: string, invoiceId: string, amount: string, at: string): EventInput => ({
+    const checkIn = (id: string, at: string, member = ana): EventInput => ({
+      id,
+      type: "visit.checked_in",
+      at,
+      member,
+      visit: { method: "staff" },
+    });
+    const paid = (id: string, invoiceId: string, amount: string, at: string, member = ana): EventInput => ({
       id,
       type: "invoice.paid",
       at,
-      member: ana,
+      member,
       invoice: { id: invoiceId, lines: [{ code: "A", amount }] },
     });
-    const voided = (id: string, invoiceId: string, at: string): EventInput => ({
+    const voided = (id: string, invoiceId: string, at: string, member = ana): EventInput => ({
       id,
       type: "invoice.voided",
       at,
-      member: ana,
+      member,
       invoice: { id: invoiceId },
     });
 
@@ -136,22 +143,24 @@ for (const [name, rules] of [
         ),
       );
 
-    it("five years stay the size of one; late events and voids read the marks they need, as the pure engine does", async () => {
-      const { program } = await loadSetup(t.db, p.id);
-      pure.members[ana] = freshMemberState({});
-      const run = async (inputs: EventInput[], size = 100) => {
-        for (let i = 0; i < inputs.length; i += size) {
-          const chunk = inputs.slice(i, i + size);
-          const out: RecordedEvent[] = await t.db.transaction((tx) => recordEvents(tx, p.system, chunk));
-          for (const o of out) outcomes.push(summary([...o.awards, ...o.reversals, ...(o.tiers ?? [])]));
-          for (const [k, input] of chunk.entries()) {
-            // Under the id the pipeline gave the event (what the marks name).
-            const effects: Effect[] = [];
-            applyEvent(program, pure, toEngineEvent(out[k]!.eventId, input), effects);
-            pureOutcomes.push(pureSummary(effects));
-          }
+    let program: Awaited<ReturnType<typeof loadSetup>>["program"];
+    const run = async (inputs: EventInput[], size = 100) => {
+      for (let i = 0; i < inputs.length; i += size) {
+        const chunk = inputs.slice(i, i + size);
+        const out: RecordedEvent[] = await t.db.transaction((tx) => recordEvents(tx, p.system, chunk));
+        for (const o of out) outcomes.push(summary([...o.awards, ...o.reversals, ...(o.tiers ?? [])]));
+        for (const [k, input] of chunk.entries()) {
+          // Under the id the pipeline gave the event (what the marks name).
+          const effects: Effect[] = [];
+          applyEvent(program, pure, toEngineEvent(out[k]!.eventId, input), effects);
+          pureOutcomes.push(pureSummary(effects));
         }
-      };
+      }
+    };
+
+    it("five years stay the size of one; late events and voids read the marks they need, as the pure engine does", async () => {
+      program = (await loadSetup(t.db, p.id)).program;
+      pure.members[ana] = freshMemberState({});
       const inlineBytes = () => JSON.stringify({ ...pure.members[ana]!, invoices: {} }).length;
 
       await run(year(2021));
@@ -248,4 +257,37 @@ for (const [name, rules] of [
       expect(await stored()).toEqual(now);
       expect((await markRows()).map(rowKey).sort()).toEqual(rows.map(rowKey).sort());
     });
+
+    it("a merge moves both members' marks to the survivor; later events read them as the pure engine does", async () => {
+      const [bob] = (await makeMembers(t, p.id, [{ firstName: "Bob", lastName: "Bell" }])).map((m) => m.id) as [string];
+      pure.members[bob] = freshMemberState({});
+      const his = year(2025).map((e) => ({
+        ...e,
+        id: `bob-${e.id}`,
+        member: bob,
+        ...(e.invoice ? { invoice: { ...e.invoice, id: `bob-${e.invoice.id}` } } : {}),
+      }));
+      await run(his);
+      await mergeMembers({ ctx: p.admin, input: { sourceId: bob, targetId: ana } });
+      pure.members[ana] = mergeStates(pure.members[ana], pure.members[bob])!;
+      expect((await markRows()).map(rowKey).sort()).toEqual(
+        allMarks([{ memberId: ana, state: pure.members[ana]! }])
+          .map(rowKey)
+          .sort(),
+      );
+      expect(await stored()).not.toHaveProperty("tierAwards");
+      expect(await stored()).not.toHaveProperty("visitTimes");
+      // Late and current events on the survivor, and a void of the duplicate's invoice.
+      await run([
+        checkIn("merged-v1", "2025-06-02T18:00:00.000Z"),
+        voided("merged-void", "bob-I-2025-1", "2026-02-01T10:00:00.000Z"),
+        paid("merged-p1", "I-merged-1", "60.00", "2026-02-02T10:00:00.000Z"),
+      ]);
+      expect(outcomes).toEqual(pureOutcomes);
+      expect((await markRows()).map(rowKey).sort()).toEqual(
+        allMarks([{ memberId: ana, state: pure.members[ana]! }])
+          .map(rowKey)
+          .sort(),
+      );
+    }, 300_000);
   });
