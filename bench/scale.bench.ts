@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
     events: { type: "string" },
     years: { type: "string", default: "5" },
     rounds: { type: "string", default: "5" },
+    /** Leave the database in place afterwards (its name is printed), to look at plans by hand. */
+    keep: { type: "boolean", default: false },
   },
 });
 const scale = Number(args.scale);
@@ -96,7 +98,8 @@ const lastNames = [
 const database = await createTestDatabase({ max: 10 });
 const { db } = database;
 const t0 = performance.now();
-const seeded = await seedDemo(db, { members: 200 });
+// The demo practice as `npm start` seeds it: its program, catalog and a year of events.
+const seeded = await seedDemo(db, { members: 200, content: "full" });
 const smallId = seeded.practiceIds["bright-smiles"]!;
 
 // ---------------------------------------------------------------- the large practice
@@ -155,7 +158,9 @@ for (let i = 0; i < MEMBERS; i += 2000) {
   for (const m of inserted) memberIds.push(m.id);
 }
 
-// Events in time order, day by day, through the one write pipeline in chunks.
+// Events in time order, day by day, through the one write pipeline in chunks. Invoices carry the
+// demo's billing codes, so its program (the large practice runs the same) earns on them.
+const codes = ["EXAM", "CLEAN", "XRAY", "ADJ", "ALIGN", "WHITEN"];
 let chunk: EventInput[] = [];
 let recorded = 0;
 const perDay = EVENTS / (YEARS * 365);
@@ -179,7 +184,7 @@ for (let day = 0; day < YEARS * 365; day++) {
         type: "invoice.paid",
         at: new Date(at).toISOString(),
         member,
-        invoice: { id, lines: [{ code: "D1110", amount: `${between(20, 300)}.00` }] },
+        invoice: { id, lines: [{ code: codes[between(0, codes.length - 1)]!, amount: `${between(20, 300)}.00` }] },
       } as EventInput);
     if (chunk.length >= 5000) await flush();
   }
@@ -422,5 +427,9 @@ console.log(
   }),
 );
 server.close();
-await database.dispose();
+if (args.keep) {
+  const [named] = (await db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
+  console.error(`kept database ${named!.name} (large practice ${largeId}, demo practice ${smallId})`);
+  await database.close();
+} else await database.dispose();
 process.exit(0);
