@@ -21,6 +21,7 @@ import type { MemberState } from "./engine.ts";
 import {
   type CounterRow,
   changedCounters,
+  changedMarks,
   type InvoiceRow,
   type MarkRow,
   storedState,
@@ -49,7 +50,7 @@ export interface StoreBatch {
    * out of the states or changed. Absent: every such counter the states hold (none loaded).
    */
   counters?: CounterRow[];
-  /** Tier marks to write (member-states.ts `changedMarks`): those the batch created or changed. */
+  /** Tier marks to write (member-states.ts `changedMarks`): those the batch created or changed. Absent: every mark the states hold. */
   marks?: MarkRow[];
   versionId: string | null;
   source: string;
@@ -114,7 +115,7 @@ async function storeByStatement(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   const { events, plan, states } = batch;
   const invoices = batch.invoices ?? [];
   const counters = batch.counters ?? changedCounters(states, new Map());
-  const marks = batch.marks ?? [];
+  const marks = batch.marks ?? changedMarks(states, new Map());
   if (events.length === 0) {
     // Expirations booked by the sweep (expire-due.ts): entries of no event, balances and states.
     await tx.execute(
@@ -168,6 +169,6 @@ async function storeByCopy(tx: Tx, ctx: Ctx, batch: StoreBatch) {
   for (let i = 0; i < invoices.length; i += 2000) await tx.execute(upsertInvoices(ctx, invoices.slice(i, i + 2000)));
   const counters = batch.counters ?? changedCounters(batch.states, new Map());
   for (let i = 0; i < counters.length; i += 2000) await tx.execute(upsertCounters(ctx, counters.slice(i, i + 2000)));
-  const marks = batch.marks ?? [];
+  const marks = batch.marks ?? changedMarks(batch.states, new Map());
   for (let i = 0; i < marks.length; i += 2000) await tx.execute(upsertMarks(ctx, marks.slice(i, i + 2000)));
 }
