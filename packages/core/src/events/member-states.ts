@@ -463,8 +463,8 @@ export async function withMarks(
     if (mine === undefined) continue;
     if (mine.awards.length > 0) {
       mine.awards.sort((a, b) => a.at - b.at || (a.event! < b.event! ? -1 : a.event! > b.event! ? 1 : 0) || a.n - b.n);
-      const rows = mine.awards.map((a) => ({ at: a.at, event: a.event!, rule: a.rule, points: a.value }));
-      state.tierAwards = [...rows, ...(state.tierAwards ?? [])];
+      const awards = mine.awards.map((a) => ({ at: a.at, event: a.event!, rule: a.rule, points: a.value }));
+      state.tierAwards = [...awards, ...(state.tierAwards ?? [])];
     }
     if (mine.visits.length > 0) state.visitTimes = [...mine.visits.sort((a, b) => a - b), ...(state.visitTimes ?? [])];
   }
