@@ -7,6 +7,10 @@ export const usesPostgres = Boolean(process.env.DATABASE_URL);
 export const databaseTestConfig = () =>
   defineConfig({
     test: {
+      // Files share one module graph per worker (the engine, drizzle, PGlite's compiled WASM):
+      // importing it again for each file cost a third of the run. Each file still has a database
+      // of its own (createTestDatabase), so no data is shared between files.
+      isolate: false,
       testTimeout: 60_000,
       hookTimeout: 60_000,
       exclude: usesPostgres ? configDefaults.exclude : [...configDefaults.exclude, "**/*.pg.test.ts"],
