@@ -15,7 +15,7 @@
 
 import type { Tx } from "@tally/db";
 import { type InvoiceRecord, weekStart } from "@tally/rules";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { jsonRows, query } from "../sql.ts";
 import type { MemberState, Program } from "./engine.ts";
@@ -41,6 +41,29 @@ export interface InvoiceRow {
 const keyOf = (memberId: string, invoiceId: string) => `${memberId}\u0000${invoiceId}`;
 const parsed = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
 const idList = (ids: string[]) => sql`(select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`;
+
+/**
+ * The members of these states and which of their rows a batch needs: every row (`all`), or those
+ * whose `keyColumn` is one of `keys` or whose `atColumn` is after `from`. Null: nothing to read.
+ */
+function rowsWanted(
+  entries: [string, MemberState][],
+  keyColumn: SQL,
+  keys: string[] | undefined,
+  atColumn: SQL,
+  from: Date | null | undefined,
+  all: boolean | undefined,
+): { members: string[]; which: SQL } | null {
+  const members = entries.filter(([, s]) => s && typeof s === "object").map(([id]) => id);
+  const wanted = [...new Set(keys ?? [])];
+  if (members.length === 0 || (!all && wanted.length === 0 && !from)) return null;
+  if (all) return { members, which: sql`true` };
+  return {
+    members,
+    which: sql`(${wanted.length > 0 ? sql`${keyColumn} in (select jsonb_array_elements_text(${JSON.stringify(wanted)}::jsonb))` : sql`false`}
+              or ${from ? sql`${atColumn} > ${from.toISOString()}::timestamptz` : sql`false`})`,
+  };
+}
 
 /** The stored states of these members (absent: none yet), with the invoice records and counters `needs` asks for. */
 export async function loadMemberStates(
@@ -77,14 +100,9 @@ export async function withInvoiceRecords(
 ): Promise<LoadedInvoices> {
   const loaded: LoadedInvoices = new Map();
   const entries = states instanceof Map ? [...states] : Object.entries(states);
-  const members = entries.filter(([, s]) => s && typeof s === "object").map(([id]) => id);
-  const ids = needs.invoiceIds ?? [];
-  const from = needs.tierWindowFrom ?? null;
-  if (members.length === 0 || (!needs.all && ids.length === 0 && from === null)) return loaded;
-  const which = needs.all
-    ? sql`true`
-    : sql`(${ids.length > 0 ? sql`i.invoice_id in (select jsonb_array_elements_text(${JSON.stringify([...new Set(ids)])}::jsonb))` : sql`false`}
-           or ${from !== null ? sql`i.at > ${from.toISOString()}::timestamptz` : sql`false`})`;
+  const wanted = rowsWanted(entries, sql`i.invoice_id`, needs.invoiceIds, sql`i.at`, needs.tierWindowFrom, needs.all);
+  if (wanted === null) return loaded;
+  const { members, which } = wanted;
   const rows = await query<{ member_id: string; invoice_id: string; record: unknown }>(
     tx,
     sql`select i.member_id, i.invoice_id, i.record from member_engine_invoices i
@@ -430,14 +448,9 @@ export async function withMarks(
 ): Promise<LoadedMarks> {
   const loaded: LoadedMarks = new Map();
   const entries = states instanceof Map ? [...states] : Object.entries(states);
-  const members = entries.filter(([, s]) => s && typeof s === "object").map(([id]) => id);
-  const events = needs.markEvents ?? [];
-  const from = needs.markWindowFrom ?? null;
-  if (members.length === 0 || (!needs.all && events.length === 0 && from === null)) return loaded;
-  const which = needs.all
-    ? sql`true`
-    : sql`(${events.length > 0 ? sql`m.event in (select jsonb_array_elements_text(${JSON.stringify([...new Set(events)])}::jsonb))` : sql`false`}
-           or ${from !== null ? sql`m.at > ${from.toISOString()}::timestamptz` : sql`false`})`;
+  const wanted = rowsWanted(entries, sql`m.event`, needs.markEvents, sql`m.at`, needs.markWindowFrom, needs.all);
+  if (wanted === null) return loaded;
+  const { members, which } = wanted;
   const rows = await query<{ member_id: string; kind: MarkKind; key: string; event: string | null; ms: string | number; value: number }>(
     tx,
     sql`select m.member_id, m.kind, m.key, m.event, (extract(epoch from m.at) * 1000)::bigint as ms, m.value
