@@ -15,6 +15,18 @@ export async function query<T>(db: Tx | Ctx["db"], q: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(q));
 }
 
+/**
+ * A PostgreSQL array literal of these values, one bind parameter however many. Unlike a JSON
+ * array expanded by a set-returning function (which the planner counts as 100 rows, and which
+ * turned a batch's index probes into scans of the practice's rows), `= any(array)` is planned for
+ * what it is: an index lookup per value.
+ */
+export const arrayLiteral = (values: Iterable<string>) => `{${[...values].map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+/** `column = ${anyUuid(ids)}`: one of these ids. */
+export const anyUuid = (ids: Iterable<string>) => sql`any(${arrayLiteral(ids)}::uuid[])`;
+/** `column = ${anyText(values)}`: one of these strings. */
+export const anyText = (values: Iterable<string>) => sql`any(${arrayLiteral(values)}::text[])`;
+
 /** A JSON array of row objects as the single parameter of `jsonb_to_recordset`. */
 export const jsonRows = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 

@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import { type Ctx, systemCtx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
 import { authorize } from "../permissions.ts";
-import { query } from "../sql.ts";
+import { anyUuid, query } from "../sql.ts";
 import { type Effect, freshMemberState, type MemberState } from "./engine.ts";
 import { planEffects } from "./process-event.ts";
 import { loadSetup } from "./program.ts";
@@ -52,7 +52,7 @@ export async function expireDueMembers(tx: Tx, ctx: Ctx, until: Date, limit = 50
   const rows = await query<{ member_id: string; state: unknown }>(
     tx,
     sql`select member_id, state from member_engine_states
-        where practice_id = ${P}::uuid and member_id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
+        where practice_id = ${P}::uuid and member_id = ${anyUuid(ids)}
         order by member_id for update`,
   );
   const effects: Effect[] = [];

@@ -17,7 +17,7 @@ import type { Tx } from "@tally/db";
 import { type InvoiceRecord, weekStart } from "@tally/rules";
 import { type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
-import { jsonRows, query } from "../sql.ts";
+import { anyText, anyUuid, jsonRows, query } from "../sql.ts";
 import type { MemberState, Program } from "./engine.ts";
 
 export interface InvoiceNeeds {
@@ -40,7 +40,6 @@ export interface InvoiceRow {
 
 const keyOf = (memberId: string, invoiceId: string) => `${memberId}\u0000${invoiceId}`;
 const parsed = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
-const idList = (ids: string[]) => sql`(select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`;
 
 /**
  * The members of these states and which of their rows a batch needs: every row (`all`), or those
@@ -60,7 +59,7 @@ function rowsWanted(
   if (all) return { members, which: sql`true` };
   return {
     members,
-    which: sql`(${wanted.length > 0 ? sql`${keyColumn} in (select jsonb_array_elements_text(${JSON.stringify(wanted)}::jsonb))` : sql`false`}
+    which: sql`(${wanted.length > 0 ? sql`${keyColumn} = ${anyText(wanted)}` : sql`false`}
               or ${from ? sql`${atColumn} > ${from.toISOString()}::timestamptz` : sql`false`})`,
   };
 }
@@ -77,7 +76,7 @@ export async function loadMemberStates(
   const rows = await query<{ member_id: string; state: unknown }>(
     tx,
     sql`select member_id, state from member_engine_states
-        where practice_id = ${practiceId}::uuid and member_id in ${idList(memberIds)}
+        where practice_id = ${practiceId}::uuid and member_id = ${anyUuid(memberIds)}
         ${needs.forUpdate ? sql`order by member_id for update` : sql``}`,
   );
   for (const r of rows) states.set(r.member_id, parsed<MemberState>(r.state));
@@ -106,7 +105,7 @@ export async function withInvoiceRecords(
   const rows = await query<{ member_id: string; invoice_id: string; record: unknown }>(
     tx,
     sql`select i.member_id, i.invoice_id, i.record from member_engine_invoices i
-        where i.practice_id = ${practiceId}::uuid and i.member_id in ${idList(members)} and ${which}`,
+        where i.practice_id = ${practiceId}::uuid and i.member_id = ${anyUuid(members)} and ${which}`,
   );
   const byMember = new Map<string, Record<string, InvoiceRecord>>();
   for (const r of rows) {
@@ -163,7 +162,7 @@ export const upsertInvoices = (ctx: Ctx, rows: InvoiceRow[]) =>
 /** Deletes these members' invoice records (before a rebuild or a merge writes them again). */
 export async function deleteInvoices(tx: Tx, practiceId: string, memberIds: string[]): Promise<void> {
   if (memberIds.length === 0) return;
-  await tx.execute(sql`delete from member_engine_invoices where practice_id = ${practiceId}::uuid and member_id in ${idList(memberIds)}`);
+  await tx.execute(sql`delete from member_engine_invoices where practice_id = ${practiceId}::uuid and member_id = ${anyUuid(memberIds)}`);
 }
 
 /** What a batch of events needs of its members' invoice records: those it names, and the tier window of its earliest event. */
@@ -317,8 +316,8 @@ export async function withCounters(
   const rows = await query<{ member_id: string; kind: CounterKind; key: string; value: number }>(
     tx,
     sql`select c.member_id, c.kind, c.key, c.value from member_engine_counters c
-        where c.practice_id = ${practiceId}::uuid and c.member_id in ${idList(members)}
-        ${needs.all ? sql`` : sql`and c.period in (select jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb))`}`,
+        where c.practice_id = ${practiceId}::uuid and c.member_id = ${anyUuid(members)}
+        ${needs.all ? sql`` : sql`and c.period = ${anyText(periods)}`}`,
   );
   if (rows.length === 0) return loaded;
   const byMember = new Map<string, { limits: Record<string, number>; caps: Record<string, number> }>();
@@ -370,7 +369,7 @@ export const upsertCounters = (ctx: Ctx, rows: CounterRow[]) =>
 /** Deletes these members' counter rows (before a rebuild or a merge writes them again). */
 export async function deleteCounters(tx: Tx, practiceId: string, memberIds: string[]): Promise<void> {
   if (memberIds.length === 0) return;
-  await tx.execute(sql`delete from member_engine_counters where practice_id = ${practiceId}::uuid and member_id in ${idList(memberIds)}`);
+  await tx.execute(sql`delete from member_engine_counters where practice_id = ${practiceId}::uuid and member_id = ${anyUuid(memberIds)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,7 +454,7 @@ export async function withMarks(
     tx,
     sql`select m.member_id, m.kind, m.key, m.event, (extract(epoch from m.at) * 1000)::bigint as ms, m.value
         from member_engine_marks m
-        where m.practice_id = ${practiceId}::uuid and m.member_id in ${idList(members)} and ${which}`,
+        where m.practice_id = ${practiceId}::uuid and m.member_id = ${anyUuid(members)} and ${which}`,
   );
   if (rows.length === 0) return loaded;
   const byMember = new Map<string, { awards: (MarkRow & { n: number; rule: string })[]; visits: number[] }>();
@@ -541,5 +540,5 @@ export const upsertMarks = (ctx: Ctx, rows: MarkRow[]) =>
 /** Deletes these members' marks (before a rebuild or a merge writes them again). */
 export async function deleteMarks(tx: Tx, practiceId: string, memberIds: string[]): Promise<void> {
   if (memberIds.length === 0) return;
-  await tx.execute(sql`delete from member_engine_marks where practice_id = ${practiceId}::uuid and member_id in ${idList(memberIds)}`);
+  await tx.execute(sql`delete from member_engine_marks where practice_id = ${practiceId}::uuid and member_id = ${anyUuid(memberIds)}`);
 }

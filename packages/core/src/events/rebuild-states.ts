@@ -11,7 +11,7 @@ import { applyEvent, type EngineState } from "@tally/rules";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import { lockBalances } from "../ledger/append.ts";
-import { query } from "../sql.ts";
+import { anyText, anyUuid, query } from "../sql.ts";
 import { type Effect, freshMemberState, type MemberState, type Program } from "./engine.ts";
 import { allCounters, allInvoices, allMarks, deleteCounters, deleteInvoices, deleteMarks } from "./member-states.ts";
 import { toEngineEvent } from "./process-event.ts";
@@ -30,7 +30,7 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
   await query(
     tx,
     sql`select member_id from member_engine_states where practice_id = ${P}::uuid
-        and member_id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid) order by member_id for update`,
+        and member_id = ${anyUuid(ids)} order by member_id for update`,
   );
   const setup = await loadSetup(tx, P);
   const eligible = await loadEligible(tx, P);
@@ -43,24 +43,24 @@ export async function rebuildStates(tx: Tx, ctx: Ctx, memberIds: string[]): Prom
   const rows = await query<{ id: string; tags: string[]; birthday: string | null; registered: boolean }>(
     tx,
     sql`select id, tags, birthday::text as birthday, registered from members
-        where practice_id = ${P}::uuid and id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
+        where practice_id = ${P}::uuid and id = ${anyUuid(ids)}`,
   );
   // Duplicates merged into these members: their events are the survivor's history.
   const merged = await query<{ id: string; merged_into_id: string }>(
     tx,
     sql`select id, merged_into_id from members where practice_id = ${P}::uuid and status = 'merged'
-        and merged_into_id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
+        and merged_into_id = ${anyUuid(ids)}`,
   );
   const owner = new Map<string, string>(ids.map((id) => [id, id]));
   for (const m of merged) owner.set(m.id, m.merged_into_id);
-  const everyone = JSON.stringify([...owner.keys()]);
+  const everyone = [...owner.keys()];
   const recorded = await query<{ id: string; payload: unknown; version: string | null; source: string | null }>(
     tx,
     sql`select e.id, e.payload, e.rule_set_version_id as version, v.source
         from events e left join rule_set_versions v on v.practice_id = e.practice_id and v.id = e.rule_set_version_id
         where e.practice_id = ${P}::uuid
-          and (e.member_id in (select (jsonb_array_elements_text(${everyone}::jsonb))::uuid)
-               or e.payload->'referral'->>'referrer' in (select jsonb_array_elements_text(${everyone}::jsonb)))
+          and (e.member_id = ${anyUuid(everyone)}
+               or e.payload->'referral'->>'referrer' = ${anyText(everyone)})
         order by e.recorded_at, e.id`,
   );
   const engine: EngineState = { members: {}, processed: {} };

@@ -8,7 +8,7 @@ import { localHour, startOfLocalDay } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
 import type { EventInput } from "../events/schemas.ts";
-import { query } from "../sql.ts";
+import { anyUuid, query } from "../sql.ts";
 
 const HOUR = 3_600_000;
 
@@ -73,7 +73,7 @@ async function latestCheckIns(
           from events
           where practice_id = ${practiceId}::uuid and type = 'visit.checked_in'
             and at >= ${from.toISOString()}::timestamptz and at < ${to.toISOString()}::timestamptz
-            and member_id in (select (jsonb_array_elements_text(${JSON.stringify(members.slice(i, i + 5000))}::jsonb))::uuid)
+            and member_id = ${anyUuid(members.slice(i, i + 5000))}
           group by 1, 2`,
     );
     for (const r of rows) latest.set(`${r.member_id}|${r.day}`, new Date(r.at).toISOString());

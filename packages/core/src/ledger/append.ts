@@ -8,7 +8,7 @@
 import { ledgerEntries, memberBalances, type Tx } from "@tally/db";
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
-import { copyIn, copyText, jsonRows, query, type RawSql } from "../sql.ts";
+import { anyUuid, copyIn, copyText, jsonRows, query, type RawSql } from "../sql.ts";
 import { rollupWrites } from "./rollup.ts";
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
@@ -227,12 +227,11 @@ export async function appendEntries(tx: Tx, ctx: Ctx, entries: NewEntry[]): Prom
 export async function lockBalances(tx: Tx, practiceId: string, memberIds: string[]): Promise<Map<string, number>> {
   const ids = [...new Set(memberIds)].sort();
   if (ids.length === 0) return new Map();
-  const list = JSON.stringify(ids);
   const lock = () =>
     query<{ member_id: string; balance: number }>(
       tx,
       sql`select member_id, balance from member_balances
-          where practice_id = ${practiceId}::uuid and member_id in (select (jsonb_array_elements_text(${list}::jsonb))::uuid)
+          where practice_id = ${practiceId}::uuid and member_id = ${anyUuid(ids)}
           order by member_id
           for update`,
     );
@@ -243,12 +242,12 @@ export async function lockBalances(tx: Tx, practiceId: string, memberIds: string
     const have = new Set(rows.map((r) => r.member_id));
     // Only for members of this practice: an id of another practice stays without a row (the
     // caller's member check answers it), and the (practice_id, member_id) key never fails.
-    const missing = JSON.stringify(ids.filter((id) => !have.has(id)));
+    const missing = ids.filter((id) => !have.has(id));
     await query(
       tx,
       sql`insert into member_balances (member_id, practice_id, balance)
           select m.id, m.practice_id, 0 from members m
-          where m.practice_id = ${practiceId}::uuid and m.id in (select (jsonb_array_elements_text(${missing}::jsonb))::uuid)
+          where m.practice_id = ${practiceId}::uuid and m.id = ${anyUuid(missing)}
           on conflict do nothing`,
     );
     rows = await lock();
