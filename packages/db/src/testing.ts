@@ -74,9 +74,11 @@ async function migratedTemplate(admin: postgres.Sql, url: string): Promise<strin
     await database.migrate();
     await database.close();
     await admin.unsafe(`alter database ${building} rename to ${name}`);
-    // Templates of older migrations are of no further use.
+    // Templates of older migrations: the three newest stay (another checkout's test run may be
+    // copying one right now), older ones go.
     const old = await admin<{ datname: string }[]>`
-      select datname from pg_database where datname like 'tally\\_template\\_%' and datname <> ${name}`;
+      select datname from pg_database where datname like 'tally\\_template\\_%' and datname <> ${name}
+      order by oid desc offset 2`;
     for (const { datname } of old) await admin.unsafe(`drop database if exists ${datname} with (force)`);
     return name;
   } finally {
@@ -94,7 +96,13 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
   const name = `tally_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   const template = await migratedTemplate(admin, url);
-  await admin.unsafe(`create database ${name} template ${template}`);
+  try {
+    await admin.unsafe(`create database ${name} template ${template}`);
+  } catch (e) {
+    // Dropped by a test run of other migrations in the meantime: build it again, once.
+    if ((e as { code?: string }).code !== "3D000") throw e;
+    await admin.unsafe(`create database ${name} template ${await migratedTemplate(admin, url)}`);
+  }
   const target = new URL(url);
   target.pathname = `/${name}`;
   const database = createDatabase({ url: target.toString(), max: options.max ?? 20 });
