@@ -2,7 +2,7 @@
 // batch's rows by index (not a scan of the practice's rows).
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anyText, anyUuid, arrayLiteral, query } from "./sql.ts";
+import { anyText, anyUuid, arrayLiteral, query, textSet } from "./sql.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase } from "./testing.ts";
 
 describe("array parameters", () => {
@@ -45,5 +45,17 @@ describe("array parameters", () => {
     const text = plan.map((r) => Object.values(r)[0]).join("\n");
     expect(text).toMatch(/members_pkey/);
     expect(text).not.toMatch(/Seq Scan/);
+
+    // A second list beside the ids is a hashed filter on their rows, not a second index key
+    // (probed as the product of both lists).
+    const keyed = await query<Record<string, string>>(
+      t.db,
+      sql`explain select 1 from member_engine_invoices i where i.practice_id = ${p.id} and i.member_id = ${anyUuid(ids)}
+          and (i.invoice_id in ${textSet(["INV-1", "INV-2"])} or false)`,
+    );
+    const keyedText = keyed.map((r) => Object.values(r)[0]).join("\n");
+    expect(keyedText).toMatch(/Index Cond: .*member_id = ANY/);
+    expect(keyedText).not.toMatch(/Index Cond: .*invoice_id/);
+    expect(keyedText).toMatch(/hashed SubPlan/);
   });
 });

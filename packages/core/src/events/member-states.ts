@@ -17,7 +17,7 @@ import type { Tx } from "@tally/db";
 import { type InvoiceRecord, weekStart } from "@tally/rules";
 import { type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context.ts";
-import { anyText, anyUuid, jsonRows, query } from "../sql.ts";
+import { anyText, anyUuid, jsonRows, query, textSet } from "../sql.ts";
 import type { MemberState, Program } from "./engine.ts";
 
 export interface InvoiceNeeds {
@@ -59,7 +59,7 @@ function rowsWanted(
   if (all) return { members, which: sql`true` };
   return {
     members,
-    which: sql`(${wanted.length > 0 ? sql`${keyColumn} = ${anyText(wanted)}` : sql`false`}
+    which: sql`(${wanted.length > 0 ? sql`${keyColumn} in ${textSet(wanted)}` : sql`false`}
               or ${from ? sql`${atColumn} > ${from.toISOString()}::timestamptz` : sql`false`})`,
   };
 }
