@@ -163,6 +163,7 @@ for (let i = 0; i < MEMBERS; i += 2000) {
 const codes = ["EXAM", "CLEAN", "XRAY", "ADJ", "ALIGN", "WHITEN"];
 let chunk: EventInput[] = [];
 let recorded = 0;
+let chunks = 0;
 const perDay = EVENTS / (YEARS * 365);
 const flush = async () => {
   if (chunk.length === 0) return;
@@ -171,8 +172,10 @@ const flush = async () => {
   await inTx(ctx, (tx) => recordEvents(tx, ctx, batch, { source: "import", fresh: true, priorOutcomes: false }));
   recorded += batch.length;
   // What autovacuum does in a practice's database (a test server may run without it): the
-  // planner's statistics keep up with the tables as they grow.
-  if (recorded % 100_000 < batch.length) await db.execute(sql`analyze`);
+  // planner's statistics keep up with the tables as they grow (after chunks 1, 2, 4, 8, ... and
+  // every 20th).
+  chunks++;
+  if ((chunks & (chunks - 1)) === 0 || chunks % 20 === 0) await db.execute(sql`analyze`);
 };
 for (let day = 0; day < YEARS * 365; day++) {
   const count = Math.floor(perDay) + (rand() < perDay % 1 ? 1 : 0);
