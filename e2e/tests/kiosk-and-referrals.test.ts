@@ -20,6 +20,7 @@ import {
   viewports,
   type WatchedPage,
 } from "../src/harness.ts";
+import { tapDigits } from "../src/kiosk.ts";
 
 const browser = useBrowser();
 const practice = "bright-smiles";
@@ -35,12 +36,6 @@ const registeredMember = (staff: ApiClient, firstName: string) =>
     email: `${firstName.toLowerCase()}.${stamp}@example.com`,
     password: `${firstName.toLowerCase()}-pw-2026-${stamp}`,
   });
-
-/** Types digits on the kiosk's on-screen keypad. */
-async function tapDigits(page: Page, digits: string) {
-  const pad = page.getByRole("group", { name: /Number keypad|Teclado numérico/ });
-  for (const d of digits.replace(/\D/g, "")) await pad.getByRole("button", { name: d, exact: true }).click();
-}
 
 /** A tablet paired through the pairing screen. */
 async function pairedTablet(staff: ApiClient, name: string): Promise<WatchedPage> {

@@ -17,6 +17,7 @@ import {
   viewports,
   type WatchedPage,
 } from "../src/harness.ts";
+import { tapDigits } from "../src/kiosk.ts";
 
 const browser = useBrowser();
 // A kiosk without a camera or scanner set up offers the typed check-in code instead of the QR screen.
@@ -92,12 +93,6 @@ async function fits(page: Page) {
 
 async function pairingCode(name: string): Promise<string> {
   return (await admin.kiosks.createPairing.mutate({ name })).code;
-}
-
-/** Types digits on the on-screen keypad. */
-async function tapDigits(page: Page, digits: string) {
-  const pad = page.getByRole("group", { name: /Number keypad|Teclado numérico/ });
-  for (const d of digits.replace(/\D/g, "")) await pad.getByRole("button", { name: d, exact: true }).click();
 }
 
 /** A tablet with its own cookies, paired through the pairing screen. */

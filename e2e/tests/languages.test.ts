@@ -18,16 +18,12 @@ import {
   viewports,
   type WatchedPage,
 } from "../src/harness.ts";
+import { tapDigits } from "../src/kiosk.ts";
 
 const browser = useBrowser();
 const practice = "bright-smiles";
 const stamp = Date.now().toString(36);
 const spanishMonth = /\b\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\b/;
-
-async function tapDigits(page: Page, digits: string) {
-  const pad = page.getByRole("group", { name: /Number keypad|Teclado numérico/ });
-  for (const d of digits.replace(/\D/g, "")) await pad.getByRole("button", { name: d, exact: true }).click();
-}
 
 async function pairedTablet(staff: ApiClient, name: string): Promise<WatchedPage> {
   const pairing = await staff.kiosks.createPairing.mutate({ name });
