@@ -15,6 +15,11 @@ describe("several processes on one PostgreSQL database", () => {
     await t?.dispose();
   });
 
+  it("runs without JIT compilation (a large practice's report spent most of its time compiling)", async () => {
+    const rows = (await t.db.execute(sql`select current_setting('jit') as jit`)) as unknown as { jit: string }[];
+    expect(rows[0]!.jit).toBe("off");
+  });
+
   it("lets every process cache, and drops what another process's writes change", async () => {
     const url = new URL(process.env.DATABASE_URL!);
     const name = (await t.db.execute<{ name: string }>(sql`select current_database() as name`)) as unknown as { name: string }[];
