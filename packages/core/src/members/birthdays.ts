@@ -10,6 +10,7 @@ import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
 import { enqueueMessage } from "../messages/outbox.ts";
 import { authorize } from "../permissions.ts";
+import { anyUuid } from "../sql.ts";
 import { audit, type Input, inTx, parseInput } from "../verb.ts";
 import { publicMember } from "./shared.ts";
 
@@ -95,6 +96,7 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
       .orderBy(members.id);
     let awarded = 0;
     const celebrated: string[] = [];
+    const done: string[] = [];
     for (const m of rows) {
       if (birthdayIn(m.birthday!, year) !== today) continue;
       const r = await processEvent(
@@ -103,11 +105,7 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
         { id: `birthday:${m.id}:${year}`, type: "member.birthday", at: at.toISOString(), member: m.id },
         { setup, source: "job" },
       );
-      // The event's external id keeps it once a year; the year on the member keeps the next run from reading them.
-      await tx
-        .update(members)
-        .set({ birthdayYear: year })
-        .where(and(eq(members.practiceId, ctx.practiceId), eq(members.id, m.id)));
+      done.push(m.id);
       if (!r.duplicate) celebrated.push(m.id);
       awarded += pointsGiven(r, m.id);
       // "Happy birthday" (message outbox), once a year, committed with the birthday's event.
@@ -124,6 +122,12 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
             now: at,
           });
     }
+    // The event's external id keeps it once a year; the year on the member keeps the next run from reading them.
+    if (done.length > 0)
+      await tx
+        .update(members)
+        .set({ birthdayYear: year })
+        .where(and(eq(members.practiceId, ctx.practiceId), sql`${members.id} = ${anyUuid(done)}`));
     await audit(tx, ctx, { action: "members.runBirthdays", details: { date: today, members: celebrated.length, points: awarded } });
     return { date: today, members: celebrated, points: awarded };
   });
