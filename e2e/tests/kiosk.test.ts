@@ -17,7 +17,7 @@ import {
   viewports,
   type WatchedPage,
 } from "../src/harness.ts";
-import { tapDigits } from "../src/kiosk.ts";
+import { pairThroughScreen, tapDigits } from "../src/kiosk.ts";
 
 const browser = useBrowser();
 // A kiosk without a camera or scanner set up offers the typed check-in code instead of the QR screen.
@@ -98,11 +98,7 @@ async function pairingCode(name: string): Promise<string> {
 /** A tablet with its own cookies, paired through the pairing screen. */
 async function pairedTablet(name: string, viewport: { width: number; height: number } = viewports.tablet): Promise<WatchedPage> {
   const tab = await openPage(browser(), viewport, { isMobile: true });
-  await tab.page.goto("/kiosk/pair");
-  await tab.page.getByLabel("Pairing code").waitFor();
-  await tapDigits(tab.page, await pairingCode(name));
-  await submit(tab.page, tab.page.getByRole("button", { name: "Pair this kiosk" }));
-  await tab.page.getByRole("heading", { name: "Check in", level: 1 }).waitFor();
+  await pairThroughScreen(tab.page, await pairingCode(name));
   return tab;
 }
 

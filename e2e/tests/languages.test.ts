@@ -18,7 +18,7 @@ import {
   viewports,
   type WatchedPage,
 } from "../src/harness.ts";
-import { tapDigits } from "../src/kiosk.ts";
+import { pairThroughScreen, tapDigits } from "../src/kiosk.ts";
 
 const browser = useBrowser();
 const practice = "bright-smiles";
@@ -28,10 +28,7 @@ const spanishMonth = /\b\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|d
 async function pairedTablet(staff: ApiClient, name: string): Promise<WatchedPage> {
   const pairing = await staff.kiosks.createPairing.mutate({ name });
   const tab = await openPage(browser(), viewports.tablet, { isMobile: true });
-  await tab.page.goto("/kiosk/pair");
-  await tapDigits(tab.page, pairing.code);
-  await submit(tab.page, tab.page.getByRole("button", { name: /Pair this kiosk|Vincular este quiosco/ }));
-  await tab.page.getByRole("heading", { level: 1, name: /Check in|Registrar llegada/ }).waitFor();
+  await pairThroughScreen(tab.page, pairing.code);
   return tab;
 }
 
