@@ -67,6 +67,13 @@ describe("birthdays in SQL", () => {
     expect(backfill).toHaveLength(1);
     await t.db.execute(sql.raw(backfill[0]!));
     expect(await years()).toEqual(before);
+    // Without the year on the member, the day is read again: the event's id still keeps it once.
+    await t.db.execute(sql`update members set birthday_year = 0 where practice_id = ${p.id}`);
+    expect(await runBirthdays({ ctx: p.system, input: { at: new Date("2029-03-01T18:00:00Z") } })).toMatchObject({
+      members: [],
+      points: 0,
+    });
+    expect((await years())[ids.March!]).toBe(2029);
   });
 
   it("the upcoming list covers the window (across the year's end) and nothing else", async () => {

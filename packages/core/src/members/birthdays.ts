@@ -6,8 +6,9 @@ import { localDate, pointsGiven } from "@tally/rules";
 import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
-import { processEvent } from "../events/process-event.ts";
 import { loadSetup } from "../events/program.ts";
+import { recordEvents } from "../events/record-events.ts";
+import type { EventInput } from "../events/schemas.ts";
 import { enqueueMessage } from "../messages/outbox.ts";
 import { authorize } from "../permissions.ts";
 import { anyUuid } from "../sql.ts";
@@ -94,33 +95,35 @@ export async function runBirthdays({ ctx, input }: { ctx: Ctx; input?: Input<typ
         ),
       )
       .orderBy(members.id);
+    // The day's birthdays through the pipeline as one batch (the members in id order, as read).
+    const due = rows.filter((m) => birthdayIn(m.birthday!, year) === today);
+    const events: EventInput[] = due.map((m) => ({
+      id: `birthday:${m.id}:${year}`,
+      type: "member.birthday",
+      at: at.toISOString(),
+      member: m.id,
+    }));
+    const recorded = due.length > 0 ? await recordEvents(tx, ctx, events, { setup, source: "job", priorOutcomes: true }) : [];
     let awarded = 0;
     const celebrated: string[] = [];
-    const done: string[] = [];
-    for (const m of rows) {
-      if (birthdayIn(m.birthday!, year) !== today) continue;
-      const r = await processEvent(
-        tx,
-        ctx,
-        { id: `birthday:${m.id}:${year}`, type: "member.birthday", at: at.toISOString(), member: m.id },
-        { setup, source: "job" },
-      );
-      done.push(m.id);
-      if (!r.duplicate) celebrated.push(m.id);
+    const done = due.map((m) => m.id);
+    for (const [i, m] of due.entries()) {
+      const r = recorded[i]!;
+      if (r.duplicate) continue;
+      celebrated.push(m.id);
       awarded += pointsGiven(r, m.id);
       // "Happy birthday" (message outbox), once a year, committed with the birthday's event.
-      if (!r.duplicate)
-        for (const channel of ["email", "sms"] as const)
-          await enqueueMessage(tx, {
-            practiceId: ctx.practiceId,
-            memberId: m.id,
-            kind: "birthday",
-            channel,
-            subjectKey: `birthday:${year}`,
-            title: "Happy birthday",
-            data: { firstName: m.firstName, points: pointsGiven(r, m.id) },
-            now: at,
-          });
+      for (const channel of ["email", "sms"] as const)
+        await enqueueMessage(tx, {
+          practiceId: ctx.practiceId,
+          memberId: m.id,
+          kind: "birthday",
+          channel,
+          subjectKey: `birthday:${year}`,
+          title: "Happy birthday",
+          data: { firstName: m.firstName, points: pointsGiven(r, m.id) },
+          now: at,
+        });
     }
     // The event's external id keeps it once a year; the year on the member keeps the next run from reading them.
     if (done.length > 0)

@@ -44,7 +44,7 @@ export async function distinctMembers(
   const edge =
     edges.length === 0
       ? sql`select null::text as scope, 0::bigint as n where false`
-      : sql`select x.scope, count(distinct x.member_id) as n from (${edgeRows(edges)}) x
+      : sql`select x.scope, count(*) as n from (select distinct y.scope, y.member_id from (${edgeRows(edges)}) y) x
             where x.scope in (select scope from s)
               and not exists (select 1 from activity_days d where d.practice_id = ${P}::uuid and d.scope = x.scope
                                 and d.member_id = x.member_id and d.day >= ${a}::date and d.day < ${e}::date)
