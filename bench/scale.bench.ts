@@ -6,6 +6,7 @@
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/scale.bench.ts                  # full size (minutes)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/scale.bench.ts --scale 0.01     # CI size
+//   ... --keep leaves the database in place; --reuse <its name> measures it again without building
 //
 // The large practice is written through the product's own paths: members as rows (like a patient
 // import's insert), events through the one write pipeline (`recordEvents`, the store step that
@@ -30,8 +31,9 @@ import {
   systemCtx,
 } from "@tally/core";
 import { seedDemo } from "@tally/core/seed";
-import { memberBalances, members, practiceSecurity, practices, staffUsers } from "@tally/db";
+import { createDatabase, type Database, memberBalances, members, practiceSecurity, practices, staffUsers } from "@tally/db";
 import { createTestDatabase } from "@tally/db/testing";
+import { addDays, localDate, startOfLocalDay } from "@tally/rules/time";
 import { sql } from "drizzle-orm";
 // biome-ignore lint/style/noRestrictedImports: the backtest's engine alone, as its worker runs it
 import { Replayer } from "../packages/core/src/backtest/replay.ts";
@@ -50,6 +52,8 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "5" },
     /** Leave the database in place afterwards (its name is printed), to look at plans by hand. */
     keep: { type: "boolean", default: false },
+    /** Measure a database kept by an earlier run (`--keep`) instead of building one. */
+    reuse: { type: "string" },
   },
 });
 const scale = Number(args.scale);
@@ -95,109 +99,134 @@ const lastNames = [
   "Ward",
 ];
 
-const database = await createTestDatabase({ max: 10 });
+const fresh = args.reuse ? null : await createTestDatabase({ max: 10 });
+const database: Database = fresh ?? createDatabase({ url: withDatabase(process.env.DATABASE_URL!, args.reuse!), max: 10 });
 const { db } = database;
-const t0 = performance.now();
-// The demo practice as `npm start` seeds it: its program, catalog and a year of events.
-const seeded = await seedDemo(db, { members: 200, content: "full" });
-const smallId = seeded.practiceIds["bright-smiles"]!;
-
-// ---------------------------------------------------------------- the large practice
-const [large] = await db
-  .insert(practices)
-  .values({ slug: "large-practice", name: "Large Practice", timezone: "America/Chicago", status: "on" })
-  .returning();
-const largeId = large!.id;
-// Its admin signs in with a password only, like the demo's (a second factor is not what is measured).
-await db.insert(practiceSecurity).values({ practiceId: largeId, mfaRequired: "off" });
 const password = "large-admin-2026";
-await db.insert(staffUsers).values({
-  practiceId: largeId,
-  role: "admin",
-  email: "admin@large.test",
-  name: "Large Admin",
-  passwordHash: await hashPassword(password),
-  mustChangePassword: false,
-});
-const ctx = systemCtx(db, largeId);
-const activeSmall = await getRuleSetVersion({ ctx: systemCtx(db, smallId) });
 const fallbackRules = `earn "Spend" on invoice.paid { rate 1 point per $10 }
 reward "Visit" on visit.checked_in { award 20 points }
 reward "Birthday" on member.birthday { award 50 points }
 `;
-try {
-  await saveRuleSet({ ctx, input: { source: activeSmall?.source ?? fallbackRules, publish: true } });
-} catch {
-  await saveRuleSet({ ctx, input: { source: fallbackRules, publish: true } });
+const { smallId, largeId, memberIds, built, now } = args.reuse ? await reuse() : await build();
+
+function withDatabase(url: string, name: string) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
 }
 
-const now = Date.now();
-const start = now - YEARS * 365 * DAY;
-const memberIds: string[] = [];
-for (let i = 0; i < MEMBERS; i += 2000) {
-  const rows = Array.from({ length: Math.min(2000, MEMBERS - i) }, (_, k) => {
-    const n = i + k;
-    const first = firstNames[n % firstNames.length]!;
-    const last = lastNames[Math.floor(n / firstNames.length) % lastNames.length]!;
-    const born = new Date(Date.UTC(1950 + between(0, 60), between(0, 11), between(1, 28))).toISOString().slice(0, 10);
-    return {
-      practiceId: largeId,
-      firstName: first,
-      lastName: last,
-      email: `${first}.${last}.${n}@large.test`.toLowerCase(),
-      phone: `555${String(1_000_000 + n).slice(-7)}`,
-      cardNumber: `L${String(n).padStart(9, "0")}`,
-      externalId: `LP-${n}`,
-      birthday: born,
-      status: "member" as const,
-      registered: n % 3 === 0,
-    };
+/** A database kept by an earlier run: its two practices and the large one's members. */
+async function reuse() {
+  const ids = new Map((await db.select({ id: practices.id, slug: practices.slug }).from(practices)).map((p) => [p.slug, p.id]));
+  const largeId = ids.get("large-practice");
+  const smallId = ids.get("bright-smiles");
+  if (!largeId || !smallId) throw new Error(`${args.reuse} holds no large practice beside the demo: build one with --keep`);
+  const rows = await db.select({ id: members.id }).from(members).where(sql`${members.practiceId} = ${largeId}`).orderBy(members.id);
+  console.error(`reusing ${args.reuse}: ${rows.length} members in the large practice`);
+  return { smallId, largeId, memberIds: rows.map((r) => r.id), built: 0, now: Date.now() };
+}
+
+/** The demo practice and the large practice beside it, written through the product's own paths. */
+async function build() {
+  const t0 = performance.now();
+  // The demo practice as `npm start` seeds it: its program, catalog and a year of events.
+  const seeded = await seedDemo(db, { members: 200, content: "full" });
+  const smallId = seeded.practiceIds["bright-smiles"]!;
+
+  // ---------------------------------------------------------------- the large practice
+  const [large] = await db
+    .insert(practices)
+    .values({ slug: "large-practice", name: "Large Practice", timezone: "America/Chicago", status: "on" })
+    .returning();
+  const largeId = large!.id;
+  // Its admin signs in with a password only, like the demo's (a second factor is not what is measured).
+  await db.insert(practiceSecurity).values({ practiceId: largeId, mfaRequired: "off" });
+  await db.insert(staffUsers).values({
+    practiceId: largeId,
+    role: "admin",
+    email: "admin@large.test",
+    name: "Large Admin",
+    passwordHash: await hashPassword(password),
+    mustChangePassword: false,
   });
-  const inserted = await db.insert(members).values(rows).returning({ id: members.id });
-  await db.insert(memberBalances).values(inserted.map((m) => ({ memberId: m.id, practiceId: largeId, balance: 0 })));
-  for (const m of inserted) memberIds.push(m.id);
+  const ctx = systemCtx(db, largeId);
+  const activeSmall = await getRuleSetVersion({ ctx: systemCtx(db, smallId) });
+  try {
+    await saveRuleSet({ ctx, input: { source: activeSmall?.source ?? fallbackRules, publish: true } });
+  } catch {
+    await saveRuleSet({ ctx, input: { source: fallbackRules, publish: true } });
+  }
+
+  const now = Date.now();
+  const start = now - YEARS * 365 * DAY;
+  const memberIds: string[] = [];
+  for (let i = 0; i < MEMBERS; i += 2000) {
+    const rows = Array.from({ length: Math.min(2000, MEMBERS - i) }, (_, k) => {
+      const n = i + k;
+      const first = firstNames[n % firstNames.length]!;
+      const last = lastNames[Math.floor(n / firstNames.length) % lastNames.length]!;
+      const born = new Date(Date.UTC(1950 + between(0, 60), between(0, 11), between(1, 28))).toISOString().slice(0, 10);
+      return {
+        practiceId: largeId,
+        firstName: first,
+        lastName: last,
+        email: `${first}.${last}.${n}@large.test`.toLowerCase(),
+        phone: `555${String(1_000_000 + n).slice(-7)}`,
+        cardNumber: `L${String(n).padStart(9, "0")}`,
+        externalId: `LP-${n}`,
+        birthday: born,
+        status: "member" as const,
+        registered: n % 3 === 0,
+      };
+    });
+    const inserted = await db.insert(members).values(rows).returning({ id: members.id });
+    await db.insert(memberBalances).values(inserted.map((m) => ({ memberId: m.id, practiceId: largeId, balance: 0 })));
+    for (const m of inserted) memberIds.push(m.id);
+  }
+
+  // Events in time order, day by day, through the one write pipeline in chunks. Invoices carry the
+  // demo's billing codes, so its program (the large practice runs the same) earns on them.
+  const codes = ["EXAM", "CLEAN", "XRAY", "ADJ", "ALIGN", "WHITEN"];
+  let chunk: EventInput[] = [];
+  let recorded = 0;
+  let chunks = 0;
+  const perDay = EVENTS / (YEARS * 365);
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    const batch = chunk;
+    chunk = [];
+    await inTx(ctx, (tx) => recordEvents(tx, ctx, batch, { source: "import", fresh: true, priorOutcomes: false }));
+    recorded += batch.length;
+    // What autovacuum does in a practice's database (a test server may run without it): the
+    // planner's statistics keep up with the tables as they grow (after chunks 1, 2, 4, 8, ... and
+    // every 20th).
+    chunks++;
+    if ((chunks & (chunks - 1)) === 0 || chunks % 20 === 0) await db.execute(sql`analyze`);
+  };
+  for (let day = 0; day < YEARS * 365; day++) {
+    const count = Math.floor(perDay) + (rand() < perDay % 1 ? 1 : 0);
+    const stamps = Array.from({ length: count }, () => start + day * DAY + between(8 * 3600, 18 * 3600) * 1000).sort((a, b) => a - b);
+    for (const at of stamps) {
+      const member = memberIds[Math.floor(rand() * memberIds.length)]!;
+      const id = `s${recorded + chunk.length}`;
+      if (rand() < 0.4) chunk.push({ id, type: "visit.checked_in", at: new Date(at).toISOString(), member } as EventInput);
+      else
+        chunk.push({
+          id,
+          type: "invoice.paid",
+          at: new Date(at).toISOString(),
+          member,
+          invoice: { id, lines: [{ code: codes[between(0, codes.length - 1)]!, amount: `${between(20, 300)}.00` }] },
+        } as EventInput);
+      if (chunk.length >= 5000) await flush();
+    }
+  }
+  await flush();
+  await db.execute(sql`vacuum analyze`);
+  const built = (performance.now() - t0) / 1000;
+  return { smallId, largeId, memberIds, built, now };
 }
 
-// Events in time order, day by day, through the one write pipeline in chunks. Invoices carry the
-// demo's billing codes, so its program (the large practice runs the same) earns on them.
-const codes = ["EXAM", "CLEAN", "XRAY", "ADJ", "ALIGN", "WHITEN"];
-let chunk: EventInput[] = [];
-let recorded = 0;
-let chunks = 0;
-const perDay = EVENTS / (YEARS * 365);
-const flush = async () => {
-  if (chunk.length === 0) return;
-  const batch = chunk;
-  chunk = [];
-  await inTx(ctx, (tx) => recordEvents(tx, ctx, batch, { source: "import", fresh: true, priorOutcomes: false }));
-  recorded += batch.length;
-  // What autovacuum does in a practice's database (a test server may run without it): the
-  // planner's statistics keep up with the tables as they grow (after chunks 1, 2, 4, 8, ... and
-  // every 20th).
-  chunks++;
-  if ((chunks & (chunks - 1)) === 0 || chunks % 20 === 0) await db.execute(sql`analyze`);
-};
-for (let day = 0; day < YEARS * 365; day++) {
-  const count = Math.floor(perDay) + (rand() < perDay % 1 ? 1 : 0);
-  const stamps = Array.from({ length: count }, () => start + day * DAY + between(8 * 3600, 18 * 3600) * 1000).sort((a, b) => a - b);
-  for (const at of stamps) {
-    const member = memberIds[Math.floor(rand() * memberIds.length)]!;
-    const id = `s${recorded + chunk.length}`;
-    if (rand() < 0.4) chunk.push({ id, type: "visit.checked_in", at: new Date(at).toISOString(), member } as EventInput);
-    else
-      chunk.push({
-        id,
-        type: "invoice.paid",
-        at: new Date(at).toISOString(),
-        member,
-        invoice: { id, lines: [{ code: codes[between(0, codes.length - 1)]!, amount: `${between(20, 300)}.00` }] },
-      } as EventInput);
-    if (chunk.length >= 5000) await flush();
-  }
-}
-await flush();
-await db.execute(sql`vacuum analyze`);
-const built = (performance.now() - t0) / 1000;
 const [counts] = (await db.execute(
   sql`select (select count(*) from events where practice_id = ${largeId}) as events,
              (select count(*) from ledger_entries where practice_id = ${largeId}) as entries,
@@ -244,14 +273,22 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
-async function measure(operation: string, path: string, input: unknown, method: "GET" | "POST" = "GET", rounds = ROUNDS) {
+type Size = "small" | "large";
+async function measure(
+  operation: string,
+  path: string,
+  input: unknown | ((size: Size) => unknown),
+  method: "GET" | "POST" = "GET",
+  rounds = ROUNDS,
+) {
   const out: Record<string, number> = {};
   let note = "";
   for (const size of ["small", "large"] as const) {
-    await call(size, path, input, method); // warm-up
+    const sent = typeof input === "function" ? input(size) : input;
+    await call(size, path, sent, method); // warm-up
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      const r = await call(size, path, input, method);
+      const r = await call(size, path, sent, method);
       times.push(r.ms);
       if (size === "large") note = `${(r.bytes / 1024).toFixed(0)} KB`;
     }
@@ -262,8 +299,18 @@ async function measure(operation: string, path: string, input: unknown, method: 
 }
 const range = (days: number) => ({ from: new Date(now - days * DAY).toISOString(), to: new Date(now + 60_000).toISOString() });
 
-await measure("reports, 30 days (`reports.overview`)", "reports.overview", range(30));
-await measure("reports, 12 months", "reports.overview", range(365));
+// The reports page's range (admin `reports/range.ts`): whole local days in the practice's
+// timezone, the last of them today; and a range ending now through the API, whose partial days at
+// either end are read from the raw rows (their cost grows with a day's activity).
+const zones = new Map((await db.select({ id: practices.id, timezone: practices.timezone }).from(practices)).map((p) => [p.id, p.timezone]));
+const pageRange = (days: number) => (size: Size) => {
+  const tz = zones.get(size === "small" ? smallId : largeId)!;
+  const today = localDate(new Date(now), tz);
+  return { from: startOfLocalDay(addDays(today, 1 - days), tz).toISOString(), to: startOfLocalDay(addDays(today, 1), tz).toISOString() };
+};
+await measure("reports page, 30 days (`reports.overview`)", "reports.overview", pageRange(30));
+await measure("reports page, 12 months", "reports.overview", pageRange(365));
+await measure("reports through the API, 30 days ending now (partial days at both ends)", "reports.overview", range(30));
 await measure("dashboard series, 30 days (`reports.series`)", "reports.series", { days: 30 });
 await measure('member search "gar" (first page)', "members.search", { q: "gar" });
 await measure('member search by PMS id "LP-1"', "members.search", { q: "LP-1" });
@@ -356,43 +403,54 @@ console.error(
   `  kiosk check-in: idle ${median(idle).toFixed(1)} ms, during backtest ${median(busy.length > 0 ? busy : idle).toFixed(1)} ms (${busy.length})`,
 );
 
-// Jobs, in-process, per unit of work (a birthday celebrated, a digest recipient).
-for (const [operation, run] of [
+// Jobs, in-process, per unit of work. The birthdays job per member celebrated, on days that have
+// birthdays (the demo has about one every other day: a day without would time the empty job), one
+// day after another from tomorrow, skipping days celebrated by an earlier run; then the same days
+// again, with nothing left to send.
+const jobDays: Record<"small" | "large", number[]> = { small: [], large: [] };
+const jobRows: [string, (size: "small" | "large", practiceId: string, round: number) => Promise<number[]>][] = [
   [
-    // Each round a day not run before (about members/365 birthdays each).
     "birthdays job (per member celebrated)",
-    async (practiceId: string, round: number) => {
-      const r = await runBirthdays({ ctx: systemCtx(db, practiceId), input: { at: new Date(now + (round + 1) * DAY) } });
-      return Math.max(1, r.members.length);
+    async (size, practiceId) => {
+      for (let day = (jobDays[size].at(-1) ?? 0) + 1; day <= 400; day++) {
+        const t = performance.now();
+        const r = await runBirthdays({ ctx: systemCtx(db, practiceId), input: { at: new Date(now + day * DAY) } });
+        const ms = performance.now() - t;
+        if (r.members.length === 0) continue;
+        jobDays[size].push(day);
+        return [ms / r.members.length];
+      }
+      return [];
     },
   ],
   [
     "birthdays job with nothing to send (the same days again)",
-    async (practiceId: string, round: number) => {
-      await runBirthdays({ ctx: systemCtx(db, practiceId), input: { at: new Date(now + (round + 1) * DAY + 1000) } });
-      return 1;
+    async (size, practiceId, round) => {
+      const day = jobDays[size][round];
+      if (day === undefined) return [];
+      const t = performance.now();
+      await runBirthdays({ ctx: systemCtx(db, practiceId), input: { at: new Date(now + day * DAY + 1000) } });
+      return [performance.now() - t];
     },
   ],
   [
     "digest query (per recipient)",
-    async (practiceId: string, _round: number) => {
+    async (_size, practiceId) => {
+      const t = performance.now();
       const r = await digestRecipients(db, practiceId, new Date(now - 7 * DAY), new Date(now + DAY));
-      return Math.max(1, r.length);
+      return [(performance.now() - t) / Math.max(1, r.length)];
     },
   ],
-] as const) {
+];
+for (const [operation, run] of jobRows) {
   const out: Record<string, number> = {};
   for (const [size, id] of [
     ["small", smallId],
     ["large", largeId],
   ] as const) {
     const times: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const t = performance.now();
-      const units = await run(id, i);
-      times.push((performance.now() - t) / units);
-    }
-    out[size] = median(times);
+    for (let i = 0; i < ROUNDS; i++) times.push(...(await run(size, id, i)));
+    out[size] = times.length > 0 ? median(times) : Number.NaN;
   }
   rows.push({ operation, small: out.small!, large: out.large! });
   console.error(`  ${operation}: small ${out.small!.toFixed(2)} ms, large ${out.large!.toFixed(2)} ms`);
@@ -433,9 +491,10 @@ console.log(
   }),
 );
 server.close();
-if (args.keep) {
+if (fresh && !args.keep) await fresh.dispose();
+else {
   const [named] = (await db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
   console.error(`kept database ${named!.name} (large practice ${largeId}, demo practice ${smallId})`);
   await database.close();
-} else await database.dispose();
+}
 process.exit(0);
