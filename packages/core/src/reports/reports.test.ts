@@ -5,7 +5,7 @@ import { adjustPoints } from "../ledger/adjust-points.ts";
 import { redeemReward } from "../redemption/redeem-reward.ts";
 import { saveRuleSet } from "../rules/rule-sets.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
-import { dailySeries, exportReportCsv, pointsReport, redemptionsByReward, topRules } from "./reports.ts";
+import { dailySeries, exportReportCsv, pointsReport, recentSeries, redemptionsByReward, topRules } from "./reports.ts";
 
 describe("reports", () => {
   let t: TestDatabase;
@@ -46,6 +46,17 @@ describe("reports", () => {
     expect(all.outstanding).toBe(155 - 30 + 10 - 100);
     expect(all.liabilityCents).toBe(35 * 10);
     await expect(pointsReport({ ctx: p.asMember("x"), input: range })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("the dashboard's series: the last days as whole local days, today included", async () => {
+    // 2026-03-04 04:00 UTC is still March 3 in Chicago: March 1-3, each day whole.
+    const days = await recentSeries({ ctx: p.team, days: 3, now: new Date("2026-03-04T04:00:00Z") });
+    expect(days.map((d) => [d.day, d.issued, d.reversed, d.adjusted, d.checkIns])).toEqual([
+      ["2026-03-01", 120, 0, 0, 0],
+      ["2026-03-02", 35, 0, 0, 1],
+      ["2026-03-03", 0, 30, 10, 0],
+    ]);
+    await expect(recentSeries({ ctx: p.asMember("x"), days: 3 })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("per-day series in the practice timezone, top rules, redemptions by reward, CSV", async () => {

@@ -303,6 +303,18 @@ export async function dailySeries({ ctx, input }: { ctx: Ctx; input: Input<typeo
   return daysOf(ctx, from, to, practice.timezone);
 }
 
+/**
+ * The dashboard's series: one row per local day for the last `days` days, today included, as
+ * whole days (today's row holds what is recorded so far). Whole days are read from the rollups,
+ * so the cost does not grow with a day's activity.
+ */
+export async function recentSeries({ ctx, days, now = new Date() }: { ctx: Ctx; days: number; now?: Date }) {
+  authorize(ctx, "reports.view");
+  const { timezone } = await loadPractice(ctx.db, ctx.practiceId);
+  const today = localDate(now, timezone);
+  return daysOf(ctx, startOfLocalDay(addDays(today, 1 - days), timezone), startOfLocalDay(addDays(today, 1), timezone), timezone);
+}
+
 export const exportCsvInput = z.object({
   report: z.enum(["daily", "rules", "rewards", "summary"]),
   from: z.coerce.date(),

@@ -8,6 +8,7 @@ import {
   listShortfalls,
   membersPerTier,
   pointsReport,
+  recentSeries,
   redemptionsByReward,
   reportInput,
   topRules,
@@ -21,11 +22,7 @@ export const reportsRouter = router({
   series: staffProcedure
     .meta({ action: "reports.view" })
     .input(z.object({ days: z.number().int().min(7).max(366).default(30) }).default({ days: 30 }))
-    .query(({ ctx, input }) => {
-      const to = new Date();
-      const from = new Date(to.getTime() - input.days * 86_400_000);
-      return dailySeries({ ctx: ctx.core, input: { from, to } });
-    }),
+    .query(({ ctx, input }) => recentSeries({ ctx: ctx.core, days: input.days })),
   overview: staffProcedure
     .meta({ action: "reports.view" })
     .input(reportInput)
