@@ -1,7 +1,7 @@
 // One definition per figure: every summary figure equals the sum of its table, on data with voids,
 // late events, redemptions and a refunded (cancelled) order; a patient checking in three times in
 // a day is one check-in, on the dashboard and in Reports alike.
-import { localDate, startOfLocalDay } from "@tally/rules";
+import { addDays, localDate, startOfLocalDay } from "@tally/rules";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReward } from "../catalog/rewards.ts";
@@ -13,7 +13,7 @@ import { saveRuleSet } from "../rules/rule-sets.ts";
 import { query } from "../sql.ts";
 import { createTestDatabase, makeMembers, makePractice, type TestDatabase, type TestPractice } from "../testing.ts";
 import { dashboardSummary } from "./dashboard-summary.ts";
-import { dailySeries, pointsReport, redemptionsByReward, topRules } from "./reports.ts";
+import { dailySeries, pointsReport, redemptionsByReward, settleRange, topRules } from "./reports.ts";
 
 const DAY = 86_400_000;
 
@@ -106,6 +106,27 @@ describe("report figures agree with their tables", () => {
     // The figures themselves: Ben's late invoice and both voids in the range, the refund netted.
     expect(summary).toMatchObject({ issued: 120 + 300 + 40 + 20, reversed: 300 + 900, redeemed: 240, adjusted: 375, checkIns: 2 });
     expect(summary.redeemedCostCents).toBe(480);
+  });
+
+  it("a partial day at either end is read whole only when the rest of that day holds nothing", async () => {
+    const tz = "America/Chicago";
+    const day = (at: Date, plus = 0) => startOfLocalDay(addDays(localDate(at, tz), plus), tz);
+    const today = day(now);
+    const tomorrow = day(now, 1);
+    // Ending now: nothing later today, so today is read whole; the first day has nothing before `from`.
+    const endingNow = new Date(Date.now() + 1000);
+    expect(await settleRange(p.team, from, endingNow, tz)).toEqual({ from: day(from), to: tomorrow });
+    const [partial, whole] = await Promise.all([
+      pointsReport({ ctx: p.team, input: { from, to: endingNow } }),
+      pointsReport({ ctx: p.team, input: { from: day(from), to: tomorrow } }),
+    ]);
+    expect({ ...partial, from: null, to: null }).toEqual({ ...whole, from: null, to: null });
+    // Ending between Cy's first check-in (+10 s) and Ana's (+20 s): the rest of today holds rows.
+    const mid = new Date(today.getTime() + 15_000);
+    expect((await settleRange(p.team, from, mid, tz)).to).toEqual(mid);
+    const days = await dailySeries({ ctx: p.team, input: { from, to: mid } });
+    expect(days.at(-1)).toMatchObject({ day: localDate(now, tz), checkIns: 1, issued: 10 });
+    expect(await pointsReport({ ctx: p.team, input: { from, to: mid } })).toMatchObject({ checkIns: 1, activeMembers: 3 });
   });
 
   it("a patient checking in three times today is one check-in today", async () => {

@@ -95,6 +95,44 @@ export function splitRange(from: Date, to: Date, tz: string): { firstDay: string
   return { firstDay, endDay, edges };
 }
 
+/**
+ * [from, to) widened to whole local days where that reads the same rows: a partial day at either
+ * end becomes whole when the rest of that day holds no event and no ledger entry (a range ending
+ * now, or one that starts before its first day's activity). Whole days are read from the rollups;
+ * partial ones from the raw rows, whose cost grows with a day's activity.
+ */
+export async function settleRange(ctx: Ctx, from: Date, to: Date, tz: string): Promise<{ from: Date; to: Date }> {
+  const dayStart = startOfLocalDay(localDate(from, tz), tz);
+  const toDay = localDate(to, tz);
+  const dayEnd = startOfLocalDay(toDay, tz).getTime() === to.getTime() ? to : startOfLocalDay(addDays(toDay, 1), tz);
+  const gaps: { a: Date; b: Date; end: "from" | "to" }[] = [];
+  if (dayStart.getTime() < from.getTime()) gaps.push({ a: dayStart, b: from, end: "from" });
+  if (dayEnd.getTime() > to.getTime()) gaps.push({ a: to, b: dayEnd, end: "to" });
+  if (gaps.length === 0) return { from, to };
+  const held = (a: Date, b: Date) =>
+    sql`(exists (select 1 from ${events} where ${and(eq(events.practiceId, ctx.practiceId), gte(events.at, a), lt(events.at, b))})
+         or exists (select 1 from ${ledgerEntries} where ${and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, a), lt(ledgerEntries.at, b))}))`;
+  const [row] = await query<{ held: boolean[] | string }>(
+    ctx.db,
+    sql`select array[${sql.join(
+      gaps.map((g) => held(g.a, g.b)),
+      sql`, `,
+    )}] as held`,
+  );
+  const flags =
+    typeof row!.held === "string"
+      ? row!.held
+          .replace(/[{}]/g, "")
+          .split(",")
+          .map((x) => x === "t")
+      : row!.held;
+  const out = { from, to };
+  gaps.forEach((g, i) => {
+    if (!flags[i]) out[g.end] = g.end === "from" ? dayStart : dayEnd;
+  });
+  return out;
+}
+
 /** Ledger entries in the edges of a range (`splitRange`). */
 const inEdges = (edges: [Date, Date][]): SQL | undefined =>
   or(...edges.map(([a, b]) => and(gte(ledgerEntries.at, a), lt(ledgerEntries.at, b))));
@@ -168,8 +206,9 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const practice = await loadPractice(ctx.db, ctx.practiceId);
-  const days = await daysOf(ctx, from, to, practice.timezone);
-  const distinct = await distinctMembers(ctx, ["event", "earn"], from, to, practice.timezone, (edges) =>
+  const read = await settleRange(ctx, from, to, practice.timezone);
+  const days = await daysOf(ctx, read.from, read.to, practice.timezone);
+  const distinct = await distinctMembers(ctx, ["event", "earn"], read.from, read.to, practice.timezone, (edges) =>
     sql.join(
       [
         sql`select 'event' as scope, ${events.memberId} as member_id from ${events}
@@ -188,7 +227,7 @@ export async function pointsReport({ ctx, input }: { ctx: Ctx; input: Input<type
     ctx.db,
     sql`select (select coalesce(sum(${memberBalances.balance}), 0) from ${memberBalances} where ${memberBalances.practiceId} = ${ctx.practiceId})
              - (select coalesce(sum(${ledgerEntries.points}), 0) from ${ledgerEntries}
-                where ${ledgerEntries.practiceId} = ${ctx.practiceId} and ${ledgerEntries.at} >= ${to.toISOString()}::timestamptz) as points`,
+                where ${ledgerEntries.practiceId} = ${ctx.practiceId} and ${ledgerEntries.at} >= ${read.to.toISOString()}::timestamptz) as points`,
   );
   const out = n(outstanding?.points);
   const redeemed = sum(days, "redeemed");
@@ -221,7 +260,8 @@ export async function redemptionsByReward({ ctx, input }: { ctx: Ctx; input: Inp
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const practice = await loadPractice(ctx.db, ctx.practiceId);
-  const { firstDay, endDay, edges } = splitRange(from, to, practice.timezone);
+  const read = await settleRange(ctx, from, to, practice.timezone);
+  const { firstDay, endDay, edges } = splitRange(read.from, read.to, practice.timezone);
   const parts: SQL[] = [];
   if (firstDay < endDay)
     parts.push(sql`select ${rewardDaily.rewardName} as reward, ${rewardDaily.rewardKind} as kind, ${rewardDaily.orders} as orders,
@@ -255,7 +295,8 @@ export async function topRules({ ctx, input }: { ctx: Ctx; input: Input<typeof r
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const practice = await loadPractice(ctx.db, ctx.practiceId);
-  const { firstDay, endDay, edges } = splitRange(from, to, practice.timezone);
+  const read = await settleRange(ctx, from, to, practice.timezone);
+  const { firstDay, endDay, edges } = splitRange(read.from, read.to, practice.timezone);
   const ruleKinds = sql`in ('earn', 'reward', 'milestone', 'reversal')`;
   // Points and awards: the rollups' whole days plus the entries of the edges.
   const parts: SQL[] = [];
@@ -280,8 +321,8 @@ export async function topRules({ ctx, input }: { ctx: Ctx; input: Input<typeof r
   const members = await distinctMembers(
     ctx,
     names.map((r) => `rule:${r}`),
-    from,
-    to,
+    read.from,
+    read.to,
     practice.timezone,
     (edges) =>
       sql`select 'rule:' || coalesce(${ledgerEntries.ruleName}, '') as scope, ${ledgerEntries.memberId} as member_id from ${ledgerEntries}
@@ -300,7 +341,8 @@ export async function dailySeries({ ctx, input }: { ctx: Ctx; input: Input<typeo
   authorize(ctx, "reports.view");
   const { from, to } = parseInput(reportInput, input);
   const practice = await loadPractice(ctx.db, ctx.practiceId);
-  return daysOf(ctx, from, to, practice.timezone);
+  const read = await settleRange(ctx, from, to, practice.timezone);
+  return daysOf(ctx, read.from, read.to, practice.timezone);
 }
 
 /**
