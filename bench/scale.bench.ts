@@ -251,12 +251,13 @@ async function signIn(email: string, pw: string) {
 }
 const cookies = { small: await signIn("admin@brightsmiles.test", "demo-admin-2026"), large: await signIn("admin@large.test", password) };
 
-async function call(size: "small" | "large", path: string, input: unknown, method: "GET" | "POST" = "GET") {
-  const url = method === "GET" ? `${base}/${path}?input=${encodeURIComponent(JSON.stringify(input))}` : `${base}/${path}`;
+async function call(size: "small" | "large", path: string, input: unknown, method: "GET" | "POST" = "GET", cookie = cookies[size]) {
+  const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const url = method === "GET" ? `${base}/${path}${query}` : `${base}/${path}`;
   const t = performance.now();
   const r = await fetch(url, {
     method,
-    headers: { cookie: cookies[size], "content-type": "application/json" },
+    headers: { cookie, "content-type": "application/json" },
     body: method === "POST" ? JSON.stringify(input) : undefined,
   });
   const body = await r.text();
@@ -314,6 +315,99 @@ await measure("reports through the API, 30 days ending now (partial days at both
 await measure("dashboard series, 30 days (`reports.series`)", "reports.series", { days: 30 });
 await measure('member search "gar" (first page)', "members.search", { q: "gar" });
 await measure('member search by PMS id "LP-1"', "members.search", { q: "LP-1" });
+
+// A member's pages, as their server loads call the API (in parallel, like the loads): the admin
+// member page (staff session) and the portal's home (the patient signed in with card number and
+// date of birth), for the member with the most events in each practice; and a kiosk check-in
+// (the kiosk's verb, in-process) at each size.
+type Call = [path: string, input: unknown];
+async function measurePage(operation: string, calls: (size: Size) => Call[], cookieOf: (size: Size) => string = (size) => cookies[size]) {
+  const out: Record<string, number> = {};
+  let note = "";
+  for (const size of ["small", "large"] as const) {
+    const run = () => Promise.all(calls(size).map(([path, input]) => call(size, path, input, "GET", cookieOf(size))));
+    await run(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const t = performance.now();
+      const answers = await run();
+      times.push(performance.now() - t);
+      if (size === "large") note = `${(answers.reduce((n, a) => n + a.bytes, 0) / 1024).toFixed(0)} KB`;
+    }
+    out[size] = median(times);
+  }
+  rows.push({ operation, small: out.small!, large: out.large!, note });
+  console.error(`  ${operation}: small ${out.small!.toFixed(1)} ms, large ${out.large!.toFixed(1)} ms (${note})`);
+}
+const busiest: Record<Size, { id: string; card_number: string; birthday: string }> = { small: null!, large: null! };
+for (const [size, practiceId] of [
+  ["small", smallId],
+  ["large", largeId],
+] as const) {
+  const [row] = (await db.execute(
+    sql`select m.id, m.card_number, m.birthday::text as birthday from members m
+        join (select member_id, count(*) as n from events where practice_id = ${practiceId} group by member_id) e on e.member_id = m.id
+        where m.practice_id = ${practiceId} and m.status = 'member' and m.card_number is not null and m.birthday is not null
+        order by e.n desc limit 1`,
+  )) as unknown as { id: string; card_number: string; birthday: string }[];
+  busiest[size] = row!;
+}
+await measurePage("member profile (the admin member page's calls)", (size) => {
+  const memberId = busiest[size].id;
+  return [
+    ["members.get", { id: memberId }],
+    ["ledger.history", { memberId, limit: 100 }],
+    ["members.milestones", { memberId }],
+    ["members.coupons", { memberId }],
+    ["members.consents", { memberId }],
+    ["members.standing", { memberId }],
+  ];
+});
+async function memberSignIn(size: Size) {
+  const slug = size === "small" ? "bright-smiles" : "large-practice";
+  const r = await fetch(`${base}/auth.member.signIn`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ practice: slug, cardNumber: busiest[size].card_number, birthday: busiest[size].birthday }),
+  });
+  if (!r.ok) throw new Error(`member sign-in (${size}): ${r.status} ${await r.text()}`);
+  return r.headers.getSetCookie()[0]!.split(";")[0]!;
+}
+const patientCookies = { small: await memberSignIn("small"), large: await memberSignIn("large") };
+await measurePage(
+  "portal home (the patient's calls)",
+  () => [
+    ["members.home", undefined],
+    ["members.myCoupons", { limit: 20 }],
+    ["members.myMilestones", undefined],
+    ["members.myActivity", { limit: 8 }],
+    ["catalog.offered", undefined],
+    ["members.myStanding", undefined],
+  ],
+  (size) => patientCookies[size],
+);
+{
+  const out: Record<string, number> = {};
+  for (const [size, practiceId] of [
+    ["small", smallId],
+    ["large", largeId],
+  ] as const) {
+    const [row] = (await db.execute(
+      sql`select array_agg(id) as ids from (select id from members where practice_id = ${practiceId} and status = 'member' order by id limit 40) m`,
+    )) as unknown as { ids: string[] | string }[];
+    const ids = typeof row!.ids === "string" ? row!.ids.replace(/[{}]/g, "").split(",") : row!.ids;
+    const kioskCtx: Ctx = { db, practiceId, actor: { kind: "kiosk", id: "bench-kiosk" } };
+    const times: number[] = [];
+    for (const [i, memberId] of ids.entries()) {
+      const t = performance.now();
+      await kioskCheckIn({ ctx: kioskCtx, input: { memberId, method: "card", at: new Date() } });
+      if (i >= 5) times.push(performance.now() - t); // the first few warm the process
+    }
+    out[size] = median(times);
+  }
+  rows.push({ operation: "kiosk check-in (idle)", small: out.small!, large: out.large! });
+  console.error(`  kiosk check-in (idle): small ${out.small!.toFixed(1)} ms, large ${out.large!.toFixed(1)} ms`);
+}
 
 // The backtest over HTTP at both sizes, and the engine alone over the same events: the draft and
 // active rule sets, members and events of the large practice's run, read into memory first (not
