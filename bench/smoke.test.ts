@@ -79,7 +79,10 @@ test("scale benchmark at 1/100 size: the large practice's reports agree with its
     "birthdays job (per member celebrated)",
     "birthdays job with nothing to send",
   ])
-    assert.ok(new RegExp(`\\| ${row.replace(/[()]/g, "\\$&")}[^|]* \\| [\\d.]+ ms \\| [\\d.]+ ms \\|`).test(out), `row "${row}" in:\n${out}`);
+    assert.ok(
+      new RegExp(`\\| ${row.replace(/[()]/g, "\\$&")}[^|]* \\| [\\d.]+ ms \\| [\\d.]+ ms \\|`).test(out),
+      `row "${row}" in:\n${out}`,
+    );
   assert.doesNotMatch(out, /NaN/);
   const checks = JSON.parse(out.split("\n").find((l) => l.startsWith('{"events"'))!);
   assert.equal(checks.events, 20000);
