@@ -105,32 +105,18 @@ export async function settleRange(ctx: Ctx, from: Date, to: Date, tz: string): P
   const dayStart = startOfLocalDay(localDate(from, tz), tz);
   const toDay = localDate(to, tz);
   const dayEnd = startOfLocalDay(toDay, tz).getTime() === to.getTime() ? to : startOfLocalDay(addDays(toDay, 1), tz);
-  const gaps: { a: Date; b: Date; end: "from" | "to" }[] = [];
-  if (dayStart.getTime() < from.getTime()) gaps.push({ a: dayStart, b: from, end: "from" });
-  if (dayEnd.getTime() > to.getTime()) gaps.push({ a: to, b: dayEnd, end: "to" });
-  if (gaps.length === 0) return { from, to };
+  const before = dayStart.getTime() < from.getTime();
+  const after = dayEnd.getTime() > to.getTime();
+  if (!before && !after) return { from, to };
   const held = (a: Date, b: Date) =>
     sql`(exists (select 1 from ${events} where ${and(eq(events.practiceId, ctx.practiceId), gte(events.at, a), lt(events.at, b))})
          or exists (select 1 from ${ledgerEntries} where ${and(eq(ledgerEntries.practiceId, ctx.practiceId), gte(ledgerEntries.at, a), lt(ledgerEntries.at, b))}))`;
-  const [row] = await query<{ held: boolean[] | string }>(
+  // A part not asked about counts as held: that end stays as it is.
+  const [rest] = await query<{ held_before: boolean; held_after: boolean }>(
     ctx.db,
-    sql`select array[${sql.join(
-      gaps.map((g) => held(g.a, g.b)),
-      sql`, `,
-    )}] as held`,
+    sql`select ${before ? held(dayStart, from) : sql`true`} as held_before, ${after ? held(to, dayEnd) : sql`true`} as held_after`,
   );
-  const flags =
-    typeof row!.held === "string"
-      ? row!.held
-          .replace(/[{}]/g, "")
-          .split(",")
-          .map((x) => x === "t")
-      : row!.held;
-  const out = { from, to };
-  gaps.forEach((g, i) => {
-    if (!flags[i]) out[g.end] = g.end === "from" ? dayStart : dayEnd;
-  });
-  return out;
+  return { from: rest!.held_before ? from : dayStart, to: rest!.held_after ? to : dayEnd };
 }
 
 /** Ledger entries in the edges of a range (`splitRange`). */
