@@ -66,7 +66,8 @@ const server: ChildProcess = spawn(process.execPath, [join(root, "apps/api/src/s
     KIOSK_IDENTIFY_PER_MINUTE: "1000000",
     DATABASE_URL: databaseUrl,
   },
-  stdio: ["ignore", "ignore", "inherit"],
+  // The server's log (warnings and errors only) goes to this script's stderr.
+  stdio: ["ignore", process.stderr, "inherit"],
 });
 let stopped = false;
 const stop = () => {
@@ -148,8 +149,15 @@ const pages: Record<string, { title: string; load: Load }> = {
         },
         body: new URLSearchParams({ card: cards[n % cards.length]! }),
       });
-      await posted.arrayBuffer();
-      if (posted.status !== 303) throw new Error(`kiosk check-in: ${posted.status}`);
+      const body = await posted.text();
+      // A check-in that ends anywhere but the welcome screen (the desk, pairing) is an error too.
+      const to = posted.headers.get("location") ?? "";
+      if (posted.status === 303 && !to.startsWith("/kiosk/welcome")) throw new Error(`kiosk check-in: sent to ${to}`);
+      if (posted.status !== 303) {
+        // The form's message to the patient, when the page shows one.
+        const said = /role="alert"[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
+        throw new Error(`kiosk check-in: ${posted.status}${said ? ` (${said})` : ""}`);
+      }
       const visit = cookieOf(posted).join("; ");
       await expectOk(await fetch(`${base}/kiosk/welcome`, { headers: { cookie: `tally_kiosk=${device}; ${visit}` } }), "welcome");
     },
@@ -159,10 +167,13 @@ const pages: Record<string, { title: string; load: Load }> = {
 async function measure(load: Load) {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | null = null;
   let n = 0;
-  // A short warm-up, then `users` loops for the duration.
-  for (let i = 0; i < 20; i++) await load(n++).catch(() => errors++);
-  errors = 0;
+  // A short warm-up (its failures reported too), then `users` loops for the duration.
+  for (let i = 0; i < 20; i++)
+    await load(n++).catch((e: Error) => {
+      firstError ??= `warm-up: ${e.message}`;
+    });
   const cpu0 = serverCpuMicros();
   const end = performance.now() + seconds * 1000;
   await Promise.all(
@@ -172,8 +183,9 @@ async function measure(load: Load) {
         try {
           await load(n++);
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (e) {
           errors++;
+          firstError ??= (e as Error).message;
         }
       }
     }),
@@ -181,13 +193,14 @@ async function measure(load: Load) {
   const cpu = (serverCpuMicros() - cpu0) / Math.max(1, latencies.length);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), cpu, errors };
+  return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), cpu, errors, firstError };
 }
 
 console.log(
   `| page (${users} users, ${seconds} s, ${root}, ${args.postgres ? "PostgreSQL" : "PGlite"}) | pages/s | p50 ms | p99 ms | server CPU µs/page | errors |`,
 );
 console.log("|---|---:|---:|---:|---:|---:|");
+const failures: string[] = [];
 for (const name of args.pages.split(",")) {
   const page = pages[name];
   if (!page) throw new Error(`unknown page ${name}`);
@@ -195,6 +208,9 @@ for (const name of args.pages.split(",")) {
   console.log(
     `| ${page.title} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpu.toFixed(0)} | ${r.errors} |`,
   );
+  // A failing page says why (below the table, so the table stays whole).
+  if (r.firstError) failures.push(`${page.title}: ${r.firstError}`);
 }
+for (const f of failures) console.log(`first error, ${f}`);
 stop();
 process.exit(0);
