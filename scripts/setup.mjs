@@ -76,7 +76,9 @@ if (command === "start") {
   if (url) {
     say(`database tests on PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")})`);
     // Each test file has its own database (copied from a migrated template), so packages run side by side.
-    run("pnpm", ["turbo", "run", "test:pg", "--output-logs=new-only", "--concurrency=2", "--continue"], { DATABASE_URL: url });
+    // `--only`: the builds of the steps above stand. Without it turbo rebuilt the apps here (the
+    // database URL is part of a build's hash) while the page benchmark's server was loading them.
+    run("pnpm", ["turbo", "run", "test:pg", "--only", "--output-logs=new-only", "--concurrency=2", "--continue"], { DATABASE_URL: url });
   } else if (process.env.CI) {
     say("PostgreSQL is not reachable at 127.0.0.1:5432 and DATABASE_URL is not set: the PostgreSQL pass cannot run");
     process.exit(1);
