@@ -71,6 +71,7 @@ export {
   isValidTimezone,
   LocalClock,
   localDate,
+  localDaysSpan,
   localHour,
   startOfLocalDay,
   weekStart,

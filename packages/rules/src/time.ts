@@ -182,6 +182,15 @@ export function startOfLocalDay(date: string, timezone: string): Date {
   return clockFor(timezone).startOfDay(date);
 }
 
+/**
+ * The instants of local days `from` to `to` (YYYY-MM-DD, both included) in the zone: from the
+ * first day's midnight up to, not including, the midnight after the last day.
+ */
+export function localDaysSpan(from: string, to: string, timezone: string): { start: Date; end: Date } {
+  const clock = clockFor(timezone);
+  return { start: clock.startOfDay(from), end: clock.startOfDay(addDays(to, 1)) };
+}
+
 /** The calendar date `days` days after `date` (negative: before). */
 export function addDays(date: string, days: number): string {
   const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + days);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { addDays, isIsoDate, isValidTimezone, localDate, localHour, startOfLocalDay, weekStart } from "../src/index.ts";
+import { addDays, isIsoDate, isValidTimezone, localDate, localDaysSpan, localHour, startOfLocalDay, weekStart } from "../src/index.ts";
 
 describe("local time in the practice's zone", () => {
   test.each([
@@ -30,6 +30,16 @@ describe("local time in the practice's zone", () => {
     expect(start.toISOString()).toBe(iso);
     expect(localDate(start, tz)).toBe(day);
     expect(localDate(start.getTime() - 1, tz)).toBe(addDays(day, -1));
+  });
+
+  test("localDaysSpan covers whole local days, both ends included, across a clock change", () => {
+    // 2026-11-01 is 25 hours long in Chicago (daylight saving ends).
+    const span = localDaysSpan("2026-10-31", "2026-11-01", "America/Chicago");
+    expect(span.start.toISOString()).toBe("2026-10-31T05:00:00.000Z");
+    expect(span.end.toISOString()).toBe("2026-11-02T06:00:00.000Z");
+    expect(span.end.getTime() - span.start.getTime()).toBe(49 * 3_600_000);
+    const oneDay = localDaysSpan("2026-12-07", "2026-12-07", "UTC");
+    expect([oneDay.start.toISOString(), oneDay.end.toISOString()]).toEqual(["2026-12-07T00:00:00.000Z", "2026-12-08T00:00:00.000Z"]);
   });
 
   test("localHour", () => {

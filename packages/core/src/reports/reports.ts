@@ -11,7 +11,7 @@
 // (`distinct.ts`): per-day sums and an index range after the range's end, not the range's rows.
 
 import { events, ledgerDaily, ledgerDays, ledgerEntries, memberBalances, orders, rewardDaily } from "@tally/db";
-import { addDays, localDate, type MemberState, startOfLocalDay, tierStatus } from "@tally/rules";
+import { addDays, localDate, localDaysSpan, type MemberState, startOfLocalDay, tierStatus } from "@tally/rules";
 import { and, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -340,7 +340,8 @@ export async function recentSeries({ ctx, days, now = new Date() }: { ctx: Ctx; 
   authorize(ctx, "reports.view");
   const { timezone } = await loadPractice(ctx.db, ctx.practiceId);
   const today = localDate(now, timezone);
-  return daysOf(ctx, startOfLocalDay(addDays(today, 1 - days), timezone), startOfLocalDay(addDays(today, 1), timezone), timezone);
+  const { start, end } = localDaysSpan(addDays(today, 1 - days), today, timezone);
+  return daysOf(ctx, start, end, timezone);
 }
 
 export const exportCsvInput = z.object({

@@ -1,5 +1,5 @@
 // The report's date range from the URL (?from=YYYY-MM-DD&to=YYYY-MM-DD, inclusive local days).
-import { addDays, localDate, startOfLocalDay } from "@tally/rules/time";
+import { addDays, localDate, localDaysSpan } from "@tally/rules/time";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -10,5 +10,5 @@ export function rangeFrom(url: URL, timeZone: string) {
   if (!DAY.test(to)) to = today;
   if (!DAY.test(from)) from = addDays(to, -29);
   if (from > to) [from, to] = [to, from];
-  return { from, to, start: startOfLocalDay(from, timeZone), end: startOfLocalDay(addDays(to, 1), timeZone) };
+  return { from, to, ...localDaysSpan(from, to, timeZone) };
 }

@@ -1,6 +1,6 @@
 import { error, fail } from "@sveltejs/kit";
 import type { Diagnostic } from "@tally/rules";
-import { addDays, isIsoDate, localDate, startOfLocalDay } from "@tally/rules/time";
+import { addDays, isIsoDate, localDate, localDaysSpan } from "@tally/rules/time";
 import { appendRule, builderValuesFrom, buildRule } from "#lib/rules/builder.js";
 import { draftVersion } from "#lib/rules/draft-version.js";
 import { api, appCodeOf, messageOf } from "#lib/server/api.js";
@@ -168,13 +168,14 @@ export const actions: Actions = {
 
     const client = api(event);
     const { timezone } = await client.practice.get.query();
+    const span = localDaysSpan(from, to, timezone);
     try {
       // The backtest runs in the background; a short one answers here (the page works without
       // JavaScript), a long one is followed by the page (progress bar, Cancel).
       let run = await client.rules.backtestStart.mutate({
         source,
-        from: startOfLocalDay(from, timezone),
-        to: startOfLocalDay(addDays(to, 1), timezone),
+        from: span.start,
+        to: span.end,
       });
       for (const until = Date.now() + 3000; run.status === "running" && Date.now() < until; ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
