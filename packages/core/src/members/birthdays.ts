@@ -2,7 +2,7 @@
 // `member.birthday` once per member per year (Feb 29 birthdays count on Feb 28 in other years).
 
 import { members } from "@tally/db";
-import { localDate, pointsGiven } from "@tally/rules";
+import { addDays, localDate, pointsGiven } from "@tally/rules";
 import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -36,8 +36,6 @@ function monthDaysOn(dates: string[]): number[] {
   }
   return [...keys];
 }
-
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export const listBirthdaysInput = z.object({ days: z.number().int().min(0).max(366).default(30) });
 
